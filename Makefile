@@ -1,0 +1,62 @@
+# dateline - a thin wrapper over Meson/Ninja.  See README.md and docs/HACKING.md.
+#
+#   make          build build/dateline
+#   make run      install what is missing, build, serve the demo site on :8080
+#   make test     install what is missing, build, run every test suite
+#                 (also under AddressSanitizer + UBSan); ends "N passed, N failed"
+#   make asan     the whole suite under AddressSanitizer + UBSan only
+#   make bench    benchmarks side by side with nginx (docs/performance.md)
+#   make fuzz     build the libFuzzer targets and run each briefly
+
+BUILD   ?= build
+ASAN    ?= build-asan
+FUZZ    ?= build-fuzz
+DB      ?= data/dateline.db
+LISTEN  ?= 127.0.0.1:8080
+
+.PHONY: all deps build run test asan bench fuzz clean node_modules
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=debugoptimized
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+$(ASAN)/build.ninja:
+	meson setup $(ASAN) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+
+node_modules: package-lock.json
+	@[ -d node_modules/playwright-core ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund
+
+run: deps
+	$(MAKE) build
+	DB=$(DB) LISTEN=$(LISTEN) BIN=$(BUILD)/dateline scripts/run-demo
+
+test: deps
+	$(MAKE) build $(ASAN)/build.ninja node_modules
+	ninja -C $(ASAN)
+	scripts/test $(BUILD) $(ASAN)
+
+asan: deps
+	$(MAKE) $(ASAN)/build.ninja node_modules
+	ninja -C $(ASAN)
+	scripts/test $(ASAN)
+
+bench: deps
+	@scripts/install-deps --bench
+	$(MAKE) build
+	bench/run.sh $(BUILD)/dateline
+
+fuzz: deps
+	CC=clang meson setup $(FUZZ) --buildtype=debug -Dfuzz=true -Dtests=false \
+		-Db_sanitize=address,undefined -Db_lundef=false 2>/dev/null || true
+	ninja -C $(FUZZ)
+	tests/fuzz/run.sh $(FUZZ)
+
+clean:
+	rm -rf $(BUILD) $(ASAN) $(FUZZ)

@@ -1,0 +1,37 @@
+/*
+ * cli.h - the dateline command line: one function per subcommand.
+ *
+ * Each takes the arguments after its name, prints its --help, reads every
+ * option also from an environment variable (DATELINE_DB, DATELINE_LISTEN,
+ * ...; the command line wins), and returns the process exit code: 0 on
+ * success, 1 when the work failed, 2 for a usage error.  Errors are one
+ * line on stderr: "error: what went wrong".
+ */
+#ifndef DATELINE_CLI_H
+#define DATELINE_CLI_H
+
+int cmd_init(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_article(int argc, char **argv);
+
+/* Option parsing shared by the commands (opts.c). */
+struct opt {
+	const char *name;	/* "db" for --db */
+	const char *env;	/* "DATELINE_DB", or NULL */
+	const char *arg;	/* "PATH" for an option with a value, NULL for a flag */
+	const char *help;
+	const char **value;	/* where the value goes (options with arg) */
+	int *flag;		/* where 1 goes (flags) */
+};
+
+/*
+ * Parse @argv (argv[0] is the command name) against @opts, after taking
+ * defaults from the environment.  Positional arguments are collected into
+ * @pos (at most @maxpos, *npos set).  Returns -1 to go on, or an exit
+ * code: 0 after printing help, 2 after a usage error.
+ */
+int opts_parse(int argc, char **argv, const struct opt *opts,
+	       const char *usage, const char **pos, int maxpos, int *npos);
+
+#endif

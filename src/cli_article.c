@@ -1,0 +1,356 @@
+/*
+ * cli_article.c - "dateline article add FILE" and "dateline article list".
+ *
+ * add: parse the file (frontmatter.h), check every field, load the photo,
+ * then save article, tags and photo in one transaction, so a failure at
+ * any step leaves the database as it was.
+ */
+#include <libgen.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/escape.h"
+#include "core/timeutil.h"
+#include "frontmatter.h"
+#include "media/image.h"
+#include "site/site.h"
+#include "store/store.h"
+
+#define MAX_TAGS 20
+#define SLUG_MAX 80
+
+/* Read a whole file into the arena; a one-line error on failure. */
+static int read_file(struct arena *a, const char *path, char **data,
+		     size_t *len)
+{
+	struct stat st;
+	FILE *f;
+
+	if (stat(path, &st) || !S_ISREG(st.st_mode) || !(f = fopen(path, "rb"))) {
+		fprintf(stderr, "error: cannot read '%s'\n", path);
+		return ERR_IO;
+	}
+	if (st.st_size > FM_MAX_SIZE) {
+		fclose(f);
+		fprintf(stderr, "error: '%s' is larger than %d bytes\n", path,
+			FM_MAX_SIZE);
+		return ERR_TOOBIG;
+	}
+	*data = arena_alloc(a, (size_t)st.st_size + 1);
+	*len = fread(*data, 1, (size_t)st.st_size, f);
+	(*data)[*len] = '\0';
+	fclose(f);
+	if (*len != (size_t)st.st_size) {
+		fprintf(stderr, "error: cannot read '%s'\n", path);
+		return ERR_IO;
+	}
+	return 0;
+}
+
+/* Split "a, b, c" into tags with slugs; duplicates by slug are dropped. */
+static int parse_tags(struct arena *a, const char *file, const char *s,
+		      struct article *art)
+{
+	char *copy = arena_strdup(a, s), *p = copy;
+
+	art->tags = arena_alloc(a, MAX_TAGS * sizeof(*art->tags));
+	art->ntags = 0;
+	while (p) {
+		char *comma = strchr(p, ',');
+		struct str name;
+		char *slug;
+		size_t i;
+
+		if (comma)
+			*comma = '\0';
+		name = str_trim(str_from(p));
+		p = comma ? comma + 1 : NULL;
+		if (!name.len)
+			continue;
+		slug = slugify(a, str_dup(a, name), SLUG_MAX);
+		if (!*slug) {
+			fprintf(stderr, "error: %s: tag '%.*s' has no letters or"
+				" digits\n", file, (int)name.len, name.p);
+			return ERR_INVALID;
+		}
+		for (i = 0; i < art->ntags; i++)
+			if (!strcmp(art->tags[i].slug, slug))
+				break;
+		if (i < art->ntags)
+			continue;
+		if (art->ntags == MAX_TAGS) {
+			fprintf(stderr, "error: %s: more than %d tags\n", file,
+				MAX_TAGS);
+			return ERR_INVALID;
+		}
+		art->tags[art->ntags].slug = slug;
+		art->tags[art->ntags].name = str_dup(a, name);
+		art->ntags++;
+	}
+	return 0;
+}
+
+/* Check lengths of the free-text fields. */
+static int check_lengths(const char *file, const struct frontmatter *fm)
+{
+	static const struct {
+		const char *name;
+		size_t offset, max;
+	} limits[] = {
+		{ "headline", offsetof(struct frontmatter, headline), 300 },
+		{ "summary", offsetof(struct frontmatter, summary), 1000 },
+		{ "dateline", offsetof(struct frontmatter, dateline), 80 },
+		{ "caption", offsetof(struct frontmatter, caption), 1000 },
+		{ "credit", offsetof(struct frontmatter, credit), 200 },
+		{ "alt", offsetof(struct frontmatter, alt), 1000 },
+		{ "author", offsetof(struct frontmatter, author), 200 },
+		{ "section", offsetof(struct frontmatter, section), 80 },
+		{ "tags", offsetof(struct frontmatter, tags), 2000 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(limits) / sizeof(*limits); i++) {
+		const char *v = *(const char *const *)((const char *)fm +
+						       limits[i].offset);
+
+		if (v && strlen(v) > limits[i].max) {
+			fprintf(stderr, "error: %s: '%s' is longer than %zu"
+				" bytes\n", file, limits[i].name, limits[i].max);
+			return ERR_TOOBIG;
+		}
+	}
+	return 0;
+}
+
+/* Turn a parsed file into an article; prints the problem on failure. */
+static int build_article(struct arena *a, const char *file,
+			 const struct frontmatter *fm, struct article *art,
+			 struct media *photo)
+{
+	char err[512];
+	int r;
+
+	memset(art, 0, sizeof(*art));
+	if (!fm->headline || !*fm->headline) {
+		fprintf(stderr, "error: %s: missing required key 'headline'\n", file);
+		return ERR_INVALID;
+	}
+	if ((r = check_lengths(file, fm)))
+		return r;
+	art->headline = fm->headline;
+	if (fm->slug) {
+		if (!slug_valid(fm->slug)) {
+			fprintf(stderr, "error: %s: slug '%s' must be 1 to 120"
+				" lower-case letters, digits and single"
+				" hyphens\n", file, fm->slug);
+			return ERR_INVALID;
+		}
+		art->slug = fm->slug;
+	} else {
+		art->slug = slugify(a, fm->headline, SLUG_MAX);
+		if (!*art->slug) {
+			fprintf(stderr, "error: %s: cannot make a slug from the"
+				" headline; add a 'slug' key\n", file);
+			return ERR_INVALID;
+		}
+	}
+	art->summary = fm->summary ? fm->summary : "";
+	art->dateline = fm->dateline ? fm->dateline : "";
+	art->author = fm->author ? fm->author : "";
+	art->caption = fm->caption ? fm->caption : "";
+	art->credit = fm->credit ? fm->credit : "";
+	art->photo_alt = fm->alt ? fm->alt : "";
+	art->body = fm->body;
+	art->section = fm->section ? fm->section : "";
+	art->section_slug = slugify(a, art->section, SLUG_MAX);
+	if (*art->section && !*art->section_slug) {
+		fprintf(stderr, "error: %s: section '%s' has no letters or"
+			" digits\n", file, art->section);
+		return ERR_INVALID;
+	}
+	if (fm->tags && (r = parse_tags(a, file, fm->tags, art)))
+		return r;
+	art->published = time_now();
+	if (fm->published && time_parse_iso(fm->published, &art->published)) {
+		fprintf(stderr, "error: %s: 'published' is not an ISO 8601 time"
+			" (like 2026-11-20T08:30:00Z): '%s'\n", file, fm->published);
+		return ERR_INVALID;
+	}
+	if (!fm->status || !strcmp(fm->status, "published")) {
+		art->status = ARTICLE_PUBLISHED;
+	} else if (!strcmp(fm->status, "draft")) {
+		art->status = ARTICLE_DRAFT;
+	} else {
+		fprintf(stderr, "error: %s: 'status' must be draft or published,"
+			" not '%s'\n", file, fm->status);
+		return ERR_INVALID;
+	}
+	if (fm->photo) {
+		char *dir = dirname(arena_strdup(a, file));
+		const char *path = fm->photo[0] == '/' ? fm->photo :
+				   arena_printf(a, "%s/%s", dir, fm->photo);
+
+		if ((r = media_load_file(a, path, photo, err, sizeof(err)))) {
+			fprintf(stderr, "error: %s: %s\n", file, err);
+			return r;
+		}
+		if (!fm->caption || !*fm->caption) {
+			fprintf(stderr, "error: %s: a photo needs a 'caption'\n",
+				file);
+			return ERR_INVALID;
+		}
+		art->photo.key = photo->key;
+		art->new_photo = photo;
+	}
+	return 0;
+}
+
+static int article_add(const char *db, const char *file)
+{
+	struct arena *a = arena_new(64 * 1024);
+	struct frontmatter fm;
+	struct article art, *old;
+	struct media photo;
+	struct store *s = NULL;
+	char err[512], *text;
+	size_t len;
+	int code = 1, r;
+
+	if (read_file(a, file, &text, &len))
+		goto out;
+	if (fm_parse(a, text, len, &fm, err, sizeof(err))) {
+		fprintf(stderr, "error: %s: %s\n", file, err);
+		goto out;
+	}
+	if (media_init("dateline")) {
+		fprintf(stderr, "error: the image library cannot start\n");
+		goto out;
+	}
+	r = build_article(a, file, &fm, &art, &photo);
+	media_shutdown();
+	if (r)
+		goto out;
+	if ((r = store_open(db, &s, err, sizeof(err)))) {
+		fprintf(stderr, "error: %s\n", err);
+		goto out;
+	}
+	if (store_check_schema(s)) {
+		fprintf(stderr, "error: database '%s' is not initialised or needs"
+			" migrating: run 'dateline init --db %s'\n", db, db);
+		goto out;
+	}
+	/* A derived slug must not silently replace a different story. */
+	if (!fm.slug && !store_article_by_slug(s, a, art.slug, true, &old) &&
+	    strcmp(old->headline, art.headline)) {
+		fprintf(stderr, "error: %s: slug '%s' is already used by \"%s\";"
+			" set 'slug:' to update that story or choose another\n",
+			file, art.slug, old->headline);
+		goto out;
+	}
+	if ((r = store_article_put(s, &art, NULL, NULL))) {
+		fprintf(stderr, "error: %s: cannot save the article: %s\n", file,
+			err_str(r));
+		goto out;
+	}
+	printf("%s\n", article_path(a, &art));
+	code = 0;
+out:
+	store_close(s);
+	arena_free(a);
+	return code;
+}
+
+static int article_list(const char *db)
+{
+	struct arena *a = arena_new(64 * 1024);
+	struct article_query q = { 0 };
+	struct article_list list;
+	struct cursor cur;
+	struct store *s = NULL;
+	char err[512];
+	int code = 1;
+	size_t i;
+
+	if (store_open(db, &s, err, sizeof(err))) {
+		fprintf(stderr, "error: %s\n", err);
+		goto out;
+	}
+	if (store_check_schema(s)) {
+		fprintf(stderr, "error: database '%s' is not initialised: run"
+			" 'dateline init --db %s'\n", db, db);
+		goto out;
+	}
+	q.include_drafts = true;
+	q.limit = 100;
+	printf("%-6s %-9s %-20s %s\n", "ID", "STATUS", "PUBLISHED", "SLUG / HEADLINE");
+	do {
+		if (store_articles_list(s, a, &q, &list)) {
+			fprintf(stderr, "error: cannot list articles\n");
+			goto out;
+		}
+		for (i = 0; i < list.n; i++) {
+			const struct article *art = &list.items[i];
+
+			printf("%-6lld %-9s %-20s %s\n   %s\n", (long long)art->id,
+			       art->status == ARTICLE_PUBLISHED ? "published" : "draft",
+			       time_iso(a, art->published), art->slug, art->headline);
+		}
+		if (list.n) {
+			cur.published = list.items[list.n - 1].published;
+			cur.id = list.items[list.n - 1].id;
+			q.before = &cur;
+		}
+	} while (list.more);
+	code = 0;
+out:
+	store_close(s);
+	arena_free(a);
+	return code;
+}
+
+int cmd_article(int argc, char **argv)
+{
+	const char *db = NULL, *pos[2];
+	const struct opt opts[] = {
+		{ "db", "DATELINE_DB", "PATH", "the site database (SQLite file)", &db, NULL },
+		{ 0 },
+	};
+	int npos, r;
+
+	if ((r = opts_parse(argc, argv, opts,
+			    "usage: dateline article add --db PATH FILE\n"
+			    "       dateline article list --db PATH\n\n"
+			    "add:  add an article from a Markdown file with a front-matter\n"
+			    "      header, or update the article with the same slug; prints\n"
+			    "      the article's URL path (see docs/article-format.md)\n"
+			    "list: list all articles, newest first, drafts included",
+			    pos, 2, &npos)) >= 0)
+		return r;
+	if (!db) {
+		fprintf(stderr, "error: no database given (use --db or DATELINE_DB)\n");
+		return 2;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "error: libsodium cannot start\n");
+		return 1;
+	}
+	if (npos == 2 && !strcmp(pos[0], "add"))
+		return article_add(db, pos[1]);
+	if (npos == 1 && !strcmp(pos[0], "list"))
+		return article_list(db);
+	if (npos >= 1 && !strcmp(pos[0], "add"))
+		fprintf(stderr, "error: 'article add' needs one FILE\n");
+	else if (npos >= 1 && strcmp(pos[0], "list"))
+		fprintf(stderr, "error: unknown article command '%s' (add or list)\n",
+			pos[0]);
+	else
+		fprintf(stderr, "error: expected 'article add FILE' or 'article list'"
+			" (try --help)\n");
+	return 2;
+}

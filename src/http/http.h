@@ -1,0 +1,133 @@
+/*
+ * http.h - the HTTP layer: requests, responses and the server, on
+ * libmicrohttpd.  This folder is the only code that includes microhttpd.h.
+ *
+ * The server hands each complete request to one application callback with a
+ * struct http_request (everything parsed and size-checked) and a
+ * struct http_response to fill.  The layer then adds the security headers,
+ * answers conditional requests (ETag / If-None-Match -> 304), compresses
+ * text with gzip when the client accepts it, sends, and logs one access
+ * line.  Slow work never belongs on the calling thread.
+ *
+ * Memory: a request's arena lives until its response has been sent; every
+ * string in the request and the response may point into it.
+ */
+#ifndef DATELINE_HTTP_H
+#define DATELINE_HTTP_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+struct arena;
+
+enum http_method {
+	HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_DELETE, HTTP_OTHER
+};
+
+/* Limits on input; over them the request is refused with a clear 4xx. */
+#define HTTP_MAX_PATH 2048		/* 414 beyond */
+#define HTTP_MAX_HEADERS (32 * 1024)	/* request line + headers: 431 beyond */
+#define HTTP_MAX_BODY (1024 * 1024)	/* 413 beyond */
+
+struct http_request {
+	struct arena *arena;
+	enum http_method method;
+	const char *method_name;
+	const char *uri;	/* as received: path and query, not decoded */
+	const char *path;	/* decoded path; NULL when error_status is set */
+	struct str query;	/* raw query string, without '?' */
+	char remote_ip[64];
+	struct buf body;	/* request body (POST/PUT), capped */
+	/*
+	 * Non-zero when the layer already knows the answer is an error
+	 * (400 bad encoding, 413 body too large, 414 path too long): the
+	 * application renders its error page for this status.
+	 */
+	unsigned error_status;
+	const char *error_reason;
+	void *conn;		/* the MHD connection (layer-private) */
+};
+
+/* Reference-counted immutable bytes shared by responses (page caches). */
+struct blob {
+	atomic_int refs;
+	size_t len;
+	char data[];
+};
+
+/* A new blob with refs = 1 holding a copy of @data. */
+struct blob *blob_new(const void *data, size_t len);
+struct blob *blob_ref(struct blob *b);
+void blob_unref(struct blob *b);
+
+#define HTTP_MAX_EXTRA_HEADERS 8
+
+struct http_response {
+	unsigned status;		/* 200 when left 0 */
+	const char *content_type;	/* "text/html; charset=utf-8" when NULL */
+	struct buf body;		/* arena-backed, used when blob is NULL */
+	struct blob *blob;		/* shared body; the layer drops the ref */
+	struct blob *blob_gzip;		/* the same body gzipped, optional */
+	const char *etag;		/* quoted, e.g. "\"3fa2\"" */
+	const char *last_modified;	/* HTTP date */
+	const char *cache_control;	/* default "no-cache" */
+	const char *location;		/* for redirects */
+	const char *vary;		/* added to "Accept-Encoding" for text */
+	bool no_compress;
+	struct {
+		const char *name, *value;
+	} extra[HTTP_MAX_EXTRA_HEADERS];
+	int nextra;
+};
+
+/* The value of request header @name (case-insensitive), or NULL. */
+const char *http_header(const struct http_request *req, const char *name);
+
+/*
+ * The decoded value of query parameter @name, or NULL when absent or when
+ * its encoding is malformed.
+ */
+const char *http_query(const struct http_request *req, const char *name);
+
+/* Add a response header (ignored past HTTP_MAX_EXTRA_HEADERS). */
+void http_add_header(struct http_response *res, const char *name,
+		     const char *value);
+
+/* True when @accept_encoding (may be NULL) accepts gzip with q > 0. */
+bool http_accepts(const char *accept_encoding, const char *coding);
+
+/* True when the If-None-Match value @inm matches @etag (weak comparison). */
+bool http_etag_match(const char *inm, const char *etag);
+
+/* The application's request handler; it always fills @res. */
+typedef void (*http_handler)(void *ctx, struct http_request *req,
+			     struct http_response *res);
+
+struct http_config {
+	const char *listen;	/* "127.0.0.1:8080", "[::1]:8080", ":8080" */
+	unsigned threads;	/* 0: one per core */
+	unsigned max_connections;
+	http_handler handler;
+	void *ctx;
+};
+
+struct http_server;
+
+/* Start serving; ERR_INVALID for a bad address, ERR_IO when bind fails. */
+int http_server_start(const struct http_config *cfg, struct http_server **out,
+		      char *err, size_t errlen);
+
+/*
+ * Stop accepting, let in-flight requests finish (up to @grace_ms), then
+ * close every connection and free the server.
+ */
+void http_server_stop(struct http_server *srv, int grace_ms);
+
+/* The port actually bound (useful with port 0). */
+unsigned http_server_port(const struct http_server *srv);
+
+#endif

@@ -1,0 +1,500 @@
+/*
+ * server.c - the libmicrohttpd daemon: request contexts, body limits,
+ * response building, conditional GET, compression, security headers and
+ * the access log.
+ *
+ * Mode: internal polling threads using poll(2), one per core.  With
+ * Debian's libmicrohttpd 0.9.75 the epoll mode stalls when a process that
+ * served 64 keep-alive connections receives 256 more (every socket holds an
+ * unread request, the process sits idle); poll mode holds that ramp.
+ * tests/e2e/ramp.test.mjs keeps it that way.
+ *
+ * Requests use the two-phase idiom: the first call of the access handler
+ * only sets up, the response is queued on a later call; queueing in the
+ * first call makes libmicrohttpd close every keep-alive connection.
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "compress.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/escape.h"
+#include "core/log.h"
+
+#define POOL_KEEP 256
+#define ARENA_BLOCK (32 * 1024)
+
+static const char csp[] =
+	"default-src 'self'; img-src 'self' data:; style-src 'self'; "
+	"script-src 'self'; object-src 'none'; base-uri 'self'; "
+	"form-action 'self'; frame-ancestors 'none'";
+
+struct reqctx {
+	struct http_request req;
+	struct timespec start;
+	unsigned status;
+	size_t bytes;
+	bool started;
+	bool responded;
+	struct reqctx *next;
+};
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	http_handler handler;
+	void *ctx;
+	unsigned port;
+	pthread_mutex_t lock;
+	struct reqctx *free;
+	int nfree;
+	atomic_int active;
+};
+
+struct blob *blob_new(const void *data, size_t len)
+{
+	struct blob *b = xmalloc(sizeof(*b) + len + 1);
+
+	atomic_init(&b->refs, 1);
+	b->len = len;
+	if (len)
+		memcpy(b->data, data, len);
+	b->data[len] = '\0';
+	return b;
+}
+
+struct blob *blob_ref(struct blob *b)
+{
+	atomic_fetch_add(&b->refs, 1);
+	return b;
+}
+
+void blob_unref(struct blob *b)
+{
+	if (b && atomic_fetch_sub(&b->refs, 1) == 1)
+		free(b);
+}
+
+static void blob_release_cb(void *data)
+{
+	blob_unref((struct blob *)((char *)data - offsetof(struct blob, data)));
+}
+
+static struct reqctx *ctx_get(struct http_server *srv)
+{
+	struct reqctx *c;
+
+	pthread_mutex_lock(&srv->lock);
+	c = srv->free;
+	if (c) {
+		srv->free = c->next;
+		srv->nfree--;
+	}
+	pthread_mutex_unlock(&srv->lock);
+	if (!c) {
+		c = xcalloc(1, sizeof(*c));
+		c->req.arena = arena_new(ARENA_BLOCK);
+	}
+	return c;
+}
+
+static void ctx_put(struct http_server *srv, struct reqctx *c)
+{
+	struct arena *a = c->req.arena;
+
+	arena_reset(a);
+	memset(c, 0, sizeof(*c));
+	c->req.arena = a;
+	pthread_mutex_lock(&srv->lock);
+	if (srv->nfree < POOL_KEEP) {
+		c->next = srv->free;
+		srv->free = c;
+		srv->nfree++;
+		c = NULL;
+	}
+	pthread_mutex_unlock(&srv->lock);
+	if (c) {
+		arena_free(c->req.arena);
+		free(c);
+	}
+}
+
+/* Called by libmicrohttpd with the raw URI, before any other callback. */
+static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct http_server *srv = cls;
+	struct reqctx *c = ctx_get(srv);
+	struct http_request *req = &c->req;
+	size_t len = strlen(uri);
+	const char *q;
+	char *path;
+
+	(void)conn;
+	atomic_fetch_add(&srv->active, 1);
+	clock_gettime(CLOCK_MONOTONIC, &c->start);
+	req->uri = arena_strndup(req->arena, uri, len > HTTP_MAX_PATH ?
+				 HTTP_MAX_PATH : len);
+	buf_init(&req->body, req->arena, HTTP_MAX_BODY);
+	if (len > HTTP_MAX_PATH) {
+		req->error_status = 414;
+		req->error_reason = "The address is too long.";
+		return c;
+	}
+	q = strchr(req->uri, '?');
+	if (q)
+		req->query = (struct str){ q + 1, strlen(q + 1) };
+	if (req->uri[0] != '/' ||
+	    url_decode(req->arena, (struct str){ req->uri, q ? (size_t)(q - req->uri) :
+						 len }, false, &path)) {
+		req->error_status = 400;
+		req->error_reason = "The address is malformed.";
+		return c;
+	}
+	req->path = path;
+	return c;
+}
+
+static enum http_method parse_method(const char *m)
+{
+	static const struct {
+		const char *name;
+		enum http_method m;
+	} methods[] = {
+		{ "GET", HTTP_GET }, { "HEAD", HTTP_HEAD }, { "POST", HTTP_POST },
+		{ "PUT", HTTP_PUT }, { "DELETE", HTTP_DELETE },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(methods) / sizeof(*methods); i++)
+		if (!strcmp(m, methods[i].name))
+			return methods[i].m;
+	return HTTP_OTHER;
+}
+
+static void client_ip(struct MHD_Connection *conn, char *out, size_t len)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(out, len, "-");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  out, (socklen_t)len);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+			  out, (socklen_t)len);
+}
+
+static bool is_text(const char *type)
+{
+	return !strncmp(type, "text/", 5) || strstr(type, "json") ||
+	       strstr(type, "xml") || strstr(type, "javascript") ||
+	       strstr(type, "svg");
+}
+
+static void add_common_headers(struct MHD_Response *r, const char *type)
+{
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy",
+				"strict-origin-when-cross-origin");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	if (!strncmp(type, "text/html", 9))
+		MHD_add_response_header(r, "Content-Security-Policy", csp);
+}
+
+/* Build and queue the MHD response for @res. */
+static enum MHD_Result send_response(struct reqctx *c, struct http_response *res)
+{
+	struct http_request *req = &c->req;
+	struct MHD_Connection *conn = req->conn;
+	const char *type = res->content_type ? res->content_type :
+			   "text/html; charset=utf-8";
+	const char *ae = http_header(req, "Accept-Encoding");
+	bool text = is_text(type), gzip = false;
+	struct MHD_Response *r;
+	unsigned status = res->status ? res->status : 200;
+	enum MHD_Result ret;
+	int i;
+
+	if (res->etag && status == 200 &&
+	    http_etag_match(http_header(req, "If-None-Match"), res->etag))
+		status = 304;
+	if (status == 304) {
+		r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	} else if (res->blob) {
+		struct blob *b = res->blob;
+
+		if (res->blob_gzip && http_accepts(ae, "gzip")) {
+			b = res->blob_gzip;
+			gzip = true;
+		}
+		blob_ref(b);
+		r = MHD_create_response_from_buffer_with_free_callback(
+			b->len, b->data, blob_release_cb);
+	} else {
+		const char *data = res->body.data;
+		size_t len = res->body.len;
+
+		if (text && !res->no_compress && len >= 256 &&
+		    http_accepts(ae, "gzip")) {
+			struct buf z;
+
+			buf_init(&z, req->arena, len + 1024);
+			if (!gzip_compress(&z, data, len)) {
+				data = z.data;
+				len = z.len;
+				gzip = true;
+			}
+		}
+		r = MHD_create_response_from_buffer(len, (void *)data,
+						    MHD_RESPMEM_PERSISTENT);
+	}
+	if (!r)
+		return MHD_NO;
+	add_common_headers(r, type);
+	if (gzip)
+		MHD_add_response_header(r, "Content-Encoding", "gzip");
+	if (text)
+		MHD_add_response_header(r, "Vary", res->vary ? res->vary :
+					"Accept-Encoding");
+	MHD_add_response_header(r, "Cache-Control", res->cache_control ?
+				res->cache_control : "no-cache");
+	if (res->etag)
+		MHD_add_response_header(r, "ETag", res->etag);
+	if (res->last_modified)
+		MHD_add_response_header(r, "Last-Modified", res->last_modified);
+	if (res->location)
+		MHD_add_response_header(r, "Location", res->location);
+	for (i = 0; i < res->nextra; i++)
+		MHD_add_response_header(r, res->extra[i].name, res->extra[i].value);
+	c->status = status;
+	c->bytes = status == 304 || req->method == HTTP_HEAD ? 0 :
+		   res->blob ? (gzip ? res->blob_gzip->len : res->blob->len) :
+		   res->body.len;
+	ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	c->responded = true;
+	return ret;
+}
+
+static enum MHD_Result respond(struct http_server *srv, struct reqctx *c)
+{
+	struct http_response res;
+	enum MHD_Result ret;
+
+	memset(&res, 0, sizeof(res));
+	buf_init(&res.body, c->req.arena, 16 * 1024 * 1024);
+	srv->handler(srv->ctx, &c->req, &res);
+	ret = send_response(c, &res);
+	blob_unref(res.blob);
+	blob_unref(res.blob_gzip);
+	return ret;
+}
+
+static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
+				 const char *url, const char *method,
+				 const char *version, const char *upload,
+				 size_t *upload_size, void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct reqctx *c = *con_cls;
+	struct http_request *req = &c->req;
+
+	(void)url;
+	(void)version;
+	if (c->responded) {
+		*upload_size = 0;	/* drain what follows a refusal */
+		return MHD_YES;
+	}
+	if (!c->started) {
+		const char *cl;
+
+		c->started = true;
+		req->conn = conn;
+		req->method = parse_method(method);
+		req->method_name = arena_strdup(req->arena, method);
+		client_ip(conn, req->remote_ip, sizeof(req->remote_ip));
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						 "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY &&
+		    !req->error_status) {
+			req->error_status = 413;
+			req->error_reason = "The request body is too large.";
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!req->error_status &&
+		    buf_add(&req->body, upload, *upload_size)) {
+			req->error_status = 413;
+			req->error_reason = "The request body is too large.";
+		}
+		*upload_size = 0;
+		if (req->error_status == 413)
+			return respond(srv, c);
+		return MHD_YES;
+	}
+	return respond(srv, c);
+}
+
+static void done_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
+		    enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *srv = cls;
+	struct reqctx *c = *con_cls;
+	struct timespec end;
+	double ms;
+
+	(void)conn;
+	(void)toe;
+	if (!c)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	ms = (double)(end.tv_sec - c->start.tv_sec) * 1e3 +
+	     (double)(end.tv_nsec - c->start.tv_nsec) / 1e6;
+	if (c->started)
+		log_access(c->req.remote_ip, c->req.method_name, c->req.uri,
+			   c->status, c->bytes, ms);
+	*con_cls = NULL;
+	ctx_put(srv, c);
+	atomic_fetch_sub(&srv->active, 1);
+}
+
+/* Split "host:port", "[v6]:port" or ":port" and resolve it. */
+static int parse_listen(const char *listen, struct sockaddr_storage *ss,
+			char *err, size_t errlen)
+{
+	char host[256];
+	const char *colon, *port;
+	struct addrinfo hints, *ai = NULL;
+	size_t hl;
+	int rc;
+
+	if (listen[0] == '[') {
+		const char *close = strchr(listen, ']');
+
+		if (!close || close[1] != ':')
+			goto bad;
+		hl = (size_t)(close - listen - 1);
+		if (hl >= sizeof(host))
+			goto bad;
+		memcpy(host, listen + 1, hl);
+		port = close + 2;
+	} else {
+		colon = strrchr(listen, ':');
+		if (!colon)
+			goto bad;
+		hl = (size_t)(colon - listen);
+		if (hl >= sizeof(host))
+			goto bad;
+		memcpy(host, listen, hl);
+		port = colon + 1;
+	}
+	host[hl] = '\0';
+	if (!*port || strspn(port, "0123456789") != strlen(port) ||
+	    atoi(port) > 65535)
+		goto bad;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	rc = getaddrinfo(*host ? host : NULL, port, &hints, &ai);
+	if (rc) {
+		snprintf(err, errlen, "cannot resolve listen address '%s': %s",
+			 listen, gai_strerror(rc));
+		return ERR_INVALID;
+	}
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
+	return 0;
+bad:
+	snprintf(err, errlen, "bad listen address '%s' (want HOST:PORT)", listen);
+	return ERR_INVALID;
+}
+
+int http_server_start(const struct http_config *cfg, struct http_server **out,
+		      char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	struct http_server *srv;
+	unsigned threads = cfg->threads;
+	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
+	const union MHD_DaemonInfo *info;
+	int r;
+
+	if ((r = parse_listen(cfg->listen, &ss, err, errlen)))
+		return r;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (!threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		threads = n > 0 ? (unsigned)n : 1;
+	}
+	srv = xcalloc(1, sizeof(*srv));
+	srv->handler = cfg->handler;
+	srv->ctx = cfg->ctx;
+	pthread_mutex_init(&srv->lock, NULL);
+	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, srv,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, threads,
+		MHD_OPTION_URI_LOG_CALLBACK, uri_cb, srv,
+		MHD_OPTION_NOTIFY_COMPLETED, done_cb, srv,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MAX_HEADERS * 2,
+		MHD_OPTION_CONNECTION_LIMIT,
+		cfg->max_connections ? cfg->max_connections : 20000,
+		MHD_OPTION_CONNECTION_TIMEOUT, 120,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096,
+		MHD_OPTION_END);
+	if (!srv->daemon) {
+		snprintf(err, errlen, "cannot listen on '%s' (address in use or"
+			 " not allowed)", cfg->listen);
+		pthread_mutex_destroy(&srv->lock);
+		free(srv);
+		return ERR_IO;
+	}
+	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = info ? info->port : 0;
+	*out = srv;
+	return 0;
+}
+
+void http_server_stop(struct http_server *srv, int grace_ms)
+{
+	struct reqctx *c, *next;
+	int waited = 0;
+
+	if (!srv)
+		return;
+	MHD_quiesce_daemon(srv->daemon);
+	while (atomic_load(&srv->active) > 0 && waited < grace_ms) {
+		usleep(10 * 1000);
+		waited += 10;
+	}
+	MHD_stop_daemon(srv->daemon);
+	for (c = srv->free; c; c = next) {
+		next = c->next;
+		arena_free(c->req.arena);
+		free(c);
+	}
+	pthread_mutex_destroy(&srv->lock);
+	free(srv);
+}
+
+unsigned http_server_port(const struct http_server *srv)
+{
+	return srv->port;
+}

@@ -1,0 +1,31 @@
+/*
+ * markdown.h - article Markdown to HTML through cmark-gfm.
+ *
+ * GitHub-flavoured extensions: tables, autolinks, strikethrough.  Safe mode:
+ * raw HTML in the source is dropped and dangerous URLs (javascript:, data:
+ * other than images, vbscript:) are removed, so the output may be written
+ * into a page unescaped.
+ */
+#ifndef DATELINE_MARKDOWN_H
+#define DATELINE_MARKDOWN_H
+
+#include <stddef.h>
+
+struct arena;
+
+/* Register the cmark-gfm extensions; call once before threads start. */
+void md_init(void);
+
+/*
+ * Render @md to HTML in the arena.  When @dateline is not empty it is set
+ * before the first paragraph as newspapers do: "<p><span class=dateline>
+ * BEIRUT —</span> First words..." (or as its own paragraph when the text
+ * does not open with one).
+ */
+char *md_render(struct arena *a, const char *md, size_t len, const char *dateline);
+
+/* The first paragraph's plain text, at most @max bytes cut at a word (for
+ * meta descriptions when an article has no summary). */
+char *md_first_text(struct arena *a, const char *md, size_t len, size_t max);
+
+#endif

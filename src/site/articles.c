@@ -1,0 +1,191 @@
+/*
+ * articles.c - the story page: headline, lead photo with caption and
+ * credit, dateline, body, tags, and the metadata search engines and social
+ * cards read (canonical link, OpenGraph, schema.org NewsArticle JSON-LD).
+ */
+#include "site_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/escape.h"
+#include "core/json.h"
+#include "core/timeutil.h"
+#include "core/value.h"
+#include "render/markdown.h"
+
+#define DESCRIPTION_MAX 200
+
+struct tval *article_summary_value(struct site *site, struct arena *a,
+				   const struct article *art)
+{
+	struct tval *v = tv_map(a);
+
+	(void)site;
+	tv_set_str(a, v, "headline", art->headline);
+	tv_set_str(a, v, "slug", art->slug);
+	tv_set_str(a, v, "url", article_path(a, art));
+	if (*art->summary)
+		tv_set_str(a, v, "summary", art->summary);
+	if (*art->author)
+		tv_set_str(a, v, "author", art->author);
+	if (*art->section) {
+		tv_set_str(a, v, "section", art->section);
+		tv_set_str(a, v, "section_url", section_path(a, art->section_slug));
+	}
+	tv_set_str(a, v, "published_iso", time_iso(a, art->published));
+	tv_set_str(a, v, "published_human", time_human(a, art->published));
+	if (art->photo.key) {
+		struct tval *p = tv_map(a);
+
+		tv_set_str(a, p, "src", media_path(a, art->photo.key));
+		tv_set_int(a, p, "width", art->photo.width);
+		tv_set_int(a, p, "height", art->photo.height);
+		tv_set_str(a, p, "alt", *art->photo_alt ? art->photo_alt :
+			   art->caption);
+		tv_set_str(a, p, "caption", art->caption);
+		if (*art->credit)
+			tv_set_str(a, p, "credit", art->credit);
+		tv_set(a, v, "photo", p);
+	}
+	return v;
+}
+
+/* schema.org NewsArticle as a JSON string, safe inside <script>. */
+static char *news_article_jsonld(struct site *site, struct arena *a,
+				 const struct article *art, const char *url,
+				 const char *description)
+{
+	struct tval *ld = tv_map(a), *pub = tv_map(a), *logo = tv_map(a);
+	struct buf b;
+	size_t i;
+
+	tv_set_str(a, ld, "@context", "https://schema.org");
+	tv_set_str(a, ld, "@type", "NewsArticle");
+	tv_set_str(a, ld, "headline", art->headline);
+	tv_set_str(a, ld, "description", description);
+	tv_set_str(a, ld, "mainEntityOfPage", url);
+	tv_set_str(a, ld, "url", url);
+	tv_set_str(a, ld, "datePublished", time_iso(a, art->published));
+	tv_set_str(a, ld, "dateModified", time_iso(a, art->updated > art->published ?
+						    art->updated : art->published));
+	if (art->photo.key) {
+		struct tval *imgs = tv_list(a);
+
+		tv_push(a, imgs, tv_str(a, absolute_url(site, a,
+					 media_path(a, art->photo.key))));
+		tv_set(a, ld, "image", imgs);
+	}
+	if (*art->author) {
+		struct tval *authors = tv_list(a), *p = tv_map(a);
+
+		tv_set_str(a, p, "@type", "Person");
+		tv_set_str(a, p, "name", art->author);
+		tv_push(a, authors, p);
+		tv_set(a, ld, "author", authors);
+	}
+	tv_set_str(a, pub, "@type", "NewsMediaOrganization");
+	tv_set_str(a, pub, "name", site->name);
+	tv_set_str(a, pub, "url", site->base_url);
+	tv_set_str(a, logo, "@type", "ImageObject");
+	tv_set_str(a, logo, "url", absolute_url(site, a, "/static/icon.svg"));
+	tv_set(a, pub, "logo", logo);
+	tv_set(a, ld, "publisher", pub);
+	if (*art->section)
+		tv_set_str(a, ld, "articleSection", art->section);
+	if (art->ntags) {
+		struct tval *kw = tv_list(a);
+
+		for (i = 0; i < art->ntags; i++)
+			tv_push(a, kw, tv_str(a, art->tags[i].name));
+		tv_set(a, ld, "keywords", kw);
+	}
+	if (*art->dateline) {
+		struct tval *place = tv_map(a);
+
+		tv_set_str(a, ld, "dateline", art->dateline);
+		tv_set_str(a, place, "@type", "Place");
+		tv_set_str(a, place, "name", art->dateline);
+		tv_set(a, ld, "locationCreated", place);
+	}
+	buf_init(&b, a, 64 * 1024);
+	if (json_write(&b, ld))
+		return NULL;
+	return b.data;
+}
+
+void h_article(struct site *site, struct http_request *req,
+	       struct http_response *res, const struct route_match *m)
+{
+	struct arena *a = req->arena;
+	char *slug = str_dup(a, m->params[4]);
+	struct article *art;
+	struct tval *ctx, *page, *v, *tags;
+	const char *path, *desc;
+	size_t i;
+	int r;
+
+	if (!slug_valid(slug)) {
+		render_error(site, req, res, 404, "We could not find that story.");
+		return;
+	}
+	r = store_article_by_slug(site->store, a, slug, false, &art);
+	if (r == ERR_NOTFOUND) {
+		render_error(site, req, res, 404, "We could not find that story."
+			     " It may have been moved or unpublished.");
+		return;
+	}
+	if (r) {
+		render_error(site, req, res, 503, "The story cannot be loaded"
+			     " right now; please try again.");
+		return;
+	}
+	path = article_path(a, art);
+	if (strcmp(path, req->path)) {
+		res->status = 301;
+		res->location = path;
+		res->cache_control = "public, max-age=300";
+		return;
+	}
+	desc = *art->summary ? art->summary :
+	       md_first_text(a, art->body, strlen(art->body), DESCRIPTION_MAX);
+	ctx = page_context(site, req, art->headline, desc, path);
+	page = page_meta(ctx);
+	tv_set_str(a, page, "og_type", "article");
+	tv_set_str(a, page, "published", time_iso(a, art->published));
+	tv_set_str(a, page, "modified", time_iso(a, art->updated > art->published ?
+						art->updated : art->published));
+	tv_set_str(a, page, "section", art->section);
+	if (art->photo.key) {
+		tv_set_str(a, page, "image", absolute_url(site, a,
+			   media_path(a, art->photo.key)));
+		tv_set_str(a, page, "image_alt", *art->photo_alt ?
+			   art->photo_alt : art->caption);
+	}
+	tv_set_str(a, page, "jsonld", news_article_jsonld(site, a, art,
+		   absolute_url(site, a, path), desc));
+
+	v = article_summary_value(site, a, art);
+	tv_set_str(a, v, "body_html", md_render(a, art->body, strlen(art->body),
+						art->dateline));
+	if (art->version > 1 && art->updated > art->published) {
+		tv_set_bool(a, v, "updated", true);
+		tv_set_str(a, v, "updated_iso", time_iso(a, art->updated));
+		tv_set_str(a, v, "updated_human", time_human(a, art->updated));
+	}
+	tags = tv_list(a);
+	for (i = 0; i < art->ntags; i++) {
+		struct tval *t = tv_map(a);
+
+		tv_set_str(a, t, "name", art->tags[i].name);
+		tv_set_str(a, t, "url", tag_path(a, art->tags[i].slug));
+		tv_push(a, tags, t);
+	}
+	tv_set(a, v, "tags", tags);
+	tv_set_bool(a, v, "has_tags", art->ntags > 0);
+	tv_set(a, ctx, "article", v);
+	render_page(site, req, res, "article", ctx);
+}

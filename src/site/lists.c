@@ -1,0 +1,144 @@
+/*
+ * lists.c - the front page, section pages and tag pages: newest stories
+ * first, keyset pagination ("Older stories" carries ?before=TIME.ID, so a
+ * page costs the same however deep a reader goes).
+ */
+#include "site_int.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/escape.h"
+#include "core/value.h"
+
+#define PAGE_SIZE 20
+
+/* "1732091400.17" -> cursor; false when malformed. */
+static bool parse_cursor(const char *s, struct cursor *c)
+{
+	char *end;
+	long long p, id;
+
+	if (!s || !*s || strlen(s) > 41 || strspn(s, "0123456789.") != strlen(s))
+		return false;
+	p = strtoll(s, &end, 10);
+	if (*end != '.' || end == s)
+		return false;
+	id = strtoll(end + 1, &end, 10);
+	if (*end || p < 0 || id < 0)
+		return false;
+	c->published = p;
+	c->id = id;
+	return true;
+}
+
+static void list_page(struct site *site, struct http_request *req,
+		      struct http_response *res, struct article_query *q,
+		      const char *title, const char *heading,
+		      const char *description, const char *path,
+		      bool hide_heading)
+{
+	struct arena *a = req->arena;
+	const char *before = http_query(req, "before");
+	struct article_list list;
+	struct cursor cur;
+	struct tval *ctx, *stories;
+	size_t i;
+	int r;
+
+	if (before) {
+		if (!parse_cursor(before, &cur)) {
+			render_error(site, req, res, 400, "The page position in"
+				     " the address is malformed.");
+			return;
+		}
+		q->before = &cur;
+	}
+	q->limit = PAGE_SIZE;
+	r = store_articles_list(site->store, a, q, &list);
+	if (r) {
+		render_error(site, req, res, 503, "Stories cannot be loaded"
+			     " right now; please try again.");
+		return;
+	}
+	ctx = page_context(site, req, title, description, path);
+	tv_set_str(a, ctx, "heading", before ? arena_printf(a, "%s: older stories",
+		   heading) : heading);
+	tv_set_bool(a, ctx, "hide_heading", hide_heading && !before);
+	stories = tv_list(a);
+	for (i = 0; i < list.n; i++)
+		tv_push(a, stories, article_summary_value(site, a, &list.items[i]));
+	tv_set(a, ctx, "stories", stories);
+	if (list.more && list.n) {
+		const struct article *last = &list.items[list.n - 1];
+		char *older = arena_printf(a, "%s?before=%" PRId64 ".%" PRId64,
+					   path, last->published, last->id);
+
+		tv_set_str(a, ctx, "older", older);
+		tv_set_str(a, page_meta(ctx), "next", absolute_url(site, a, older));
+	}
+	render_page(site, req, res, "list", ctx);
+}
+
+void h_home(struct site *site, struct http_request *req,
+	    struct http_response *res, const struct route_match *m)
+{
+	struct article_query q = { 0 };
+
+	(void)m;
+	/* The front page's title is the site's name alone. */
+	list_page(site, req, res, &q, "", "Latest stories", site->tagline, "/",
+		  true);
+}
+
+static void named_list(struct site *site, struct http_request *req,
+		       struct http_response *res, const struct route_match *m,
+		       bool is_tag)
+{
+	struct arena *a = req->arena;
+	char *slug = str_dup(a, m->params[0]);
+	struct article_query q = { 0 };
+	const char *name;
+	int r;
+
+	if (!slug_valid(slug)) {
+		render_error(site, req, res, 404, "There is no such section or tag.");
+		return;
+	}
+	r = is_tag ? store_tag_name(site->store, a, slug, &name) :
+		     store_section_name(site->store, a, slug, &name);
+	if (r == ERR_NOTFOUND) {
+		render_error(site, req, res, 404, is_tag ?
+			     "There is no such tag." : "There is no such section.");
+		return;
+	}
+	if (r) {
+		render_error(site, req, res, 503, "This page cannot be loaded"
+			     " right now; please try again.");
+		return;
+	}
+	if (is_tag)
+		q.tag_slug = slug;
+	else
+		q.section_slug = slug;
+	list_page(site, req, res, &q, name, name,
+		  arena_printf(a, "The latest stories %s %s from %s.",
+			       is_tag ? "tagged" : "in", name, site->name),
+		  is_tag ? tag_path(a, slug) : section_path(a, slug), false);
+}
+
+void h_section(struct site *site, struct http_request *req,
+	       struct http_response *res, const struct route_match *m)
+{
+	named_list(site, req, res, m, false);
+}
+
+void h_tag(struct site *site, struct http_request *req,
+	   struct http_response *res, const struct route_match *m)
+{
+	named_list(site, req, res, m, true);
+}

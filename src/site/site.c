@@ -1,0 +1,285 @@
+/*
+ * site.c - routing, the page cache, the shared page context, error pages,
+ * static assets and media.
+ */
+#include "site_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cache.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/escape.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/value.h"
+#include "http/static.h"
+#include "render/mustache.h"
+
+struct handler_info {
+	site_handler fn;
+	bool cacheable;		/* a public page: same bytes for every reader */
+};
+
+static void h_static(struct site *, struct http_request *,
+		     struct http_response *, const struct route_match *);
+static void h_media(struct site *, struct http_request *,
+		    struct http_response *, const struct route_match *);
+
+static const struct handler_info home = { h_home, true };
+static const struct handler_info section = { h_section, true };
+static const struct handler_info tag = { h_tag, true };
+static const struct handler_info article = { h_article, true };
+static const struct handler_info stat = { h_static, false };
+static const struct handler_info media = { h_media, false };
+
+static const struct route routes[] = {
+	{ HTTP_GET, "/", (void *)&home },
+	{ HTTP_GET, "/section/:slug/", (void *)&section },
+	{ HTTP_GET, "/tag/:slug/", (void *)&tag },
+	{ HTTP_GET, "/static/:name", (void *)&stat },
+	{ HTTP_GET, "/media/:key", (void *)&media },
+	{ HTTP_GET, "/:section/:year/:month/:day/:slug/", (void *)&article },
+};
+
+char *article_path(struct arena *a, const struct article *art)
+{
+	time_t t = (time_t)art->published;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return arena_printf(a, "/%s/%04d/%02d/%02d/%s/",
+			    *art->section_slug ? art->section_slug : "news",
+			    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			    art->slug);
+}
+
+char *section_path(struct arena *a, const char *slug)
+{
+	return arena_printf(a, "/section/%s/", slug);
+}
+
+char *tag_path(struct arena *a, const char *slug)
+{
+	return arena_printf(a, "/tag/%s/", slug);
+}
+
+char *media_path(struct arena *a, const char *key)
+{
+	return arena_printf(a, "/media/%s", key);
+}
+
+char *absolute_url(struct site *site, struct arena *a, const char *path)
+{
+	return arena_printf(a, "%s%s", site->base_url, path);
+}
+
+static const char *asset_url(struct site *site, const char *name)
+{
+	const struct asset *as = assets_find(site->assets, name);
+
+	return as ? as->url : "";
+}
+
+struct tval *page_context(struct site *site, struct http_request *req,
+			  const char *title, const char *description,
+			  const char *path)
+{
+	struct arena *a = req->arena;
+	struct tval *ctx = tv_map(a), *s = tv_map(a), *assets = tv_map(a);
+	struct tval *page = tv_map(a), *secs = tv_list(a);
+	struct section *list;
+	size_t n, i;
+
+	tv_set_str(a, s, "name", site->name);
+	tv_set_str(a, s, "tagline", site->tagline);
+	tv_set_str(a, s, "base_url", site->base_url);
+	tv_set(a, ctx, "site", s);
+	tv_set_str(a, assets, "css", asset_url(site, "site.css"));
+	tv_set_str(a, assets, "icon", asset_url(site, "icon.svg"));
+	tv_set(a, ctx, "assets", assets);
+	tv_set_str(a, page, "title", *title ? arena_printf(a, "%s \xE2\x80\x94 %s",
+				title, site->name) : site->name);
+	tv_set_str(a, page, "heading", *title ? title : site->name);
+	tv_set_str(a, page, "description", description);
+	tv_set_str(a, page, "canonical", absolute_url(site, a, path));
+	tv_set_str(a, page, "og_type", "website");
+	tv_set(a, ctx, "page", page);
+	if (!store_sections(site->store, a, &list, &n)) {
+		for (i = 0; i < n; i++) {
+			struct tval *v = tv_map(a);
+			char *url = section_path(a, list[i].slug);
+
+			tv_set_str(a, v, "name", list[i].name);
+			tv_set_str(a, v, "url", url);
+			tv_set_bool(a, v, "current", req->path &&
+				    !strcmp(req->path, url));
+			tv_push(a, secs, v);
+		}
+	}
+	tv_set(a, ctx, "sections", secs);
+	return ctx;
+}
+
+struct tval *page_meta(struct tval *ctx)
+{
+	return tv_get(ctx, "page", 4);
+}
+
+void render_page(struct site *site, struct http_request *req,
+		 struct http_response *res, const char *name, struct tval *ctx)
+{
+	int r = tmpl_render(site->tmpl, name, ctx, &res->body);
+
+	(void)req;
+	if (r) {
+		log_err("rendering template '%s' failed: %s", name, err_str(r));
+		buf_reset(&res->body);
+		res->status = 500;
+		buf_adds(&res->body, "<!doctype html><title>Error</title>"
+			 "<h1>Something went wrong</h1>");
+	}
+}
+
+static const char *status_heading(unsigned status)
+{
+	switch (status) {
+	case 400: return "Bad request";
+	case 403: return "Forbidden";
+	case 404: return "Page not found";
+	case 405: return "Method not allowed";
+	case 413: return "Too large";
+	case 414: return "Address too long";
+	case 503: return "Service unavailable";
+	default: return status >= 500 ? "Something went wrong" : "Error";
+	}
+}
+
+void render_error(struct site *site, struct http_request *req,
+		  struct http_response *res, unsigned status,
+		  const char *message)
+{
+	const char *heading = status_heading(status);
+	struct tval *ctx = page_context(site, req, heading, message,
+					req->path ? req->path : "/");
+
+	buf_reset(&res->body);
+	res->blob = NULL;
+	tv_set_str(req->arena, ctx, "heading", heading);
+	tv_set_str(req->arena, ctx, "message", message);
+	render_page(site, req, res, "error", ctx);
+	res->status = status;
+	res->content_type = "text/html; charset=utf-8";
+	res->cache_control = "no-store";
+	res->etag = NULL;
+}
+
+static void h_static(struct site *site, struct http_request *req,
+		     struct http_response *res, const struct route_match *m)
+{
+	char *name = str_dup(req->arena, m->params[0]);
+	const struct asset *as = assets_find(site->assets, name);
+
+	if (!as) {
+		render_error(site, req, res, 404, "There is no such file.");
+		return;
+	}
+	res->content_type = as->type;
+	res->blob = blob_ref(as->body);
+	res->blob_gzip = as->gz ? blob_ref(as->gz) : NULL;
+	res->etag = as->etag;
+	res->cache_control = strcmp(name, as->hashed) ? "public, max-age=300" :
+			     "public, max-age=31536000, immutable";
+}
+
+static void h_media(struct site *site, struct http_request *req,
+		    struct http_response *res, const struct route_match *m)
+{
+	char *key = str_dup(req->arena, m->params[0]);
+	struct media md;
+	int r;
+
+	if (strlen(key) > 80 || strspn(key, "0123456789abcdef.") != strlen(key) ||
+	    (r = store_media_get(site->store, req->arena, key, &md)) == ERR_NOTFOUND) {
+		render_error(site, req, res, 404, "There is no such image.");
+		return;
+	}
+	if (r) {
+		render_error(site, req, res, 503, "The image cannot be read now;"
+			     " please try again.");
+		return;
+	}
+	res->content_type = md.type;
+	buf_init(&res->body, req->arena, md.len);
+	buf_add(&res->body, md.data, md.len);
+	res->etag = arena_printf(req->arena, "\"%s\"", key);
+	/* Keys are content hashes: the bytes behind a key never change. */
+	res->cache_control = "public, max-age=31536000, immutable";
+}
+
+static void from_cache(struct http_response *res, struct cached_page *p,
+		       struct arena *a)
+{
+	char date[30];
+
+	res->status = 200;
+	res->content_type = p->type;
+	res->blob = p->body;
+	res->blob_gzip = p->gz;
+	res->etag = arena_strdup(a, p->etag);
+	time_http(p->modified, date);
+	res->last_modified = arena_strdup(a, date);
+	/* Shared caches may keep public pages briefly; browsers revalidate. */
+	res->cache_control = "public, max-age=0, s-maxage=30, must-revalidate";
+}
+
+static void run_cached(struct site *site, const struct handler_info *h,
+		       struct http_request *req, struct http_response *res,
+		       const struct route_match *m)
+{
+	uint64_t gen = store_generation(site->store);
+	struct cached_page page;
+
+	if (!page_cache_get(site->cache, req->uri, gen, &page)) {
+		from_cache(res, &page, req->arena);
+		return;
+	}
+	h->fn(site, req, res, m);
+	if ((res->status && res->status != 200) || res->blob)
+		return;
+	page_cache_put(site->cache, req->uri, gen, "text/html; charset=utf-8",
+		       res->body.data, res->body.len, time_now(), &page);
+	from_cache(res, &page, req->arena);
+}
+
+void site_handle(void *ctx, struct http_request *req, struct http_response *res)
+{
+	struct site *site = ctx;
+	struct route_match m;
+	const struct handler_info *h;
+
+	if (req->error_status) {
+		render_error(site, req, res, req->error_status, req->error_reason);
+		return;
+	}
+	if (router_match(routes, sizeof(routes) / sizeof(*routes), req->method,
+			 req->path, &m)) {
+		if (m.wrong_method) {
+			http_add_header(res, "Allow", "GET, HEAD");
+			render_error(site, req, res, 405, "This address only"
+				     " answers GET and HEAD requests.");
+		} else {
+			render_error(site, req, res, 404, "We could not find"
+				     " that page. It may have moved, or the"
+				     " address may be mistyped.");
+		}
+		return;
+	}
+	h = m.route->handler;
+	if (h->cacheable)
+		run_cached(site, h, req, res, &m);
+	else
+		h->fn(site, req, res, &m);
+}

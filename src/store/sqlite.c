@@ -1,0 +1,879 @@
+/*
+ * sqlite.c - the embedded SQLite backend of store.h.
+ *
+ * A small pool of connections (WAL mode, so readers never wait for the
+ * writer); each connection keeps its prepared statements for its whole
+ * life.  Writes use BEGIN IMMEDIATE so two writers queue on the busy
+ * timeout instead of deadlocking on a lock upgrade.  A separate "watch"
+ * connection reads PRAGMA data_version to notice commits made by other
+ * processes (the CLI adding an article while the server runs).
+ */
+#include "store.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/embedded.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+
+#define POOL_MAX 16
+#define WATCH_INTERVAL_NS (100 * 1000 * 1000LL)
+
+enum stmt_id {
+	ST_ARTICLE_FIND,
+	ST_ARTICLE_INSERT,
+	ST_ARTICLE_UPDATE,
+	ST_TAGS_CLEAR,
+	ST_TAG_UPSERT,
+	ST_ARTICLE_TAG_ADD,
+	ST_ARTICLE_BY_SLUG,
+	ST_ARTICLE_TAGS,
+	ST_LIST_ALL,
+	ST_LIST_SECTION,
+	ST_LIST_TAG,
+	ST_SECTION_NAME,
+	ST_TAG_NAME,
+	ST_MEDIA_PUT,
+	ST_MEDIA_GET,
+	ST_ARTICLE_COUNT,
+	ST_SECTIONS,
+	ST_COUNT
+};
+
+#define ARTICLE_COLS \
+	"a.id, a.slug, a.headline, a.summary, a.dateline, a.author, " \
+	"a.section, a.section_slug, a.photo_key, m.type, m.width, m.height, " \
+	"a.caption, a.credit, a.photo_alt, a.status, a.published, a.created, " \
+	"a.updated, a.version"
+#define ARTICLE_FROM " FROM articles a LEFT JOIN media m ON m.key = a.photo_key "
+/* Newest first, strictly before the cursor (?2, ?3), visible per ?4/?5. */
+#define LIST_TAIL \
+	" AND a.status >= ?4 AND a.published <= ?5" \
+	" AND (a.published, a.id) < (?2, ?3)" \
+	" ORDER BY a.published DESC, a.id DESC LIMIT ?6"
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_ARTICLE_FIND] = "SELECT id FROM articles WHERE slug = ?1",
+	[ST_ARTICLE_INSERT] =
+		"INSERT INTO articles (slug, headline, summary, dateline, body,"
+		" author, section, section_slug, photo_key, caption, credit,"
+		" photo_alt, status, published, created, updated, version)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		" ?13, ?14, ?15, ?15, 1)",
+	[ST_ARTICLE_UPDATE] =
+		"UPDATE articles SET headline = ?2, summary = ?3, dateline = ?4,"
+		" body = ?5, author = ?6, section = ?7, section_slug = ?8,"
+		" photo_key = ?9, caption = ?10, credit = ?11, photo_alt = ?12,"
+		" status = ?13, published = ?14, updated = ?15,"
+		" version = version + 1 WHERE slug = ?1",
+	[ST_TAGS_CLEAR] = "DELETE FROM article_tags WHERE article_id = ?1",
+	[ST_TAG_UPSERT] =
+		"INSERT INTO tags (slug, name) VALUES (?1, ?2)"
+		" ON CONFLICT (slug) DO UPDATE SET name = excluded.name"
+		" RETURNING id",
+	[ST_ARTICLE_TAG_ADD] =
+		"INSERT OR IGNORE INTO article_tags (article_id, tag_id, pos)"
+		" VALUES (?1, ?2, ?3)",
+	[ST_ARTICLE_BY_SLUG] =
+		"SELECT " ARTICLE_COLS ", a.body" ARTICLE_FROM
+		"WHERE a.slug = ?1 AND a.status >= ?2 AND a.published <= ?3",
+	[ST_ARTICLE_TAGS] =
+		"SELECT t.slug, t.name FROM article_tags x"
+		" JOIN tags t ON t.id = x.tag_id WHERE x.article_id = ?1"
+		" ORDER BY x.pos",
+	[ST_LIST_ALL] = "SELECT " ARTICLE_COLS ARTICLE_FROM
+		"WHERE ?1 IS NULL" LIST_TAIL,
+	[ST_LIST_SECTION] = "SELECT " ARTICLE_COLS ARTICLE_FROM
+		"WHERE a.section_slug = ?1" LIST_TAIL,
+	[ST_LIST_TAG] = "SELECT " ARTICLE_COLS
+		" FROM article_tags x JOIN tags t ON t.id = x.tag_id"
+		" JOIN articles a ON a.id = x.article_id"
+		" LEFT JOIN media m ON m.key = a.photo_key"
+		" WHERE t.slug = ?1" LIST_TAIL,
+	[ST_SECTION_NAME] =
+		"SELECT section FROM articles WHERE section_slug = ?1 LIMIT 1",
+	[ST_TAG_NAME] = "SELECT name FROM tags WHERE slug = ?1",
+	[ST_MEDIA_PUT] =
+		"INSERT OR IGNORE INTO media (key, type, width, height, data,"
+		" created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_MEDIA_GET] =
+		"SELECT type, width, height, data FROM media WHERE key = ?1",
+	[ST_ARTICLE_COUNT] = "SELECT count(*) FROM articles",
+	[ST_SECTIONS] =
+		"SELECT section_slug, min(section), count(*) FROM articles"
+		" WHERE status = 1 AND published <= ?1 AND section_slug <> ''"
+		" GROUP BY section_slug ORDER BY count(*) DESC, section_slug"
+		" LIMIT 12",
+};
+
+struct conn {
+	sqlite3 *db;
+	sqlite3_stmt *st[ST_COUNT];
+	struct conn *next;
+};
+
+struct sqlite_store {
+	struct store base;
+	char *path;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	struct conn *free;
+	int nconns;
+	atomic_uint_fast64_t generation;
+	pthread_mutex_t watch_lock;
+	sqlite3 *watch;
+	int watch_version;
+	atomic_llong watch_checked;	/* monotonic ns of the last check */
+};
+
+#define SQ(s) ((struct sqlite_store *)(s))
+
+static int db_err(sqlite3 *db, const char *what)
+{
+	int code = sqlite3_extended_errcode(db);
+
+	if ((code & 0xff) == SQLITE_CONSTRAINT)
+		return ERR_CONFLICT;
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
+		log_warn("sqlite busy during %s", what);
+		return ERR_BUSY;
+	}
+	log_err("sqlite: %s: %s", what, sqlite3_errmsg(db));
+	return ERR_DB;
+}
+
+static int open_db(const char *path, sqlite3 **out, char *err, size_t errlen)
+{
+	static const char *pragmas =
+		"PRAGMA journal_mode = WAL;"
+		"PRAGMA synchronous = FULL;"
+		"PRAGMA foreign_keys = ON;"
+		"PRAGMA temp_store = MEMORY;";
+	sqlite3 *db = NULL;
+	int rc;
+
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			     SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database '%s': %s", path,
+			 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close(db);
+		return ERR_IO;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "database '%s' is not usable: %s", path,
+			 sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return ERR_DB;
+	}
+	*out = db;
+	return 0;
+}
+
+static void conn_free(struct conn *c)
+{
+	int i;
+
+	for (i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(c->st[i]);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+/* Take a connection from the pool, opening one if the pool may grow. */
+static struct conn *conn_get(struct sqlite_store *s)
+{
+	struct conn *c;
+	char err[256];
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->free && s->nconns >= POOL_MAX)
+		pthread_cond_wait(&s->freed, &s->lock);
+	c = s->free;
+	if (c) {
+		s->free = c->next;
+		pthread_mutex_unlock(&s->lock);
+		return c;
+	}
+	s->nconns++;
+	pthread_mutex_unlock(&s->lock);
+
+	c = xcalloc(1, sizeof(*c));
+	if (open_db(s->path, &c->db, err, sizeof(err))) {
+		log_err("%s", err);
+		free(c);
+		pthread_mutex_lock(&s->lock);
+		s->nconns--;
+		pthread_cond_signal(&s->freed);
+		pthread_mutex_unlock(&s->lock);
+		return NULL;
+	}
+	return c;
+}
+
+static void conn_put(struct sqlite_store *s, struct conn *c)
+{
+	pthread_mutex_lock(&s->lock);
+	c->next = s->free;
+	s->free = c;
+	pthread_cond_signal(&s->freed);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* The prepared statement @id on @c, reset and unbound, or NULL. */
+static sqlite3_stmt *stmt(struct conn *c, enum stmt_id id)
+{
+	if (!c->st[id]) {
+		if (sqlite3_prepare_v3(c->db, stmt_sql[id], -1,
+				       SQLITE_PREPARE_PERSISTENT, &c->st[id],
+				       NULL) != SQLITE_OK) {
+			db_err(c->db, stmt_sql[id]);
+			return NULL;
+		}
+	} else {
+		sqlite3_reset(c->st[id]);
+		sqlite3_clear_bindings(c->st[id]);
+	}
+	return c->st[id];
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static const char *col_text(struct arena *a, sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	if (!t)
+		return NULL;
+	return arena_strndup(a, (const char *)t,
+			     (size_t)sqlite3_column_bytes(st, i));
+}
+
+static const char *col_text_or_empty(struct arena *a, sqlite3_stmt *st, int i)
+{
+	const char *t = col_text(a, st, i);
+
+	return t ? t : "";
+}
+
+/* Fill @a from a row in ARTICLE_COLS order. */
+static void read_article(struct arena *ar, sqlite3_stmt *st, struct article *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->id = sqlite3_column_int64(st, 0);
+	a->slug = col_text_or_empty(ar, st, 1);
+	a->headline = col_text_or_empty(ar, st, 2);
+	a->summary = col_text_or_empty(ar, st, 3);
+	a->dateline = col_text_or_empty(ar, st, 4);
+	a->author = col_text_or_empty(ar, st, 5);
+	a->section = col_text_or_empty(ar, st, 6);
+	a->section_slug = col_text_or_empty(ar, st, 7);
+	a->photo.key = col_text(ar, st, 8);
+	a->photo.type = col_text(ar, st, 9);
+	a->photo.width = sqlite3_column_int(st, 10);
+	a->photo.height = sqlite3_column_int(st, 11);
+	a->caption = col_text_or_empty(ar, st, 12);
+	a->credit = col_text_or_empty(ar, st, 13);
+	a->photo_alt = col_text_or_empty(ar, st, 14);
+	a->status = sqlite3_column_int(st, 15) ? ARTICLE_PUBLISHED : ARTICLE_DRAFT;
+	a->published = sqlite3_column_int64(st, 16);
+	a->created = sqlite3_column_int64(st, 17);
+	a->updated = sqlite3_column_int64(st, 18);
+	a->version = sqlite3_column_int64(st, 19);
+	a->body = "";
+}
+
+static int exec(struct conn *c, const char *sql)
+{
+	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_err(c->db, sql);
+	return 0;
+}
+
+static void sq_close(struct store *base)
+{
+	struct sqlite_store *s = SQ(base);
+	struct conn *c, *next;
+
+	for (c = s->free; c; c = next) {
+		next = c->next;
+		conn_free(c);
+	}
+	sqlite3_close(s->watch);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->freed);
+	pthread_mutex_destroy(&s->watch_lock);
+	free(s->path);
+	free(s);
+}
+
+static int cmp_files(const void *a, const void *b)
+{
+	const struct embedded_file *x = *(const struct embedded_file *const *)a;
+	const struct embedded_file *y = *(const struct embedded_file *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* The embedded SQLite migrations, sorted by name; returns how many. */
+static size_t migrations(const struct embedded_file **out, size_t max)
+{
+	size_t n = 0, i;
+
+	for (i = 0; embedded_sql[i].name; i++)
+		if (!strncmp(embedded_sql[i].name, "sqlite/", 7) && n < max)
+			out[n++] = &embedded_sql[i];
+	qsort(out, n, sizeof(*out), cmp_files);
+	return n;
+}
+
+static int schema_version(struct conn *c, int *version)
+{
+	sqlite3_stmt *st;
+	int r = exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			"version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)");
+
+	if (r)
+		return r;
+	if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(version), 0)"
+			       " FROM schema_migrations", -1, &st, NULL))
+		return db_err(c->db, "schema version");
+	*version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int sq_migrate(struct store *base, int *applied)
+{
+	struct sqlite_store *s = SQ(base);
+	const struct embedded_file *files[64];
+	struct conn *c = conn_get(s);
+	size_t n, i;
+	int r, have, done = 0;
+
+	if (!c)
+		return ERR_DB;
+	n = migrations(files, 64);
+	r = schema_version(c, &have);
+	for (i = 0; !r && i < n; i++) {
+		int v = atoi(files[i]->name + 7);
+		char rec[128];
+
+		if (v <= have)
+			continue;
+		r = exec(c, "BEGIN IMMEDIATE");
+		if (r)
+			break;
+		snprintf(rec, sizeof(rec), "INSERT INTO schema_migrations"
+			 " VALUES (%d, %lld)", v, (long long)time_now());
+		r = exec(c, files[i]->data);
+		if (!r)
+			r = exec(c, rec);
+		if (!r)
+			r = exec(c, "COMMIT");
+		if (r) {
+			log_err("migration '%s' failed", files[i]->name);
+			exec(c, "ROLLBACK");
+			break;
+		}
+		done++;
+	}
+	conn_put(s, c);
+	if (applied)
+		*applied = done;
+	return r;
+}
+
+static int sq_check_schema(struct store *base)
+{
+	struct sqlite_store *s = SQ(base);
+	const struct embedded_file *files[64];
+	struct conn *c = conn_get(s);
+	size_t n;
+	int r, have;
+
+	if (!c)
+		return ERR_DB;
+	n = migrations(files, 64);
+	r = schema_version(c, &have);
+	conn_put(s, c);
+	if (r)
+		return r;
+	return n && have < atoi(files[n - 1]->name + 7) ? ERR_INVALID : 0;
+}
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static uint64_t sq_generation(struct store *base)
+{
+	struct sqlite_store *s = SQ(base);
+	long long now = mono_ns();
+
+	/* Only one thread polls, and only every WATCH_INTERVAL_NS. */
+	if (now - s->watch_checked >= WATCH_INTERVAL_NS &&
+	    !pthread_mutex_trylock(&s->watch_lock)) {
+		sqlite3_stmt *st;
+
+		if (now - s->watch_checked >= WATCH_INTERVAL_NS &&
+		    sqlite3_prepare_v2(s->watch, "PRAGMA data_version", -1, &st,
+				       NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				int v = sqlite3_column_int(st, 0);
+
+				if (v != s->watch_version) {
+					s->watch_version = v;
+					atomic_fetch_add(&s->generation, 1);
+				}
+			}
+			sqlite3_finalize(st);
+			s->watch_checked = now;
+		}
+		pthread_mutex_unlock(&s->watch_lock);
+	}
+	return atomic_load(&s->generation);
+}
+
+static void bind_article(sqlite3_stmt *st, const struct article *a, int64_t now)
+{
+	bind_text(st, 1, a->slug);
+	bind_text(st, 2, a->headline);
+	bind_text(st, 3, a->summary ? a->summary : "");
+	bind_text(st, 4, a->dateline ? a->dateline : "");
+	bind_text(st, 5, a->body);
+	bind_text(st, 6, a->author ? a->author : "");
+	bind_text(st, 7, a->section ? a->section : "");
+	bind_text(st, 8, a->section_slug ? a->section_slug : "");
+	bind_text(st, 9, a->photo.key);
+	bind_text(st, 10, a->caption ? a->caption : "");
+	bind_text(st, 11, a->credit ? a->credit : "");
+	bind_text(st, 12, a->photo_alt ? a->photo_alt : "");
+	sqlite3_bind_int(st, 13, a->status == ARTICLE_PUBLISHED);
+	sqlite3_bind_int64(st, 14, a->published);
+	sqlite3_bind_int64(st, 15, now);
+}
+
+/* Step a statement that returns no rows (or whose rows are not needed). */
+static int step_done(struct conn *c, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_err(c->db, what);
+	return 0;
+}
+
+static int put_tags(struct conn *c, int64_t id, const struct article *a)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int r;
+
+	if (!(st = stmt(c, ST_TAGS_CLEAR)))
+		return ERR_DB;
+	sqlite3_bind_int64(st, 1, id);
+	if ((r = step_done(c, st, "clear tags")))
+		return r;
+	for (i = 0; i < a->ntags; i++) {
+		int64_t tag;
+
+		if (!(st = stmt(c, ST_TAG_UPSERT)))
+			return ERR_DB;
+		bind_text(st, 1, a->tags[i].slug);
+		bind_text(st, 2, a->tags[i].name);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			return db_err(c->db, "tag upsert");
+		tag = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (!(st = stmt(c, ST_ARTICLE_TAG_ADD)))
+			return ERR_DB;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, tag);
+		sqlite3_bind_int64(st, 3, (int64_t)i);
+		if ((r = step_done(c, st, "article tag")))
+			return r;
+	}
+	return 0;
+}
+
+static int media_insert(struct conn *c, const struct media *m)
+{
+	sqlite3_stmt *st = stmt(c, ST_MEDIA_PUT);
+	int r;
+
+	if (!st)
+		return ERR_DB;
+	bind_text(st, 1, m->key);
+	bind_text(st, 2, m->type);
+	sqlite3_bind_int(st, 3, m->width);
+	sqlite3_bind_int(st, 4, m->height);
+	sqlite3_bind_blob64(st, 5, m->data, m->len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, time_now());
+	r = step_done(c, st, "media put");
+	sqlite3_reset(st);
+	return r;
+}
+
+static int sq_article_put(struct store *base, const struct article *a,
+			  int64_t *id_out, bool *inserted)
+{
+	struct sqlite_store *s = SQ(base);
+	struct conn *c = conn_get(s);
+	sqlite3_stmt *st;
+	int64_t id = 0, now = time_now();
+	bool found;
+	int r;
+
+	if (!c)
+		return ERR_DB;
+	if ((r = exec(c, "BEGIN IMMEDIATE")))
+		goto out_put;
+	if (a->new_photo && (r = media_insert(c, a->new_photo)))
+		goto out;
+	r = ERR_DB;
+	if (!(st = stmt(c, ST_ARTICLE_FIND)))
+		goto out;
+	bind_text(st, 1, a->slug);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (!(st = stmt(c, found ? ST_ARTICLE_UPDATE : ST_ARTICLE_INSERT)))
+		goto out;
+	bind_article(st, a, now);
+	if ((r = step_done(c, st, "article save")))
+		goto out;
+	if (!found)
+		id = sqlite3_last_insert_rowid(c->db);
+	sqlite3_reset(st);
+	if ((r = put_tags(c, id, a)))
+		goto out;
+	r = exec(c, "COMMIT");
+out:
+	if (r)
+		exec(c, "ROLLBACK");
+	else
+		atomic_fetch_add(&s->generation, 1);
+	if (!r && id_out)
+		*id_out = id;
+	if (!r && inserted)
+		*inserted = !found;
+out_put:
+	conn_put(s, c);
+	return r;
+}
+
+static int read_tags(struct conn *c, struct arena *ar, struct article *a)
+{
+	sqlite3_stmt *st = stmt(c, ST_ARTICLE_TAGS);
+	size_t cap = 8;
+	int rc;
+
+	if (!st)
+		return ERR_DB;
+	sqlite3_bind_int64(st, 1, a->id);
+	a->tags = arena_alloc(ar, cap * sizeof(*a->tags));
+	a->ntags = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (a->ntags == cap) {
+			struct tag *t = arena_alloc(ar, 2 * cap * sizeof(*t));
+
+			memcpy(t, a->tags, cap * sizeof(*t));
+			a->tags = t;
+			cap *= 2;
+		}
+		a->tags[a->ntags].slug = col_text_or_empty(ar, st, 0);
+		a->tags[a->ntags].name = col_text_or_empty(ar, st, 1);
+		a->ntags++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_err(c->db, "article tags");
+}
+
+static int sq_article_by_slug(struct store *base, struct arena *ar,
+			      const char *slug, bool include_drafts,
+			      struct article **out)
+{
+	struct sqlite_store *s = SQ(base);
+	struct conn *c = conn_get(s);
+	sqlite3_stmt *st;
+	struct article *a;
+	int r = ERR_DB, rc;
+
+	if (!c)
+		return ERR_DB;
+	if (!(st = stmt(c, ST_ARTICLE_BY_SLUG)))
+		goto out;
+	bind_text(st, 1, slug);
+	sqlite3_bind_int(st, 2, include_drafts ? 0 : 1);
+	sqlite3_bind_int64(st, 3, include_drafts ? INT64_MAX : time_now());
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		r = ERR_NOTFOUND;
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		r = db_err(c->db, "article by slug");
+		goto out;
+	}
+	a = arena_alloc(ar, sizeof(*a));
+	read_article(ar, st, a);
+	a->body = col_text_or_empty(ar, st, 20);
+	sqlite3_reset(st);
+	if ((r = read_tags(c, ar, a)))
+		goto out;
+	*out = a;
+out:
+	if (st)
+		sqlite3_reset(st);
+	conn_put(s, c);
+	return r;
+}
+
+static int sq_articles_list(struct store *base, struct arena *ar,
+			    const struct article_query *q,
+			    struct article_list *out)
+{
+	struct sqlite_store *s = SQ(base);
+	struct conn *c = conn_get(s);
+	enum stmt_id id = q->tag_slug ? ST_LIST_TAG :
+			  q->section_slug ? ST_LIST_SECTION : ST_LIST_ALL;
+	sqlite3_stmt *st;
+	int r = ERR_DB, rc;
+
+	if (!c)
+		return ERR_DB;
+	if (!(st = stmt(c, id)))
+		goto out;
+	bind_text(st, 1, q->tag_slug ? q->tag_slug : q->section_slug);
+	sqlite3_bind_int64(st, 2, q->before ? q->before->published : INT64_MAX);
+	sqlite3_bind_int64(st, 3, q->before ? q->before->id : INT64_MAX);
+	sqlite3_bind_int(st, 4, q->include_drafts ? 0 : 1);
+	sqlite3_bind_int64(st, 5, q->include_drafts ? INT64_MAX : time_now());
+	sqlite3_bind_int64(st, 6, (int64_t)q->limit + 1);
+	out->items = arena_alloc(ar, (q->limit + 1) * sizeof(*out->items));
+	out->n = 0;
+	out->more = false;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->n == q->limit) {
+			out->more = true;
+			break;
+		}
+		read_article(ar, st, &out->items[out->n++]);
+	}
+	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_err(c->db, "list");
+out:
+	if (st)
+		sqlite3_reset(st);
+	conn_put(s, c);
+	return r;
+}
+
+/* Run a one-text-column lookup by slug. */
+static int name_by_slug(struct sqlite_store *s, enum stmt_id id,
+			struct arena *ar, const char *slug, const char **name)
+{
+	struct conn *c = conn_get(s);
+	sqlite3_stmt *st;
+	int r = ERR_DB, rc;
+
+	if (!c)
+		return ERR_DB;
+	if (!(st = stmt(c, id)))
+		goto out;
+	bind_text(st, 1, slug);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*name = col_text_or_empty(ar, st, 0);
+		r = 0;
+	} else {
+		r = rc == SQLITE_DONE ? ERR_NOTFOUND : db_err(c->db, "name");
+	}
+	sqlite3_reset(st);
+out:
+	conn_put(s, c);
+	return r;
+}
+
+static int sq_section_name(struct store *base, struct arena *ar,
+			   const char *slug, const char **name)
+{
+	return name_by_slug(SQ(base), ST_SECTION_NAME, ar, slug, name);
+}
+
+static int sq_tag_name(struct store *base, struct arena *ar, const char *slug,
+		       const char **name)
+{
+	return name_by_slug(SQ(base), ST_TAG_NAME, ar, slug, name);
+}
+
+static int sq_media_put(struct store *base, const struct media *m)
+{
+	struct sqlite_store *s = SQ(base);
+	struct conn *c = conn_get(s);
+	int r;
+
+	if (!c)
+		return ERR_DB;
+	r = media_insert(c, m);
+	if (!r)
+		atomic_fetch_add(&s->generation, 1);
+	conn_put(s, c);
+	return r;
+}
+
+static int sq_media_get(struct store *base, struct arena *ar, const char *key,
+			struct media *out)
+{
+	struct sqlite_store *s = SQ(base);
+	struct conn *c = conn_get(s);
+	sqlite3_stmt *st;
+	int r = ERR_DB, rc;
+
+	if (!c)
+		return ERR_DB;
+	if (!(st = stmt(c, ST_MEDIA_GET)))
+		goto out;
+	bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(st, 3);
+		void *p = arena_alloc(ar, n);
+
+		memcpy(p, sqlite3_column_blob(st, 3), n);
+		out->key = arena_strdup(ar, key);
+		out->type = col_text_or_empty(ar, st, 0);
+		out->width = sqlite3_column_int(st, 1);
+		out->height = sqlite3_column_int(st, 2);
+		out->data = p;
+		out->len = n;
+		r = 0;
+	} else {
+		r = rc == SQLITE_DONE ? ERR_NOTFOUND : db_err(c->db, "media get");
+	}
+	sqlite3_reset(st);
+out:
+	conn_put(s, c);
+	return r;
+}
+
+static int sq_article_count(struct store *base, int64_t *n)
+{
+	struct sqlite_store *s = SQ(base);
+	struct conn *c = conn_get(s);
+	sqlite3_stmt *st;
+	int r = ERR_DB;
+
+	if (!c)
+		return ERR_DB;
+	if ((st = stmt(c, ST_ARTICLE_COUNT))) {
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			*n = sqlite3_column_int64(st, 0);
+			r = 0;
+		} else {
+			r = db_err(c->db, "count");
+		}
+		sqlite3_reset(st);
+	}
+	conn_put(s, c);
+	return r;
+}
+
+static int sq_sections(struct store *base, struct arena *ar,
+		       struct section **out, size_t *n)
+{
+	struct sqlite_store *s = SQ(base);
+	struct conn *c = conn_get(s);
+	sqlite3_stmt *st;
+	struct section *list;
+	int r = ERR_DB, rc;
+
+	if (!c)
+		return ERR_DB;
+	if (!(st = stmt(c, ST_SECTIONS)))
+		goto out;
+	sqlite3_bind_int64(st, 1, time_now());
+	list = arena_alloc(ar, 12 * sizeof(*list));
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < 12) {
+		list[*n].slug = col_text_or_empty(ar, st, 0);
+		list[*n].name = col_text_or_empty(ar, st, 1);
+		list[*n].count = sqlite3_column_int64(st, 2);
+		(*n)++;
+	}
+	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_err(c->db, "sections");
+	*out = list;
+	sqlite3_reset(st);
+out:
+	conn_put(s, c);
+	return r;
+}
+
+static const struct store_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = sq_close,
+	.migrate = sq_migrate,
+	.check_schema = sq_check_schema,
+	.generation = sq_generation,
+	.article_put = sq_article_put,
+	.article_by_slug = sq_article_by_slug,
+	.articles_list = sq_articles_list,
+	.section_name = sq_section_name,
+	.tag_name = sq_tag_name,
+	.media_put = sq_media_put,
+	.media_get = sq_media_get,
+	.article_count = sq_article_count,
+	.sections = sq_sections,
+};
+
+int store_open_sqlite(const char *path, struct store **out, char *err,
+		      size_t errlen)
+{
+	struct sqlite_store *s;
+	struct conn *c;
+	int r;
+
+	s = xcalloc(1, sizeof(*s));
+	s->base.ops = &sqlite_ops;
+	s->path = xstrdup(path);
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->freed, NULL);
+	pthread_mutex_init(&s->watch_lock, NULL);
+	s->watch_checked = mono_ns();
+	/* Open one connection now so a bad path fails here, clearly. */
+	c = xcalloc(1, sizeof(*c));
+	if ((r = open_db(path, &c->db, err, errlen))) {
+		free(c);
+		goto fail;
+	}
+	s->nconns = 1;
+	s->free = c;
+	if ((r = open_db(path, &s->watch, err, errlen)))
+		goto fail;
+	*out = &s->base;
+	return 0;
+fail:
+	sq_close(&s->base);
+	return r;
+}

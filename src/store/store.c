@@ -1,0 +1,104 @@
+/*
+ * store.c - chooses a backend by URL and dispatches to its function table,
+ * checking the arguments every backend would otherwise check again.
+ */
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+
+int store_open(const char *url, struct store **out, char *err, size_t errlen)
+{
+	if (!url || !*url) {
+		snprintf(err, errlen, "no database given (use --db or DATELINE_DB)");
+		return ERR_INVALID;
+	}
+	if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13)) {
+		snprintf(err, errlen, "PostgreSQL is not supported by this build yet");
+		return ERR_INVALID;
+	}
+	if (!strncmp(url, "sqlite:", 7))
+		url += 7;
+	return store_open_sqlite(url, out, err, errlen);
+}
+
+void store_close(struct store *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+
+int store_migrate(struct store *s, int *applied)
+{
+	return s->ops->migrate(s, applied);
+}
+
+int store_check_schema(struct store *s)
+{
+	return s->ops->check_schema(s);
+}
+
+uint64_t store_generation(struct store *s)
+{
+	return s->ops->generation(s);
+}
+
+int store_article_put(struct store *s, const struct article *a,
+		      int64_t *id_out, bool *inserted)
+{
+	if (!a->slug || !*a->slug || !a->headline || !*a->headline || !a->body)
+		return ERR_INVALID;
+	return s->ops->article_put(s, a, id_out, inserted);
+}
+
+int store_article_by_slug(struct store *s, struct arena *ar, const char *slug,
+			  bool include_drafts, struct article **out)
+{
+	return s->ops->article_by_slug(s, ar, slug, include_drafts, out);
+}
+
+int store_articles_list(struct store *s, struct arena *ar,
+			const struct article_query *q, struct article_list *out)
+{
+	if (q->limit < 1 || q->limit > 100)
+		return ERR_INVALID;
+	return s->ops->articles_list(s, ar, q, out);
+}
+
+int store_section_name(struct store *s, struct arena *ar, const char *slug,
+		       const char **name)
+{
+	return s->ops->section_name(s, ar, slug, name);
+}
+
+int store_tag_name(struct store *s, struct arena *ar, const char *slug,
+		   const char **name)
+{
+	return s->ops->tag_name(s, ar, slug, name);
+}
+
+int store_media_put(struct store *s, const struct media *m)
+{
+	if (!m->key || !*m->key || !m->type || !m->len)
+		return ERR_INVALID;
+	return s->ops->media_put(s, m);
+}
+
+int store_media_get(struct store *s, struct arena *ar, const char *key,
+		    struct media *out)
+{
+	return s->ops->media_get(s, ar, key, out);
+}
+
+int store_article_count(struct store *s, int64_t *n)
+{
+	return s->ops->article_count(s, n);
+}
+
+int store_sections(struct store *s, struct arena *ar, struct section **out,
+		   size_t *n)
+{
+	return s->ops->sections(s, ar, out, n);
+}
