@@ -209,7 +209,8 @@ static int parse_string(struct parser *p, char **out, size_t *outlen)
 			k = utf8_seqlen(c);
 			if (!k || p->pos + k > end ||
 			    !utf8_valid(p->s + p->pos, k))
-				return fail(p, p->pos, "invalid utf-8 in string");
+				return fail(p, p->pos,
+					    "invalid utf-8 in string");
 			memcpy(o + n, p->s + p->pos, k);
 			n += k;
 			p->pos += k;

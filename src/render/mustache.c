@@ -41,7 +41,7 @@
 #define NONE ((size_t)-1)
 
 enum node_kind {
-	N_TEXT,		/* literal text; empty with bol set: a line-start mark */
+	N_TEXT,		/* literal text; empty with bol: a line-start mark */
 	N_VAR,		/* {{name}}: HTML-escaped */
 	N_RAW,		/* {{{name}}} and {{& name}}: as is */
 	N_SECTION,	/* {{#name}} */
@@ -55,7 +55,7 @@ struct node {
 	enum node_kind kind;
 	/* N_TEXT: begins a source line; N_PARTIAL: the tag stands alone. */
 	bool bol;
-	/* N_TEXT: the bytes; N_PARTIAL: the whitespace before a standalone tag. */
+	/* N_TEXT: the bytes; N_PARTIAL: whitespace before a standalone tag. */
 	struct str text;
 	/* N_VAR, N_RAW, sections: the name split on dots; none for ".". */
 	const struct str *parts;
@@ -66,13 +66,13 @@ struct node {
 };
 
 struct tmpl {
-	struct arena *arena;	/* holds this struct, the source copy, the nodes */
+	struct arena *arena;	/* holds this struct, the source, the nodes */
 	const struct node *nodes;
 	size_t n;
 };
 
 struct slot {
-	struct tmpl *tmpl;	/* NULL until a template of this name is added */
+	struct tmpl *tmpl;	/* NULL until a template of the name is added */
 	char name[];
 };
 
@@ -134,7 +134,8 @@ static struct slot *slot_get(const struct tmpl_set *set, const char *name,
 	for (i = 0; i < set->n; i++) {
 		struct slot *s = set->slots[i];
 
-		if (strnlen(s->name, len + 1) == len && !memcmp(s->name, name, len))
+		if (strnlen(s->name, len + 1) == len &&
+		    !memcmp(s->name, name, len))
 			return s;
 	}
 	return NULL;
@@ -150,7 +151,8 @@ static struct slot *slot_make(struct tmpl_set *set, const char *name,
 		return s;
 	if (set->n == set->cap) {
 		set->cap = set->cap ? set->cap * 2 : 16;
-		set->slots = xrealloc(set->slots, set->cap * sizeof(*set->slots));
+		set->slots = xrealloc(set->slots,
+				      set->cap * sizeof(*set->slots));
 	}
 	s = xmalloc(sizeof(*s) + len + 1);
 	s->tmpl = NULL;

@@ -39,7 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (json_write(&second, again))
 		abort();
-	if (first.len != second.len || memcmp(first.data, second.data, first.len))
+	if (first.len != second.len ||
+	    memcmp(first.data, second.data, first.len))
 		abort();
 out:
 	arena_free(a);

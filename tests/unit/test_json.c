@@ -78,8 +78,8 @@ static void test_valid(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		assert_string_equal(reparse(a, cases[i].in, strlen(cases[i].in)),
-				    cases[i].out);
+		assert_string_equal(reparse(a, cases[i].in,
+					    strlen(cases[i].in)), cases[i].out);
 	arena_free(a);
 }
 
@@ -127,7 +127,8 @@ static void test_invalid(void **state)
 		{ "{\"a\" 1}", 0, "unexpected '1' at byte 5" },
 		{ "{\"a\":}", 0, "unexpected '}' at byte 5" },
 		{ "{\"a\":1 \"b\":2}", 0, "unexpected '\"' at byte 7" },
-		{ "{\"a\":1,\"a\":2}", 0, "duplicate key \"a\" in object at byte 0" },
+		{ "{\"a\":1,\"a\":2}", 0,
+		  "duplicate key \"a\" in object at byte 0" },
 		{ "[{\"x\":1,\"y\":{},\"x\":[]}]", 0,
 		  "duplicate key \"x\" in object at byte 1" },
 		{ "// c\n1", 0, "unexpected '/' at byte 0" },
@@ -155,7 +156,8 @@ static void test_invalid(void **state)
 		{ "\"\xc0\xaf\"", 0, "invalid utf-8 in string at byte 1" },
 		{ "\"\xe0\x80\xaf\"", 0, "invalid utf-8 in string at byte 1" },
 		{ "\"\xed\xa0\x80\"", 0, "invalid utf-8 in string at byte 1" },
-		{ "\"\xf4\x90\x80\x80\"", 0, "invalid utf-8 in string at byte 1" },
+		{ "\"\xf4\x90\x80\x80\"", 0,
+		  "invalid utf-8 in string at byte 1" },
 		{ "\"\xff\"", 0, "invalid utf-8 in string at byte 1" },
 		{ "\"\x80\"", 0, "invalid utf-8 in string at byte 1" },
 		{ "\"\xe2\x82\"", 0, "invalid utf-8 in string at byte 1" },
@@ -299,7 +301,8 @@ static void test_roundtrip(void **state)
 		"{\"title\":\"Caf\xc3\xa9 \\\"news\\\"\",\"id\":42,"
 		"\"score\":-0.125,\"tags\":[\"a\",\"b\"],\"draft\":false,"
 		"\"photo\":null}",
-		"[1e-7,3.14159,2.5e+30,-1,0,1234567890123456,0.30000000000000004]",
+		"[1e-7,3.14159,2.5e+30,-1,0,1234567890123456,"
+		"0.30000000000000004]",
 		"\"\\u0001\\u001f</script>\\u2028\\ud800\\udc00\"",
 		"[[[[[]]]],{\"a\":{\"b\":{\"c\":{}}}}]",
 		"\"\\/\\b\\f\"",

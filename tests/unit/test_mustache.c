@@ -22,7 +22,6 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
-#include "core/escape.h"
 #include "core/json.h"
 #include "core/value.h"
 #include "render/mustache.h"
@@ -75,15 +74,29 @@ struct tally {
 	struct buf failed;	/* "file: case name" lines */
 };
 
-/* Show @s as a JSON literal so that whitespace differences are visible. */
+/* Show @s quoted, with control characters visible. */
 static void show(const char *label, struct str s)
 {
-	struct buf b;
+	size_t i;
 
-	buf_init(&b, NULL, 1 << 16);
-	json_escape(&b, s.p, s.len);
-	fprintf(stderr, "    %-9s %s\n", label, b.data);
-	buf_release(&b);
+	printf("    %-9s \"", label);
+	for (i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+
+		if (c == '\n')
+			fputs("\\n", stdout);
+		else if (c == '\r')
+			fputs("\\r", stdout);
+		else if (c == '\t')
+			fputs("\\t", stdout);
+		else if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+	puts("\"");
 }
 
 static void run_case(const char *file, const struct tval *tc, struct tally *t)
@@ -114,14 +127,16 @@ static void run_case(const char *file, const struct tval *tc, struct tally *t)
 	if (!r && str_eq((struct str){ out.data, out.len }, want)) {
 		t->passed++;
 	} else {
-		fprintf(stderr, "FAIL %s: %.*s (%s%s%s)\n", file,
-			(int)name.len, name.p, err_str(r), *err ? ": " : "",
-			err);
+		printf("FAIL %s: %.*s\n", file, (int)name.len, name.p);
+		if (r)
+			printf("    %s%s%s\n", err_str(r), *err ? ": " : "",
+			       err);
 		show("template", tmpl);
 		show("expected", want);
 		show("got", (struct str){ out.data, out.len });
 		buf_printf(&t->failed, "  %s: %.*s\n", file, (int)name.len,
 			   name.p);
+		fflush(stdout);
 	}
 	buf_release(&out);
 	tmpl_set_free(set);
@@ -193,6 +208,7 @@ static void test_spec(void **state)
 	printf("    mustache spec: %zu of %zu cases pass\n", t.passed, t.cases);
 	if (!t.cases)
 		buf_printf(&t.failed, "  no spec files in \"%s\"\n", dir);
+	fflush(stdout);
 	if (t.failed.len) {
 		print_error("failing spec cases:\n%s", t.failed.data);
 		buf_release(&t.failed);
@@ -235,7 +251,8 @@ static void test_syntax_errors(void **state)
 		{ "{{{a}}", "line 1: unclosed tag" },
 		{ "x\n{{#a}}\ny", "line 2: unclosed section \"a\"" },
 		{ "{{#a}}\n{{/b}}", "line 2: section \"a\" ended by \"b\"" },
-		{ "\n\n{{/a}}", "line 3: end of section \"a\" that is not open" },
+		{ "\n\n{{/a}}",
+		  "line 3: end of section \"a\" that is not open" },
 		{ "{{=a=}}", "line 1: bad delimiter tag" },
 		{ "{{= a b c =}}", "line 1: bad delimiter tag" },
 		{ "{{=a= b=}}", "line 1: bad delimiter tag" },
@@ -488,12 +505,19 @@ static void test_late_and_replaced_partials(void **state)
 	tmpl_set_free(NULL);
 }
 
-int main(int argc, char **argv)
+/* argv[1], else $DATELINE_MUSTACHE_SPEC, else the path from the repo root. */
+static const char *spec_dir(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : getenv("DATELINE_MUSTACHE_SPEC");
+
+	return dir && *dir ? dir : DEFAULT_SPEC_DIR;
+}
+
+int main(int argc, char **argv)
+{
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_prestate(test_spec,
-					  (void *)(dir ? dir : DEFAULT_SPEC_DIR)),
+					  (void *)spec_dir(argc, argv)),
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_failed_add_keeps_old),
 		cmocka_unit_test(test_nesting_limit),
