@@ -85,6 +85,7 @@ int cmd_serve(int argc, char **argv)
 	const char *db = NULL, *listen = "127.0.0.1:8080", *templates = NULL;
 	const char *statics = NULL, *base_url = NULL, *name = "Dateline";
 	const char *tagline = "News as it happens.", *threads = NULL, *pos[1];
+	const char *react_limit = "30";
 	int quiet = 0, npos, r, sig, code = 1;
 	const struct opt opts[] = {
 		{ "db", "DATELINE_DB", "PATH", "the site database (SQLite file)", &db, NULL },
@@ -95,6 +96,7 @@ int cmd_serve(int argc, char **argv)
 		{ "site-name", "DATELINE_SITE_NAME", "NAME", "the site's name (default Dateline)", &name, NULL },
 		{ "tagline", "DATELINE_TAGLINE", "TEXT", "a line under the name", &tagline, NULL },
 		{ "threads", "DATELINE_THREADS", "N", "HTTP threads (default: one per core)", &threads, NULL },
+		{ "reaction-rate-limit", "DATELINE_REACTION_RATE_LIMIT", "N", "reaction changes per minute per client address (default 30, 0: off)", &react_limit, NULL },
 		{ "quiet", "DATELINE_QUIET", NULL, "no access log", NULL, &quiet },
 		{ 0 },
 	};
@@ -116,6 +118,12 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (threads && (atoi(threads) < 1 || atoi(threads) > 256)) {
 		fprintf(stderr, "error: --threads wants a number from 1 to 256\n");
+		return 2;
+	}
+	if (strspn(react_limit, "0123456789") != strlen(react_limit) ||
+	    !*react_limit || atoi(react_limit) > 1000000) {
+		fprintf(stderr, "error: --reaction-rate-limit wants a number of"
+			" changes per minute\n");
 		return 2;
 	}
 	if (sodium_init() < 0) {
@@ -149,6 +157,10 @@ int cmd_serve(int argc, char **argv)
 	site.name = name;
 	site.tagline = tagline;
 	site.cache = page_cache_new();
+	if (site_start(&site, (unsigned)atoi(react_limit))) {
+		fprintf(stderr, "error: cannot read the site secrets from '%s'\n", db);
+		goto out;
+	}
 
 	/* Block the stop signals in every thread; main waits for them. */
 	sigemptyset(&set);
@@ -170,10 +182,12 @@ int cmd_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	log_info("%s received, finishing in-flight requests",
 		 sig == SIGINT ? "SIGINT" : "SIGTERM");
+	site_quiesce(&site);
 	http_server_stop(srv, 10000);
 	log_info("stopped");
 	code = 0;
 out:
+	site_stop(&site);
 	page_cache_free(site.cache);
 	assets_free(site.assets);
 	if (site.tmpl)

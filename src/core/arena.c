@@ -128,18 +128,19 @@ void *arena_alloc(struct arena *a, size_t n)
 {
 	struct block *b = a->head;
 	size_t off = (b->used + ALIGN - 1) & ~(ALIGN - 1);
+	size_t take = n ? n : 1;	/* zero-size requests still get unique pointers */
 
 	if (n > SIZE_MAX / 2)
 		die_nomem(n);
-	if (off + n > b->size) {
-		size_t size = n > a->block_size ? n : a->block_size;
+	if (off + take > b->size) {
+		size_t size = take > a->block_size ? take : a->block_size;
 
 		b = block_new(size);
 		b->next = a->head;
 		a->head = b;
 		off = 0;
 	}
-	b->used = off + n;
+	b->used = off + take;
 	a->total += n;
 	return b->data + off;
 }

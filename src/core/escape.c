@@ -159,11 +159,20 @@ char *slugify(struct arena *a, const char *text, size_t max)
 			o = (char)c;
 		else if (c == 0xC3 && i + 1 < len)
 			o = fold_latin1((unsigned char)text[++i]);
-		else if (c == '\'' || c == 0xE2)
-			continue;	/* apostrophes join: "don't" -> "dont" */
+		else if (c == '\'' || (c == 0xE2 && i + 2 < len &&
+			 (unsigned char)text[i + 1] == 0x80 &&
+			 ((unsigned char)text[i + 2] == 0x98 ||
+			  (unsigned char)text[i + 2] == 0x99))) {
+			/* apostrophes (' U+2018 U+2019) join: "don't" -> "dont" */
+			i += c == 0xE2 ? 2 : 0;
+			continue;
+		}
 		if (o) {
-			if (dash && n && n + 1 < max)
+			if (dash && n) {
+				if (n + 1 >= max)
+					break;	/* no room for '-' and a letter */
 				out[n++] = '-';
+			}
 			dash = false;
 			out[n++] = o;
 		} else if (c < 0x80 || c >= 0xC0) {

@@ -78,6 +78,8 @@ struct http_response {
 	const char *location;		/* for redirects */
 	const char *vary;		/* added to "Accept-Encoding" for text */
 	bool no_compress;
+	bool body_gzipped;		/* body is already a gzip stream */
+	struct http_stream *stream;	/* set by http_respond_stream() */
 	struct {
 		const char *name, *value;
 	} extra[HTTP_MAX_EXTRA_HEADERS];
@@ -92,6 +94,18 @@ const char *http_header(const struct http_request *req, const char *name);
  * its encoding is malformed.
  */
 const char *http_query(const struct http_request *req, const char *name);
+
+/*
+ * The value of cookie @name from the Cookie header (arena copy), or NULL.
+ * Malformed cookie headers yield NULL rather than a guess.
+ */
+const char *http_cookie(const struct http_request *req, const char *name);
+
+/*
+ * The decoded value of @name in an application/x-www-form-urlencoded body,
+ * or NULL.
+ */
+const char *http_form(const struct http_request *req, const char *name);
 
 /* Add a response header (ignored past HTTP_MAX_EXTRA_HEADERS). */
 void http_add_header(struct http_response *res, const char *name,
@@ -114,6 +128,42 @@ struct http_config {
 	http_handler handler;
 	void *ctx;
 };
+
+/*
+ * Deferred answers.  A handler that hands work to another thread calls
+ * http_defer() and returns without filling the response; the connection is
+ * suspended (no thread waits).  When the work is done, any thread calls
+ * http_resume() once; the layer then calls @finish on a connection thread
+ * to fill the response.  The request and its arena stay valid until then.
+ */
+struct http_deferred;
+typedef void (*http_finish)(void *arg, struct http_request *req,
+			    struct http_response *res);
+struct http_deferred *http_defer(struct http_request *req, http_finish finish,
+				 void *arg);
+void http_resume(struct http_deferred *d);
+
+/*
+ * Streamed answers (Server-Sent Events).  http_respond_stream() turns the
+ * response into an open-ended body fed by http_stream_write() from any
+ * thread; while nothing is pending the connection sleeps, costing no thread.
+ * @closed(arg) runs once when the connection ends (client gone, server
+ * stopping, or after http_stream_end()).  The stream is reference counted:
+ * the caller owns one reference and drops it with http_stream_unref().
+ */
+struct http_stream;
+typedef void (*http_stream_closed)(void *arg);
+
+/* At most this many unsent bytes per stream; a slower reader is cut off. */
+#define HTTP_STREAM_MAX_PENDING (64 * 1024)
+
+struct http_stream *http_respond_stream(struct http_request *req,
+					struct http_response *res,
+					http_stream_closed closed, void *arg);
+/* 0, or ERR_IO when the connection is gone, ERR_TOOBIG when the reader lags. */
+int http_stream_write(struct http_stream *s, const char *data, size_t len);
+void http_stream_end(struct http_stream *s);
+void http_stream_unref(struct http_stream *s);
 
 struct http_server;
 

@@ -19,9 +19,19 @@ const char *http_header(const struct http_request *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
-const char *http_query(const struct http_request *req, const char *name)
+/* Skip optional whitespace. */
+static const char *ows(const char *p)
 {
-	const char *p = req->query.p, *end = p + req->query.len;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* Find @name in an urlencoded list "a=1&b=2" and decode its value. */
+static const char *urlencoded_get(const struct http_request *req,
+				  struct str list, const char *name)
+{
+	const char *p = list.p, *end = p ? p + list.len : NULL;
 	size_t nlen = strlen(name);
 
 	while (p && p < end) {
@@ -43,6 +53,46 @@ const char *http_query(const struct http_request *req, const char *name)
 	return NULL;
 }
 
+const char *http_query(const struct http_request *req, const char *name)
+{
+	return urlencoded_get(req, req->query, name);
+}
+
+const char *http_form(const struct http_request *req, const char *name)
+{
+	return urlencoded_get(req, (struct str){ req->body.data, req->body.len },
+			      name);
+}
+
+const char *http_cookie(const struct http_request *req, const char *name)
+{
+	const char *h = http_header(req, "Cookie"), *p;
+	size_t nlen = strlen(name);
+
+	for (p = h; p && *p; ) {
+		const char *end, *eq;
+
+		p = ows(p);
+		end = strchr(p, ';');
+		if (!end)
+			end = p + strlen(p);
+		eq = memchr(p, '=', (size_t)(end - p));
+		if (eq && (size_t)(eq - p) == nlen && !memcmp(p, name, nlen)) {
+			const char *v = eq + 1, *ve = end;
+
+			while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+				ve--;
+			if (ve - v >= 2 && *v == '"' && ve[-1] == '"') {
+				v++;
+				ve--;
+			}
+			return arena_strndup(req->arena, v, (size_t)(ve - v));
+		}
+		p = *end ? end + 1 : end;
+	}
+	return NULL;
+}
+
 void http_add_header(struct http_response *res, const char *name,
 		     const char *value)
 {
@@ -53,30 +103,23 @@ void http_add_header(struct http_response *res, const char *name,
 	res->nextra++;
 }
 
-/* Skip optional whitespace. */
-static const char *ows(const char *p)
-{
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return p;
-}
-
 bool http_accepts(const char *ae, const char *coding)
 {
 	size_t clen = strlen(coding);
 	const char *p = ae;
+	double star = -1;	/* q of "*", which only counts when @coding is unlisted */
 
 	while (p && *p) {
 		const char *tok = ows(p), *end = tok;
-		bool match;
+		bool match, any;
 		double q = 1.0;
 
 		while (*end && *end != ',' && *end != ';' && *end != ' ' &&
 		       *end != '\t')
 			end++;
-		match = ((size_t)(end - tok) == clen &&
-			 !strncasecmp(tok, coding, clen)) ||
-			(end - tok == 1 && *tok == '*');
+		match = (size_t)(end - tok) == clen &&
+			!strncasecmp(tok, coding, clen);
+		any = end - tok == 1 && *tok == '*';
 		p = end;
 		while (*p && *p != ',') {
 			p = ows(p);
@@ -90,10 +133,12 @@ bool http_accepts(const char *ae, const char *coding)
 		}
 		if (match)
 			return q > 0;
+		if (any)
+			star = q;
 		if (*p == ',')
 			p++;
 	}
-	return false;
+	return star > 0;
 }
 
 bool http_etag_match(const char *inm, const char *etag)

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "compress.h"
+#include "stream.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/escape.h"
@@ -40,8 +41,18 @@ static const char csp[] =
 	"script-src 'self'; object-src 'none'; base-uri 'self'; "
 	"form-action 'self'; frame-ancestors 'none'";
 
+enum defer_state { DEFER_NONE, DEFER_PENDING, DEFER_SUSPENDED, DEFER_DONE };
+
+struct http_deferred {
+	pthread_mutex_t lock;
+	enum defer_state state;
+	http_finish finish;
+	void *arg;
+};
+
 struct reqctx {
-	struct http_request req;
+	struct http_request req;	/* first: a request is its context */
+	struct http_deferred defer;
 	struct timespec start;
 	unsigned status;
 	size_t bytes;
@@ -104,6 +115,7 @@ static struct reqctx *ctx_get(struct http_server *srv)
 	if (!c) {
 		c = xcalloc(1, sizeof(*c));
 		c->req.arena = arena_new(ARENA_BLOCK);
+		pthread_mutex_init(&c->defer.lock, NULL);
 	}
 	return c;
 }
@@ -111,10 +123,12 @@ static struct reqctx *ctx_get(struct http_server *srv)
 static void ctx_put(struct http_server *srv, struct reqctx *c)
 {
 	struct arena *a = c->req.arena;
+	pthread_mutex_t lock = c->defer.lock;
 
 	arena_reset(a);
 	memset(c, 0, sizeof(*c));
 	c->req.arena = a;
+	c->defer.lock = lock;
 	pthread_mutex_lock(&srv->lock);
 	if (srv->nfree < POOL_KEEP) {
 		c->next = srv->free;
@@ -125,6 +139,7 @@ static void ctx_put(struct http_server *srv, struct reqctx *c)
 	pthread_mutex_unlock(&srv->lock);
 	if (c) {
 		arena_free(c->req.arena);
+		pthread_mutex_destroy(&c->defer.lock);
 		free(c);
 	}
 }
@@ -231,7 +246,15 @@ static enum MHD_Result send_response(struct reqctx *c, struct http_response *res
 	if (res->etag && status == 200 &&
 	    http_etag_match(http_header(req, "If-None-Match"), res->etag))
 		status = 304;
-	if (status == 304) {
+	if (res->stream) {
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+						      http_stream_read, res->stream,
+						      http_stream_free);
+		if (!r)
+			http_stream_free(res->stream);
+		res->stream = NULL;
+		text = false;
+	} else if (status == 304) {
 		r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	} else if (res->blob) {
 		struct blob *b = res->blob;
@@ -247,8 +270,10 @@ static enum MHD_Result send_response(struct reqctx *c, struct http_response *res
 		const char *data = res->body.data;
 		size_t len = res->body.len;
 
-		if (text && !res->no_compress && len >= 256 &&
-		    http_accepts(ae, "gzip")) {
+		if (res->body_gzipped) {
+			gzip = true;
+		} else if (text && !res->no_compress && len >= 256 &&
+			   http_accepts(ae, "gzip")) {
 			struct buf z;
 
 			buf_init(&z, req->arena, len + 1024);
@@ -289,18 +314,70 @@ static enum MHD_Result send_response(struct reqctx *c, struct http_response *res
 	return ret;
 }
 
+struct http_deferred *http_defer(struct http_request *req, http_finish finish,
+				 void *arg)
+{
+	struct reqctx *c = (struct reqctx *)req;
+
+	c->defer.state = DEFER_PENDING;
+	c->defer.finish = finish;
+	c->defer.arg = arg;
+	return &c->defer;
+}
+
+void http_resume(struct http_deferred *d)
+{
+	struct reqctx *c = (struct reqctx *)((char *)d - offsetof(struct reqctx, defer));
+
+	pthread_mutex_lock(&d->lock);
+	if (d->state == DEFER_SUSPENDED)
+		MHD_resume_connection(c->req.conn);
+	d->state = DEFER_DONE;
+	pthread_mutex_unlock(&d->lock);
+}
+
+static enum MHD_Result finish_response(struct reqctx *c, struct http_response *res)
+{
+	enum MHD_Result ret = send_response(c, res);
+
+	blob_unref(res->blob);
+	blob_unref(res->blob_gzip);
+	return ret;
+}
+
+static void response_init(struct reqctx *c, struct http_response *res)
+{
+	memset(res, 0, sizeof(*res));
+	buf_init(&res->body, c->req.arena, 16 * 1024 * 1024);
+}
+
 static enum MHD_Result respond(struct http_server *srv, struct reqctx *c)
 {
 	struct http_response res;
-	enum MHD_Result ret;
+	bool now;
 
-	memset(&res, 0, sizeof(res));
-	buf_init(&res.body, c->req.arena, 16 * 1024 * 1024);
+	if (c->defer.state == DEFER_DONE) {
+		/* Resumed after deferred work: let the application answer. */
+		response_init(c, &res);
+		c->defer.finish(c->defer.arg, &c->req, &res);
+		c->defer.state = DEFER_NONE;
+		return finish_response(c, &res);
+	}
+	response_init(c, &res);
 	srv->handler(srv->ctx, &c->req, &res);
-	ret = send_response(c, &res);
-	blob_unref(res.blob);
-	blob_unref(res.blob_gzip);
-	return ret;
+	if (c->defer.state == DEFER_NONE)
+		return finish_response(c, &res);
+	/* Deferred: sleep unless the work finished already. */
+	pthread_mutex_lock(&c->defer.lock);
+	now = c->defer.state == DEFER_DONE;
+	if (!now) {
+		c->defer.state = DEFER_SUSPENDED;
+		MHD_suspend_connection(c->req.conn);
+	}
+	pthread_mutex_unlock(&c->defer.lock);
+	if (now)
+		return respond(srv, c);
+	return MHD_YES;
 }
 
 static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
@@ -332,6 +409,11 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 		    !req->error_status) {
 			req->error_status = 413;
 			req->error_reason = "The request body is too large.";
+			/*
+			 * Refuse before the body is read: libmicrohttpd queues
+			 * a response only now or once the whole body is in.
+			 */
+			return respond(srv, c);
 		}
 		return MHD_YES;
 	}
@@ -341,9 +423,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 			req->error_status = 413;
 			req->error_reason = "The request body is too large.";
 		}
-		*upload_size = 0;
-		if (req->error_status == 413)
-			return respond(srv, c);
+		*upload_size = 0;	/* over the cap: drain, answer at the end */
 		return MHD_YES;
 	}
 	return respond(srv, c);

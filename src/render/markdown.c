@@ -68,6 +68,14 @@ char *md_render(struct arena *a, const char *md, size_t len, const char *datelin
 	return b.data;
 }
 
+/* Append as much of @s as still fits: a long text is cut, not dropped. */
+static void add_upto(struct buf *b, const char *s)
+{
+	size_t n = strlen(s), room = b->max - b->len;
+
+	buf_add(b, s, n < room ? n : room);
+}
+
 char *md_first_text(struct arena *a, const char *md, size_t len, size_t max)
 {
 	cmark_node *doc = parse(md, len);
@@ -87,7 +95,7 @@ char *md_first_text(struct arena *a, const char *md, size_t len, size_t max)
 			in_para = ev == CMARK_EVENT_ENTER;
 		} else if (in_para && ev == CMARK_EVENT_ENTER &&
 			   (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)) {
-			buf_adds(&b, cmark_node_get_literal(n));
+			add_upto(&b, cmark_node_get_literal(n));
 		} else if (in_para && (t == CMARK_NODE_SOFTBREAK ||
 				       t == CMARK_NODE_LINEBREAK)) {
 			buf_addch(&b, ' ');

@@ -5,9 +5,11 @@
  */
 #include "site_int.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "cache.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -185,6 +187,9 @@ void h_article(struct site *site, struct http_request *req,
 		tv_push(a, tags, t);
 	}
 	tv_set(a, v, "tags", tags);
+	/* The reaction block differs per request: leave a hole for it. */
+	tv_set_str(a, v, "reactions_hole", arena_printf(a, PAGE_HOLE_OPEN
+		   "%" PRId64 ":%s" PAGE_HOLE_CLOSE, art->id, art->slug));
 	tv_set_bool(a, v, "has_tags", art->ntags > 0);
 	tv_set(a, ctx, "article", v);
 	render_page(site, req, res, "article", ctx);

@@ -4,8 +4,10 @@
 #include "cache.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
@@ -46,10 +48,18 @@ struct page_cache *page_cache_new(void)
 	return pc;
 }
 
+void cached_page_release(struct cached_page *p)
+{
+	blob_unref(p->body);
+	blob_unref(p->gz);
+	blob_unref(p->suffix);
+	blob_unref(p->suffix_z);
+	p->body = p->gz = p->suffix = p->suffix_z = NULL;
+}
+
 static void entry_free(struct entry *e)
 {
-	blob_unref(e->page.body);
-	blob_unref(e->page.gz);
+	cached_page_release(&e->page);
 	free(e->key);
 	free(e);
 }
@@ -86,6 +96,127 @@ static void copy_out(const struct entry *e, struct cached_page *out)
 	blob_ref(out->body);
 	if (out->gz)
 		blob_ref(out->gz);
+	if (out->suffix)
+		blob_ref(out->suffix);
+	if (out->suffix_z)
+		blob_ref(out->suffix_z);
+}
+
+/*
+ * Raw deflate of [data, data+len): Z_SYNC_FLUSH ends on a byte boundary
+ * with a non-final block, so more deflate data may follow; Z_FINISH ends
+ * the stream.  @small uses a small window and little memory (per-request
+ * middles).  NULL on failure.
+ */
+static int raw_deflate(struct buf *out, const void *data, size_t len,
+		       int flush, bool small)
+{
+	z_stream zs = { 0 };
+	unsigned char chunk[16384];
+	int rc;
+
+	if (deflateInit2(&zs, small ? 1 : 6, Z_DEFLATED, small ? -9 : -15,
+			 small ? 2 : 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return ERR_NOMEM;
+	zs.next_in = (unsigned char *)data;
+	zs.avail_in = (uInt)len;
+	do {
+		zs.next_out = chunk;
+		zs.avail_out = sizeof(chunk);
+		rc = deflate(&zs, flush);
+		if (rc == Z_STREAM_ERROR ||
+		    buf_add(out, chunk, sizeof(chunk) - zs.avail_out)) {
+			deflateEnd(&zs);
+			return ERR_TOOBIG;
+		}
+	} while (zs.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
+	deflateEnd(&zs);
+	return 0;
+}
+
+static struct blob *deflate_blob(const void *data, size_t len, int flush)
+{
+	struct buf z;
+	struct blob *b = NULL;
+
+	buf_init(&z, NULL, len + 4096);
+	if (!raw_deflate(&z, data, len, flush, false))
+		b = blob_new(z.data, z.len);
+	buf_release(&z);
+	return b;
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+int page_assemble(const struct cached_page *p, const char *mid, size_t midlen,
+		  bool gzip, struct buf *out)
+{
+	static const unsigned char header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+	unsigned char trailer[8];
+	uLong crc;
+	int r = 0;
+
+	if (!gzip) {
+		r |= buf_add(out, p->body->data, p->body->len);
+		r |= buf_add(out, mid, midlen);
+		r |= buf_add(out, p->suffix->data, p->suffix->len);
+		return r ? ERR_TOOBIG : 0;
+	}
+	r |= buf_add(out, header, sizeof(header));
+	r |= buf_add(out, p->gz->data, p->gz->len);
+	r |= raw_deflate(out, mid, midlen, Z_SYNC_FLUSH, true);
+	r |= buf_add(out, p->suffix_z->data, p->suffix_z->len);
+	crc = crc32_combine(p->body_crc, crc32(0, (const Bytef *)mid, (uInt)midlen),
+			    (z_off_t)midlen);
+	crc = crc32_combine(crc, p->suffix_crc, (z_off_t)p->suffix->len);
+	put_le32(trailer, (uint32_t)crc);
+	put_le32(trailer + 4, (uint32_t)(p->body->len + midlen + p->suffix->len));
+	r |= buf_add(out, trailer, sizeof(trailer));
+	return r ? ERR_TOOBIG : 0;
+}
+
+/* Split a page at its hole marker; false when it has none. */
+static bool split_hole(struct entry *e, const char *data, size_t len)
+{
+	const char *open = memmem(data, len, PAGE_HOLE_OPEN,
+				  sizeof(PAGE_HOLE_OPEN) - 1);
+	const char *close, *colon, *after;
+	long long id;
+
+	if (!open)
+		return false;
+	after = open + sizeof(PAGE_HOLE_OPEN) - 1;
+	close = memmem(after, len - (size_t)(after - data), PAGE_HOLE_CLOSE,
+		       sizeof(PAGE_HOLE_CLOSE) - 1);
+	colon = close ? memchr(after, ':', (size_t)(close - after)) : NULL;
+	if (!colon || sscanf(after, "%lld", &id) != 1 ||
+	    (size_t)(close - colon - 1) >= sizeof(e->page.hole_key))
+		return false;
+	e->page.hole_id = id;
+	memcpy(e->page.hole_key, colon + 1, (size_t)(close - colon - 1));
+	e->page.hole_key[close - colon - 1] = '\0';
+	close += sizeof(PAGE_HOLE_CLOSE) - 1;
+	e->page.body = blob_new(data, (size_t)(open - data));
+	e->page.suffix = blob_new(close, len - (size_t)(close - data));
+	e->page.gz = deflate_blob(e->page.body->data, e->page.body->len,
+				  Z_SYNC_FLUSH);
+	e->page.suffix_z = deflate_blob(e->page.suffix->data,
+					e->page.suffix->len, Z_FINISH);
+	e->page.body_crc = (uint32_t)crc32(0, (const Bytef *)e->page.body->data,
+					   (uInt)e->page.body->len);
+	e->page.suffix_crc = (uint32_t)crc32(0, (const Bytef *)e->page.suffix->data,
+					     (uInt)e->page.suffix->len);
+	if (!e->page.gz || !e->page.suffix_z) {
+		cached_page_release(&e->page);
+		return false;
+	}
+	return true;
 }
 
 int page_cache_get(struct page_cache *pc, const char *key, uint64_t generation,
@@ -110,7 +241,10 @@ int page_cache_get(struct page_cache *pc, const char *key, uint64_t generation,
 
 static size_t entry_bytes(const struct entry *e)
 {
-	return e->page.body->len + (e->page.gz ? e->page.gz->len : 0) +
+	const struct cached_page *p = &e->page;
+
+	return p->body->len + (p->gz ? p->gz->len : 0) +
+	       (p->suffix ? p->suffix->len + p->suffix_z->len : 0) +
 	       strlen(e->key) + sizeof(*e);
 }
 
@@ -127,15 +261,17 @@ void page_cache_put(struct page_cache *pc, const char *key, uint64_t generation,
 	e->generation = generation;
 	e->page.type = type;
 	e->page.modified = modified;
-	e->page.body = blob_new(data, len);
 	content_hash(data, len, hash);
 	memcpy(e->page.etag, "\"", 1);
 	memcpy(e->page.etag + 1, hash, 10);
 	memcpy(e->page.etag + 11, "\"", 2);
-	buf_init(&z, NULL, len + 1024);
-	if (len >= 256 && !gzip_compress(&z, data, len) && z.len < len)
-		e->page.gz = blob_new(z.data, z.len);
-	buf_release(&z);
+	if (!split_hole(e, data, len)) {
+		e->page.body = blob_new(data, len);
+		buf_init(&z, NULL, len + 1024);
+		if (len >= 256 && !gzip_compress(&z, data, len) && z.len < len)
+			e->page.gz = blob_new(z.data, z.len);
+		buf_release(&z);
+	}
 	copy_out(e, out);
 
 	pthread_rwlock_wrlock(&pc->lock);

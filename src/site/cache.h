@@ -11,6 +11,7 @@
 #ifndef DATELINE_CACHE_H
 #define DATELINE_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,13 +22,39 @@
 
 struct page_cache;
 
+/*
+ * A page may have one hole, marked in the rendered HTML by
+ * PAGE_HOLE_OPEN "<id>:<key>" PAGE_HOLE_CLOSE: the part that differs per
+ * request (live counts, the reader's own state, a form token).  Such a page
+ * is kept as prefix and suffix, each also as raw deflate data ending on a
+ * byte boundary, so page_assemble() compresses only the small middle per
+ * request and splices a valid gzip stream from the three parts.
+ */
+#define PAGE_HOLE_OPEN "<!--dl:hole:"
+#define PAGE_HOLE_CLOSE "-->"
+
 struct cached_page {
-	struct blob *body;	/* a reference the caller drops */
-	struct blob *gz;	/* a reference the caller drops; may be NULL */
+	struct blob *body;	/* whole page, or the prefix of a holed one */
+	struct blob *gz;	/* gzip of body (no hole) or raw deflate of prefix */
+	struct blob *suffix;	/* NULL: no hole */
+	struct blob *suffix_z;	/* raw deflate of the suffix, final block */
+	uint32_t body_crc, suffix_crc;
+	int64_t hole_id;
+	char hole_key[128];
 	const char *type;	/* static string */
 	char etag[24];
 	int64_t modified;	/* Unix seconds, for Last-Modified */
 };
+
+/* Drop the references a cached_page holds. */
+void cached_page_release(struct cached_page *p);
+
+/*
+ * Append a holed page with @mid in its hole to @out: identity bytes, or a
+ * gzip stream when @gzip.  ERR_TOOBIG when @out overflows.
+ */
+int page_assemble(const struct cached_page *p, const char *mid, size_t midlen,
+		  bool gzip, struct buf *out);
 
 struct page_cache *page_cache_new(void);
 void page_cache_free(struct page_cache *pc);

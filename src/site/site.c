@@ -8,7 +8,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth/ratelimit.h"
 #include "cache.h"
+#include "live.h"
+#include "writer.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/escape.h"
@@ -34,6 +37,11 @@ static const struct handler_info tag = { h_tag, true };
 static const struct handler_info article = { h_article, true };
 static const struct handler_info stat = { h_static, false };
 static const struct handler_info media = { h_media, false };
+static const struct handler_info react_get = { h_reactions_get, false };
+static const struct handler_info react_put = { h_reactions_put, false };
+static const struct handler_info react_del = { h_reactions_delete, false };
+static const struct handler_info react_form = { h_react_form, false };
+static const struct handler_info events = { h_events, false };
 
 static const struct route routes[] = {
 	{ HTTP_GET, "/", (void *)&home },
@@ -41,6 +49,11 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/tag/:slug/", (void *)&tag },
 	{ HTTP_GET, "/static/:name", (void *)&stat },
 	{ HTTP_GET, "/media/:key", (void *)&media },
+	{ HTTP_GET, "/api/v1/articles/:slug/reactions", (void *)&react_get },
+	{ HTTP_PUT, "/api/v1/articles/:slug/reactions", (void *)&react_put },
+	{ HTTP_DELETE, "/api/v1/articles/:slug/reactions", (void *)&react_del },
+	{ HTTP_GET, "/api/v1/articles/:slug/events", (void *)&events },
+	{ HTTP_POST, "/react/:slug", (void *)&react_form },
 	{ HTTP_GET, "/:section/:year/:month/:day/:slug/", (void *)&article },
 };
 
@@ -76,7 +89,7 @@ char *absolute_url(struct site *site, struct arena *a, const char *path)
 	return arena_printf(a, "%s%s", site->base_url, path);
 }
 
-static const char *asset_url(struct site *site, const char *name)
+const char *site_asset_url(struct site *site, const char *name)
 {
 	const struct asset *as = assets_find(site->assets, name);
 
@@ -97,8 +110,9 @@ struct tval *page_context(struct site *site, struct http_request *req,
 	tv_set_str(a, s, "tagline", site->tagline);
 	tv_set_str(a, s, "base_url", site->base_url);
 	tv_set(a, ctx, "site", s);
-	tv_set_str(a, assets, "css", asset_url(site, "site.css"));
-	tv_set_str(a, assets, "icon", asset_url(site, "icon.svg"));
+	tv_set_str(a, assets, "css", site_asset_url(site, "site.css"));
+	tv_set_str(a, assets, "icon", site_asset_url(site, "icon.svg"));
+	tv_set_str(a, assets, "js", site_asset_url(site, "site.js"));
 	tv_set(a, ctx, "assets", assets);
 	tv_set_str(a, page, "title", *title ? arena_printf(a, "%s \xE2\x80\x94 %s",
 				title, site->name) : site->name);
@@ -174,6 +188,7 @@ void render_error(struct site *site, struct http_request *req,
 	res->content_type = "text/html; charset=utf-8";
 	res->cache_control = "no-store";
 	res->etag = NULL;
+	res->body_gzipped = false;
 }
 
 static void h_static(struct site *site, struct http_request *req,
@@ -201,7 +216,9 @@ static void h_media(struct site *site, struct http_request *req,
 	struct media md;
 	int r;
 
-	if (strlen(key) > 80 || strspn(key, "0123456789abcdef.") != strlen(key) ||
+	/* Keys are "HEX.EXT", e.g. "3fa2...c1.jpg". */
+	if (strlen(key) > 80 ||
+	    strspn(key, "0123456789abcdefghijklmnopqrstuvwxyz.") != strlen(key) ||
 	    (r = store_media_get(site->store, req->arena, key, &md)) == ERR_NOTFOUND) {
 		render_error(site, req, res, 404, "There is no such image.");
 		return;
@@ -219,18 +236,53 @@ static void h_media(struct site *site, struct http_request *req,
 	res->cache_control = "public, max-age=31536000, immutable";
 }
 
-static void from_cache(struct http_response *res, struct cached_page *p,
-		       struct arena *a)
+/* Fill the hole of a cached page for this request. */
+static void fill_hole(struct site *site, struct http_request *req,
+		      struct http_response *res, struct cached_page *p)
+{
+	bool gzip = http_accepts(http_header(req, "Accept-Encoding"), "gzip");
+	bool personal = false;
+	struct buf mid;
+	char hash[11];
+
+	buf_init(&mid, req->arena, 256 * 1024);
+	if (reactions_render_block(site, req, p->hole_id, p->hole_key, &mid,
+				   &personal)) {
+		render_error(site, req, res, 503, "This page cannot be loaded"
+			     " right now; please try again.");
+		return;
+	}
+	buf_init(&res->body, req->arena, p->body->len + p->suffix->len +
+		 mid.len * 2 + 4096);
+	if (page_assemble(p, mid.data, mid.len, gzip, &res->body)) {
+		render_error(site, req, res, 500, "This page could not be built.");
+		return;
+	}
+	res->body_gzipped = gzip;
+	content_hash(mid.data, mid.len, hash);
+	res->etag = arena_printf(req->arena, "\"%.10s-%s\"", p->etag + 1, hash);
+	res->vary = "Accept-Encoding, Cookie";
+	res->cache_control = personal ? "private, no-cache" :
+			     "public, max-age=0, s-maxage=5, must-revalidate";
+}
+
+static void from_cache(struct site *site, struct http_request *req,
+		       struct http_response *res, struct cached_page *p)
 {
 	char date[30];
 
 	res->status = 200;
 	res->content_type = p->type;
+	time_http(p->modified, date);
+	res->last_modified = arena_strdup(req->arena, date);
+	if (p->suffix) {
+		fill_hole(site, req, res, p);
+		cached_page_release(p);
+		return;
+	}
 	res->blob = p->body;
 	res->blob_gzip = p->gz;
-	res->etag = arena_strdup(a, p->etag);
-	time_http(p->modified, date);
-	res->last_modified = arena_strdup(a, date);
+	res->etag = arena_strdup(req->arena, p->etag);
 	/* Shared caches may keep public pages briefly; browsers revalidate. */
 	res->cache_control = "public, max-age=0, s-maxage=30, must-revalidate";
 }
@@ -243,7 +295,7 @@ static void run_cached(struct site *site, const struct handler_info *h,
 	struct cached_page page;
 
 	if (!page_cache_get(site->cache, req->uri, gen, &page)) {
-		from_cache(res, &page, req->arena);
+		from_cache(site, req, res, &page);
 		return;
 	}
 	h->fn(site, req, res, m);
@@ -251,7 +303,8 @@ static void run_cached(struct site *site, const struct handler_info *h,
 		return;
 	page_cache_put(site->cache, req->uri, gen, "text/html; charset=utf-8",
 		       res->body.data, res->body.len, time_now(), &page);
-	from_cache(res, &page, req->arena);
+	buf_init(&res->body, req->arena, 16 * 1024 * 1024);
+	from_cache(site, req, res, &page);
 }
 
 void site_handle(void *ctx, struct http_request *req, struct http_response *res)
@@ -282,4 +335,33 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 		run_cached(site, h, req, res, &m);
 	else
 		h->fn(site, req, res, &m);
+}
+
+int site_start(struct site *site, unsigned reaction_per_minute)
+{
+	int r = store_secret(site->store, "csrf", site->csrf_key,
+			     sizeof(site->csrf_key));
+
+	if (r)
+		return r;
+	site->reaction_limit = ratelimit_new(reaction_per_minute);
+	site->live = live_new();
+	site->writer = writer_start(site->store, reactions_committed, site);
+	return 0;
+}
+
+void site_quiesce(struct site *site)
+{
+	if (site->live)
+		live_stop(site->live);
+}
+
+void site_stop(struct site *site)
+{
+	writer_stop(site->writer);
+	live_free(site->live);
+	ratelimit_free(site->reaction_limit);
+	site->writer = NULL;
+	site->live = NULL;
+	site->reaction_limit = NULL;
 }

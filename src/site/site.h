@@ -16,6 +16,9 @@ struct store;
 struct tmpl_set;
 struct assets;
 struct page_cache;
+struct writer;
+struct live;
+struct ratelimit;
 
 struct site {
 	struct store *store;
@@ -25,7 +28,21 @@ struct site {
 	const char *name;	/* "Dateline" */
 	const char *tagline;
 	const char *base_url;	/* "http://127.0.0.1:8080", no trailing '/' */
+	struct writer *writer;	/* group commit of reader writes */
+	struct live *live;	/* Server-Sent Events hub */
+	struct ratelimit *reaction_limit;
+	unsigned char csrf_key[32];
 };
+
+/*
+ * Start the site's background parts (writer, live hub, limits, secrets)
+ * once store, templates and assets are set.  0 or an error.
+ */
+int site_start(struct site *site, unsigned reaction_per_minute);
+/* Stop accepting live streams; call before stopping the HTTP server. */
+void site_quiesce(struct site *site);
+/* Stop the background parts; call after the HTTP server has stopped. */
+void site_stop(struct site *site);
 
 /* "/world/2026/11/20/some-slug/": an article's canonical path (arena). */
 char *article_path(struct arena *a, const struct article *art);

@@ -50,7 +50,28 @@ char *absolute_url(struct site *site, struct arena *a, const char *path);
 struct tval *article_summary_value(struct site *site, struct arena *a,
 				   const struct article *art);
 
+/* The hashed URL of static asset @name ("" when there is none). */
+const char *site_asset_url(struct site *site, const char *name);
+
+/* The reaction block of a story page (reactions.c); *personal is set when
+ * it shows the reader's own state, so the page must not be shared. */
+int reactions_render_block(struct site *site, struct http_request *req,
+			   int64_t article_id, const char *slug, struct buf *out,
+			   bool *personal);
+/* writer_batch_fn publishing committed reactions to the live streams. */
+void reactions_committed(void *ctx, const struct reaction_change *ch, size_t n);
+
 /* Handlers. */
+void h_reactions_get(struct site *, struct http_request *,
+		     struct http_response *, const struct route_match *);
+void h_reactions_put(struct site *, struct http_request *,
+		     struct http_response *, const struct route_match *);
+void h_reactions_delete(struct site *, struct http_request *,
+			struct http_response *, const struct route_match *);
+void h_react_form(struct site *, struct http_request *,
+		  struct http_response *, const struct route_match *);
+void h_events(struct site *, struct http_request *, struct http_response *,
+	      const struct route_match *);
 void h_home(struct site *, struct http_request *, struct http_response *,
 	    const struct route_match *);
 void h_section(struct site *, struct http_request *, struct http_response *,

@@ -8,7 +8,7 @@
  * connection reads PRAGMA data_version to notice commits made by other
  * processes (the CLI adding an article while the server runs).
  */
-#include "store.h"
+#include "sqlite_int.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -27,40 +27,14 @@
 #define POOL_MAX 16
 #define WATCH_INTERVAL_NS (100 * 1000 * 1000LL)
 
-enum stmt_id {
-	ST_ARTICLE_FIND,
-	ST_ARTICLE_INSERT,
-	ST_ARTICLE_UPDATE,
-	ST_TAGS_CLEAR,
-	ST_TAG_UPSERT,
-	ST_ARTICLE_TAG_ADD,
-	ST_ARTICLE_BY_SLUG,
-	ST_ARTICLE_TAGS,
-	ST_LIST_ALL,
-	ST_LIST_SECTION,
-	ST_LIST_TAG,
-	ST_SECTION_NAME,
-	ST_TAG_NAME,
-	ST_MEDIA_PUT,
-	ST_MEDIA_GET,
-	ST_ARTICLE_COUNT,
-	ST_SECTIONS,
-	ST_COUNT
-};
 
-#define ARTICLE_COLS \
-	"a.id, a.slug, a.headline, a.summary, a.dateline, a.author, " \
-	"a.section, a.section_slug, a.photo_key, m.type, m.width, m.height, " \
-	"a.caption, a.credit, a.photo_alt, a.status, a.published, a.created, " \
-	"a.updated, a.version"
-#define ARTICLE_FROM " FROM articles a LEFT JOIN media m ON m.key = a.photo_key "
 /* Newest first, strictly before the cursor (?2, ?3), visible per ?4/?5. */
 #define LIST_TAIL \
 	" AND a.status >= ?4 AND a.published <= ?5" \
 	" AND (a.published, a.id) < (?2, ?3)" \
 	" ORDER BY a.published DESC, a.id DESC LIMIT ?6"
 
-static const char *const stmt_sql[ST_COUNT] = {
+static const char *const stmt_sql[ST_SQLITE_C_END] = {
 	[ST_ARTICLE_FIND] = "SELECT id FROM articles WHERE slug = ?1",
 	[ST_ARTICLE_INSERT] =
 		"INSERT INTO articles (slug, headline, summary, dateline, body,"
@@ -98,9 +72,15 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" JOIN articles a ON a.id = x.article_id"
 		" LEFT JOIN media m ON m.key = a.photo_key"
 		" WHERE t.slug = ?1" LIST_TAIL,
+	/* Only names with a public story: drafts must not show through. */
 	[ST_SECTION_NAME] =
-		"SELECT section FROM articles WHERE section_slug = ?1 LIMIT 1",
-	[ST_TAG_NAME] = "SELECT name FROM tags WHERE slug = ?1",
+		"SELECT section FROM articles WHERE section_slug = ?1"
+		" AND status = 1 AND published <= unixepoch() LIMIT 1",
+	[ST_TAG_NAME] =
+		"SELECT t.name FROM tags t WHERE t.slug = ?1 AND EXISTS (SELECT 1"
+		" FROM article_tags x JOIN articles a ON a.id = x.article_id"
+		" WHERE x.tag_id = t.id AND a.status = 1"
+		" AND a.published <= unixepoch())",
 	[ST_MEDIA_PUT] =
 		"INSERT OR IGNORE INTO media (key, type, width, height, data,"
 		" created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -114,29 +94,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" LIMIT 12",
 };
 
-struct conn {
-	sqlite3 *db;
-	sqlite3_stmt *st[ST_COUNT];
-	struct conn *next;
-};
 
-struct sqlite_store {
-	struct store base;
-	char *path;
-	pthread_mutex_t lock;
-	pthread_cond_t freed;
-	struct conn *free;
-	int nconns;
-	atomic_uint_fast64_t generation;
-	pthread_mutex_t watch_lock;
-	sqlite3 *watch;
-	int watch_version;
-	atomic_llong watch_checked;	/* monotonic ns of the last check */
-};
 
-#define SQ(s) ((struct sqlite_store *)(s))
-
-static int db_err(sqlite3 *db, const char *what)
+int sq_db_err(sqlite3 *db, const char *what)
 {
 	int code = sqlite3_extended_errcode(db);
 
@@ -191,7 +151,7 @@ static void conn_free(struct conn *c)
 }
 
 /* Take a connection from the pool, opening one if the pool may grow. */
-static struct conn *conn_get(struct sqlite_store *s)
+struct conn *sq_conn_get(struct sqlite_store *s)
 {
 	struct conn *c;
 	char err[256];
@@ -221,7 +181,7 @@ static struct conn *conn_get(struct sqlite_store *s)
 	return c;
 }
 
-static void conn_put(struct sqlite_store *s, struct conn *c)
+void sq_conn_put(struct sqlite_store *s, struct conn *c)
 {
 	pthread_mutex_lock(&s->lock);
 	c->next = s->free;
@@ -231,13 +191,12 @@ static void conn_put(struct sqlite_store *s, struct conn *c)
 }
 
 /* The prepared statement @id on @c, reset and unbound, or NULL. */
-static sqlite3_stmt *stmt(struct conn *c, enum stmt_id id)
+sqlite3_stmt *sq_prepared(struct conn *c, enum stmt_id id, const char *sql)
 {
 	if (!c->st[id]) {
-		if (sqlite3_prepare_v3(c->db, stmt_sql[id], -1,
-				       SQLITE_PREPARE_PERSISTENT, &c->st[id],
-				       NULL) != SQLITE_OK) {
-			db_err(c->db, stmt_sql[id]);
+		if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+				       &c->st[id], NULL) != SQLITE_OK) {
+			sq_db_err(c->db, sql);
 			return NULL;
 		}
 	} else {
@@ -247,7 +206,12 @@ static sqlite3_stmt *stmt(struct conn *c, enum stmt_id id)
 	return c->st[id];
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
+sqlite3_stmt *sq_stmt(struct conn *c, enum stmt_id id)
+{
+	return sq_prepared(c, id, stmt_sql[id]);
+}
+
+void sq_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
@@ -255,7 +219,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-static const char *col_text(struct arena *a, sqlite3_stmt *st, int i)
+const char *sq_col_text(struct arena *a, sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 
@@ -265,32 +229,32 @@ static const char *col_text(struct arena *a, sqlite3_stmt *st, int i)
 			     (size_t)sqlite3_column_bytes(st, i));
 }
 
-static const char *col_text_or_empty(struct arena *a, sqlite3_stmt *st, int i)
+const char *sq_col_text_or_empty(struct arena *a, sqlite3_stmt *st, int i)
 {
-	const char *t = col_text(a, st, i);
+	const char *t = sq_col_text(a, st, i);
 
 	return t ? t : "";
 }
 
 /* Fill @a from a row in ARTICLE_COLS order. */
-static void read_article(struct arena *ar, sqlite3_stmt *st, struct article *a)
+void sq_read_article(struct arena *ar, sqlite3_stmt *st, struct article *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->id = sqlite3_column_int64(st, 0);
-	a->slug = col_text_or_empty(ar, st, 1);
-	a->headline = col_text_or_empty(ar, st, 2);
-	a->summary = col_text_or_empty(ar, st, 3);
-	a->dateline = col_text_or_empty(ar, st, 4);
-	a->author = col_text_or_empty(ar, st, 5);
-	a->section = col_text_or_empty(ar, st, 6);
-	a->section_slug = col_text_or_empty(ar, st, 7);
-	a->photo.key = col_text(ar, st, 8);
-	a->photo.type = col_text(ar, st, 9);
+	a->slug = sq_col_text_or_empty(ar, st, 1);
+	a->headline = sq_col_text_or_empty(ar, st, 2);
+	a->summary = sq_col_text_or_empty(ar, st, 3);
+	a->dateline = sq_col_text_or_empty(ar, st, 4);
+	a->author = sq_col_text_or_empty(ar, st, 5);
+	a->section = sq_col_text_or_empty(ar, st, 6);
+	a->section_slug = sq_col_text_or_empty(ar, st, 7);
+	a->photo.key = sq_col_text(ar, st, 8);
+	a->photo.type = sq_col_text(ar, st, 9);
 	a->photo.width = sqlite3_column_int(st, 10);
 	a->photo.height = sqlite3_column_int(st, 11);
-	a->caption = col_text_or_empty(ar, st, 12);
-	a->credit = col_text_or_empty(ar, st, 13);
-	a->photo_alt = col_text_or_empty(ar, st, 14);
+	a->caption = sq_col_text_or_empty(ar, st, 12);
+	a->credit = sq_col_text_or_empty(ar, st, 13);
+	a->photo_alt = sq_col_text_or_empty(ar, st, 14);
 	a->status = sqlite3_column_int(st, 15) ? ARTICLE_PUBLISHED : ARTICLE_DRAFT;
 	a->published = sqlite3_column_int64(st, 16);
 	a->created = sqlite3_column_int64(st, 17);
@@ -299,10 +263,10 @@ static void read_article(struct arena *ar, sqlite3_stmt *st, struct article *a)
 	a->body = "";
 }
 
-static int exec(struct conn *c, const char *sql)
+int sq_exec(struct conn *c, const char *sql)
 {
 	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return db_err(c->db, sql);
+		return sq_db_err(c->db, sql);
 	return 0;
 }
 
@@ -346,14 +310,14 @@ static size_t migrations(const struct embedded_file **out, size_t max)
 static int schema_version(struct conn *c, int *version)
 {
 	sqlite3_stmt *st;
-	int r = exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	int r = sq_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 			"version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)");
 
 	if (r)
 		return r;
 	if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(version), 0)"
 			       " FROM schema_migrations", -1, &st, NULL))
-		return db_err(c->db, "schema version");
+		return sq_db_err(c->db, "schema version");
 	*version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
 	return 0;
@@ -363,7 +327,7 @@ static int sq_migrate(struct store *base, int *applied)
 {
 	struct sqlite_store *s = SQ(base);
 	const struct embedded_file *files[64];
-	struct conn *c = conn_get(s);
+	struct conn *c = sq_conn_get(s);
 	size_t n, i;
 	int r, have, done = 0;
 
@@ -377,24 +341,24 @@ static int sq_migrate(struct store *base, int *applied)
 
 		if (v <= have)
 			continue;
-		r = exec(c, "BEGIN IMMEDIATE");
+		r = sq_exec(c, "BEGIN IMMEDIATE");
 		if (r)
 			break;
 		snprintf(rec, sizeof(rec), "INSERT INTO schema_migrations"
 			 " VALUES (%d, %lld)", v, (long long)time_now());
-		r = exec(c, files[i]->data);
+		r = sq_exec(c, files[i]->data);
 		if (!r)
-			r = exec(c, rec);
+			r = sq_exec(c, rec);
 		if (!r)
-			r = exec(c, "COMMIT");
+			r = sq_exec(c, "COMMIT");
 		if (r) {
 			log_err("migration '%s' failed", files[i]->name);
-			exec(c, "ROLLBACK");
+			sq_exec(c, "ROLLBACK");
 			break;
 		}
 		done++;
 	}
-	conn_put(s, c);
+	sq_conn_put(s, c);
 	if (applied)
 		*applied = done;
 	return r;
@@ -404,7 +368,7 @@ static int sq_check_schema(struct store *base)
 {
 	struct sqlite_store *s = SQ(base);
 	const struct embedded_file *files[64];
-	struct conn *c = conn_get(s);
+	struct conn *c = sq_conn_get(s);
 	size_t n;
 	int r, have;
 
@@ -412,7 +376,7 @@ static int sq_check_schema(struct store *base)
 		return ERR_DB;
 	n = migrations(files, 64);
 	r = schema_version(c, &have);
-	conn_put(s, c);
+	sq_conn_put(s, c);
 	if (r)
 		return r;
 	return n && have < atoi(files[n - 1]->name + 7) ? ERR_INVALID : 0;
@@ -431,16 +395,21 @@ static uint64_t sq_generation(struct store *base)
 	struct sqlite_store *s = SQ(base);
 	long long now = mono_ns();
 
-	/* Only one thread polls, and only every WATCH_INTERVAL_NS. */
+	/*
+	 * Only one thread polls, and only every WATCH_INTERVAL_NS.  The content
+	 * version (meta table) moves with content writes only, so reactions
+	 * and other high-rate writes do not empty the page cache.
+	 */
 	if (now - s->watch_checked >= WATCH_INTERVAL_NS &&
 	    !pthread_mutex_trylock(&s->watch_lock)) {
 		sqlite3_stmt *st;
 
 		if (now - s->watch_checked >= WATCH_INTERVAL_NS &&
-		    sqlite3_prepare_v2(s->watch, "PRAGMA data_version", -1, &st,
+		    sqlite3_prepare_v2(s->watch, "SELECT value FROM meta WHERE"
+				       " key = 'content_version'", -1, &st,
 				       NULL) == SQLITE_OK) {
 			if (sqlite3_step(st) == SQLITE_ROW) {
-				int v = sqlite3_column_int(st, 0);
+				int64_t v = sqlite3_column_int64(st, 0);
 
 				if (v != s->watch_version) {
 					s->watch_version = v;
@@ -448,8 +417,8 @@ static uint64_t sq_generation(struct store *base)
 				}
 			}
 			sqlite3_finalize(st);
-			s->watch_checked = now;
 		}
+		s->watch_checked = now;
 		pthread_mutex_unlock(&s->watch_lock);
 	}
 	return atomic_load(&s->generation);
@@ -457,30 +426,30 @@ static uint64_t sq_generation(struct store *base)
 
 static void bind_article(sqlite3_stmt *st, const struct article *a, int64_t now)
 {
-	bind_text(st, 1, a->slug);
-	bind_text(st, 2, a->headline);
-	bind_text(st, 3, a->summary ? a->summary : "");
-	bind_text(st, 4, a->dateline ? a->dateline : "");
-	bind_text(st, 5, a->body);
-	bind_text(st, 6, a->author ? a->author : "");
-	bind_text(st, 7, a->section ? a->section : "");
-	bind_text(st, 8, a->section_slug ? a->section_slug : "");
-	bind_text(st, 9, a->photo.key);
-	bind_text(st, 10, a->caption ? a->caption : "");
-	bind_text(st, 11, a->credit ? a->credit : "");
-	bind_text(st, 12, a->photo_alt ? a->photo_alt : "");
+	sq_bind_text(st, 1, a->slug);
+	sq_bind_text(st, 2, a->headline);
+	sq_bind_text(st, 3, a->summary ? a->summary : "");
+	sq_bind_text(st, 4, a->dateline ? a->dateline : "");
+	sq_bind_text(st, 5, a->body);
+	sq_bind_text(st, 6, a->author ? a->author : "");
+	sq_bind_text(st, 7, a->section ? a->section : "");
+	sq_bind_text(st, 8, a->section_slug ? a->section_slug : "");
+	sq_bind_text(st, 9, a->photo.key);
+	sq_bind_text(st, 10, a->caption ? a->caption : "");
+	sq_bind_text(st, 11, a->credit ? a->credit : "");
+	sq_bind_text(st, 12, a->photo_alt ? a->photo_alt : "");
 	sqlite3_bind_int(st, 13, a->status == ARTICLE_PUBLISHED);
 	sqlite3_bind_int64(st, 14, a->published);
 	sqlite3_bind_int64(st, 15, now);
 }
 
 /* Step a statement that returns no rows (or whose rows are not needed). */
-static int step_done(struct conn *c, sqlite3_stmt *st, const char *what)
+int sq_step_done(struct conn *c, sqlite3_stmt *st, const char *what)
 {
 	int rc = sqlite3_step(st);
 
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_err(c->db, what);
+		return sq_db_err(c->db, what);
 	return 0;
 }
 
@@ -490,47 +459,61 @@ static int put_tags(struct conn *c, int64_t id, const struct article *a)
 	size_t i;
 	int r;
 
-	if (!(st = stmt(c, ST_TAGS_CLEAR)))
+	if (!(st = sq_stmt(c, ST_TAGS_CLEAR)))
 		return ERR_DB;
 	sqlite3_bind_int64(st, 1, id);
-	if ((r = step_done(c, st, "clear tags")))
+	if ((r = sq_step_done(c, st, "clear tags")))
 		return r;
 	for (i = 0; i < a->ntags; i++) {
 		int64_t tag;
 
-		if (!(st = stmt(c, ST_TAG_UPSERT)))
+		if (!(st = sq_stmt(c, ST_TAG_UPSERT)))
 			return ERR_DB;
-		bind_text(st, 1, a->tags[i].slug);
-		bind_text(st, 2, a->tags[i].name);
+		sq_bind_text(st, 1, a->tags[i].slug);
+		sq_bind_text(st, 2, a->tags[i].name);
 		if (sqlite3_step(st) != SQLITE_ROW)
-			return db_err(c->db, "tag upsert");
+			return sq_db_err(c->db, "tag upsert");
 		tag = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
-		if (!(st = stmt(c, ST_ARTICLE_TAG_ADD)))
+		if (!(st = sq_stmt(c, ST_ARTICLE_TAG_ADD)))
 			return ERR_DB;
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, tag);
 		sqlite3_bind_int64(st, 3, (int64_t)i);
-		if ((r = step_done(c, st, "article tag")))
+		if ((r = sq_step_done(c, st, "article tag")))
 			return r;
 	}
 	return 0;
 }
 
-static int media_insert(struct conn *c, const struct media *m)
+/* Move the content version on: other processes drop their page caches. */
+static int content_bump(struct conn *c)
 {
-	sqlite3_stmt *st = stmt(c, ST_MEDIA_PUT);
+	sqlite3_stmt *st = sq_prepared(c, ST_CONTENT_BUMP,
+		"UPDATE meta SET value = value + 1 WHERE key = 'content_version'");
 	int r;
 
 	if (!st)
 		return ERR_DB;
-	bind_text(st, 1, m->key);
-	bind_text(st, 2, m->type);
+	r = sq_step_done(c, st, "content version");
+	sqlite3_reset(st);
+	return r;
+}
+
+static int media_insert(struct conn *c, const struct media *m)
+{
+	sqlite3_stmt *st = sq_stmt(c, ST_MEDIA_PUT);
+	int r;
+
+	if (!st)
+		return ERR_DB;
+	sq_bind_text(st, 1, m->key);
+	sq_bind_text(st, 2, m->type);
 	sqlite3_bind_int(st, 3, m->width);
 	sqlite3_bind_int(st, 4, m->height);
 	sqlite3_bind_blob64(st, 5, m->data, m->len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, time_now());
-	r = step_done(c, st, "media put");
+	r = sq_step_done(c, st, "media put");
 	sqlite3_reset(st);
 	return r;
 }
@@ -539,7 +522,7 @@ static int sq_article_put(struct store *base, const struct article *a,
 			  int64_t *id_out, bool *inserted)
 {
 	struct sqlite_store *s = SQ(base);
-	struct conn *c = conn_get(s);
+	struct conn *c = sq_conn_get(s);
 	sqlite3_stmt *st;
 	int64_t id = 0, now = time_now();
 	bool found;
@@ -547,32 +530,34 @@ static int sq_article_put(struct store *base, const struct article *a,
 
 	if (!c)
 		return ERR_DB;
-	if ((r = exec(c, "BEGIN IMMEDIATE")))
+	if ((r = sq_exec(c, "BEGIN IMMEDIATE")))
 		goto out_put;
 	if (a->new_photo && (r = media_insert(c, a->new_photo)))
 		goto out;
 	r = ERR_DB;
-	if (!(st = stmt(c, ST_ARTICLE_FIND)))
+	if (!(st = sq_stmt(c, ST_ARTICLE_FIND)))
 		goto out;
-	bind_text(st, 1, a->slug);
+	sq_bind_text(st, 1, a->slug);
 	found = sqlite3_step(st) == SQLITE_ROW;
 	if (found)
 		id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	if (!(st = stmt(c, found ? ST_ARTICLE_UPDATE : ST_ARTICLE_INSERT)))
+	if (!(st = sq_stmt(c, found ? ST_ARTICLE_UPDATE : ST_ARTICLE_INSERT)))
 		goto out;
 	bind_article(st, a, now);
-	if ((r = step_done(c, st, "article save")))
+	if ((r = sq_step_done(c, st, "article save")))
 		goto out;
 	if (!found)
 		id = sqlite3_last_insert_rowid(c->db);
 	sqlite3_reset(st);
 	if ((r = put_tags(c, id, a)))
 		goto out;
-	r = exec(c, "COMMIT");
+	if ((r = content_bump(c)))
+		goto out;
+	r = sq_exec(c, "COMMIT");
 out:
 	if (r)
-		exec(c, "ROLLBACK");
+		sq_exec(c, "ROLLBACK");
 	else
 		atomic_fetch_add(&s->generation, 1);
 	if (!r && id_out)
@@ -580,13 +565,13 @@ out:
 	if (!r && inserted)
 		*inserted = !found;
 out_put:
-	conn_put(s, c);
+	sq_conn_put(s, c);
 	return r;
 }
 
 static int read_tags(struct conn *c, struct arena *ar, struct article *a)
 {
-	sqlite3_stmt *st = stmt(c, ST_ARTICLE_TAGS);
+	sqlite3_stmt *st = sq_stmt(c, ST_ARTICLE_TAGS);
 	size_t cap = 8;
 	int rc;
 
@@ -603,12 +588,12 @@ static int read_tags(struct conn *c, struct arena *ar, struct article *a)
 			a->tags = t;
 			cap *= 2;
 		}
-		a->tags[a->ntags].slug = col_text_or_empty(ar, st, 0);
-		a->tags[a->ntags].name = col_text_or_empty(ar, st, 1);
+		a->tags[a->ntags].slug = sq_col_text_or_empty(ar, st, 0);
+		a->tags[a->ntags].name = sq_col_text_or_empty(ar, st, 1);
 		a->ntags++;
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_err(c->db, "article tags");
+	return rc == SQLITE_DONE ? 0 : sq_db_err(c->db, "article tags");
 }
 
 static int sq_article_by_slug(struct store *base, struct arena *ar,
@@ -616,16 +601,16 @@ static int sq_article_by_slug(struct store *base, struct arena *ar,
 			      struct article **out)
 {
 	struct sqlite_store *s = SQ(base);
-	struct conn *c = conn_get(s);
+	struct conn *c = sq_conn_get(s);
 	sqlite3_stmt *st;
 	struct article *a;
 	int r = ERR_DB, rc;
 
 	if (!c)
 		return ERR_DB;
-	if (!(st = stmt(c, ST_ARTICLE_BY_SLUG)))
+	if (!(st = sq_stmt(c, ST_ARTICLE_BY_SLUG)))
 		goto out;
-	bind_text(st, 1, slug);
+	sq_bind_text(st, 1, slug);
 	sqlite3_bind_int(st, 2, include_drafts ? 0 : 1);
 	sqlite3_bind_int64(st, 3, include_drafts ? INT64_MAX : time_now());
 	rc = sqlite3_step(st);
@@ -634,12 +619,12 @@ static int sq_article_by_slug(struct store *base, struct arena *ar,
 		goto out;
 	}
 	if (rc != SQLITE_ROW) {
-		r = db_err(c->db, "article by slug");
+		r = sq_db_err(c->db, "article by slug");
 		goto out;
 	}
 	a = arena_alloc(ar, sizeof(*a));
-	read_article(ar, st, a);
-	a->body = col_text_or_empty(ar, st, 20);
+	sq_read_article(ar, st, a);
+	a->body = sq_col_text_or_empty(ar, st, 20);
 	sqlite3_reset(st);
 	if ((r = read_tags(c, ar, a)))
 		goto out;
@@ -647,7 +632,7 @@ static int sq_article_by_slug(struct store *base, struct arena *ar,
 out:
 	if (st)
 		sqlite3_reset(st);
-	conn_put(s, c);
+	sq_conn_put(s, c);
 	return r;
 }
 
@@ -656,7 +641,7 @@ static int sq_articles_list(struct store *base, struct arena *ar,
 			    struct article_list *out)
 {
 	struct sqlite_store *s = SQ(base);
-	struct conn *c = conn_get(s);
+	struct conn *c = sq_conn_get(s);
 	enum stmt_id id = q->tag_slug ? ST_LIST_TAG :
 			  q->section_slug ? ST_LIST_SECTION : ST_LIST_ALL;
 	sqlite3_stmt *st;
@@ -664,9 +649,9 @@ static int sq_articles_list(struct store *base, struct arena *ar,
 
 	if (!c)
 		return ERR_DB;
-	if (!(st = stmt(c, id)))
+	if (!(st = sq_stmt(c, id)))
 		goto out;
-	bind_text(st, 1, q->tag_slug ? q->tag_slug : q->section_slug);
+	sq_bind_text(st, 1, q->tag_slug ? q->tag_slug : q->section_slug);
 	sqlite3_bind_int64(st, 2, q->before ? q->before->published : INT64_MAX);
 	sqlite3_bind_int64(st, 3, q->before ? q->before->id : INT64_MAX);
 	sqlite3_bind_int(st, 4, q->include_drafts ? 0 : 1);
@@ -680,13 +665,13 @@ static int sq_articles_list(struct store *base, struct arena *ar,
 			out->more = true;
 			break;
 		}
-		read_article(ar, st, &out->items[out->n++]);
+		sq_read_article(ar, st, &out->items[out->n++]);
 	}
-	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_err(c->db, "list");
+	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_db_err(c->db, "list");
 out:
 	if (st)
 		sqlite3_reset(st);
-	conn_put(s, c);
+	sq_conn_put(s, c);
 	return r;
 }
 
@@ -694,25 +679,25 @@ out:
 static int name_by_slug(struct sqlite_store *s, enum stmt_id id,
 			struct arena *ar, const char *slug, const char **name)
 {
-	struct conn *c = conn_get(s);
+	struct conn *c = sq_conn_get(s);
 	sqlite3_stmt *st;
 	int r = ERR_DB, rc;
 
 	if (!c)
 		return ERR_DB;
-	if (!(st = stmt(c, id)))
+	if (!(st = sq_stmt(c, id)))
 		goto out;
-	bind_text(st, 1, slug);
+	sq_bind_text(st, 1, slug);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*name = col_text_or_empty(ar, st, 0);
+		*name = sq_col_text_or_empty(ar, st, 0);
 		r = 0;
 	} else {
-		r = rc == SQLITE_DONE ? ERR_NOTFOUND : db_err(c->db, "name");
+		r = rc == SQLITE_DONE ? ERR_NOTFOUND : sq_db_err(c->db, "name");
 	}
 	sqlite3_reset(st);
 out:
-	conn_put(s, c);
+	sq_conn_put(s, c);
 	return r;
 }
 
@@ -731,7 +716,7 @@ static int sq_tag_name(struct store *base, struct arena *ar, const char *slug,
 static int sq_media_put(struct store *base, const struct media *m)
 {
 	struct sqlite_store *s = SQ(base);
-	struct conn *c = conn_get(s);
+	struct conn *c = sq_conn_get(s);
 	int r;
 
 	if (!c)
@@ -739,7 +724,7 @@ static int sq_media_put(struct store *base, const struct media *m)
 	r = media_insert(c, m);
 	if (!r)
 		atomic_fetch_add(&s->generation, 1);
-	conn_put(s, c);
+	sq_conn_put(s, c);
 	return r;
 }
 
@@ -747,15 +732,15 @@ static int sq_media_get(struct store *base, struct arena *ar, const char *key,
 			struct media *out)
 {
 	struct sqlite_store *s = SQ(base);
-	struct conn *c = conn_get(s);
+	struct conn *c = sq_conn_get(s);
 	sqlite3_stmt *st;
 	int r = ERR_DB, rc;
 
 	if (!c)
 		return ERR_DB;
-	if (!(st = stmt(c, ST_MEDIA_GET)))
+	if (!(st = sq_stmt(c, ST_MEDIA_GET)))
 		goto out;
-	bind_text(st, 1, key);
+	sq_bind_text(st, 1, key);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		size_t n = (size_t)sqlite3_column_bytes(st, 3);
@@ -763,40 +748,40 @@ static int sq_media_get(struct store *base, struct arena *ar, const char *key,
 
 		memcpy(p, sqlite3_column_blob(st, 3), n);
 		out->key = arena_strdup(ar, key);
-		out->type = col_text_or_empty(ar, st, 0);
+		out->type = sq_col_text_or_empty(ar, st, 0);
 		out->width = sqlite3_column_int(st, 1);
 		out->height = sqlite3_column_int(st, 2);
 		out->data = p;
 		out->len = n;
 		r = 0;
 	} else {
-		r = rc == SQLITE_DONE ? ERR_NOTFOUND : db_err(c->db, "media get");
+		r = rc == SQLITE_DONE ? ERR_NOTFOUND : sq_db_err(c->db, "media get");
 	}
 	sqlite3_reset(st);
 out:
-	conn_put(s, c);
+	sq_conn_put(s, c);
 	return r;
 }
 
 static int sq_article_count(struct store *base, int64_t *n)
 {
 	struct sqlite_store *s = SQ(base);
-	struct conn *c = conn_get(s);
+	struct conn *c = sq_conn_get(s);
 	sqlite3_stmt *st;
 	int r = ERR_DB;
 
 	if (!c)
 		return ERR_DB;
-	if ((st = stmt(c, ST_ARTICLE_COUNT))) {
+	if ((st = sq_stmt(c, ST_ARTICLE_COUNT))) {
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			*n = sqlite3_column_int64(st, 0);
 			r = 0;
 		} else {
-			r = db_err(c->db, "count");
+			r = sq_db_err(c->db, "count");
 		}
 		sqlite3_reset(st);
 	}
-	conn_put(s, c);
+	sq_conn_put(s, c);
 	return r;
 }
 
@@ -804,29 +789,29 @@ static int sq_sections(struct store *base, struct arena *ar,
 		       struct section **out, size_t *n)
 {
 	struct sqlite_store *s = SQ(base);
-	struct conn *c = conn_get(s);
+	struct conn *c = sq_conn_get(s);
 	sqlite3_stmt *st;
 	struct section *list;
 	int r = ERR_DB, rc;
 
 	if (!c)
 		return ERR_DB;
-	if (!(st = stmt(c, ST_SECTIONS)))
+	if (!(st = sq_stmt(c, ST_SECTIONS)))
 		goto out;
 	sqlite3_bind_int64(st, 1, time_now());
 	list = arena_alloc(ar, 12 * sizeof(*list));
 	*n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < 12) {
-		list[*n].slug = col_text_or_empty(ar, st, 0);
-		list[*n].name = col_text_or_empty(ar, st, 1);
+		list[*n].slug = sq_col_text_or_empty(ar, st, 0);
+		list[*n].name = sq_col_text_or_empty(ar, st, 1);
 		list[*n].count = sqlite3_column_int64(st, 2);
 		(*n)++;
 	}
-	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_err(c->db, "sections");
+	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_db_err(c->db, "sections");
 	*out = list;
 	sqlite3_reset(st);
 out:
-	conn_put(s, c);
+	sq_conn_put(s, c);
 	return r;
 }
 
@@ -845,6 +830,11 @@ static const struct store_ops sqlite_ops = {
 	.media_get = sq_media_get,
 	.article_count = sq_article_count,
 	.sections = sq_sections,
+	.reactions_apply = sq_reactions_apply,
+	.reaction_state = sq_reaction_state,
+	.article_id = sq_article_id,
+	.reaction_top = sq_reaction_top,
+	.secret = sq_secret,
 };
 
 int store_open_sqlite(const char *path, struct store **out, char *err,

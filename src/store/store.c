@@ -9,6 +9,23 @@
 
 #include "core/err.h"
 
+const char *const reaction_names[REACTION_KINDS] = {
+	"angry", "fail", "geeky", "lol", "love", "scary", "win",
+};
+const char *const reaction_labels[REACTION_KINDS] = {
+	"Angry", "Fail", "Geeky", "Lol", "Love", "Scary", "Win",
+};
+
+int reaction_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; name && i < REACTION_KINDS; i++)
+		if (!strcmp(name, reaction_names[i]))
+			return i;
+	return -1;
+}
+
 int store_open(const char *url, struct store **out, char *err, size_t errlen)
 {
 	if (!url || !*url) {
@@ -101,4 +118,49 @@ int store_sections(struct store *s, struct arena *ar, struct section **out,
 		   size_t *n)
 {
 	return s->ops->sections(s, ar, out, n);
+}
+
+int store_reactions_apply(struct store *s, struct reaction_change *changes,
+			  size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct reaction_change *c = &changes[i];
+
+		c->result = 0;
+		if (!c->reader || !*c->reader ||
+		    (c->op != REACTION_CLEAR &&
+		     (c->kind < 0 || c->kind >= REACTION_KINDS)))
+			c->result = ERR_INVALID;
+	}
+	return n ? s->ops->reactions_apply(s, changes, n) : 0;
+}
+
+int store_reaction_state(struct store *s, int64_t article_id,
+			 const char *reader, struct reaction_state *out)
+{
+	return s->ops->reaction_state(s, article_id, reader, out);
+}
+
+int store_article_id(struct store *s, const char *slug, int64_t *id)
+{
+	return s->ops->article_id(s, slug, id);
+}
+
+int store_reaction_top(struct store *s, struct arena *ar, int kind,
+		       int64_t since, const struct top_cursor *before,
+		       size_t limit, struct article_list *out,
+		       int64_t **counts)
+{
+	if (kind < 0 || kind >= REACTION_KINDS || limit < 1 || limit > 100)
+		return ERR_INVALID;
+	return s->ops->reaction_top(s, ar, kind, since, before, limit, out,
+				    counts);
+}
+
+int store_secret(struct store *s, const char *name, unsigned char *out,
+		 size_t len)
+{
+	return s->ops->secret(s, name, out, len);
 }

@@ -95,6 +95,41 @@ struct article_list {
 	bool more;			/* another page exists after the last item */
 };
 
+/* Reactions, in the order the page shows them. */
+enum { REACTION_KINDS = 7 };
+extern const char *const reaction_names[REACTION_KINDS];	/* "angry", ... */
+extern const char *const reaction_labels[REACTION_KINDS];	/* "Angry", ... */
+/* The index of reaction @name, or -1. */
+int reaction_from_name(const char *name);
+
+struct reaction_state {
+	int64_t counts[REACTION_KINDS];
+	int64_t total;
+	int mine;		/* the reader's reaction, -1 for none */
+};
+
+enum reaction_op {
+	REACTION_SET,		/* hold @kind (moving from another one) */
+	REACTION_CLEAR,		/* hold none */
+	REACTION_TOGGLE,	/* @kind again clears it, otherwise SET */
+};
+
+struct reaction_change {
+	int64_t article_id;
+	const char *reader;	/* "r:<hex>" anonymous, "u:<id>" account */
+	enum reaction_op op;
+	int kind;
+	/* Filled by store_reactions_apply(): */
+	int result;		/* 0 or an error for this change alone */
+	struct reaction_state state;	/* after the change, mine = reader's */
+};
+
+/* Keyset position in a most-reacted list. */
+struct top_cursor {
+	int64_t count;
+	int64_t id;
+};
+
 struct store;
 
 /*
@@ -154,6 +189,39 @@ int store_media_get(struct store *s, struct arena *ar, const char *key,
 int store_sections(struct store *s, struct arena *ar, struct section **out,
 		   size_t *n);
 
+/*
+ * Apply @n reaction changes in one transaction (group commit: one disk
+ * flush for all).  Each change gets its own result: a change on a missing
+ * article fails alone.  Returns an error only when the transaction itself
+ * failed, and then no change was made.
+ */
+int store_reactions_apply(struct store *s, struct reaction_change *changes,
+			  size_t n);
+
+/* Counts of article @id, and @reader's reaction when @reader is not NULL. */
+int store_reaction_state(struct store *s, int64_t article_id,
+			 const char *reader, struct reaction_state *out);
+
+/* The id of the published article with @slug, or ERR_NOTFOUND. */
+int store_article_id(struct store *s, const char *slug, int64_t *id);
+
+/*
+ * Published articles with the most reactions of @kind made since @since
+ * (0: all time), most first, then newest id; @counts (arena) gets each
+ * article's count.  Keyset pagination by @before (NULL: from the top).
+ */
+int store_reaction_top(struct store *s, struct arena *ar, int kind,
+		       int64_t since, const struct top_cursor *before,
+		       size_t limit, struct article_list *out,
+		       int64_t **counts);
+
+/*
+ * The secret called @name (@len bytes), created with random bytes on first
+ * use and shared by every process on this database.
+ */
+int store_secret(struct store *s, const char *name, unsigned char *out,
+		 size_t len);
+
 /* Number of articles, drafts included. */
 int store_article_count(struct store *s, int64_t *n);
 
@@ -182,6 +250,17 @@ struct store_ops {
 	int (*article_count)(struct store *s, int64_t *n);
 	int (*sections)(struct store *s, struct arena *ar,
 			struct section **out, size_t *n);
+	int (*reactions_apply)(struct store *s, struct reaction_change *changes,
+			       size_t n);
+	int (*reaction_state)(struct store *s, int64_t article_id,
+			      const char *reader, struct reaction_state *out);
+	int (*article_id)(struct store *s, const char *slug, int64_t *id);
+	int (*reaction_top)(struct store *s, struct arena *ar, int kind,
+			    int64_t since, const struct top_cursor *before,
+			    size_t limit, struct article_list *out,
+			    int64_t **counts);
+	int (*secret)(struct store *s, const char *name, unsigned char *out,
+		      size_t len);
 };
 
 /* Every backend's struct starts with this header. */

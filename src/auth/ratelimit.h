@@ -1,0 +1,31 @@
+/*
+ * ratelimit.h - per-key (client address) rate limits in bounded memory.
+ *
+ * A token bucket per key: @per_minute tokens, refilled continuously.  The
+ * table has a fixed number of slots; a new key takes the least recently
+ * seen slot of its probe window, so memory never grows with the number of
+ * clients (an attacker cycling addresses only evicts old entries, which
+ * errs on the side of letting requests through).  Thread-safe.
+ */
+#ifndef DATELINE_RATELIMIT_H
+#define DATELINE_RATELIMIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define RATELIMIT_SLOTS 8192
+
+struct ratelimit;
+
+/* A limiter allowing @per_minute events per key (0: no limit). */
+struct ratelimit *ratelimit_new(unsigned per_minute);
+void ratelimit_free(struct ratelimit *rl);
+
+/*
+ * Take one token for @key at @now_ms (monotonic milliseconds).  True when
+ * allowed; false when over the limit, with *retry_after (seconds, >= 1) set.
+ */
+bool ratelimit_take(struct ratelimit *rl, const char *key, int64_t now_ms,
+		    unsigned *retry_after);
+
+#endif

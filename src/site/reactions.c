@@ -1,0 +1,410 @@
+/*
+ * reactions.c - "What's Your Reaction?": the block under every story, the
+ * no-JavaScript form flow, the JSON API, the live stream, and the
+ * most-reacted archive pages.
+ *
+ * A reader is the random id in the dl_reader cookie (set at the first
+ * reaction, never before).  Writes go through the group-commit writer and
+ * are answered only once committed.  See docs/api.md and docs/security.md.
+ */
+#include "site_int.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth/csrf.h"
+#include "auth/ratelimit.h"
+#include "cache.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/escape.h"
+#include "core/json.h"
+#include "core/timeutil.h"
+#include "core/value.h"
+#include "live.h"
+#include "render/mustache.h"
+#include "writer.h"
+
+#define READER_COOKIE "dl_reader"
+#define READER_HEX 32
+
+enum answer { ANSWER_JSON, ANSWER_REDIRECT };
+
+struct pending {
+	struct site *site;
+	struct reaction_change ch;
+	struct http_deferred *defer;
+	enum answer answer;
+	const char *redirect;		/* article path, for forms */
+	const char *set_cookie;		/* for a reader's first reaction */
+};
+
+/* The reader id from the cookie (32 hex digits), or NULL. */
+static const char *cookie_reader(struct http_request *req)
+{
+	const char *v = http_cookie(req, READER_COOKIE);
+
+	if (!v || strlen(v) != READER_HEX ||
+	    strspn(v, "0123456789abcdef") != READER_HEX)
+		return NULL;
+	return v;
+}
+
+/* A new reader id and its Set-Cookie value (arena strings). */
+static const char *new_reader(struct site *site, struct http_request *req,
+			      const char **set_cookie)
+{
+	unsigned char raw[READER_HEX / 2];
+	char *hex = arena_alloc(req->arena, READER_HEX + 1);
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(hex, READER_HEX + 1, raw, sizeof(raw));
+	*set_cookie = arena_printf(req->arena, READER_COOKIE "=%s; Path=/;"
+				   " Max-Age=31536000; HttpOnly; SameSite=Lax%s",
+				   hex, strncmp(site->base_url, "https:", 6) ? "" :
+				   "; Secure");
+	return hex;
+}
+
+static const char *reader_key(struct arena *a, const char *hex)
+{
+	return hex ? arena_printf(a, "r:%s", hex) : NULL;
+}
+
+/* {"counts":{...},"total":N[,"mine":...]} */
+static void state_json(struct buf *b, const struct reaction_state *st,
+		       bool with_mine)
+{
+	int i;
+
+	buf_adds(b, "{\"counts\":{");
+	for (i = 0; i < REACTION_KINDS; i++)
+		buf_printf(b, "%s\"%s\":%" PRId64, i ? "," : "", reaction_names[i],
+			   st->counts[i]);
+	buf_printf(b, "},\"total\":%" PRId64, st->total);
+	if (with_mine) {
+		if (st->mine >= 0)
+			buf_printf(b, ",\"mine\":\"%s\"", reaction_names[st->mine]);
+		else
+			buf_adds(b, ",\"mine\":null");
+	}
+	buf_addch(b, '}');
+}
+
+static void json_error(struct http_response *res, unsigned status,
+		       const char *message)
+{
+	res->status = status;
+	res->content_type = "application/json";
+	res->cache_control = "no-store";
+	buf_reset(&res->body);
+	buf_adds(&res->body, "{\"error\":");
+	json_escape(&res->body, message, strlen(message));
+	buf_addch(&res->body, '}');
+}
+
+/* The writer committed (or failed) a batch: tell the live streams. */
+void reactions_committed(void *ctx, const struct reaction_change *ch, size_t n)
+{
+	struct site *site = ctx;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		struct buf b;
+		char data[512];
+
+		if (ch[i].result)
+			continue;
+		/* Only the last change per article in a batch is news. */
+		for (j = i + 1; j < n; j++)
+			if (ch[j].article_id == ch[i].article_id && !ch[j].result)
+				break;
+		if (j < n)
+			continue;
+		buf_init(&b, NULL, sizeof(data));
+		state_json(&b, &ch[i].state, false);
+		live_publish(site->live, ch[i].article_id, "reactions", b.data);
+		buf_release(&b);
+	}
+}
+
+static void change_done(void *arg)
+{
+	struct pending *p = arg;
+
+	http_resume(p->defer);
+}
+
+static void change_finish(void *arg, struct http_request *req,
+			  struct http_response *res)
+{
+	struct pending *p = arg;
+
+	(void)req;
+	if (p->set_cookie && !p->ch.result)
+		http_add_header(res, "Set-Cookie", p->set_cookie);
+	if (p->ch.result == ERR_NOTFOUND) {
+		if (p->answer == ANSWER_JSON)
+			json_error(res, 404, "no such article");
+		else
+			render_error(p->site, req, res, 404, "We could not find that story.");
+		return;
+	}
+	if (p->ch.result) {
+		http_add_header(res, "Retry-After", "2");
+		if (p->answer == ANSWER_JSON)
+			json_error(res, 503, "the reaction could not be saved; try again");
+		else
+			render_error(p->site, req, res, 503, "Your reaction could"
+				     " not be saved. Please try again.");
+		return;
+	}
+	if (p->answer == ANSWER_REDIRECT) {
+		res->status = 303;
+		res->location = arena_printf(req->arena, "%s#reactions", p->redirect);
+		res->cache_control = "no-store";
+		return;
+	}
+	res->content_type = "application/json";
+	res->cache_control = "no-store";
+	state_json(&res->body, &p->ch.state, true);
+}
+
+/* Rate limit by client address; false (and a 429 answer) when over. */
+static bool within_rate(struct site *site, struct http_request *req,
+			struct http_response *res, bool json)
+{
+	struct timespec ts;
+	unsigned retry = 1;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (ratelimit_take(site->reaction_limit, req->remote_ip,
+			   (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &retry))
+		return true;
+	http_add_header(res, "Retry-After", arena_printf(req->arena, "%u", retry));
+	if (json)
+		json_error(res, 429, "too many reactions; wait a moment");
+	else
+		render_error(site, req, res, 429, "You are reacting too fast."
+			     " Please wait a moment and try again.");
+	return false;
+}
+
+/* Queue @p's change and suspend the connection until it is committed. */
+static void submit(struct site *site, struct http_request *req,
+		   struct pending *p)
+{
+	p->defer = http_defer(req, change_finish, p);
+	writer_submit(site->writer, &p->ch, change_done, p);
+}
+
+static struct pending *pending_new(struct site *site, struct http_request *req,
+				   int64_t article_id)
+{
+	struct pending *p = arena_zalloc(req->arena, sizeof(*p));
+	const char *hex = cookie_reader(req);
+
+	p->site = site;
+	p->ch.article_id = article_id;
+	if (!hex)
+		hex = new_reader(site, req, &p->set_cookie);
+	p->ch.reader = reader_key(req->arena, hex);
+	return p;
+}
+
+/* The article id for the :slug parameter; answers 404 itself when absent. */
+static bool api_article(struct site *site, struct http_request *req,
+			struct http_response *res, const struct route_match *m,
+			int64_t *id)
+{
+	char *slug = str_dup(req->arena, m->params[0]);
+	int r = slug_valid(slug) ? store_article_id(site->store, slug, id) :
+				   ERR_NOTFOUND;
+
+	if (r == ERR_NOTFOUND)
+		json_error(res, 404, "no such article");
+	else if (r)
+		json_error(res, 503, "the article cannot be read now");
+	return r == 0;
+}
+
+void h_reactions_get(struct site *site, struct http_request *req,
+		     struct http_response *res, const struct route_match *m)
+{
+	struct reaction_state st;
+	int64_t id;
+
+	if (!api_article(site, req, res, m, &id))
+		return;
+	if (store_reaction_state(site->store, id, reader_key(req->arena,
+				 cookie_reader(req)), &st)) {
+		json_error(res, 503, "reactions cannot be read now");
+		return;
+	}
+	res->content_type = "application/json";
+	res->cache_control = "no-store";
+	state_json(&res->body, &st, true);
+}
+
+/* Checks every state-changing API call shares; false after answering. */
+static bool api_write_allowed(struct site *site, struct http_request *req,
+			      struct http_response *res, bool needs_body)
+{
+	const char *ct = http_header(req, "Content-Type");
+
+	if (!csrf_same_origin(req)) {
+		json_error(res, 403, "cross-site requests are not allowed");
+		return false;
+	}
+	if (needs_body && (!ct || strncmp(ct, "application/json", 16) ||
+			   (ct[16] && ct[16] != ';' && ct[16] != ' '))) {
+		json_error(res, 415, "send the body as application/json");
+		return false;
+	}
+	(void)site;
+	return true;
+}
+
+void h_reactions_put(struct site *site, struct http_request *req,
+		     struct http_response *res, const struct route_match *m)
+{
+	struct tval *body, *name;
+	struct pending *p;
+	char err[128];
+	int64_t id;
+	int kind;
+
+	if (!api_write_allowed(site, req, res, true) ||
+	    !api_article(site, req, res, m, &id))
+		return;
+	if (json_parse(req->arena, req->body.data, req->body.len, &body, err,
+		       sizeof(err)) || body->type != TV_MAP) {
+		json_error(res, 400, "the body must be a JSON object like"
+			   " {\"reaction\":\"lol\"}");
+		return;
+	}
+	name = tv_get(body, "reaction", 8);
+	kind = name && name->type == TV_STR ? reaction_from_name(name->u.str.p) : -1;
+	if (kind < 0) {
+		json_error(res, 422, "unknown reaction; use one of angry, fail,"
+			   " geeky, lol, love, scary, win");
+		return;
+	}
+	if (!within_rate(site, req, res, true))
+		return;
+	p = pending_new(site, req, id);
+	p->answer = ANSWER_JSON;
+	p->ch.op = REACTION_SET;
+	p->ch.kind = kind;
+	submit(site, req, p);
+}
+
+void h_reactions_delete(struct site *site, struct http_request *req,
+			struct http_response *res, const struct route_match *m)
+{
+	struct pending *p;
+	int64_t id;
+
+	if (!api_write_allowed(site, req, res, false) ||
+	    !api_article(site, req, res, m, &id))
+		return;
+	if (!within_rate(site, req, res, true))
+		return;
+	p = pending_new(site, req, id);
+	p->answer = ANSWER_JSON;
+	p->ch.op = REACTION_CLEAR;
+	submit(site, req, p);
+}
+
+void h_react_form(struct site *site, struct http_request *req,
+		  struct http_response *res, const struct route_match *m)
+{
+	char *slug = str_dup(req->arena, m->params[0]);
+	const char *hex = cookie_reader(req);
+	struct article *art;
+	struct pending *p;
+	int kind, r;
+
+	if (!csrf_same_origin(req) ||
+	    !csrf_token_ok(site->csrf_key, hex ? hex : "",
+			   http_form(req, "csrf"))) {
+		render_error(site, req, res, 403, "This form has expired or came"
+			     " from another site. Go back, reload the page and"
+			     " try again.");
+		return;
+	}
+	r = slug_valid(slug) ? store_article_by_slug(site->store, req->arena,
+						     slug, false, &art) :
+			       ERR_NOTFOUND;
+	if (r) {
+		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+			     r == ERR_NOTFOUND ? "We could not find that story." :
+			     "The story cannot be loaded right now.");
+		return;
+	}
+	kind = reaction_from_name(http_form(req, "reaction"));
+	if (kind < 0) {
+		render_error(site, req, res, 422, "That is not one of the"
+			     " reactions on offer.");
+		return;
+	}
+	if (!within_rate(site, req, res, false))
+		return;
+	p = pending_new(site, req, art->id);
+	p->answer = ANSWER_REDIRECT;
+	p->redirect = article_path(req->arena, art);
+	p->ch.op = REACTION_TOGGLE;
+	p->ch.kind = kind;
+	submit(site, req, p);
+}
+
+void h_events(struct site *site, struct http_request *req,
+	      struct http_response *res, const struct route_match *m)
+{
+	int64_t id;
+
+	if (!api_article(site, req, res, m, &id))
+		return;
+	live_subscribe(site->live, req, res, id);
+}
+
+/* The reaction block for a story page (the hole of its cached page). */
+int reactions_render_block(struct site *site, struct http_request *req,
+			   int64_t article_id, const char *slug, struct buf *out,
+			   bool *personal)
+{
+	struct arena *a = req->arena;
+	const char *hex = cookie_reader(req);
+	struct reaction_state st;
+	struct tval *ctx = tv_map(a), *list = tv_list(a);
+	char token[CSRF_TOKEN_SIZE];
+	int i, r;
+
+	r = store_reaction_state(site->store, article_id, reader_key(a, hex), &st);
+	if (r)
+		return r;
+	*personal = hex != NULL;
+	csrf_token(site->csrf_key, hex ? hex : "", token);
+	tv_set_str(a, ctx, "slug", slug);
+	tv_set_str(a, ctx, "csrf", arena_strdup(a, token));
+	tv_set_int(a, ctx, "total", st.total);
+	for (i = 0; i < REACTION_KINDS; i++) {
+		struct tval *v = tv_map(a);
+
+		tv_set_str(a, v, "name", reaction_names[i]);
+		tv_set_str(a, v, "label", reaction_labels[i]);
+		tv_set_str(a, v, "icon", site_asset_url(site,
+			   arena_printf(a, "react-%s.svg", reaction_names[i])));
+		tv_set_int(a, v, "count", st.counts[i]);
+		tv_set_int(a, v, "share", st.total ?
+			   (st.counts[i] * 100 + st.total / 2) / st.total : 0);
+		tv_set_str(a, v, "pressed", st.mine == i ? "true" : "false");
+		tv_push(a, list, v);
+	}
+	tv_set(a, ctx, "reactions", list);
+	return tmpl_render(site->tmpl, "reactions", ctx, out);
+}
