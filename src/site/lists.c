@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/escape.h"
@@ -69,6 +70,10 @@ static void list_page(struct site *site, struct http_request *req,
 	tv_set_str(a, ctx, "heading", before ? arena_printf(a, "%s: older stories",
 		   heading) : heading);
 	tv_set_bool(a, ctx, "hide_heading", hide_heading && !before);
+	/* The front page's first view carries the "Most reacted" box. */
+	if (hide_heading && !before)
+		tv_set_str(a, ctx, "box_hole", PAGE_HOLE_OPEN "0:"
+			   HOLE_MOST_REACTED PAGE_HOLE_CLOSE);
 	stories = tv_list(a);
 	for (i = 0; i < list.n; i++)
 		tv_push(a, stories, article_summary_value(site, a, &list.items[i]));

@@ -154,6 +154,10 @@ void live_stop(struct live *lv)
 	if (!lv)
 		return;
 	pthread_mutex_lock(&lv->lock);
+	if (lv->stopping) {	/* already stopped (safe to call twice) */
+		pthread_mutex_unlock(&lv->lock);
+		return;
+	}
 	lv->stopping = true;
 	pthread_cond_signal(&lv->tick);
 	for (i = 0; i < NBUCKETS; i++) {

@@ -5,6 +5,7 @@
 #include "site_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -42,6 +43,8 @@ static const struct handler_info react_put = { h_reactions_put, false };
 static const struct handler_info react_del = { h_reactions_delete, false };
 static const struct handler_info react_form = { h_react_form, false };
 static const struct handler_info events = { h_events, false };
+static const struct handler_info archive = { h_reaction_archive, false };
+static const struct handler_info archive_feed = { h_reaction_feed, false };
 
 static const struct route routes[] = {
 	{ HTTP_GET, "/", (void *)&home },
@@ -54,6 +57,8 @@ static const struct route routes[] = {
 	{ HTTP_DELETE, "/api/v1/articles/:slug/reactions", (void *)&react_del },
 	{ HTTP_GET, "/api/v1/articles/:slug/events", (void *)&events },
 	{ HTTP_POST, "/react/:slug", (void *)&react_form },
+	{ HTTP_GET, "/reactions/:name/", (void *)&archive },
+	{ HTTP_GET, "/reactions/:name/feed.xml", (void *)&archive_feed },
 	{ HTTP_GET, "/:section/:year/:month/:day/:slug/", (void *)&article },
 };
 
@@ -246,8 +251,10 @@ static void fill_hole(struct site *site, struct http_request *req,
 	char hash[11];
 
 	buf_init(&mid, req->arena, 256 * 1024);
-	if (reactions_render_block(site, req, p->hole_id, p->hole_key, &mid,
-				   &personal)) {
+	if (p->hole_id ? reactions_render_block(site, req, p->hole_id,
+						p->hole_key, &mid, &personal) :
+	    !strcmp(p->hole_key, HOLE_MOST_REACTED) ?
+	    most_reacted_render(site, req, &mid) : ERR_INVALID) {
 		render_error(site, req, res, 503, "This page cannot be loaded"
 			     " right now; please try again.");
 		return;
@@ -344,6 +351,7 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 
 	if (r)
 		return r;
+	pthread_mutex_init(&site->box_lock, NULL);
 	site->reaction_limit = ratelimit_new(reaction_per_minute);
 	site->live = live_new();
 	site->writer = writer_start(site->store, reactions_committed, site);
@@ -359,8 +367,13 @@ void site_quiesce(struct site *site)
 void site_stop(struct site *site)
 {
 	writer_stop(site->writer);
+	live_stop(site->live);	/* when serve failed before site_quiesce() */
 	live_free(site->live);
 	ratelimit_free(site->reaction_limit);
+	if (site->live || site->reaction_limit)
+		pthread_mutex_destroy(&site->box_lock);
+	free(site->box_html);
+	site->box_html = NULL;
 	site->writer = NULL;
 	site->live = NULL;
 	site->reaction_limit = NULL;

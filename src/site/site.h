@@ -8,6 +8,9 @@
 #ifndef DATELINE_SITE_H
 #define DATELINE_SITE_H
 
+#include <pthread.h>
+#include <stdint.h>
+
 #include "http/http.h"
 
 struct arena;
@@ -32,6 +35,10 @@ struct site {
 	struct live *live;	/* Server-Sent Events hub */
 	struct ratelimit *reaction_limit;
 	unsigned char csrf_key[32];
+	/* The front page's "Most reacted" box, rendered at most every few s. */
+	pthread_mutex_t box_lock;
+	char *box_html;
+	int64_t box_time;
 };
 
 /*

@@ -61,7 +61,20 @@ int reactions_render_block(struct site *site, struct http_request *req,
 /* writer_batch_fn publishing committed reactions to the live streams. */
 void reactions_committed(void *ctx, const struct reaction_change *ch, size_t n);
 
+/* Seconds the front page's "Most reacted" box is reused. */
+#define MOST_REACTED_TTL_S 5
+/* Hole keys of cached pages (see cache.h). */
+#define HOLE_MOST_REACTED "most-reacted"
+
+/* The "Most reacted" box (archive.c). */
+int most_reacted_render(struct site *site, struct http_request *req,
+			struct buf *out);
+
 /* Handlers. */
+void h_reaction_archive(struct site *, struct http_request *,
+			struct http_response *, const struct route_match *);
+void h_reaction_feed(struct site *, struct http_request *,
+		     struct http_response *, const struct route_match *);
 void h_reactions_get(struct site *, struct http_request *,
 		     struct http_response *, const struct route_match *);
 void h_reactions_put(struct site *, struct http_request *,

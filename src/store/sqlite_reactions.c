@@ -35,7 +35,7 @@ static const char sql_top_all[] =
 	" ORDER BY rc.count DESC, a.id DESC LIMIT ?5";
 static const char sql_top_since[] =
 	"WITH t AS (SELECT article_id, count(*) AS n FROM reactions"
-	" WHERE kind = ?1 AND created >= ?6 GROUP BY article_id)"
+	" WHERE (?1 < 0 OR kind = ?1) AND created >= ?6 GROUP BY article_id)"
 	" SELECT " ARTICLE_COLS ", t.n FROM t"
 	" JOIN articles a ON a.id = t.article_id"
 	" LEFT JOIN media m ON m.key = a.photo_key"

@@ -153,7 +153,8 @@ int store_reaction_top(struct store *s, struct arena *ar, int kind,
 		       size_t limit, struct article_list *out,
 		       int64_t **counts)
 {
-	if (kind < 0 || kind >= REACTION_KINDS || limit < 1 || limit > 100)
+	if (kind < -1 || kind >= REACTION_KINDS || (kind < 0 && since <= 0) ||
+	    limit < 1 || limit > 100)
 		return ERR_INVALID;
 	return s->ops->reaction_top(s, ar, kind, since, before, limit, out,
 				    counts);

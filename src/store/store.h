@@ -206,8 +206,9 @@ int store_reaction_state(struct store *s, int64_t article_id,
 int store_article_id(struct store *s, const char *slug, int64_t *id);
 
 /*
- * Published articles with the most reactions of @kind made since @since
- * (0: all time), most first, then newest id; @counts (arena) gets each
+ * Published articles with the most reactions of @kind (-1: of any kind,
+ * then @since must be > 0) made since @since (0: all time), most first,
+ * then newest id; @counts (arena) gets each
  * article's count.  Keyset pagination by @before (NULL: from the top).
  */
 int store_reaction_top(struct store *s, struct arena *ar, int kind,

@@ -1,0 +1,259 @@
+/*
+ * archive.c - most-reacted lists: /reactions/{name}/ for the last 24
+ * hours, 7 days or all time (?window=24h|7d|all), its RSS feed, and the
+ * "Most reacted" box of the front page (kept for MOST_REACTED_TTL_S so a
+ * busy front page does not count reactions on every request).
+ */
+#include "site_int.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/escape.h"
+#include "core/timeutil.h"
+#include "core/value.h"
+#include "render/mustache.h"
+
+#define ARCHIVE_PAGE 20
+#define MOST_REACTED_N 5
+#define MOST_REACTED_WINDOW (7 * 86400)
+
+static const struct {
+	const char *name, *label;
+	int64_t seconds;
+} windows[] = {
+	{ "24h", "Last 24 hours", 86400 },
+	{ "7d", "Last 7 days", 7 * 86400 },
+	{ "all", "All time", 0 },
+};
+
+static bool parse_top_cursor(const char *s, struct top_cursor *c)
+{
+	char *end;
+	long long n, id;
+
+	if (!s || !*s || strlen(s) > 41 || strspn(s, "0123456789.") != strlen(s))
+		return false;
+	n = strtoll(s, &end, 10);
+	if (*end != '.' || end == s)
+		return false;
+	id = strtoll(end + 1, &end, 10);
+	if (*end)
+		return false;
+	c->count = n;
+	c->id = id;
+	return true;
+}
+
+/* The window named by ?window= (default 24h), or -1 when unknown. */
+static int window_of(struct http_request *req)
+{
+	const char *w = http_query(req, "window");
+	size_t i;
+
+	if (!w)
+		return 0;
+	for (i = 0; i < sizeof(windows) / sizeof(*windows); i++)
+		if (!strcmp(w, windows[i].name))
+			return (int)i;
+	return -1;
+}
+
+/* Shared by the page and the feed: kind, window and one page of articles. */
+static bool load_top(struct site *site, struct http_request *req,
+		     struct http_response *res, const struct route_match *m,
+		     int *kind, int *win, struct top_cursor *cur, bool *has_cur,
+		     struct article_list *list, int64_t **counts)
+{
+	char *name = str_dup(req->arena, m->params[0]);
+	const char *before = http_query(req, "before");
+	int r;
+
+	*kind = reaction_from_name(name);
+	if (*kind < 0) {
+		render_error(site, req, res, 404, "There is no such reaction.");
+		return false;
+	}
+	*win = window_of(req);
+	*has_cur = before != NULL;
+	if (*win < 0 || (before && !parse_top_cursor(before, cur))) {
+		render_error(site, req, res, 400, "The address asks for a period"
+			     " or position we do not know.");
+		return false;
+	}
+	r = store_reaction_top(site->store, req->arena, *kind,
+			       windows[*win].seconds ? time_now() -
+			       windows[*win].seconds : 0,
+			       before ? cur : NULL, ARCHIVE_PAGE, list, counts);
+	if (r) {
+		render_error(site, req, res, 503, "This list cannot be loaded"
+			     " right now; please try again.");
+		return false;
+	}
+	return true;
+}
+
+void h_reaction_archive(struct site *site, struct http_request *req,
+			struct http_response *res, const struct route_match *m)
+{
+	struct arena *a = req->arena;
+	struct article_list list;
+	struct top_cursor cur;
+	int64_t *counts;
+	int kind, win;
+	bool has_cur;
+	struct tval *ctx, *stories, *tabs;
+	const char *path, *title;
+	size_t i;
+
+	if (!load_top(site, req, res, m, &kind, &win, &cur, &has_cur, &list,
+		      &counts))
+		return;
+	path = arena_printf(a, "/reactions/%s/", reaction_names[kind]);
+	title = arena_printf(a, "Most \xE2\x80\x9C%s\xE2\x80\x9D reactions",
+			     reaction_labels[kind]);
+	ctx = page_context(site, req, title, arena_printf(a, "Stories readers"
+			   " reacted to with %s on %s.", reaction_labels[kind],
+			   site->name), path);
+	tv_set_str(a, ctx, "heading", title);
+	tv_set_str(a, ctx, "window_label", windows[win].label);
+	tv_set_str(a, ctx, "icon", site_asset_url(site, arena_printf(a,
+		   "react-%s.svg", reaction_names[kind])));
+	tv_set_str(a, ctx, "label", reaction_labels[kind]);
+	tv_set_str(a, ctx, "feed", arena_printf(a, "%sfeed.xml?window=%s", path,
+						windows[win].name));
+	tabs = tv_list(a);
+	for (i = 0; i < sizeof(windows) / sizeof(*windows); i++) {
+		struct tval *t = tv_map(a);
+
+		tv_set_str(a, t, "label", windows[i].label);
+		tv_set_str(a, t, "url", arena_printf(a, "%s?window=%s", path,
+						     windows[i].name));
+		tv_set_bool(a, t, "current", (int)i == win);
+		tv_push(a, tabs, t);
+	}
+	tv_set(a, ctx, "windows", tabs);
+	stories = tv_list(a);
+	for (i = 0; i < list.n; i++) {
+		struct tval *v = article_summary_value(site, a, &list.items[i]);
+
+		tv_set_int(a, v, "reaction_count", counts[i]);
+		tv_push(a, stories, v);
+	}
+	tv_set(a, ctx, "stories", stories);
+	if (list.more && list.n) {
+		char *older = arena_printf(a, "%s?window=%s&before=%" PRId64 ".%"
+					   PRId64, path, windows[win].name,
+					   counts[list.n - 1],
+					   list.items[list.n - 1].id);
+
+		tv_set_str(a, ctx, "older", older);
+		tv_set_str(a, page_meta(ctx), "next", absolute_url(site, a, older));
+	}
+	render_page(site, req, res, "reaction-archive", ctx);
+	res->cache_control = "public, max-age=0, s-maxage=10, must-revalidate";
+}
+
+/* RFC 822 date for RSS. */
+static char *rss_date(struct arena *a, int64_t t)
+{
+	char d[30];
+
+	time_http(t, d);
+	return arena_strdup(a, d);
+}
+
+void h_reaction_feed(struct site *site, struct http_request *req,
+		     struct http_response *res, const struct route_match *m)
+{
+	struct arena *a = req->arena;
+	struct article_list list;
+	struct top_cursor cur;
+	int64_t *counts;
+	int kind, win;
+	bool has_cur;
+	struct tval *ctx, *items;
+	size_t i;
+
+	if (!load_top(site, req, res, m, &kind, &win, &cur, &has_cur, &list,
+		      &counts))
+		return;
+	ctx = tv_map(a);
+	tv_set_str(a, ctx, "title", arena_printf(a, "%s: most \xE2\x80\x9C%s\xE2"
+		   "\x80\x9D reactions (%s)", site->name, reaction_labels[kind],
+		   windows[win].label));
+	tv_set_str(a, ctx, "link", absolute_url(site, a, arena_printf(a,
+		   "/reactions/%s/?window=%s", reaction_names[kind],
+		   windows[win].name)));
+	tv_set_str(a, ctx, "self", absolute_url(site, a, req->uri));
+	tv_set_str(a, ctx, "description", arena_printf(a, "Stories readers"
+		   " reacted to with %s.", reaction_labels[kind]));
+	tv_set_str(a, ctx, "built", rss_date(a, time_now()));
+	items = tv_list(a);
+	for (i = 0; i < list.n; i++) {
+		const struct article *art = &list.items[i];
+		struct tval *v = tv_map(a);
+		char *url = absolute_url(site, a, article_path(a, art));
+
+		tv_set_str(a, v, "title", art->headline);
+		tv_set_str(a, v, "link", url);
+		tv_set_str(a, v, "guid", url);
+		tv_set_str(a, v, "description", art->summary);
+		tv_set_str(a, v, "date", rss_date(a, art->published));
+		tv_set_int(a, v, "count", counts[i]);
+		tv_push(a, items, v);
+	}
+	tv_set(a, ctx, "items", items);
+	render_page(site, req, res, "reaction-feed", ctx);
+	res->content_type = "application/rss+xml; charset=utf-8";
+	res->cache_control = "public, max-age=60";
+}
+
+int most_reacted_render(struct site *site, struct http_request *req,
+			struct buf *out)
+{
+	struct arena *a = req->arena;
+	struct article_list list;
+	struct tval *ctx, *stories;
+	int64_t *counts, now = time_now();
+	struct buf b;
+	size_t i;
+	int r;
+
+	pthread_mutex_lock(&site->box_lock);
+	if (site->box_html && now - site->box_time < MOST_REACTED_TTL_S) {
+		r = buf_adds(out, site->box_html);
+		pthread_mutex_unlock(&site->box_lock);
+		return r;
+	}
+	pthread_mutex_unlock(&site->box_lock);
+
+	r = store_reaction_top(site->store, a, -1, now - MOST_REACTED_WINDOW,
+			       NULL, MOST_REACTED_N, &list, &counts);
+	if (r)
+		return r;
+	ctx = tv_map(a);
+	stories = tv_list(a);
+	for (i = 0; i < list.n; i++) {
+		struct tval *v = article_summary_value(site, a, &list.items[i]);
+
+		tv_set_int(a, v, "reaction_count", counts[i]);
+		tv_push(a, stories, v);
+	}
+	tv_set(a, ctx, "stories", stories);
+	tv_set_bool(a, ctx, "any", list.n > 0);
+	buf_init(&b, a, 64 * 1024);
+	if ((r = tmpl_render(site->tmpl, "most-reacted", ctx, &b)))
+		return r;
+	pthread_mutex_lock(&site->box_lock);
+	free(site->box_html);
+	site->box_html = xstrdup(b.data);
+	site->box_time = now;
+	pthread_mutex_unlock(&site->box_lock);
+	return buf_add(out, b.data, b.len);
+}
