@@ -106,7 +106,7 @@ static void copy_out(const struct entry *e, struct cached_page *out)
  * Raw deflate of [data, data+len): Z_SYNC_FLUSH ends on a byte boundary
  * with a non-final block, so more deflate data may follow; Z_FINISH ends
  * the stream.  @small uses a small window and little memory (per-request
- * middles).  NULL on failure.
+ * middles).  0, or ERR_NOMEM / ERR_TOOBIG.
  */
 static int raw_deflate(struct buf *out, const void *data, size_t len,
 		       int flush, bool small)
