@@ -32,24 +32,6 @@ static const struct {
 	{ "all", "All time", 0 },
 };
 
-static bool parse_top_cursor(const char *s, struct top_cursor *c)
-{
-	char *end;
-	long long n, id;
-
-	if (!s || !*s || strlen(s) > 41 || strspn(s, "0123456789.") != strlen(s))
-		return false;
-	n = strtoll(s, &end, 10);
-	if (*end != '.' || end == s)
-		return false;
-	id = strtoll(end + 1, &end, 10);
-	if (*end)
-		return false;
-	c->count = n;
-	c->id = id;
-	return true;
-}
-
 /* The window named by ?window= (default 24h), or -1 when unknown. */
 static int window_of(struct http_request *req)
 {
@@ -81,7 +63,7 @@ static bool load_top(struct site *site, struct http_request *req,
 	}
 	*win = window_of(req);
 	*has_cur = before != NULL;
-	if (*win < 0 || (before && !parse_top_cursor(before, cur))) {
+	if (*win < 0 || (before && !parse_keyset(before, &cur->count, &cur->id))) {
 		render_error(site, req, res, 400, "The address asks for a period"
 			     " or position we do not know.");
 		return false;

@@ -18,25 +18,6 @@
 
 #define PAGE_SIZE 20
 
-/* "1732091400.17" -> cursor; false when malformed. */
-static bool parse_cursor(const char *s, struct cursor *c)
-{
-	char *end;
-	long long p, id;
-
-	if (!s || !*s || strlen(s) > 41 || strspn(s, "0123456789.") != strlen(s))
-		return false;
-	p = strtoll(s, &end, 10);
-	if (*end != '.' || end == s)
-		return false;
-	id = strtoll(end + 1, &end, 10);
-	if (*end || p < 0 || id < 0)
-		return false;
-	c->published = p;
-	c->id = id;
-	return true;
-}
-
 static void list_page(struct site *site, struct http_request *req,
 		      struct http_response *res, struct article_query *q,
 		      const char *title, const char *heading,
@@ -52,7 +33,7 @@ static void list_page(struct site *site, struct http_request *req,
 	int r;
 
 	if (before) {
-		if (!parse_cursor(before, &cur)) {
+		if (!parse_keyset(before, &cur.published, &cur.id)) {
 			render_error(site, req, res, 400, "The page position in"
 				     " the address is malformed.");
 			return;

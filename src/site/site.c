@@ -4,6 +4,7 @@
  */
 #include "site_int.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,26 @@ char *media_path(struct arena *a, const char *key)
 char *absolute_url(struct site *site, struct arena *a, const char *path)
 {
 	return arena_printf(a, "%s%s", site->base_url, path);
+}
+
+bool parse_keyset(const char *s, int64_t *a, int64_t *b)
+{
+	char *end, *second;
+	long long x, y;
+
+	if (!s || !*s || strlen(s) > 41 || strspn(s, "0123456789.") != strlen(s))
+		return false;
+	errno = 0;
+	x = strtoll(s, &end, 10);
+	if (*end != '.' || end == s)
+		return false;
+	second = end + 1;
+	y = strtoll(second, &end, 10);
+	if (*end || end == second || errno)	/* "5." or overflow */
+		return false;
+	*a = x;
+	*b = y;
+	return true;
 }
 
 const char *site_asset_url(struct site *site, const char *name)

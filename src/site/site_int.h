@@ -50,6 +50,12 @@ char *absolute_url(struct site *site, struct arena *a, const char *path);
 struct tval *article_summary_value(struct site *site, struct arena *a,
 				   const struct article *art);
 
+/*
+ * A keyset position "A.B" (two non-negative decimal integers, as the
+ * "Older stories" links carry them); false when malformed or out of range.
+ */
+bool parse_keyset(const char *s, int64_t *a, int64_t *b);
+
 /* The hashed URL of static asset @name ("" when there is none). */
 const char *site_asset_url(struct site *site, const char *name);
 
