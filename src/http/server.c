@@ -328,12 +328,21 @@ struct http_deferred *http_defer(struct http_request *req, http_finish finish,
 void http_resume(struct http_deferred *d)
 {
 	struct reqctx *c = (struct reqctx *)((char *)d - offsetof(struct reqctx, defer));
+	struct MHD_Connection *conn = c->req.conn;
+	bool wake;
 
+	/*
+	 * Mark the work done before resuming: a resumed connection runs
+	 * respond() at once on its own thread, and must see DEFER_DONE there
+	 * (otherwise it runs the handler a second time).  Touch nothing of
+	 * @c after unlocking: the request may finish and be recycled.
+	 */
 	pthread_mutex_lock(&d->lock);
-	if (d->state == DEFER_SUSPENDED)
-		MHD_resume_connection(c->req.conn);
+	wake = d->state == DEFER_SUSPENDED;
 	d->state = DEFER_DONE;
 	pthread_mutex_unlock(&d->lock);
+	if (wake)
+		MHD_resume_connection(conn);
 }
 
 static enum MHD_Result finish_response(struct reqctx *c, struct http_response *res)
