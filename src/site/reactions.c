@@ -119,6 +119,7 @@ void reactions_committed(void *ctx, const struct reaction_change *ch, size_t n)
 
 		if (ch[i].result)
 			continue;
+		block_drop(site->blocks, ch[i].article_id);
 		/* Only the last change per article in a batch is news. */
 		for (j = i + 1; j < n; j++)
 			if (ch[j].article_id == ch[i].article_id && !ch[j].result)
@@ -309,10 +310,16 @@ void h_reactions_delete(struct site *site, struct http_request *req,
 	struct pending *p;
 	int64_t id;
 
-	if (!api_write_allowed(site, req, res, false) ||
-	    !api_article(site, req, res, m, &id))
+	if (!api_write_allowed(site, req, res, false))
 		return;
-	if (!within_rate(site, req, res, true))
+	if (!cookie_reader(req)) {
+		/* No reader, nothing to remove: answer the state without
+		 * making a reader (the cookie comes with a first reaction). */
+		h_reactions_get(site, req, res, m);
+		return;
+	}
+	if (!api_article(site, req, res, m, &id) ||
+	    !within_rate(site, req, res, true))
 		return;
 	p = pending_new(site, req, id);
 	p->answer = ANSWER_JSON;
@@ -382,12 +389,16 @@ int reactions_render_block(struct site *site, struct http_request *req,
 	struct reaction_state st;
 	struct tval *ctx = tv_map(a), *list = tv_list(a);
 	char token[CSRF_TOKEN_SIZE];
+	uint64_t gen = store_generation(site->store);
+	size_t start = out->len;
 	int i, r;
 
+	*personal = hex != NULL;
+	if (!hex && block_get(site->blocks, article_id, slug, gen, out))
+		return 0;
 	r = store_reaction_state(site->store, article_id, reader_key(a, hex), &st);
 	if (r)
 		return r;
-	*personal = hex != NULL;
 	csrf_token(site->csrf_key, hex ? hex : "", token);
 	tv_set_str(a, ctx, "slug", slug);
 	tv_set_str(a, ctx, "csrf", arena_strdup(a, token));
@@ -406,5 +417,9 @@ int reactions_render_block(struct site *site, struct http_request *req,
 		tv_push(a, list, v);
 	}
 	tv_set(a, ctx, "reactions", list);
-	return tmpl_render(site->tmpl, "reactions", ctx, out);
+	r = tmpl_render(site->tmpl, "reactions", ctx, out);
+	if (!r && !hex)
+		block_put(site->blocks, article_id, slug, gen, out->data + start,
+			  out->len - start);
+	return r;
 }

@@ -348,9 +348,30 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 	if (router_match(routes, sizeof(routes) / sizeof(*routes), req->method,
 			 req->path, &m)) {
 		if (m.wrong_method) {
-			http_add_header(res, "Allow", "GET, HEAD");
-			render_error(site, req, res, 405, "This address only"
-				     " answers GET and HEAD requests.");
+			/* The methods some route answers at this path. */
+			static const enum http_method meth[] = { HTTP_GET,
+				HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_DELETE };
+			static const char *const names[] = { "GET", "HEAD",
+				"POST", "PUT", "DELETE" };
+			struct route_match o;
+			char allow[40] = "";
+			size_t i;
+
+			for (i = 0; i < sizeof(meth) / sizeof(*meth); i++)
+				if (!router_match(routes, sizeof(routes) /
+						  sizeof(*routes), meth[i],
+						  req->path, &o))
+					snprintf(allow + strlen(allow),
+						 sizeof(allow) - strlen(allow),
+						 "%s%s", *allow ? ", " : "",
+						 names[i]);
+			http_add_header(res, "Allow", arena_strdup(req->arena,
+								   allow));
+			render_error(site, req, res, 405, strcmp(allow,
+				     "GET, HEAD") ? arena_printf(req->arena,
+				     "This address only answers %s requests.",
+				     allow) : "This address only answers GET"
+				     " and HEAD requests.");
 		} else {
 			render_error(site, req, res, 404, "We could not find"
 				     " that page. It may have moved, or the"
@@ -374,6 +395,7 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 		return r;
 	pthread_mutex_init(&site->box_lock, NULL);
 	site->reaction_limit = ratelimit_new(reaction_per_minute);
+	site->blocks = block_cache_new();
 	site->live = live_new();
 	site->writer = writer_start(site->store, reactions_committed, site);
 	return 0;
@@ -391,6 +413,8 @@ void site_stop(struct site *site)
 	live_stop(site->live);	/* when serve failed before site_quiesce() */
 	live_free(site->live);
 	ratelimit_free(site->reaction_limit);
+	block_cache_free(site->blocks);
+	site->blocks = NULL;
 	if (site->live || site->reaction_limit)
 		pthread_mutex_destroy(&site->box_lock);
 	free(site->box_html);

@@ -22,6 +22,7 @@ struct page_cache;
 struct writer;
 struct live;
 struct ratelimit;
+struct block_cache;
 
 struct site {
 	struct store *store;
@@ -34,6 +35,7 @@ struct site {
 	struct writer *writer;	/* group commit of reader writes */
 	struct live *live;	/* Server-Sent Events hub */
 	struct ratelimit *reaction_limit;
+	struct block_cache *blocks;	/* anonymous reaction blocks */
 	unsigned char csrf_key[32];
 	/* The front page's "Most reacted" box, rendered at most every few s. */
 	pthread_mutex_t box_lock;

@@ -64,6 +64,19 @@ const char *site_asset_url(struct site *site, const char *name);
 int reactions_render_block(struct site *site, struct http_request *req,
 			   int64_t article_id, const char *slug, struct buf *out,
 			   bool *personal);
+/* Rendered anonymous reaction blocks, per article (blocks.c). */
+#define BLOCK_BUCKETS 1024
+struct block_cache *block_cache_new(void);
+void block_cache_free(struct block_cache *bc);
+/* Append the kept block of @article_id (for @slug at content generation
+ * @gen) to @out; false when none is kept. */
+bool block_get(struct block_cache *bc, int64_t article_id, const char *slug,
+	       uint64_t gen, struct buf *out);
+void block_put(struct block_cache *bc, int64_t article_id, const char *slug,
+	       uint64_t gen, const char *html, size_t len);
+/* Forget the block of @article_id (its counts changed). */
+void block_drop(struct block_cache *bc, int64_t article_id);
+
 /* writer_batch_fn publishing committed reactions to the live streams. */
 void reactions_committed(void *ctx, const struct reaction_change *ch, size_t n);
 

@@ -15,10 +15,17 @@
 
 static const char sql_get[] =
 	"SELECT kind FROM reactions WHERE article_id = ?1 AND reader = ?2";
-static const char sql_upsert[] =
+/*
+ * Separate INSERT and UPDATE, not an UPSERT: the DO UPDATE of an UPSERT
+ * overrides the OR IGNORE inside the count triggers, so moving to a kind
+ * that already has a count row would fail with a UNIQUE constraint error.
+ */
+static const char sql_insert[] =
 	"INSERT INTO reactions (article_id, reader, kind, created)"
-	" VALUES (?1, ?2, ?3, ?4) ON CONFLICT (article_id, reader)"
-	" DO UPDATE SET kind = excluded.kind, created = excluded.created";
+	" VALUES (?1, ?2, ?3, ?4)";
+static const char sql_update[] =
+	"UPDATE reactions SET kind = ?3, created = ?4"
+	" WHERE article_id = ?1 AND reader = ?2";
 static const char sql_delete[] =
 	"DELETE FROM reactions WHERE article_id = ?1 AND reader = ?2";
 static const char sql_counts[] =
@@ -96,7 +103,8 @@ static int apply_one(struct conn *c, struct reaction_change *ch, int64_t now)
 		 ch->op == REACTION_TOGGLE && cur == ch->kind ? -1 : ch->kind;
 	if (target != cur) {
 		st = target < 0 ? sq_prepared(c, ST_REACTION_DELETE, sql_delete) :
-				  sq_prepared(c, ST_REACTION_UPSERT, sql_upsert);
+		     cur < 0 ? sq_prepared(c, ST_REACTION_INSERT, sql_insert) :
+			       sq_prepared(c, ST_REACTION_UPDATE, sql_update);
 		if (!st)
 			return ERR_DB;
 		sqlite3_bind_int64(st, 1, ch->article_id);
@@ -108,8 +116,8 @@ static int apply_one(struct conn *c, struct reaction_change *ch, int64_t now)
 		code = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (code != SQLITE_DONE) {
-			/* The only constraint here is the article's existence. */
-			if ((sqlite3_extended_errcode(c->db) & 0xff) == SQLITE_CONSTRAINT)
+			/* The article is gone (the reactions.article_id key). */
+			if (sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
 				return ERR_NOTFOUND;
 			return sq_db_err(c->db, "reaction change");
 		}
