@@ -861,6 +861,18 @@ int store_open_sqlite(const char *path, struct store **out, char *err,
 	s->free = c;
 	if ((r = open_db(path, &s->watch, err, errlen)))
 		goto fail;
+	/* Start from the stored content version, so the first poll is quiet. */
+	{
+		sqlite3_stmt *st;
+
+		if (sqlite3_prepare_v2(s->watch, "SELECT value FROM meta WHERE"
+				       " key = 'content_version'", -1, &st,
+				       NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				s->watch_version = sqlite3_column_int64(st, 0);
+			sqlite3_finalize(st);
+		}
+	}
 	*out = &s->base;
 	return 0;
 fail:

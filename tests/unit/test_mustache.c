@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,12 +332,16 @@ static void test_nesting_limit(void **state)
 
 static void test_partial_depth(void **state)
 {
+	struct arena *a = arena_new(0);
+	struct tval *ctx = tv_map(a), *list = tv_list(a);
 	struct tmpl_set *set = tmpl_set_new();
 	struct buf out;
 	char name[16], src[32];
 	int i;
 
 	(void)state;
+	tv_push(a, list, tv_null(a));
+	tv_set(a, ctx, "l", list);
 	buf_init(&out, NULL, 1 << 16);
 	assert_int_equal(tmpl_set_add(set, "self", "x{{>self}}", 10, NULL, 0),
 			 0);
@@ -344,6 +349,9 @@ static void test_partial_depth(void **state)
 	assert_int_equal(tmpl_set_add(set, "a", "{{>b}}", 6, NULL, 0), 0);
 	assert_int_equal(tmpl_set_add(set, "b", "{{>a}}", 6, NULL, 0), 0);
 	assert_int_equal(tmpl_render(set, "a", NULL, &out), ERR_INVALID);
+	assert_int_equal(tmpl_set_add(set, "l", "{{#l}}{{>l}}{{/l}}", 18, NULL,
+				      0), 0);
+	assert_int_equal(tmpl_render(set, "l", ctx, &out), ERR_INVALID);
 
 	/* p0 includes p1 ... includes pN: TMPL_MAX_DEPTH levels are fine. */
 	for (i = 0; i <= TMPL_MAX_DEPTH + 1; i++) {
@@ -359,6 +367,7 @@ static void test_partial_depth(void **state)
 	assert_int_equal(tmpl_render(set, "p0", NULL, &out), ERR_INVALID);
 	buf_release(&out);
 	tmpl_set_free(set);
+	arena_free(a);
 }
 
 static void test_render_errors(void **state)
@@ -405,6 +414,7 @@ static void test_values(void **state)
 	tv_set(a, ctx, "big", tv_num(a, 1e20));
 	tv_set(a, ctx, "long", tv_num(a, 12345678901234567.0));
 	tv_set(a, ctx, "negzero", tv_num(a, -0.0));
+	tv_set(a, ctx, "inf", tv_num(a, INFINITY));
 	tv_set_bool(a, ctx, "yes", true);
 	tv_set_bool(a, ctx, "no", false);
 	tv_set(a, ctx, "nul", tv_null(a));
@@ -419,8 +429,8 @@ static void test_values(void **state)
 
 	check("{{i}} {{f}} {{neg}} {{tenth}} {{sum}}", ctx, NULL,
 	      "85 1.21 -3 0.1 0.30000000000000004");
-	check("{{big}} {{long}} {{negzero}}", ctx, NULL,
-	      "1e+20 12345678901234568 0");
+	check("{{big}} {{long}} {{negzero}} {{inf}}", ctx, NULL,
+	      "1e+20 12345678901234568 0 inf");
 	check("{{yes}} {{no}} [{{nul}}] [{{list}}] [{{m}}] [{{missing}}]", ctx,
 	      NULL, "true false [] [] [] []");
 	check("{{html}}|{{{html}}}|{{&html}}", ctx, NULL,
