@@ -390,6 +390,23 @@ static long long mono_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* The meta table's content version; ERR_DB before migration 002. */
+static int content_version(sqlite3 *db, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int r = ERR_DB;
+
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE"
+			       " key = 'content_version'", -1, &st, NULL))
+		return ERR_DB;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		r = 0;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
 static uint64_t sq_generation(struct store *base)
 {
 	struct sqlite_store *s = SQ(base);
@@ -402,21 +419,12 @@ static uint64_t sq_generation(struct store *base)
 	 */
 	if (now - s->watch_checked >= WATCH_INTERVAL_NS &&
 	    !pthread_mutex_trylock(&s->watch_lock)) {
-		sqlite3_stmt *st;
+		int64_t v;
 
 		if (now - s->watch_checked >= WATCH_INTERVAL_NS &&
-		    sqlite3_prepare_v2(s->watch, "SELECT value FROM meta WHERE"
-				       " key = 'content_version'", -1, &st,
-				       NULL) == SQLITE_OK) {
-			if (sqlite3_step(st) == SQLITE_ROW) {
-				int64_t v = sqlite3_column_int64(st, 0);
-
-				if (v != s->watch_version) {
-					s->watch_version = v;
-					atomic_fetch_add(&s->generation, 1);
-				}
-			}
-			sqlite3_finalize(st);
+		    !content_version(s->watch, &v) && v != s->watch_version) {
+			s->watch_version = v;
+			atomic_fetch_add(&s->generation, 1);
 		}
 		s->watch_checked = now;
 		pthread_mutex_unlock(&s->watch_lock);
@@ -862,17 +870,7 @@ int store_open_sqlite(const char *path, struct store **out, char *err,
 	if ((r = open_db(path, &s->watch, err, errlen)))
 		goto fail;
 	/* Start from the stored content version, so the first poll is quiet. */
-	{
-		sqlite3_stmt *st;
-
-		if (sqlite3_prepare_v2(s->watch, "SELECT value FROM meta WHERE"
-				       " key = 'content_version'", -1, &st,
-				       NULL) == SQLITE_OK) {
-			if (sqlite3_step(st) == SQLITE_ROW)
-				s->watch_version = sqlite3_column_int64(st, 0);
-			sqlite3_finalize(st);
-		}
-	}
+	content_version(s->watch, &s->watch_version);
 	*out = &s->base;
 	return 0;
 fail:
