@@ -542,7 +542,12 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_cb, srv,
 		MHD_OPTION_NOTIFY_COMPLETED, done_cb, srv,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MAX_HEADERS * 2,
+		/*
+		 * Per-connection memory: request line, headers and the send
+		 * buffer.  libmicrohttpd clears it for every request and keeps
+		 * it for idle streams, so it is kept small.
+		 */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MAX_HEADERS + 8192,
 		MHD_OPTION_CONNECTION_LIMIT,
 		cfg->max_connections ? cfg->max_connections : 20000,
 		MHD_OPTION_CONNECTION_TIMEOUT, 120,

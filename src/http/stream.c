@@ -26,8 +26,8 @@ struct http_stream {
 	bool suspended;		/* we suspended the connection */
 	bool ended;		/* no more data will come */
 	bool gone;		/* libmicrohttpd freed the response */
-	char *pending;
-	size_t len;
+	char *pending;		/* grown on demand up to the maximum */
+	size_t len, cap;
 	http_stream_closed closed;
 	void *arg;
 };
@@ -50,7 +50,6 @@ struct http_stream *http_respond_stream(struct http_request *req,
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->refs, 2);	/* the caller's and the response's */
 	s->conn = req->conn;
-	s->pending = xmalloc(HTTP_STREAM_MAX_PENDING);
 	s->closed = closed;
 	s->arg = arg;
 	res->stream = s;
@@ -80,6 +79,13 @@ int http_stream_write(struct http_stream *s, const char *data, size_t len)
 		s->ended = true;	/* a reader this slow is cut off */
 		r = ERR_TOOBIG;
 	} else {
+		if (s->len + len > s->cap) {
+			/* Idle streams hold no buffer; busy ones grow it. */
+			s->cap = s->len + len < 512 ? 512 : 2 * (s->len + len);
+			if (s->cap > HTTP_STREAM_MAX_PENDING)
+				s->cap = HTTP_STREAM_MAX_PENDING;
+			s->pending = xrealloc(s->pending, s->cap);
+		}
 		memcpy(s->pending + s->len, data, len);
 		s->len += len;
 	}
@@ -108,6 +114,11 @@ ssize_t http_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 		memcpy(buf, s->pending, n);
 		memmove(s->pending, s->pending + n, s->len - n);
 		s->len -= n;
+		if (!s->len) {
+			free(s->pending);
+			s->pending = NULL;
+			s->cap = 0;
+		}
 		pthread_mutex_unlock(&s->lock);
 		return (ssize_t)n;
 	}

@@ -24,6 +24,7 @@ struct block_entry {
 
 struct block_cache {
 	pthread_rwlock_t lock;
+	uint64_t drops;		/* +1 on every block_drop() */
 	struct block_entry *buckets[BLOCK_BUCKETS];
 };
 
@@ -72,18 +73,21 @@ void block_cache_free(struct block_cache *bc)
 void block_drop(struct block_cache *bc, int64_t article_id)
 {
 	pthread_rwlock_wrlock(&bc->lock);
+	bc->drops++;
 	block_drop_locked(bc, article_id);
 	pthread_rwlock_unlock(&bc->lock);
 }
 
 /* Append the kept block of @article_id to @out; false when not kept. */
 bool block_get(struct block_cache *bc, int64_t article_id,
-		      const char *slug, uint64_t gen, struct buf *out)
+		      const char *slug, uint64_t gen, struct buf *out,
+		      uint64_t *ticket)
 {
 	struct block_entry *e;
 	bool hit = false;
 
 	pthread_rwlock_rdlock(&bc->lock);
+	*ticket = bc->drops;
 	for (e = bc->buckets[(uint64_t)article_id % BLOCK_BUCKETS]; e; e = e->next) {
 		if (e->article_id == article_id && e->generation == gen &&
 		    !strcmp(e->slug, slug)) {
@@ -97,7 +101,7 @@ bool block_get(struct block_cache *bc, int64_t article_id,
 
 void block_put(struct block_cache *bc, int64_t article_id,
 		      const char *slug, uint64_t gen, const char *html,
-		      size_t len)
+		      size_t len, uint64_t ticket)
 {
 	struct block_entry *e;
 
@@ -110,6 +114,13 @@ void block_put(struct block_cache *bc, int64_t article_id,
 	e->len = len;
 	memcpy(e->html, html, len);
 	pthread_rwlock_wrlock(&bc->lock);
+	if (bc->drops != ticket) {
+		/* A reaction was committed since block_get(): @html may have
+		 * been rendered from the counts before it; keep nothing. */
+		pthread_rwlock_unlock(&bc->lock);
+		free(e);
+		return;
+	}
 	block_drop_locked(bc, article_id);
 	e->next = bc->buckets[(uint64_t)article_id % BLOCK_BUCKETS];
 	bc->buckets[(uint64_t)article_id % BLOCK_BUCKETS] = e;

@@ -389,12 +389,12 @@ int reactions_render_block(struct site *site, struct http_request *req,
 	struct reaction_state st;
 	struct tval *ctx = tv_map(a), *list = tv_list(a);
 	char token[CSRF_TOKEN_SIZE];
-	uint64_t gen = store_generation(site->store);
+	uint64_t gen = store_generation(site->store), ticket = 0;
 	size_t start = out->len;
 	int i, r;
 
 	*personal = hex != NULL;
-	if (!hex && block_get(site->blocks, article_id, slug, gen, out))
+	if (!hex && block_get(site->blocks, article_id, slug, gen, out, &ticket))
 		return 0;
 	r = store_reaction_state(site->store, article_id, reader_key(a, hex), &st);
 	if (r)
@@ -420,6 +420,6 @@ int reactions_render_block(struct site *site, struct http_request *req,
 	r = tmpl_render(site->tmpl, "reactions", ctx, out);
 	if (!r && !hex)
 		block_put(site->blocks, article_id, slug, gen, out->data + start,
-			  out->len - start);
+			  out->len - start, ticket);
 	return r;
 }

@@ -69,11 +69,13 @@ int reactions_render_block(struct site *site, struct http_request *req,
 struct block_cache *block_cache_new(void);
 void block_cache_free(struct block_cache *bc);
 /* Append the kept block of @article_id (for @slug at content generation
- * @gen) to @out; false when none is kept. */
+ * @gen) to @out; false when none is kept.  *ticket is for block_put(): a
+ * block rendered after a miss is kept only if no block_drop() came between
+ * (else it may show counts from before that reaction). */
 bool block_get(struct block_cache *bc, int64_t article_id, const char *slug,
-	       uint64_t gen, struct buf *out);
+	       uint64_t gen, struct buf *out, uint64_t *ticket);
 void block_put(struct block_cache *bc, int64_t article_id, const char *slug,
-	       uint64_t gen, const char *html, size_t len);
+	       uint64_t gen, const char *html, size_t len, uint64_t ticket);
 /* Forget the block of @article_id (its counts changed). */
 void block_drop(struct block_cache *bc, int64_t article_id);
 

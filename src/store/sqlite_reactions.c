@@ -123,7 +123,40 @@ static int apply_one(struct conn *c, struct reaction_change *ch, int64_t now)
 		}
 	}
 	ch->state.mine = target;
-	return read_counts(c, ch->article_id, &ch->state);
+	return 0;
+}
+
+/*
+ * Counts after the batch, read once per article: every change of the batch
+ * is answered with the state its commit produced.
+ */
+static int batch_counts(struct conn *c, struct reaction_change *changes,
+			size_t n)
+{
+	size_t i, j;
+	int r;
+
+	for (i = 0; i < n; i++)
+		changes[i].state.total = -1;
+	for (i = 0; i < n; i++) {
+		struct reaction_change *ch = &changes[i];
+		int mine = ch->state.mine;
+
+		if (ch->result || ch->state.total >= 0)
+			continue;
+		if ((r = read_counts(c, ch->article_id, &ch->state)))
+			return r;
+		ch->state.mine = mine;
+		for (j = i + 1; j < n; j++) {
+			if (changes[j].article_id != ch->article_id ||
+			    changes[j].result)
+				continue;
+			mine = changes[j].state.mine;
+			changes[j].state = ch->state;
+			changes[j].state.mine = mine;
+		}
+	}
+	return 0;
 }
 
 int sq_reactions_apply(struct store *base, struct reaction_change *changes,
@@ -148,6 +181,8 @@ int sq_reactions_apply(struct store *base, struct reaction_change *changes,
 			break;
 		}
 	}
+	if (!r)
+		r = batch_counts(c, changes, n);
 	if (!r)
 		r = sq_exec(c, "COMMIT");
 	if (r)

@@ -121,7 +121,9 @@ struct reaction_change {
 	int kind;
 	/* Filled by store_reactions_apply(): */
 	int result;		/* 0 or an error for this change alone */
-	struct reaction_state state;	/* after the change, mine = reader's */
+	/* Counts as of the commit of the whole batch; mine = the reader's
+	 * reaction right after this change. */
+	struct reaction_state state;
 };
 
 /* Keyset position in a most-reacted list. */
