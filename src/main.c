@@ -30,10 +30,14 @@ int main(int argc, char **argv)
 	};
 	size_t i;
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	if (argc < 2) {
+		fprintf(stderr, "%s\n", usage);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		printf("%s\n", usage);
-		return argc < 2 ? 2 : 0;
+		return 0;
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("dateline 0.1.0\n");

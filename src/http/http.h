@@ -91,9 +91,11 @@ const char *http_header(const struct http_request *req, const char *name);
 
 /*
  * The decoded value of query parameter @name, or NULL when absent or when
- * its encoding is malformed.
+ * its encoding is malformed (http_query_bad() tells the two apart).
  */
 const char *http_query(const struct http_request *req, const char *name);
+/* True when parameter @name is present but its encoding is malformed. */
+bool http_query_bad(const struct http_request *req, const char *name);
 
 /*
  * The value of cookie @name from the Cookie header (arena copy), or NULL.

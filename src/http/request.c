@@ -27,9 +27,12 @@ static const char *ows(const char *p)
 	return p;
 }
 
-/* Find @name in an urlencoded list "a=1&b=2" and decode its value. */
+/*
+ * Find @name in an urlencoded list "a=1&b=2" and decode its value; *bad
+ * (may be NULL) tells whether it was present but malformed.
+ */
 static const char *urlencoded_get(const struct http_request *req,
-				  struct str list, const char *name)
+				  struct str list, const char *name, bool *bad)
 {
 	const char *p = list.p, *end = p ? p + list.len : NULL;
 	size_t nlen = strlen(name);
@@ -46,7 +49,11 @@ static const char *urlencoded_get(const struct http_request *req,
 			struct str val = eq ? (struct str){ eq + 1,
 				(size_t)(stop - eq - 1) } : STR("");
 
-			return url_decode(req->arena, val, true, &v) ? NULL : v;
+			if (url_decode(req->arena, val, true, &v) == 0)
+				return v;
+			if (bad)
+				*bad = true;
+			return NULL;
 		}
 		p = amp ? amp + 1 : end;
 	}
@@ -55,13 +62,21 @@ static const char *urlencoded_get(const struct http_request *req,
 
 const char *http_query(const struct http_request *req, const char *name)
 {
-	return urlencoded_get(req, req->query, name);
+	return urlencoded_get(req, req->query, name, NULL);
+}
+
+bool http_query_bad(const struct http_request *req, const char *name)
+{
+	bool bad = false;
+
+	urlencoded_get(req, req->query, name, &bad);
+	return bad;
 }
 
 const char *http_form(const struct http_request *req, const char *name)
 {
 	return urlencoded_get(req, (struct str){ req->body.data, req->body.len },
-			      name);
+			      name, NULL);
 }
 
 const char *http_cookie(const struct http_request *req, const char *name)

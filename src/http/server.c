@@ -519,7 +519,11 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 	struct sockaddr_storage ss;
 	struct http_server *srv;
 	unsigned threads = cfg->threads;
-	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+	/*
+	 * No MHD_USE_ERROR_LOG: its messages are multi-line, can be provoked by
+	 * any client, and duplicate our own one-line errors.
+	 */
+	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD |
 			 MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *info;
 	int r;

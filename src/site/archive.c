@@ -63,7 +63,8 @@ static bool load_top(struct site *site, struct http_request *req,
 	}
 	*win = window_of(req);
 	*has_cur = before != NULL;
-	if (*win < 0 || (before && !parse_keyset(before, &cur->count, &cur->id))) {
+	if (*win < 0 || http_query_bad(req, "before") ||
+	    (before && !parse_keyset(before, &cur->count, &cur->id))) {
 		render_error(site, req, res, 400, "The address asks for a period"
 			     " or position we do not know.");
 		return false;

@@ -32,8 +32,8 @@ static void list_page(struct site *site, struct http_request *req,
 	size_t i;
 	int r;
 
-	if (before) {
-		if (!parse_keyset(before, &cur.published, &cur.id)) {
+	if (before || http_query_bad(req, "before")) {
+		if (!before || !parse_keyset(before, &cur.published, &cur.id)) {
 			render_error(site, req, res, 400, "The page position in"
 				     " the address is malformed.");
 			return;

@@ -24,8 +24,10 @@
 #include "auth/csrf.h"
 #include "auth/ratelimit.h"
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
+#include "site/site_int.h"
 #include "site/writer.h"
 #include "store/store.h"
 
@@ -710,6 +712,81 @@ static void test_writer(void **state)
 	free(readers);
 }
 
+/* ---- kept anonymous blocks ---- */
+
+/* block_get() into a fresh buffer: the kept text, or NULL on a miss. */
+static char *kept(struct block_cache *bc, int64_t id, const char *slug,
+		  uint64_t gen, uint64_t *ticket)
+{
+	static char text[64];
+	struct buf b;
+	bool hit;
+
+	buf_init(&b, NULL, sizeof(text) - 1);
+	hit = block_get(bc, id, slug, gen, &b, ticket);
+	if (hit) {
+		memcpy(text, b.data, b.len);
+		text[b.len] = '\0';
+	}
+	buf_release(&b);
+	return hit ? text : NULL;
+}
+
+static void test_block_cache(void **state)
+{
+	struct block_cache *bc = block_cache_new();
+	uint64_t t, t2;
+
+	(void)state;
+	assert_null(kept(bc, 1, "one", 7, &t));
+	block_put(bc, 1, "one", 7, "<one>", 5, t);
+	assert_string_equal(kept(bc, 1, "one", 7, &t), "<one>");
+	/* Another generation or slug is not the same block. */
+	assert_null(kept(bc, 1, "one", 8, &t));
+	assert_null(kept(bc, 1, "renamed", 7, &t));
+	/* A newer rendering replaces the kept one. */
+	block_put(bc, 1, "one", 8, "<one v8>", 8, t);
+	assert_string_equal(kept(bc, 1, "one", 8, &t), "<one v8>");
+	assert_null(kept(bc, 1, "one", 7, &t));
+
+	/* A reaction drops the article's block, and only that one. */
+	assert_null(kept(bc, 2, "two", 8, &t));
+	block_put(bc, 2, "two", 8, "<two>", 5, t);
+	block_drop(bc, 1);
+	assert_null(kept(bc, 1, "one", 8, &t));
+	assert_string_equal(kept(bc, 2, "two", 8, &t), "<two>");
+	/* Articles in the same bucket stay apart. */
+	assert_null(kept(bc, 2 + BLOCK_BUCKETS, "far", 8, &t));
+	block_put(bc, 2 + BLOCK_BUCKETS, "far", 8, "<far>", 5, t);
+	assert_string_equal(kept(bc, 2, "two", 8, &t), "<two>");
+	assert_string_equal(kept(bc, 2 + BLOCK_BUCKETS, "far", 8, &t), "<far>");
+
+	/*
+	 * A block rendered after a miss, from counts read before a reaction
+	 * was committed, must not be kept once that reaction's drop came
+	 * first: readers would see the old counts until the next reaction.
+	 */
+	assert_null(kept(bc, 3, "three", 8, &t));	/* miss; counts read */
+	block_drop(bc, 3);				/* a reaction lands */
+	block_put(bc, 3, "three", 8, "<stale>", 7, t);	/* rendered from old counts */
+	assert_null(kept(bc, 3, "three", 8, &t2));
+	block_put(bc, 3, "three", 8, "<fresh>", 7, t2);
+	assert_string_equal(kept(bc, 3, "three", 8, &t), "<fresh>");
+
+	/* Over-long slugs are simply not kept. */
+	{
+		char slug[200];
+
+		memset(slug, 's', sizeof(slug) - 1);
+		slug[sizeof(slug) - 1] = '\0';
+		assert_null(kept(bc, 4, slug, 8, &t));
+		block_put(bc, 4, slug, 8, "<long>", 6, t);
+		assert_null(kept(bc, 4, slug, 8, &t));
+	}
+	block_cache_free(bc);
+	block_cache_free(NULL);
+}
+
 /* ---- rate limit ---- */
 
 static void test_ratelimit_bucket(void **state)
@@ -851,6 +928,7 @@ int main(void)
 		T(test_top_order_and_pages),
 		T(test_top_since_window),
 		T(test_writer),
+		cmocka_unit_test(test_block_cache),
 		cmocka_unit_test(test_ratelimit_bucket),
 		cmocka_unit_test(test_ratelimit_off),
 		cmocka_unit_test(test_ratelimit_many_keys),
