@@ -4,7 +4,8 @@
  *
  * Usage: test_mustache [SPEC_DIR].  The directory holding the spec's *.json
  * files comes from argv[1], else $DATELINE_MUSTACHE_SPEC, else
- * ../shared/testdata/mustache-spec (relative to the repository root).  Every
+ * tests/data/mustache-spec (relative to the repository root; a copy of
+ * ../shared/testdata/mustache-spec).  Every
  * *.json file there is loaded with json_parse() and every case rendered; the
  * spec test fails listing the names of the cases that did not match.
  */
@@ -27,7 +28,7 @@
 #include "core/value.h"
 #include "render/mustache.h"
 
-#define DEFAULT_SPEC_DIR "../shared/testdata/mustache-spec"
+#define DEFAULT_SPEC_DIR "tests/data/mustache-spec"
 #define TEMPLATE_NAME "(spec template)"
 
 /* The whole file at @path in heap memory (caller frees), or NULL. */
