@@ -3,7 +3,8 @@
 #   make          build build/dateline
 #   make run      install what is missing, build, serve the demo site on :8080
 #   make test     install what is missing, build, run every test suite
-#                 (also under AddressSanitizer + UBSan); ends "N passed, N failed"
+#                 (also under AddressSanitizer + UBSan, and each libFuzzer
+#                 target briefly); ends "N passed, N failed"
 #   make asan     the whole suite under AddressSanitizer + UBSan only
 #   make bench    benchmarks side by side with nginx (docs/performance.md)
 #   make fuzz     build the libFuzzer targets and run each briefly
@@ -37,10 +38,15 @@ run: deps
 	$(MAKE) build
 	DB=$(DB) LISTEN=$(LISTEN) BIN=$(BUILD)/dateline scripts/run-demo
 
+$(FUZZ)/build.ninja:
+	CC=clang meson setup $(FUZZ) --buildtype=debug -Dfuzz=true -Dtests=false \
+		-Db_sanitize=address,undefined -Db_lundef=false
+
 test: deps
-	$(MAKE) build $(ASAN)/build.ninja node_modules
+	$(MAKE) build $(ASAN)/build.ninja $(FUZZ)/build.ninja node_modules
 	ninja -C $(ASAN)
-	scripts/test $(BUILD) $(ASAN)
+	ninja -C $(FUZZ)
+	FUZZ_BUILD=$(FUZZ) scripts/test $(BUILD) $(ASAN)
 
 asan: deps
 	$(MAKE) $(ASAN)/build.ninja node_modules
@@ -53,8 +59,7 @@ bench: deps
 	bench/run.sh $(BUILD)/dateline
 
 fuzz: deps
-	CC=clang meson setup $(FUZZ) --buildtype=debug -Dfuzz=true -Dtests=false \
-		-Db_sanitize=address,undefined -Db_lundef=false 2>/dev/null || true
+	$(MAKE) $(FUZZ)/build.ninja
 	ninja -C $(FUZZ)
 	tests/fuzz/run.sh $(FUZZ)
 

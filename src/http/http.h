@@ -102,6 +102,9 @@ bool http_query_bad(const struct http_request *req, const char *name);
  * Malformed cookie headers yield NULL rather than a guess.
  */
 const char *http_cookie(const struct http_request *req, const char *name);
+/* The same over a Cookie header value @header (may be NULL). */
+const char *http_cookie_parse(struct arena *a, const char *header,
+			      const char *name);
 
 /*
  * The decoded value of @name in an application/x-www-form-urlencoded body,

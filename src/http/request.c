@@ -81,7 +81,12 @@ const char *http_form(const struct http_request *req, const char *name)
 
 const char *http_cookie(const struct http_request *req, const char *name)
 {
-	const char *h = http_header(req, "Cookie"), *p;
+	return http_cookie_parse(req->arena, http_header(req, "Cookie"), name);
+}
+
+const char *http_cookie_parse(struct arena *a, const char *h, const char *name)
+{
+	const char *p;
 	size_t nlen = strlen(name);
 
 	for (p = h; p && *p; ) {
@@ -101,7 +106,7 @@ const char *http_cookie(const struct http_request *req, const char *name)
 				v++;
 				ve--;
 			}
-			return arena_strndup(req->arena, v, (size_t)(ve - v));
+			return arena_strndup(a, v, (size_t)(ve - v));
 		}
 		p = *end ? end + 1 : end;
 	}
