@@ -480,23 +480,10 @@ int json_parse(struct arena *a, const char *s, size_t len, struct tval **out,
 static int write_num(struct buf *out, double d)
 {
 	char tmp[40];
-	int prec;
 
 	if (!isfinite(d))
 		return buf_adds(out, "null");	/* JSON has no NaN or Inf */
-	if (d == 0)
-		d = 0;	/* no "-0" */
-	if (d == floor(d) && fabs(d) < 1e17) {
-		snprintf(tmp, sizeof(tmp), "%.0f", d);
-	} else {
-		for (prec = 15; prec < 17; prec++) {
-			snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
-			if (strtod(tmp, NULL) == d)
-				break;
-		}
-		if (prec == 17)
-			snprintf(tmp, sizeof(tmp), "%.17g", d);
-	}
+	tv_num_format(d, tmp);
 	return buf_adds(out, tmp);
 }
 

@@ -3,6 +3,9 @@
  */
 #include "value.h"
 
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -147,5 +150,25 @@ bool tv_truthy(const struct tval *v)
 	case TV_BOOL: return v->u.b;
 	case TV_LIST: return v->u.list.n > 0;
 	default: return true;
+	}
+}
+
+void tv_num_format(double d, char out[40])
+{
+	int prec;
+
+	if (d == 0)
+		d = 0;	/* no "-0" */
+	if (!isfinite(d)) {
+		snprintf(out, 40, "%g", d);
+	} else if (d == floor(d) && fabs(d) < 1e17) {
+		snprintf(out, 40, "%.0f", d);
+	} else {
+		for (prec = 15; prec < 17; prec++) {
+			snprintf(out, 40, "%.*g", prec, d);
+			if (strtod(out, NULL) == d)
+				return;
+		}
+		snprintf(out, 40, "%.17g", d);
 	}
 }

@@ -60,6 +60,14 @@ void tv_set_bool(struct arena *a, struct tval *map, const char *key, bool b);
 /* The value of @key (length @klen) in a map, or NULL (also for non-maps). */
 struct tval *tv_get(const struct tval *map, const char *key, size_t klen);
 
+/*
+ * The shortest decimal text that reads back as @d: integral values below
+ * 1e17 without a fraction ("85"), others with 15 to 17 significant digits
+ * ("1.21"); -0 is "0"; NaN and infinities as printf writes them.
+ * @out holds at least 40 bytes.
+ */
+void tv_num_format(double d, char out[40]);
+
 /* Mustache truthiness: false for null, false, empty list; true otherwise. */
 bool tv_truthy(const struct tval *v);
 

@@ -22,7 +22,6 @@
  */
 #include "mustache.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -577,23 +576,8 @@ static void put_text(struct buf *out, const struct node *n,
 static void put_num(struct buf *out, double d)
 {
 	char tmp[40];
-	int prec;
 
-	if (d == 0)
-		d = 0;	/* no "-0" */
-	if (!isfinite(d)) {
-		snprintf(tmp, sizeof(tmp), "%g", d);
-	} else if (d == floor(d) && fabs(d) < 1e17) {
-		snprintf(tmp, sizeof(tmp), "%.0f", d);
-	} else {
-		for (prec = 15; prec < 17; prec++) {
-			snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
-			if (strtod(tmp, NULL) == d)
-				break;
-		}
-		if (prec == 17)
-			snprintf(tmp, sizeof(tmp), "%.17g", d);
-	}
+	tv_num_format(d, tmp);
 	buf_adds(out, tmp);
 }
 
