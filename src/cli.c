@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 
+#include <curl/curl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
@@ -14,6 +15,7 @@
 #include "core/log.h"
 #include "http/http.h"
 #include "http/static.h"
+#include "mail/message.h"
 #include "render/markdown.h"
 #include "render/mustache.h"
 #include "render/templates.h"
@@ -80,13 +82,31 @@ int cmd_migrate(int argc, char **argv)
 		false);
 }
 
+/* "noreply@HOST" for the host of @base_url (arena-free: caller frees). */
+static char *default_from(const char *base_url)
+{
+	const char *h = strstr(base_url, "://");
+	size_t n;
+	char *out;
+
+	h = h ? h + 3 : base_url;
+	n = strcspn(h, ":/[");
+	out = malloc(n + 40);
+	snprintf(out, n + 40, "noreply@%.*s", (int)n, h);
+	if (!mail_address_valid(out))
+		snprintf(out, n + 40, "noreply@localhost.localdomain");
+	return out;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	const char *db = NULL, *listen = "127.0.0.1:8080", *templates = NULL;
 	const char *statics = NULL, *base_url = NULL, *name = "Dateline";
 	const char *tagline = "News as it happens.", *threads = NULL, *pos[1];
-	const char *react_limit = "30";
-	int quiet = 0, npos, r, sig, code = 1;
+	const char *react_limit = "30", *smtp_url = NULL, *mail_from = NULL;
+	const char *maildir = NULL, *reset_ttl = "3600", *login_limit = "20";
+	const char *smtp_ca = NULL;
+	int quiet = 0, smtp_plain = 0, trust_proxy = 0, npos, r, sig, code = 1;
 	const struct opt opts[] = {
 		{ "db", "DATELINE_DB", "PATH", "the site database (SQLite file)", &db, NULL },
 		{ "listen", "DATELINE_LISTEN", "ADDR:PORT", "where to listen (default 127.0.0.1:8080)", &listen, NULL },
@@ -97,13 +117,22 @@ int cmd_serve(int argc, char **argv)
 		{ "tagline", "DATELINE_TAGLINE", "TEXT", "a line under the name", &tagline, NULL },
 		{ "threads", "DATELINE_THREADS", "N", "HTTP threads (default: one per core)", &threads, NULL },
 		{ "reaction-rate-limit", "DATELINE_REACTION_RATE_LIMIT", "N", "reaction changes per minute per client address (default 30, 0: off)", &react_limit, NULL },
+		{ "smtp-url", "DATELINE_SMTP_URL", "URL", "send mail through this SMTP server: smtp://user:pw@host:587 (STARTTLS) or smtps://... (default: write it to --maildir)", &smtp_url, NULL },
+		{ "smtp-plain", "DATELINE_SMTP_PLAIN", NULL, "allow smtp:// without STARTTLS (a local relay)", NULL, &smtp_plain },
+		{ "smtp-ca-file", "DATELINE_SMTP_CA_FILE", "FILE", "trust the SMTP server's certificate if signed by a CA in FILE (default: the system's CAs)", &smtp_ca, NULL },
+		{ "mail-from", "DATELINE_MAIL_FROM", "ADDRESS", "the From address of the site's mail (default noreply@ the base URL's host)", &mail_from, NULL },
+		{ "maildir", "DATELINE_MAILDIR", "DIR", "without --smtp-url, mail goes to DIR/new/ (default: the database path + \"-mail\")", &maildir, NULL },
+		{ "reset-token-ttl", "DATELINE_RESET_TOKEN_TTL", "SECONDS", "how long a password reset link works (default 3600)", &reset_ttl, NULL },
+		{ "login-rate-limit", "DATELINE_LOGIN_RATE_LIMIT", "N", "log in tries per minute per client address (default 20; 0: every account limit off)", &login_limit, NULL },
+		{ "trust-proxy", "DATELINE_TRUST_PROXY", NULL, "believe X-Forwarded-Proto from a proxy in front (Secure cookies)", NULL, &trust_proxy },
 		{ "quiet", "DATELINE_QUIET", NULL, "no access log", NULL, &quiet },
 		{ 0 },
 	};
 	struct http_config cfg = { 0 };
 	struct http_server *srv = NULL;
 	struct site site = { 0 };
-	char err[512], *base = NULL;
+	char err[512], *base = NULL, *mdir = NULL, *from = NULL;
+	bool curl_up = false;
 	sigset_t set;
 
 	if ((r = opts_parse(argc, argv, opts,
@@ -126,10 +155,38 @@ int cmd_serve(int argc, char **argv)
 			" changes per minute\n");
 		return 2;
 	}
+	if (strspn(reset_ttl, "0123456789") != strlen(reset_ttl) ||
+	    atoi(reset_ttl) < 1 || atoi(reset_ttl) > 7 * 24 * 3600) {
+		fprintf(stderr, "error: --reset-token-ttl wants seconds from 1 to"
+			" 604800\n");
+		return 2;
+	}
+	if (strspn(login_limit, "0123456789") != strlen(login_limit) ||
+	    !*login_limit || atoi(login_limit) > 1000000) {
+		fprintf(stderr, "error: --login-rate-limit wants a number of"
+			" tries per minute\n");
+		return 2;
+	}
+	if (smtp_url && *smtp_url && strncmp(smtp_url, "smtp://", 7) &&
+	    strncmp(smtp_url, "smtps://", 8)) {
+		fprintf(stderr, "error: --smtp-url must start with smtp:// or"
+			" smtps://\n");
+		return 2;
+	}
+	if (mail_from && !mail_address_valid(mail_from)) {
+		fprintf(stderr, "error: --mail-from '%s' is not an e-mail"
+			" address\n", mail_from);
+		return 2;
+	}
 	if (sodium_init() < 0) {
 		fprintf(stderr, "error: libsodium cannot start\n");
 		return 1;
 	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
+		fprintf(stderr, "error: libcurl cannot start\n");
+		return 1;
+	}
+	curl_up = true;
 	md_init();
 	log_access_enable(!quiet);
 	if ((r = store_open(db, &site.store, err, sizeof(err)))) {
@@ -156,9 +213,34 @@ int cmd_serve(int argc, char **argv)
 	site.base_url = base_url;
 	site.name = name;
 	site.tagline = tagline;
+	if (!maildir) {
+		size_t n = strlen(db) + 8;
+
+		mdir = malloc(n);
+		snprintf(mdir, n, "%s-mail", strncmp(db, "sqlite:", 7) ? db :
+			 db + 7);
+		maildir = mdir;
+	}
+	if (!mail_from) {
+		from = default_from(base_url);
+		mail_from = from;
+	}
+	site.mail_from = mail_from;
+	site.mail.smtp_url = smtp_url && *smtp_url ? smtp_url : NULL;
+	site.mail.smtp_plain = smtp_plain;
+	site.mail.smtp_ca = smtp_ca;
+	site.mail.maildir = maildir;
+	site.reset_ttl = atoi(reset_ttl);
+	site.login_per_minute = (unsigned)atoi(login_limit);
+	site.trust_proxy = trust_proxy;
 	site.cache = page_cache_new();
-	if (site_start(&site, (unsigned)atoi(react_limit))) {
-		fprintf(stderr, "error: cannot read the site secrets from '%s'\n", db);
+	if ((r = site_start(&site, (unsigned)atoi(react_limit)))) {
+		if (r == ERR_IO)
+			fprintf(stderr, "error: cannot make the maildir '%s'\n",
+				maildir);
+		else
+			fprintf(stderr, "error: cannot read the site secrets"
+				" from '%s'\n", db);
 		goto out;
 	}
 
@@ -179,6 +261,9 @@ int cmd_serve(int argc, char **argv)
 	}
 	log_info("dateline serving %s on http://%s (port %u)", db, listen,
 		 http_server_port(srv));
+	if (!site.mail.smtp_url)
+		log_info("no --smtp-url: mail is written to %s/new/ and its"
+			 " links to this log", maildir);
 	sigwait(&set, &sig);
 	log_info("%s received, finishing in-flight requests",
 		 sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -194,5 +279,9 @@ out:
 		tmpl_set_free(site.tmpl);
 	store_close(site.store);
 	free(base);
+	free(mdir);
+	free(from);
+	if (curl_up)
+		curl_global_cleanup();
 	return code;
 }

@@ -16,6 +16,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/escape.h"
+#include "core/file.h"
 #include "core/timeutil.h"
 #include "frontmatter.h"
 #include "media/image.h"
@@ -29,28 +30,14 @@
 static int read_file(struct arena *a, const char *path, char **data,
 		     size_t *len)
 {
-	struct stat st;
-	FILE *f;
+	int r = file_read(a, path, FM_MAX_SIZE, data, len);
 
-	if (stat(path, &st) || !S_ISREG(st.st_mode) || !(f = fopen(path, "rb"))) {
-		fprintf(stderr, "error: cannot read '%s'\n", path);
-		return ERR_IO;
-	}
-	if (st.st_size > FM_MAX_SIZE) {
-		fclose(f);
+	if (r == ERR_TOOBIG)
 		fprintf(stderr, "error: '%s' is larger than %d bytes\n", path,
 			FM_MAX_SIZE);
-		return ERR_TOOBIG;
-	}
-	*data = arena_alloc(a, (size_t)st.st_size + 1);
-	*len = fread(*data, 1, (size_t)st.st_size, f);
-	(*data)[*len] = '\0';
-	fclose(f);
-	if (*len != (size_t)st.st_size) {
+	else if (r)
 		fprintf(stderr, "error: cannot read '%s'\n", path);
-		return ERR_IO;
-	}
-	return 0;
+	return r;
 }
 
 /* Split "a, b, c" into tags with slugs; duplicates by slug are dropped. */

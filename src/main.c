@@ -14,6 +14,7 @@ static const char usage[] =
 	"  migrate   upgrade a site database to this version\n"
 	"  serve     serve the site over HTTP\n"
 	"  article   add or update an article from a file, list articles\n"
+	"  user      add reader accounts, list them, change their roles\n"
 	"\n"
 	"Run 'dateline <command> --help' for a command's options.";
 
@@ -27,6 +28,7 @@ int main(int argc, char **argv)
 		{ "migrate", cmd_migrate },
 		{ "serve", cmd_serve },
 		{ "article", cmd_article },
+		{ "user", cmd_user },
 	};
 	size_t i;
 

@@ -50,8 +50,8 @@ static unsigned hash(const char *s)
 	return h;
 }
 
-bool ratelimit_take(struct ratelimit *rl, const char *key, int64_t now_ms,
-		    unsigned *retry_after)
+static bool bucket(struct ratelimit *rl, const char *key, int64_t now_ms,
+		   unsigned *retry_after, bool take)
 {
 	unsigned h = hash(key), i;
 	struct slot *s = NULL, *oldest = NULL;
@@ -84,7 +84,8 @@ bool ratelimit_take(struct ratelimit *rl, const char *key, int64_t now_ms,
 	s->last_ms = now_ms;
 	ok = s->tokens >= 1.0;
 	if (ok) {
-		s->tokens -= 1.0;
+		if (take)
+			s->tokens -= 1.0;
 	} else {
 		double wait_ms = (1.0 - s->tokens) / rate;
 
@@ -92,4 +93,16 @@ bool ratelimit_take(struct ratelimit *rl, const char *key, int64_t now_ms,
 	}
 	pthread_mutex_unlock(&rl->lock);
 	return ok;
+}
+
+bool ratelimit_take(struct ratelimit *rl, const char *key, int64_t now_ms,
+		    unsigned *retry_after)
+{
+	return bucket(rl, key, now_ms, retry_after, true);
+}
+
+bool ratelimit_peek(struct ratelimit *rl, const char *key, int64_t now_ms,
+		    unsigned *retry_after)
+{
+	return bucket(rl, key, now_ms, retry_after, false);
 }

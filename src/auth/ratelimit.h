@@ -28,4 +28,11 @@ void ratelimit_free(struct ratelimit *rl);
 bool ratelimit_take(struct ratelimit *rl, const char *key, int64_t now_ms,
 		    unsigned *retry_after);
 
+/*
+ * Like ratelimit_take() but takes nothing: true when a token is there.
+ * For limits that count only failures (peek first, take on failure).
+ */
+bool ratelimit_peek(struct ratelimit *rl, const char *key, int64_t now_ms,
+		    unsigned *retry_after);
+
 #endif

@@ -8,27 +8,34 @@
 #include "core/buf.h"
 #include "core/err.h"
 
-int gzip_compress(struct buf *out, const void *data, size_t len)
+int deflate_buf(struct buf *out, const void *data, size_t len, int level,
+		int window_bits, int mem_level, bool finish)
 {
 	z_stream zs = { 0 };
 	unsigned char chunk[16384];
-	int rc;
+	int flush = finish ? Z_FINISH : Z_SYNC_FLUSH, rc;
 
-	/* windowBits 15 + 16 asks zlib for a gzip header and trailer. */
-	if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (deflateInit2(&zs, level, Z_DEFLATED, window_bits, mem_level,
+			 Z_DEFAULT_STRATEGY) != Z_OK)
 		return ERR_NOMEM;
 	zs.next_in = (unsigned char *)data;
 	zs.avail_in = (uInt)len;
 	do {
 		zs.next_out = chunk;
 		zs.avail_out = sizeof(chunk);
-		rc = deflate(&zs, Z_FINISH);
+		rc = deflate(&zs, flush);
 		if (rc == Z_STREAM_ERROR ||
 		    buf_add(out, chunk, sizeof(chunk) - zs.avail_out)) {
 			deflateEnd(&zs);
 			return ERR_TOOBIG;
 		}
-	} while (rc != Z_STREAM_END);
+	} while (zs.avail_out == 0 || (finish && rc != Z_STREAM_END));
 	deflateEnd(&zs);
 	return 0;
+}
+
+int gzip_compress(struct buf *out, const void *data, size_t len)
+{
+	/* windowBits 15 + 16 asks zlib for a gzip header and trailer. */
+	return deflate_buf(out, data, len, 6, 15 + 16, 8, true);
 }

@@ -30,7 +30,7 @@ enum http_method {
 
 /* Limits on input; over them the request is refused with a clear 4xx. */
 #define HTTP_MAX_PATH 2048		/* 414 beyond */
-#define HTTP_MAX_HEADERS (16 * 1024)	/* request line + headers: 431 beyond */
+#define HTTP_MAX_HEADERS (8 * 1024)	/* request line + headers: 431 beyond */
 #define HTTP_MAX_BODY (1024 * 1024)	/* 413 beyond */
 
 struct http_request {
@@ -50,6 +50,9 @@ struct http_request {
 	unsigned error_status;
 	const char *error_reason;
 	void *conn;		/* the MHD connection (layer-private) */
+	void *app;		/* the application's per-request state; NULL
+				 * when the request starts, never touched by
+				 * the layer */
 };
 
 /* Reference-counted immutable bytes shared by responses (page caches). */

@@ -551,7 +551,7 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 		 * buffer.  libmicrohttpd clears it for every request and keeps
 		 * it for idle streams, so it is kept small.
 		 */
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MAX_HEADERS + 8192,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MAX_HEADERS + 4096,
 		MHD_OPTION_CONNECTION_LIMIT,
 		cfg->max_connections ? cfg->max_connections : 20000,
 		MHD_OPTION_CONNECTION_TIMEOUT, 120,

@@ -3,17 +3,16 @@
  */
 #include "static.h"
 
-#include <dirent.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "compress.h"
 #include "core/arena.h"
 #include "core/embedded.h"
 #include "core/err.h"
+#include "core/file.h"
 
 #define MAX_ASSETS 128
 #define MAX_ASSET_SIZE (4 * 1024 * 1024)
@@ -111,51 +110,13 @@ static int add_asset(struct assets *as, const char *name, const void *data,
 	return 0;
 }
 
-static int load_dir(struct assets *as, const char *dir, char *err, size_t errlen)
+static int add_file(void *ctx, const char *name, const char *data, size_t len,
+		    char *err, size_t errlen)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int r = 0;
+	int r = add_asset(ctx, name, data, len);
 
-	if (!d) {
-		snprintf(err, errlen, "cannot open static folder '%s'", dir);
-		return ERR_IO;
-	}
-	while (!r && (e = readdir(d))) {
-		char path[4096];
-		struct stat st;
-		FILE *f;
-		char *data;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (stat(path, &st) || !S_ISREG(st.st_mode))
-			continue;
-		if (st.st_size > MAX_ASSET_SIZE) {
-			snprintf(err, errlen, "static file '%s' is too large", path);
-			r = ERR_TOOBIG;
-			break;
-		}
-		f = fopen(path, "rb");
-		if (!f) {
-			snprintf(err, errlen, "cannot read '%s'", path);
-			r = ERR_IO;
-			break;
-		}
-		data = xmalloc((size_t)st.st_size + 1);
-		if (fread(data, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-			snprintf(err, errlen, "cannot read '%s'", path);
-			r = ERR_IO;
-		} else {
-			r = add_asset(as, e->d_name, data, (size_t)st.st_size);
-			if (r)
-				snprintf(err, errlen, "too many static files");
-		}
-		free(data);
-		fclose(f);
-	}
-	closedir(d);
+	if (r)
+		snprintf(err, errlen, "too many static files");
 	return r;
 }
 
@@ -171,7 +132,7 @@ int assets_load(const char *dir, struct assets **out, char *err, size_t errlen)
 	if (r)
 		snprintf(err, errlen, "too many static files");
 	if (!r && dir)
-		r = load_dir(as, dir, err, errlen);
+		r = file_each_in_dir("static", dir, MAX_ASSET_SIZE, add_file, as, err, errlen);
 	if (r) {
 		assets_free(as);
 		return r;

@@ -3,8 +3,8 @@
  * WebP image (libvips decodes it fully), learn its size, and name it by
  * its content so equal bytes share one key.
  *
- * libvips must be started with media_init() before use and never runs on
- * an HTTP connection thread.
+ * libvips is loaded at run time by media_init(), which must succeed before
+ * use; image work never runs on an HTTP connection thread.
  */
 #ifndef DATELINE_IMAGE_H
 #define DATELINE_IMAGE_H

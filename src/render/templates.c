@@ -3,16 +3,15 @@
  */
 #include "templates.h"
 
-#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "core/arena.h"
 #include "core/embedded.h"
 #include "core/err.h"
+#include "core/file.h"
 #include "mustache.h"
 
 #define MAX_TEMPLATE_SIZE (1024 * 1024)
@@ -44,50 +43,10 @@ static int add(struct tmpl_set *set, const char *file, const char *src,
 	return 0;
 }
 
-static int load_dir(struct tmpl_set *set, const char *dir, char *err,
-		    size_t errlen)
+static int add_file(void *ctx, const char *name, const char *data, size_t len,
+		    char *err, size_t errlen)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int r = 0;
-
-	if (!d) {
-		snprintf(err, errlen, "cannot open templates folder '%s'", dir);
-		return ERR_IO;
-	}
-	while (!r && (e = readdir(d))) {
-		char path[4096], name[256];
-		struct stat st;
-		FILE *f;
-		char *src;
-
-		if (!template_name(e->d_name, name, sizeof(name)))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (stat(path, &st) || !S_ISREG(st.st_mode))
-			continue;
-		if (st.st_size > MAX_TEMPLATE_SIZE) {
-			snprintf(err, errlen, "template '%s' is too large", path);
-			r = ERR_TOOBIG;
-			break;
-		}
-		if (!(f = fopen(path, "rb"))) {
-			snprintf(err, errlen, "cannot read '%s'", path);
-			r = ERR_IO;
-			break;
-		}
-		src = xmalloc((size_t)st.st_size + 1);
-		if (fread(src, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-			snprintf(err, errlen, "cannot read '%s'", path);
-			r = ERR_IO;
-		} else {
-			r = add(set, e->d_name, src, (size_t)st.st_size, err, errlen);
-		}
-		free(src);
-		fclose(f);
-	}
-	closedir(d);
-	return r;
+	return add(ctx, name, data, len, err, errlen);
 }
 
 int templates_load(const char *dir, struct tmpl_set **out, char *err,
@@ -101,7 +60,8 @@ int templates_load(const char *dir, struct tmpl_set **out, char *err,
 		r = add(set, embedded_templates[i].name, embedded_templates[i].data,
 			embedded_templates[i].len, err, errlen);
 	if (!r && dir)
-		r = load_dir(set, dir, err, errlen);
+		r = file_each_in_dir("templates", dir, MAX_TEMPLATE_SIZE, add_file, set, err,
+				     errlen);
 	if (r) {
 		tmpl_set_free(set);
 		return r;

@@ -11,16 +11,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "core/arena.h"
+#include "core/buf.h"
 
 struct block_entry {
 	struct block_entry *next;
 	int64_t article_id;
 	uint64_t generation;
 	char slug[128];
-	size_t len;
+	uint32_t crc;
+	size_t len, zlen;
+	char *z;		/* raw deflate of html, for gzip responses */
 	char html[];
 };
+
+static void entry_free(struct block_entry *e)
+{
+	free(e->z);
+	free(e);
+}
+
+/* CRC and deflate the entry's html once, so gzip answers cost a copy. */
+static int entry_compress(struct block_entry *e)
+{
+	struct hole_fill f = { .html = e->html, .len = e->len };
+	struct buf z;
+	int r;
+
+	hole_fill_finish(&f);
+	e->crc = f.crc;
+	buf_init(&z, NULL, e->len + 1024);
+	r = hole_deflate(&z, e->html, e->len);
+	if (r)
+		buf_release(&z);
+	else
+		e->z = buf_detach(&z, &e->zlen);
+	return r;
+}
 
 struct block_cache {
 	pthread_rwlock_t lock;
@@ -45,7 +73,7 @@ static void block_drop_locked(struct block_cache *bc, int64_t article_id)
 
 		if (e->article_id == article_id) {
 			*pp = e->next;
-			free(e);
+			entry_free(e);
 		} else {
 			pp = &e->next;
 		}
@@ -63,7 +91,7 @@ void block_cache_free(struct block_cache *bc)
 			struct block_entry *e = bc->buckets[i];
 
 			bc->buckets[i] = e->next;
-			free(e);
+			entry_free(e);
 		}
 	}
 	pthread_rwlock_destroy(&bc->lock);
@@ -79,11 +107,12 @@ void block_drop(struct block_cache *bc, int64_t article_id)
 }
 
 /* Append the kept block of @article_id to @out; false when not kept. */
-bool block_get(struct block_cache *bc, int64_t article_id,
-		      const char *slug, uint64_t gen, struct buf *out,
-		      uint64_t *ticket)
+bool block_get_fill(struct block_cache *bc, int64_t article_id,
+		    const char *slug, uint64_t gen, struct buf *out,
+		    struct hole_fill *fill, uint64_t *ticket)
 {
 	struct block_entry *e;
+	size_t start = out->len;
 	bool hit = false;
 
 	pthread_rwlock_rdlock(&bc->lock);
@@ -92,11 +121,27 @@ bool block_get(struct block_cache *bc, int64_t article_id,
 		if (e->article_id == article_id && e->generation == gen &&
 		    !strcmp(e->slug, slug)) {
 			hit = !buf_add(out, e->html, e->len);
+			if (hit && fill) {
+				char *z = arena_alloc(out->arena, e->zlen);
+
+				memcpy(z, e->z, e->zlen);
+				fill->html = out->data + start;
+				fill->len = e->len;
+				fill->z = z;
+				fill->zlen = e->zlen;
+				fill->crc = e->crc;
+			}
 			break;
 		}
 	}
 	pthread_rwlock_unlock(&bc->lock);
 	return hit;
+}
+
+bool block_get(struct block_cache *bc, int64_t article_id, const char *slug,
+	       uint64_t gen, struct buf *out, uint64_t *ticket)
+{
+	return block_get_fill(bc, article_id, slug, gen, out, NULL, ticket);
 }
 
 void block_put(struct block_cache *bc, int64_t article_id,
@@ -107,18 +152,22 @@ void block_put(struct block_cache *bc, int64_t article_id,
 
 	if (strlen(slug) >= sizeof(e->slug))
 		return;
-	e = xmalloc(sizeof(*e) + len);
+	e = xcalloc(1, sizeof(*e) + len);
 	e->article_id = article_id;
 	e->generation = gen;
 	strcpy(e->slug, slug);
 	e->len = len;
 	memcpy(e->html, html, len);
+	if (entry_compress(e)) {
+		entry_free(e);
+		return;
+	}
 	pthread_rwlock_wrlock(&bc->lock);
 	if (bc->drops != ticket) {
 		/* A reaction was committed since block_get(): @html may have
 		 * been rendered from the counts before it; keep nothing. */
 		pthread_rwlock_unlock(&bc->lock);
-		free(e);
+		entry_free(e);
 		return;
 	}
 	block_drop_locked(bc, article_id);

@@ -54,7 +54,10 @@ void cached_page_release(struct cached_page *p)
 	blob_unref(p->gz);
 	blob_unref(p->suffix);
 	blob_unref(p->suffix_z);
+	blob_unref(p->acct_head_z);
+	blob_unref(p->acct_tail_z);
 	p->body = p->gz = p->suffix = p->suffix_z = NULL;
+	p->acct_head_z = p->acct_tail_z = NULL;
 }
 
 static void entry_free(struct entry *e)
@@ -100,6 +103,10 @@ static void copy_out(const struct entry *e, struct cached_page *out)
 		blob_ref(out->suffix);
 	if (out->suffix_z)
 		blob_ref(out->suffix_z);
+	if (out->acct_head_z)
+		blob_ref(out->acct_head_z);
+	if (out->acct_tail_z)
+		blob_ref(out->acct_tail_z);
 }
 
 /*
@@ -111,27 +118,13 @@ static void copy_out(const struct entry *e, struct cached_page *out)
 static int raw_deflate(struct buf *out, const void *data, size_t len,
 		       int flush, bool small)
 {
-	z_stream zs = { 0 };
-	unsigned char chunk[16384];
-	int rc;
-
-	if (deflateInit2(&zs, small ? 1 : 6, Z_DEFLATED, small ? -9 : -15,
-			 small ? 2 : 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return ERR_NOMEM;
-	zs.next_in = (unsigned char *)data;
-	zs.avail_in = (uInt)len;
-	do {
-		zs.next_out = chunk;
-		zs.avail_out = sizeof(chunk);
-		rc = deflate(&zs, flush);
-		if (rc == Z_STREAM_ERROR ||
-		    buf_add(out, chunk, sizeof(chunk) - zs.avail_out)) {
-			deflateEnd(&zs);
-			return ERR_TOOBIG;
-		}
-	} while (zs.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
-	deflateEnd(&zs);
-	return 0;
+	/*
+	 * Small pieces: level 1 with an 8 KB window and a moderate literal
+	 * buffer; a tiny buffer splits the data into many blocks, each with
+	 * its own Huffman tables, and is slower and larger.
+	 */
+	return deflate_buf(out, data, len, small ? 1 : 6, small ? -13 : -15,
+			   small ? 6 : 8, flush == Z_FINISH);
 }
 
 static struct blob *deflate_blob(const void *data, size_t len, int flush)
@@ -154,9 +147,21 @@ static void put_le32(unsigned char *p, uint32_t v)
 	p[3] = (unsigned char)(v >> 24);
 }
 
-int page_assemble(const struct cached_page *p, const char *mid, size_t midlen,
+void hole_fill_finish(struct hole_fill *f)
+{
+	f->crc = (uint32_t)crc32(0, (const Bytef *)f->html, (uInt)f->len);
+}
+
+int hole_deflate(struct buf *out, const char *html, size_t len)
+{
+	return raw_deflate(out, html, len, Z_SYNC_FLUSH, true);
+}
+
+int page_assemble(const struct cached_page *p, const struct hole_fill *fill,
 		  bool gzip, struct buf *out)
 {
+	const char *mid = fill->html;
+	size_t midlen = fill->len;
 	static const unsigned char header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
 	unsigned char trailer[8];
 	uLong crc;
@@ -170,15 +175,81 @@ int page_assemble(const struct cached_page *p, const char *mid, size_t midlen,
 	}
 	r |= buf_add(out, header, sizeof(header));
 	r |= buf_add(out, p->gz->data, p->gz->len);
-	r |= raw_deflate(out, mid, midlen, Z_SYNC_FLUSH, true);
+	if (fill->z)
+		r |= buf_add(out, fill->z, fill->zlen);
+	else
+		r |= raw_deflate(out, mid, midlen, Z_SYNC_FLUSH, true);
 	r |= buf_add(out, p->suffix_z->data, p->suffix_z->len);
-	crc = crc32_combine(p->body_crc, crc32(0, (const Bytef *)mid, (uInt)midlen),
-			    (z_off_t)midlen);
+	crc = crc32_combine(p->body_crc, fill->crc, (z_off_t)midlen);
 	crc = crc32_combine(crc, p->suffix_crc, (z_off_t)p->suffix->len);
 	put_le32(trailer, (uint32_t)crc);
 	put_le32(trailer + 4, (uint32_t)(p->body->len + midlen + p->suffix->len));
 	r |= buf_add(out, trailer, sizeof(trailer));
 	return r ? ERR_TOOBIG : 0;
+}
+
+int page_assemble_account(const struct cached_page *p, const char *area,
+			  size_t arealen, const struct hole_fill *fill,
+			  bool gzip, struct buf *out)
+{
+	static const unsigned char header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+	const struct blob *b = p->body;
+	size_t rest = p->acct_off + p->acct_len, total;
+	unsigned char trailer[8];
+	uLong crc;
+	int r = 0;
+
+	if (!p->acct_len || (fill != NULL) != (p->suffix != NULL))
+		return ERR_INVALID;
+	if (!gzip || !p->acct_head_z || !p->acct_tail_z) {
+		r |= buf_add(out, b->data, p->acct_off);
+		r |= buf_add(out, area, arealen);
+		r |= buf_add(out, b->data + rest, b->len - rest);
+		if (fill) {
+			r |= buf_add(out, fill->html, fill->len);
+			r |= buf_add(out, p->suffix->data, p->suffix->len);
+		}
+		return r ? ERR_TOOBIG : 0;
+	}
+	r |= buf_add(out, header, sizeof(header));
+	r |= buf_add(out, p->acct_head_z->data, p->acct_head_z->len);
+	r |= raw_deflate(out, area, arealen, Z_SYNC_FLUSH, true);
+	r |= buf_add(out, p->acct_tail_z->data, p->acct_tail_z->len);
+	crc = crc32_combine(p->acct_head_crc, crc32(0, (const Bytef *)area,
+			    (uInt)arealen), (z_off_t)arealen);
+	crc = crc32_combine(crc, p->acct_tail_crc, (z_off_t)(b->len - rest));
+	total = b->len - p->acct_len + arealen;
+	if (fill) {
+		if (fill->z)
+			r |= buf_add(out, fill->z, fill->zlen);
+		else
+			r |= raw_deflate(out, fill->html, fill->len,
+					 Z_SYNC_FLUSH, true);
+		r |= buf_add(out, p->suffix_z->data, p->suffix_z->len);
+		crc = crc32_combine(crc, fill->crc, (z_off_t)fill->len);
+		crc = crc32_combine(crc, p->suffix_crc, (z_off_t)p->suffix->len);
+		total += fill->len + p->suffix->len;
+	}
+	put_le32(trailer, (uint32_t)crc);
+	put_le32(trailer + 4, (uint32_t)total);
+	r |= buf_add(out, trailer, sizeof(trailer));
+	return r ? ERR_TOOBIG : 0;
+}
+
+/* Keep the body around the anonymous account area compressed apart. */
+static void split_account(struct cached_page *p, size_t off, size_t len)
+{
+	const struct blob *b = p->body;
+	size_t rest = off + len;
+
+	p->acct_off = off;
+	p->acct_len = len;
+	p->acct_head_z = deflate_blob(b->data, off, Z_SYNC_FLUSH);
+	p->acct_tail_z = deflate_blob(b->data + rest, b->len - rest,
+				      p->suffix ? Z_SYNC_FLUSH : Z_FINISH);
+	p->acct_head_crc = (uint32_t)crc32(0, (const Bytef *)b->data, (uInt)off);
+	p->acct_tail_crc = (uint32_t)crc32(0, (const Bytef *)b->data + rest,
+					   (uInt)(b->len - rest));
 }
 
 /* Split a page at its hole marker; false when it has none. */
@@ -245,12 +316,15 @@ static size_t entry_bytes(const struct entry *e)
 
 	return p->body->len + (p->gz ? p->gz->len : 0) +
 	       (p->suffix ? p->suffix->len + p->suffix_z->len : 0) +
+	       (p->acct_head_z ? p->acct_head_z->len : 0) +
+	       (p->acct_tail_z ? p->acct_tail_z->len : 0) +
 	       strlen(e->key) + sizeof(*e);
 }
 
 void page_cache_put(struct page_cache *pc, const char *key, uint64_t generation,
 		    const char *type, const char *data, size_t len,
-		    int64_t modified, struct cached_page *out)
+		    int64_t modified, size_t acct_off, size_t acct_len,
+		    struct cached_page *out)
 {
 	struct entry *e = xcalloc(1, sizeof(*e)), **pp;
 	unsigned h = hash_key(key);
@@ -272,6 +346,8 @@ void page_cache_put(struct page_cache *pc, const char *key, uint64_t generation,
 			e->page.gz = blob_new(z.data, z.len);
 		buf_release(&z);
 	}
+	if (acct_len && acct_off + acct_len <= e->page.body->len)
+		split_account(&e->page, acct_off, acct_len);
 	copy_out(e, out);
 
 	pthread_rwlock_wrlock(&pc->lock);

@@ -41,6 +41,13 @@ struct cached_page {
 	uint32_t body_crc, suffix_crc;
 	int64_t hole_id;
 	char hole_key[128];
+	/* The anonymous account area inside body (acct_len 0: none), for
+	 * splicing in a logged-in reader's one: the body before and after it
+	 * as raw deflate data (the part after it final when there is no
+	 * hole), with their CRC-32s.  NULL when compression failed. */
+	size_t acct_off, acct_len;
+	struct blob *acct_head_z, *acct_tail_z;
+	uint32_t acct_head_crc, acct_tail_crc;
 	const char *type;	/* static string */
 	char etag[24];
 	int64_t modified;	/* Unix seconds, for Last-Modified */
@@ -49,12 +56,39 @@ struct cached_page {
 /* Drop the references a cached_page holds. */
 void cached_page_release(struct cached_page *p);
 
+/* What goes into a hole for one request. */
+struct hole_fill {
+	const char *html;
+	size_t len;
+	const char *z;		/* raw deflate of html, sync-flushed; NULL:
+				 * page_assemble() compresses it when needed */
+	size_t zlen;
+	uint32_t crc;		/* CRC-32 of html (hole_fill_finish() sets it) */
+};
+
+/* Set @f's CRC (cheap); the ETag of a holed page is built from it. */
+void hole_fill_finish(struct hole_fill *f);
+
+/* Append the raw deflate of [html, html+len), ending on a byte boundary. */
+int hole_deflate(struct buf *out, const char *html, size_t len);
+
 /*
- * Append a holed page with @mid in its hole to @out: identity bytes, or a
+ * Append a holed page with @fill in its hole to @out: identity bytes, or a
  * gzip stream when @gzip.  ERR_TOOBIG when @out overflows.
  */
-int page_assemble(const struct cached_page *p, const char *mid, size_t midlen,
+int page_assemble(const struct cached_page *p, const struct hole_fill *fill,
 		  bool gzip, struct buf *out);
+
+/*
+ * Append the page for a logged-in reader to @out: @area (the reader's
+ * account area) in place of the anonymous one, and @fill in the hole when
+ * the page has one (else NULL); identity bytes, or a gzip stream when
+ * @gzip, compressing only @area and the hole.  ERR_TOOBIG when @out
+ * overflows, ERR_INVALID when @p has no account area.
+ */
+int page_assemble_account(const struct cached_page *p, const char *area,
+			  size_t arealen, const struct hole_fill *fill,
+			  bool gzip, struct buf *out);
 
 struct page_cache *page_cache_new(void);
 void page_cache_free(struct page_cache *pc);
@@ -66,9 +100,12 @@ int page_cache_get(struct page_cache *pc, const char *key, uint64_t generation,
 /*
  * Store @len bytes of @data (content type @type, a static string) for @key
  * and fill @out as page_cache_get() would, gzipping text once here.
+ * [@acct_off, +@acct_len) is the anonymous account area in @data (length
+ * 0: none); it must lie before any hole.
  */
 void page_cache_put(struct page_cache *pc, const char *key, uint64_t generation,
 		    const char *type, const char *data, size_t len,
-		    int64_t modified, struct cached_page *out);
+		    int64_t modified, size_t acct_off, size_t acct_len,
+		    struct cached_page *out);
 
 #endif

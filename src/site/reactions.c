@@ -3,9 +3,10 @@
  * no-JavaScript form flow, the JSON API, the live stream, and the
  * most-reacted archive pages.
  *
- * A reader is the random id in the dl_reader cookie (set at the first
- * reaction, never before).  Writes go through the group-commit writer and
- * are answered only once committed.  See docs/api.md and docs/security.md.
+ * A reader is a logged-in account ("u:<id>"), else the random id in the
+ * dl_reader cookie (set at the first reaction, never before).  Writes go
+ * through the group-commit writer and are answered only once committed.
+ * See docs/api.md and docs/security.md.
  */
 #include "site_int.h"
 
@@ -44,7 +45,7 @@ struct pending {
 };
 
 /* The reader id from the cookie (32 hex digits), or NULL. */
-static const char *cookie_reader(struct http_request *req)
+const char *reactions_cookie_reader(struct http_request *req)
 {
 	const char *v = http_cookie(req, READER_COOKIE);
 
@@ -73,6 +74,19 @@ static const char *new_reader(struct site *site, struct http_request *req,
 static const char *reader_key(struct arena *a, const char *hex)
 {
 	return hex ? arena_printf(a, "r:%s", hex) : NULL;
+}
+
+/*
+ * The reader's key: "u:<id>" for a logged-in reader (the account wins over
+ * the dl_reader cookie), "r:<hex>" for a reader with the cookie, or NULL.
+ */
+static const char *current_reader(struct site *site, struct http_request *req)
+{
+	struct reader_state *rs = site_reader(site, req);
+
+	if (rs->logged_in)
+		return arena_printf(req->arena, "u:%" PRId64, rs->account.id);
+	return reader_key(req->arena, reactions_cookie_reader(req));
 }
 
 /* {"counts":{...},"total":N[,"mine":...]} */
@@ -207,13 +221,14 @@ static struct pending *pending_new(struct site *site, struct http_request *req,
 				   int64_t article_id)
 {
 	struct pending *p = arena_zalloc(req->arena, sizeof(*p));
-	const char *hex = cookie_reader(req);
+	const char *key = current_reader(site, req);
 
 	p->site = site;
 	p->ch.article_id = article_id;
-	if (!hex)
-		hex = new_reader(site, req, &p->set_cookie);
-	p->ch.reader = reader_key(req->arena, hex);
+	if (!key)
+		key = reader_key(req->arena, new_reader(site, req,
+							&p->set_cookie));
+	p->ch.reader = key;
 	return p;
 }
 
@@ -241,8 +256,8 @@ void h_reactions_get(struct site *site, struct http_request *req,
 
 	if (!api_article(site, req, res, m, &id))
 		return;
-	if (store_reaction_state(site->store, id, reader_key(req->arena,
-				 cookie_reader(req)), &st)) {
+	if (store_reaction_state(site->store, id, current_reader(site, req),
+				 &st)) {
 		json_error(res, 503, "reactions cannot be read now");
 		return;
 	}
@@ -312,7 +327,7 @@ void h_reactions_delete(struct site *site, struct http_request *req,
 
 	if (!api_write_allowed(site, req, res, false))
 		return;
-	if (!cookie_reader(req)) {
+	if (!current_reader(site, req)) {
 		/* No reader, nothing to remove: answer the state without
 		 * making a reader (the cookie comes with a first reaction). */
 		h_reactions_get(site, req, res, m);
@@ -331,13 +346,12 @@ void h_react_form(struct site *site, struct http_request *req,
 		  struct http_response *res, const struct route_match *m)
 {
 	char *slug = str_dup(req->arena, m->params[0]);
-	const char *hex = cookie_reader(req);
 	struct article *art;
 	struct pending *p;
 	int kind, r;
 
 	if (!csrf_same_origin(req) ||
-	    !csrf_token_ok(site->csrf_key, hex ? hex : "",
+	    !csrf_token_ok(site->csrf_key, site_csrf_subject(site, req),
 			   http_form(req, "csrf"))) {
 		render_error(site, req, res, 403, "This form has expired or came"
 			     " from another site. Go back, reload the page and"
@@ -382,10 +396,10 @@ void h_events(struct site *site, struct http_request *req,
 /* The reaction block for a story page (the hole of its cached page). */
 int reactions_render_block(struct site *site, struct http_request *req,
 			   int64_t article_id, const char *slug, struct buf *out,
-			   bool *personal)
+			   struct hole_fill *fill, bool *personal)
 {
 	struct arena *a = req->arena;
-	const char *hex = cookie_reader(req);
+	const char *reader = current_reader(site, req);
 	struct reaction_state st;
 	struct tval *ctx = tv_map(a), *list = tv_list(a);
 	char token[CSRF_TOKEN_SIZE];
@@ -393,13 +407,14 @@ int reactions_render_block(struct site *site, struct http_request *req,
 	size_t start = out->len;
 	int i, r;
 
-	*personal = hex != NULL;
-	if (!hex && block_get(site->blocks, article_id, slug, gen, out, &ticket))
+	*personal = reader != NULL;
+	if (!reader && block_get_fill(site->blocks, article_id, slug, gen, out,
+				      fill, &ticket))
 		return 0;
-	r = store_reaction_state(site->store, article_id, reader_key(a, hex), &st);
+	r = store_reaction_state(site->store, article_id, reader, &st);
 	if (r)
 		return r;
-	csrf_token(site->csrf_key, hex ? hex : "", token);
+	csrf_token(site->csrf_key, site_csrf_subject(site, req), token);
 	tv_set_str(a, ctx, "slug", slug);
 	tv_set_str(a, ctx, "csrf", arena_strdup(a, token));
 	tv_set_int(a, ctx, "total", st.total);
@@ -418,7 +433,7 @@ int reactions_render_block(struct site *site, struct http_request *req,
 	}
 	tv_set(a, ctx, "reactions", list);
 	r = tmpl_render(site->tmpl, "reactions", ctx, out);
-	if (!r && !hex)
+	if (!r && !reader)
 		block_put(site->blocks, article_id, slug, gen, out->data + start,
 			  out->len - start, ticket);
 	return r;

@@ -46,6 +46,23 @@ static const struct handler_info react_form = { h_react_form, false };
 static const struct handler_info events = { h_events, false };
 static const struct handler_info archive = { h_reaction_archive, false };
 static const struct handler_info archive_feed = { h_reaction_feed, false };
+static const struct handler_info acct_home = { h_account_home, false };
+static const struct handler_info login_form = { h_login_form, false };
+static const struct handler_info login = { h_login, false };
+static const struct handler_info logout = { h_logout, false };
+static const struct handler_info logout_all = { h_logout_all, false };
+static const struct handler_info signup_form = { h_signup_form, false };
+static const struct handler_info signup = { h_signup, false };
+static const struct handler_info forgot_form = { h_forgot_form, false };
+static const struct handler_info forgot = { h_forgot, false };
+static const struct handler_info reset_form = { h_reset_form, false };
+static const struct handler_info reset = { h_reset, false };
+static const struct handler_info verify = { h_verify, false };
+static const struct handler_info confirm_email = { h_confirm_email, false };
+static const struct handler_info acct_name = { h_account_name, false };
+static const struct handler_info acct_email = { h_account_email, false };
+static const struct handler_info acct_password = { h_account_password, false };
+static const struct handler_info acct_delete = { h_account_delete, false };
 
 static const struct route routes[] = {
 	{ HTTP_GET, "/", (void *)&home },
@@ -60,6 +77,23 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/react/:slug", (void *)&react_form },
 	{ HTTP_GET, "/reactions/:name/", (void *)&archive },
 	{ HTTP_GET, "/reactions/:name/feed.xml", (void *)&archive_feed },
+	{ HTTP_GET, "/account/", (void *)&acct_home },
+	{ HTTP_GET, "/account/login", (void *)&login_form },
+	{ HTTP_POST, "/account/login", (void *)&login },
+	{ HTTP_POST, "/account/logout", (void *)&logout },
+	{ HTTP_POST, "/account/logout-all", (void *)&logout_all },
+	{ HTTP_GET, "/account/signup", (void *)&signup_form },
+	{ HTTP_POST, "/account/signup", (void *)&signup },
+	{ HTTP_GET, "/account/forgot", (void *)&forgot_form },
+	{ HTTP_POST, "/account/forgot", (void *)&forgot },
+	{ HTTP_GET, "/account/reset/:token", (void *)&reset_form },
+	{ HTTP_POST, "/account/reset/:token", (void *)&reset },
+	{ HTTP_GET, "/account/verify/:token", (void *)&verify },
+	{ HTTP_GET, "/account/email/:token", (void *)&confirm_email },
+	{ HTTP_POST, "/account/name", (void *)&acct_name },
+	{ HTTP_POST, "/account/email", (void *)&acct_email },
+	{ HTTP_POST, "/account/password", (void *)&acct_password },
+	{ HTTP_POST, "/account/delete", (void *)&acct_delete },
 	{ HTTP_GET, "/:section/:year/:month/:day/:slug/", (void *)&article },
 };
 
@@ -168,12 +202,45 @@ struct tval *page_meta(struct tval *ctx)
 	return tv_get(ctx, "page", 4);
 }
 
+/*
+ * Replace the account mark in res->body with this reader's account area
+ * (the anonymous one when rendering for the cache; its place is noted).
+ */
+static int place_account(struct site *site, struct http_request *req,
+			 struct http_response *res)
+{
+	struct reader_state *rs = site_reader(site, req);
+	const char *mark = res->body.len ? memmem(res->body.data, res->body.len,
+				  PAGE_ACCOUNT_MARK,
+				  sizeof(PAGE_ACCOUNT_MARK) - 1) : NULL;
+	size_t off, after;
+	struct buf nb;
+	int r;
+
+	if (!mark)
+		return 0;
+	off = (size_t)(mark - res->body.data);
+	after = off + sizeof(PAGE_ACCOUNT_MARK) - 1;
+	buf_init(&nb, req->arena, res->body.max);
+	buf_add(&nb, res->body.data, off);
+	if ((r = account_area_render(site, req, rs->for_cache, &nb)))
+		return r;
+	rs->acct_off = off;
+	rs->acct_len = nb.len - off;
+	rs->acct_placed = true;
+	if (buf_add(&nb, res->body.data + after, res->body.len - after))
+		return ERR_TOOBIG;
+	res->body = nb;
+	return 0;
+}
+
 void render_page(struct site *site, struct http_request *req,
 		 struct http_response *res, const char *name, struct tval *ctx)
 {
 	int r = tmpl_render(site->tmpl, name, ctx, &res->body);
 
-	(void)req;
+	if (!r)
+		r = place_account(site, req, res);
 	if (r) {
 		log_err("rendering template '%s' failed: %s", name, err_str(r));
 		buf_reset(&res->body);
@@ -207,6 +274,7 @@ void render_error(struct site *site, struct http_request *req,
 
 	buf_reset(&res->body);
 	res->blob = NULL;
+	site_reader(site, req)->for_cache = false;	/* errors are not cached */
 	tv_set_str(req->arena, ctx, "heading", heading);
 	tv_set_str(req->arena, ctx, "message", message);
 	render_page(site, req, res, "error", ctx);
@@ -262,18 +330,55 @@ static void h_media(struct site *site, struct http_request *req,
 	res->cache_control = "public, max-age=31536000, immutable";
 }
 
+/*
+ * A cached page for a logged-in reader: the cached page with the reader's
+ * account area spliced in (and @fill in the hole, if the page has one).
+ * Only the area is rendered, and only it and the hole are compressed.
+ */
+static void personal_page(struct site *site, struct http_request *req,
+			  struct http_response *res, struct cached_page *p,
+			  const struct hole_fill *fill)
+{
+	bool gzip = http_accepts(http_header(req, "Accept-Encoding"), "gzip");
+	struct buf area, out;
+
+	buf_init(&area, req->arena, 64 * 1024);
+	buf_init(&out, req->arena, p->body->len + (fill ? fill->len * 2 : 0) +
+		 (p->suffix ? p->suffix->len : 0) + 128 * 1024);
+	if (account_area_render(site, req, false, &area) ||
+	    page_assemble_account(p, area.data, area.len, fill, gzip, &out)) {
+		render_error(site, req, res, 500, "This page could not be built.");
+		return;
+	}
+	res->body = out;
+	res->body_gzipped = gzip;
+	res->blob = NULL;
+	res->blob_gzip = NULL;
+	res->etag = NULL;
+	res->vary = "Accept-Encoding, Cookie";
+	res->cache_control = "private, no-cache";
+}
+
+/* True when this request is from a logged-in reader and @p can show it. */
+static bool wants_personal(struct site *site, struct http_request *req,
+			   const struct cached_page *p)
+{
+	return p->acct_len && site_reader(site, req)->logged_in;
+}
+
 /* Fill the hole of a cached page for this request. */
 static void fill_hole(struct site *site, struct http_request *req,
 		      struct http_response *res, struct cached_page *p)
 {
 	bool gzip = http_accepts(http_header(req, "Accept-Encoding"), "gzip");
 	bool personal = false;
+	struct hole_fill fill = { 0 };
 	struct buf mid;
-	char hash[11];
 
 	buf_init(&mid, req->arena, 256 * 1024);
 	if (p->hole_id ? reactions_render_block(site, req, p->hole_id,
-						p->hole_key, &mid, &personal) :
+						p->hole_key, &mid, &fill,
+						&personal) :
 	    !strcmp(p->hole_key, HOLE_MOST_REACTED) ?
 	    most_reacted_render(site, req, &mid) : ERR_INVALID) {
 		render_error(site, req, res, 503, "This page cannot be loaded"
@@ -282,13 +387,23 @@ static void fill_hole(struct site *site, struct http_request *req,
 	}
 	buf_init(&res->body, req->arena, p->body->len + p->suffix->len +
 		 mid.len * 2 + 4096);
-	if (page_assemble(p, mid.data, mid.len, gzip, &res->body)) {
+	if (!fill.html) {
+		fill.html = mid.data;
+		fill.len = mid.len;
+		hole_fill_finish(&fill);
+	}
+	if (wants_personal(site, req, p)) {
+		personal_page(site, req, res, p, &fill);
+		return;
+	}
+	if (page_assemble(p, &fill, gzip, &res->body)) {
 		render_error(site, req, res, 500, "This page could not be built.");
 		return;
 	}
 	res->body_gzipped = gzip;
-	content_hash(mid.data, mid.len, hash);
-	res->etag = arena_printf(req->arena, "\"%.10s-%s\"", p->etag + 1, hash);
+	/* The page's hash and the hole's CRC-32: cheap, and changes with it. */
+	res->etag = arena_printf(req->arena, "\"%.10s-%08x\"", p->etag + 1,
+				 (unsigned)fill.crc);
 	res->vary = "Accept-Encoding, Cookie";
 	res->cache_control = personal ? "private, no-cache" :
 			     "public, max-age=0, s-maxage=5, must-revalidate";
@@ -308,8 +423,17 @@ static void from_cache(struct site *site, struct http_request *req,
 		cached_page_release(p);
 		return;
 	}
+	if (wants_personal(site, req, p)) {
+		personal_page(site, req, res, p, NULL);
+		cached_page_release(p);
+		return;
+	}
+	/* The response takes over the page's references; the pieces kept
+	 * for logged-in readers are not needed. */
 	res->blob = p->body;
 	res->blob_gzip = p->gz;
+	blob_unref(p->acct_head_z);
+	blob_unref(p->acct_tail_z);
 	res->etag = arena_strdup(req->arena, p->etag);
 	/* Shared caches may keep public pages briefly; browsers revalidate. */
 	res->cache_control = "public, max-age=0, s-maxage=30, must-revalidate";
@@ -320,17 +444,22 @@ static void run_cached(struct site *site, const struct handler_info *h,
 		       const struct route_match *m)
 {
 	uint64_t gen = store_generation(site->store);
+	struct reader_state *rs;
 	struct cached_page page;
 
 	if (!page_cache_get(site->cache, req->uri, gen, &page)) {
 		from_cache(site, req, res, &page);
 		return;
 	}
+	rs = site_reader(site, req);
+	rs->for_cache = true;
 	h->fn(site, req, res, m);
+	rs->for_cache = false;
 	if ((res->status && res->status != 200) || res->blob)
 		return;
 	page_cache_put(site->cache, req->uri, gen, "text/html; charset=utf-8",
-		       res->body.data, res->body.len, time_now(), &page);
+		       res->body.data, res->body.len, time_now(), rs->acct_off,
+		       rs->acct_placed ? rs->acct_len : 0, &page);
 	buf_init(&res->body, req->arena, 16 * 1024 * 1024);
 	from_cache(site, req, res, &page);
 }
@@ -340,6 +469,7 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 	struct site *site = ctx;
 	struct route_match m;
 	const struct handler_info *h;
+	struct reader_state *rs;
 
 	if (req->error_status) {
 		render_error(site, req, res, req->error_status, req->error_reason);
@@ -384,6 +514,13 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 		run_cached(site, h, req, res, &m);
 	else
 		h->fn(site, req, res, &m);
+	/* A logged-in reader's pages show who they are: never shared.  Only
+	 * pages look the session up; assets keep their public caching. */
+	rs = req->app;
+	if (rs && rs->logged_in && (!res->content_type ||
+				    !strncmp(res->content_type, "text/html", 9)) &&
+	    (!res->cache_control || !strncmp(res->cache_control, "public", 6)))
+		res->cache_control = "private, no-cache";
 }
 
 int site_start(struct site *site, unsigned reaction_per_minute)
@@ -392,6 +529,8 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 			     sizeof(site->csrf_key));
 
 	if (r)
+		return r;
+	if ((r = accounts_start(site)))
 		return r;
 	pthread_mutex_init(&site->box_lock, NULL);
 	site->reaction_limit = ratelimit_new(reaction_per_minute);
@@ -409,6 +548,7 @@ void site_quiesce(struct site *site)
 
 void site_stop(struct site *site)
 {
+	accounts_stop(site);
 	writer_stop(site->writer);
 	live_stop(site->live);	/* when serve failed before site_quiesce() */
 	live_free(site->live);

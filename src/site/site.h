@@ -23,6 +23,10 @@ struct writer;
 struct live;
 struct ratelimit;
 struct block_cache;
+struct auth_pool;
+struct mail_outbox;
+
+#include "mail/outbox.h"
 
 struct site {
 	struct store *store;
@@ -37,6 +41,18 @@ struct site {
 	struct ratelimit *reaction_limit;
 	struct block_cache *blocks;	/* anonymous reaction blocks */
 	unsigned char csrf_key[32];
+	/* Reader accounts (accounts.c): set before site_start(). */
+	const char *mail_from;	/* "news@example.org" */
+	struct mail_config mail;
+	bool trust_proxy;	/* believe X-Forwarded-Proto for Secure */
+	int64_t reset_ttl;	/* seconds a password reset link works */
+	unsigned login_per_minute;	/* log in tries per client address */
+	/* Made by site_start(). */
+	struct auth_pool *auth_pool;	/* password hashing, account writes */
+	struct mail_outbox *outbox;
+	struct ratelimit *login_ip, *login_account, *signup_ip, *reset_ip,
+			 *reset_address;
+	char dummy_hash[128];	/* verified against for unknown addresses */
 	/* The front page's "Most reacted" box, rendered at most every few s. */
 	pthread_mutex_t box_lock;
 	char *box_html;
@@ -44,8 +60,10 @@ struct site {
 };
 
 /*
- * Start the site's background parts (writer, live hub, limits, secrets)
- * once store, templates and assets are set.  0 or an error.
+ * Start the site's background parts (writer, live hub, limits, secrets,
+ * the auth pool and the mail sender) once store, templates, assets and
+ * the account settings are set.  0 or an error (ERR_IO: the maildir
+ * cannot be made).
  */
 int site_start(struct site *site, unsigned reaction_per_minute);
 /* Stop accepting live streams; call before stopping the HTTP server. */

@@ -61,9 +61,12 @@ const char *site_asset_url(struct site *site, const char *name);
 
 /* The reaction block of a story page (reactions.c); *personal is set when
  * it shows the reader's own state, so the page must not be shared. */
+struct hole_fill;
+/* ... and when the block comes from the anonymous cache, @fill (may be
+ * NULL) gets its kept CRC and compressed bytes. */
 int reactions_render_block(struct site *site, struct http_request *req,
 			   int64_t article_id, const char *slug, struct buf *out,
-			   bool *personal);
+			   struct hole_fill *fill, bool *personal);
 /* Rendered anonymous reaction blocks, per article (blocks.c). */
 #define BLOCK_BUCKETS 1024
 struct block_cache *block_cache_new(void);
@@ -74,6 +77,11 @@ void block_cache_free(struct block_cache *bc);
  * (else it may show counts from before that reaction). */
 bool block_get(struct block_cache *bc, int64_t article_id, const char *slug,
 	       uint64_t gen, struct buf *out, uint64_t *ticket);
+/* block_get() that also fills @fill with the kept CRC and deflated bytes. */
+struct hole_fill;
+bool block_get_fill(struct block_cache *bc, int64_t article_id,
+		    const char *slug, uint64_t gen, struct buf *out,
+		    struct hole_fill *fill, uint64_t *ticket);
 void block_put(struct block_cache *bc, int64_t article_id, const char *slug,
 	       uint64_t gen, const char *html, size_t len, uint64_t ticket);
 /* Forget the block of @article_id (its counts changed). */
@@ -91,7 +99,92 @@ void reactions_committed(void *ctx, const struct reaction_change *ch, size_t n);
 int most_reacted_render(struct site *site, struct http_request *req,
 			struct buf *out);
 
+/*
+ * Reader accounts (accounts.c).  The masthead of every page holds
+ * PAGE_ACCOUNT_MARK (head.mustache); render_page() replaces it with the
+ * reader's account area ("Log in" / "Sign up", or the display name and a
+ * "Log out" button).  A page rendered for the page cache gets the
+ * anonymous area and its place is remembered, so the cache can splice in
+ * a logged-in reader's area per request.
+ */
+#define PAGE_ACCOUNT_MARK "<!--dl:account-->"
+
+/* Start and stop the account machinery (auth pool, limits, mail sender). */
+int accounts_start(struct site *site);
+void accounts_stop(struct site *site);
+
+/* Per-request state of the site, kept in req->app (arena). */
+struct reader_state {
+	bool looked_up;		/* the session cookie has been checked */
+	bool logged_in;
+	struct account account;	/* when logged_in */
+	char session_hash[65];	/* when logged_in */
+	bool for_cache;		/* rendering a page for the page cache */
+	size_t acct_off, acct_len;	/* the account area render_page() put */
+	bool acct_placed;
+};
+
+/* This request's reader, looking the session cookie up once. */
+struct reader_state *site_reader(struct site *site, struct http_request *req);
+
+/*
+ * The identity CSRF tokens of this reader's forms are bound to: the
+ * session (a logged-in reader), else the dl_reader id, else "".
+ */
+const char *site_csrf_subject(struct site *site, struct http_request *req);
+
+/*
+ * The dl_reader id (32 hex digits) of an anonymous reader, or NULL
+ * (reactions.c).
+ */
+const char *reactions_cookie_reader(struct http_request *req);
+
+/* Append the account area for this reader (or the anonymous one) to @out. */
+int account_area_render(struct site *site, struct http_request *req,
+			bool anonymous, struct buf *out);
+
+/*
+ * True when @path is a same-site return address for after log in: one
+ * leading '/', not "//" or "/\", printable ASCII, at most 512 bytes.
+ */
+bool account_return_ok(const char *path);
+
 /* Handlers. */
+void h_account_home(struct site *, struct http_request *,
+		    struct http_response *, const struct route_match *);
+void h_login_form(struct site *, struct http_request *,
+		  struct http_response *, const struct route_match *);
+void h_login(struct site *, struct http_request *, struct http_response *,
+	     const struct route_match *);
+void h_logout(struct site *, struct http_request *, struct http_response *,
+	      const struct route_match *);
+void h_logout_all(struct site *, struct http_request *,
+		  struct http_response *, const struct route_match *);
+void h_signup_form(struct site *, struct http_request *,
+		   struct http_response *, const struct route_match *);
+void h_signup(struct site *, struct http_request *, struct http_response *,
+	      const struct route_match *);
+void h_forgot_form(struct site *, struct http_request *,
+		   struct http_response *, const struct route_match *);
+void h_forgot(struct site *, struct http_request *, struct http_response *,
+	      const struct route_match *);
+void h_reset_form(struct site *, struct http_request *,
+		  struct http_response *, const struct route_match *);
+void h_reset(struct site *, struct http_request *, struct http_response *,
+	     const struct route_match *);
+void h_verify(struct site *, struct http_request *, struct http_response *,
+	      const struct route_match *);
+void h_confirm_email(struct site *, struct http_request *,
+		     struct http_response *, const struct route_match *);
+void h_account_name(struct site *, struct http_request *,
+		    struct http_response *, const struct route_match *);
+void h_account_email(struct site *, struct http_request *,
+		     struct http_response *, const struct route_match *);
+void h_account_password(struct site *, struct http_request *,
+			struct http_response *, const struct route_match *);
+void h_account_delete(struct site *, struct http_request *,
+		      struct http_response *, const struct route_match *);
+
 void h_reaction_archive(struct site *, struct http_request *,
 			struct http_response *, const struct route_match *);
 void h_reaction_feed(struct site *, struct http_request *,

@@ -165,3 +165,189 @@ int store_secret(struct store *s, const char *name, unsigned char *out,
 {
 	return s->ops->secret(s, name, out, len);
 }
+
+const char *const role_names[ACCOUNT_ROLES] = {
+	"reader", "author", "editor", "admin",
+};
+
+int role_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; name && i < ACCOUNT_ROLES; i++)
+		if (!strcmp(name, role_names[i]))
+			return i;
+	return -1;
+}
+
+/* A token or session hash: 64 lower-case hex digits. */
+static bool hash_ok(const char *h)
+{
+	return h && strlen(h) == 64 && strspn(h, "0123456789abcdef") == 64;
+}
+
+static bool mail_ok(const struct outbox_msg *m)
+{
+	return !m || (m->to && *m->to && m->data && *m->data);
+}
+
+int store_account_create(struct store *s, const struct account *a,
+			 const char *verify_hash, int64_t verify_expires,
+			 const struct outbox_msg *mail, int64_t *id)
+{
+	if (!a->email || !*a->email || !a->name || !*a->name ||
+	    !a->password || !*a->password || (unsigned)a->role >= ACCOUNT_ROLES ||
+	    (verify_hash && !hash_ok(verify_hash)) || !mail_ok(mail))
+		return ERR_INVALID;
+	return s->ops->account_create(s, a, verify_hash, verify_expires, mail, id);
+}
+
+int store_account_by_email(struct store *s, struct arena *ar, const char *email,
+			   struct account *out)
+{
+	if (!email || !*email)
+		return ERR_NOTFOUND;
+	return s->ops->account_by_email(s, ar, email, out);
+}
+
+int store_account_by_id(struct store *s, struct arena *ar, int64_t id,
+			struct account *out)
+{
+	return s->ops->account_by_id(s, ar, id, out);
+}
+
+int store_accounts_list(struct store *s, struct arena *ar,
+			struct account **out, size_t *n)
+{
+	return s->ops->accounts_list(s, ar, out, n);
+}
+
+int store_account_set_name(struct store *s, int64_t id, const char *name)
+{
+	if (!name || !*name)
+		return ERR_INVALID;
+	return s->ops->account_set_name(s, id, name);
+}
+
+int store_account_set_role(struct store *s, int64_t id, enum account_role role)
+{
+	if ((unsigned)role >= ACCOUNT_ROLES)
+		return ERR_INVALID;
+	return s->ops->account_set_role(s, id, role);
+}
+
+int store_account_set_password(struct store *s, int64_t id, const char *hash,
+			       const char *reset_hash, const char *keep_session,
+			       int64_t now, const struct outbox_msg *mail)
+{
+	if (!hash || !*hash || (reset_hash && !hash_ok(reset_hash)) ||
+	    (keep_session && !hash_ok(keep_session)) || !mail_ok(mail))
+		return ERR_INVALID;
+	return s->ops->account_set_password(s, id, hash, reset_hash,
+					    keep_session, now, mail);
+}
+
+int store_account_rehash(struct store *s, int64_t id, const char *hash)
+{
+	if (!hash || !*hash)
+		return ERR_INVALID;
+	return s->ops->account_rehash(s, id, hash);
+}
+
+int store_account_delete(struct store *s, int64_t id)
+{
+	return s->ops->account_delete(s, id);
+}
+
+int store_token_add(struct store *s, int64_t account_id,
+		    enum token_purpose purpose, const char *hash,
+		    const char *email, int64_t expires,
+		    const struct outbox_msg *mail)
+{
+	if (!hash_ok(hash) || (unsigned)purpose > TOKEN_EMAIL ||
+	    (purpose == TOKEN_EMAIL) != (email != NULL) || !mail_ok(mail))
+		return ERR_INVALID;
+	return s->ops->token_add(s, account_id, purpose, hash, email, expires,
+				 mail);
+}
+
+int store_token_find(struct store *s, struct arena *ar,
+		     enum token_purpose purpose, const char *hash, int64_t now,
+		     struct account *out)
+{
+	if (!hash_ok(hash))
+		return ERR_NOTFOUND;
+	return s->ops->token_find(s, ar, purpose, hash, now, out);
+}
+
+int store_token_apply(struct store *s, enum token_purpose purpose,
+		      const char *hash, int64_t now, int64_t *account_id)
+{
+	if (purpose == TOKEN_RESET)
+		return ERR_INVALID;
+	if (!hash_ok(hash))
+		return ERR_NOTFOUND;
+	return s->ops->token_apply(s, purpose, hash, now, account_id);
+}
+
+int store_session_create(struct store *s, const char *hash, int64_t account_id,
+			 int64_t now)
+{
+	if (!hash_ok(hash))
+		return ERR_INVALID;
+	return s->ops->session_create(s, hash, account_id, now);
+}
+
+int store_session_get(struct store *s, struct arena *ar, const char *hash,
+		      int64_t now, int64_t idle, int64_t absolute,
+		      struct account *out)
+{
+	if (!hash_ok(hash))
+		return ERR_NOTFOUND;
+	return s->ops->session_get(s, ar, hash, now, idle, absolute, out);
+}
+
+int store_session_delete(struct store *s, const char *hash)
+{
+	if (!hash_ok(hash))
+		return 0;
+	return s->ops->session_delete(s, hash);
+}
+
+int store_sessions_end(struct store *s, int64_t account_id, const char *keep)
+{
+	if (keep && !hash_ok(keep))
+		return ERR_INVALID;
+	return s->ops->sessions_end(s, account_id, keep);
+}
+
+int store_outbox_add(struct store *s, const struct outbox_msg *mail)
+{
+	if (!mail || !mail_ok(mail))
+		return ERR_INVALID;
+	return s->ops->outbox_add(s, mail);
+}
+
+int store_outbox_due(struct store *s, struct arena *ar, int64_t now,
+		     size_t limit, struct outbox_item **out, size_t *n)
+{
+	if (limit < 1 || limit > 1000)
+		return ERR_INVALID;
+	return s->ops->outbox_due(s, ar, now, limit, out, n);
+}
+
+int store_outbox_sent(struct store *s, int64_t id)
+{
+	return s->ops->outbox_sent(s, id);
+}
+
+int store_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
+		       const char *error)
+{
+	return s->ops->outbox_retry(s, id, next_attempt, error ? error : "");
+}
+
+int store_outbox_next(struct store *s, int64_t *when)
+{
+	return s->ops->outbox_next(s, when);
+}

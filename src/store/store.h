@@ -228,6 +228,154 @@ int store_secret(struct store *s, const char *name, unsigned char *out,
 /* Number of articles, drafts included. */
 int store_article_count(struct store *s, int64_t *n);
 
+/* ---- Reader accounts (sql/sqlite/003_accounts.sql) ---- */
+
+enum account_role { ROLE_READER, ROLE_AUTHOR, ROLE_EDITOR, ROLE_ADMIN };
+enum { ACCOUNT_ROLES = 4 };
+extern const char *const role_names[ACCOUNT_ROLES];	/* "reader", ... */
+/* The role called @name, or -1. */
+int role_from_name(const char *name);
+
+struct account {
+	int64_t id;
+	const char *email;
+	const char *name;	/* display name */
+	const char *password;	/* crypto_pwhash_str() string ($argon2id$...) */
+	enum account_role role;
+	bool verified;		/* the e-mail address was confirmed */
+	int64_t created;
+};
+
+/*
+ * An e-mail to queue in the outbox, in the same transaction as the change
+ * that causes it.  @data is the whole RFC 5322 message (CRLF line ends).
+ */
+struct outbox_msg {
+	const char *to;
+	const char *data;
+};
+
+/* A queued message as the sender thread sees it. */
+struct outbox_item {
+	int64_t id;
+	const char *to;
+	const char *data;
+	int attempts;		/* failed deliveries so far */
+};
+
+/* What a one-time token in a link is for. */
+enum token_purpose { TOKEN_VERIFY, TOKEN_RESET, TOKEN_EMAIL };
+
+/*
+ * Token and session values are never stored: callers pass their hash
+ * (64 hex digits, see auth/tokens.h) wherever "hash" appears below.
+ */
+
+/*
+ * Create account @a (id and created ignored) and, in the same transaction,
+ * its verification token (@verify_hash, may be NULL, valid until
+ * @verify_expires) and @mail (may be NULL).  ERR_CONFLICT when the e-mail
+ * address is taken (nothing is written then).
+ */
+int store_account_create(struct store *s, const struct account *a,
+			 const char *verify_hash, int64_t verify_expires,
+			 const struct outbox_msg *mail, int64_t *id);
+
+/* The account with @email (case-insensitive) or @id; ERR_NOTFOUND. */
+int store_account_by_email(struct store *s, struct arena *ar, const char *email,
+			   struct account *out);
+int store_account_by_id(struct store *s, struct arena *ar, int64_t id,
+			struct account *out);
+
+/* All accounts, oldest first (arena array). */
+int store_accounts_list(struct store *s, struct arena *ar,
+			struct account **out, size_t *n);
+
+/* Change the display name or the role of account @id; ERR_NOTFOUND. */
+int store_account_set_name(struct store *s, int64_t id, const char *name);
+int store_account_set_role(struct store *s, int64_t id, enum account_role role);
+
+/*
+ * Set account @id's password hash.  In one transaction: when
+ * @reset_hash is not NULL that reset token is consumed first (ERR_NOTFOUND
+ * when it is gone or expired at @now: nothing changes); every reset token
+ * of the account dies; every session except @keep_session (may be NULL)
+ * ends; @mail (may be NULL) is queued.
+ */
+int store_account_set_password(struct store *s, int64_t id, const char *hash,
+			       const char *reset_hash, const char *keep_session,
+			       int64_t now, const struct outbox_msg *mail);
+
+/* Replace the password hash only (a rehash with new limits at log in). */
+int store_account_rehash(struct store *s, int64_t id, const char *hash);
+
+/*
+ * Delete account @id with its sessions, tokens and queued mail.  What the
+ * reader wrote (reactions under "u:<id>") stays, owned by nobody.
+ */
+int store_account_delete(struct store *s, int64_t id);
+
+/*
+ * Store a token of @purpose for account @id (@email: the new address of
+ * TOKEN_EMAIL, else NULL) valid until @expires, and queue @mail (may be
+ * NULL), in one transaction.
+ */
+int store_token_add(struct store *s, int64_t account_id,
+		    enum token_purpose purpose, const char *hash,
+		    const char *email, int64_t expires,
+		    const struct outbox_msg *mail);
+
+/* The account a live token belongs to (not consumed); ERR_NOTFOUND. */
+int store_token_find(struct store *s, struct arena *ar,
+		     enum token_purpose purpose, const char *hash, int64_t now,
+		     struct account *out);
+
+/*
+ * Consume a TOKEN_VERIFY (the account becomes verified) or TOKEN_EMAIL
+ * (the account takes the new address, verified) token.  ERR_NOTFOUND when
+ * gone or expired, ERR_CONFLICT when the new address was taken meanwhile.
+ * *account_id (may be NULL) gets the account.
+ */
+int store_token_apply(struct store *s, enum token_purpose purpose,
+		       const char *hash, int64_t now, int64_t *account_id);
+
+/* A new session @hash for account @id, started at @now. */
+int store_session_create(struct store *s, const char *hash, int64_t account_id,
+			 int64_t now);
+
+/*
+ * The account of session @hash, or ERR_NOTFOUND when there is none or it
+ * expired at @now: idle for more than @idle seconds or older than
+ * @absolute seconds (an expired session is deleted).  The session's last
+ * use is recorded at most once a minute.
+ */
+int store_session_get(struct store *s, struct arena *ar, const char *hash,
+		      int64_t now, int64_t idle, int64_t absolute,
+		      struct account *out);
+
+/* End session @hash (no error when it is gone). */
+int store_session_delete(struct store *s, const char *hash);
+
+/* End every session of account @id except @keep (may be NULL). */
+int store_sessions_end(struct store *s, int64_t account_id, const char *keep);
+
+/* Queue @mail on its own. */
+int store_outbox_add(struct store *s, const struct outbox_msg *mail);
+
+/* Up to @limit messages due at @now, oldest first (arena array). */
+int store_outbox_due(struct store *s, struct arena *ar, int64_t now,
+		     size_t limit, struct outbox_item **out, size_t *n);
+
+/* Message @id was delivered: forget it. */
+int store_outbox_sent(struct store *s, int64_t id);
+
+/* Delivery of @id failed with @error: try again at @next_attempt. */
+int store_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
+		       const char *error);
+
+/* The soonest next_attempt of any queued message; ERR_NOTFOUND when none. */
+int store_outbox_next(struct store *s, int64_t *when);
+
 /* The function table a backend provides; see the functions above. */
 struct store_ops {
 	const char *name;
@@ -264,6 +412,48 @@ struct store_ops {
 			    int64_t **counts);
 	int (*secret)(struct store *s, const char *name, unsigned char *out,
 		      size_t len);
+	int (*account_create)(struct store *s, const struct account *a,
+			      const char *verify_hash, int64_t verify_expires,
+			      const struct outbox_msg *mail, int64_t *id);
+	int (*account_by_email)(struct store *s, struct arena *ar,
+				const char *email, struct account *out);
+	int (*account_by_id)(struct store *s, struct arena *ar, int64_t id,
+			     struct account *out);
+	int (*accounts_list)(struct store *s, struct arena *ar,
+			     struct account **out, size_t *n);
+	int (*account_set_name)(struct store *s, int64_t id, const char *name);
+	int (*account_set_role)(struct store *s, int64_t id,
+				enum account_role role);
+	int (*account_set_password)(struct store *s, int64_t id,
+				    const char *hash, const char *reset_hash,
+				    const char *keep_session, int64_t now,
+				    const struct outbox_msg *mail);
+	int (*account_rehash)(struct store *s, int64_t id, const char *hash);
+	int (*account_delete)(struct store *s, int64_t id);
+	int (*token_add)(struct store *s, int64_t account_id,
+			 enum token_purpose purpose, const char *hash,
+			 const char *email, int64_t expires,
+			 const struct outbox_msg *mail);
+	int (*token_find)(struct store *s, struct arena *ar,
+			  enum token_purpose purpose, const char *hash,
+			  int64_t now, struct account *out);
+	int (*token_apply)(struct store *s, enum token_purpose purpose,
+			   const char *hash, int64_t now, int64_t *account_id);
+	int (*session_create)(struct store *s, const char *hash,
+			      int64_t account_id, int64_t now);
+	int (*session_get)(struct store *s, struct arena *ar, const char *hash,
+			   int64_t now, int64_t idle, int64_t absolute,
+			   struct account *out);
+	int (*session_delete)(struct store *s, const char *hash);
+	int (*sessions_end)(struct store *s, int64_t account_id,
+			    const char *keep);
+	int (*outbox_add)(struct store *s, const struct outbox_msg *mail);
+	int (*outbox_due)(struct store *s, struct arena *ar, int64_t now,
+			  size_t limit, struct outbox_item **out, size_t *n);
+	int (*outbox_sent)(struct store *s, int64_t id);
+	int (*outbox_retry)(struct store *s, int64_t id, int64_t next_attempt,
+			    const char *error);
+	int (*outbox_next)(struct store *s, int64_t *when);
 };
 
 /* Every backend's struct starts with this header. */

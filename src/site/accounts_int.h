@@ -1,0 +1,119 @@
+/*
+ * accounts_int.h - what accounts.c and accounts_flows.c share: the page
+ * builder of the account pages, the deferred jobs that run on the auth
+ * pool, input checks, cookies and mail.  Not used outside src/site/.
+ *
+ * Every account handler that hashes a password or writes to the store
+ * suspends its connection (http_defer) and runs a job on the auth pool;
+ * the job resumes the connection and its finish function answers on a
+ * connection thread.  Page serving never waits for argon2id or fsync.
+ */
+#ifndef DATELINE_ACCOUNTS_INT_H
+#define DATELINE_ACCOUNTS_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "auth/tokens.h"
+#include "site_int.h"
+
+struct tval;
+
+#define SESSION_COOKIE "dl_session"
+#define SESSION_IDLE_S (14 * 24 * 3600)	/* unused this long: ended */
+#define SESSION_MAX_S (60 * 24 * 3600)	/* older than this: ended */
+#define VERIFY_TTL_S (24 * 3600)	/* e-mail confirmation links */
+#define NAME_MAX_CHARS 60
+/* Sign-up and reset requests take at least this long, whether or not the
+ * address has an account, so their timing does not tell. */
+#define EQUAL_TIME_MS 300
+
+struct acct_job;
+typedef void (*job_fn)(struct acct_job *j);
+typedef void (*job_answer)(struct acct_job *j, struct http_request *req,
+			   struct http_response *res);
+
+struct acct_job {
+	struct site *site;
+	struct http_request *req;
+	struct http_deferred *defer;
+	job_fn work;		/* on a pool thread */
+	job_answer answer;	/* on a connection thread, after work */
+	int64_t start_ms;	/* monotonic, when the request came */
+	/* Inputs (arena strings). */
+	const char *email, *name, *password, *new_password, *next;
+	char token_hash[TOKEN_HASH_SIZE];
+	bool logged_in;
+	struct account acct;	/* the logged-in reader */
+	char session_hash[TOKEN_HASH_SIZE];
+	/* Outputs. */
+	int result;
+	const char *set_cookie;
+	const char *field_error;	/* which field failed: "password", ... */
+};
+
+/* A job for this request (arena), with the reader's session copied in. */
+struct acct_job *job_new(struct site *site, struct http_request *req,
+			 job_fn work, job_answer answer);
+/* Suspend the connection and run the job on the auth pool. */
+void job_submit(struct acct_job *j);
+/* Sleep on the pool thread until @ms after the request came. */
+void job_equal_time(struct acct_job *j, int ms);
+
+/* The page context of an account page with heading @heading. */
+struct tval *acct_ctx(struct site *site, struct http_request *req,
+		      const char *heading);
+/* A form appended to the page: posts to @action with button @button. */
+struct tval *acct_form(struct http_request *req, struct tval *ctx,
+		       const char *action, const char *button);
+/* A labelled field of @form; @error (may be NULL) is tied to it. */
+void acct_field(struct http_request *req, struct tval *form, const char *name,
+		const char *label, const char *type, const char *value,
+		const char *autocomplete, const char *error);
+void acct_paragraph(struct http_request *req, struct tval *ctx,
+		    const char *text);
+void acct_link(struct http_request *req, struct tval *ctx, const char *href,
+	       const char *text);
+/* Render @ctx as an account page (never cached) with @status. */
+void acct_render(struct site *site, struct http_request *req,
+		 struct http_response *res, struct tval *ctx, unsigned status);
+/* A one-message page with a "Back to log in" link. */
+void acct_message(struct site *site, struct http_request *req,
+		  struct http_response *res, unsigned status,
+		  const char *heading, const char *text);
+
+/*
+ * The request's form passes the origin check and carries the CSRF token
+ * of this reader; otherwise a 403 page is answered and false returned.
+ */
+bool acct_form_ok(struct site *site, struct http_request *req,
+		  struct http_response *res);
+/* Take a token of @rl for @key; false after answering 429 + Retry-After. */
+bool acct_rate_ok(struct site *site, struct http_request *req,
+		  struct http_response *res, struct ratelimit *rl,
+		  const char *key);
+/* "k:" and the first 32 hex digits of the hash of the lower-cased
+ * address: a bounded rate-limit key. */
+const char *acct_address_key(struct arena *a, const char *prefix,
+			     const char *email);
+
+/* Trimmed, lower-cased form field @name when it is a valid address. */
+const char *form_email(struct http_request *req, const char *name);
+/* NULL when @name is a display name we accept (else the reason). */
+const char *name_problem(const char *name);
+
+/* The Set-Cookie value starting session @token / ending the session. */
+const char *session_cookie(struct site *site, struct http_request *req,
+			   const char *token);
+const char *session_cookie_clear(struct site *site, struct http_request *req);
+
+/*
+ * An outbox message to @to (arena), with @text under a greeting; NULL
+ * when the address cannot take mail.
+ */
+struct outbox_msg *acct_mail(struct acct_job *j, const char *to,
+			     const char *subject, const char *text);
+/* "1 hour", "15 minutes", "30 seconds" (arena). */
+const char *ttl_words(struct arena *a, int64_t seconds);
+
+#endif
