@@ -143,3 +143,22 @@ void auth_pool_stop(struct auth_pool *p)
 	pthread_cond_destroy(&p->wake);
 	free(p);
 }
+
+/* Made by crypto_pwhash_str_alg() with OPS and MEM from random bytes. */
+static const char dummy_hash[PASSWORD_HASH_MAX] =
+	"$argon2id$v=19$m=65536,t=2,p=1$Jdu/Us48a2cYk9AnVL1OUQ$"
+	"1n6ep+pbDDe3xkMZU8vGHnJUZ93D4U6lebCjhwZoxUM";
+
+int password_dummy(char out[PASSWORD_HASH_MAX])
+{
+	unsigned char pw[24];
+	char hex[49];
+
+	if (crypto_pwhash_str_needs_rehash(dummy_hash, OPS, MEM) == 0) {
+		memcpy(out, dummy_hash, sizeof(dummy_hash));
+		return 0;
+	}
+	randombytes_buf(pw, sizeof(pw));
+	sodium_bin2hex(hex, sizeof(hex), pw, sizeof(pw));
+	return password_hash(hex, out);
+}

@@ -37,6 +37,15 @@ int password_hash(const char *pw, char out[PASSWORD_HASH_MAX]);
  */
 int password_verify(const char *stored, const char *pw, bool *rehash);
 
+/*
+ * A stored-form hash of a random password nobody knows, made with
+ * today's limits, to verify against when an address is unknown (so a log
+ * in with it costs what one with a known address does).  Made once when
+ * the limits change, never at start-up: hashing costs 64 MiB.  Fills
+ * @out; 0, or an error when the limits changed and hashing failed.
+ */
+int password_dummy(char out[PASSWORD_HASH_MAX]);
+
 /* A fixed pool of threads for slow authentication work. */
 struct auth_pool;
 

@@ -333,6 +333,22 @@ static void test_passwords(void **state)
 	assert_true(rehash);
 }
 
+/* The dummy hash has today's limits (no hashing at start-up) and is a
+ * real argon2id hash that an ordinary password does not match. */
+static void test_password_dummy(void **state)
+{
+	char dummy[PASSWORD_HASH_MAX];
+	bool rehash = true;
+
+	(void)state;
+	assert_int_equal(password_dummy(dummy), 0);
+	assert_true(!strncmp(dummy, "$argon2id$", 10));
+	assert_int_equal(crypto_pwhash_str_needs_rehash(dummy,
+		crypto_pwhash_OPSLIMIT_INTERACTIVE,
+		crypto_pwhash_MEMLIMIT_INTERACTIVE), 0);
+	assert_int_not_equal(password_verify(dummy, "password123", &rehash), 0);
+}
+
 static void test_tokens(void **state)
 {
 	char a[TOKEN_SIZE], b[TOKEN_SIZE], h[TOKEN_HASH_SIZE];
@@ -542,6 +558,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_delete_keeps_reactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
 		cmocka_unit_test(test_passwords),
+		cmocka_unit_test(test_password_dummy),
 		cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test_setup_teardown(test_mail_format, setup, teardown),
