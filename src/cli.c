@@ -6,7 +6,6 @@
 #include <curl/curl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,10 +52,8 @@ static int migrate_cmd(int argc, char **argv, const char *usage, bool init)
 
 	if ((r = opts_parse(argc, argv, opts, usage, pos, 0, &npos)) >= 0)
 		return r;
-	if (!db) {
-		fprintf(stderr, "error: no database given (use --db or DATELINE_DB)\n");
-		return 2;
-	}
+	if ((r = cli_start(db)) >= 0)
+		return r;
 	if (open_migrated(db, &s, &applied))
 		return 1;
 	printf("%s: %s, %d migration%s applied\n", db,
@@ -141,10 +138,8 @@ int cmd_serve(int argc, char **argv)
 			    "Serve the site over HTTP until SIGINT or SIGTERM.",
 			    pos, 0, &npos)) >= 0)
 		return r;
-	if (!db) {
-		fprintf(stderr, "error: no database given (use --db or DATELINE_DB)\n");
-		return 2;
-	}
+	if ((r = cli_start(db)) >= 0)
+		return r;
 	if (threads && (atoi(threads) < 1 || atoi(threads) > 256)) {
 		fprintf(stderr, "error: --threads wants a number from 1 to 256\n");
 		return 2;
@@ -177,10 +172,6 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "error: --mail-from '%s' is not an e-mail"
 			" address\n", mail_from);
 		return 2;
-	}
-	if (sodium_init() < 0) {
-		fprintf(stderr, "error: libsodium cannot start\n");
-		return 1;
 	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
 		fprintf(stderr, "error: libcurl cannot start\n");

@@ -35,4 +35,10 @@ struct opt {
 int opts_parse(int argc, char **argv, const struct opt *opts,
 	       const char *usage, const char **pos, int maxpos, int *npos);
 
+/*
+ * The start every database command shares: -1 to go on, or an exit code
+ * after a one-line error (2: no --db given; 1: libsodium cannot start).
+ */
+int cli_start(const char *db);
+
 #endif

@@ -319,14 +319,8 @@ int cmd_article(int argc, char **argv)
 			    "list: list all articles, newest first, drafts included",
 			    pos, 2, &npos)) >= 0)
 		return r;
-	if (!db) {
-		fprintf(stderr, "error: no database given (use --db or DATELINE_DB)\n");
-		return 2;
-	}
-	if (sodium_init() < 0) {
-		fprintf(stderr, "error: libsodium cannot start\n");
-		return 1;
-	}
+	if ((r = cli_start(db)) >= 0)
+		return r;
 	if (npos == 2 && !strcmp(pos[0], "add"))
 		return article_add(db, pos[1]);
 	if (npos == 1 && !strcmp(pos[0], "list"))

@@ -208,14 +208,8 @@ int cmd_user(int argc, char **argv)
 			    "set-role: change the role of the account with address E",
 			    pos, 2, &npos)) >= 0)
 		return r;
-	if (!db) {
-		fprintf(stderr, "error: no database given (use --db or DATELINE_DB)\n");
-		return 2;
-	}
-	if (sodium_init() < 0) {
-		fprintf(stderr, "error: libsodium cannot start\n");
-		return 1;
-	}
+	if ((r = cli_start(db)) >= 0)
+		return r;
 	if (npos == 1 && !strcmp(pos[0], "add"))
 		return user_add(db, email, name, role, pw_stdin);
 	if (npos == 1 && !strcmp(pos[0], "list"))

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 
 static void print_help(const char *usage, const struct opt *opts)
@@ -103,4 +104,17 @@ int opts_parse(int argc, char **argv, const struct opt *opts,
 too_many:
 	fprintf(stderr, "error: too many arguments (try --help)\n");
 	return 2;
+}
+
+int cli_start(const char *db)
+{
+	if (!db) {
+		fprintf(stderr, "error: no database given (use --db or DATELINE_DB)\n");
+		return 2;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "error: libsodium cannot start\n");
+		return 1;
+	}
+	return -1;
 }
