@@ -247,7 +247,11 @@ static enum MHD_Result send_response(struct reqctx *c, struct http_response *res
 	    http_etag_match(http_header(req, "If-None-Match"), res->etag))
 		status = 304;
 	if (res->stream) {
-		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+		/*
+		 * libmicrohttpd keeps a buffer of this size per open stream;
+		 * events are small, and thousands of streams stay open.
+		 */
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024,
 						      http_stream_read, res->stream,
 						      http_stream_free);
 		if (!r)
