@@ -11,6 +11,7 @@
 #include "sqlite_int.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -204,6 +205,32 @@ sqlite3_stmt *sq_prepared(struct conn *c, enum stmt_id id, const char *sql)
 		sqlite3_clear_bindings(c->st[id]);
 	}
 	return c->st[id];
+}
+
+int sq_run(struct store *base, enum stmt_id id, const char *sql,
+	   const char *what, const char *types, ...)
+{
+	struct sqlite_store *s = SQ(base);
+	struct conn *c = sq_conn_get(s);
+	sqlite3_stmt *st;
+	va_list ap;
+	int r = ERR_DB, i;
+
+	if (!c)
+		return ERR_DB;
+	if ((st = sq_prepared(c, id, sql))) {
+		va_start(ap, types);
+		for (i = 0; types[i]; i++) {
+			if (types[i] == 'i')
+				sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			else
+				sq_bind_text(st, i + 1, va_arg(ap, const char *));
+		}
+		va_end(ap);
+		r = sq_step_done(c, st, what);
+	}
+	sq_conn_put(s, c);
+	return r;
 }
 
 sqlite3_stmt *sq_stmt(struct conn *c, enum stmt_id id)

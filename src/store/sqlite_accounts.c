@@ -519,21 +519,8 @@ out:
 int sq_session_create(struct store *base, const char *hash, int64_t account_id,
 		      int64_t now)
 {
-	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
-	sqlite3_stmt *st;
-	int r = ERR_DB;
-
-	if (!c)
-		return ERR_DB;
-	if ((st = sq_prepared(c, ST_SESSION_INSERT, sql_session_insert))) {
-		sq_bind_text(st, 1, hash);
-		sqlite3_bind_int64(st, 2, account_id);
-		sqlite3_bind_int64(st, 3, now);
-		r = sq_step_done(c, st, "session insert");
-	}
-	sq_conn_put(s, c);
-	return r;
+	return sq_run(base, ST_SESSION_INSERT, sql_session_insert,
+		      "session insert", "tii", hash, account_id, now);
 }
 
 static int session_drop(struct conn *c, const char *hash)
@@ -658,39 +645,15 @@ int sq_outbox_due(struct store *base, struct arena *ar, int64_t now,
 
 int sq_outbox_sent(struct store *base, int64_t id)
 {
-	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
-	sqlite3_stmt *st;
-	int r = ERR_DB;
-
-	if (!c)
-		return ERR_DB;
-	if ((st = sq_prepared(c, ST_OUTBOX_SENT, sql_outbox_sent))) {
-		sqlite3_bind_int64(st, 1, id);
-		r = sq_step_done(c, st, "outbox sent");
-	}
-	sq_conn_put(s, c);
-	return r;
+	return sq_run(base, ST_OUTBOX_SENT, sql_outbox_sent, "outbox sent",
+		      "i", id);
 }
 
 int sq_outbox_retry(struct store *base, int64_t id, int64_t next_attempt,
 		    const char *error)
 {
-	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
-	sqlite3_stmt *st;
-	int r = ERR_DB;
-
-	if (!c)
-		return ERR_DB;
-	if ((st = sq_prepared(c, ST_OUTBOX_RETRY, sql_outbox_retry))) {
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, next_attempt);
-		sq_bind_text(st, 3, error);
-		r = sq_step_done(c, st, "outbox retry");
-	}
-	sq_conn_put(s, c);
-	return r;
+	return sq_run(base, ST_OUTBOX_RETRY, sql_outbox_retry, "outbox retry",
+		      "iit", id, next_attempt, error);
 }
 
 int sq_outbox_next(struct store *base, int64_t *when)

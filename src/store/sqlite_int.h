@@ -109,6 +109,14 @@ sqlite3_stmt *sq_stmt(struct conn *c, enum stmt_id id);
 /* The same for a statement whose SQL lives in another file. */
 sqlite3_stmt *sq_prepared(struct conn *c, enum stmt_id id, const char *sql);
 
+/*
+ * Run one statement that returns no rows on a pooled connection: @types
+ * says how to bind the arguments that follow, one letter each, 'i' an
+ * int64_t and 't' a const char * (NULL binds NULL).  0 or an error.
+ */
+int sq_run(struct store *base, enum stmt_id id, const char *sql,
+	   const char *what, const char *types, ...);
+
 /* Log and map the connection's last error to an enum err. */
 int sq_db_err(sqlite3 *db, const char *what);
 int sq_exec(struct conn *c, const char *sql);
