@@ -16,6 +16,7 @@ const char *err_str(int e)
 	case ERR_TOOBIG: return "too large";
 	case ERR_BUSY: return "busy, try again";
 	case ERR_STALE: return "changed by someone else";
+	case ERR_UNSUPPORTED: return "not supported";
 	}
 	return "unknown error";
 }

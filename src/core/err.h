@@ -19,6 +19,7 @@ enum err {
 	ERR_TOOBIG = -7,	/* input is over its size limit */
 	ERR_BUSY = -8,		/* try again later */
 	ERR_STALE = -9,		/* optimistic lock lost: someone saved first */
+	ERR_UNSUPPORTED = -10,	/* this backend or build cannot do that */
 };
 
 /* A static lower-case description of @e; never NULL. */

@@ -9,6 +9,14 @@
 
 #include "core/err.h"
 
+/*
+ * Call op @op of @s's backend; ERR_UNSUPPORTED when the backend does not
+ * have it (yet), never a crash.
+ */
+#define OP(s, op, ...) \
+	((s)->ops->op ? (s)->ops->op((s), __VA_ARGS__) : ERR_UNSUPPORTED)
+#define OP0(s, op) ((s)->ops->op ? (s)->ops->op(s) : ERR_UNSUPPORTED)
+
 const char *const reaction_names[REACTION_KINDS] = {
 	"angry", "fail", "geeky", "lol", "love", "scary", "win",
 };
@@ -33,8 +41,7 @@ int store_open(const char *url, struct store **out, char *err, size_t errlen)
 		return ERR_INVALID;
 	}
 	if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13)) {
-		snprintf(err, errlen, "PostgreSQL is not supported by this build yet");
-		return ERR_INVALID;
+		return store_open_pg(url, out, err, errlen);
 	}
 	if (!strncmp(url, "sqlite:", 7))
 		url += 7;
@@ -49,12 +56,12 @@ void store_close(struct store *s)
 
 int store_migrate(struct store *s, int *applied)
 {
-	return s->ops->migrate(s, applied);
+	return OP(s, migrate, applied);
 }
 
 int store_check_schema(struct store *s)
 {
-	return s->ops->check_schema(s);
+	return OP0(s, check_schema);
 }
 
 uint64_t store_generation(struct store *s)
@@ -67,13 +74,13 @@ int store_article_put(struct store *s, const struct article *a,
 {
 	if (!a->slug || !*a->slug || !a->headline || !*a->headline || !a->body)
 		return ERR_INVALID;
-	return s->ops->article_put(s, a, id_out, inserted);
+	return OP(s, article_put, a, id_out, inserted);
 }
 
 int store_article_by_slug(struct store *s, struct arena *ar, const char *slug,
 			  bool include_drafts, struct article **out)
 {
-	return s->ops->article_by_slug(s, ar, slug, include_drafts, out);
+	return OP(s, article_by_slug, ar, slug, include_drafts, out);
 }
 
 int store_articles_list(struct store *s, struct arena *ar,
@@ -81,43 +88,43 @@ int store_articles_list(struct store *s, struct arena *ar,
 {
 	if (q->limit < 1 || q->limit > 100)
 		return ERR_INVALID;
-	return s->ops->articles_list(s, ar, q, out);
+	return OP(s, articles_list, ar, q, out);
 }
 
 int store_section_name(struct store *s, struct arena *ar, const char *slug,
 		       const char **name)
 {
-	return s->ops->section_name(s, ar, slug, name);
+	return OP(s, section_name, ar, slug, name);
 }
 
 int store_tag_name(struct store *s, struct arena *ar, const char *slug,
 		   const char **name)
 {
-	return s->ops->tag_name(s, ar, slug, name);
+	return OP(s, tag_name, ar, slug, name);
 }
 
 int store_media_put(struct store *s, const struct media *m)
 {
 	if (!m->key || !*m->key || !m->type || !m->len)
 		return ERR_INVALID;
-	return s->ops->media_put(s, m);
+	return OP(s, media_put, m);
 }
 
 int store_media_get(struct store *s, struct arena *ar, const char *key,
 		    struct media *out)
 {
-	return s->ops->media_get(s, ar, key, out);
+	return OP(s, media_get, ar, key, out);
 }
 
 int store_article_count(struct store *s, int64_t *n)
 {
-	return s->ops->article_count(s, n);
+	return OP(s, article_count, n);
 }
 
 int store_sections(struct store *s, struct arena *ar, struct section **out,
 		   size_t *n)
 {
-	return s->ops->sections(s, ar, out, n);
+	return OP(s, sections, ar, out, n);
 }
 
 int store_reactions_apply(struct store *s, struct reaction_change *changes,
@@ -134,18 +141,18 @@ int store_reactions_apply(struct store *s, struct reaction_change *changes,
 		     (c->kind < 0 || c->kind >= REACTION_KINDS)))
 			c->result = ERR_INVALID;
 	}
-	return n ? s->ops->reactions_apply(s, changes, n) : 0;
+	return n ? OP(s, reactions_apply, changes, n) : 0;
 }
 
 int store_reaction_state(struct store *s, int64_t article_id,
 			 const char *reader, struct reaction_state *out)
 {
-	return s->ops->reaction_state(s, article_id, reader, out);
+	return OP(s, reaction_state, article_id, reader, out);
 }
 
 int store_article_id(struct store *s, const char *slug, int64_t *id)
 {
-	return s->ops->article_id(s, slug, id);
+	return OP(s, article_id, slug, id);
 }
 
 int store_reaction_top(struct store *s, struct arena *ar, int kind,
@@ -156,14 +163,14 @@ int store_reaction_top(struct store *s, struct arena *ar, int kind,
 	if (kind < -1 || kind >= REACTION_KINDS || (kind < 0 && since <= 0) ||
 	    limit < 1 || limit > 100)
 		return ERR_INVALID;
-	return s->ops->reaction_top(s, ar, kind, since, before, limit, out,
+	return OP(s, reaction_top, ar, kind, since, before, limit, out,
 				    counts);
 }
 
 int store_secret(struct store *s, const char *name, unsigned char *out,
 		 size_t len)
 {
-	return s->ops->secret(s, name, out, len);
+	return OP(s, secret, name, out, len);
 }
 
 const char *const role_names[ACCOUNT_ROLES] = {
@@ -199,7 +206,7 @@ int store_account_create(struct store *s, const struct account *a,
 	    !a->password || !*a->password || (unsigned)a->role >= ACCOUNT_ROLES ||
 	    (verify_hash && !hash_ok(verify_hash)) || !mail_ok(mail))
 		return ERR_INVALID;
-	return s->ops->account_create(s, a, verify_hash, verify_expires, mail, id);
+	return OP(s, account_create, a, verify_hash, verify_expires, mail, id);
 }
 
 int store_account_by_email(struct store *s, struct arena *ar, const char *email,
@@ -207,33 +214,33 @@ int store_account_by_email(struct store *s, struct arena *ar, const char *email,
 {
 	if (!email || !*email)
 		return ERR_NOTFOUND;
-	return s->ops->account_by_email(s, ar, email, out);
+	return OP(s, account_by_email, ar, email, out);
 }
 
 int store_account_by_id(struct store *s, struct arena *ar, int64_t id,
 			struct account *out)
 {
-	return s->ops->account_by_id(s, ar, id, out);
+	return OP(s, account_by_id, ar, id, out);
 }
 
 int store_accounts_list(struct store *s, struct arena *ar,
 			struct account **out, size_t *n)
 {
-	return s->ops->accounts_list(s, ar, out, n);
+	return OP(s, accounts_list, ar, out, n);
 }
 
 int store_account_set_name(struct store *s, int64_t id, const char *name)
 {
 	if (!name || !*name)
 		return ERR_INVALID;
-	return s->ops->account_set_name(s, id, name);
+	return OP(s, account_set_name, id, name);
 }
 
 int store_account_set_role(struct store *s, int64_t id, enum account_role role)
 {
 	if ((unsigned)role >= ACCOUNT_ROLES)
 		return ERR_INVALID;
-	return s->ops->account_set_role(s, id, role);
+	return OP(s, account_set_role, id, role);
 }
 
 int store_account_set_password(struct store *s, int64_t id, const char *hash,
@@ -243,7 +250,7 @@ int store_account_set_password(struct store *s, int64_t id, const char *hash,
 	if (!hash || !*hash || (reset_hash && !hash_ok(reset_hash)) ||
 	    (keep_session && !hash_ok(keep_session)) || !mail_ok(mail))
 		return ERR_INVALID;
-	return s->ops->account_set_password(s, id, hash, reset_hash,
+	return OP(s, account_set_password, id, hash, reset_hash,
 					    keep_session, now, mail);
 }
 
@@ -251,12 +258,12 @@ int store_account_rehash(struct store *s, int64_t id, const char *hash)
 {
 	if (!hash || !*hash)
 		return ERR_INVALID;
-	return s->ops->account_rehash(s, id, hash);
+	return OP(s, account_rehash, id, hash);
 }
 
 int store_account_delete(struct store *s, int64_t id)
 {
-	return s->ops->account_delete(s, id);
+	return OP(s, account_delete, id);
 }
 
 int store_token_add(struct store *s, int64_t account_id,
@@ -267,7 +274,7 @@ int store_token_add(struct store *s, int64_t account_id,
 	if (!hash_ok(hash) || (unsigned)purpose > TOKEN_EMAIL ||
 	    (purpose == TOKEN_EMAIL) != (email != NULL) || !mail_ok(mail))
 		return ERR_INVALID;
-	return s->ops->token_add(s, account_id, purpose, hash, email, expires,
+	return OP(s, token_add, account_id, purpose, hash, email, expires,
 				 mail);
 }
 
@@ -277,7 +284,7 @@ int store_token_find(struct store *s, struct arena *ar,
 {
 	if (!hash_ok(hash))
 		return ERR_NOTFOUND;
-	return s->ops->token_find(s, ar, purpose, hash, now, out);
+	return OP(s, token_find, ar, purpose, hash, now, out);
 }
 
 int store_token_apply(struct store *s, enum token_purpose purpose,
@@ -287,7 +294,7 @@ int store_token_apply(struct store *s, enum token_purpose purpose,
 		return ERR_INVALID;
 	if (!hash_ok(hash))
 		return ERR_NOTFOUND;
-	return s->ops->token_apply(s, purpose, hash, now, account_id);
+	return OP(s, token_apply, purpose, hash, now, account_id);
 }
 
 int store_session_create(struct store *s, const char *hash, int64_t account_id,
@@ -295,7 +302,7 @@ int store_session_create(struct store *s, const char *hash, int64_t account_id,
 {
 	if (!hash_ok(hash))
 		return ERR_INVALID;
-	return s->ops->session_create(s, hash, account_id, now);
+	return OP(s, session_create, hash, account_id, now);
 }
 
 int store_session_get(struct store *s, struct arena *ar, const char *hash,
@@ -304,28 +311,28 @@ int store_session_get(struct store *s, struct arena *ar, const char *hash,
 {
 	if (!hash_ok(hash))
 		return ERR_NOTFOUND;
-	return s->ops->session_get(s, ar, hash, now, idle, absolute, out);
+	return OP(s, session_get, ar, hash, now, idle, absolute, out);
 }
 
 int store_session_delete(struct store *s, const char *hash)
 {
 	if (!hash_ok(hash))
 		return 0;
-	return s->ops->session_delete(s, hash);
+	return OP(s, session_delete, hash);
 }
 
 int store_sessions_end(struct store *s, int64_t account_id, const char *keep)
 {
 	if (keep && !hash_ok(keep))
 		return ERR_INVALID;
-	return s->ops->sessions_end(s, account_id, keep);
+	return OP(s, sessions_end, account_id, keep);
 }
 
 int store_outbox_add(struct store *s, const struct outbox_msg *mail)
 {
 	if (!mail || !mail_ok(mail))
 		return ERR_INVALID;
-	return s->ops->outbox_add(s, mail);
+	return OP(s, outbox_add, mail);
 }
 
 int store_outbox_due(struct store *s, struct arena *ar, int64_t now,
@@ -333,21 +340,21 @@ int store_outbox_due(struct store *s, struct arena *ar, int64_t now,
 {
 	if (limit < 1 || limit > 1000)
 		return ERR_INVALID;
-	return s->ops->outbox_due(s, ar, now, limit, out, n);
+	return OP(s, outbox_due, ar, now, limit, out, n);
 }
 
 int store_outbox_sent(struct store *s, int64_t id)
 {
-	return s->ops->outbox_sent(s, id);
+	return OP(s, outbox_sent, id);
 }
 
 int store_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
 		       const char *error)
 {
-	return s->ops->outbox_retry(s, id, next_attempt, error ? error : "");
+	return OP(s, outbox_retry, id, next_attempt, error ? error : "");
 }
 
 int store_outbox_next(struct store *s, int64_t *when)
 {
-	return s->ops->outbox_next(s, when);
+	return OP(s, outbox_next, when);
 }

@@ -2,7 +2,8 @@
  * store.h - the one storage interface of dateline, in the site's words.
  *
  * Nothing outside src/store/ knows which database is underneath: the
- * embedded SQLite file (default) or, later, PostgreSQL.  A backend fills a
+ * embedded SQLite file (default) or PostgreSQL (several nodes on one
+ * database).  A backend fills a
  * struct store_ops; store.c picks the backend from the URL and dispatches.
  *
  * Threads: a struct store may be used from any number of threads at once;
@@ -135,7 +136,8 @@ struct top_cursor {
 struct store;
 
 /*
- * Open the store named by @url: a file path (or "sqlite:PATH") for SQLite.
+ * Open the store named by @url: a file path (or "sqlite:PATH") for SQLite,
+ * "postgres://..." or "postgresql://..." (a libpq URL) for PostgreSQL.
  * Does not create tables: call store_migrate().  On failure returns an error
  * and writes a one-line reason into @err.
  */
@@ -464,5 +466,7 @@ struct store {
 /* Backend constructors (store.c chooses by URL). */
 int store_open_sqlite(const char *path, struct store **out, char *err,
 		      size_t errlen);
+int store_open_pg(const char *url, struct store **out, char *err,
+		  size_t errlen);
 
 #endif

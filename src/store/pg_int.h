@@ -1,0 +1,220 @@
+/*
+ * pg_int.h - what the files of the PostgreSQL backend share: the
+ * connection pool, statements prepared per connection on first use, text
+ * parameters passed apart from the SQL, and row helpers.  Not used outside
+ * src/store/.
+ */
+#ifndef DATELINE_PG_INT_H
+#define DATELINE_PG_INT_H
+
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "store.h"
+
+/* One id per statement of the backend (its prepared name is "d<id>"). */
+enum pst_id {
+	/* pg.c */
+	PS_ARTICLE_FIND,
+	PS_ARTICLE_INSERT,
+	PS_ARTICLE_UPDATE,
+	PS_TAGS_CLEAR,
+	PS_TAG_UPSERT,
+	PS_ARTICLE_TAG_ADD,
+	PS_ARTICLE_BY_SLUG,
+	PS_ARTICLE_TAGS,
+	PS_LIST_ALL,
+	PS_LIST_SECTION,
+	PS_LIST_TAG,
+	PS_SECTION_NAME,
+	PS_TAG_NAME,
+	PS_MEDIA_PUT,
+	PS_MEDIA_GET,
+	PS_ARTICLE_COUNT,
+	PS_SECTIONS,
+	PS_CONTENT_BUMP,
+	PS_CONTENT_VERSION,
+	/* pg_reactions.c */
+	PS_REACTION_GET,
+	PS_REACTION_MINE,
+	PS_REACTION_INSERT,
+	PS_REACTION_UPDATE,
+	PS_REACTION_DELETE,
+	PS_COUNT_UP,
+	PS_COUNT_DOWN,
+	PS_REACTION_COUNTS,
+	PS_ARTICLE_ID,
+	PS_TOP_ALL,
+	PS_TOP_SINCE,
+	PS_SECRET_GET,
+	PS_SECRET_PUT,
+	/* pg_accounts.c */
+	PS_ACCT_INSERT,
+	PS_ACCT_BY_EMAIL,
+	PS_ACCT_BY_ID,
+	PS_ACCT_LIST,
+	PS_ACCT_SET_NAME,
+	PS_ACCT_SET_ROLE,
+	PS_ACCT_SET_PW,
+	PS_ACCT_DELETE,
+	PS_ACCT_VERIFY,
+	PS_ACCT_SET_EMAIL,
+	PS_OUTBOX_DROP_FOR,
+	PS_TOKEN_INSERT,
+	PS_TOKEN_FIND,
+	PS_TOKEN_TAKE,
+	PS_TOKENS_DROP,
+	PS_SESSION_INSERT,
+	PS_SESSION_GET,
+	PS_SESSION_TOUCH,
+	PS_SESSION_DELETE,
+	PS_SESSIONS_END,
+	PS_OUTBOX_INSERT,
+	PS_OUTBOX_CLAIM,
+	PS_OUTBOX_SENT,
+	PS_OUTBOX_RETRY,
+	PS_OUTBOX_NEXT,
+	PS_COUNT
+};
+
+/* The article columns, in the order pg_read_article() reads them. */
+#define PG_ARTICLE_COLS \
+	"a.id, a.slug, a.headline, a.summary, a.dateline, a.author, " \
+	"a.section, a.section_slug, a.photo_key, m.type, m.width, m.height, " \
+	"a.caption, a.credit, a.photo_alt, a.status, a.published, a.created, " \
+	"a.updated, a.version"
+#define PG_ARTICLE_FROM " FROM articles a LEFT JOIN media m ON m.key = a.photo_key "
+
+/* The time as Unix seconds, in SQL. */
+#define PG_NOW "extract(epoch FROM now())::bigint"
+
+struct pgconn {
+	PGconn *db;
+	bool prepared[PS_COUNT];
+	bool broken;		/* the connection failed: close, do not pool */
+	char sqlstate[6];	/* of the last failed statement */
+	struct pgconn *next;
+};
+
+struct pg_store {
+	struct store base;
+	char *url;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	struct pgconn *free;
+	int nconns;
+	atomic_uint_fast64_t generation;
+	pthread_mutex_t watch_lock;
+	struct pgconn *watch;
+	int64_t watch_version;
+	atomic_llong watch_checked;	/* monotonic ns of the last check */
+};
+
+#define PG(s) ((struct pg_store *)(s))
+
+/* The parameters of one statement, all passed as text (or bytes). */
+enum { PG_MAXARGS = 20 };
+struct pgargs {
+	int n;
+	const char *v[PG_MAXARGS];
+	int len[PG_MAXARGS];
+	int fmt[PG_MAXARGS];
+	char num[PG_MAXARGS][24];
+};
+
+void pa_int(struct pgargs *a, int64_t v);
+void pa_text(struct pgargs *a, const char *s);	/* NULL passes NULL */
+void pa_bytes(struct pgargs *a, const void *p, size_t len);
+
+/* A pooled connection, or NULL when none can be opened (logged). */
+struct pgconn *pg_conn_get(struct pg_store *s);
+/* Back to the pool (a broken connection is closed instead). */
+void pg_conn_put(struct pg_store *s, struct pgconn *c);
+
+/*
+ * Run statement @id (prepared on @c from @sql on first use) with @a (may
+ * be NULL).  0 or an error (SQLSTATE in c->sqlstate); the result goes to
+ * *res when @res is not NULL (PQclear it), else is dropped.
+ */
+int pg_run(struct pgconn *c, enum pst_id id, const char *sql,
+	   const struct pgargs *a, PGresult **res);
+
+/* Like pg_run(), but ERR_NOTFOUND when the statement changed no row. */
+int pg_change(struct pgconn *c, enum pst_id id, const char *sql,
+	      const struct pgargs *a);
+
+/* Run @sql (no parameters, e.g. "BEGIN") as a simple query. */
+int pg_exec(struct pgconn *c, const char *sql);
+/* COMMIT when @r is 0, ROLLBACK otherwise; the result. */
+int pg_txn_end(struct pgconn *c, int r);
+
+/* Whether the last failure on @c was a foreign key violation. */
+bool pg_fk_violation(const struct pgconn *c);
+
+/* Row helpers: an integer, a text (NULL for SQL NULL) or "" for NULL. */
+int64_t pg_int(const PGresult *r, int row, int col);
+const char *pg_text(struct arena *ar, const PGresult *r, int row, int col);
+const char *pg_text_or_empty(struct arena *ar, const PGresult *r, int row,
+			     int col);
+/* A bytea column into the arena; its length in *len. */
+void *pg_bytes(struct arena *ar, const PGresult *r, int row, int col,
+	       size_t *len);
+/* Fill @a from row @row in PG_ARTICLE_COLS order (body left ""). */
+void pg_read_article(struct arena *ar, const PGresult *r, int row,
+		     struct article *a);
+
+/* Backend functions implemented in pg_reactions.c. */
+int pg_reactions_apply(struct store *s, struct reaction_change *changes,
+		       size_t n);
+int pg_reaction_state(struct store *s, int64_t article_id, const char *reader,
+		      struct reaction_state *out);
+int pg_article_id(struct store *s, const char *slug, int64_t *id);
+int pg_reaction_top(struct store *s, struct arena *ar, int kind, int64_t since,
+		    const struct top_cursor *before, size_t limit,
+		    struct article_list *out, int64_t **counts);
+int pg_secret(struct store *s, const char *name, unsigned char *out,
+	      size_t len);
+
+/* Backend functions implemented in pg_accounts.c. */
+int pg_account_create(struct store *s, const struct account *a,
+		      const char *verify_hash, int64_t verify_expires,
+		      const struct outbox_msg *mail, int64_t *id);
+int pg_account_by_email(struct store *s, struct arena *ar, const char *email,
+			struct account *out);
+int pg_account_by_id(struct store *s, struct arena *ar, int64_t id,
+		     struct account *out);
+int pg_accounts_list(struct store *s, struct arena *ar, struct account **out,
+		     size_t *n);
+int pg_account_set_name(struct store *s, int64_t id, const char *name);
+int pg_account_set_role(struct store *s, int64_t id, enum account_role role);
+int pg_account_set_password(struct store *s, int64_t id, const char *hash,
+			    const char *reset_hash, const char *keep_session,
+			    int64_t now, const struct outbox_msg *mail);
+int pg_account_rehash(struct store *s, int64_t id, const char *hash);
+int pg_account_delete(struct store *s, int64_t id);
+int pg_token_add(struct store *s, int64_t account_id,
+		 enum token_purpose purpose, const char *hash,
+		 const char *email, int64_t expires,
+		 const struct outbox_msg *mail);
+int pg_token_find(struct store *s, struct arena *ar, enum token_purpose purpose,
+		  const char *hash, int64_t now, struct account *out);
+int pg_token_apply(struct store *s, enum token_purpose purpose,
+		   const char *hash, int64_t now, int64_t *account_id);
+int pg_session_create(struct store *s, const char *hash, int64_t account_id,
+		      int64_t now);
+int pg_session_get(struct store *s, struct arena *ar, const char *hash,
+		   int64_t now, int64_t idle, int64_t absolute,
+		   struct account *out);
+int pg_session_delete(struct store *s, const char *hash);
+int pg_sessions_end(struct store *s, int64_t account_id, const char *keep);
+int pg_outbox_add(struct store *s, const struct outbox_msg *mail);
+int pg_outbox_due(struct store *s, struct arena *ar, int64_t now, size_t limit,
+		  struct outbox_item **out, size_t *n);
+int pg_outbox_sent(struct store *s, int64_t id);
+int pg_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
+		    const char *error);
+int pg_outbox_next(struct store *s, int64_t *when);
+
+#endif
