@@ -118,7 +118,7 @@ int cmd_serve(int argc, char **argv)
 		{ "smtp-plain", "DATELINE_SMTP_PLAIN", NULL, "allow smtp:// without STARTTLS (a local relay)", NULL, &smtp_plain },
 		{ "smtp-ca-file", "DATELINE_SMTP_CA_FILE", "FILE", "trust the SMTP server's certificate if signed by a CA in FILE (default: the system's CAs)", &smtp_ca, NULL },
 		{ "mail-from", "DATELINE_MAIL_FROM", "ADDRESS", "the From address of the site's mail (default noreply@ the base URL's host)", &mail_from, NULL },
-		{ "maildir", "DATELINE_MAILDIR", "DIR", "without --smtp-url, mail goes to DIR/new/ (default: the database path + \"-mail\")", &maildir, NULL },
+		{ "maildir", "DATELINE_MAILDIR", "DIR", "without --smtp-url, mail goes to DIR/new/ (default: the database path + \"-mail\"; on PostgreSQL ./dateline-mail)", &maildir, NULL },
 		{ "reset-token-ttl", "DATELINE_RESET_TOKEN_TTL", "SECONDS", "how long a password reset link works (default 3600)", &reset_ttl, NULL },
 		{ "login-rate-limit", "DATELINE_LOGIN_RATE_LIMIT", "N", "log in tries per minute per client address (default 20; 0: every account limit off)", &login_limit, NULL },
 		{ "trust-proxy", "DATELINE_TRUST_PROXY", NULL, "believe X-Forwarded-Proto from a proxy in front (Secure cookies)", NULL, &trust_proxy },
@@ -204,7 +204,10 @@ int cmd_serve(int argc, char **argv)
 	site.base_url = base_url;
 	site.name = name;
 	site.tagline = tagline;
-	if (!maildir) {
+	if (!maildir && (!strncmp(db, "postgres://", 11) ||
+			 !strncmp(db, "postgresql://", 13))) {
+		maildir = "dateline-mail";
+	} else if (!maildir) {
 		size_t n = strlen(db) + 8;
 
 		mdir = malloc(n);

@@ -1,11 +1,11 @@
 // accounts-lib.mjs - helpers for the reader account tests: a test SMTP
 // server (the npm package smtp-server) that keeps every message, a small
 // cookie-keeping browser-less client, form token and link extraction, and
-// reads of the site database through the sqlite3 shell.
+// reads of the site database through the sqlite3 shell (psql on PostgreSQL).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { SMTPServer } from 'smtp-server';
-import { request, sleep, decodeEntities } from './lib.mjs';
+import { PG, dbRowsSync, request, sleep, decodeEntities } from './lib.mjs';
 
 /*
  * Start an SMTP server on 127.0.0.1:@port (0: any) that wants AUTH with
@@ -165,13 +165,14 @@ export class Client {
 	}
 }
 
-/* Rows of @sql on database @db through the sqlite3 shell (tab-separated). */
+/* Rows of @sql on database @db through its shell (tab-separated). */
 export function sql(db, query) {
-	const out = execFileSync('sqlite3', ['-separator', '\t', db, query], { encoding: 'utf8' });
-	return out.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+	return dbRowsSync(db, query);
 }
 
 export function haveSqlite3() {
+	if (PG)
+		return true;	/* psql comes with the PostgreSQL server */
 	try {
 		execFileSync('sqlite3', ['-version'], { stdio: 'ignore' });
 		return true;

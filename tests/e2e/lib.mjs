@@ -2,10 +2,13 @@
 // article files, a server process per suite, HTTP clients (node:http and a
 // raw socket one for malformed input) and a few HTML extractors.
 //
-// The binary is $DATELINE_BIN (default build/dateline).  Every server is
+// The binary is $DATELINE_BIN (default build/dateline).  With
+// $DATELINE_TEST_PG (a postgres:// URL of a server where databases may be
+// created, see scripts/pg-cluster) every site is a fresh PostgreSQL
+// database instead of a SQLite file, dropped when the test process ends.  Every server is
 // stopped with SIGTERM and must exit 0: under ASan a leak makes it exit 86,
 // so leaks fail the suite.
-import { spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import http from 'node:http';
@@ -28,6 +31,64 @@ process.on('exit', () => {
 });
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/* The PostgreSQL server the sites live on, or '' for SQLite files. */
+export const PG = process.env.DATELINE_TEST_PG || '';
+const PSQL = ['-X', '-q', '-v', 'ON_ERROR_STOP=1'];
+const pgDatabases = [];
+process.on('exit', () => {
+	for (const name of pgDatabases)
+		try {
+			execFileSync('psql', [...PSQL, PG, '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`],
+				{ stdio: 'ignore' });
+		} catch { /* the cluster is thrown away anyway */ }
+});
+
+/* Whether @db names a PostgreSQL database. */
+export const isPg = (db) => /^postgres(ql)?:\/\//.test(db);
+
+/* A new empty database on $DATELINE_TEST_PG; its URL. */
+export function pgDatabase() {
+	const name = `dl_${process.pid}_${pgDatabases.length}_${Math.random().toString(36).slice(2, 8)}`;
+	execFileSync('psql', [...PSQL, PG, '-c', `CREATE DATABASE ${name}`], { stdio: 'pipe' });
+	pgDatabases.push(name);
+	const u = new URL(PG);
+	u.pathname = '/' + name;
+	return u.toString();
+}
+
+/*
+ * Run @query on the site database @db (a SQLite file or a PostgreSQL URL)
+ * through its shell (sqlite3 or psql); resolves the rows as objects (an
+ * empty array for a statement without rows).
+ */
+export function dbSql(db, query) {
+	let cmd, args;
+	if (isPg(db)) {
+		const rows = /^\s*(SELECT|WITH)\b/i.test(query);
+		cmd = 'psql';
+		args = [...PSQL, '-A', '-t', db, '-c', rows ?
+			`SELECT coalesce(json_agg(t), '[]'::json) FROM (${query}) t` : query];
+	} else {
+		cmd = '/usr/bin/sqlite3';
+		args = ['-json', '-cmd', '.timeout 5000', db, query];
+	}
+	return new Promise((resolve, reject) => {
+		execFile(cmd, args, (err, stdout, stderr) => {
+			if (err)
+				return reject(new Error(`${cmd} failed: ${stderr || err.message}`));
+			resolve(stdout.trim() ? JSON.parse(stdout) : []);
+		});
+	});
+}
+
+/* Rows of @query on @db as arrays of strings (tab-separated output). */
+export function dbRowsSync(db, query) {
+	const out = isPg(db) ?
+		execFileSync('psql', [...PSQL, '-A', '-t', '-F', '\t', db, '-c', query], { encoding: 'utf8' }) :
+		execFileSync('sqlite3', ['-separator', '\t', db, query], { encoding: 'utf8' });
+	return out.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+}
 
 /* A TCP port on 127.0.0.1 nobody listens on right now. */
 export function freePort() {
@@ -74,15 +135,24 @@ export function runCli(args, { env = {}, cwd, timeout = 30000, unsetEnv = [] } =
 	});
 }
 
-/* A temporary folder holding an initialised database: {dir, db}. */
+/*
+ * A temporary folder and an initialised database: {dir, db, maildir}: a
+ * SQLite file in the folder, or a new PostgreSQL database when
+ * $DATELINE_TEST_PG is set.  @maildir is where a server of the site
+ * writes mail without --smtp-url (startServer passes it for PostgreSQL).
+ */
 export async function makeSite() {
 	const dir = await tempDir();
-	const db = path.join(dir, 'site.db');
+	const db = PG ? pgDatabase() : path.join(dir, 'site.db');
 	const r = await runCli(['init', '--db', db]);
 	if (r.code !== 0)
 		throw new Error(`dateline init failed (${r.code}): ${r.stderr}`);
-	return { dir, db };
+	const maildir = PG ? path.join(dir, 'mail') : `${db}-mail`;
+	if (PG)
+		pgMaildirs.set(db, maildir);
+	return { dir, db, maildir };
 }
+const pgMaildirs = new Map();
 
 /* A front-matter value quoted so the parser gives it back unchanged. */
 function fmValue(v) {
@@ -211,6 +281,8 @@ export async function startServer({ db, args = [], quiet = true, env = {}, nofil
 async function launch(db, port, args, quiet, env, nofile) {
 	const argv = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
 		...(quiet ? ['--quiet'] : []), ...args];
+	if (pgMaildirs.has(db) && !args.includes('--maildir'))
+		argv.push('--maildir', pgMaildirs.get(db));
 	const opts = { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] };
 	const proc = nofile ?
 		spawn('/bin/sh', ['-c', `ulimit -n ${nofile} && exec "$0" "$@"`, BIN, ...argv], opts) :

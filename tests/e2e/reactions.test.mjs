@@ -3,20 +3,18 @@
 // exact counts under concurrency (checked in SQLite too), the live event
 // stream and the per-address rate limit.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import {
-	ROOT, addArticle, addFile, decodeEntities, get, inner, makeSite, mapLimit,
+	ROOT, addArticle, addFile, dbSql, decodeEntities, get, inner, makeSite, mapLimit,
 	removeDir, request, runCli, sleep, startServer, tags, textOf,
 } from './lib.mjs';
 
 const KINDS = ['angry', 'fail', 'geeky', 'lol', 'love', 'scary', 'win'];
 const LABELS = ['Angry', 'Fail', 'Geeky', 'Lol', 'Love', 'Scary', 'Win'];
-const SQLITE = '/usr/bin/sqlite3';
 const DEMO = path.join(ROOT, 'demo/articles/harbour-cranes-return.md');
 const HARBOUR = 'harbour-cranes-return-to-work';
 
@@ -128,16 +126,8 @@ function state(counts, mine) {
 	return s;
 }
 
-/* Run SQL with the sqlite3 CLI (JSON mode); the rows. */
-function sql(db, query) {
-	return new Promise((resolve, reject) => {
-		execFile(SQLITE, ['-json', '-cmd', '.timeout 5000', db, query], (err, stdout, stderr) => {
-			if (err)
-				return reject(new Error(`sqlite3 failed: ${stderr || err.message}`));
-			resolve(stdout.trim() ? JSON.parse(stdout) : []);
-		});
-	});
-}
+/* Run SQL on the site database (sqlite3 or psql); the rows as objects. */
+const sql = dbSql;
 
 /* Assert that reaction_counts equals the per-reader rows, and none is negative. */
 async function assertCountsMatchRows(db) {
