@@ -364,7 +364,12 @@ int store_sessions_end(struct store *s, int64_t account_id, const char *keep);
 /* Queue @mail on its own. */
 int store_outbox_add(struct store *s, const struct outbox_msg *mail);
 
-/* Up to @limit messages due at @now, oldest first (arena array). */
+/*
+ * Up to @limit messages due at @now, oldest first (arena array).  On
+ * PostgreSQL the messages are claimed for this caller: they are not due
+ * for any other node for a few minutes (unless store_outbox_retry() makes
+ * them due sooner), so several nodes send each message once.
+ */
 int store_outbox_due(struct store *s, struct arena *ar, int64_t now,
 		     size_t limit, struct outbox_item **out, size_t *n);
 

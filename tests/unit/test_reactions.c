@@ -1,7 +1,8 @@
 /*
  * test_reactions.c - unit tests for reader reactions: the store's state
  * machine (SET / TOGGLE / CLEAR) and exact counts against a temporary
- * SQLite file, per-change results inside one batch, the most-reacted
+ * SQLite file (and a PostgreSQL database with $DATELINE_TEST_PG, see
+ * testdb.h), per-change results inside one batch, the most-reacted
  * lists (ordering, keyset pagination, the since-window), the group-commit
  * writer, the per-address rate limiter with synthetic time, and CSRF
  * tokens.
@@ -30,12 +31,13 @@
 #include "site/site_int.h"
 #include "site/writer.h"
 #include "store/store.h"
+#include "testdb.h"
 
 enum { ANGRY, FAIL, GEEKY, LOL, LOVE, SCARY, WIN };
 
 struct fixture {
 	char dir[64];
-	char path[96];
+	char path[256];
 	struct store *s;
 	struct arena *a;
 	int64_t art;		/* a published article */
@@ -63,10 +65,8 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	char err[256];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/dateline-react-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (testdb_make(f->dir, f->path))
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/test.db", f->dir);
 	if (store_open(f->path, &f->s, err, sizeof(err))) {
 		fprintf(stderr, "store_open: %s\n", err);
 		return -1;
@@ -82,48 +82,17 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[128];
 
 	store_close(f->s);
 	arena_free(f->a);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
+	testdb_drop(f->dir, f->path);
 	free(f);
 	return 0;
 }
 
-/* Run SQL directly on the file, as another program would. */
-static void raw_sql(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	char *msg = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-	sqlite3_close(db);
-}
-
-/* One integer from a query run directly on the file. */
-static int64_t raw_int(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int64_t v = -1;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
+/* SQL run directly on the database, as another program would. */
+#define raw_sql testdb_sql
+#define raw_int testdb_int
 
 /* The counts table agrees with the rows, and nothing is negative. */
 static void assert_counts_consistent(const char *path)
@@ -132,12 +101,13 @@ static void assert_counts_consistent(const char *path)
 		"SELECT count(*) FROM ("
 		" SELECT article_id, kind, count FROM reaction_counts WHERE count <> 0"
 		" EXCEPT SELECT article_id, kind, count(*) FROM reactions"
-		" GROUP BY article_id, kind)"), 0);
+		" GROUP BY article_id, kind) AS x"), 0);
 	assert_int_equal(raw_int(path,
 		"SELECT count(*) FROM ("
 		" SELECT article_id, kind, count(*) FROM reactions"
 		" GROUP BY article_id, kind"
-		" EXCEPT SELECT article_id, kind, count FROM reaction_counts)"), 0);
+		" EXCEPT SELECT article_id, kind, count FROM reaction_counts) AS x"),
+		0);
 	assert_int_equal(raw_int(path,
 		"SELECT count(*) FROM reaction_counts WHERE count < 0"), 0);
 }
@@ -433,8 +403,8 @@ static void test_deleted_article_cascades(void **state)
 	struct reaction_state st;
 
 	assert_int_equal(change(f->s, gone, "r:a", REACTION_SET, LOL, NULL), 0);
-	snprintf(sql, sizeof(sql), "PRAGMA foreign_keys = ON;"
-		 " DELETE FROM articles WHERE id = %lld", (long long)gone);
+	snprintf(sql, sizeof(sql), "%sDELETE FROM articles WHERE id = %lld",
+		 testdb_pg ? "" : "PRAGMA foreign_keys = ON; ", (long long)gone);
 	raw_sql(f->path, sql);
 	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM reactions"), 0);
 	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM reaction_counts"), 0);
@@ -935,5 +905,5 @@ int main(void)
 		cmocka_unit_test(test_csrf_tokens),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return testdb_run_groups(tests);
 }

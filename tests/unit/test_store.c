@@ -1,5 +1,6 @@
 /*
- * test_store.c - unit tests for src/store against a temporary SQLite file:
+ * test_store.c - unit tests for src/store against a temporary SQLite file
+ * and, with $DATELINE_TEST_PG, a fresh PostgreSQL database (testdb.h):
  * migrations, saving and reading articles, visibility rules, keyset
  * pagination, filters, media, the change generation, and refusing bad
  * input without writing anything.
@@ -22,35 +23,22 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "store/store.h"
+#include "testdb.h"
 
 struct fixture {
 	char dir[64];
-	char path[96];
+	char path[256];
 	struct store *s;
 	struct arena *a;
 };
-
-static void remove_db(struct fixture *f)
-{
-	char p[128];
-
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
-}
 
 static int setup_open(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	char err[256];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/dateline-test-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (testdb_make(f->dir, f->path))
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/test.db", f->dir);
 	if (store_open(f->path, &f->s, err, sizeof(err))) {
 		fprintf(stderr, "store_open: %s\n", err);
 		return -1;
@@ -76,7 +64,7 @@ static int teardown(void **state)
 
 	store_close(f->s);
 	arena_free(f->a);
-	remove_db(f);
+	testdb_drop(f->dir, f->path);
 	free(f);
 	return 0;
 }
@@ -114,16 +102,8 @@ static int64_t count(struct store *s)
 	return n;
 }
 
-/* Run SQL directly on the file, as another program would. */
-static void raw_sql(const char *path, const char *sql)
-{
-	sqlite3 *db;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-}
+/* Run SQL directly on the database, as another program would. */
+#define raw_sql testdb_sql
 
 static void sleep_ms(long ms)
 {
@@ -138,6 +118,7 @@ static void test_open_errors(void **state)
 	char err[256] = "";
 
 	(void)state;
+	testdb_only_sqlite();
 	assert_int_equal(store_open("", &s, err, sizeof(err)), ERR_INVALID);
 	assert_non_null(strstr(err, "no database"));
 	/* Nothing listens on port 1: a clear error, not a hang. */
@@ -170,8 +151,9 @@ static void test_sqlite_url_prefix(void **state)
 {
 	struct fixture *f = *state;
 	struct store *s2;
-	char url[128], err[256];
+	char url[300], err[256];
 
+	testdb_only_sqlite();
 	snprintf(url, sizeof(url), "sqlite:%s", f->path);
 	assert_int_equal(store_open(url, &s2, err, sizeof(err)), 0);
 	assert_int_equal(store_check_schema(s2), 0);
@@ -837,5 +819,5 @@ int main(void)
 		T(test_concurrent_writers),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return testdb_run_groups(tests);
 }
