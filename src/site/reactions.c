@@ -160,6 +160,25 @@ void reactions_committed(void *ctx, const struct reaction_change *ch, size_t n)
 	}
 }
 
+/*
+ * Another node changed article @id's reactions (store_watch_reactions()):
+ * drop this node's rendered block and tell its live streams the counts.
+ */
+void reactions_remote(void *ctx, int64_t article_id)
+{
+	struct site *site = ctx;
+	struct reaction_state st;
+	struct buf b;
+
+	block_drop(site->blocks, article_id);
+	if (store_reaction_state(site->store, article_id, NULL, &st))
+		return;
+	buf_init(&b, NULL, 512);
+	state_json(&b, &st, false);
+	live_publish(site->live, article_id, "reactions", b.data);
+	buf_release(&b);
+}
+
 static void change_done(void *arg)
 {
 	struct pending *p = arg;

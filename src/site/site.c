@@ -537,6 +537,8 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 	site->blocks = block_cache_new();
 	site->live = live_new();
 	site->writer = writer_start(site->store, reactions_committed, site);
+	/* Several nodes on one database (PostgreSQL): their changes too. */
+	store_watch_reactions(site->store, reactions_remote, site);
 	return 0;
 }
 
@@ -548,6 +550,8 @@ void site_quiesce(struct site *site)
 
 void site_stop(struct site *site)
 {
+	if (site->live)
+		store_watch_reactions(site->store, NULL, NULL);
 	accounts_stop(site);
 	writer_stop(site->writer);
 	live_stop(site->live);	/* when serve failed before site_quiesce() */

@@ -89,6 +89,8 @@ void block_drop(struct block_cache *bc, int64_t article_id);
 
 /* writer_batch_fn publishing committed reactions to the live streams. */
 void reactions_committed(void *ctx, const struct reaction_change *ch, size_t n);
+/* Another node changed article @id's reactions: refresh caches and streams. */
+void reactions_remote(void *ctx, int64_t article_id);
 
 /* Seconds the front page's "Most reacted" box is reused. */
 #define MOST_REACTED_TTL_S 5

@@ -10,8 +10,7 @@
  * version (meta table), like the SQLite backend, so page caches follow
  * writes made by other nodes and by the CLI.
  *
- * Migrations: sql/postgres/NNN_*.sql, embedded, one transaction each,
- * serialised between nodes by an advisory lock.
+ * Migrations are in pg_schema.c, events between nodes in pg_notify.c.
  */
 #include "pg_int.h"
 
@@ -23,7 +22,6 @@
 #include <time.h>
 
 #include "core/arena.h"
-#include "core/embedded.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -139,7 +137,7 @@ static void quiet(void *arg, const char *message)
 }
 
 /* Open a connection to @url; NULL with a reason in @err. */
-static PGconn *pg_connect(const char *url, char *err, size_t errlen)
+PGconn *pg_connect(const char *url, char *err, size_t errlen)
 {
 	static const char *const keys[] = {
 		"dbname", "connect_timeout", "application_name", NULL,
@@ -217,8 +215,8 @@ void pg_conn_put(struct pg_store *s, struct pgconn *c)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* Map a failed result to an enum err (and log what is unexpected). */
-static int result_err(struct pgconn *c, PGresult *res, const char *what)
+/* See pg_int.h. */
+int pg_result_err(struct pgconn *c, PGresult *res, const char *what)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
@@ -260,7 +258,7 @@ int pg_run(struct pgconn *c, enum pst_id id, const char *sql,
 	if (!c->prepared[id]) {
 		res = PQprepare(c->db, name, sql, 0, NULL);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			r = result_err(c, res, sql);
+			r = pg_result_err(c, res, sql);
 			PQclear(res);
 			return r;
 		}
@@ -271,7 +269,7 @@ int pg_run(struct pgconn *c, enum pst_id id, const char *sql,
 			     a ? a->len : NULL, a ? a->fmt : NULL, 0);
 	st = PQresultStatus(res);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		r = result_err(c, res, sql);
+		r = pg_result_err(c, res, sql);
 		PQclear(res);
 		return r;
 	}
@@ -303,7 +301,7 @@ int pg_exec(struct pgconn *c, const char *sql)
 	int r = 0;
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-		r = result_err(c, res, sql);
+		r = pg_result_err(c, res, sql);
 	PQclear(res);
 	return r;
 }
@@ -398,141 +396,13 @@ static void pg_close(struct store *base)
 		next = c->next;
 		conn_free(c);
 	}
+	pg_notify_close(s);
 	conn_free(s->watch);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->freed);
 	pthread_mutex_destroy(&s->watch_lock);
 	free(s->url);
 	free(s);
-}
-
-static int cmp_files(const void *a, const void *b)
-{
-	const struct embedded_file *x = *(const struct embedded_file *const *)a;
-	const struct embedded_file *y = *(const struct embedded_file *const *)b;
-
-	return strcmp(x->name, y->name);
-}
-
-/* The embedded PostgreSQL migrations, sorted by name; returns how many. */
-static size_t migrations(const struct embedded_file **out, size_t max)
-{
-	size_t n = 0, i;
-
-	for (i = 0; embedded_sql[i].name; i++)
-		if (!strncmp(embedded_sql[i].name, "postgres/", 9) && n < max)
-			out[n++] = &embedded_sql[i];
-	qsort(out, n, sizeof(*out), cmp_files);
-	return n;
-}
-
-static int schema_version(struct pgconn *c, int *version)
-{
-	PGresult *res;
-	int r;
-
-	*version = 0;
-	res = PQexec(c->db, "SELECT coalesce(max(version), 0) FROM"
-		     " schema_migrations");
-	if (PQresultStatus(res) == PGRES_TUPLES_OK) {
-		*version = (int)pg_int(res, 0, 0);
-		r = 0;
-	} else {
-		const char *st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-
-		/* 42P01: no table yet, so no migration has run. */
-		r = st && !strcmp(st, "42P01") ? 0 :
-		    result_err(c, res, "schema version");
-	}
-	PQclear(res);
-	return r;
-}
-
-static int migrate_one(struct pgconn *c, const struct embedded_file *f, int v,
-		       int *have)
-{
-	struct pgargs a = { 0 };
-	PGresult *res;
-	int r;
-
-	if ((r = pg_exec(c, "BEGIN")))
-		return r;
-	/*
-	 * Another node may be migrating: wait for it, then look again.  The
-	 * key of the advisory lock is any number, the same on every node.
-	 */
-	res = PQexec(c->db, "SELECT pg_advisory_xact_lock(4242017)");
-	r = PQresultStatus(res) == PGRES_TUPLES_OK ? 0 :
-	    result_err(c, res, "migration lock");
-	PQclear(res);
-	if (!r)
-		r = pg_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			    "version integer PRIMARY KEY,"
-			    " applied bigint NOT NULL)");
-	if (!r)
-		r = schema_version(c, have);
-	if (r || v <= *have)
-		return pg_txn_end(c, r);
-	if ((r = pg_exec(c, f->data))) {
-		log_err("migration '%s' failed", f->name);
-		return pg_txn_end(c, r);
-	}
-	pa_int(&a, v);
-	pa_int(&a, time_now());
-	res = PQexecParams(c->db, "INSERT INTO schema_migrations VALUES"
-			   " ($1::integer, $2::bigint)", a.n, NULL, a.v, a.len,
-			   a.fmt, 0);
-	r = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 :
-	    result_err(c, res, "schema_migrations");
-	PQclear(res);
-	if (!r)
-		*have = v;
-	return pg_txn_end(c, r) ? ERR_DB : 0;
-}
-
-static int pg_migrate(struct store *base, int *applied)
-{
-	struct pg_store *s = PG(base);
-	const struct embedded_file *files[64];
-	struct pgconn *c = pg_conn_get(s);
-	size_t n, i;
-	int r, have, done = 0;
-
-	if (!c)
-		return ERR_DB;
-	n = migrations(files, 64);
-	r = schema_version(c, &have);
-	for (i = 0; !r && i < n; i++) {
-		int v = atoi(files[i]->name + 9), before = have;
-
-		if (v <= have)
-			continue;
-		r = migrate_one(c, files[i], v, &have);
-		if (!r && have == v && before < v)
-			done++;
-	}
-	pg_conn_put(s, c);
-	if (applied)
-		*applied = done;
-	return r;
-}
-
-static int pg_check_schema(struct store *base)
-{
-	struct pg_store *s = PG(base);
-	const struct embedded_file *files[64];
-	struct pgconn *c = pg_conn_get(s);
-	size_t n;
-	int r, have;
-
-	if (!c)
-		return ERR_DB;
-	n = migrations(files, 64);
-	r = schema_version(c, &have);
-	pg_conn_put(s, c);
-	if (r)
-		return r;
-	return n && have < atoi(files[n - 1]->name + 9) ? ERR_INVALID : 0;
 }
 
 static long long mono_ns(void)
@@ -696,7 +566,9 @@ static int pg_article_put(struct store *base, const struct article *a,
 	PQclear(res);
 	if ((r = put_tags(c, id, a)))
 		goto out;
-	r = run(c, PS_CONTENT_BUMP, NULL, NULL);
+	if ((r = run(c, PS_CONTENT_BUMP, NULL, NULL)))
+		goto out;
+	r = pg_notify_content(s, c);
 out:
 	r = pg_txn_end(c, r);
 	if (!r) {
@@ -974,6 +846,7 @@ static const struct store_ops pg_ops = {
 	.outbox_sent = pg_outbox_sent,
 	.outbox_retry = pg_outbox_retry,
 	.outbox_next = pg_outbox_next,
+	.watch_reactions = pg_watch_reactions,
 };
 
 int store_open_pg(const char *url, struct store **out, char *err,
@@ -990,6 +863,7 @@ int store_open_pg(const char *url, struct store **out, char *err,
 	pthread_cond_init(&s->freed, NULL);
 	pthread_mutex_init(&s->watch_lock, NULL);
 	s->watch_checked = mono_ns();
+	pg_notify_init(s);
 	/* Connect once now so a bad URL fails here, clearly. */
 	c = xcalloc(1, sizeof(*c));
 	if (!(c->db = pg_connect(url, err, errlen))) {

@@ -76,6 +76,8 @@ enum pst_id {
 	PS_OUTBOX_SENT,
 	PS_OUTBOX_RETRY,
 	PS_OUTBOX_NEXT,
+	/* pg_notify.c */
+	PS_NOTIFY,
 	PS_COUNT
 };
 
@@ -110,6 +112,14 @@ struct pg_store {
 	struct pgconn *watch;
 	int64_t watch_version;
 	atomic_llong watch_checked;	/* monotonic ns of the last check */
+	/* pg_notify.c: events from other nodes */
+	char node[17];			/* random hex id of this store */
+	pthread_mutex_t listen_lock;	/* held while calling listen_fn */
+	store_reactions_fn listen_fn;
+	void *listen_arg;
+	bool listening;			/* the thread runs */
+	atomic_bool listen_stop;
+	pthread_t listener;
 };
 
 #define PG(s) ((struct pg_store *)(s))
@@ -128,6 +138,9 @@ void pa_int(struct pgargs *a, int64_t v);
 void pa_text(struct pgargs *a, const char *s);	/* NULL passes NULL */
 void pa_bytes(struct pgargs *a, const void *p, size_t len);
 
+/* A new connection to @url (notices silenced); NULL with a reason in @err. */
+PGconn *pg_connect(const char *url, char *err, size_t errlen);
+
 /* A pooled connection, or NULL when none can be opened (logged). */
 struct pgconn *pg_conn_get(struct pg_store *s);
 /* Back to the pool (a broken connection is closed instead). */
@@ -144,6 +157,13 @@ int pg_run(struct pgconn *c, enum pst_id id, const char *sql,
 /* Like pg_run(), but ERR_NOTFOUND when the statement changed no row. */
 int pg_change(struct pgconn *c, enum pst_id id, const char *sql,
 	      const struct pgargs *a);
+
+/*
+ * Map the failed result @res of @what to an enum err: unique and foreign
+ * key violations are ERR_CONFLICT, deadlocks and serialisation failures
+ * ERR_BUSY; a lost connection marks @c broken.  Logs what is unexpected.
+ */
+int pg_result_err(struct pgconn *c, PGresult *res, const char *what);
 
 /* Run @sql (no parameters, e.g. "BEGIN") as a simple query. */
 int pg_exec(struct pgconn *c, const char *sql);
@@ -164,6 +184,23 @@ void *pg_bytes(struct arena *ar, const PGresult *r, int row, int col,
 /* Fill @a from row @row in PG_ARTICLE_COLS order (body left ""). */
 void pg_read_article(struct arena *ar, const PGresult *r, int row,
 		     struct article *a);
+
+/* pg_schema.c */
+int pg_migrate(struct store *s, int *applied);
+int pg_check_schema(struct store *s);
+
+/* pg_notify.c: set up / tear down the event state of @s. */
+void pg_notify_init(struct pg_store *s);
+void pg_notify_close(struct pg_store *s);
+/*
+ * Inside the open transaction of a batch: tell the other nodes, at
+ * commit, which articles' reactions changed.
+ */
+int pg_notify_reactions(struct pg_store *s, struct pgconn *c,
+			const struct reaction_change *ch, size_t n);
+/* Inside the open transaction: tell the other nodes content changed. */
+int pg_notify_content(struct pg_store *s, struct pgconn *c);
+int pg_watch_reactions(struct store *s, store_reactions_fn fn, void *arg);
 
 /* Backend functions implemented in pg_reactions.c. */
 int pg_reactions_apply(struct store *s, struct reaction_change *changes,

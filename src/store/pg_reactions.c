@@ -219,8 +219,8 @@ static int batch_counts(struct pgconn *c, struct reaction_change *changes,
 }
 
 /* One try of the whole batch in one transaction. */
-static int apply_batch(struct pgconn *c, struct reaction_change *changes,
-		       size_t n)
+static int apply_batch(struct pg_store *s, struct pgconn *c,
+		       struct reaction_change *changes, size_t n)
 {
 	int64_t now = time_now();
 	size_t i;
@@ -237,6 +237,8 @@ static int apply_batch(struct pgconn *c, struct reaction_change *changes,
 	}
 	if (!r)
 		r = batch_counts(c, changes, n);
+	if (!r)
+		r = pg_notify_reactions(s, c, changes, n);
 	return pg_txn_end(c, r);
 }
 
@@ -256,7 +258,7 @@ int pg_reactions_apply(struct store *base, struct reaction_change *changes,
 			break;
 		for (i = 0; i < n; i++)
 			changes[i].result = given[i];
-		r = apply_batch(c, changes, n);
+		r = apply_batch(s, c, changes, n);
 		pg_conn_put(s, c);
 		if (r != ERR_BUSY && r != ERR_CONFLICT)
 			break;

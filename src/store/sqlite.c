@@ -21,6 +21,7 @@
 
 #include "core/arena.h"
 #include "core/embedded.h"
+#include "store_int.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -314,26 +315,6 @@ static void sq_close(struct store *base)
 	free(s);
 }
 
-static int cmp_files(const void *a, const void *b)
-{
-	const struct embedded_file *x = *(const struct embedded_file *const *)a;
-	const struct embedded_file *y = *(const struct embedded_file *const *)b;
-
-	return strcmp(x->name, y->name);
-}
-
-/* The embedded SQLite migrations, sorted by name; returns how many. */
-static size_t migrations(const struct embedded_file **out, size_t max)
-{
-	size_t n = 0, i;
-
-	for (i = 0; embedded_sql[i].name; i++)
-		if (!strncmp(embedded_sql[i].name, "sqlite/", 7) && n < max)
-			out[n++] = &embedded_sql[i];
-	qsort(out, n, sizeof(*out), cmp_files);
-	return n;
-}
-
 static int schema_version(struct conn *c, int *version)
 {
 	sqlite3_stmt *st;
@@ -360,7 +341,7 @@ static int sq_migrate(struct store *base, int *applied)
 
 	if (!c)
 		return ERR_DB;
-	n = migrations(files, 64);
+	n = store_migration_files("sqlite/", files, 64);
 	r = schema_version(c, &have);
 	for (i = 0; !r && i < n; i++) {
 		int v = atoi(files[i]->name + 7);
@@ -401,7 +382,7 @@ static int sq_check_schema(struct store *base)
 
 	if (!c)
 		return ERR_DB;
-	n = migrations(files, 64);
+	n = store_migration_files("sqlite/", files, 64);
 	r = schema_version(c, &have);
 	sq_conn_put(s, c);
 	if (r)

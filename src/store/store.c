@@ -5,9 +5,11 @@
 #include "store.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/err.h"
+#include "store_int.h"
 
 /*
  * Call op @op of @s's backend; ERR_UNSUPPORTED when the backend does not
@@ -357,4 +359,29 @@ int store_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
 int store_outbox_next(struct store *s, int64_t *when)
 {
 	return OP(s, outbox_next, when);
+}
+
+int store_watch_reactions(struct store *s, store_reactions_fn fn, void *arg)
+{
+	return OP(s, watch_reactions, fn, arg);
+}
+
+static int cmp_files(const void *a, const void *b)
+{
+	const struct embedded_file *x = *(const struct embedded_file *const *)a;
+	const struct embedded_file *y = *(const struct embedded_file *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+size_t store_migration_files(const char *prefix,
+			     const struct embedded_file **out, size_t max)
+{
+	size_t n = 0, i, len = strlen(prefix);
+
+	for (i = 0; embedded_sql[i].name; i++)
+		if (!strncmp(embedded_sql[i].name, prefix, len) && n < max)
+			out[n++] = &embedded_sql[i];
+	qsort(out, n, sizeof(*out), cmp_files);
+	return n;
 }

@@ -383,6 +383,20 @@ int store_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
 /* The soonest next_attempt of any queued message; ERR_NOTFOUND when none. */
 int store_outbox_next(struct store *s, int64_t *when);
 
+/* ---- Changes made by other nodes on the same database ---- */
+
+/* Called with the id of an article whose reactions another node changed. */
+typedef void (*store_reactions_fn)(void *arg, int64_t article_id);
+
+/*
+ * Call @fn(@arg, id) from a store thread, after the commit, whenever
+ * another process on this database changed the reactions of article id
+ * (PostgreSQL: LISTEN/NOTIFY; changes of this store itself are not
+ * reported).  @fn NULL stops the calls and returns once none is running.
+ * ERR_UNSUPPORTED on SQLite, where one process serves the file.
+ */
+int store_watch_reactions(struct store *s, store_reactions_fn fn, void *arg);
+
 /* The function table a backend provides; see the functions above. */
 struct store_ops {
 	const char *name;
@@ -461,6 +475,8 @@ struct store_ops {
 	int (*outbox_retry)(struct store *s, int64_t id, int64_t next_attempt,
 			    const char *error);
 	int (*outbox_next)(struct store *s, int64_t *when);
+	int (*watch_reactions)(struct store *s, store_reactions_fn fn,
+			       void *arg);
 };
 
 /* Every backend's struct starts with this header. */

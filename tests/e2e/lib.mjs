@@ -590,3 +590,39 @@ export function olderLink(html) {
 	const m = /<a rel="next" href="([^"]*)">Older stories<\/a>/.exec(html);
 	return m ? decodeEntities(m[1]) : null;
 }
+
+/*
+ * An open event stream: {status, headers, text(), waitFor(re, ms), close()}.
+ */
+export function openEvents(url, headers = {}) {
+	return new Promise((resolve, reject) => {
+		const req = http.get(url, { agent: false, headers }, (res) => {
+			let text = '';
+			let wake = null;
+			res.setEncoding('utf8');
+			res.on('data', (d) => { text += d; if (wake) wake(); });
+			res.on('error', () => {});
+			resolve({
+				status: res.statusCode,
+				headers: res.headers,
+				text: () => text,
+				ended: () => res.complete || res.destroyed,
+				/* Wait for @re in what arrived after offset @from. */
+				async waitFor(re, ms = 5000, from = 0) {
+					const deadline = Date.now() + ms;
+					let m;
+					while (!(m = re.exec(text.slice(from)))) {
+						const left = deadline - Date.now();
+						if (left <= 0 || res.complete)
+							throw new Error(`event stream: no ${re} within ${ms} ms; got ${JSON.stringify(text)}`);
+						await new Promise((r) => { const t = setTimeout(r, left); wake = () => { clearTimeout(t); r(); }; });
+						wake = null;
+					}
+					return m;
+				},
+				close() { req.destroy(); },
+			});
+		});
+		req.on('error', reject);
+	});
+}

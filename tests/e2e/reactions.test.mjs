@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import {
-	ROOT, addArticle, addFile, dbSql, decodeEntities, get, inner, makeSite, mapLimit,
+	ROOT, addArticle, addFile, dbSql, decodeEntities, openEvents, get, inner, makeSite, mapLimit,
 	removeDir, request, runCli, sleep, startServer, tags, textOf,
 } from './lib.mjs';
 
@@ -139,42 +139,6 @@ async function assertCountsMatchRows(db) {
 	const neg = await sql(db, 'SELECT count(*) AS n FROM reaction_counts WHERE count < 0');
 	assert.equal(neg[0].n, 0, 'no negative count');
 	return rows;
-}
-
-/*
- * An open event stream: {status, headers, text(), waitFor(re, ms), close()}.
- */
-function openEvents(url, headers = {}) {
-	return new Promise((resolve, reject) => {
-		const req = http.get(url, { agent: false, headers }, (res) => {
-			let text = '';
-			let wake = null;
-			res.setEncoding('utf8');
-			res.on('data', (d) => { text += d; if (wake) wake(); });
-			res.on('error', () => {});
-			resolve({
-				status: res.statusCode,
-				headers: res.headers,
-				text: () => text,
-				ended: () => res.complete || res.destroyed,
-				/* Wait for @re in what arrived after offset @from. */
-				async waitFor(re, ms = 5000, from = 0) {
-					const deadline = Date.now() + ms;
-					let m;
-					while (!(m = re.exec(text.slice(from)))) {
-						const left = deadline - Date.now();
-						if (left <= 0 || res.complete)
-							throw new Error(`event stream: no ${re} within ${ms} ms; got ${JSON.stringify(text)}`);
-						await new Promise((r) => { const t = setTimeout(r, left); wake = () => { clearTimeout(t); r(); }; });
-						wake = null;
-					}
-					return m;
-				},
-				close() { req.destroy(); },
-			});
-		});
-		req.on('error', reject);
-	});
 }
 
 /* Number of open file descriptors of process @pid (Linux). */

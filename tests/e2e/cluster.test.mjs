@@ -1,0 +1,126 @@
+// cluster.test.mjs - two `dateline serve` nodes on one PostgreSQL database
+// behave like one site: a session made on node A works on node B (and
+// ends on both), a reaction made on A shows in B's counts, on B's page
+// and on B's live event stream (LISTEN/NOTIFY between the nodes), and
+// mail queued by either node is sent exactly once although both run a
+// sender.  Runs only when $DATELINE_TEST_PG names a PostgreSQL server
+// (scripts/test sets it for its PostgreSQL run).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+	PG, addArticle, dbSql, get, makeSite, openEvents, removeDir, request, sleep, startServer,
+} from './lib.mjs';
+import { Client, mainText, startSmtp } from './accounts-lib.mjs';
+
+const PW = 'a long enough password';
+const SLUG = 'shared-story';
+
+async function signup(c, name, email) {
+	return c.submit('/account/signup', '/account/signup', { name, email, password: PW });
+}
+
+async function login(c, email) {
+	return c.submit('/account/login', '/account/login', { email, password: PW });
+}
+
+/* The counts JSON of the reactions API of node @srv. */
+async function counts(srv) {
+	const r = await request(`${srv.url}/api/v1/articles/${SLUG}/reactions`);
+	assert.equal(r.status, 200);
+	return JSON.parse(r.text);
+}
+
+describe('two nodes on one PostgreSQL database', { skip: !PG && 'set DATELINE_TEST_PG to run' }, () => {
+	let site, smtp, a, b, storyPath;
+
+	before(async () => {
+		smtp = await startSmtp();
+		site = await makeSite();
+		storyPath = await addArticle(site, {
+			headline: 'A shared story', slug: SLUG, summary: 'Seen from two nodes.',
+			author: 'Desk', section: 'World', published: '2024-03-04T05:06:07Z',
+			status: 'published',
+		}, 'Body.\n');
+		const args = ['--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--smtp-plain',
+			'--mail-from', 'news@example.com', '--login-rate-limit', '1000',
+			'--reaction-rate-limit', '0'];
+		a = await startServer({ db: site.db, args });
+		b = await startServer({ db: site.db, args });
+	});
+
+	after(async () => {
+		await a?.stop();
+		await b?.stop();
+		await smtp?.close();
+		if (site)
+			await removeDir(site.dir);
+	});
+
+	test('a session made on A works on B, and logging out on B ends it on A', async () => {
+		const onA = new Client(a.url);
+		assert.equal((await signup(onA, 'Nia Node', 'nia@example.com')).status, 200);
+		assert.equal((await login(onA, 'nia@example.com')).status, 303);
+		assert.ok(onA.loggedIn());
+		const onB = new Client(b.url);
+		onB.jar = new Map(onA.jar);
+		const home = await onB.get('/account/');
+		assert.equal(home.status, 200);
+		assert.match(mainText(home.text), /Nia Node/);
+		assert.match(mainText(home.text), /nia@example\.com/);
+		// The CSRF secret is shared too: a form from A posts on B.
+		const out = await onB.submit('/account/', '/account/logout', {});
+		assert.equal(out.status, 303);
+		const after = await onA.get('/account/');
+		assert.notEqual(after.status, 200, 'the session ended on A as well');
+		assert.doesNotMatch(after.text, /nia@example\.com/);
+	});
+
+	test('a reaction made on A: counts, page and event stream on B', async () => {
+		// Fill B's caches first: they must not keep the old counts.
+		assert.equal((await counts(b)).total, 0);
+		const before = await get(b.url + storyPath);
+		assert.equal(before.status, 200);
+		const ev = await openEvents(`${b.url}/api/v1/articles/${SLUG}/events`);
+		try {
+			assert.equal(ev.status, 200);
+			const r = await request(`${a.url}/api/v1/articles/${SLUG}/reactions`, {
+				method: 'PUT', body: JSON.stringify({ reaction: 'lol' }),
+				headers: { 'Content-Type': 'application/json' },
+			});
+			assert.equal(r.status, 200, r.text);
+			const m = await ev.waitFor(/event: reactions\ndata: (.*)\n\n/);
+			const data = JSON.parse(m[1]);
+			assert.equal(data.counts.lol, 1);
+			assert.equal(data.total, 1);
+		} finally {
+			ev.close();
+		}
+		const onB = await counts(b);
+		assert.equal(onB.counts.lol, 1);
+		assert.equal(onB.total, 1);
+		const page = await get(b.url + storyPath);
+		assert.match(page.text, /<span data-total>1<\/span>/, 'B renders the new count');
+	});
+
+	test('mail queued on either node is sent exactly once', async () => {
+		const emails = [];
+		for (let i = 0; i < 6; i++) {
+			const email = `twice${i}@example.com`;
+			emails.push(email);
+			const c = new Client((i % 2 ? b : a).url);
+			assert.equal((await signup(c, `Reader ${i}`, email)).status, 200);
+		}
+		for (const e of emails)
+			await smtp.waitFor(e, /verify/);
+		// Both senders have had their turn once the queue is empty.
+		for (let i = 0; i < 100; i++) {
+			const [{ n }] = await dbSql(site.db, 'SELECT count(*) AS n FROM outbox');
+			if (n === 0)
+				break;
+			await sleep(100);
+		}
+		assert.deepEqual(await dbSql(site.db, 'SELECT count(*) AS n FROM outbox'), [{ n: 0 }]);
+		for (const e of emails)
+			assert.equal(smtp.messages.filter((m) => m.to.includes(e)).length, 1, `one mail to ${e}`);
+	});
+});
