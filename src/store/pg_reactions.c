@@ -6,7 +6,7 @@
  * FOR UPDATE), changed, and the count rows moved by the same transaction
  * (INSERT ... ON CONFLICT DO UPDATE takes the count row's lock, so two
  * nodes changing the same article queue on it instead of losing an
- * increment).  A batch of the writer is one transaction (group commit).
+ * increment), summed per batch and written in key order.  A batch of the writer is one transaction (group commit).
  * Unlike SQLite, a failed statement aborts the whole transaction in
  * PostgreSQL, so a change on a missing article is detected before it
  * fails (INSERT ... WHERE EXISTS), and a batch that lost a race with
@@ -15,6 +15,7 @@
 #include "pg_int.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
@@ -42,10 +43,10 @@ static const char sql_delete[] =
 	"DELETE FROM reactions WHERE article_id = $1 AND reader = $2";
 static const char sql_count_up[] =
 	"INSERT INTO reaction_counts (article_id, kind, count)"
-	" VALUES ($1, $2, 1) ON CONFLICT (article_id, kind)"
-	" DO UPDATE SET count = reaction_counts.count + 1";
+	" VALUES ($1, $2, $3) ON CONFLICT (article_id, kind)"
+	" DO UPDATE SET count = reaction_counts.count + excluded.count";
 static const char sql_count_down[] =
-	"UPDATE reaction_counts SET count = count - 1"
+	"UPDATE reaction_counts SET count = count + $3"
 	" WHERE article_id = $1 AND kind = $2";
 static const char sql_counts[] =
 	"SELECT kind, count FROM reaction_counts WHERE article_id = $1";
@@ -117,19 +118,71 @@ static int read_counts(struct pgconn *c, int64_t article,
 	return 0;
 }
 
-/* Move count (@article, @kind) by +1 (@up) or -1. */
-static int count_move(struct pgconn *c, int64_t article, int kind, bool up)
-{
-	struct pgargs p = { 0 };
+/*
+ * What a batch does to the count rows, summed per (article, kind) and
+ * written at the end in key order: two nodes' batches then lock count rows
+ * in the same order and cannot deadlock on them, and a hot article's row
+ * is written once per batch, not once per change.
+ */
+struct delta {
+	int64_t article;
+	int kind;
+	int64_t n;
+};
 
-	pa_int(&p, article);
-	pa_int(&p, kind);
-	return up ? pg_run(c, PS_COUNT_UP, sql_count_up, &p, NULL) :
+struct deltas {
+	struct delta *d;
+	size_t n, cap;
+};
+
+static void count_move(struct deltas *ds, int64_t article, int kind, int n)
+{
+	size_t i;
+
+	for (i = 0; i < ds->n; i++)
+		if (ds->d[i].article == article && ds->d[i].kind == kind) {
+			ds->d[i].n += n;
+			return;
+		}
+	if (ds->n < ds->cap)
+		ds->d[ds->n++] = (struct delta){ article, kind, n };
+}
+
+static int cmp_delta(const void *a, const void *b)
+{
+	const struct delta *x = a, *y = b;
+
+	if (x->article != y->article)
+		return x->article < y->article ? -1 : 1;
+	return x->kind - y->kind;
+}
+
+static int counts_write(struct pgconn *c, struct deltas *ds)
+{
+	size_t i;
+	int r;
+
+	qsort(ds->d, ds->n, sizeof(*ds->d), cmp_delta);
+	for (i = 0; i < ds->n; i++) {
+		struct pgargs p = { 0 };
+
+		if (!ds->d[i].n)
+			continue;
+		pa_int(&p, ds->d[i].article);
+		pa_int(&p, ds->d[i].kind);
+		pa_int(&p, ds->d[i].n);
+		r = ds->d[i].n > 0 ?
+		    pg_run(c, PS_COUNT_UP, sql_count_up, &p, NULL) :
 		    pg_run(c, PS_COUNT_DOWN, sql_count_down, &p, NULL);
+		if (r)
+			return r;
+	}
+	return 0;
 }
 
 /* Apply one change inside the open transaction. */
-static int apply_one(struct pgconn *c, struct reaction_change *ch, int64_t now)
+static int apply_one(struct pgconn *c, struct deltas *ds,
+		     struct reaction_change *ch, int64_t now)
 {
 	struct pgargs p = { 0 };
 	PGresult *res;
@@ -149,24 +202,24 @@ static int apply_one(struct pgconn *c, struct reaction_change *ch, int64_t now)
 		if (target < 0) {
 			r = pg_run(c, PS_REACTION_DELETE, sql_delete, &p, NULL);
 			if (!r)
-				r = count_move(c, ch->article_id, cur, false);
+				count_move(ds, ch->article_id, cur, -1);
 			break;
 		}
 		pa_int(&p, target);
 		pa_int(&p, now);
 		if (cur >= 0) {
 			r = pg_run(c, PS_REACTION_UPDATE, sql_update, &p, NULL);
-			if (!r)
-				r = count_move(c, ch->article_id, cur, false);
-			if (!r)
-				r = count_move(c, ch->article_id, target, true);
+			if (!r) {
+				count_move(ds, ch->article_id, cur, -1);
+				count_move(ds, ch->article_id, target, 1);
+			}
 			break;
 		}
 		if ((r = pg_run(c, PS_REACTION_INSERT, sql_insert, &p, &res)))
 			return r;
 		if (PQntuples(res)) {
 			PQclear(res);
-			r = count_move(c, ch->article_id, target, true);
+			count_move(ds, ch->article_id, target, 1);
 			break;
 		}
 		PQclear(res);
@@ -222,19 +275,25 @@ static int batch_counts(struct pgconn *c, struct reaction_change *changes,
 static int apply_batch(struct pg_store *s, struct pgconn *c,
 		       struct reaction_change *changes, size_t n)
 {
+	struct deltas ds = { xcalloc(2 * n, sizeof(*ds.d)), 0, 2 * n };
 	int64_t now = time_now();
 	size_t i;
 	int r;
 
-	if ((r = pg_exec(c, "BEGIN")))
+	if ((r = pg_exec(c, "BEGIN"))) {
+		free(ds.d);
 		return r;
+	}
 	for (i = 0; i < n && !r; i++) {
 		if (changes[i].result)
 			continue;
-		changes[i].result = apply_one(c, &changes[i], now);
+		changes[i].result = apply_one(c, &ds, &changes[i], now);
 		if (changes[i].result != ERR_NOTFOUND && changes[i].result)
 			r = changes[i].result;
 	}
+	if (!r)
+		r = counts_write(c, &ds);
+	free(ds.d);
 	if (!r)
 		r = batch_counts(c, changes, n);
 	if (!r)

@@ -623,6 +623,80 @@ static void after_batch(void *ctx, const struct reaction_change *ch, size_t n)
 	pthread_mutex_unlock(&w->lock);
 }
 
+/* One "node" of test_two_nodes_exact_counts(): its own store handle. */
+struct node {
+	const char *url;
+	int id;
+	int rc;			/* the first failure, or 0 */
+	int64_t art;
+	int final[20];		/* each of its readers' kind at the end, -1 none */
+};
+
+static void *node_main(void *arg)
+{
+	struct node *nd = arg;
+	struct reaction_change ch[10];
+	char readers[10][32];
+	struct store *s;
+	char err[256];
+	int b, k;
+
+	if ((nd->rc = store_open(nd->url, &s, err, sizeof(err))))
+		return NULL;
+	for (k = 0; k < 20; k++)
+		nd->final[k] = -1;
+	for (b = 0; b < 40 && !nd->rc; b++) {
+		for (k = 0; k < 10; k++) {
+			int who = (b + k) % 20;
+
+			snprintf(readers[k], sizeof(readers[k]), "r:n%d-%d",
+				 nd->id, who);
+			ch[k] = (struct reaction_change){
+				.article_id = nd->art, .reader = readers[k],
+				.op = (b + k) % 5 == 0 ? REACTION_CLEAR : REACTION_SET,
+				.kind = (b * 3 + k + nd->id) % REACTION_KINDS,
+			};
+			nd->final[who] = ch[k].op == REACTION_CLEAR ? -1 : ch[k].kind;
+		}
+		nd->rc = store_reactions_apply(s, ch, 10);
+		for (k = 0; k < 10 && !nd->rc; k++)
+			nd->rc = ch[k].result;
+	}
+	store_close(s);
+	return NULL;
+}
+
+/*
+ * Two processes (two store handles, as two nodes on PostgreSQL) changing
+ * the same article's reactions at once: every batch commits, and the
+ * counts equal the readers holding each kind.
+ */
+static void test_two_nodes_exact_counts(void **state)
+{
+	struct fixture *f = *state;
+	struct node nodes[2];
+	pthread_t t[2];
+	int64_t want[REACTION_KINDS] = { 0 };
+	struct reaction_state st;
+	int i, k;
+
+	for (i = 0; i < 2; i++) {
+		nodes[i] = (struct node){ .url = f->path, .id = i, .art = f->art };
+		assert_int_equal(pthread_create(&t[i], NULL, node_main, &nodes[i]), 0);
+	}
+	for (i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(nodes[i].rc, 0);
+		for (k = 0; k < 20; k++)
+			if (nodes[i].final[k] >= 0)
+				want[nodes[i].final[k]]++;
+	}
+	read_state(f, NULL, &st);
+	assert_state(&st, -1, want[0], want[1], want[2], want[3], want[4],
+		     want[5], want[6]);
+	assert_counts_consistent(f->path);
+}
+
 static void test_writer(void **state)
 {
 	struct fixture *f = *state;
@@ -898,6 +972,7 @@ int main(void)
 		T(test_top_order_and_pages),
 		T(test_top_since_window),
 		T(test_writer),
+		T(test_two_nodes_exact_counts),
 		cmocka_unit_test(test_block_cache),
 		cmocka_unit_test(test_ratelimit_bucket),
 		cmocka_unit_test(test_ratelimit_off),
