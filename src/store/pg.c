@@ -474,7 +474,7 @@ static uint64_t pg_generation(struct store *base)
 	return atomic_load(&s->generation);
 }
 
-static void article_args(struct pgargs *p, const struct article *a, int64_t now)
+void pg_article_args(struct pgargs *p, const struct article *a, int64_t now)
 {
 	pa_text(p, a->slug);
 	pa_text(p, a->headline);
@@ -493,7 +493,7 @@ static void article_args(struct pgargs *p, const struct article *a, int64_t now)
 	pa_int(p, now);
 }
 
-static int put_tags(struct pgconn *c, int64_t id, const struct article *a)
+int pg_put_tags(struct pgconn *c, int64_t id, const struct article *a)
 {
 	struct pgargs p = { 0 };
 	PGresult *res;
@@ -523,7 +523,7 @@ static int put_tags(struct pgconn *c, int64_t id, const struct article *a)
 	return 0;
 }
 
-static int media_insert(struct pgconn *c, const struct media *m)
+int pg_media_insert(struct pgconn *c, const struct media *m)
 {
 	struct pgargs p = { 0 };
 
@@ -534,6 +534,13 @@ static int media_insert(struct pgconn *c, const struct media *m)
 	pa_bytes(&p, m->data, m->len);
 	pa_int(&p, time_now());
 	return run(c, PS_MEDIA_PUT, &p, NULL);
+}
+
+int pg_content_bump(struct pg_store *s, struct pgconn *c)
+{
+	int r = run(c, PS_CONTENT_BUMP, NULL, NULL);
+
+	return r ? r : pg_notify_content(s, c);
 }
 
 static int pg_article_put(struct store *base, const struct article *a,
@@ -551,7 +558,7 @@ static int pg_article_put(struct store *base, const struct article *a,
 		return ERR_DB;
 	if ((r = pg_exec(c, "BEGIN")))
 		goto out_put;
-	if (a->new_photo && (r = media_insert(c, a->new_photo)))
+	if (a->new_photo && (r = pg_media_insert(c, a->new_photo)))
 		goto out;
 	pa_text(&p, a->slug);
 	if ((r = run(c, PS_ARTICLE_FIND, &p, &res)))
@@ -559,16 +566,14 @@ static int pg_article_put(struct store *base, const struct article *a,
 	found = PQntuples(res) > 0;
 	PQclear(res);
 	memset(&p, 0, sizeof(p));
-	article_args(&p, a, time_now());
+	pg_article_args(&p, a, time_now());
 	if ((r = run(c, found ? PS_ARTICLE_UPDATE : PS_ARTICLE_INSERT, &p, &res)))
 		goto out;
 	id = PQntuples(res) ? pg_int(res, 0, 0) : 0;
 	PQclear(res);
-	if ((r = put_tags(c, id, a)))
+	if ((r = pg_put_tags(c, id, a)))
 		goto out;
-	if ((r = run(c, PS_CONTENT_BUMP, NULL, NULL)))
-		goto out;
-	r = pg_notify_content(s, c);
+	r = pg_content_bump(s, c);
 out:
 	r = pg_txn_end(c, r);
 	if (!r) {
@@ -583,7 +588,7 @@ out_put:
 	return r;
 }
 
-static int read_tags(struct pgconn *c, struct arena *ar, struct article *a)
+int pg_read_tags(struct pgconn *c, struct arena *ar, struct article *a)
 {
 	struct pgargs p = { 0 };
 	PGresult *res;
@@ -630,7 +635,7 @@ static int pg_article_by_slug(struct store *base, struct arena *ar,
 	pg_read_article(ar, res, 0, a);
 	a->body = pg_text_or_empty(ar, res, 0, 20);
 	PQclear(res);
-	if ((r = read_tags(c, ar, a)))
+	if ((r = pg_read_tags(c, ar, a)))
 		goto out;
 	*out = a;
 out:
@@ -720,7 +725,7 @@ static int pg_media_put(struct store *base, const struct media *m)
 
 	if (!c)
 		return ERR_DB;
-	r = media_insert(c, m);
+	r = pg_media_insert(c, m);
 	if (!r)
 		atomic_fetch_add(&s->generation, 1);
 	pg_conn_put(s, c);

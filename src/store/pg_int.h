@@ -202,6 +202,18 @@ int pg_notify_reactions(struct pg_store *s, struct pgconn *c,
 int pg_notify_content(struct pg_store *s, struct pgconn *c);
 int pg_watch_reactions(struct store *s, store_reactions_fn fn, void *arg);
 
+/* Shared writes of pg.c, inside an open transaction. */
+/* The 15 parameters of PS_ARTICLE_INSERT/UPDATE ($15: @now). */
+void pg_article_args(struct pgargs *p, const struct article *a, int64_t now);
+/* Replace article @id's tags by a->tags. */
+int pg_put_tags(struct pgconn *c, int64_t id, const struct article *a);
+/* Store image @m (a second put of the same key is a no-op). */
+int pg_media_insert(struct pgconn *c, const struct media *m);
+/* Read article a->id's tags into @a (arena). */
+int pg_read_tags(struct pgconn *c, struct arena *ar, struct article *a);
+/* Move the content version on and tell the other nodes, at commit. */
+int pg_content_bump(struct pg_store *s, struct pgconn *c);
+
 /* Backend functions implemented in pg_reactions.c. */
 int pg_reactions_apply(struct store *s, struct reaction_change *changes,
 		       size_t n);
