@@ -6,6 +6,8 @@
 #                 (also under AddressSanitizer + UBSan, and each libFuzzer
 #                 target briefly); ends "N passed, N failed"
 #   make asan     the whole suite under AddressSanitizer + UBSan only
+#   make test-pg  the unit tests and the end-to-end suite on a throwaway
+#                 PostgreSQL only (also part of `make test`)
 #   make bench    benchmarks side by side with nginx (docs/performance.md)
 #   make fuzz     build the libFuzzer targets and run each briefly
 
@@ -15,7 +17,7 @@ FUZZ    ?= build-fuzz
 DB      ?= data/dateline.db
 LISTEN  ?= 127.0.0.1:8080
 
-.PHONY: all deps build run test asan bench fuzz clean node_modules
+.PHONY: all deps build run test test-pg asan bench fuzz clean node_modules
 
 all: build
 
@@ -47,6 +49,10 @@ test: deps
 	ninja -C $(ASAN)
 	ninja -C $(FUZZ)
 	FUZZ_BUILD=$(FUZZ) scripts/test $(BUILD) $(ASAN)
+
+test-pg: deps
+	$(MAKE) build node_modules
+	DATELINE_PG_ONLY=1 scripts/test $(BUILD)
 
 asan: deps
 	$(MAKE) $(ASAN)/build.ninja node_modules
