@@ -3,12 +3,14 @@
 // ends on both), a reaction made on A shows in B's counts, on B's page
 // and on B's live event stream (LISTEN/NOTIFY between the nodes), and
 // mail queued by either node is sent exactly once although both run a
-// sender.  Runs only when $DATELINE_TEST_PG names a PostgreSQL server
-// (scripts/test sets it for its PostgreSQL run).
+// sender.  Also the CLI on a postgres:// URL (init, migrate, refusals).
+// Runs only when $DATELINE_TEST_PG names a PostgreSQL server (scripts/test
+// sets it for its PostgreSQL run).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-	PG, addArticle, dbSql, get, makeSite, openEvents, removeDir, request, sleep, startServer,
+	PG, addArticle, dbSql, get, makeSite, openEvents, pgDatabase, removeDir, request, runCli,
+	sleep, startServer,
 } from './lib.mjs';
 import { Client, mainText, startSmtp } from './accounts-lib.mjs';
 
@@ -122,5 +124,32 @@ describe('two nodes on one PostgreSQL database', { skip: !PG && 'set DATELINE_TE
 		assert.deepEqual(await dbSql(site.db, 'SELECT count(*) AS n FROM outbox'), [{ n: 0 }]);
 		for (const e of emails)
 			assert.equal(smtp.messages.filter((m) => m.to.includes(e)).length, 1, `one mail to ${e}`);
+	});
+});
+
+describe('the CLI on a PostgreSQL URL', { skip: !PG && 'set DATELINE_TEST_PG to run' }, () => {
+	test('init creates the tables once; migrate and init again change nothing', async () => {
+		const db = pgDatabase();
+		const serve = await runCli(['serve', '--db', db, '--listen', '127.0.0.1:0']);
+		assert.notEqual(serve.code, 0, 'serve refuses a database without tables');
+		assert.match(serve.stderr, /migrat/);
+		const r = await runCli(['init', '--db', db]);
+		assert.equal(r.code, 0, r.stderr);
+		assert.match(r.stdout, /created, [1-9]\d* migrations? applied/);
+		const mig = await runCli(['migrate'], { env: { DATELINE_DB: db } });
+		assert.equal(mig.code, 0, mig.stderr);
+		assert.match(mig.stdout, /up to date, 0 migrations applied/);
+		const again = await runCli(['init', '--db', db]);
+		assert.match(again.stdout, /up to date, 0 migrations applied/);
+		assert.equal(again.stderr, '', 'no notices on stderr');
+		const list = await runCli(['article', 'list', '--db', db]);
+		assert.equal(list.code, 0, list.stderr);
+		assert.match(list.stdout, /^ID\s+STATUS\s+PUBLISHED\s+SLUG \/ HEADLINE\n$/);
+	});
+
+	test('an unreachable server is a one-line error, not a hang', async () => {
+		const r = await runCli(['migrate', '--db', 'postgres://nobody@127.0.0.1:1/none']);
+		assert.equal(r.code, 1);
+		assert.match(r.stderr, /^error: .*PostgreSQL/m);
 	});
 });
