@@ -121,9 +121,17 @@ bench_wait_http() {
 	bench_die "$name did not answer $url within 10 s"
 }
 
-# bench_dateline_db - create $BENCH_TMP/dateline.db (DATELINE_DB is set).
+# bench_dateline_db - create $BENCH_TMP/dateline.db (DATELINE_DB is set),
+# or with BENCH_PG (a postgres:// URL of a server, see bench/postgres.sh) a
+# new database there.
 bench_dateline_db() {
 	DATELINE_DB="$BENCH_TMP/dateline.db"
+	if [ -n "${BENCH_PG:-}" ]; then
+		local name="bench_$$_$RANDOM"
+		psql -X -q "$BENCH_PG" -c "CREATE DATABASE $name" >/dev/null ||
+			bench_die "cannot create a database on $BENCH_PG"
+		DATELINE_DB="${BENCH_PG%/*}/$name"
+	fi
 	"$DATELINE_BIN" init --db "$DATELINE_DB" >"$BENCH_TMP/init.log" 2>&1 ||
 		{ cat "$BENCH_TMP/init.log" >&2; bench_die "dateline init failed"; }
 }
