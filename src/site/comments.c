@@ -373,6 +373,13 @@ int comments_render_block(struct site *site, struct http_request *req,
 	tv_set_int(a, ctx, "count", cs.count);
 	tv_set(a, ctx, "comments", top);
 	tv_set_bool(a, ctx, "empty", pg.n == 0);
+	/* After a form post (only logged-in readers post: never cached). */
+	if (rs->logged_in && http_query(req, "cheld"))
+		tv_set_str(a, ctx, "notice", "Thank you. Your comment will"
+			   " appear once a moderator has approved it.");
+	else if (rs->logged_in && http_query(req, "creported"))
+		tv_set_str(a, ctx, "notice", "Thank you for the report. A"
+			   " moderator will look at the comment.");
 	for (i = 0; i < 3; i++) {
 		struct tval *s = tv_map(a);
 
