@@ -475,6 +475,8 @@ static void post(struct site *site, struct http_request *req,
 		       "The story cannot be loaded right now.");
 		return;
 	}
+	if (!rate_ok(site, req, res, c, action, parent_s))
+		return;
 	if (!json) {
 		const char *hp = http_form(req, "website");
 
@@ -495,8 +497,6 @@ static void post(struct site *site, struct http_request *req,
 		}
 	}
 	if (!(body = check_body(site, req, res, c, action, parent_s)))
-		return;
-	if (!rate_ok(site, req, res, c, action, parent_s))
 		return;
 	if (parent) {
 		r = parent > 0 ? store_comment_get(site->store, a, parent, 0,
