@@ -114,6 +114,16 @@ const char *comments_unsub_path(struct site *site, struct arena *a,
 	return arena_printf(a, "/comments/unsubscribe/%" PRId64 ".%s", id, mac);
 }
 
+const char *comments_author(struct arena *a, const struct comment *c)
+{
+	const char *n;
+
+	if (!*c->author)
+		return "[deleted account]";
+	n = comment_clean(a, c->author, strlen(c->author), NULL);
+	return n && *n ? n : "[no name]";
+}
+
 /* "just now", "5 minutes ago", "3 hours ago", "2 days ago", or the date. */
 static const char *ago(struct arena *a, int64_t now, int64_t t)
 {
@@ -158,7 +168,7 @@ struct tval *comment_value(struct site *site, struct arena *a,
 	tv_set_int(a, v, "id", c->id);
 	tv_set_int(a, v, "depth", c->depth);
 	tv_set_bool(a, v, "deleted", deleted);
-	tv_set_str(a, v, "author", *c->author ? c->author : "[deleted account]");
+	tv_set_str(a, v, "author", comments_author(a, c));
 	tv_set_str(a, v, "html", deleted ? "" : comment_render(a, c->body,
 		   strlen(c->body), NULL));
 	tv_set_str(a, v, "iso", time_iso(a, c->created));
@@ -194,7 +204,11 @@ void comment_json(struct site *site, struct arena *a, struct buf *b,
 	else
 		buf_adds(b, "null");
 	buf_printf(b, ",\"depth\":%d,\"author\":", c->depth);
-	json_escape(b, deleted ? "" : c->author, deleted ? 0 : strlen(c->author));
+	{
+		const char *name = deleted ? "" : comments_author(a, c);
+
+		json_escape(b, name, strlen(name));
+	}
 	buf_adds(b, ",\"body\":");
 	json_escape(b, c->body, strlen(c->body));
 	buf_adds(b, ",\"html\":");

@@ -34,6 +34,10 @@ void comments_stop(struct site *site);
  */
 int64_t comments_now(void);
 
+/* The display name to show for @c's author (arena): bidirectional
+ * controls dropped, "[deleted account]" without an account. */
+const char *comments_author(struct arena *a, const struct comment *c);
+
 /* True when the reader may moderate (editor or admin). */
 bool comments_moderator(const struct reader_state *rs);
 

@@ -45,6 +45,9 @@ struct outbox_msg *comments_reply_mail(struct acct_job *j,
 	if (store_article_by_slug(site->store, a, parent->article_slug, false,
 				  &art))
 		return NULL;
+	reply_author = comment_clean(a, reply_author, strlen(reply_author), NULL);
+	if (!reply_author || !*reply_author)
+		reply_author = "A reader";
 	story = absolute_url(site, a, arena_printf(a, "%s#comment-%" PRId64,
 				article_path(a, art), anchor_id));
 	return acct_mail(j, parent->author_email, arena_printf(a, "New reply"
@@ -159,8 +162,7 @@ void h_comment_queue(struct site *site, struct http_request *req,
 		tv_set_int(a, v, "id", c->id);
 		tv_set_str(a, v, "state", c->status == COMMENT_HELD ? "Held" :
 			   "Reported");
-		tv_set_str(a, v, "author", *c->author ? c->author :
-			   "[deleted account]");
+		tv_set_str(a, v, "author", comments_author(a, c));
 		tv_set_str(a, v, "html", comment_render(a, c->body,
 			   strlen(c->body), NULL));
 		tv_set_str(a, v, "iso", time_iso(a, c->created));

@@ -79,7 +79,7 @@ static void form_page(struct site *site, struct http_request *req,
 	if (quoted) {
 		struct tval *q = tv_map(a);
 
-		tv_set_str(a, q, "author", quoted->author);
+		tv_set_str(a, q, "author", comments_author(a, quoted));
 		tv_set_str(a, q, "html", comment_render(a, quoted->body,
 			   strlen(quoted->body), NULL));
 		tv_set(a, ctx, "quoted", q);
@@ -98,7 +98,7 @@ static void form_page(struct site *site, struct http_request *req,
 			   "Post comment" : "Save comment");
 		if (quoted)
 			tv_set_str(a, f, "replying", arena_printf(a,
-				   "Replying to %s", quoted->author));
+				   "Replying to %s", comments_author(a, quoted)));
 		if (error)
 			tv_set_str(a, f, "error", error);
 		tv_set(a, ctx, "form", f);
