@@ -87,15 +87,19 @@ static void unwrap(cmark_node *n)
 	cmark_node_free(n);
 }
 
-/* Replace @n by a new node of @type holding @n's children. */
-static void retype(cmark_node *n, cmark_node_type type)
+/*
+ * Replace block @n by a new node of @type holding @n's children.  @n is
+ * only unlinked, and goes to @later: the text of inline children lives in
+ * their block's buffer, so the block is freed after rendering.
+ */
+static void retype(cmark_node *n, cmark_node_type type, cmark_node *later)
 {
 	cmark_node *m = cmark_node_new(type), *ch;
 
 	while ((ch = cmark_node_first_child(n)))
 		cmark_node_append_child(m, ch);
 	cmark_node_replace(n, m);
-	cmark_node_free(n);
+	cmark_node_append_child(later, n);
 }
 
 /* Raw HTML becomes the text it is (escaped when rendered). */
@@ -103,8 +107,17 @@ static void html_to_text(cmark_node *n, bool block)
 {
 	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
 	const char *lit = cmark_node_get_literal(n);
+	size_t len = lit ? strlen(lit) : 0;
+	char *copy;
 
-	cmark_node_set_literal(t, lit ? lit : "");
+	/* A block's text ends in a newline the paragraph does not want. */
+	while (block && len && lit[len - 1] == '\n')
+		len--;
+	copy = strndup(lit ? lit : "", len);
+	if (!copy)
+		abort();
+	cmark_node_set_literal(t, copy);
+	free(copy);
 	if (block) {
 		cmark_node *p = cmark_node_new(CMARK_NODE_PARAGRAPH);
 
@@ -115,8 +128,9 @@ static void html_to_text(cmark_node *n, bool block)
 	cmark_node_free(n);
 }
 
-/* Rewrite the tree to the subset; the number of links kept. */
-static size_t rewrite(cmark_node *doc)
+/* Rewrite the tree to the subset; the number of links kept.  Nodes that
+ * must outlive rendering are moved under @later. */
+static size_t rewrite(cmark_node *doc, cmark_node *later)
 {
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
@@ -157,7 +171,7 @@ static size_t rewrite(cmark_node *doc)
 				unwrap(x);
 			break;
 		case CMARK_NODE_HEADING:
-			retype(x, CMARK_NODE_PARAGRAPH);
+			retype(x, CMARK_NODE_PARAGRAPH, later);
 			break;
 		case CMARK_NODE_THEMATIC_BREAK:
 			cmark_node_free(x);
@@ -176,7 +190,7 @@ char *comment_render(struct arena *a, const char *md, size_t len,
 	static const char *const exts[] = { "autolink", "strikethrough" };
 	static const char link[] = "<a href=\"";
 	cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
-	cmark_node *doc;
+	cmark_node *doc, *later = cmark_node_new(CMARK_NODE_DOCUMENT);
 	char *html, *at, *from;
 	size_t i, nlinks;
 	struct buf b;
@@ -190,9 +204,10 @@ char *comment_render(struct arena *a, const char *md, size_t len,
 	cmark_parser_feed(p, md, len);
 	doc = cmark_parser_finish(p);
 	cmark_parser_free(p);
-	nlinks = rewrite(doc);
+	nlinks = rewrite(doc, later);
 	html = cmark_render_html(doc, CMARK_OPT_DEFAULT, NULL);
 	cmark_node_free(doc);
+	cmark_node_free(later);
 	buf_init(&b, a, strlen(html) * 2 + 64);
 	/* Text is escaped, so "<a href=" occurs only where a link starts. */
 	for (from = html; (at = strstr(from, link)); from = at + sizeof(link) - 1) {

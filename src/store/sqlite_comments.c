@@ -385,6 +385,9 @@ static int sq_comments_list(struct store *base, struct arena *ar,
 	sqlite3_stmt *st;
 	int r;
 
+	/* q->after may point into @out (the previous page's next). */
+	struct cursor after = q->after ? *q->after : (struct cursor){ 0, 0 };
+
 	memset(out, 0, sizeof(*out));
 	if (!c)
 		return ERR_DB;
@@ -394,8 +397,8 @@ static int sq_comments_list(struct store *base, struct arena *ar,
 	}
 	sqlite3_bind_int64(st, 1, q->article_id);
 	if (q->after) {
-		sqlite3_bind_int64(st, 2, q->after->published);
-		sqlite3_bind_int64(st, 3, q->after->id);
+		sqlite3_bind_int64(st, 2, after.published);
+		sqlite3_bind_int64(st, 3, after.id);
 	} else {
 		sqlite3_bind_int64(st, 2, q->sort == COMMENT_OLDEST ? INT64_MIN :
 				   INT64_MAX);
