@@ -26,6 +26,7 @@ CREATE TABLE comments (
 	depth      INTEGER NOT NULL CHECK (depth >= 0),
 	account_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
 	body       TEXT NOT NULL,	-- Markdown source, 1..5000 characters
+	html       TEXT NOT NULL DEFAULT '',	-- body rendered at write time
 	body_hash  TEXT NOT NULL,	-- for duplicate detection
 	status     INTEGER NOT NULL DEFAULT 0 CHECK (status BETWEEN 0 AND 4),
 	likes      INTEGER NOT NULL DEFAULT 0 CHECK (likes >= 0),

@@ -169,8 +169,7 @@ struct tval *comment_value(struct site *site, struct arena *a,
 	tv_set_int(a, v, "depth", c->depth);
 	tv_set_bool(a, v, "deleted", deleted);
 	tv_set_str(a, v, "author", comments_author(a, c));
-	tv_set_str(a, v, "html", deleted ? "" : comment_render(a, c->body,
-		   strlen(c->body), NULL));
+	tv_set_str(a, v, "html", deleted ? "" : c->html);
 	tv_set_str(a, v, "iso", time_iso(a, c->created));
 	tv_set_str(a, v, "ago", ago(a, now, c->created));
 	tv_set_str(a, v, "exact", exact(a, c->created));
@@ -215,9 +214,7 @@ void comment_json(struct site *site, struct arena *a, struct buf *b,
 	if (deleted) {
 		buf_adds(b, "\"\"");
 	} else {
-		const char *h = comment_render(a, c->body, strlen(c->body), NULL);
-
-		json_escape(b, h, strlen(h));
+		json_escape(b, c->html, strlen(c->html));
 	}
 	buf_printf(b, ",\"created\":\"%s\",\"edited\":", time_iso(a, c->created));
 	if (c->edited)

@@ -163,8 +163,7 @@ void h_comment_queue(struct site *site, struct http_request *req,
 		tv_set_str(a, v, "state", c->status == COMMENT_HELD ? "Held" :
 			   "Reported");
 		tv_set_str(a, v, "author", comments_author(a, c));
-		tv_set_str(a, v, "html", comment_render(a, c->body,
-			   strlen(c->body), NULL));
+		tv_set_str(a, v, "html", c->html);
 		tv_set_str(a, v, "iso", time_iso(a, c->created));
 		tv_set_str(a, v, "exact", time_human(a, c->created));
 		tv_set_str(a, v, "headline", c->article_headline);

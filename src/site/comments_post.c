@@ -80,8 +80,7 @@ static void form_page(struct site *site, struct http_request *req,
 		struct tval *q = tv_map(a);
 
 		tv_set_str(a, q, "author", comments_author(a, quoted));
-		tv_set_str(a, q, "html", comment_render(a, quoted->body,
-			   strlen(quoted->body), NULL));
+		tv_set_str(a, q, "html", quoted->html);
 		tv_set(a, ctx, "quoted", q);
 	}
 	if (action && rs->logged_in) {
@@ -241,7 +240,9 @@ static void cjob_work(struct acct_job *j)
 	case OP_EDIT:
 		token_hash(c->body_clean, hash);
 		j->result = store_comment_edit(site->store, c->target.id,
-					       c->body_clean, hash, comments_now());
+					       c->body_clean, comment_render(a,
+					       c->body_clean, strlen(c->body_clean),
+					       NULL), hash, comments_now());
 		break;
 	case OP_DELETE:
 		j->result = store_comment_delete(site->store, c->target.id);
@@ -510,7 +511,7 @@ static void post(struct site *site, struct http_request *req,
 		}
 		c->has_parent = true;
 	}
-	comment_render(a, body, strlen(body), &links);
+	c->p.html = comment_render(a, body, strlen(body), &links);
 	token_hash(body, hash);
 	c->p.article_id = art->id;
 	c->p.parent_id = parent;

@@ -25,8 +25,8 @@
 	" coalesce(c.account_id, 0), coalesce(a.name, ''), c.body, c.status," \
 	" c.likes, c.reports, c.created, coalesce(c.edited, 0)," \
 	" EXISTS (SELECT 1 FROM comment_likes l WHERE l.comment_id = c.id" \
-	" AND l.account_id = ?9)"
-#define CMT_NCOLS 14
+	" AND l.account_id = ?9), c.html"
+#define CMT_NCOLS 15
 #define CMT_FROM " FROM comments c LEFT JOIN accounts a ON a.id = c.account_id"
 
 static const char sql_article[] =
@@ -42,8 +42,8 @@ static const char sql_has_visible[] =
 	"SELECT 1 FROM comments WHERE account_id = ?1 AND status = 0 LIMIT 1";
 static const char sql_insert[] =
 	"INSERT INTO comments (article_id, parent_id, root_id, depth,"
-	" account_id, body, body_hash, status, ip, created)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	" account_id, body, body_hash, status, ip, created, html)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 static const char sql_root[] = "UPDATE comments SET root_id = id WHERE id = ?1";
 static const char sql_top_oldest[] =
 	"SELECT " CMT_COLS CMT_FROM " WHERE c.article_id = ?1 AND c.depth = 0"
@@ -65,10 +65,11 @@ static const char sql_get[] =
 	" ar.slug, ar.headline" CMT_FROM
 	" JOIN articles ar ON ar.id = c.article_id WHERE c.id = ?1";
 static const char sql_edit[] =
-	"UPDATE comments SET body = ?2, body_hash = ?3, edited = ?4"
+	"UPDATE comments SET body = ?2, body_hash = ?3, edited = ?4, html = ?5"
 	" WHERE id = ?1 AND status IN (0, 1)";
 static const char sql_delete[] =
-	"UPDATE comments SET status = 4, body = '' WHERE id = ?1 AND status <> 4";
+	"UPDATE comments SET status = 4, body = '', html = ''"
+	" WHERE id = ?1 AND status <> 4";
 static const char sql_like_add[] =
 	"INSERT OR IGNORE INTO comment_likes (comment_id, account_id)"
 	" VALUES (?1, ?2)";
@@ -126,6 +127,7 @@ static void read_comment(struct arena *ar, sqlite3_stmt *st,
 	c->created = sqlite3_column_int64(st, 11);
 	c->edited = sqlite3_column_int64(st, 12);
 	c->liked = sqlite3_column_int(st, 13) != 0;
+	c->html = sq_col_text_or_empty(ar, st, 14);
 	c->author_email = "";
 	c->article_slug = c->article_headline = "";
 }
@@ -319,6 +321,7 @@ static int sq_comment_post(struct store *base, struct comment_post *p)
 	sqlite3_bind_int(st, 8, (int)p->status);
 	sq_bind_text(st, 9, p->ip ? p->ip : "");
 	sqlite3_bind_int64(st, 10, p->now);
+	sq_bind_text(st, 11, p->html);
 	if ((r = sq_step_done(c, st, "comment insert")))
 		goto out;
 	p->id = sqlite3_last_insert_rowid(c->db);
@@ -505,10 +508,10 @@ static int change(struct store *base, enum stmt_id id, const char *sql,
 }
 
 static int sq_comment_edit(struct store *s, int64_t id, const char *body,
-			   const char *body_hash, int64_t now)
+			   const char *html, const char *body_hash, int64_t now)
 {
-	return change(s, ST_CMT_EDIT, sql_edit, "comment edit", "itti", id,
-		      body, body_hash, now);
+	return change(s, ST_CMT_EDIT, sql_edit, "comment edit", "ittit", id,
+		      body, body_hash, now, html);
 }
 
 static int sq_comment_delete(struct store *s, int64_t id)

@@ -396,6 +396,7 @@ struct comment {
 	int64_t account_id;	/* 0: the account was deleted */
 	const char *author;	/* display name; "" without account */
 	const char *body;	/* Markdown source; "" when deleted */
+	const char *html;	/* body rendered when written; "" when deleted */
 	enum comment_status status;
 	int64_t likes, reports, created;
 	int64_t edited;		/* 0: never edited */
@@ -419,6 +420,7 @@ enum comment_refusal {
 struct comment_post {
 	int64_t article_id, parent_id, account_id;
 	const char *body, *body_hash, *ip;
+	const char *html;	/* body rendered (comment_render()) */
 	int64_t now;
 	enum comment_mode site_mode;	/* unless the article has its own */
 	bool hold;		/* hold whatever the mode (too many links) */
@@ -471,7 +473,7 @@ struct comment_store_ops {
 	int (*get)(struct store *s, struct arena *ar, int64_t id,
 		   int64_t viewer, struct comment *out);
 	int (*edit)(struct store *s, int64_t id, const char *body,
-		    const char *body_hash, int64_t now);
+		    const char *html, const char *body_hash, int64_t now);
 	int (*remove)(struct store *s, int64_t id);
 	int (*like)(struct store *s, int64_t id, int64_t account_id, bool on,
 		    int64_t *likes);
@@ -511,9 +513,10 @@ int store_comments_list(struct store *s, struct arena *ar,
 int store_comment_get(struct store *s, struct arena *ar, int64_t id,
 		      int64_t viewer, struct comment *out);
 
-/* Replace the body of comment @id (marked edited at @now). */
+/* Replace the body (and its rendering @html) of comment @id, marked
+ * edited at @now. */
 int store_comment_edit(struct store *s, int64_t id, const char *body,
-		       const char *body_hash, int64_t now);
+		       const char *html, const char *body_hash, int64_t now);
 
 /* Delete comment @id: its text goes, a placeholder keeps the thread. */
 int store_comment_delete(struct store *s, int64_t id);

@@ -17,7 +17,7 @@ const char *const comment_mode_names[COMMENT_MODES] = {
 int store_comment_post(struct store *s, struct comment_post *p)
 {
 	if (!p->article_id || !p->account_id || !p->body || !*p->body ||
-	    !p->body_hash || p->max_depth < 0 || p->parent_id < 0)
+	    !p->body_hash || !p->html || p->max_depth < 0 || p->parent_id < 0)
 		return ERR_INVALID;
 	return OPS(s)->post(s, p);
 }
@@ -38,11 +38,11 @@ int store_comment_get(struct store *s, struct arena *ar, int64_t id,
 }
 
 int store_comment_edit(struct store *s, int64_t id, const char *body,
-		       const char *body_hash, int64_t now)
+		       const char *html, const char *body_hash, int64_t now)
 {
-	if (!body || !*body || !body_hash)
+	if (!body || !*body || !body_hash || !html)
 		return ERR_INVALID;
-	return OPS(s)->edit(s, id, body, body_hash, now);
+	return OPS(s)->edit(s, id, body, html, body_hash, now);
 }
 
 int store_comment_delete(struct store *s, int64_t id)

@@ -167,7 +167,7 @@ static struct comment_post post_of(struct fixture *f, int64_t who,
 {
 	struct comment_post p = {
 		.article_id = f->article, .parent_id = parent, .account_id = who,
-		.body = body, .body_hash = body, .ip = "127.0.0.1",
+		.body = body, .body_hash = body, .html = body, .ip = "127.0.0.1",
 		.now = time_now(), .site_mode = COMMENT_OPEN, .max_depth = 3,
 		.dup_window = 3600,
 	};
@@ -353,12 +353,14 @@ static void test_threads_pages_likes(void **state)
 	assert_int_equal(store_comment_get(f->s, f->a, a, 0, &c), 0);
 	assert_int_equal(c.status, COMMENT_DELETED);
 	assert_string_equal(c.body, "");
+	assert_string_equal(c.html, "");
 	assert_int_equal(store_comment_like(f->s, a, f->bob, true, NULL),
 			 ERR_NOTFOUND);
-	assert_int_equal(store_comment_edit(f->s, a, "x", "x", 5), ERR_NOTFOUND);
-	assert_int_equal(store_comment_edit(f->s, b, "b2", "b2", 77), 0);
+	assert_int_equal(store_comment_edit(f->s, a, "x", "<p>x</p>", "x", 5), ERR_NOTFOUND);
+	assert_int_equal(store_comment_edit(f->s, b, "b2", "<p>b2</p>", "b2", 77), 0);
 	assert_int_equal(store_comment_get(f->s, f->a, b, 0, &c), 0);
 	assert_string_equal(c.body, "b2");
+	assert_string_equal(c.html, "<p>b2</p>");
 	assert_int_equal(c.edited, 77);
 	assert_string_equal(c.author_email, "bob@example.com");
 	assert_true(c.author_wants_mail);
