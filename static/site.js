@@ -124,6 +124,21 @@
 		});
 	});
 
+	/* Relative times as of now (a kept page may be older than they say). */
+	function ago(t) {
+		var d = Math.floor((Date.now() - t) / 1000), n;
+		if (d < 60) return 'just now';
+		if (d < 3600) { n = Math.floor(d / 60); return n + ' minute' + (n === 1 ? '' : 's') + ' ago'; }
+		if (d < 86400) { n = Math.floor(d / 3600); return n + ' hour' + (n === 1 ? '' : 's') + ' ago'; }
+		if (d < 30 * 86400) { n = Math.floor(d / 86400); return n + ' day' + (n === 1 ? '' : 's') + ' ago'; }
+		return null;
+	}
+	box.querySelectorAll('.comment-head time[datetime]').forEach(function (el) {
+		var t = Date.parse(el.getAttribute('datetime'));
+		var text = isNaN(t) ? null : ago(t);
+		if (text) el.textContent = text;
+	});
+
 	var es = window.datelineEvents;
 	if (!es) return;
 	es.addEventListener('comment', function (ev) {

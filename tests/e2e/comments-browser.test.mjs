@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { ROOT, makeSite, removeDir, startServer } from './lib.mjs';
-import { PW, addUser, story } from './comments-lib.mjs';
+import { PW, addUser, api, loginAs, story } from './comments-lib.mjs';
 
 const ENABLED = process.env.DATELINE_BROWSER === '1';
 
@@ -42,7 +42,7 @@ describe('comments in the browser', { skip: !ENABLED && 'set DATELINE_BROWSER=1'
 		site = await makeSite();
 		url = (await story(site, 'browser-comments', { headline: 'Ferry timetable changes in spring' }));
 		await addUser(site.db, 'ann@example.com', 'Ann');
-		srv = await startServer({ db: site.db, args: ['--comment-min-seconds', '0'] });
+		srv = await startServer({ db: site.db, args: ['--comment-min-seconds', '0', '--comment-rate-limit', '1000'] });
 		url = srv.url + url;
 		const { chromium } = await import('playwright-core');
 		browser = await chromium.launch({
@@ -107,6 +107,31 @@ describe('comments in the browser', { skip: !ENABLED && 'set DATELINE_BROWSER=1'
 		} finally {
 			await ctxA.close();
 			await ctxB.close();
+		}
+	});
+
+	it('"Show more comments" loads the next comments in place', async () => {
+		const c = await loginAs(srv.url, 'ann@example.com');
+		for (let i = 0; i < 20; i++) {
+			const r = await api(c, 'POST', '/api/v1/articles/browser-comments/comments', { body: `More talk ${i}` });
+			assert.equal(r.status, 201);
+		}
+		const ctx = await browser.newContext();
+		try {
+			const page = await openPage(ctx, 'reader C');
+			await openStory(page);
+			const top = page.locator('[data-comment-list] > li.comment');
+			assert.equal(await top.count(), 20);
+			let navigated = false;
+			page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigated = true; });
+			await page.getByRole('link', { name: 'Show more comments' }).click();
+			await page.locator('.comment-body', { hasText: 'More talk 19' }).waitFor();
+			assert.equal(await top.count(), 21);
+			assert.equal(await page.getByRole('link', { name: 'Show more comments' }).count(), 0);
+			assert.equal(navigated, false, 'loaded in place');
+			assert.deepEqual(errors, []);
+		} finally {
+			await ctx.close();
 		}
 	});
 });
