@@ -170,7 +170,12 @@ void h_comment_queue(struct site *site, struct http_request *req,
 		tv_set_str(a, v, "url", store_article_by_slug(site->store, a,
 			   c->article_slug, true, &art) ? "/" :
 			   arena_printf(a, "%s#comments", article_path(a, art)));
-		tv_set_int(a, v, "reports", c->reports);
+		if (c->reports > 0)
+			tv_set_str(a, v, "reports", arena_printf(a, "reported %"
+				   PRId64 " time%s", c->reports,
+				   c->reports == 1 ? "" : "s"));
+		else
+			tv_set_bool(a, v, "reports", false);
 		tv_set_bool(a, v, "can_ban", c->account_id != 0);
 		tv_set_str(a, v, "csrf", arena_strdup(a, token));
 		tv_push(a, list, v);
