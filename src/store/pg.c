@@ -852,6 +852,7 @@ static const struct store_ops pg_ops = {
 	.outbox_retry = pg_outbox_retry,
 	.outbox_next = pg_outbox_next,
 	.watch_reactions = pg_watch_reactions,
+	.comments = &pg_comment_ops,
 };
 
 int store_open_pg(const char *url, struct store **out, char *err,

@@ -872,6 +872,7 @@ static const struct store_ops sqlite_ops = {
 	.outbox_sent = sq_outbox_sent,
 	.outbox_retry = sq_outbox_retry,
 	.outbox_next = sq_outbox_next,
+	.comments = &sq_comment_ops,
 };
 
 int store_open_sqlite(const char *path, struct store **out, char *err,

@@ -765,6 +765,8 @@ describe('reactions', () => {
 
 		it('200 connects and disconnects free their streams; the server keeps working', async () => {
 			const before = (await api(srv, slug)).json.total;
+			// Let the server close the socket of that request first.
+			await sleep(100);
 			const base = openFds(srv.proc.pid);
 			const streams = await mapLimit(Array.from({ length: 200 }), 50, () =>
 				openEvents(`${srv.url}/api/v1/articles/${slug}/events`));
