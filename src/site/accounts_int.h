@@ -50,6 +50,7 @@ struct acct_job {
 	int result;
 	const char *set_cookie;
 	const char *field_error;	/* which field failed: "password", ... */
+	void *data;		/* the newsroom's own job state */
 };
 
 /* A job for this request (arena), with the reader's session copied in. */
@@ -57,6 +58,9 @@ struct acct_job *job_new(struct site *site, struct http_request *req,
 			 job_fn work, job_answer answer);
 /* Suspend the connection and run the job on the auth pool. */
 void job_submit(struct acct_job *j);
+/* The same on another pool (the newsroom's workers). */
+struct auth_pool;
+void job_submit_to(struct acct_job *j, struct auth_pool *pool);
 /* Sleep on the pool thread until @ms after the request came. */
 void job_equal_time(struct acct_job *j, int ms);
 
