@@ -6,6 +6,7 @@
  * do not carry it: that is about 15 MiB of resident memory.
  */
 #include "image.h"
+#include "webp.h"
 
 #include <dlfcn.h>
 #include <sodium.h>
@@ -42,6 +43,9 @@ static struct {
 	__typeof__(vips_image_guess_interpretation) *guess_interpretation;
 	__typeof__(g_free) *gfree;
 	__typeof__(vips_copy) *copy;
+	__typeof__(vips_image_get_fields) *get_fields;
+	__typeof__(vips_image_remove) *remove;
+	__typeof__(g_strfreev) *strfreev;
 } vips;
 
 static int resolve(void **slot, const char *name)
@@ -79,6 +83,9 @@ int media_init(const char *argv0)
 		     "vips_image_guess_interpretation");
 	r |= resolve((void **)&vips.gfree, "g_free");
 	r |= resolve((void **)&vips.copy, "vips_copy");
+	r |= resolve((void **)&vips.get_fields, "vips_image_get_fields");
+	r |= resolve((void **)&vips.remove, "vips_image_remove");
+	r |= resolve((void **)&vips.strfreev, "g_strfreev");
 	/* The check VIPS_INIT() makes: the library's ABI is the one we built for. */
 	if (r || vips.version(3) - vips.version(5) !=
 		 VIPS_LIBRARY_CURRENT - VIPS_LIBRARY_AGE ||
@@ -218,6 +225,10 @@ static int encode(struct arena *a, VipsImage *img, const char *ext,
 	copy = arena_alloc(a, len);
 	memcpy(copy, buf, len);
 	vips.gfree(buf);
+	/* libvips 8.14 writes an EXIF chunk into WebP even with strip. */
+	if (!strcmp(ext, "webp") && !(len = webp_strip((unsigned char *)copy,
+						       len)))
+		return ERR_INVALID;
 	m->key = content_key(a, copy, len, ext);
 	m->type = type;
 	m->width = vips.get_width(img);
@@ -225,6 +236,26 @@ static int encode(struct arena *a, VipsImage *img, const char *ext,
 	m->data = copy;
 	m->len = len;
 	return 0;
+}
+
+/*
+ * A copy of @img without any metadata field (EXIF, XMP, IPTC, ICC, PNG
+ * comments...), so no saver can write one: "strip" alone does not keep
+ * every libvips version's WebP saver from writing EXIF.
+ */
+static VipsImage *bare(VipsImage *img)
+{
+	VipsImage *out = NULL;
+	gchar **names;
+	size_t i;
+
+	if (vips.copy(img, &out, NULL))
+		return NULL;
+	names = vips.get_fields(out);
+	for (i = 0; names && names[i]; i++)
+		vips.remove(out, names[i]);	/* built-in fields stay */
+	vips.strfreev(names);
+	return out;
 }
 
 /* @img scaled to @width pixels wide (a new reference). */
@@ -270,6 +301,10 @@ int media_process(struct arena *a, const void *data, size_t len,
 		vips.unref(up);
 		up = srgb;
 	}
+	if (!(srgb = bare(up)))
+		goto bad;
+	vips.unref(up);
+	up = srgb;
 	/* The widths to make: each listed one narrower than the image, and
 	 * the image itself up to MEDIA_MAX_WIDTH. */
 	for (i = 0; i < sizeof(widths) / sizeof(*widths); i++)

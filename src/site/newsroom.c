@@ -204,6 +204,24 @@ bool nr_form_ok(struct site *site, struct http_request *req,
 	return false;
 }
 
+/* @s with CR LF and lone CR made LF (browsers send CR LF from textareas). */
+static char *unix_lines(struct arena *a, const char *s)
+{
+	char *out = arena_strdup(a, s), *w = out;
+
+	for (; *s; s++) {
+		if (*s == '\r') {
+			*w++ = '\n';
+			if (s[1] == '\n')
+				s++;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+	return out;
+}
+
 /* Form field @name trimmed (arena), "" when absent. */
 static const char *field(struct http_request *req, const char *name)
 {
@@ -471,7 +489,9 @@ static struct tval *read_form(struct site *site, struct http_request *req,
 	art->dateline = field(req, "dateline");
 	art->section = field(req, "section");
 	art->author = field(req, "byline");
-	art->body = http_form(req, "body") ? http_form(req, "body") : "";
+	art->body = unix_lines(a, http_form(req, "body") ? http_form(req,
+			       "body") : "");
+	art->summary = unix_lines(a, art->summary);
 	art->caption = field(req, "caption");
 	art->credit = field(req, "credit");
 	art->photo_alt = field(req, "alt");
