@@ -253,9 +253,9 @@ static int write_story(struct conn *c, const struct story_save *sv,
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = save_media(c, sv)) || (r = slug_check(c, a->slug, a->id)))
-		return r;
 	if (a->id && (r = version_check(c, a->id, sv->expect_version)))
+		return r;
+	if ((r = slug_check(c, a->slug, a->id)) || (r = save_media(c, sv)))
 		return r;
 	st = a->id ? sq_prepared(c, ST_STORY_UPDATE, sql_story_update) :
 		     sq_prepared(c, ST_STORY_INSERT, sql_story_insert);
