@@ -425,31 +425,40 @@ void h_nr_new(struct site *site, struct http_request *req,
 	editor_page(site, req, res, who, &art, "", NULL, 200, NULL, NULL, NULL);
 }
 
-void h_nr_edit(struct site *site, struct http_request *req,
-	       struct http_response *res, const struct route_match *m)
+struct article *nr_story(struct site *site, struct http_request *req,
+			 struct http_response *res, const struct account *who,
+			 const struct route_match *m)
 {
-	const struct account *who = nr_access(site, req, res, ROLE_AUTHOR);
 	int64_t id = nr_id(str_dup(req->arena, m->params[0]));
 	struct article *art;
 	int r;
 
-	if (!who)
-		return;
 	if (!id || (r = store_story_get(site->store, req->arena, id, &art)) ==
 	    ERR_NOTFOUND) {
 		render_error(site, req, res, 404, "There is no such story.");
-		return;
+		return NULL;
 	}
 	if (r) {
 		render_error(site, req, res, 503, "The story cannot be loaded"
 			     " right now; please try again.");
-		return;
+		return NULL;
 	}
 	if (!nr_may_edit(who, art)) {
 		render_error(site, req, res, 403, "Authors edit their own"
 			     " stories only.");
-		return;
+		return NULL;
 	}
+	return art;
+}
+
+void h_nr_edit(struct site *site, struct http_request *req,
+	       struct http_response *res, const struct route_match *m)
+{
+	const struct account *who = nr_access(site, req, res, ROLE_AUTHOR);
+	struct article *art;
+
+	if (!who || !(art = nr_story(site, req, res, who, m)))
+		return;
 	editor_page(site, req, res, who, art, tags_text(req->arena, art), NULL,
 		    200, done_notice(http_query(req, "done")), NULL, NULL);
 }

@@ -59,6 +59,11 @@ struct acct_job;
 const struct account *nr_access(struct site *site, struct http_request *req,
 				struct http_response *res,
 				enum account_role min_role);
+/* The story of route parameter 0 when @who may edit it; else answers
+ * (404, 403 or 503) and returns NULL. */
+struct article *nr_story(struct site *site, struct http_request *req,
+			 struct http_response *res, const struct account *who,
+			 const struct route_match *m);
 /* May @who edit @art (own story, or an editor)? */
 bool nr_may_edit(const struct account *who, const struct article *art);
 /* The page context of a newsroom page: nav with @current marked. */

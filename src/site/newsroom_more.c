@@ -171,34 +171,6 @@ void nr_submit(struct acct_job *j)
 
 /* ---- Revisions ---- */
 
-/* The story @m->params[0] when @who may edit it; else answers, NULL. */
-static struct article *story_for(struct site *site, struct http_request *req,
-				 struct http_response *res,
-				 const struct account *who,
-				 const struct route_match *m)
-{
-	int64_t id = nr_id(str_dup(req->arena, m->params[0]));
-	struct article *art;
-	int r;
-
-	if (!id || (r = store_story_get(site->store, req->arena, id, &art)) ==
-	    ERR_NOTFOUND) {
-		render_error(site, req, res, 404, "There is no such story.");
-		return NULL;
-	}
-	if (r) {
-		render_error(site, req, res, 503, "The story cannot be loaded"
-			     " right now; please try again.");
-		return NULL;
-	}
-	if (!nr_may_edit(who, art)) {
-		render_error(site, req, res, 403, "Authors see their own"
-			     " stories only.");
-		return NULL;
-	}
-	return art;
-}
-
 static const char *status_word(enum article_status s)
 {
 	return (unsigned)s < ARTICLE_STATUSES ? status_names[s] : "draft";
@@ -214,7 +186,7 @@ void h_nr_revisions(struct site *site, struct http_request *req,
 	struct tval *ctx, *list;
 	size_t n, i;
 
-	if (!who || !(art = story_for(site, req, res, who, m)))
+	if (!who || !(art = nr_story(site, req, res, who, m)))
 		return;
 	if (store_revisions(site->store, a, art->id, &revs, &n)) {
 		render_error(site, req, res, 503, "The revisions cannot be"
@@ -274,7 +246,7 @@ void h_nr_diff(struct site *site, struct http_request *req,
 	size_t n, i;
 	int r;
 
-	if (!who || !(art = story_for(site, req, res, who, m)))
+	if (!who || !(art = nr_story(site, req, res, who, m)))
 		return;
 	if (!f || !t) {
 		render_error(site, req, res, 400, "Choose two revisions to"
@@ -380,7 +352,7 @@ void h_nr_restore(struct site *site, struct http_request *req,
 	int r;
 
 	if (!who || !nr_form_ok(site, req, res) ||
-	    !(art = story_for(site, req, res, who, m)))
+	    !(art = nr_story(site, req, res, who, m)))
 		return;
 	if ((r = store_revision_get(site->store, a, art->id,
 				    nr_id(http_form(req, "revision")), &rev))) {

@@ -459,7 +459,7 @@ static uint64_t sq_generation(struct store *base)
 	return atomic_load(&s->generation);
 }
 
-static void bind_article(sqlite3_stmt *st, const struct article *a, int64_t now)
+void sq_bind_article(sqlite3_stmt *st, const struct article *a, int64_t now)
 {
 	sq_bind_text(st, 1, a->slug);
 	sq_bind_text(st, 2, a->headline);
@@ -579,7 +579,7 @@ static int sq_article_put(struct store *base, const struct article *a,
 	sqlite3_reset(st);
 	if (!(st = sq_stmt(c, found ? ST_ARTICLE_UPDATE : ST_ARTICLE_INSERT)))
 		goto out;
-	bind_article(st, a, now);
+	sq_bind_article(st, a, now);
 	if ((r = sq_step_done(c, st, "article save")))
 		goto out;
 	if (!found)

@@ -149,6 +149,8 @@ int sq_put_tags(struct conn *c, int64_t id, const struct article *a);
 int sq_read_tags(struct conn *c, struct arena *ar, struct article *a);
 int sq_media_insert(struct conn *c, const struct media *m);
 int sq_content_bump(struct conn *c);
+/* Bind @a's fields as ?1..?15 (slug ... status flag, published, now). */
+void sq_bind_article(sqlite3_stmt *st, const struct article *a, int64_t now);
 
 /* Backend functions implemented in sqlite_newsroom.c. */
 int sq_stories(struct store *s, struct arena *ar, const struct story_query *q,

@@ -161,23 +161,10 @@ out:
 	return r;
 }
 
+/* ARTICLE_INSERT's bindings, and the stage as ?16. */
 static void bind_story(sqlite3_stmt *st, const struct article *a, int64_t now)
 {
-	sq_bind_text(st, 1, a->slug);
-	sq_bind_text(st, 2, a->headline);
-	sq_bind_text(st, 3, a->summary ? a->summary : "");
-	sq_bind_text(st, 4, a->dateline ? a->dateline : "");
-	sq_bind_text(st, 5, a->body);
-	sq_bind_text(st, 6, a->author ? a->author : "");
-	sq_bind_text(st, 7, a->section ? a->section : "");
-	sq_bind_text(st, 8, a->section_slug ? a->section_slug : "");
-	sq_bind_text(st, 9, a->photo.key);
-	sq_bind_text(st, 10, a->caption ? a->caption : "");
-	sq_bind_text(st, 11, a->credit ? a->credit : "");
-	sq_bind_text(st, 12, a->photo_alt ? a->photo_alt : "");
-	sqlite3_bind_int(st, 13, a->status == ARTICLE_PUBLISHED);
-	sqlite3_bind_int64(st, 14, a->published);
-	sqlite3_bind_int64(st, 15, now);
+	sq_bind_article(st, a, now);
 	sqlite3_bind_int(st, 16, (int)a->status);
 }
 
