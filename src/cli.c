@@ -172,12 +172,11 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "error: --upload-limit wants MB from 1 to 200\n");
 		return 2;
 	}
-	if (time_zone && (!*time_zone || strlen(time_zone) > 64 ||
-			  strspn(time_zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				 "abcdefghijklmnopqrstuvwxyz0123456789/_+-") !=
-			  strlen(time_zone) || strstr(time_zone, ".."))) {
+	/* Before any thread: TZ is process-wide. */
+	if ((r = newsroom_zone(time_zone))) {
 		fprintf(stderr, "error: --time-zone wants a zone name such as"
-			" Europe/Berlin\n");
+			" Europe/Berlin%s\n", r == ERR_NOTFOUND ?
+			" (not in /usr/share/zoneinfo)" : "");
 		return 2;
 	}
 	if (smtp_url && *smtp_url && strncmp(smtp_url, "smtp://", 7) &&

@@ -46,6 +46,7 @@ static struct {
 	__typeof__(vips_image_get_fields) *get_fields;
 	__typeof__(vips_image_remove) *remove;
 	__typeof__(g_strfreev) *strfreev;
+	__typeof__(vips_thread_shutdown) *thread_shutdown;
 } vips;
 
 static int resolve(void **slot, const char *name)
@@ -86,6 +87,7 @@ int media_init(const char *argv0)
 	r |= resolve((void **)&vips.get_fields, "vips_image_get_fields");
 	r |= resolve((void **)&vips.remove, "vips_image_remove");
 	r |= resolve((void **)&vips.strfreev, "g_strfreev");
+	r |= resolve((void **)&vips.thread_shutdown, "vips_thread_shutdown");
 	/* The check VIPS_INIT() makes: the library's ABI is the one we built for. */
 	if (r || vips.version(3) - vips.version(5) !=
 		 VIPS_LIBRARY_CURRENT - VIPS_LIBRARY_AGE ||
@@ -281,8 +283,10 @@ int media_process(struct arena *a, const void *data, size_t len,
 	int r = ERR_INVALID;
 
 	memset(out, 0, sizeof(*out));
-	if (!(img = open_image(data, len, &type, &ext, "The file", err, errlen)))
+	if (!(img = open_image(data, len, &type, &ext, "The file", err, errlen))) {
+		vips.thread_shutdown();
 		return ERR_INVALID;
+	}
 	if ((double)vips.get_width(img) * vips.get_height(img) >
 	    MEDIA_MAX_PIXELS) {
 		snprintf(err, errlen, "The image has more than %d megapixels.",
@@ -345,13 +349,17 @@ int media_process(struct arena *a, const void *data, size_t len,
 	r = 0;
 	goto out;
 bad:
-	vips.error_clear();
 	snprintf(err, errlen, "The image could not be processed.");
+	vips.error_clear();
+	r = ERR_INVALID;
 out:
 	if (up)
 		vips.unref(up);
 	if (mem)
 		vips.unref(mem);
 	vips.unref(img);
+	/* This thread's libvips state goes now: pool threads outlive vips. */
+	vips.error_clear();
+	vips.thread_shutdown();
 	return r;
 }

@@ -573,9 +573,19 @@ static const char *apply_action(struct site *site, struct save_job *j,
 static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
 static int vips_state;
 
+static bool vips_started;
+
 static void vips_start(void)
 {
 	vips_state = media_init("dateline");
+	vips_started = true;
+}
+
+void newsroom_media_stop(void)
+{
+	/* After the worker pool stopped: nothing uses libvips any more. */
+	if (vips_started && !vips_state)
+		media_shutdown();
 }
 
 /* On the worker pool: process the photo, then save. */

@@ -17,9 +17,19 @@
 /* Default upload limit (--upload-limit). */
 #define NEWSROOM_UPLOAD_MAX (20u * 1024 * 1024)
 
+/*
+ * Make @zone (a tz database name; NULL: UTC) the process's time zone for
+ * the newsroom's times.  Call before any thread starts.  ERR_INVALID for
+ * a malformed name, ERR_NOTFOUND when /usr/share/zoneinfo lacks it.
+ */
+int newsroom_zone(const char *zone);
+
 /* Start the worker pool and the scheduler thread; stop them. */
 int newsroom_start(struct site *site);
 void newsroom_stop(struct site *site);
+
+/* Shut libvips down if a photo started it (newsroom_stop calls it). */
+void newsroom_media_stop(void);
 
 /* Handlers (newsroom.c). */
 void h_nr_list(struct site *, struct http_request *, struct http_response *,

@@ -4,9 +4,9 @@
  * roles, and the dashboard with its server-rendered SVG charts.
  *
  * Time zone: schedule times are typed in the site's zone (--time-zone).
- * libc converts zones only through TZ, which is process-wide, so every
- * conversion here holds zone_lock around setenv/tzset/mktime/localtime_r.
- * Nothing else in dateline uses local time (pages show UTC).
+ * libc converts zones only through TZ, which is process-wide: serve sets
+ * it once with newsroom_zone() before any thread starts (setenv is not
+ * safe beside other threads); nothing else in dateline uses local time.
  */
 #include "newsroom.h"
 
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "accounts_int.h"
 #include "auth/passwords.h"
@@ -41,38 +42,15 @@ struct newsroom {
 	bool stop;
 };
 
-static pthread_mutex_t zone_lock = PTHREAD_MUTEX_INITIALIZER;
-
 /* ---- Time zone ---- */
-
-/* Run with TZ set to the site's zone (zone_lock held). */
-static void zone_enter(struct site *site, char **saved)
-{
-	const char *tz = getenv("TZ");
-
-	pthread_mutex_lock(&zone_lock);
-	*saved = tz ? strdup(tz) : NULL;
-	setenv("TZ", site->time_zone ? site->time_zone : "UTC", 1);
-	tzset();
-}
-
-static void zone_leave(char *saved)
-{
-	if (saved)
-		setenv("TZ", saved, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(saved);
-	pthread_mutex_unlock(&zone_lock);
-}
 
 int64_t nr_local_time(struct site *site, const char *s)
 {
 	struct tm tm = { 0 };
-	char *saved, *end;
+	char *end;
 	time_t t;
 
+	(void)site;	/* its zone is the process's TZ (newsroom_zone) */
 	if (!s || strlen(s) > 19)
 		return 0;
 	end = strptime(s, "%Y-%m-%dT%H:%M", &tm);
@@ -81,9 +59,7 @@ int64_t nr_local_time(struct site *site, const char *s)
 	if (!end || *end)
 		return 0;
 	tm.tm_isdst = -1;
-	zone_enter(site, &saved);
 	t = mktime(&tm);
-	zone_leave(saved);
 	return t == (time_t)-1 ? 0 : (int64_t)t;
 }
 
@@ -91,13 +67,30 @@ const char *nr_time(struct site *site, struct arena *a, int64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
-	char *saved, out[64];
+	char out[64];
 
-	zone_enter(site, &saved);
+	(void)site;
 	localtime_r(&tt, &tm);
 	strftime(out, sizeof(out), "%Y-%m-%d %H:%M %Z", &tm);
-	zone_leave(saved);
 	return arena_strdup(a, out);
+}
+
+int newsroom_zone(const char *zone)
+{
+	char path[128];
+
+	if (!zone)
+		zone = "UTC";
+	if (!*zone || strlen(zone) > 64 || strstr(zone, "..") || *zone == '/' ||
+	    strspn(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		   "0123456789/_+-") != strlen(zone))
+		return ERR_INVALID;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", zone);
+	if (strcmp(zone, "UTC") && access(path, R_OK))
+		return ERR_NOTFOUND;
+	setenv("TZ", zone, 1);
+	tzset();
+	return 0;
 }
 
 /* ---- Worker pool and scheduler ---- */
@@ -158,6 +151,7 @@ void newsroom_stop(struct site *site)
 	pthread_mutex_unlock(&nr->lock);
 	pthread_join(nr->scheduler, NULL);
 	auth_pool_stop(nr->pool);
+	newsroom_media_stop();
 	pthread_mutex_destroy(&nr->lock);
 	pthread_cond_destroy(&nr->wake);
 	free(nr);
