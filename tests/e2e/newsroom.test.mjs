@@ -379,3 +379,30 @@ describe('lead photos', { skip: (!haveVips() && 'no vips CLI') || (!haveSqlite3(
 		assert.equal(other.status, 403, 'no multipart parsing (and so no token) off the upload route');
 	});
 });
+
+describe('--authors-publish', { skip: !haveSqlite3() && 'no sqlite3 shell' }, () => {
+	let site, srv;
+
+	before(async () => {
+		site = await makeSite();
+		await addUser(site.db, 'author@example.com', 'Ann Author', 'author');
+		srv = await startServer({ db: site.db, args: [...FAST, '--authors-publish'] });
+	});
+	after(async () => {
+		await srv.stop();
+		await removeDir(site.dir);
+	});
+
+	test('lets authors publish and unpublish their own stories', async () => {
+		const c = await loginAs(srv.url, 'author@example.com');
+		const page = await c.get('/newsroom/new');
+		assert.match(page.text, />Publish<\/button>/);
+		const r = await saveStory(c, { headline: 'Village fete', body: 'Cakes.' }, 'publish');
+		assert.equal(r.status, 303);
+		const id = storyId(r);
+		assert.equal(sql(site.db, `SELECT stage, status FROM articles WHERE id = ${id}`)[0].join(), '1,1');
+		const u = await saveStory(c, {}, 'unpublish', `/newsroom/stories/${id}`);
+		assert.equal(u.status, 303);
+		assert.equal(sql(site.db, `SELECT stage, status FROM articles WHERE id = ${id}`)[0].join(), '4,0');
+	});
+});
