@@ -1,6 +1,7 @@
 // newsroom-browser.test.mjs - the newsroom in headless Chromium, by
 // keyboard: an author logs in, writes a story with a lead photo (the live
-// preview follows the typing), and submits it for review; an editor with
+// preview follows the typing, the draft saves itself), and submits it for
+// review; an editor with
 // JavaScript off opens it from the story list and publishes it; the story
 // is on the front page with its photo and caption.  Screenshot of the
 // editor in test-results/newsroom-editor.png.  Fields are found by their
@@ -79,6 +80,10 @@ describe('the newsroom in a browser', { skip: (!enabled && 'set DATELINE_BROWSER
 			await type(page, 'Alt text', 'Fishing boats moored side by side');
 			// The live preview follows the body (rendered by the server).
 			await page.locator('#live-preview strong', { hasText: 'three weeks' }).waitFor();
+			// A draft saves itself a few seconds after the typing stops,
+			// and the page's address becomes the story's.
+			await page.locator('.nr-autosave', { hasText: 'Draft saved' }).waitFor({ timeout: 15000 });
+			assert.match(page.url(), /\/newsroom\/stories\/\d+$/);
 			await page.screenshot({ path: path.join(ROOT, 'test-results', 'newsroom-editor.png'),
 				fullPage: true });
 			assert.ok(fs.statSync(path.join(ROOT, 'test-results', 'newsroom-editor.png')).size > 10000);
@@ -87,6 +92,9 @@ describe('the newsroom in a browser', { skip: (!enabled && 'set DATELINE_BROWSER
 			await page.waitForURL(/\/newsroom\/stories\/\d+\?done=/);
 			assert.match(await page.locator('.notice').textContent(), /submitted for review/);
 			assert.equal(await page.getByRole('button', { name: 'Publish' }).count(), 0);
+			await page.goto(srv.url + '/newsroom');
+			assert.equal(await page.getByRole('link', { name: 'Fishing fleet returns early' }).count(), 1,
+				'the autosaved draft and the submit are one story');
 		} finally {
 			await actx.close();
 		}
