@@ -219,8 +219,19 @@ void h_article(struct site *site, struct http_request *req,
 	}
 	r = store_article_by_slug(site->store, a, slug, false, &art);
 	if (r == ERR_NOTFOUND) {
-		render_error(site, req, res, 404, "We could not find that story."
-			     " It may have been moved or unpublished.");
+		struct story_query q = { .status = ARTICLE_UNPUBLISHED,
+					 .slug = slug, .limit = 1 };
+		struct story_row *gone;
+		size_t n = 0;
+
+		/* A story the newsroom took down: gone for good, say so. */
+		if (!store_stories(site->store, a, &q, &gone, &n) && n)
+			render_error(site, req, res, 410, "This story was"
+				     " withdrawn by the newsroom.");
+		else
+			render_error(site, req, res, 404, "We could not find"
+				     " that story. It may have been moved or"
+				     " unpublished.");
 		return;
 	}
 	if (r) {

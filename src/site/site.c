@@ -283,6 +283,7 @@ static const char *status_heading(unsigned status)
 	case 403: return "Forbidden";
 	case 404: return "Page not found";
 	case 405: return "Method not allowed";
+	case 410: return "Story withdrawn";
 	case 413: return "Too large";
 	case 414: return "Address too long";
 	case 503: return "Service unavailable";

@@ -23,6 +23,7 @@ static const char sql_stories[] =
 	"WHERE (?1 < 0 OR a.stage = ?1) AND (?2 IS NULL OR a.section_slug = ?2)"
 	" AND (?3 IS NULL OR a.author = ?3)"
 	" AND (?4 IS NULL OR instr(lower(a.headline), lower(?4)) > 0)"
+	" AND (?6 IS NULL OR a.slug = ?6)"
 	" ORDER BY a.updated DESC, a.id DESC LIMIT ?5";
 static const char sql_story_get[] =
 	"SELECT " STORY_COLS ", a.body" ARTICLE_FROM "WHERE a.id = ?1";
@@ -114,6 +115,7 @@ int sq_stories(struct store *base, struct arena *ar, const struct story_query *q
 	sq_bind_text(st, 3, q->author);
 	sq_bind_text(st, 4, q->search);
 	sqlite3_bind_int64(st, 5, (int64_t)q->limit);
+	sq_bind_text(st, 6, q->slug);
 	*out = arena_zalloc(ar, q->limit * sizeof(**out));
 	*n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < q->limit) {

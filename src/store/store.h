@@ -404,6 +404,7 @@ struct story_query {
 	const char *section_slug;	/* NULL: any */
 	const char *author;		/* byline, exact; NULL: any */
 	const char *search;		/* in the headline, any case; NULL: any */
+	const char *slug;		/* exactly this slug; NULL: any */
 	size_t limit;			/* 1..500 */
 };
 

@@ -1,6 +1,6 @@
 // newsroom.test.mjs - the newsroom end to end: who may do what (reader,
 // author, editor, admin against each action), draft -> preview -> publish
-// -> on the front page, unpublish -> gone for readers, the scheduler
+// -> on the front page, unpublish -> 410 for readers, the scheduler
 // publishing at a time in the site's time zone, the refused second save
 // of a story edited by two people, revisions with diff and restore, user
 // roles, the dashboard chart, and lead photos: a JPEG with EXIF GPS comes
@@ -124,7 +124,7 @@ describe('the newsroom', { skip: !haveSqlite3() && 'no sqlite3 shell' }, () => {
 		assert.equal(forged.status, 403);
 	});
 
-	test('draft -> preview -> publish -> on the front page; unpublish -> gone for readers', async () => {
+	test('draft -> preview -> publish -> on the front page; unpublish -> 410 for readers', async () => {
 		const r = await saveStory(c.editor, { headline: 'Council approves the budget',
 			dateline: 'LYON', summary: 'A late vote.', section: 'Politics',
 			body: 'The vote was **close**.\n\nSecond paragraph.' });
@@ -150,8 +150,13 @@ describe('the newsroom', { skip: !haveSqlite3() && 'no sqlite3 shell' }, () => {
 		assert.match(story.text, /<strong>close<\/strong>/);
 		const un = await saveStory(c.editor, {}, 'unpublish', `/newsroom/stories/${id}`);
 		assert.equal(un.status, 303);
-		assert.equal((await request(srv.url + url)).status, 404);
+		const gone = await request(srv.url + url);
+		assert.equal(gone.status, 410);
+		assert.match(mainText(gone.text), /withdrawn/);
+		assert.doesNotMatch(gone.text, /The vote was/);
 		assert.doesNotMatch((await request(srv.url + '/')).text, /Council approves the budget/);
+		// Drafts are not told apart from stories that never were.
+		assert.equal((await request(`${srv.url}/news/${today()}/harbour-cranes-stand-idle/`)).status, 404);
 		const list = await c.editor.get('/newsroom?status=unpublished');
 		assert.match(list.text, /Council approves the budget/);
 	});
