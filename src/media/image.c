@@ -9,6 +9,7 @@
 #include "webp.h"
 
 #include <dlfcn.h>
+#include <malloc.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +48,7 @@ static struct {
 	__typeof__(vips_image_remove) *remove;
 	__typeof__(g_strfreev) *strfreev;
 	__typeof__(vips_thread_shutdown) *thread_shutdown;
+	__typeof__(vips_cache_set_max) *cache_set_max;
 } vips;
 
 static int resolve(void **slot, const char *name)
@@ -88,6 +90,7 @@ int media_init(const char *argv0)
 	r |= resolve((void **)&vips.remove, "vips_image_remove");
 	r |= resolve((void **)&vips.strfreev, "g_strfreev");
 	r |= resolve((void **)&vips.thread_shutdown, "vips_thread_shutdown");
+	r |= resolve((void **)&vips.cache_set_max, "vips_cache_set_max");
 	/* The check VIPS_INIT() makes: the library's ABI is the one we built for. */
 	if (r || vips.version(3) - vips.version(5) !=
 		 VIPS_LIBRARY_CURRENT - VIPS_LIBRARY_AGE ||
@@ -97,6 +100,8 @@ int media_init(const char *argv0)
 		return ERR_INVALID;
 	}
 	vips.concurrency_set(1);
+	/* Each image is worked on once: an operation cache only holds memory. */
+	vips.cache_set_max(0);
 	return 0;
 }
 
@@ -358,8 +363,10 @@ out:
 	if (mem)
 		vips.unref(mem);
 	vips.unref(img);
-	/* This thread's libvips state goes now: pool threads outlive vips. */
+	/* This thread's libvips state goes now: pool threads outlive vips.
+	 * Decoded pixels were tens of MB: give the pages back. */
 	vips.error_clear();
 	vips.thread_shutdown();
+	malloc_trim(0);
 	return r;
 }
