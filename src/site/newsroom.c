@@ -29,7 +29,7 @@
 #include "media/image.h"
 #include "render/markdown.h"
 
-#define LIST_LIMIT 200
+#define LIST_LIMIT 50
 
 /* Byte limits of the editor's fields. */
 static const struct field_limit {
@@ -237,10 +237,12 @@ void h_nr_list(struct site *site, struct http_request *req,
 {
 	const struct account *who = nr_access(site, req, res, ROLE_AUTHOR);
 	struct arena *a = req->arena;
-	struct story_query q = { .status = -1, .limit = LIST_LIMIT };
+	struct story_query q = { .status = -1, .limit = LIST_LIMIT + 1 };
 	struct tval *ctx, *rows, *statuses, *f;
 	struct story_row *list;
-	const char *st, *sec, *auth, *search;
+	const char *st, *sec, *auth, *search, *before;
+	struct cursor cur;
+	struct buf next;
 	size_t n, i;
 
 	(void)m;
@@ -250,6 +252,15 @@ void h_nr_list(struct site *site, struct http_request *req,
 	sec = http_query(req, "section");
 	auth = http_query(req, "author");
 	search = http_query(req, "q");
+	before = http_query(req, "before");
+	if (before && *before) {
+		if (!parse_keyset(before, &cur.published, &cur.id)) {
+			render_error(site, req, res, 400, "The page position is"
+				     " malformed.");
+			return;
+		}
+		q.before = &cur;
+	}
 	if (st && *st)
 		q.status = status_from_name(st);
 	if (q.status < -1 || (st && *st && q.status < 0)) {
@@ -271,6 +282,28 @@ void h_nr_list(struct site *site, struct http_request *req,
 		return;
 	}
 	ctx = nr_ctx(site, req, who, "Stories", "stories");
+	if (n > LIST_LIMIT) {
+		/* Another page: the same filters, after the last row shown. */
+		n = LIST_LIMIT;
+		buf_init(&next, a, 4096);
+		buf_printf(&next, "/newsroom?before=%" PRId64 ".%" PRId64,
+			   list[n - 1].a.updated, list[n - 1].a.id);
+		if (q.status >= 0)
+			buf_printf(&next, "&status=%s", status_names[q.status]);
+		if (q.section_slug) {
+			buf_adds(&next, "&section=");
+			url_encode(&next, q.section_slug, strlen(q.section_slug));
+		}
+		if (q.author) {
+			buf_adds(&next, "&author=");
+			url_encode(&next, q.author, strlen(q.author));
+		}
+		if (q.search) {
+			buf_adds(&next, "&q=");
+			url_encode(&next, q.search, strlen(q.search));
+		}
+		tv_set_str(a, ctx, "older_url", next.data);
+	}
 	rows = tv_list(a);
 	for (i = 0; i < n; i++) {
 		const struct article *art = &list[i].a;

@@ -23,7 +23,7 @@ static const char sql_stories[] =
 	"WHERE (?1 < 0 OR a.stage = ?1) AND (?2 IS NULL OR a.section_slug = ?2)"
 	" AND (?3 IS NULL OR a.author = ?3)"
 	" AND (?4 IS NULL OR instr(lower(a.headline), lower(?4)) > 0)"
-	" AND (?6 IS NULL OR a.slug = ?6)"
+	" AND (?6 IS NULL OR a.slug = ?6) AND (a.updated, a.id) < (?7, ?8)"
 	" ORDER BY a.updated DESC, a.id DESC LIMIT ?5";
 static const char sql_story_get[] =
 	"SELECT " STORY_COLS ", a.body" ARTICLE_FROM "WHERE a.id = ?1";
@@ -116,6 +116,8 @@ int sq_stories(struct store *base, struct arena *ar, const struct story_query *q
 	sq_bind_text(st, 4, q->search);
 	sqlite3_bind_int64(st, 5, (int64_t)q->limit);
 	sq_bind_text(st, 6, q->slug);
+	sqlite3_bind_int64(st, 7, q->before ? q->before->published : INT64_MAX);
+	sqlite3_bind_int64(st, 8, q->before ? q->before->id : INT64_MAX);
 	*out = arena_zalloc(ar, q->limit * sizeof(**out));
 	*n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < q->limit) {

@@ -398,13 +398,15 @@ int store_outbox_next(struct store *s, int64_t *when);
 
 /* ---- Newsroom (sql/sqlite/005_newsroom.sql) ---- */
 
-/* Stories for the newsroom's list, newest change first. */
+/* Stories for the newsroom's list, newest change first (keyset by
+ * cursor.published = updated, cursor.id = id). */
 struct story_query {
 	int status;			/* enum article_status; -1: any */
 	const char *section_slug;	/* NULL: any */
 	const char *author;		/* byline, exact; NULL: any */
 	const char *search;		/* in the headline, any case; NULL: any */
 	const char *slug;		/* exactly this slug; NULL: any */
+	const struct cursor *before;	/* changed before (updated, id); NULL: from the newest */
 	size_t limit;			/* 1..500 */
 };
 

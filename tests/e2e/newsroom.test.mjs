@@ -11,7 +11,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeSite, removeDir, startServer, request, sleep, runCli } from './lib.mjs';
+import { makeSite, removeDir, startServer, request, sleep, runCli, decodeEntities } from './lib.mjs';
 import { Client, mainText, sql, haveSqlite3 } from './accounts-lib.mjs';
 import { addUser, loginAs, postMultipart, saveStory, storyId, editorFields, jpegWithGps,
 	vipsFields, haveVips } from './newsroom-lib.mjs';
@@ -119,6 +119,19 @@ describe('the newsroom', { skip: !haveSqlite3() && 'no sqlite3 shell' }, () => {
 		assert.match((await c.editor.get('/newsroom?author=Ann%20Author&section=business')).text,
 			/Harbour cranes/);
 		assert.equal((await c.editor.get('/newsroom?status=bogus')).status, 400);
+		assert.equal((await c.editor.get('/newsroom?before=x.1')).status, 400);
+		// Pages of 50, newest change first, filters kept on the next page.
+		for (let i = 0; i < 51; i++)
+			await saveStory(c.other, { headline: `Filler ${i}`, body: 'x', section: 'Filler' });
+		const p1 = await c.editor.get('/newsroom?section=filler');
+		assert.equal([...p1.text.matchAll(/>Filler \d+</g)].length, 50);
+		assert.match(p1.text, />Filler 50</);
+		const older = /href="([^"]+)" rel="next">Older stories/.exec(p1.text);
+		assert.ok(older);
+		const p2 = await c.editor.get(decodeEntities(older[1]));
+		const rest = [...p2.text.matchAll(/>Filler (\d+)</g)].map((m) => m[1]);
+		assert.deepEqual(rest, ['0']);
+		assert.doesNotMatch(p2.text, /Older stories/);
 		// Without a token the save is refused.
 		const forged = await postMultipart(c.editor, '/newsroom/save', { ...f, csrf: 'x', action: 'save' });
 		assert.equal(forged.status, 403);
