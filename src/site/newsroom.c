@@ -557,6 +557,10 @@ static struct tval *read_form(struct site *site, struct http_request *req,
 	j->photo = http_part(req, "photo");
 	if (j->photo && (!j->photo->filename || !j->photo->data.len))
 		j->photo = NULL;	/* no file chosen */
+	if (!j->photo && http_form(req, "remove_photo")) {
+		art->photo.key = NULL;
+		art->caption = art->credit = art->photo_alt = "";
+	}
 	if ((j->photo || art->photo.key) && !*art->photo_alt &&
 	    j->act != ACT_AUTOSAVE && j->act != ACT_PREVIEW)
 		field_error(a, &errors, "alt", "Describe the photo for readers"
@@ -721,6 +725,10 @@ static void save_answer(struct acct_job *aj, struct http_request *req,
 		render_error(site, req, res, 404, "The story was deleted.");
 		return;
 	}
+	if (aj->result == ERR_STALE)
+		tv_set_str(req->arena, errors ? errors : (errors =
+			   tv_map(req->arena)), "newest_url", arena_printf(
+			   req->arena, "/newsroom/stories/%" PRId64, j->art.id));
 	editor_page(site, req, res, j->who, &j->art, j->tags_text, j->when,
 		    aj->result == ERR_INVALID ? 422 : aj->result == ERR_STALE ||
 		    aj->result == ERR_CONFLICT ? 409 : 503, NULL,

@@ -217,6 +217,7 @@ describe('the newsroom', { skip: !haveSqlite3() && 'no sqlite3 shell' }, () => {
 		assert.equal(second.status, 409);
 		assert.match(mainText(second.text), /Someone else saved this story.*NOT saved/);
 		assert.match(second.text, /Line one, edited by Eve\./, 'the refused text is kept in the form');
+		assert.match(second.text, new RegExp(`href="/newsroom/stories/${id}"[^>]*>Open the newest version`));
 		assert.equal(sql(site.db, `SELECT body, version FROM articles WHERE id = ${id}`)[0].join('|'),
 			'Line one, edited by Ed.|2');
 		// The script's autosave gets the same answer as JSON.
@@ -370,6 +371,13 @@ describe('lead photos', { skip: (!haveVips() && 'no vips CLI') || (!haveSqlite3(
 		}
 		const rows = sql(site.db, 'SELECT width, type FROM photo_variants ORDER BY type, width');
 		assert.deepEqual(rows, [['480', 'image/jpeg'], ['480', 'image/webp'], ['800', 'image/webp']]);
+		// Removing the photo takes it off the page (the images stay stored).
+		const id = storyId(r);
+		const rm = await saveStory(ed, { remove_photo: '1' }, 'save', `/newsroom/stories/${id}`);
+		assert.equal(rm.status, 303);
+		const after = await request(`${srv.url}/news/${today()}/lighthouse-keeper-retires/`);
+		assert.doesNotMatch(after.text, /<figure class="lead-photo">/);
+		assert.doesNotMatch(after.text, /The keeper at dawn/);
 	});
 
 	test('a text file named .jpg, a truncated JPEG and an over-size file are refused; nothing is left', async () => {
