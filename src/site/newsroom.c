@@ -163,8 +163,9 @@ struct tval *nr_ctx(struct site *site, struct http_request *req,
 	tv_set_str(a, ctx, "my_role", role_names[who->role]);
 	csrf_token(site->csrf_key, site_csrf_subject(site, req), token);
 	tv_set_str(a, ctx, "csrf", arena_strdup(a, token));
-	tv_set_str(a, ctx, "nr_css", site_asset_url(site, "newsroom.css"));
-	tv_set_str(a, ctx, "nr_js", site_asset_url(site, "newsroom.js"));
+	/* The newsroom's own style and script, in the head. */
+	tv_set_str(a, page_meta(ctx), "css", site_asset_url(site, "newsroom.css"));
+	tv_set_str(a, page_meta(ctx), "js", site_asset_url(site, "newsroom.js"));
 	return ctx;
 }
 
@@ -319,6 +320,7 @@ void h_nr_list(struct site *site, struct http_request *req,
 		tv_set_str(a, v, "updated", nr_time(site, a, art->updated));
 		tv_set_str(a, v, "updated_iso", time_iso(a, art->updated));
 		tv_set_int(a, v, "reactions", list[i].reactions);
+		tv_set_int(a, v, "comments", list[i].comments);
 		if (art->status == ARTICLE_PUBLISHED)
 			tv_set_str(a, v, "public_url", article_path(a, art));
 		tv_set_bool(a, v, "editable", nr_may_edit(who, art));

@@ -591,12 +591,34 @@ static struct tval *top_list(struct site *site, struct arena *a,
 	return list;
 }
 
+/* The most commented stories since @since as a template list. */
+static struct tval *comment_list(struct site *site, struct arena *a,
+				 int64_t since)
+{
+	struct tval *list = tv_list(a);
+	struct article_list top;
+	int64_t *counts;
+	size_t i;
+
+	if (store_comment_top(site->store, a, since, TOP_N, &top, &counts))
+		return list;
+	for (i = 0; i < top.n; i++) {
+		struct tval *v = tv_map(a);
+
+		tv_set_str(a, v, "headline", top.items[i].headline);
+		tv_set_str(a, v, "url", article_path(a, &top.items[i]));
+		tv_set_int(a, v, "count", counts[i]);
+		tv_push(a, list, v);
+	}
+	return list;
+}
+
 void h_nr_dashboard(struct site *site, struct http_request *req,
 		    struct http_response *res, const struct route_match *m)
 {
 	const struct account *who = nr_access(site, req, res, ROLE_AUTHOR);
 	struct arena *a = req->arena;
-	struct tval *ctx, *day, *week;
+	struct tval *ctx, *day, *week, *cday, *cweek;
 	int64_t now = time_now();
 
 	(void)m;
@@ -609,5 +631,11 @@ void h_nr_dashboard(struct site *site, struct http_request *req,
 	tv_set(a, ctx, "week", week);
 	tv_set_bool(a, ctx, "has_day", day->u.list.n > 0);
 	tv_set_bool(a, ctx, "has_week", week->u.list.n > 0);
+	cday = comment_list(site, a, now - 86400);
+	cweek = comment_list(site, a, now - 7 * 86400);
+	tv_set(a, ctx, "cday", cday);
+	tv_set(a, ctx, "cweek", cweek);
+	tv_set_bool(a, ctx, "has_cday", cday->u.list.n > 0);
+	tv_set_bool(a, ctx, "has_cweek", cweek->u.list.n > 0);
 	nr_render(site, req, res, "newsroom-dashboard", ctx, 200);
 }

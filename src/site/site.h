@@ -59,6 +59,16 @@ struct site {
 	size_t upload_max;	/* bytes of a photo upload; 0: 20 MB */
 	bool authors_publish;	/* authors may publish, not only submit */
 	struct newsroom *newsroom;	/* made by site_start() */
+	/* Comments (comments*.c): set before site_start(); 0 means the
+	 * default where one is noted. */
+	unsigned comment_per_minute;	/* posts a minute per account and per
+					 * address (default 4) */
+	int comment_mode;		/* enum comment_mode */
+	int comment_depth;		/* replies nest this deep (3) */
+	int comment_max_links;		/* more links than this: held (2) */
+	int comment_close_days;		/* close N days after publication */
+	int comment_min_seconds;	/* from showing the form to a post */
+	struct ratelimit *comment_ip, *comment_account;
 	/* The front page's "Most reacted" box, rendered at most every few s. */
 	pthread_mutex_t box_lock;
 	char *box_html;

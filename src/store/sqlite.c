@@ -900,6 +900,8 @@ static const struct store_ops sqlite_ops = {
 	.revision_get = sq_revision_get,
 	.publish_due = sq_publish_due,
 	.reaction_series = sq_reaction_series,
+	.comment_top = sq_comment_top,
+	.comments = &sq_comment_ops,
 };
 
 int store_open_sqlite(const char *path, struct store **out, char *err,

@@ -84,6 +84,38 @@ enum stmt_id {
 	ST_PUBLISH_REVISIONS,
 	ST_PUBLISH_DUE,
 	ST_REACTION_SERIES,
+	ST_COMMENT_TOP,
+	/* sqlite_comments.c */
+	ST_CMT_ARTICLE,
+	ST_CMT_PARENT,
+	ST_CMT_ACCOUNT,
+	ST_CMT_DUP,
+	ST_CMT_HAS_VISIBLE,
+	ST_CMT_INSERT,
+	ST_CMT_ROOT,
+	ST_CMT_TOP_OLDEST,
+	ST_CMT_TOP_NEWEST,
+	ST_CMT_TOP_LIKED,
+	ST_CMT_THREAD,
+	ST_CMT_GET,
+	ST_CMT_EDIT,
+	ST_CMT_DELETE,
+	ST_CMT_LIKE_ADD,
+	ST_CMT_LIKE_DEL,
+	ST_CMT_LIKES,
+	ST_CMT_REPORT,
+	ST_CMT_STATUS,
+	ST_CMT_SET_STATUS,
+	ST_CMT_BAN,
+	ST_CMT_BAN_HELD,
+	ST_CMT_BAN_SESSIONS,
+	ST_CMT_QUEUE,
+	ST_CMT_SETTINGS,
+	ST_CMT_SETTINGS_SET,
+	ST_CMT_COUNT,
+	ST_CMT_REPLY_MAIL,
+	ST_CMT_BANNED,
+	ST_CMT_CONTENT_BUMP,
 	ST_COUNT
 };
 
@@ -170,6 +202,8 @@ int sq_revision_get(struct store *s, struct arena *ar, int64_t article_id,
 int sq_publish_due(struct store *s, int64_t now, int *published);
 int sq_reaction_series(struct store *s, int64_t article_id, int64_t since,
 		       int64_t step, size_t nsteps, int64_t *counts);
+int sq_comment_top(struct store *s, struct arena *ar, int64_t since,
+		   size_t limit, struct article_list *out, int64_t **counts);
 
 /* Backend functions implemented in sqlite_reactions.c. */
 int sq_reactions_apply(struct store *s, struct reaction_change *changes,
@@ -222,5 +256,8 @@ int sq_outbox_sent(struct store *s, int64_t id);
 int sq_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
 		    const char *error);
 int sq_outbox_next(struct store *s, int64_t *when);
+
+/* The comment functions (sqlite_comments.c). */
+extern const struct comment_store_ops sq_comment_ops;
 
 #endif

@@ -19,7 +19,8 @@
 
 static const char sql_stories[] =
 	"SELECT " STORY_COLS ", coalesce((SELECT sum(count) FROM"
-	" reaction_counts rc WHERE rc.article_id = a.id), 0)" ARTICLE_FROM
+	" reaction_counts rc WHERE rc.article_id = a.id), 0), a.comment_count"
+	ARTICLE_FROM
 	"WHERE (?1 < 0 OR a.stage = ?1) AND (?2 IS NULL OR a.section_slug = ?2)"
 	" AND (?3 IS NULL OR a.author = ?3)"
 	" AND (?4 IS NULL OR instr(lower(a.headline), lower(?4)) > 0)"
@@ -79,6 +80,12 @@ static const char sql_publish_revisions[] =
 static const char sql_publish_due[] =
 	"UPDATE articles SET stage = 1, status = 1, updated = ?1,"
 	" version = version + 1 WHERE stage = 3 AND published <= ?1";
+static const char sql_comment_top[] =
+	"SELECT " ARTICLE_COLS ", count(*) FROM comments c"
+	" JOIN articles a ON a.id = c.article_id"
+	" LEFT JOIN media m ON m.key = a.photo_key"
+	" WHERE c.status = 0 AND c.created >= ?1 AND a.status = 1"
+	" GROUP BY a.id ORDER BY count(*) DESC, a.id DESC LIMIT ?2";
 static const char sql_due_any[] =
 	"SELECT 1 FROM articles WHERE stage = 3 AND published <= ?1 LIMIT 1";
 static const char sql_series[] =
@@ -125,6 +132,7 @@ int sq_stories(struct store *base, struct arena *ar, const struct story_query *q
 
 		read_story(ar, st, &row->a);
 		row->reactions = sqlite3_column_int64(st, 22);
+		row->comments = sqlite3_column_int64(st, 23);
 	}
 	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
 	    sq_db_err(c->db, "story list");
@@ -534,6 +542,36 @@ int sq_reaction_series(struct store *base, int64_t article_id, int64_t since,
 				sqlite3_column_int64(st, 2);
 	}
 	r = rc == SQLITE_DONE ? 0 : sq_db_err(c->db, "reaction series");
+	sqlite3_reset(st);
+out:
+	sq_conn_put(s, c);
+	return r;
+}
+
+int sq_comment_top(struct store *base, struct arena *ar, int64_t since,
+		   size_t limit, struct article_list *out, int64_t **counts)
+{
+	struct sqlite_store *s = SQ(base);
+	struct conn *c = sq_conn_get(s);
+	sqlite3_stmt *st;
+	int r = ERR_DB, rc;
+
+	if (!c)
+		return ERR_DB;
+	out->items = arena_alloc(ar, limit * sizeof(*out->items));
+	*counts = arena_alloc(ar, limit * sizeof(**counts));
+	out->n = 0;
+	out->more = false;
+	if (!(st = sq_prepared(c, ST_COMMENT_TOP, sql_comment_top)))
+		goto out;
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int64(st, 2, (int64_t)limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && out->n < limit) {
+		sq_read_article(ar, st, &out->items[out->n]);
+		(*counts)[out->n++] = sqlite3_column_int64(st, 20);
+	}
+	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+	    sq_db_err(c->db, "comment top");
 	sqlite3_reset(st);
 out:
 	sq_conn_put(s, c);

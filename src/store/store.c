@@ -430,3 +430,11 @@ int store_reaction_series(struct store *s, int64_t article_id, int64_t since,
 	return s->ops->reaction_series(s, article_id, since, step, nsteps,
 				       counts);
 }
+
+int store_comment_top(struct store *s, struct arena *ar, int64_t since,
+		      size_t limit, struct article_list *out, int64_t **counts)
+{
+	if (limit < 1 || limit > 100)
+		return ERR_INVALID;
+	return s->ops->comment_top(s, ar, since, limit, out, counts);
+}

@@ -1,35 +1,14 @@
 // newsroom-lib.mjs - helpers for the newsroom tests: accounts with roles
-// made by the CLI, logged-in clients, multipart posts of the editor form,
+// (from comments-lib.mjs), multipart posts of the editor form,
 // and a JPEG with EXIF (orientation and GPS) made with the vips CLI.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, request, decodeEntities } from './lib.mjs';
-import { Client, csrfOf } from './accounts-lib.mjs';
+import { request, decodeEntities } from './lib.mjs';
+import { csrfOf } from './accounts-lib.mjs';
 
-export const PW = 'newsroom pass 1';
-
-/* `dateline user add` an account with @role. */
-export function addUser(db, email, name, role) {
-	return new Promise((resolve, reject) => {
-		const p = spawn(BIN, ['user', 'add', '--db', db, '--email', email, '--name', name,
-			'--role', role, '--password-stdin'], { stdio: ['pipe', 'ignore', 'pipe'] });
-		let err = '';
-		p.stderr.on('data', (d) => { err += d; });
-		p.on('error', reject);
-		p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`user add: ${err}`))));
-		p.stdin.end(PW + '\n');
-	});
-}
-
-/* A client logged in as @email. */
-export async function loginAs(base, email) {
-	const c = new Client(base);
-	const r = await c.submit('/account/login', '/account/login', { email, password: PW });
-	if (r.status !== 303 || !c.loggedIn())
-		throw new Error(`log in as ${email} failed: ${r.status}`);
-	return c;
-}
+/* Accounts with roles and logged-in clients: the comment tests' helpers. */
+export { PW, addUser, loginAs } from './comments-lib.mjs';
 
 /* The value of input @name on @html (first match), decoded. */
 export function inputValue(html, name) {

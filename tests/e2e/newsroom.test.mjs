@@ -3,7 +3,8 @@
 // -> on the front page, unpublish -> 410 for readers, the scheduler
 // publishing at a time in the site's time zone, the refused second save
 // of a story edited by two people, revisions with diff and restore, user
-// roles, the dashboard chart, and lead photos: a JPEG with EXIF GPS comes
+// roles, the dashboard (most reacted with a chart, most commented), comment
+// counts in the list, and lead photos: a JPEG with EXIF GPS comes
 // out upright, without metadata, with responsive copies in srcset; a text
 // file, a truncated JPEG and an over-size file are refused, leaving
 // nothing behind.
@@ -311,8 +312,16 @@ describe('the newsroom', { skip: !haveSqlite3() && 'no sqlite3 shell' }, () => {
 		assert.match(d.text, /Comet visible tonight/);
 		assert.match(d.text, /<svg class="chart"[^>]*role="img"/);
 		assert.match(d.text, /<polyline[^>]*><title>Love<\/title>/);
+		// A comment: counted in the list and the dashboard.
+		const cm = await request(`${srv.url}/api/v1/articles/${slug}/comments`, { method: 'POST',
+			headers: { 'Content-Type': 'application/json', Cookie: c.author.cookieHeader(),
+				Origin: srv.url }, body: JSON.stringify({ body: 'What a sight.' }) });
+		assert.equal(cm.status, 201, cm.text);
 		const list = await c.editor.get('/newsroom?q=comet');
-		assert.match(list.text, /<td class="num">1<\/td>/);
+		assert.match(list.text, /<th scope="col">Comments<\/th>/);
+		assert.match(list.text, /<td class="num">1<\/td>\s*<td class="num">1<\/td>/, 'one reaction, one comment');
+		d = await c.author.get('/newsroom/dashboard');
+		assert.match(d.text, /Most commented, last 24 hours<\/h2>\s*<ol class="nr-top">\s*<li><a href="[^"]+">Comet visible tonight<\/a> <span class="num">1<\/span>/);
 	});
 });
 
