@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -661,6 +662,15 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 
 		threads = n > 0 ? (unsigned)n : 1;
 	}
+	/*
+	 * A big page (a story with hundreds of comments) grows its request's
+	 * arena by blocks of 128 KiB and more, which glibc would mmap and
+	 * unmap, or trim back to the system, on every request: a page fault
+	 * per touched page each time.  Keep such blocks in the heap instead
+	 * (the same as MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
 	srv = xcalloc(1, sizeof(*srv));
 	srv->handler = cfg->handler;
 	srv->ctx = cfg->ctx;
