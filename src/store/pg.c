@@ -852,6 +852,16 @@ static const struct store_ops pg_ops = {
 	.outbox_retry = pg_outbox_retry,
 	.outbox_next = pg_outbox_next,
 	.watch_reactions = pg_watch_reactions,
+	.stories = pg_stories,
+	.story_get = pg_story_get,
+	.story_save = pg_story_save,
+	.slug_free = pg_slug_free,
+	.photo_variants = pg_photo_variants,
+	.revisions = pg_revisions,
+	.revision_get = pg_revision_get,
+	.publish_due = pg_publish_due,
+	.reaction_series = pg_reaction_series,
+	.comment_top = pg_comment_top,
 	.comments = &pg_comment_ops,
 };
 

@@ -26,6 +26,20 @@ const char *const reaction_labels[REACTION_KINDS] = {
 	"Angry", "Fail", "Geeky", "Lol", "Love", "Scary", "Win",
 };
 
+const char *const status_names[ARTICLE_STATUSES] = {
+	"draft", "published", "ready", "scheduled", "unpublished",
+};
+
+int status_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; name && i < ARTICLE_STATUSES; i++)
+		if (!strcmp(name, status_names[i]))
+			return i;
+	return -1;
+}
+
 int reaction_from_name(const char *name)
 {
 	int i;
@@ -384,4 +398,77 @@ size_t store_migration_files(const char *prefix,
 			out[n++] = &embedded_sql[i];
 	qsort(out, n, sizeof(*out), cmp_files);
 	return n;
+}
+
+int store_stories(struct store *s, struct arena *ar,
+		  const struct story_query *q, struct story_row **out,
+		  size_t *n)
+{
+	if (q->limit < 1 || q->limit > 500 || q->status >= ARTICLE_STATUSES)
+		return ERR_INVALID;
+	return OP(s, stories, ar, q, out, n);
+}
+
+int store_story_get(struct store *s, struct arena *ar, int64_t id,
+		    struct article **out)
+{
+	return OP(s, story_get, ar, id, out);
+}
+
+int store_story_save(struct store *s, const struct story_save *sv,
+		     int64_t *id, int64_t *version)
+{
+	const struct article *a = sv->a;
+
+	if (!a || !a->slug || !*a->slug || !a->headline || !*a->headline ||
+	    !a->body || (unsigned)a->status >= ARTICLE_STATUSES)
+		return ERR_INVALID;
+	return OP(s, story_save, sv, id, version);
+}
+
+int store_slug_free(struct store *s, const char *slug, int64_t except_id,
+		    bool *free)
+{
+	return OP(s, slug_free, slug, except_id, free);
+}
+
+int store_photo_variants(struct store *s, struct arena *ar,
+			 const char *photo_key, struct photo_variant **out,
+			 size_t *n)
+{
+	return OP(s, photo_variants, ar, photo_key, out, n);
+}
+
+int store_revisions(struct store *s, struct arena *ar, int64_t article_id,
+		    struct revision **out, size_t *n)
+{
+	return OP(s, revisions, ar, article_id, out, n);
+}
+
+int store_revision_get(struct store *s, struct arena *ar, int64_t article_id,
+		       int64_t rev_id, struct revision *out)
+{
+	return OP(s, revision_get, ar, article_id, rev_id, out);
+}
+
+int store_publish_due(struct store *s, int64_t now, int *published)
+{
+	return OP(s, publish_due, now, published);
+}
+
+int store_reaction_series(struct store *s, int64_t article_id, int64_t since,
+			  int64_t step, size_t nsteps, int64_t *counts)
+{
+	if (step < 1 || nsteps < 1 || nsteps > 1000)
+		return ERR_INVALID;
+	return OP(s, reaction_series, article_id, since, step, nsteps,
+				       counts);
+}
+
+int store_comment_top(struct store *s, struct arena *ar, int64_t since,
+		      size_t limit, struct article_list *out, int64_t **counts)
+{
+	if (limit < 1 || limit > 100)
+		return ERR_INVALID;
+	return OP(s, comment_top, ar, since, limit, out, counts);
 }
