@@ -102,7 +102,7 @@ int cmd_serve(int argc, char **argv)
 	const char *tagline = "News as it happens.", *threads = NULL, *pos[1];
 	const char *react_limit = "30", *smtp_url = NULL, *mail_from = NULL;
 	const char *maildir = NULL, *reset_ttl = "3600", *login_limit = "20";
-	const char *smtp_ca = NULL;
+	const char *smtp_ca = NULL, *feed_content = "summary";
 	int quiet = 0, smtp_plain = 0, trust_proxy = 0, npos, r, sig, code = 1;
 	const struct opt opts[] = {
 		{ "db", "DATELINE_DB", "PATH", "the site database (SQLite file)", &db, NULL },
@@ -122,6 +122,7 @@ int cmd_serve(int argc, char **argv)
 		{ "reset-token-ttl", "DATELINE_RESET_TOKEN_TTL", "SECONDS", "how long a password reset link works (default 3600)", &reset_ttl, NULL },
 		{ "login-rate-limit", "DATELINE_LOGIN_RATE_LIMIT", "N", "log in tries per minute per client address (default 20; 0: every account limit off)", &login_limit, NULL },
 		{ "trust-proxy", "DATELINE_TRUST_PROXY", NULL, "believe X-Forwarded-Proto from a proxy in front (Secure cookies)", NULL, &trust_proxy },
+		{ "feed-content", "DATELINE_FEED_CONTENT", "summary|full", "what feed items carry: the summary (default) or the whole story", &feed_content, NULL },
 		{ "quiet", "DATELINE_QUIET", NULL, "no access log", NULL, &quiet },
 		{ 0 },
 	};
@@ -166,6 +167,11 @@ int cmd_serve(int argc, char **argv)
 	    strncmp(smtp_url, "smtps://", 8)) {
 		fprintf(stderr, "error: --smtp-url must start with smtp:// or"
 			" smtps://\n");
+		return 2;
+	}
+	if (strcmp(feed_content, "summary") && strcmp(feed_content, "full")) {
+		fprintf(stderr, "error: --feed-content wants 'summary' or"
+			" 'full'\n");
 		return 2;
 	}
 	if (mail_from && !mail_address_valid(mail_from)) {
@@ -224,6 +230,7 @@ int cmd_serve(int argc, char **argv)
 	site.reset_ttl = atoi(reset_ttl);
 	site.login_per_minute = (unsigned)atoi(login_limit);
 	site.trust_proxy = trust_proxy;
+	site.feed_full = !strcmp(feed_content, "full");
 	site.cache = page_cache_new();
 	if ((r = site_start(&site, (unsigned)atoi(react_limit)))) {
 		if (r == ERR_IO)

@@ -63,6 +63,16 @@ static const struct handler_info acct_name = { h_account_name, false };
 static const struct handler_info acct_email = { h_account_email, false };
 static const struct handler_info acct_password = { h_account_password, false };
 static const struct handler_info acct_delete = { h_account_delete, false };
+/* Reach: feeds, sitemaps, search, oEmbed. */
+static const struct handler_info author = { h_author, true };
+static const struct handler_info feed = { h_feed, true };
+static const struct handler_info list_feed = { h_list_feed, true };
+static const struct handler_info sitemap_index = { h_sitemap_index, true };
+static const struct handler_info sitemap = { h_sitemap, true };
+static const struct handler_info robots = { h_robots, true };
+static const struct handler_info search = { h_search, false };
+static const struct handler_info search_api = { h_search_api, false };
+static const struct handler_info oembed = { h_oembed, false };
 
 static const struct route routes[] = {
 	{ HTTP_GET, "/", (void *)&home },
@@ -76,7 +86,7 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/api/v1/articles/:slug/events", (void *)&events },
 	{ HTTP_POST, "/react/:slug", (void *)&react_form },
 	{ HTTP_GET, "/reactions/:name/", (void *)&archive },
-	{ HTTP_GET, "/reactions/:name/feed.xml", (void *)&archive_feed },
+	{ HTTP_GET, "/reactions/:name/:feed", (void *)&archive_feed },
 	{ HTTP_GET, "/account/", (void *)&acct_home },
 	{ HTTP_GET, "/account/login", (void *)&login_form },
 	{ HTTP_POST, "/account/login", (void *)&login },
@@ -94,6 +104,19 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/account/email", (void *)&acct_email },
 	{ HTTP_POST, "/account/password", (void *)&acct_password },
 	{ HTTP_POST, "/account/delete", (void *)&acct_delete },
+	{ HTTP_GET, "/author/:name/", (void *)&author },
+	{ HTTP_GET, "/feed.xml", (void *)&feed },
+	{ HTTP_GET, "/atom.xml", (void *)&feed },
+	{ HTTP_GET, "/feed.json", (void *)&feed },
+	{ HTTP_GET, "/section/:slug/:feed", (void *)&list_feed },
+	{ HTTP_GET, "/tag/:slug/:feed", (void *)&list_feed },
+	{ HTTP_GET, "/author/:name/:feed", (void *)&list_feed },
+	{ HTTP_GET, "/sitemap.xml", (void *)&sitemap_index },
+	{ HTTP_GET, "/sitemaps/:file", (void *)&sitemap },
+	{ HTTP_GET, "/robots.txt", (void *)&robots },
+	{ HTTP_GET, "/search", (void *)&search },
+	{ HTTP_GET, "/api/v1/search", (void *)&search_api },
+	{ HTTP_GET, "/oembed", (void *)&oembed },
 	{ HTTP_GET, "/:section/:year/:month/:day/:slug/", (void *)&article },
 };
 
@@ -181,6 +204,7 @@ struct tval *page_context(struct site *site, struct http_request *req,
 	tv_set_str(a, page, "canonical", absolute_url(site, a, path));
 	tv_set_str(a, page, "og_type", "website");
 	tv_set(a, ctx, "page", page);
+	feed_links(site, a, page, site->name, "/");
 	if (!store_sections(site->store, a, &list, &n)) {
 		for (i = 0; i < n; i++) {
 			struct tval *v = tv_map(a);
@@ -457,7 +481,8 @@ static void run_cached(struct site *site, const struct handler_info *h,
 	rs->for_cache = false;
 	if ((res->status && res->status != 200) || res->blob)
 		return;
-	page_cache_put(site->cache, req->uri, gen, "text/html; charset=utf-8",
+	page_cache_put(site->cache, req->uri, gen, res->content_type ?
+		       res->content_type : "text/html; charset=utf-8",
 		       res->body.data, res->body.len, time_now(), rs->acct_off,
 		       rs->acct_placed ? rs->acct_len : 0, &page);
 	buf_init(&res->body, req->arena, 16 * 1024 * 1024);

@@ -45,6 +45,7 @@ struct site {
 	const char *mail_from;	/* "news@example.org" */
 	struct mail_config mail;
 	bool trust_proxy;	/* believe X-Forwarded-Proto for Secure */
+	bool feed_full;		/* feeds carry whole stories, not summaries */
 	int64_t reset_ttl;	/* seconds a password reset link works */
 	unsigned login_per_minute;	/* log in tries per client address */
 	/* Made by site_start(). */

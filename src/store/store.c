@@ -351,3 +351,38 @@ int store_outbox_next(struct store *s, int64_t *when)
 {
 	return s->ops->outbox_next(s, when);
 }
+
+int store_search(struct store *s, struct arena *ar, const char *text,
+		 const struct search_cursor *after, size_t limit,
+		 struct search_results *out)
+{
+	if (!text || limit < 1 || limit > 50)
+		return ERR_INVALID;
+	return s->ops->search(s, ar, text, after, limit, out);
+}
+
+int store_sitemap_parts(struct store *s, struct arena *ar,
+			enum sitemap_kind kind, int64_t per_part,
+			struct sitemap_part **out, size_t *n)
+{
+	if (per_part < 1)
+		return ERR_INVALID;
+	return s->ops->sitemap_parts(s, ar, kind, per_part, out, n);
+}
+
+int store_sitemap_urls(struct store *s, struct arena *ar,
+		       enum sitemap_kind kind, int64_t number, int64_t per_part,
+		       struct sitemap_url **out, size_t *n)
+{
+	if (per_part < 1 || number < 0 || number > INT64_MAX / per_part - 1)
+		return ERR_INVALID;
+	return s->ops->sitemap_urls(s, ar, kind, number, per_part, out, n);
+}
+
+int store_sitemap_sections(struct store *s, struct arena *ar, size_t max,
+			   struct sitemap_url **out, size_t *n)
+{
+	if (max < 1)
+		return ERR_INVALID;
+	return s->ops->sitemap_sections(s, ar, max, out, n);
+}

@@ -78,6 +78,7 @@ struct cursor {
 struct article_query {
 	const char *section_slug;	/* NULL: any */
 	const char *tag_slug;		/* NULL: any */
+	const char *author;		/* NULL: any; else this exact byline */
 	bool include_drafts;		/* false: published and not in the future */
 	const struct cursor *before;	/* NULL: from the newest */
 	size_t limit;			/* 1..100 */
@@ -376,6 +377,84 @@ int store_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
 /* The soonest next_attempt of any queued message; ERR_NOTFOUND when none. */
 int store_outbox_next(struct store *s, int64_t *when);
 
+/* ---- Search and sitemaps (sql/sqlite/006_search.sql) ---- */
+
+/* Keyset position in search results: rows ranked after this one. */
+struct search_cursor {
+	int64_t score;
+	int64_t published;
+	int64_t id;
+};
+
+/* Marks around matched words in a search snippet (plain text otherwise). */
+#define SEARCH_MARK_OPEN '\x01'
+#define SEARCH_MARK_CLOSE '\x02'
+
+struct search_hit {
+	struct article article;	/* without body */
+	const char *snippet;	/* text around the match, with marks */
+	int64_t score;		/* relevance, higher is better, >= 0 */
+};
+
+struct search_results {
+	struct search_hit *hits;
+	size_t n;
+	bool more;		/* another page exists after the last hit */
+	int terms;		/* words and phrases searched for; 0: nothing
+				 * searchable in the text (no hits, no error) */
+};
+
+/* At most this many bytes of a reader's search text are used. */
+#define SEARCH_TEXT_MAX 256
+
+/*
+ * Public stories matching the reader's search @text, whatever it holds:
+ * the backend builds a safe query of its own ("a phrase", prefix*, other
+ * words as terms, all required).  Best first: relevance over headline,
+ * summary, body, tags and author, then newest.  Keyset pagination by
+ * @after (NULL: from the top); @limit 1..50.  Only the first
+ * SEARCH_TEXT_MAX bytes of @text count.
+ */
+int store_search(struct store *s, struct arena *ar, const char *text,
+		 const struct search_cursor *after, size_t limit,
+		 struct search_results *out);
+
+enum sitemap_kind { SITEMAP_ARTICLES, SITEMAP_TAGS };
+
+/* One sitemap file of a kind, and the newest change of what it lists. */
+struct sitemap_part {
+	int64_t number;
+	int64_t modified;
+};
+
+/* One URL of a sitemap: a story (slug, section_slug, published), a tag
+ * (slug) or a section (slug). */
+struct sitemap_url {
+	const char *slug;
+	const char *section_slug;
+	int64_t published;
+	int64_t modified;
+};
+
+/*
+ * The non-empty parts of the @kind sitemap, ascending.  Part N lists the
+ * public rows with ids from N * @per_part + 1 to (N + 1) * @per_part, so a
+ * URL stays in the same part for good and no part holds more than
+ * @per_part URLs.
+ */
+int store_sitemap_parts(struct store *s, struct arena *ar,
+			enum sitemap_kind kind, int64_t per_part,
+			struct sitemap_part **out, size_t *n);
+
+/* The URLs of part @number of the @kind sitemap (arena array). */
+int store_sitemap_urls(struct store *s, struct arena *ar,
+		       enum sitemap_kind kind, int64_t number, int64_t per_part,
+		       struct sitemap_url **out, size_t *n);
+
+/* Every section with public stories (at most @max), by slug. */
+int store_sitemap_sections(struct store *s, struct arena *ar, size_t max,
+			   struct sitemap_url **out, size_t *n);
+
 /* The function table a backend provides; see the functions above. */
 struct store_ops {
 	const char *name;
@@ -454,6 +533,18 @@ struct store_ops {
 	int (*outbox_retry)(struct store *s, int64_t id, int64_t next_attempt,
 			    const char *error);
 	int (*outbox_next)(struct store *s, int64_t *when);
+	int (*search)(struct store *s, struct arena *ar, const char *text,
+		      const struct search_cursor *after, size_t limit,
+		      struct search_results *out);
+	int (*sitemap_parts)(struct store *s, struct arena *ar,
+			     enum sitemap_kind kind, int64_t per_part,
+			     struct sitemap_part **out, size_t *n);
+	int (*sitemap_urls)(struct store *s, struct arena *ar,
+			    enum sitemap_kind kind, int64_t number,
+			    int64_t per_part, struct sitemap_url **out,
+			    size_t *n);
+	int (*sitemap_sections)(struct store *s, struct arena *ar, size_t max,
+				struct sitemap_url **out, size_t *n);
 };
 
 /* Every backend's struct starts with this header. */

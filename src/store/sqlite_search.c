@@ -1,0 +1,227 @@
+/*
+ * sqlite_search.c - full-text search (FTS5, sql/sqlite/006_search.sql) and
+ * the lists behind the sitemaps, in the SQLite backend.
+ *
+ * The reader's text never reaches FTS5 as written: fts_query_translate()
+ * rebuilds it from a small grammar, so no query is a syntax error.  A hit
+ * is ranked by bm25 with per-column weights (headline counts most), scaled
+ * to an integer so the keyset cursor is three integers and ties fall to
+ * the newest story.  Snippets are made for the hits of one page only.
+ */
+#include "sqlite_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fts_query.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+
+/* Column weights: headline, summary, body, tags, author. */
+#define BM25 "bm25(article_search, 10.0, 4.0, 1.0, 5.0, 5.0)"
+
+static const char sql_search[] =
+	"SELECT " ARTICLE_COLS ", f.score FROM"
+	" (SELECT rowid AS id, CAST(round(-" BM25 " * 1000000) AS INTEGER)"
+	"  AS score FROM article_search WHERE article_search MATCH ?1) f"
+	" JOIN articles a ON a.id = f.id"
+	" LEFT JOIN media m ON m.key = a.photo_key"
+	" WHERE a.status = 1 AND a.published <= ?2"
+	" AND (f.score, a.published, a.id) < (?3, ?4, ?5)"
+	" ORDER BY f.score DESC, a.published DESC, a.id DESC LIMIT ?6";
+static const char sql_snippet[] =
+	"SELECT snippet(article_search, -1, char(1), char(2),"
+	" '\xE2\x80\xA6', 28) FROM article_search"
+	" WHERE article_search MATCH ?1 AND rowid = ?2";
+
+/* Newest change of a public story: its update, or its publication. */
+#define MODIFIED "max(a.updated, a.published)"
+#define PUBLIC "a.status = 1 AND a.published <= ?2"
+
+static const char sql_article_parts[] =
+	"SELECT (a.id - 1) / ?1, NULL, 0, max(" MODIFIED ") FROM articles a"
+	" WHERE " PUBLIC " GROUP BY 1 ORDER BY 1";
+static const char sql_tag_parts[] =
+	"SELECT (x.tag_id - 1) / ?1, NULL, 0, max(" MODIFIED ")"
+	" FROM article_tags x"
+	" JOIN articles a ON a.id = x.article_id"
+	" WHERE " PUBLIC " GROUP BY 1 ORDER BY 1";
+static const char sql_article_urls[] =
+	"SELECT a.slug, a.section_slug, a.published, " MODIFIED
+	" FROM articles a WHERE a.id BETWEEN ?1 AND ?3 AND " PUBLIC
+	" ORDER BY a.id";
+static const char sql_tag_urls[] =
+	"SELECT t.slug, NULL, 0, max(" MODIFIED ") FROM tags t"
+	" JOIN article_tags x ON x.tag_id = t.id"
+	" JOIN articles a ON a.id = x.article_id"
+	" WHERE t.id BETWEEN ?1 AND ?3 AND " PUBLIC
+	" GROUP BY t.id ORDER BY t.id";
+static const char sql_section_urls[] =
+	"SELECT a.section_slug, NULL, 0, max(" MODIFIED ") FROM articles a"
+	" WHERE a.section_slug <> '' AND " PUBLIC
+	" GROUP BY a.section_slug ORDER BY a.section_slug LIMIT ?3";
+
+/* Snippets for the hits of one page, on the connection that found them. */
+static int add_snippets(struct conn *c, struct arena *ar, const char *match,
+			struct search_results *out)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < out->n; i++) {
+		if (!(st = sq_prepared(c, ST_SEARCH_SNIPPET, sql_snippet)))
+			return ERR_DB;
+		sq_bind_text(st, 1, match);
+		sqlite3_bind_int64(st, 2, out->hits[i].article.id);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			out->hits[i].snippet = sq_col_text_or_empty(ar, st, 0);
+		else if (rc == SQLITE_DONE)
+			out->hits[i].snippet = "";
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return sq_db_err(c->db, "search snippet");
+	}
+	return 0;
+}
+
+int sq_search(struct store *base, struct arena *ar, const char *text,
+	      const struct search_cursor *after, size_t limit,
+	      struct search_results *out)
+{
+	struct sqlite_store *s = SQ(base);
+	size_t len = strlen(text);
+	struct conn *c;
+	sqlite3_stmt *st;
+	struct buf match;
+	int r = ERR_DB, rc;
+
+	memset(out, 0, sizeof(*out));
+	buf_init(&match, ar, 8 * 1024);
+	out->terms = fts_query_translate(text, len > SEARCH_TEXT_MAX ?
+					 SEARCH_TEXT_MAX : len, &match);
+	if (out->terms < 0)
+		return out->terms;
+	if (!out->terms)
+		return 0;
+	if (!(c = sq_conn_get(s)))
+		return ERR_DB;
+	if (!(st = sq_prepared(c, ST_SEARCH, sql_search)))
+		goto out;
+	sq_bind_text(st, 1, match.data);
+	sqlite3_bind_int64(st, 2, time_now());
+	sqlite3_bind_int64(st, 3, after ? after->score : INT64_MAX);
+	sqlite3_bind_int64(st, 4, after ? after->published : INT64_MAX);
+	sqlite3_bind_int64(st, 5, after ? after->id : INT64_MAX);
+	sqlite3_bind_int64(st, 6, (int64_t)limit + 1);
+	out->hits = arena_zalloc(ar, (limit + 1) * sizeof(*out->hits));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->n == limit) {
+			out->more = true;
+			break;
+		}
+		sq_read_article(ar, st, &out->hits[out->n].article);
+		out->hits[out->n].score = sqlite3_column_int64(st, 20);
+		out->n++;
+	}
+	sqlite3_reset(st);
+	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+	    sq_db_err(c->db, "search");
+	if (!r)
+		r = add_snippets(c, ar, match.data, out);
+out:
+	sq_conn_put(s, c);
+	return r;
+}
+
+/* Run a sitemap statement and collect its (slug, section, published,
+ * modified) rows. */
+static int collect_urls(struct sqlite_store *s, struct arena *ar,
+			enum stmt_id id, const char *sql, int64_t a, int64_t b,
+			struct sitemap_url **out, size_t *n)
+{
+	struct conn *c = sq_conn_get(s);
+	struct sitemap_url *list = NULL;
+	size_t cap = 0;
+	sqlite3_stmt *st;
+	int r = ERR_DB, rc;
+
+	*n = 0;
+	*out = NULL;
+	if (!c)
+		return ERR_DB;
+	if (!(st = sq_prepared(c, id, sql)))
+		goto out;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, time_now());
+	sqlite3_bind_int64(st, 3, b);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sitemap_url *u;
+
+		if (*n == cap) {
+			struct sitemap_url *bigger;
+
+			cap = cap ? cap * 2 : 256;
+			bigger = arena_alloc(ar, cap * sizeof(*bigger));
+			if (*n)
+				memcpy(bigger, list, *n * sizeof(*list));
+			list = bigger;
+		}
+		u = &list[(*n)++];
+		u->slug = sq_col_text_or_empty(ar, st, 0);
+		u->section_slug = sq_col_text_or_empty(ar, st, 1);
+		u->published = sqlite3_column_int64(st, 2);
+		u->modified = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	r = rc == SQLITE_DONE ? 0 : sq_db_err(c->db, "sitemap");
+	*out = list;
+out:
+	sq_conn_put(s, c);
+	return r;
+}
+
+int sq_sitemap_parts(struct store *base, struct arena *ar,
+		     enum sitemap_kind kind, int64_t per_part,
+		     struct sitemap_part **out, size_t *n)
+{
+	struct sitemap_url *rows;
+	size_t i;
+	int r;
+
+	/* The same collector: slug is the part number as text. */
+	r = collect_urls(SQ(base), ar, kind == SITEMAP_TAGS ?
+			 ST_SITEMAP_TAG_PARTS : ST_SITEMAP_ARTICLE_PARTS,
+			 kind == SITEMAP_TAGS ? sql_tag_parts :
+			 sql_article_parts, per_part, 0, &rows, n);
+	if (r)
+		return r;
+	*out = arena_alloc(ar, (*n ? *n : 1) * sizeof(**out));
+	for (i = 0; i < *n; i++) {
+		(*out)[i].number = strtoll(rows[i].slug, NULL, 10);
+		(*out)[i].modified = rows[i].modified;
+	}
+	return 0;
+}
+
+int sq_sitemap_urls(struct store *base, struct arena *ar,
+		    enum sitemap_kind kind, int64_t number, int64_t per_part,
+		    struct sitemap_url **out, size_t *n)
+{
+	bool tags = kind == SITEMAP_TAGS;
+
+	return collect_urls(SQ(base), ar, tags ? ST_SITEMAP_TAGS :
+			    ST_SITEMAP_ARTICLES, tags ? sql_tag_urls :
+			    sql_article_urls, number * per_part + 1,
+			    (number + 1) * per_part, out, n);
+}
+
+int sq_sitemap_sections(struct store *base, struct arena *ar, size_t max,
+			struct sitemap_url **out, size_t *n)
+{
+	return collect_urls(SQ(base), ar, ST_SITEMAP_SECTIONS,
+			    sql_section_urls, 0, (int64_t)max, out, n);
+}
