@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/value.h"
+#include "http/compress.h"
 #include "http/static.h"
 #include "render/mustache.h"
 
@@ -322,6 +323,7 @@ static void h_static(struct site *site, struct http_request *req,
 	res->content_type = as->type;
 	res->blob = blob_ref(as->body);
 	res->blob_gzip = as->gz ? blob_ref(as->gz) : NULL;
+	res->blob_br = as->br ? blob_ref(as->br) : NULL;
 	res->etag = as->etag;
 	res->cache_control = strcmp(name, as->hashed) ? "public, max-age=300" :
 			     "public, max-age=31536000, immutable";
@@ -378,6 +380,7 @@ static void personal_page(struct site *site, struct http_request *req,
 	res->body_gzipped = gzip;
 	res->blob = NULL;
 	res->blob_gzip = NULL;
+	res->blob_br = NULL;
 	res->etag = NULL;
 	res->vary = "Accept-Encoding, Cookie";
 	res->cache_control = "private, no-cache";
@@ -390,11 +393,51 @@ static bool wants_personal(struct site *site, struct http_request *req,
 	return p->acct_len && site_reader(site, req)->logged_in;
 }
 
+/*
+ * Answer with the brotli variant of holed page @p with @fill, compressing
+ * it once per hole content.  False when it cannot be made (then gzip or
+ * identity is sent).
+ */
+static bool brotli_variant(struct site *site, struct http_request *req,
+			   struct http_response *res, struct cached_page *p,
+			   const struct hole_fill *fill)
+{
+	uint64_t gen = store_generation(site->store);
+	struct blob *v = page_cache_variant_get(site->cache, req->uri, gen,
+						fill->crc);
+
+	if (!v) {
+		struct buf whole, z;
+
+		buf_init(&whole, req->arena, p->body->len + fill->len +
+			 p->suffix->len + 1);
+		if (page_assemble(p, fill, false, &whole))
+			return false;
+		buf_init(&z, NULL, whole.len + 1024);
+		if (!brotli_compress(&z, whole.data, whole.len,
+				     BROTLI_VARIANT_QUALITY))
+			v = blob_new(z.data, z.len);
+		buf_release(&z);
+		if (!v)
+			return false;
+		page_cache_variant_put(site->cache, req->uri, gen, fill->crc, v);
+	}
+	buf_reset(&res->body);
+	if (buf_add(&res->body, v->data, v->len)) {
+		blob_unref(v);
+		return false;
+	}
+	blob_unref(v);
+	res->body_brotli = true;
+	return true;
+}
+
 /* Fill the hole of a cached page for this request. */
 static void fill_hole(struct site *site, struct http_request *req,
 		      struct http_response *res, struct cached_page *p)
 {
-	bool gzip = http_accepts(http_header(req, "Accept-Encoding"), "gzip");
+	const char *ae = http_header(req, "Accept-Encoding");
+	bool gzip = http_accepts(ae, "gzip");
 	bool personal = false;
 	struct hole_fill fill = { 0 };
 	struct buf mid;
@@ -420,11 +463,15 @@ static void fill_hole(struct site *site, struct http_request *req,
 		personal_page(site, req, res, p, &fill);
 		return;
 	}
-	if (page_assemble(p, &fill, gzip, &res->body)) {
-		render_error(site, req, res, 500, "This page could not be built.");
-		return;
+	if (personal || !http_accepts(ae, "br") ||
+	    !brotli_variant(site, req, res, p, &fill)) {
+		if (page_assemble(p, &fill, gzip, &res->body)) {
+			render_error(site, req, res, 500, "This page could not"
+				     " be built.");
+			return;
+		}
+		res->body_gzipped = gzip;
 	}
-	res->body_gzipped = gzip;
 	/* The page's hash and the hole's CRC-32: cheap, and changes with it. */
 	res->etag = arena_printf(req->arena, "\"%.10s-%08x\"", p->etag + 1,
 				 (unsigned)fill.crc);
@@ -456,9 +503,13 @@ static void from_cache(struct site *site, struct http_request *req,
 	 * for logged-in readers are not needed. */
 	res->blob = p->body;
 	res->blob_gzip = p->gz;
+	res->blob_br = p->br;
 	blob_unref(p->acct_head_z);
 	blob_unref(p->acct_tail_z);
 	res->etag = arena_strdup(req->arena, p->etag);
+	/* A page with an account area differs for a logged-in reader. */
+	if (p->acct_len)
+		res->vary = "Accept-Encoding, Cookie";
 	/* Shared caches may keep public pages briefly; browsers revalidate. */
 	res->cache_control = "public, max-age=0, s-maxage=30, must-revalidate";
 }
