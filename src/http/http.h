@@ -126,6 +126,12 @@ void http_add_header(struct http_response *res, const char *name,
 /* True when @accept_encoding (may be NULL) accepts gzip with q > 0. */
 bool http_accepts(const char *accept_encoding, const char *coding);
 
+/*
+ * True when @accept_encoding names brotli ("br") with q > 0.  A bare "*"
+ * is not taken as brotli: such clients get gzip, as before brotli.
+ */
+bool http_wants_brotli(const char *accept_encoding);
+
 /* True when the If-None-Match value @inm matches @etag (weak comparison). */
 bool http_etag_match(const char *inm, const char *etag);
 

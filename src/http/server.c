@@ -239,7 +239,7 @@ static enum MHD_Result send_response(struct reqctx *c, struct http_response *res
 			   "text/html; charset=utf-8";
 	const char *ae = http_header(req, "Accept-Encoding");
 	bool text = is_text(type), gzip = false, br = false;
-	bool want_br = http_accepts(ae, "br"), want_gzip = http_accepts(ae, "gzip");
+	bool want_br = http_wants_brotli(ae), want_gzip = http_accepts(ae, "gzip");
 	const char *inm = http_header(req, "If-None-Match");
 	struct MHD_Response *r;
 	unsigned status = res->status ? res->status : 200;

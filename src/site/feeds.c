@@ -119,8 +119,18 @@ static struct tval *item_value(struct site *site, struct arena *a,
 	tv_set_str(a, v, "title", art->headline);
 	tv_set_str(a, v, "url", url);
 	tv_set_str(a, v, "id", article_guid(site, a, art));
-	tv_set_str(a, v, "summary", f->notes && f->notes[i] ?
-		   arena_printf(a, "%s (%s)", summary, f->notes[i]) : summary);
+	if (f->notes && f->notes[i])
+		summary = arena_printf(a, "%s (%s)", summary, f->notes[i]);
+	tv_set_str(a, v, "summary", summary);
+	/* RSS descriptions are HTML by custom: plain text is escaped once
+	 * for HTML here and once for XML by the template. */
+	{
+		struct buf h;
+
+		buf_init(&h, a, 6 * strlen(summary) + 1);
+		html_escape(&h, summary, strlen(summary));
+		tv_set_str(a, v, "summary_html", h.data);
+	}
 	tv_set_str(a, v, "rfc822", rfc822(a, art->published));
 	tv_set_str(a, v, "published", time_iso(a, art->published));
 	tv_set_str(a, v, "updated", time_iso(a, modified(art)));

@@ -463,7 +463,7 @@ static void fill_hole(struct site *site, struct http_request *req,
 		personal_page(site, req, res, p, &fill);
 		return;
 	}
-	if (personal || !http_accepts(ae, "br") ||
+	if (personal || !http_wants_brotli(ae) ||
 	    !brotli_variant(site, req, res, p, &fill)) {
 		if (page_assemble(p, &fill, gzip, &res->body)) {
 			render_error(site, req, res, 500, "This page could not"
