@@ -50,15 +50,16 @@ static bool parse_cursor(const char *s, struct search_cursor *c)
 
 /*
  * The snippet as HTML: escaped, marks turned into balanced <mark>
- * elements, Markdown emphasis and heading characters dropped.
+ * elements, Markdown emphasis characters dropped, and heading and quote
+ * marks at the start of a line too (snippets come from the source text).
  */
 static char *snippet_html(struct arena *a, const char *s)
 {
 	struct buf b;
-	bool open = false;
+	bool open = false, line_start = true;
 	size_t n;
 
-	buf_init(&b, a, 4 * strlen(s) + 64);
+	buf_init(&b, a, 6 * strlen(s) + 64);
 	while (*s) {
 		if (*s == SEARCH_MARK_OPEN || *s == SEARCH_MARK_CLOSE) {
 			if ((*s == SEARCH_MARK_OPEN) != open) {
@@ -68,11 +69,12 @@ static char *snippet_html(struct arena *a, const char *s)
 			s++;
 			continue;
 		}
-		if (strchr("*_#`>", *s)) {
+		if (strchr("*_`", *s) || (line_start && strchr("#>", *s))) {
 			s++;
 			continue;
 		}
-		n = strcspn(s, "\x01\x02*_#`>");
+		line_start = *s == '\n' || (line_start && *s == ' ');
+		n = line_start ? 1 : strcspn(s, "\x01\x02*_`\n");
 		html_escape(&b, s, n);
 		s += n;
 	}
@@ -125,12 +127,14 @@ static int run_search(struct site *site, struct http_request *req,
 			 SEARCH_PAGE, &o->res);
 	if (r)
 		return r;
-	if (len > SEARCH_TEXT_MAX)
-		o->message = "Your search was long: only its first words were"
-			     " used.";
 	if (!o->res.terms)
 		o->message = "Your search holds no words to look for: try"
 			     " letters or numbers.";
+	else if (len > SEARCH_TEXT_MAX)
+		o->message = o->res.n || after ? "Your search was long: only its"
+			     " first words were used." : "Your search was long:"
+			     " only its first words were used, and no stories"
+			     " match them.";
 	else if (!o->res.n && !after)
 		o->message = "No stories match your search.";
 	if (o->res.more && o->res.n) {
@@ -173,6 +177,30 @@ static char *more_url(struct arena *a, const struct outcome *o)
 		   strlen(o->q));
 	buf_printf(&b, "&after=%s", o->next);
 	return b.overflow ? NULL : b.data;
+}
+
+bool search_long_uri(struct site *site, struct http_request *req,
+		     struct http_response *res)
+{
+	bool api = !strncmp(req->uri, "/api/v1/search?", 15);
+	size_t len;
+	char *q;
+
+	if (req->error_status != 414 || (!api && strncmp(req->uri, "/search?", 8)))
+		return false;
+	/* The query as far as it was kept, without a cut percent escape. */
+	q = arena_strdup(req->arena, strchr(req->uri, '?') + 1);
+	len = strlen(q);
+	if (len && q[len - 1] == '%')
+		q[--len] = '\0';
+	else if (len > 1 && q[len - 2] == '%')
+		q[len -= 2] = '\0';
+	req->query = (struct str){ q, len };
+	req->path = api ? "/api/v1/search" : "/search";
+	req->error_status = 0;
+	req->error_reason = NULL;
+	(api ? h_search_api : h_search)(site, req, res, NULL);
+	return true;
 }
 
 void h_search(struct site *site, struct http_request *req,

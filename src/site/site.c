@@ -548,7 +548,9 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 	struct reader_state *rs;
 
 	if (req->error_status) {
-		render_error(site, req, res, req->error_status, req->error_reason);
+		if (!search_long_uri(site, req, res))
+			render_error(site, req, res, req->error_status,
+				     req->error_reason);
 		return;
 	}
 	if (router_match(routes, sizeof(routes) / sizeof(*routes), req->method,

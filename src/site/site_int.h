@@ -286,6 +286,13 @@ void h_sitemap(struct site *, struct http_request *, struct http_response *,
 	       const struct route_match *);
 void h_robots(struct site *, struct http_request *, struct http_response *,
 	      const struct route_match *);
+/*
+ * A search whose address was too long (414) is answered anyway, with the
+ * part of the query that was kept: readers paste long text.  True when
+ * @req was such a search and has been answered.
+ */
+bool search_long_uri(struct site *site, struct http_request *req,
+		     struct http_response *res);
 void h_search(struct site *, struct http_request *, struct http_response *,
 	      const struct route_match *);
 void h_search_api(struct site *, struct http_request *,
