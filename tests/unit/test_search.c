@@ -1,0 +1,397 @@
+/*
+ * test_search.c - unit tests for the reader's search text translator
+ * (src/store/fts_query.c), the store's full-text search and sitemap lists
+ * (src/store/sqlite_search.c, sql/sqlite/006_search.sql) against a
+ * temporary SQLite file, author lists, and HTTP date parsing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "store/fts_query.h"
+#include "store/store.h"
+
+/* ---- the translator ---- */
+
+static void expect_fts(const char *in, const char *want, int parts)
+{
+	struct arena *a = arena_new(0);
+	struct buf b;
+
+	buf_init(&b, a, 4096);
+	assert_int_equal(fts_query_translate(in, strlen(in), &b), parts);
+	assert_string_equal(b.data, want);
+	arena_free(a);
+}
+
+static void test_translate(void **state)
+{
+	(void)state;
+	expect_fts("harbour", "\"harbour\"", 1);
+	expect_fts("  Harbour   cranes ", "\"Harbour\" \"cranes\"", 2);
+	expect_fts("\"storm surge\" port", "\"storm surge\" \"port\"", 2);
+	expect_fts("harb*", "\"harb\"*", 1);
+	expect_fts("h*", "\"h\"", 1);		/* one letter: no prefix */
+	expect_fts("a AND b OR NOT c NEAR(d e)",
+		   "\"a\" \"AND\" \"b\" \"OR\" \"NOT\" \"c\" \"NEAR\" \"d\" \"e\"", 9);
+	expect_fts("col:val ^x -y +z", "\"col\" \"val\" \"x\" \"y\" \"z\"", 5);
+	expect_fts("\"unclosed phrase", "\"unclosed phrase\"", 1);
+	expect_fts("\"\" \" \" ***", "", 0);
+	expect_fts("", "", 0);
+	expect_fts("((()))", "", 0);
+	expect_fts("don't", "\"don\" \"t\"", 2);
+	expect_fts("caf\xC3\xA9 \xE5\x8C\x97\xE4\xBA\xAC", "\"caf\xC3\xA9\" \"\xE5\x8C\x97\xE4\xBA\xAC\"", 2);
+	/* Invalid UTF-8 separates like punctuation. */
+	expect_fts("ab\xFF" "cd\xC3", "\"ab\" \"cd\"", 2);
+	expect_fts("\xE2\x80", "", 0);
+	/* A word* inside a phrase is just the word. */
+	expect_fts("\"sea* wall\"", "\"sea wall\"", 1);
+}
+
+static void test_translate_limits(void **state)
+{
+	struct arena *a = arena_new(0);
+	char in[4096], want[256];
+	struct buf b;
+	size_t i;
+
+	(void)state;
+	/* At most FTS_QUERY_MAX_PARTS parts. */
+	in[0] = '\0';
+	for (i = 0; i < 40; i++)
+		strcat(in, "w ");
+	buf_init(&b, a, 4096);
+	assert_int_equal(fts_query_translate(in, strlen(in), &b),
+			 FTS_QUERY_MAX_PARTS);
+	/* Long words are cut to FTS_QUERY_MAX_TERM bytes. */
+	memset(in, 'x', 300);
+	in[300] = '\0';
+	snprintf(want, sizeof(want), "\"%.*s\"", FTS_QUERY_MAX_TERM, in);
+	buf_init(&b, a, 4096);
+	assert_int_equal(fts_query_translate(in, 300, &b), 1);
+	assert_string_equal(b.data, want);
+	/* At most FTS_QUERY_MAX_PHRASE words of a phrase. */
+	buf_init(&b, a, 4096);
+	assert_int_equal(fts_query_translate("\"a b c d e f g h i j\"", 21, &b), 1);
+	assert_string_equal(b.data, "\"a b c d e f g h\"");
+	/* A full buffer: ERR_TOOBIG and nothing left behind. */
+	buf_init(&b, a, 5);
+	assert_int_equal(fts_query_translate("harbour", 7, &b), ERR_TOOBIG);
+	assert_int_equal(b.len, 0);
+	arena_free(a);
+}
+
+/* ---- the store ---- */
+
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct store *s;
+	struct arena *a;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[256];
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/dateline-search-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/test.db", f->dir);
+	if (store_open(f->path, &f->s, err, sizeof(err)) ||
+	    store_migrate(f->s, NULL))
+		return -1;
+	f->a = arena_new(0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char p[128];
+
+	store_close(f->s);
+	arena_free(f->a);
+	unlink(f->path);
+	snprintf(p, sizeof(p), "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", f->path);
+	unlink(p);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static int64_t put(struct store *s, const char *slug, const char *headline,
+		   const char *summary, const char *body, int64_t published,
+		   enum article_status status)
+{
+	struct article a = {
+		.slug = slug, .headline = headline, .summary = summary,
+		.body = body, .author = "Desk", .section = "World",
+		.section_slug = "world", .status = status,
+		.published = published,
+	};
+	int64_t id = 0;
+
+	assert_int_equal(store_article_put(s, &a, &id, NULL), 0);
+	return id;
+}
+
+/* The slugs found for @text, comma-separated, in order. */
+static const char *found(struct fixture *f, const char *text)
+{
+	struct search_results r;
+	struct buf b;
+	size_t i;
+
+	assert_int_equal(store_search(f->s, f->a, text, NULL, 50, &r), 0);
+	buf_init(&b, f->a, 4096);
+	for (i = 0; i < r.n; i++)
+		buf_printf(&b, "%s%s", i ? "," : "", r.hits[i].article.slug);
+	return b.data;
+}
+
+static void fillers(struct store *s, int n)
+{
+	char slug[32];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(slug, sizeof(slug), "filler-%d", i);
+		put(s, slug, "Gardens", "", "Quiet gardens.", 1000 + i,
+		    ARTICLE_PUBLISHED);
+	}
+}
+
+static void test_relevance_and_visibility(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = time_now();
+
+	fillers(f->s, 6);
+	put(f->s, "head", "Harbour cranes", "", "Text.", 100, ARTICLE_PUBLISHED);
+	put(f->s, "sum", "Other", "The harbour reopened.", "Text.", 200,
+	    ARTICLE_PUBLISHED);
+	put(f->s, "body", "Other", "", "Once the harbour.", 300,
+	    ARTICLE_PUBLISHED);
+	put(f->s, "draft", "Harbour draft", "", "Text.", 50, ARTICLE_DRAFT);
+	put(f->s, "future", "Harbour future", "", "Text.", now + 3600,
+	    ARTICLE_PUBLISHED);
+	assert_string_equal(found(f, "harbour"), "head,sum,body");
+	assert_string_equal(found(f, "harbours"), "head,sum,body");
+	assert_string_equal(found(f, "harb*"), "head,sum,body");
+	assert_string_equal(found(f, "\"harbour cranes\""), "head");
+	assert_string_equal(found(f, "\"cranes harbour\""), "");
+	/* Drafts and stories still to come are not found. */
+	assert_string_equal(found(f, "draft"), "");
+	assert_string_equal(found(f, "future"), "");
+}
+
+static void test_nothing_searchable(void **state)
+{
+	struct fixture *f = *state;
+	struct search_results r;
+
+	put(f->s, "one", "One", "", "Text.", 100, ARTICLE_PUBLISHED);
+	assert_int_equal(store_search(f->s, f->a, "*** ((", NULL, 10, &r), 0);
+	assert_int_equal(r.terms, 0);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(store_search(f->s, f->a, "x", NULL, 0, &r), ERR_INVALID);
+	assert_int_equal(store_search(f->s, f->a, "x", NULL, 51, &r), ERR_INVALID);
+}
+
+static void test_sync_on_edit_and_tags(void **state)
+{
+	struct fixture *f = *state;
+	struct tag t1[] = { { "ports", "Ports" }, { "trade", "Trade" } };
+	struct tag t2[] = { { "weather", "Weather" } };
+	struct article a = {
+		.slug = "story", .headline = "Zebra crossing", .body = "Text.",
+		.author = "Ana Diaz", .status = ARTICLE_PUBLISHED,
+		.published = 100, .tags = t1, .ntags = 2,
+	};
+
+	fillers(f->s, 4);
+	assert_int_equal(store_article_put(f->s, &a, NULL, NULL), 0);
+	assert_string_equal(found(f, "zebra"), "story");
+	assert_string_equal(found(f, "trade"), "story");
+	assert_string_equal(found(f, "diaz"), "story");
+	a.headline = "Giraffe crossing";
+	a.tags = t2;
+	a.ntags = 1;
+	assert_int_equal(store_article_put(f->s, &a, NULL, NULL), 0);
+	assert_string_equal(found(f, "zebra"), "");
+	assert_string_equal(found(f, "giraffe"), "story");
+	assert_string_equal(found(f, "trade"), "");
+	assert_string_equal(found(f, "weather"), "story");
+}
+
+static void test_keyset_and_ties(void **state)
+{
+	struct fixture *f = *state;
+	struct search_results r;
+	struct search_cursor cur;
+	char slug[32];
+	int i, total = 0;
+	int64_t last_pub = INT64_MAX;
+
+	fillers(f->s, 10);
+	for (i = 0; i < 7; i++) {
+		snprintf(slug, sizeof(slug), "twin-%d", i);
+		put(f->s, slug, "Lighthouse keepers", "", "Twin.", 500 + i,
+		    ARTICLE_PUBLISHED);
+	}
+	assert_int_equal(store_search(f->s, f->a, "lighthouse", NULL, 3, &r), 0);
+	for (;;) {
+		for (i = 0; i < (int)r.n; i++) {
+			/* Equal text, equal score: newest first. */
+			assert_true(r.hits[i].article.published < last_pub);
+			last_pub = r.hits[i].article.published;
+			assert_non_null(strstr(r.hits[i].snippet, "\x01"));
+			total++;
+		}
+		if (!r.more)
+			break;
+		cur.score = r.hits[r.n - 1].score;
+		cur.published = r.hits[r.n - 1].article.published;
+		cur.id = r.hits[r.n - 1].article.id;
+		assert_int_equal(store_search(f->s, f->a, "lighthouse", &cur, 3,
+					      &r), 0);
+	}
+	assert_int_equal(total, 7);
+}
+
+static void test_sitemap_parts(void **state)
+{
+	struct fixture *f = *state;
+	struct sitemap_part *parts;
+	struct sitemap_url *urls;
+	struct tag t[] = { { "ports", "Ports" } };
+	struct article a = {
+		.slug = "tagged", .headline = "Tagged", .body = "Text.",
+		.section = "Business", .section_slug = "business",
+		.status = ARTICLE_PUBLISHED, .published = 100, .tags = t,
+		.ntags = 1,
+	};
+	size_t n;
+
+	put(f->s, "s1", "S1", "", "T.", 100, ARTICLE_PUBLISHED);	/* id 1 */
+	put(f->s, "s2", "S2", "", "T.", 100, ARTICLE_DRAFT);		/* 2 */
+	put(f->s, "s3", "S3", "", "T.", 100, ARTICLE_DRAFT);		/* 3 */
+	put(f->s, "s4", "S4", "", "T.", 100, ARTICLE_DRAFT);		/* 4 */
+	put(f->s, "s5", "S5", "", "T.", 100, ARTICLE_PUBLISHED);	/* 5 */
+	assert_int_equal(store_article_put(f->s, &a, NULL, NULL), 0);	/* 6 */
+	/* Two ids a part: parts 0 (1), 2 (5, 6); part 1 is all drafts. */
+	assert_int_equal(store_sitemap_parts(f->s, f->a, SITEMAP_ARTICLES, 2,
+					     &parts, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(parts[0].number, 0);
+	assert_int_equal(parts[1].number, 2);
+	assert_true(parts[1].modified >= 100);
+	assert_int_equal(store_sitemap_urls(f->s, f->a, SITEMAP_ARTICLES, 2, 2,
+					    &urls, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(urls[0].slug, "s5");
+	assert_string_equal(urls[1].slug, "tagged");
+	assert_string_equal(urls[1].section_slug, "business");
+	assert_int_equal(urls[1].published, 100);
+	assert_int_equal(store_sitemap_urls(f->s, f->a, SITEMAP_ARTICLES, 1, 2,
+					    &urls, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_sitemap_parts(f->s, f->a, SITEMAP_TAGS, 50000,
+					     &parts, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_sitemap_urls(f->s, f->a, SITEMAP_TAGS, 0, 50000,
+					    &urls, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(urls[0].slug, "ports");
+	assert_int_equal(store_sitemap_sections(f->s, f->a, 10, &urls, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(urls[0].slug, "business");
+	assert_string_equal(urls[1].slug, "world");
+	assert_int_equal(store_sitemap_urls(f->s, f->a, SITEMAP_ARTICLES, -1, 2,
+					    &urls, &n), ERR_INVALID);
+	assert_int_equal(store_sitemap_urls(f->s, f->a, SITEMAP_ARTICLES,
+					    INT64_MAX / 2, 2, &urls, &n),
+			 ERR_INVALID);
+}
+
+static void test_author_list(void **state)
+{
+	struct fixture *f = *state;
+	struct article_query q = { .author = "Ana Diaz", .limit = 10 };
+	struct article_list list;
+	struct article a = {
+		.slug = "by-ana", .headline = "By Ana", .body = "T.",
+		.author = "Ana Diaz", .status = ARTICLE_PUBLISHED,
+		.published = 100,
+	};
+
+	put(f->s, "by-desk", "By desk", "", "T.", 200, ARTICLE_PUBLISHED);
+	assert_int_equal(store_article_put(f->s, &a, NULL, NULL), 0);
+	assert_int_equal(store_articles_list(f->s, f->a, &q, &list), 0);
+	assert_int_equal(list.n, 1);
+	assert_string_equal(list.items[0].slug, "by-ana");
+	q.author = "ana diaz";	/* exact byline only */
+	assert_int_equal(store_articles_list(f->s, f->a, &q, &list), 0);
+	assert_int_equal(list.n, 0);
+}
+
+/* ---- HTTP dates ---- */
+
+static void test_http_dates(void **state)
+{
+	char d[30];
+	int64_t t;
+
+	(void)state;
+	time_http(1700000000, d);
+	assert_int_equal(time_parse_http(d, &t), 0);
+	assert_int_equal(t, 1700000000);
+	assert_int_equal(time_parse_http("Sun, 06 Nov 1994 08:49:37 GMT", &t), 0);
+	assert_int_equal(t, 784111777);
+	assert_int_equal(time_parse_http("Mon, 06 Nov 1994 08:49:37 GMT", &t),
+			 ERR_INVALID);	/* wrong weekday */
+	assert_int_equal(time_parse_http("Sunday, 06-Nov-94 08:49:37 GMT", &t),
+			 ERR_INVALID);
+	assert_int_equal(time_parse_http("Sun Nov  6 08:49:37 1994", &t),
+			 ERR_INVALID);
+	assert_int_equal(time_parse_http("Sun, 31 Feb 1994 08:49:37 GMT", &t),
+			 ERR_INVALID);
+	assert_int_equal(time_parse_http("Sun, 06 Nox 1994 08:49:37 GMT", &t),
+			 ERR_INVALID);
+	assert_int_equal(time_parse_http("", &t), ERR_INVALID);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_translate),
+		cmocka_unit_test(test_translate_limits),
+		T(test_relevance_and_visibility),
+		T(test_nothing_searchable),
+		T(test_sync_on_edit_and_tags),
+		T(test_keyset_and_ties),
+		T(test_sitemap_parts),
+		T(test_author_list),
+		cmocka_unit_test(test_http_dates),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
