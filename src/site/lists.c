@@ -67,6 +67,23 @@ static void list_page(struct site *site, struct http_request *req,
 		tv_set_str(a, ctx, "older", older);
 		tv_set_str(a, page_meta(ctx), "next", absolute_url(site, a, older));
 	}
+	if (before && (list.n || q->before)) {
+		struct cursor first = list.n ? (struct cursor){
+			list.items[0].published, list.items[0].id } : cur;
+		struct cursor prev;
+		int kind;
+
+		if (!store_list_prev(site->store, q, &first, PAGE_SIZE, &kind,
+				     &prev) && kind) {
+			char *newer = kind == 1 ? arena_strdup(a, path) :
+				arena_printf(a, "%s?before=%" PRId64 ".%" PRId64,
+					     path, prev.published, prev.id);
+
+			tv_set_str(a, ctx, "newer", newer);
+			tv_set_str(a, page_meta(ctx), "prev",
+				   absolute_url(site, a, newer));
+		}
+	}
 	if (strcmp(path, "/"))
 		feed_links(site, a, page_meta(ctx), title, path);
 	list_breadcrumbs(site, a, page_meta(ctx), title, path);

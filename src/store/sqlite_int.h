@@ -77,6 +77,10 @@ enum stmt_id {
 	ST_SITEMAP_ARTICLES,
 	ST_SITEMAP_TAGS,
 	ST_SITEMAP_SECTIONS,
+	ST_PREV_ALL,
+	ST_PREV_SECTION,
+	ST_PREV_TAG,
+	ST_PREV_AUTHOR,
 	ST_COUNT
 };
 
@@ -189,6 +193,9 @@ int sq_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
 int sq_outbox_next(struct store *s, int64_t *when);
 
 /* Backend functions implemented in sqlite_search.c. */
+int sq_list_prev(struct store *s, const struct article_query *q,
+		 const struct cursor *first, size_t page, int *prev_kind,
+		 struct cursor *prev);
 int sq_search(struct store *s, struct arena *ar, const char *text,
 	      const struct search_cursor *after, size_t limit,
 	      struct search_results *out);

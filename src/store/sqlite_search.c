@@ -63,6 +63,63 @@ static const char sql_section_urls[] =
 	" WHERE a.section_slug <> '' AND " PUBLIC
 	" GROUP BY a.section_slug ORDER BY a.section_slug LIMIT ?3";
 
+/* Oldest first, strictly after the cursor: the stories of newer pages. */
+#define PREV_TAIL \
+	" AND a.status >= ?4 AND a.published <= ?5" \
+	" AND (a.published, a.id) > (?2, ?3)" \
+	" ORDER BY a.published, a.id LIMIT ?6"
+
+static const char *const sql_prev[] = {
+	"SELECT a.published, a.id FROM articles a WHERE ?1 IS NULL" PREV_TAIL,
+	"SELECT a.published, a.id FROM articles a"
+	" WHERE a.section_slug = ?1" PREV_TAIL,
+	"SELECT a.published, a.id FROM article_tags x"
+	" JOIN tags t ON t.id = x.tag_id JOIN articles a ON a.id = x.article_id"
+	" WHERE t.slug = ?1" PREV_TAIL,
+	"SELECT a.published, a.id FROM articles a WHERE a.author = ?1" PREV_TAIL,
+};
+
+int sq_list_prev(struct store *base, const struct article_query *q,
+		 const struct cursor *first, size_t page, int *prev_kind,
+		 struct cursor *prev)
+{
+	struct sqlite_store *s = SQ(base);
+	int kind = q->tag_slug ? 2 : q->section_slug ? 1 : q->author ? 3 : 0;
+	struct conn *c = sq_conn_get(s);
+	sqlite3_stmt *st;
+	size_t n = 0;
+	int r = ERR_DB, rc;
+
+	if (!c)
+		return ERR_DB;
+	if (!(st = sq_prepared(c, (enum stmt_id)(ST_PREV_ALL + kind),
+			       sql_prev[kind])))
+		goto out;
+	sq_bind_text(st, 1, q->tag_slug ? q->tag_slug : q->section_slug ?
+		     q->section_slug : q->author);
+	sqlite3_bind_int64(st, 2, first->published);
+	sqlite3_bind_int64(st, 3, first->id);
+	sqlite3_bind_int(st, 4, q->include_drafts ? 0 : 1);
+	sqlite3_bind_int64(st, 5, q->include_drafts ? INT64_MAX : time_now());
+	sqlite3_bind_int64(st, 6, (int64_t)page + 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* The last row read is the one just newer than that page. */
+		prev->published = sqlite3_column_int64(st, 0);
+		prev->id = sqlite3_column_int64(st, 1);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE) {
+		*prev_kind = !n ? 0 : n <= page ? 1 : 2;
+		r = 0;
+	} else {
+		r = sq_db_err(c->db, "newer page");
+	}
+out:
+	sq_conn_put(s, c);
+	return r;
+}
+
 /* Snippets for the hits of one page, on the connection that found them. */
 static int add_snippets(struct conn *c, struct arena *ar, const char *match,
 			struct search_results *out)

@@ -386,3 +386,12 @@ int store_sitemap_sections(struct store *s, struct arena *ar, size_t max,
 		return ERR_INVALID;
 	return s->ops->sitemap_sections(s, ar, max, out, n);
 }
+
+int store_list_prev(struct store *s, const struct article_query *q,
+		    const struct cursor *first, size_t page, int *prev_kind,
+		    struct cursor *prev)
+{
+	if (page < 1 || page > 100)
+		return ERR_INVALID;
+	return s->ops->list_prev(s, q, first, page, prev_kind, prev);
+}

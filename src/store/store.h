@@ -175,6 +175,16 @@ int store_article_by_slug(struct store *s, struct arena *ar, const char *slug,
 int store_articles_list(struct store *s, struct arena *ar,
 			const struct article_query *q, struct article_list *out);
 
+/*
+ * Where "newer stories" leads from a page of @q whose newest story is at
+ * @first, for pages of @page stories: *prev_kind 0 when nothing is newer,
+ * 1 when the newer page is the first one (no cursor), 2 when it is the
+ * page before *prev.  Only q's filters are used.
+ */
+int store_list_prev(struct store *s, const struct article_query *q,
+		    const struct cursor *first, size_t page, int *prev_kind,
+		    struct cursor *prev);
+
 /* The display name of a section or tag by slug, or ERR_NOTFOUND. */
 int store_section_name(struct store *s, struct arena *ar, const char *slug,
 		       const char **name);
@@ -533,6 +543,9 @@ struct store_ops {
 	int (*outbox_retry)(struct store *s, int64_t id, int64_t next_attempt,
 			    const char *error);
 	int (*outbox_next)(struct store *s, int64_t *when);
+	int (*list_prev)(struct store *s, const struct article_query *q,
+			 const struct cursor *first, size_t page,
+			 int *prev_kind, struct cursor *prev);
 	int (*search)(struct store *s, struct arena *ar, const char *text,
 		      const struct search_cursor *after, size_t limit,
 		      struct search_results *out);

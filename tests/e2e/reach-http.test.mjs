@@ -2,15 +2,15 @@
 // Last-Modified 304s, Cache-Control, Vary, brotli and gzip decoding to the
 // identity bytes), structured data and cards on every page type
 // (NewsArticle, BreadcrumbList, WebSite, OpenGraph, Twitter, canonical),
-// author pages, and the oEmbed endpoint.
+// author pages, the oEmbed endpoint, and rel="next"/"prev" on lists.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import {
-	addArticle, decodeEntities, get, makeSite, meta, removeDir, request,
+	addArticle, decodeEntities, get, makeSite, meta, olderLink, removeDir, request,
 	startServer, tags,
 } from './lib.mjs';
-import { decode } from './reach-lib.mjs';
+import { bulkArticles, decode } from './reach-lib.mjs';
 
 const HARBOUR = {
 	headline: 'Harbour <cranes> & "work"', slug: 'harbour-cranes',
@@ -173,6 +173,42 @@ describe('caching, structured data and oEmbed', () => {
 			const b = await request(u);
 			assert.equal(b.status, status, u);
 			assert.ok(JSON.parse(b.text).error, u);
+		}
+	});
+});
+
+describe('rel="next" and rel="prev" on paginated lists', () => {
+	let site, srv;
+
+	before(async () => {
+		site = await makeSite();
+		await bulkArticles(site.db, { n: 45, section: 'Bulk', sectionSlug: 'bulk' });
+		srv = await startServer({ db: site.db });
+	});
+	after(async () => {
+		await srv?.stop();
+		await removeDir(site?.dir);
+	});
+
+	const rel = (html, r) => {
+		const l = tags(html, 'link').find((x) => x.rel === r);
+		return l ? decodeEntities(l.href) : null;
+	};
+
+	it('links each page to the next older and the next newer page', async () => {
+		for (const base of ['/', '/section/bulk/', '/author/Bulk%20Desk/']) {
+			const p1 = (await get(srv.url + base)).text;
+			assert.equal(rel(p1, 'prev'), null, `${base}: the first page has no prev`);
+			const next1 = rel(p1, 'next');
+			assert.equal(next1, srv.url + olderLink(p1));
+			const p2 = (await get(next1)).text;
+			assert.equal(rel(p2, 'prev'), srv.url + base, `${base}: page 2 leads back to page 1`);
+			const next2 = rel(p2, 'next');
+			const p3 = (await get(next2)).text;
+			assert.equal(rel(p3, 'prev'), next1, `${base}: page 3 leads back to page 2`);
+			assert.equal(rel(p3, 'next'), null, `${base}: the last page has no next`);
+			assert.match(p3, /<a rel="prev" href="[^"]*">Newer stories<\/a>/);
+			assert.equal([...p3.matchAll(/<li class="story">/g)].length, 5);
 		}
 	});
 });
