@@ -59,6 +59,7 @@ struct reqctx {
 	size_t bytes;
 	bool started;
 	bool responded;
+	char *shed;		/* a stream's method and URI once its arena is gone */
 	struct reqctx *next;
 };
 
@@ -126,6 +127,12 @@ static void ctx_put(struct http_server *srv, struct reqctx *c)
 	struct arena *a = c->req.arena;
 	pthread_mutex_t lock = c->defer.lock;
 
+	if (!a) {	/* a stream's context (stream_shed): not pooled */
+		free(c->shed);
+		pthread_mutex_destroy(&c->defer.lock);
+		free(c);
+		return;
+	}
 	arena_reset(a);
 	memset(c, 0, sizeof(*c));
 	c->req.arena = a;
@@ -368,13 +375,40 @@ void http_resume(struct http_deferred *d)
 		MHD_resume_connection(conn);
 }
 
+/*
+ * An event stream may stay open for hours and needs nothing of its
+ * request's arena once the response is queued (libmicrohttpd copied the
+ * headers) but the two strings of the access-log line: keep those and free
+ * the arena, whose first block costs a page of memory per open stream.
+ */
+static void stream_shed(struct reqctx *c)
+{
+	size_t m = strlen(c->req.method_name), u = strlen(c->req.uri);
+
+	c->shed = xmalloc(m + u + 2);
+	memcpy(c->shed, c->req.method_name, m + 1);
+	memcpy(c->shed + m + 1, c->req.uri, u + 1);
+	arena_free(c->req.arena);
+	c->req.arena = NULL;
+	c->req.method_name = c->shed;
+	c->req.uri = c->shed + m + 1;
+	c->req.path = NULL;
+	c->req.query = (struct str){ NULL, 0 };
+	memset(&c->req.body, 0, sizeof(c->req.body));
+	c->req.error_reason = NULL;
+	c->req.app = NULL;
+}
+
 static enum MHD_Result finish_response(struct reqctx *c, struct http_response *res)
 {
+	bool stream = res->stream != NULL;
 	enum MHD_Result ret = send_response(c, res);
 
 	blob_unref(res->blob);
 	blob_unref(res->blob_gzip);
 	blob_unref(res->blob_br);
+	if (stream)
+		stream_shed(c);
 	return ret;
 }
 

@@ -55,14 +55,27 @@ const char *reactions_cookie_reader(struct http_request *req)
 	return v;
 }
 
-/* A new reader id and its Set-Cookie value (arena strings). */
+/*
+ * A new reader id and its Set-Cookie value (arena strings).  The id is 48
+ * bits of the time in milliseconds followed by 80 random bits (the layout
+ * of a UUIDv7): unguessable, and new readers' rows land at the end of the
+ * article's range of the reactions key instead of on a random page, so a
+ * batch of first reactions writes a few pages, not one page each.
+ */
 static const char *new_reader(struct site *site, struct http_request *req,
 			      const char **set_cookie)
 {
 	unsigned char raw[READER_HEX / 2];
 	char *hex = arena_alloc(req->arena, READER_HEX + 1);
+	struct timespec ts;
+	uint64_t ms;
+	int i;
 
-	randombytes_buf(raw, sizeof(raw));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	for (i = 0; i < 6; i++)
+		raw[i] = (unsigned char)(ms >> (40 - 8 * i));
+	randombytes_buf(raw + 6, sizeof(raw) - 6);
 	sodium_bin2hex(hex, READER_HEX + 1, raw, sizeof(raw));
 	*set_cookie = arena_printf(req->arena, READER_COOKIE "=%s; Path=/;"
 				   " Max-Age=31536000; HttpOnly; SameSite=Lax%s",
