@@ -206,7 +206,7 @@ struct tval *page_context(struct site *site, struct http_request *req,
 	tv_set_str(a, page, "og_type", "website");
 	tv_set(a, ctx, "page", page);
 	feed_links(site, a, page, site->name, "/");
-	if (!store_sections(site->store, a, &list, &n)) {
+	if (!site_sections(site, a, &list, &n)) {
 		for (i = 0; i < n; i++) {
 			struct tval *v = tv_map(a);
 			char *url = section_path(a, list[i].slug);
@@ -611,6 +611,7 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 	if ((r = accounts_start(site)))
 		return r;
 	pthread_mutex_init(&site->box_lock, NULL);
+	site->sections = section_cache_new();
 	site->reaction_limit = ratelimit_new(reaction_per_minute);
 	site->blocks = block_cache_new();
 	site->live = live_new();
@@ -633,6 +634,8 @@ void site_stop(struct site *site)
 	ratelimit_free(site->reaction_limit);
 	block_cache_free(site->blocks);
 	site->blocks = NULL;
+	section_cache_free(site->sections);
+	site->sections = NULL;
 	if (site->live || site->reaction_limit)
 		pthread_mutex_destroy(&site->box_lock);
 	free(site->box_html);

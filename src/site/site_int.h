@@ -271,6 +271,14 @@ void list_breadcrumbs(struct site *site, struct arena *a, struct tval *page,
 void json_error(struct http_response *res, unsigned status,
 		const char *message);
 
+/* The sections with public stories, as store_sections() gives them, kept
+ * per store generation (sections.c); the store's answer when the site
+ * has no cache (before site_start()). */
+struct section_cache *section_cache_new(void);
+void section_cache_free(struct section_cache *c);
+int site_sections(struct site *site, struct arena *a, struct section **out,
+		  size_t *n);
+
 /* The oEmbed address for story @url (absolute; arena). */
 char *oembed_link(struct site *site, struct arena *a, const char *url);
 
