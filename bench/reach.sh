@@ -13,7 +13,9 @@
 #  3. feeds (RSS, Atom and JSON Feed of the site, sections, tags and
 #     authors) with gzip, from BENCH_CONNECTIONS connections.
 # Prints a table and PASS/MISS against the goals in docs/performance.md.
-# Settings: bench/lib.sh; BENCH_STORIES (default 100000).
+# Settings: bench/lib.sh; BENCH_STORIES (default 100000); BENCH_REACH_DB:
+# a site generated before (the dateline.db of a BENCH_KEEP=1 run) to use
+# in place instead of generating one; it is only read.
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -27,11 +29,17 @@ bench_need wrk curl node sqlite3 awk
 [ -x "$DATELINE_BIN" ] || bench_die "no dateline binary at $DATELINE_BIN (run: make build)"
 bench_init reach
 
-bench_dateline_db
-bench_log "generating $STORIES stories"
 t0=$(date +%s)
-node bench/gen-site.mjs "$STORIES" | sqlite3 -bail "$DATELINE_DB" >/dev/null ||
-	bench_die "generating the site failed"
+if [ -n "${BENCH_REACH_DB:-}" ]; then
+	[ -f "$BENCH_REACH_DB" ] || bench_die "no database at $BENCH_REACH_DB"
+	DATELINE_DB=$BENCH_REACH_DB
+	STORIES=$(sqlite3 "$DATELINE_DB" "SELECT count(*) FROM articles")
+else
+	bench_dateline_db
+	bench_log "generating $STORIES stories"
+	node bench/gen-site.mjs "$STORIES" | sqlite3 -bail "$DATELINE_DB" >/dev/null ||
+		bench_die "generating the site failed"
+fi
 gen_s=$(( $(date +%s) - t0 ))
 db_mb=$(bench_mb "$(( $(stat -c %s "$DATELINE_DB") / 1024 ))")
 bench_dateline_start

@@ -20,13 +20,13 @@
 #include "core/timeutil.h"
 
 /*
- * Only the newest SEARCH_WINDOW matching stories (by id, which follows
+ * Only the newest 1,000 matching stories (by id, which follows
  * creation) are ranked: a word found in 25,000 stories would otherwise
  * cost 60 ms of scoring per query on a 100,000-story site.  A news search
  * that broad is best answered from recent stories anyway; older ones are
  * found with more precise words.
  */
-#define SEARCH_WINDOW_SQL "3000"
+#define SEARCH_WINDOW_SQL "1000"
 
 /* Column weights: headline, summary, body, tags, author. */
 #define BM25 "bm25(article_search, 10.0, 4.0, 1.0, 5.0, 5.0)"

@@ -28,7 +28,7 @@ static void open_db(void)
 	if (sqlite3_open(":memory:", &db) ||
 	    sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(a, b,"
 			 " tokenize = 'porter unicode61 remove_diacritics 2',"
-			 " prefix = '2 3');"
+			 " prefix = '2 3 4 5');"
 			 "INSERT INTO t VALUES ('harbour cranes NEAR the port',"
 			 " 'caf\xC3\xA9 \xE5\x8C\x97\xE4\xBA\xAC storm surge');",
 			 NULL, NULL, NULL) ||
