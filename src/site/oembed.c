@@ -145,5 +145,6 @@ void h_oembed(struct site *site, struct http_request *req,
 		json_error(res, 500, "the answer is too large");
 		return;
 	}
+	body_etag(req, res);
 	res->cache_control = "public, max-age=300";
 }

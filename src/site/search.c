@@ -23,8 +23,17 @@
 #include "core/json.h"
 #include "core/timeutil.h"
 #include "core/value.h"
+#include "http/static.h"
 
 #define SEARCH_PAGE 10
+
+void body_etag(struct http_request *req, struct http_response *res)
+{
+	char hash[11];
+
+	content_hash(res->body.data, res->body.len, hash);
+	res->etag = arena_printf(req->arena, "\"%s\"", hash);
+}
 
 /* "S.P.I": three non-negative decimal integers. */
 static bool parse_cursor(const char *s, struct search_cursor *c)
@@ -241,6 +250,9 @@ void h_search(struct site *site, struct http_request *req,
 	if (o.next)
 		tv_set_str(a, ctx, "more", more_url(a, &o));
 	render_page(site, req, res, "search", ctx);
+	if (res->status && res->status != 200)
+		return;
+	body_etag(req, res);
 	res->cache_control = "public, max-age=0, s-maxage=60, must-revalidate";
 }
 
@@ -285,5 +297,6 @@ void h_search_api(struct site *site, struct http_request *req,
 		json_error(res, 500, "the answer is too large");
 		return;
 	}
+	body_etag(req, res);
 	res->cache_control = "public, max-age=0, s-maxage=60, must-revalidate";
 }

@@ -472,6 +472,17 @@ static void fill_hole(struct site *site, struct http_request *req,
 		}
 		res->body_gzipped = gzip;
 	}
+	/*
+	 * The hole changes without the page: its last change is not known,
+	 * so Last-Modified is now (If-Modified-Since never hides new counts;
+	 * the ETag below gives the 304s).
+	 */
+	{
+		char date[30];
+
+		time_http(time_now(), date);
+		res->last_modified = arena_strdup(req->arena, date);
+	}
 	/* The page's hash and the hole's CRC-32: cheap, and changes with it. */
 	res->etag = arena_printf(req->arena, "\"%.10s-%08x\"", p->etag + 1,
 				 (unsigned)fill.crc);

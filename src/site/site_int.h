@@ -279,6 +279,11 @@ void section_cache_free(struct section_cache *c);
 int site_sections(struct site *site, struct arena *a, struct section **out,
 		  size_t *n);
 
+/* A strong ETag from a hash of res->body, for answers not in the page
+ * cache (search, oEmbed): a revalidation still costs the work, not the
+ * bytes (search.c). */
+void body_etag(struct http_request *req, struct http_response *res);
+
 /* The oEmbed address for story @url (absolute; arena). */
 char *oembed_link(struct site *site, struct arena *a, const char *url);
 
