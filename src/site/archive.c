@@ -179,6 +179,10 @@ void h_reaction_feed(struct site *site, struct http_request *req,
 	f.n = list.n;
 	f.notes = notes;
 	feed_respond(site, req, res, &f);
+	if (res->status && res->status != 200)
+		return;
+	/* Not in the page cache (the counts move): a body ETag for 304s. */
+	body_etag(req, res);
 	res->cache_control = "public, max-age=60";
 }
 

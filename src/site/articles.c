@@ -172,18 +172,7 @@ void h_article(struct site *site, struct http_request *req,
 	}
 	tv_set_str(a, page, "jsonld", news_article_jsonld(site, a, art,
 		   absolute_url(site, a, path), desc));
-	{
-		const char *names[3] = { site->name, art->section, art->headline };
-		const char *paths[3] = { "/", section_path(a, art->section_slug),
-					 path };
-
-		if (!*art->section) {
-			names[1] = names[2];
-			paths[1] = paths[2];
-		}
-		tv_set_str(a, page, "breadcrumbs", breadcrumbs_jsonld(site, a,
-			   names, paths, *art->section ? 3 : 2));
-	}
+	tv_set_str(a, page, "breadcrumbs", story_breadcrumbs(site, a, art, path));
 	tv_set_str(a, page, "oembed", oembed_link(site, a,
 		   absolute_url(site, a, path)));
 

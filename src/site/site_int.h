@@ -261,6 +261,10 @@ char *article_guid(struct site *site, struct arena *a,
 char *breadcrumbs_jsonld(struct site *site, struct arena *a,
 			 const char *const *names, const char *const *paths,
 			 size_t n);
+/* Site > section > story (site > story without a section), @path being
+ * the story's. */
+char *story_breadcrumbs(struct site *site, struct arena *a,
+			const struct article *art, const char *path);
 /* The breadcrumbs of a list page into @page ("breadcrumbs"); on the front
  * page the WebSite with its SearchAction ("jsonld") instead. */
 void list_breadcrumbs(struct site *site, struct arena *a, struct tval *page,

@@ -44,6 +44,19 @@ char *breadcrumbs_jsonld(struct site *site, struct arena *a,
 	return json_text(a, ld);
 }
 
+char *story_breadcrumbs(struct site *site, struct arena *a,
+			const struct article *art, const char *path)
+{
+	const char *names[3] = { site->name, art->section, art->headline };
+	const char *paths[3] = { "/", section_path(a, art->section_slug), path };
+
+	if (!*art->section) {
+		names[1] = names[2];
+		paths[1] = paths[2];
+	}
+	return breadcrumbs_jsonld(site, a, names, paths, *art->section ? 3 : 2);
+}
+
 void list_breadcrumbs(struct site *site, struct arena *a, struct tval *page,
 		      const char *title, const char *path)
 {

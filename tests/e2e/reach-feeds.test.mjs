@@ -126,6 +126,9 @@ describe('feeds', () => {
 			const f = await parseFeed(r.body);
 			assert.equal(f.bozo, false, f.bozo_exception);
 			assert.equal(f.version, version);
+			const again = await request(`${srv.url}/reactions/lol/${file}?window=all`,
+				{ headers: { 'if-none-match': r.headers.etag } });
+			assert.equal(again.status, 304, `${file}: 304 by ETag`);
 		}
 		const j = JSON.parse((await get(`${srv.url}/reactions/lol/feed.json`)).text);
 		assert.equal(j.version, 'https://jsonfeed.org/version/1.1');
