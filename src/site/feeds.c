@@ -80,6 +80,12 @@ static char *base_host(struct site *site, struct arena *a)
 	const char *h = strstr(site->base_url, "://");
 
 	h = h ? h + 3 : site->base_url;
+	if (*h == '[') {	/* an IPv6 literal: up to its ']' */
+		const char *close = strchr(h, ']');
+
+		return arena_strndup(a, h, close ? (size_t)(close - h) + 1 :
+				     strcspn(h, "/"));
+	}
 	return arena_strndup(a, h, strcspn(h, ":/"));
 }
 

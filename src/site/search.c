@@ -35,6 +35,18 @@ void body_etag(struct http_request *req, struct http_response *res)
 	res->etag = arena_printf(req->arena, "\"%s\"", hash);
 }
 
+/* The length of at most @max bytes of @s, not splitting a character. */
+static size_t utf8_cut(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return n;
+	while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
 /* "S.P.I": three non-negative decimal integers. */
 static bool parse_cursor(const char *s, struct search_cursor *c)
 {
@@ -231,8 +243,9 @@ void h_search(struct site *site, struct http_request *req,
 			     " in the address is malformed.");
 		return;
 	}
-	ctx = page_context(site, req, *o.q ? arena_printf(a, "Search: %.80s",
-			   o.q) : "Search", arena_printf(a, "Search the stories"
+	ctx = page_context(site, req, *o.q ? arena_printf(a, "Search: %.*s",
+			   (int)utf8_cut(o.q, 80), o.q) : "Search",
+			   arena_printf(a, "Search the stories"
 			   " of %s.", site->name), "/search");
 	tv_set_bool(a, page_meta(ctx), "noindex", true);
 	tv_set_str(a, ctx, "q", o.q);

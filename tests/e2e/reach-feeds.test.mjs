@@ -190,13 +190,14 @@ describe('feeds', () => {
 	});
 });
 
-describe('feeds with --feed-content full', () => {
+describe('feeds with --feed-content full and another --base-url', () => {
 	let site, srv;
 
 	before(async () => {
 		site = await makeSite();
 		await addArticle(site, HARBOUR, 'The first crane swung back **into motion**.\n\n<script>alert(1)</script>\n');
-		srv = await startServer({ db: site.db, args: ['--feed-content', 'full'] });
+		srv = await startServer({ db: site.db, args: ['--feed-content', 'full',
+			'--base-url', 'http://[::1]:8443'] });
 	});
 	after(async () => {
 		await srv?.stop();
@@ -211,6 +212,9 @@ describe('feeds with --feed-content full', () => {
 			assert.equal(e.content.length, 1, p);
 			assert.match(e.content[0], /<strong>into motion<\/strong>/, p);
 			assert.doesNotMatch(e.content[0], /<script/, p);
+			// Links and ids follow --base-url, an IPv6 literal here.
+			assert.match(e.link, /^http:\/\/\[::1\]:8443\/world\//, p);
+			assert.match(e.id, /^tag:\[::1\],\d{4}-\d\d-\d\d:article:1$/, p);
 		}
 		const j = JSON.parse((await get(srv.url + '/feed.json')).text);
 		assert.match(j.items[0].content_html, /<strong>into motion<\/strong>/);

@@ -164,6 +164,10 @@ describe('search', () => {
 		assert.match(home, /<form class="site-search" action="\/search" method="get" role="search">/);
 		const html = await search('harbour');
 		assert.ok(tags(html, 'meta').some((m) => m.name === 'robots' && m.content === 'noindex'));
+		// The title holds at most 80 bytes of the search, never half a character.
+		const long = await search('\u00e9'.repeat(60));
+		const title = decodeEntities(/<title>([^<]*)<\/title>/.exec(long)[1]);
+		assert.equal(title, `Search: ${'\u00e9'.repeat(40)} \u2014 Dateline`);
 		assert.ok(tags(html, 'input').some((i) => i.name === 'q' && i.value === 'harbour'));
 		const j = await api('harbour');
 		assert.deepEqual(Object.keys(j), ['query', 'message', 'results', 'next']);
