@@ -119,7 +119,7 @@ static int run_search(struct site *site, struct http_request *req,
 	const char *q = http_query(req, "q");
 	const char *after = http_query(req, "after");
 	struct search_cursor cur;
-	size_t len;
+	size_t len, cut;
 	int r;
 
 	memset(o, 0, sizeof(*o));
@@ -135,6 +135,10 @@ static int run_search(struct site *site, struct http_request *req,
 		return 0;
 	}
 	len = strlen(o->q);
+	/* A search cut short (a 414) may end inside a character: drop it. */
+	for (cut = 1; cut <= 3 && len >= cut && !utf8_valid(o->q, len); cut++)
+		if (utf8_valid(o->q, len - cut))
+			o->q = arena_strndup(req->arena, o->q, len -= cut);
 	if (!utf8_valid(o->q, len)) {
 		o->message = "Your search holds characters we cannot read.";
 		o->q = "";

@@ -131,6 +131,8 @@ describe('search', () => {
 			'harbour AND OR NOT': 'No stories match your search.',
 			['x'.repeat(10240)]: 'Your search was long: only its first words were used, and no stories match them.',
 			['harbour-'.repeat(1200)]: 'Your search was long: only its first words were used.',
+			// Cut inside a character by the address limit: still read.
+			['harbour ' + '\u20ac'.repeat(300)]: 'Your search was long: only its first words were used.',
 		};
 		for (const [q, msg] of Object.entries(cases)) {
 			const r = await request(`${srv.url}/search?q=${encodeURIComponent(q)}`);
