@@ -149,6 +149,10 @@ static struct tval *item_value(struct site *site, struct arena *a,
 	tv_set(a, v, "categories", tags);
 	if (art->photo.key) {
 		struct tval *p = tv_map(a);
+		int64_t size;
+
+		if (!store_media_size(site->store, art->photo.key, &size))
+			tv_set_int(a, p, "length", size);
 
 		tv_set_str(a, p, "url", absolute_url(site, a,
 			   media_path(a, art->photo.key)));

@@ -895,6 +895,7 @@ static const struct store_ops sqlite_ops = {
 	.outbox_sent = sq_outbox_sent,
 	.outbox_retry = sq_outbox_retry,
 	.outbox_next = sq_outbox_next,
+	.media_size = sq_media_size,
 	.list_prev = sq_list_prev,
 	.search = sq_search,
 	.sitemap_parts = sq_sitemap_parts,

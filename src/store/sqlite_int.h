@@ -81,6 +81,7 @@ enum stmt_id {
 	ST_PREV_SECTION,
 	ST_PREV_TAG,
 	ST_PREV_AUTHOR,
+	ST_MEDIA_SIZE,
 	ST_COUNT
 };
 
@@ -193,6 +194,7 @@ int sq_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
 int sq_outbox_next(struct store *s, int64_t *when);
 
 /* Backend functions implemented in sqlite_search.c. */
+int sq_media_size(struct store *s, const char *key, int64_t *size);
 int sq_list_prev(struct store *s, const struct article_query *q,
 		 const struct cursor *first, size_t page, int *prev_kind,
 		 struct cursor *prev);

@@ -92,6 +92,33 @@ static const char sql_section_urls[] =
 	" WHERE a.section_slug <> '' AND " PUBLIC
 	" GROUP BY a.section_slug ORDER BY a.section_slug LIMIT ?3";
 
+int sq_media_size(struct store *base, const char *key, int64_t *size)
+{
+	struct sqlite_store *s = SQ(base);
+	struct conn *c = sq_conn_get(s);
+	sqlite3_stmt *st;
+	int r = ERR_DB, rc;
+
+	if (!c)
+		return ERR_DB;
+	/* length() of a blob reads its record header, not its pages. */
+	if ((st = sq_prepared(c, ST_MEDIA_SIZE, "SELECT length(data) FROM media"
+			      " WHERE key = ?1"))) {
+		sq_bind_text(st, 1, key);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*size = sqlite3_column_int64(st, 0);
+			r = 0;
+		} else {
+			r = rc == SQLITE_DONE ? ERR_NOTFOUND :
+			    sq_db_err(c->db, "media size");
+		}
+		sqlite3_reset(st);
+	}
+	sq_conn_put(s, c);
+	return r;
+}
+
 /* Oldest first, strictly after the cursor: the stories of newer pages. */
 #define PREV_TAIL \
 	" AND a.status >= ?4 AND a.published <= ?5" \

@@ -395,3 +395,10 @@ int store_list_prev(struct store *s, const struct article_query *q,
 		return ERR_INVALID;
 	return s->ops->list_prev(s, q, first, page, prev_kind, prev);
 }
+
+int store_media_size(struct store *s, const char *key, int64_t *size)
+{
+	if (!key)
+		return ERR_INVALID;
+	return s->ops->media_size(s, key, size);
+}

@@ -389,6 +389,10 @@ int store_outbox_next(struct store *s, int64_t *when);
 
 /* ---- Search and sitemaps (sql/sqlite/006_search.sql) ---- */
 
+/* The byte size of the image stored under @key (feeds' enclosures), or
+ * ERR_NOTFOUND; the bytes are not read. */
+int store_media_size(struct store *s, const char *key, int64_t *size);
+
 /* Keyset position in search results: rows ranked after this one. */
 struct search_cursor {
 	int64_t score;
@@ -543,6 +547,7 @@ struct store_ops {
 	int (*outbox_retry)(struct store *s, int64_t id, int64_t next_attempt,
 			    const char *error);
 	int (*outbox_next)(struct store *s, int64_t *when);
+	int (*media_size)(struct store *s, const char *key, int64_t *size);
 	int (*list_prev)(struct store *s, const struct article_query *q,
 			 const struct cursor *first, size_t page,
 			 int *prev_kind, struct cursor *prev);

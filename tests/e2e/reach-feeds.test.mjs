@@ -76,10 +76,15 @@ describe('feeds', () => {
 			assert.equal(h.author, 'Nour Haddad', p);
 			assert.deepEqual(h.tags, ['World', 'ports', 'weather'], p);
 			assert.match(h.id, /^tag:127\.0\.0\.1,\d{4}-\d\d-\d\d:article:\d+$/, p);
-			const photo = p === '/feed.xml' ? h.media : h.enclosures;
-			assert.equal(photo.length, 1, `${p}: one photo`);
-			assert.match(photo[0], new RegExp(`^${srv.url}/media/[0-9a-f]+\\.jpg$`));
-			assert.equal((await request(photo[0])).status, 200, 'the photo URL works');
+			assert.equal(h.enclosures.length, 1, `${p}: one enclosure`);
+			const [enc] = h.enclosures;
+			assert.match(enc.href, new RegExp(`^${srv.url}/media/[0-9a-f]+\\.jpg$`));
+			assert.equal(enc.type, 'image/jpeg');
+			const img = await request(enc.href);
+			assert.equal(img.status, 200, 'the photo URL works');
+			assert.equal(Number(enc.length), img.body.length, `${p}: the enclosure's length is its size`);
+			if (p === '/feed.xml')
+				assert.deepEqual(h.media, [enc.href], 'and a Media RSS item');
 			const t = f.entries.find((e) => e.title === TEA.headline);
 			// RSS descriptions are HTML: the text arrives escaped once
 			// more, never as markup; Atom summaries are text.

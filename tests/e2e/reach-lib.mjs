@@ -51,7 +51,8 @@ print(json.dumps({
     'content': [c.get('value') for c in e.get('content', [])],
     'tags': [x.get('term') for x in e.get('tags', [])],
     'media': [m.get('url') for m in e.get('media_content', [])],
-    'enclosures': [l.get('href') for l in e.get('links', []) if l.get('rel') == 'enclosure'],
+    'enclosures': [{'href': x.get('href'), 'length': x.get('length'), 'type': x.get('type')}
+                   for x in e.get('enclosures', [])],
   } for e in d.entries]}))
 `;
 
