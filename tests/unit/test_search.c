@@ -351,6 +351,54 @@ static void test_author_list(void **state)
 	assert_int_equal(list.n, 0);
 }
 
+static void test_media_size(void **state)
+{
+	struct fixture *f = *state;
+	struct media m = { .key = "abc.jpg", .type = "image/jpeg", .width = 1,
+			   .height = 1, .data = "0123456789", .len = 10 };
+	int64_t size = 0;
+
+	assert_int_equal(store_media_put(f->s, &m), 0);
+	assert_int_equal(store_media_size(f->s, "abc.jpg", &size), 0);
+	assert_int_equal(size, 10);
+	assert_int_equal(store_media_size(f->s, "nope.jpg", &size), ERR_NOTFOUND);
+}
+
+static void test_list_prev(void **state)
+{
+	struct fixture *f = *state;
+	struct article_query q = { .section_slug = "world" };
+	struct cursor first, prev;
+	char slug[16];
+	int i, kind;
+
+	/* Stories 1..7 published at 10, 20, ... 70; pages of 3. */
+	for (i = 1; i <= 7; i++) {
+		snprintf(slug, sizeof(slug), "s%d", i);
+		put(f->s, slug, "S", "", "T.", i * 10, ARTICLE_PUBLISHED);
+	}
+	/* The newest page has nothing newer. */
+	first = (struct cursor){ 70, 7 };
+	assert_int_equal(store_list_prev(f->s, &q, &first, 3, &kind, &prev), 0);
+	assert_int_equal(kind, 0);
+	/* A page starting at story 4: 5, 6, 7 are newer, the first page. */
+	first = (struct cursor){ 40, 4 };
+	assert_int_equal(store_list_prev(f->s, &q, &first, 3, &kind, &prev), 0);
+	assert_int_equal(kind, 1);
+	/* A page starting at story 2: the page before is 5, 4, 3, that is
+	 * the stories before story 6. */
+	first = (struct cursor){ 20, 2 };
+	assert_int_equal(store_list_prev(f->s, &q, &first, 3, &kind, &prev), 0);
+	assert_int_equal(kind, 2);
+	assert_int_equal(prev.published, 60);
+	assert_int_equal(prev.id, 6);
+	q.section_slug = "elsewhere";
+	assert_int_equal(store_list_prev(f->s, &q, &first, 3, &kind, &prev), 0);
+	assert_int_equal(kind, 0);
+	assert_int_equal(store_list_prev(f->s, &q, &first, 0, &kind, &prev),
+			 ERR_INVALID);
+}
+
 /* ---- HTTP dates ---- */
 
 static void test_http_dates(void **state)
@@ -390,6 +438,8 @@ int main(void)
 		T(test_keyset_and_ties),
 		T(test_sitemap_parts),
 		T(test_author_list),
+		T(test_media_size),
+		T(test_list_prev),
 		cmocka_unit_test(test_http_dates),
 	};
 
