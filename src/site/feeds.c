@@ -112,31 +112,54 @@ static char *rfc822(struct arena *a, int64_t t)
 	return arena_strdup(a, d);
 }
 
+/* @s escaped for HTML (arena): RSS descriptions are HTML by custom, so
+ * plain text is escaped once here and once for XML by the template. */
+static char *as_html(struct arena *a, const char *s)
+{
+	struct buf h;
+
+	buf_init(&h, a, 6 * strlen(s) + 1);
+	html_escape(&h, s, strlen(s));
+	return h.data;
+}
+
+/* The lead photo of @art as an enclosure: URL, type, size, caption. */
+static struct tval *photo_value(struct site *site, struct arena *a,
+				const struct article *art)
+{
+	struct tval *p = tv_map(a);
+	int64_t size;
+
+	tv_set_str(a, p, "url", absolute_url(site, a,
+		   media_path(a, art->photo.key)));
+	tv_set_str(a, p, "type", art->photo.type ? art->photo.type :
+		   "image/jpeg");
+	if (!store_media_size(site->store, art->photo.key, &size))
+		tv_set_int(a, p, "length", size);
+	tv_set_int(a, p, "width", art->photo.width);
+	tv_set_int(a, p, "height", art->photo.height);
+	tv_set_str(a, p, "caption", art->caption);
+	if (*art->credit)
+		tv_set_str(a, p, "credit", art->credit);
+	return p;
+}
+
 /* One item as the templates and the JSON writer see it. */
 static struct tval *item_value(struct site *site, struct arena *a,
 			       const struct feed *f, const struct article *art,
 			       size_t i)
 {
 	struct tval *v = tv_map(a), *tags = tv_list(a);
-	const char *url = absolute_url(site, a, article_path(a, art));
 	const char *summary = *art->summary ? art->summary : art->headline;
 	size_t k;
 
-	tv_set_str(a, v, "title", art->headline);
-	tv_set_str(a, v, "url", url);
-	tv_set_str(a, v, "id", article_guid(site, a, art));
 	if (f->notes && f->notes[i])
 		summary = arena_printf(a, "%s (%s)", summary, f->notes[i]);
+	tv_set_str(a, v, "title", art->headline);
+	tv_set_str(a, v, "url", absolute_url(site, a, article_path(a, art)));
+	tv_set_str(a, v, "id", article_guid(site, a, art));
 	tv_set_str(a, v, "summary", summary);
-	/* RSS descriptions are HTML by custom: plain text is escaped once
-	 * for HTML here and once for XML by the template. */
-	{
-		struct buf h;
-
-		buf_init(&h, a, 6 * strlen(summary) + 1);
-		html_escape(&h, summary, strlen(summary));
-		tv_set_str(a, v, "summary_html", h.data);
-	}
+	tv_set_str(a, v, "summary_html", as_html(a, summary));
 	tv_set_str(a, v, "rfc822", rfc822(a, art->published));
 	tv_set_str(a, v, "published", time_iso(a, art->published));
 	tv_set_str(a, v, "updated", time_iso(a, modified(art)));
@@ -147,24 +170,8 @@ static struct tval *item_value(struct site *site, struct arena *a,
 	for (k = 0; k < art->ntags; k++)
 		tv_push(a, tags, tv_str(a, art->tags[k].name));
 	tv_set(a, v, "categories", tags);
-	if (art->photo.key) {
-		struct tval *p = tv_map(a);
-		int64_t size;
-
-		if (!store_media_size(site->store, art->photo.key, &size))
-			tv_set_int(a, p, "length", size);
-
-		tv_set_str(a, p, "url", absolute_url(site, a,
-			   media_path(a, art->photo.key)));
-		tv_set_str(a, p, "type", art->photo.type ? art->photo.type :
-			   "image/jpeg");
-		tv_set_int(a, p, "width", art->photo.width);
-		tv_set_int(a, p, "height", art->photo.height);
-		tv_set_str(a, p, "caption", art->caption);
-		if (*art->credit)
-			tv_set_str(a, p, "credit", art->credit);
-		tv_set(a, v, "photo", p);
-	}
+	if (art->photo.key)
+		tv_set(a, v, "photo", photo_value(site, a, art));
 	if (site->feed_full && *art->body)
 		tv_set_str(a, v, "content_html", md_render(a, art->body,
 			   strlen(art->body), art->dateline));

@@ -80,7 +80,9 @@ static char *card_html(struct site *site, struct arena *a,
 {
 	struct buf b;
 
-	buf_init(&b, a, 64 * 1024);
+	/* Escaping at most sextuples a byte ("&quot;"). */
+	buf_init(&b, a, 6 * (strlen(url) + strlen(art->headline) +
+			     strlen(art->summary) + strlen(site->name)) + 256);
 	buf_adds(&b, "<blockquote class=\"dateline-embed\"><p><a href=\"");
 	html_escape(&b, url, strlen(url));
 	buf_adds(&b, "\">");

@@ -185,7 +185,7 @@ static const char *hit_snippet(struct arena *a, const struct search_hit *h)
 	if (!strcmp(plain.data, h->article.headline) && *h->article.summary) {
 		struct buf b;
 
-		buf_init(&b, a, 4 * strlen(h->article.summary) + 16);
+		buf_init(&b, a, 6 * strlen(h->article.summary) + 16);
 		html_escape(&b, h->article.summary, strlen(h->article.summary));
 		return b.data;
 	}

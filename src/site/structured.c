@@ -18,7 +18,7 @@ static char *json_text(struct arena *a, const struct tval *v)
 {
 	struct buf b;
 
-	buf_init(&b, a, 64 * 1024);
+	buf_init(&b, a, 1024 * 1024);	/* a cap: memory grows as needed */
 	return json_write(&b, v) ? NULL : b.data;
 }
 
