@@ -253,8 +253,10 @@ void feed_respond(struct site *site, struct http_request *req,
 		if (modified(art) > newest)
 			newest = modified(art);
 	}
+	/* An empty feed's last change is unknown: the start of this hour
+	 * keeps its bytes (and ETag) stable while it stays empty. */
 	if (!newest)
-		newest = time_now();
+		newest = time_now() / 3600 * 3600;
 	if (f->format == FEED_JSON) {
 		r = json_feed(site, a, f, items, self, &res->body);
 	} else {

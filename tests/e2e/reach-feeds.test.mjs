@@ -126,11 +126,17 @@ describe('feeds', () => {
 	});
 
 	it('serves the most-reacted feeds through the same builder', async () => {
+		const put = await request(`${srv.url}/api/v1/articles/tea-growers/reactions`, {
+			method: 'PUT', body: '{"reaction":"lol"}',
+			headers: { 'Content-Type': 'application/json' } });
+		assert.equal(put.status, 200);
 		for (const [file, version] of [['feed.xml', 'rss20'], ['atom.xml', 'atom10']]) {
 			const r = await get(`${srv.url}/reactions/lol/${file}?window=all`);
 			const f = await parseFeed(r.body);
 			assert.equal(f.bozo, false, f.bozo_exception);
 			assert.equal(f.version, version);
+			assert.deepEqual(f.entries.map((e) => e.title), [TEA.headline]);
+			assert.match(f.entries[0].summary, /\(1 Lol\)$/);
 			const again = await request(`${srv.url}/reactions/lol/${file}?window=all`,
 				{ headers: { 'if-none-match': r.headers.etag } });
 			assert.equal(again.status, 304, `${file}: 304 by ETag`);
