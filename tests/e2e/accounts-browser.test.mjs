@@ -59,10 +59,10 @@ describe('accounts in a browser', { skip: !enabled && 'set DATELINE_BROWSER=1 to
 		const page = await ctx.newPage();
 		try {
 			await page.goto(srv.url + story);
-			await page.getByRole('link', { name: 'Log in' }).click();
+			await page.getByRole('link', { name: 'Log in', exact: true }).click();
 			await page.getByLabel('Email', { exact: true }).fill('iris@example.com');
 			await page.getByLabel('Password', { exact: true }).fill('first password 1');
-			await page.getByRole('button', { name: 'Log in' }).click();
+			await page.getByRole('button', { name: 'Log in', exact: true }).click();
 			assert.equal(new URL(page.url()).pathname, story, 'back on the story');
 			const name = page.locator('.masthead .account-name');
 			assert.equal(await name.textContent(), 'Iris Vale');
@@ -72,7 +72,7 @@ describe('accounts in a browser', { skip: !enabled && 'set DATELINE_BROWSER=1 to
 
 			await page.getByRole('button', { name: 'Log out' }).click();
 			assert.equal(await page.locator('.masthead .account-name').count(), 0);
-			assert.ok(await page.getByRole('link', { name: 'Log in' }).isVisible());
+			assert.ok(await page.getByRole('link', { name: 'Log in', exact: true }).isVisible());
 		} finally {
 			await ctx.close();
 		}
@@ -95,7 +95,7 @@ describe('accounts in a browser', { skip: !enabled && 'set DATELINE_BROWSER=1 to
 			await page.getByRole('link', { name: 'Back to log in' }).click();
 			await page.getByLabel('Email', { exact: true }).fill('iris@example.com');
 			await page.getByLabel('Password', { exact: true }).fill('second password 2');
-			await page.getByRole('button', { name: 'Log in' }).click();
+			await page.getByRole('button', { name: 'Log in', exact: true }).click();
 			assert.equal(await page.locator('.masthead .account-name').textContent(), 'Iris Vale');
 		} finally {
 			await ctx.close();
