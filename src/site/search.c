@@ -1,7 +1,8 @@
 /*
  * search.c - /search?q= (a page) and GET /api/v1/search?q= (JSON): the
  * store's full-text search, best match first, with highlighted snippets
- * and keyset pagination (?after=SCORE.PUBLISHED.ID).
+ * and keyset pagination (?after=SCORE.PUBLISHED.ID); /opensearch.xml lets
+ * browsers offer the site's search.
  *
  * Whatever the reader types is answered 200: empty or unreadable text,
  * syntax characters, 10 KB of text.  Only a malformed ?after= is a 400.
@@ -316,4 +317,38 @@ void h_search_api(struct site *site, struct http_request *req,
 	}
 	body_etag(req, res);
 	res->cache_control = "public, max-age=0, s-maxage=60, must-revalidate";
+}
+
+/* OpenSearch 1.1 description: browsers add the site's search from it. */
+void h_opensearch(struct site *site, struct http_request *req,
+		  struct http_response *res, const struct route_match *m)
+{
+	struct buf *b = &res->body;
+	const char *icon = site_asset_url(site, "icon.svg");
+
+	(void)m;
+	(void)req;
+	buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		 "<OpenSearchDescription xmlns=\"http://a9.com/-/spec/"
+		 "opensearch/1.1/\">\n<ShortName>");
+	/* ShortName: at most 16 characters; the name is cut in bytes, on a
+	 * character boundary, which is never more. */
+	html_escape(b, site->name, utf8_cut(site->name, 16));
+	buf_adds(b, "</ShortName>\n<Description>Search the stories of ");
+	html_escape(b, site->name, strlen(site->name));
+	buf_adds(b, "</Description>\n<InputEncoding>UTF-8</InputEncoding>\n");
+	if (*icon) {
+		buf_adds(b, "<Image type=\"image/svg+xml\">");
+		html_escape(b, site->base_url, strlen(site->base_url));
+		html_escape(b, icon, strlen(icon));
+		buf_adds(b, "</Image>\n");
+	}
+	buf_adds(b, "<Url type=\"text/html\" method=\"get\" template=\"");
+	html_escape(b, site->base_url, strlen(site->base_url));
+	buf_adds(b, "/search?q={searchTerms}\"/>\n<Url type=\"application/json\""
+		 " method=\"get\" template=\"");
+	html_escape(b, site->base_url, strlen(site->base_url));
+	buf_adds(b, "/api/v1/search?q={searchTerms}\"/>\n"
+		 "</OpenSearchDescription>\n");
+	res->content_type = "application/opensearchdescription+xml";
 }

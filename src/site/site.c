@@ -74,6 +74,7 @@ static const struct handler_info robots = { h_robots, true };
 static const struct handler_info search = { h_search, false };
 static const struct handler_info search_api = { h_search_api, false };
 static const struct handler_info oembed = { h_oembed, false };
+static const struct handler_info opensearch = { h_opensearch, true };
 
 static const struct route routes[] = {
 	{ HTTP_GET, "/", (void *)&home },
@@ -118,6 +119,7 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/search", (void *)&search },
 	{ HTTP_GET, "/api/v1/search", (void *)&search_api },
 	{ HTTP_GET, "/oembed", (void *)&oembed },
+	{ HTTP_GET, "/opensearch.xml", (void *)&opensearch },
 	{ HTTP_GET, "/:section/:year/:month/:day/:slug/", (void *)&article },
 };
 

@@ -314,6 +314,8 @@ void h_search(struct site *, struct http_request *, struct http_response *,
 	      const struct route_match *);
 void h_search_api(struct site *, struct http_request *,
 		  struct http_response *, const struct route_match *);
+void h_opensearch(struct site *, struct http_request *,
+		  struct http_response *, const struct route_match *);
 void h_oembed(struct site *, struct http_request *, struct http_response *,
 	      const struct route_match *);
 

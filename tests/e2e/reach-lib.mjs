@@ -64,10 +64,11 @@ export async function parseFeed(bytes) {
 	return JSON.parse(r.stdout);
 }
 
-/* Validate @xml against schema file @xsd (in SCHEMAS): {ok, message}. */
+/* Validate @xml against schema file @xsd (in SCHEMAS), or only check
+ * that it is well-formed when @xsd is null: {ok, message}. */
 export async function validateXml(xsd, xml) {
-	const r = await pipe(XMLLINT, ['--noout', '--huge', '--schema',
-		path.join(SCHEMAS, xsd), '-'], xml);
+	const r = await pipe(XMLLINT, ['--noout', '--huge',
+		...(xsd ? ['--schema', path.join(SCHEMAS, xsd)] : []), '-'], xml);
 	return { ok: r.code === 0, message: r.stderr.trim() };
 }
 

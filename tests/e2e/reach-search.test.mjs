@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import {
 	addArticle, decodeEntities, get, makeSite, removeDir, request, startServer, tags,
 } from './lib.mjs';
-import { bulkArticles } from './reach-lib.mjs';
+import { bulkArticles, validateXml } from './reach-lib.mjs';
 
 const story = (site, slug, fm, body = 'Nothing to see.\n') => addArticle(site, {
 	headline: `Story ${slug}`, slug, section: 'World', status: 'published',
@@ -163,6 +163,13 @@ describe('search', () => {
 
 	it('describes itself: a search form in every masthead, noindex on results', async () => {
 		const home = (await get(srv.url + '/')).text;
+		const os = tags(home, 'link').find((l) => l.rel === 'search');
+		assert.equal(os.type, 'application/opensearchdescription+xml');
+		const d = await get(srv.url + os.href);
+		assert.equal(d.headers['content-type'], 'application/opensearchdescription+xml');
+		assert.ok((await validateXml(null, d.text)).ok, 'well-formed');
+		assert.match(d.text, /<ShortName>Dateline<\/ShortName>/);
+		assert.ok(d.text.includes(`<Url type="text/html" method="get" template="${srv.url}/search?q={searchTerms}"/>`));
 		assert.match(home, /<form class="site-search" action="\/search" method="get" role="search">/);
 		const html = await search('harbour');
 		assert.ok(tags(html, 'meta').some((m) => m.name === 'robots' && m.content === 'noindex'));
