@@ -2,7 +2,8 @@
  * test_search.c - unit tests for the reader's search text translator
  * (src/store/fts_query.c), the store's full-text search and sitemap lists
  * (src/store/sqlite_search.c, sql/sqlite/006_search.sql) against a
- * temporary SQLite file, author lists, and HTTP date parsing.
+ * temporary SQLite file, author lists, HTTP date parsing, and the page
+ * cache's brotli copies (src/site/cache.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,8 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
+#include "http/http.h"
+#include "site/cache.h"
 #include "store/fts_query.h"
 #include "store/store.h"
 
@@ -399,6 +402,58 @@ static void test_list_prev(void **state)
 			 ERR_INVALID);
 }
 
+/* ---- the page cache's brotli copies ---- */
+
+static void test_cache_brotli(void **state)
+{
+	struct page_cache *pc = page_cache_new();
+	struct arena *a = arena_new(0);
+	struct cached_page p;
+	struct blob *v, *b;
+	struct buf page;
+	size_t i;
+
+	(void)state;
+	buf_init(&page, a, 1 << 20);
+	for (i = 0; i < 200; i++)
+		buf_printf(&page, "<p>paragraph %zu</p>", i);
+	/* A whole page keeps a brotli copy, smaller than the page. */
+	page_cache_put(pc, "/whole", 1, "text/html", page.data, page.len, 0, 0,
+		       0, &p);
+	assert_non_null(p.br);
+	assert_true(p.br->len < page.len / 4);
+	cached_page_release(&p);
+	/* A holed page has none (only gzip can be spliced)... */
+	buf_adds(&page, PAGE_HOLE_OPEN "7:slug" PAGE_HOLE_CLOSE "<footer>");
+	page_cache_put(pc, "/holed", 1, "text/html", page.data, page.len, 0, 0,
+		       0, &p);
+	assert_null(p.br);
+	assert_non_null(p.suffix);
+	cached_page_release(&p);
+	/* ...but keeps one variant, for one hole content and generation. */
+	assert_null(page_cache_variant_get(pc, "/holed", 1, 42));
+	b = blob_new("brotli bytes", 12);
+	page_cache_variant_put(pc, "/holed", 1, 42, b);
+	page_cache_variant_put(pc, "/holed", 2, 43, b);	/* other generation */
+	page_cache_variant_put(pc, "/nowhere", 1, 42, b);	/* no entry */
+	blob_unref(b);
+	v = page_cache_variant_get(pc, "/holed", 1, 42);
+	assert_non_null(v);
+	assert_int_equal(v->len, 12);
+	blob_unref(v);
+	assert_null(page_cache_variant_get(pc, "/holed", 1, 43));
+	assert_null(page_cache_variant_get(pc, "/holed", 2, 42));
+	b = blob_new("newer", 5);
+	page_cache_variant_put(pc, "/holed", 1, 44, b);	/* replaces it */
+	blob_unref(b);
+	assert_null(page_cache_variant_get(pc, "/holed", 1, 42));
+	v = page_cache_variant_get(pc, "/holed", 1, 44);
+	assert_int_equal(v->len, 5);
+	blob_unref(v);
+	page_cache_free(pc);
+	arena_free(a);
+}
+
 /* ---- HTTP dates ---- */
 
 static void test_http_dates(void **state)
@@ -441,6 +496,7 @@ int main(void)
 		T(test_media_size),
 		T(test_list_prev),
 		cmocka_unit_test(test_http_dates),
+		cmocka_unit_test(test_cache_brotli),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
