@@ -95,6 +95,66 @@ static char *default_from(const char *base_url)
 	return out;
 }
 
+/* A whole number from @lo to @hi in @s, else -1. */
+static long number_in(const char *s, long lo, long hi)
+{
+	long v;
+
+	if (!*s || strlen(s) > 9 || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	v = atol(s);
+	return v < lo || v > hi ? -1 : v;
+}
+
+/* The comment options into @site; 0, or 1 after a usage message. */
+static int comment_options(struct site *site, const char *rate,
+			   const char *mode, const char *depth,
+			   const char *links, const char *close,
+			   const char *min)
+{
+	long v;
+	int i;
+
+	if ((v = number_in(rate, 0, 1000000)) < 0) {
+		fprintf(stderr, "error: --comment-rate-limit wants a number of"
+			" comments per minute\n");
+		return 1;
+	}
+	site->comment_per_minute = (unsigned)v;
+	site->comment_mode = -1;
+	for (i = 0; i < COMMENT_MODES; i++)
+		if (!strcmp(mode, comment_mode_names[i]))
+			site->comment_mode = i;
+	if (site->comment_mode < 0) {
+		fprintf(stderr, "error: --comment-moderation is open, first or"
+			" all\n");
+		return 1;
+	}
+	if ((v = number_in(depth, 1, 10)) < 0) {
+		fprintf(stderr, "error: --comment-depth wants 1 to 10\n");
+		return 1;
+	}
+	site->comment_depth = (int)v;
+	if ((v = number_in(links, 0, 1000)) < 0) {
+		fprintf(stderr, "error: --comment-links wants a number of"
+			" links\n");
+		return 1;
+	}
+	site->comment_max_links = (int)v;
+	if ((v = number_in(close, 0, 36500)) < 0) {
+		fprintf(stderr, "error: --comments-close-days wants a number of"
+			" days\n");
+		return 1;
+	}
+	site->comment_close_days = (int)v;
+	if ((v = number_in(min, 0, 3600)) < 0) {
+		fprintf(stderr, "error: --comment-min-seconds wants 0 to 3600\n");
+		return 1;
+	}
+	site->comment_min_seconds = (int)v;
+	return 0;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	const char *db = NULL, *listen = "127.0.0.1:8080", *templates = NULL;
@@ -103,6 +163,8 @@ int cmd_serve(int argc, char **argv)
 	const char *react_limit = "30", *smtp_url = NULL, *mail_from = NULL;
 	const char *maildir = NULL, *reset_ttl = "3600", *login_limit = "20";
 	const char *smtp_ca = NULL, *feed_content = "summary";
+	const char *cm_rate = "4", *cm_mode = "open", *cm_depth = "3";
+	const char *cm_links = "2", *cm_close = "0", *cm_min = "3";
 	int quiet = 0, smtp_plain = 0, trust_proxy = 0, npos, r, sig, code = 1;
 	const struct opt opts[] = {
 		{ "db", "DATELINE_DB", "PATH", "the site database (SQLite file)", &db, NULL },
@@ -123,6 +185,12 @@ int cmd_serve(int argc, char **argv)
 		{ "login-rate-limit", "DATELINE_LOGIN_RATE_LIMIT", "N", "log in tries per minute per client address (default 20; 0: every account limit off)", &login_limit, NULL },
 		{ "trust-proxy", "DATELINE_TRUST_PROXY", NULL, "believe X-Forwarded-Proto from a proxy in front (Secure cookies)", NULL, &trust_proxy },
 		{ "feed-content", "DATELINE_FEED_CONTENT", "summary|full", "what feed items carry: the summary (default) or the whole story", &feed_content, NULL },
+		{ "comment-rate-limit", "DATELINE_COMMENT_RATE_LIMIT", "N", "comments per minute per account and per client address (default 4, 0: off)", &cm_rate, NULL },
+		{ "comment-moderation", "DATELINE_COMMENT_MODERATION", "MODE", "open, first (hold the first comment of an account) or all (hold every comment); default open", &cm_mode, NULL },
+		{ "comment-depth", "DATELINE_COMMENT_DEPTH", "N", "replies nest at most N deep (default 3)", &cm_depth, NULL },
+		{ "comment-links", "DATELINE_COMMENT_LINKS", "N", "hold comments with more than N links (default 2)", &cm_links, NULL },
+		{ "comments-close-days", "DATELINE_COMMENTS_CLOSE_DAYS", "N", "close comments N days after publication (default 0: never)", &cm_close, NULL },
+		{ "comment-min-seconds", "DATELINE_COMMENT_MIN_SECONDS", "N", "a comment form must be N seconds old when posted (default 3)", &cm_min, NULL },
 		{ "quiet", "DATELINE_QUIET", NULL, "no access log", NULL, &quiet },
 		{ 0 },
 	};
@@ -163,6 +231,9 @@ int cmd_serve(int argc, char **argv)
 			" tries per minute\n");
 		return 2;
 	}
+	if (comment_options(&site, cm_rate, cm_mode, cm_depth, cm_links,
+			    cm_close, cm_min))
+		return 2;
 	if (smtp_url && *smtp_url && strncmp(smtp_url, "smtp://", 7) &&
 	    strncmp(smtp_url, "smtps://", 8)) {
 		fprintf(stderr, "error: --smtp-url must start with smtp:// or"

@@ -67,8 +67,105 @@
 
 	if (window.EventSource) {
 		var es = new EventSource('/api/v1/articles/' + encodeURIComponent(slug) + '/events');
+		window.datelineEvents = es;	/* shared with the comments below */
 		es.addEventListener('reactions', function (ev) {
 			try { show(JSON.parse(ev.data)); } catch (e) { /* ignore a bad event */ }
 		});
 	}
+})();
+
+/* Comments: replies open the form in place, "Show more comments" loads in
+ * place, and new comments and counts arrive on the article's event stream
+ * (opened above).  Without this the links and forms work as pages. */
+(function () {
+	'use strict';
+
+	var box = document.getElementById('comments');
+	if (!box || !window.fetch) return;
+	var form = document.getElementById('comment-form');
+
+	function setCount(n) {
+		box.querySelectorAll('[data-comment-count]').forEach(function (el) {
+			el.textContent = n;
+		});
+	}
+
+	box.addEventListener('click', function (ev) {
+		var a = ev.target.closest('a.comment-reply');
+		if (!a || !form) return;
+		ev.preventDefault();
+		var li = a.closest('li.comment');
+		var who = li.querySelector('.comment-author');
+		li.querySelector('.comment-box').after(form);
+		form.querySelector('[data-comment-parent]').value = a.getAttribute('data-reply');
+		var note = form.querySelector('[data-comment-replying]');
+		note.textContent = 'Replying to ' + (who ? who.textContent : 'a comment');
+		note.hidden = false;
+		form.querySelector('textarea').focus();
+	});
+
+	box.addEventListener('click', function (ev) {
+		var more = ev.target.closest('a[data-comment-more]');
+		if (!more) return;
+		ev.preventDefault();
+		fetch(more.href, { credentials: 'same-origin' }).then(function (r) {
+			if (!r.ok) throw new Error('status ' + r.status);
+			return r.text();
+		}).then(function (html) {
+			var doc = new DOMParser().parseFromString(html, 'text/html');
+			var list = box.querySelector('[data-comment-list]');
+			doc.querySelectorAll('[data-comment-list] > li.comment').forEach(function (li) {
+				if (!document.getElementById(li.id)) list.appendChild(document.importNode(li, true));
+			});
+			var next = doc.querySelector('a[data-comment-more]');
+			if (next) more.href = next.href; else more.parentNode.remove();
+		}).catch(function () {
+			window.location = more.href;
+		});
+	});
+
+	/* Relative times as of now (a kept page may be older than they say). */
+	function ago(t) {
+		var d = Math.floor((Date.now() - t) / 1000), n;
+		if (d < 60) return 'just now';
+		if (d < 3600) { n = Math.floor(d / 60); return n + ' minute' + (n === 1 ? '' : 's') + ' ago'; }
+		if (d < 86400) { n = Math.floor(d / 3600); return n + ' hour' + (n === 1 ? '' : 's') + ' ago'; }
+		if (d < 30 * 86400) { n = Math.floor(d / 86400); return n + ' day' + (n === 1 ? '' : 's') + ' ago'; }
+		return null;
+	}
+	box.querySelectorAll('.comment-head time[datetime]').forEach(function (el) {
+		var t = Date.parse(el.getAttribute('datetime'));
+		var text = isNaN(t) ? null : ago(t);
+		if (text) el.textContent = text;
+	});
+
+	var es = window.datelineEvents;
+	if (!es) return;
+	es.addEventListener('comment', function (ev) {
+		var d;
+		try { d = JSON.parse(ev.data); } catch (e) { return; }
+		setCount(d.count);
+		if (document.getElementById('comment-' + d.id)) return;
+		var tpl = document.createElement('template');
+		tpl.innerHTML = d.html.trim();
+		var li = tpl.content.firstElementChild;
+		if (!li) return;
+		var list = box.querySelector('[data-comment-list]');
+		if (d.parent) {
+			var parent = document.getElementById('comment-' + d.parent);
+			if (!parent) return;
+			list = parent.querySelector(':scope > ol.comment-replies');
+			if (!list) {
+				list = document.createElement('ol');
+				list.className = 'comment-replies';
+				parent.appendChild(list);
+			}
+		}
+		list.appendChild(li);
+		var empty = box.querySelector('[data-comment-empty]');
+		if (empty) empty.remove();
+	});
+	es.addEventListener('comment-count', function (ev) {
+		try { setCount(JSON.parse(ev.data).count); } catch (e) { /* ignore */ }
+	});
 })();

@@ -162,7 +162,23 @@ void tv_num_format(double d, char out[40])
 	if (!isfinite(d)) {
 		snprintf(out, 40, "%g", d);
 	} else if (d == floor(d) && fabs(d) < 1e17) {
-		snprintf(out, 40, "%.0f", d);
+		/* Integers are most numbers on a page (ids, counts): digits
+		 * by hand, not printf's floating-point path. */
+		long long v = (long long)d;
+		unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+					       (unsigned long long)v;
+		char tmp[24];
+		int n = 0, i = 0;
+
+		do {
+			tmp[n++] = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (v < 0)
+			out[i++] = '-';
+		while (n)
+			out[i++] = tmp[--n];
+		out[i] = '\0';
 	} else {
 		for (prec = 15; prec < 17; prec++) {
 			snprintf(out, 40, "%.*g", prec, d);

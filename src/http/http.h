@@ -27,7 +27,8 @@
 struct arena;
 
 enum http_method {
-	HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_DELETE, HTTP_OTHER
+	HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_DELETE, HTTP_PATCH,
+	HTTP_OTHER
 };
 
 /* Limits on input; over them the request is refused with a clear 4xx. */

@@ -195,6 +195,7 @@ static enum http_method parse_method(const char *m)
 	} methods[] = {
 		{ "GET", HTTP_GET }, { "HEAD", HTTP_HEAD }, { "POST", HTTP_POST },
 		{ "PUT", HTTP_PUT }, { "DELETE", HTTP_DELETE },
+		{ "PATCH", HTTP_PATCH },
 	};
 	size_t i;
 

@@ -50,6 +50,7 @@ struct acct_job {
 	int result;
 	const char *set_cookie;
 	const char *field_error;	/* which field failed: "password", ... */
+	void *data;		/* the state of other kinds of job */
 };
 
 /* A job for this request (arena), with the reader's session copied in. */

@@ -56,8 +56,23 @@ static void list_page(struct site *site, struct http_request *req,
 		tv_set_str(a, ctx, "box_hole", PAGE_HOLE_OPEN "0:"
 			   HOLE_MOST_REACTED PAGE_HOLE_CLOSE);
 	stories = tv_list(a);
-	for (i = 0; i < list.n; i++)
-		tv_push(a, stories, article_summary_value(site, a, &list.items[i]));
+	{
+		/* "Comments N" on each story: the count the API gives. */
+		int64_t *ids = arena_alloc(a, (list.n + 1) * sizeof(*ids));
+		int64_t *counts = arena_alloc(a, (list.n + 1) * sizeof(*counts));
+
+		for (i = 0; i < list.n; i++)
+			ids[i] = list.items[i].id;
+		if (store_comment_counts(site->store, ids, list.n, counts))
+			memset(counts, 0, (list.n + 1) * sizeof(*counts));
+		for (i = 0; i < list.n; i++) {
+			struct tval *v = article_summary_value(site, a,
+							       &list.items[i]);
+
+			tv_set_int(a, v, "comment_count", counts[i]);
+			tv_push(a, stories, v);
+		}
+	}
 	tv_set(a, ctx, "stories", stories);
 	if (list.more && list.n) {
 		const struct article *last = &list.items[list.n - 1];

@@ -420,9 +420,9 @@ int reactions_render_block(struct site *site, struct http_request *req,
 	size_t start = out->len;
 	int i, r;
 
-	*personal = reader != NULL;
-	if (!reader && block_get_fill(site->blocks, article_id, slug, gen, out,
-				      fill, &ticket))
+	*personal = reader != NULL || comments_block_personal(site, req);
+	if (!*personal && block_get_fill(site->blocks, article_id, slug, gen,
+					 out, fill, &ticket))
 		return 0;
 	r = store_reaction_state(site->store, article_id, reader, &st);
 	if (r)
@@ -446,7 +446,9 @@ int reactions_render_block(struct site *site, struct http_request *req,
 	}
 	tv_set(a, ctx, "reactions", list);
 	r = tmpl_render(site->tmpl, "reactions", ctx, out);
-	if (!r && !reader)
+	if (!r)
+		r = comments_render_block(site, req, article_id, slug, out);
+	if (!r && !*personal)
 		block_put(site->blocks, article_id, slug, gen, out->data + start,
 			  out->len - start, ticket);
 	return r;

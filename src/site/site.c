@@ -12,6 +12,7 @@
 
 #include "auth/ratelimit.h"
 #include "cache.h"
+#include "comments_int.h"
 #include "live.h"
 #include "writer.h"
 #include "core/arena.h"
@@ -75,6 +76,24 @@ static const struct handler_info search = { h_search, false };
 static const struct handler_info search_api = { h_search_api, false };
 static const struct handler_info oembed = { h_oembed, false };
 static const struct handler_info opensearch = { h_opensearch, true };
+/* Comments (comments*.c). */
+static const struct handler_info cm_get = { h_comments_get, false };
+static const struct handler_info cm_post_api = { h_comments_post_api, false };
+static const struct handler_info cm_patch = { h_comment_patch, false };
+static const struct handler_info cm_del_api = { h_comment_delete_api, false };
+static const struct handler_info cm_like_put = { h_comment_like_put, false };
+static const struct handler_info cm_like_del = { h_comment_like_delete, false };
+static const struct handler_info cm_new = { h_comment_new, false };
+static const struct handler_info cm_settings = { h_comment_settings, false };
+static const struct handler_info cm_unsub = { h_comment_unsubscribe, false };
+static const struct handler_info cm_reply = { h_comment_reply_form, false };
+static const struct handler_info cm_edit_form = { h_comment_edit_form, false };
+static const struct handler_info cm_edit = { h_comment_edit, false };
+static const struct handler_info cm_delete = { h_comment_delete, false };
+static const struct handler_info cm_like = { h_comment_like, false };
+static const struct handler_info cm_report = { h_comment_report, false };
+static const struct handler_info cm_queue = { h_comment_queue, false };
+static const struct handler_info cm_moderate = { h_comment_moderate, false };
 
 static const struct route routes[] = {
 	{ HTTP_GET, "/", (void *)&home },
@@ -120,6 +139,24 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/api/v1/search", (void *)&search_api },
 	{ HTTP_GET, "/oembed", (void *)&oembed },
 	{ HTTP_GET, "/opensearch.xml", (void *)&opensearch },
+	{ HTTP_GET, "/api/v1/articles/:slug/comments", (void *)&cm_get },
+	{ HTTP_POST, "/api/v1/articles/:slug/comments", (void *)&cm_post_api },
+	{ HTTP_PATCH, "/api/v1/comments/:id", (void *)&cm_patch },
+	{ HTTP_DELETE, "/api/v1/comments/:id", (void *)&cm_del_api },
+	{ HTTP_PUT, "/api/v1/comments/:id/like", (void *)&cm_like_put },
+	{ HTTP_DELETE, "/api/v1/comments/:id/like", (void *)&cm_like_del },
+	{ HTTP_POST, "/comments/new/:slug", (void *)&cm_new },
+	{ HTTP_POST, "/comments/settings/:slug", (void *)&cm_settings },
+	{ HTTP_GET, "/comments/unsubscribe/:token", (void *)&cm_unsub },
+	{ HTTP_POST, "/comments/unsubscribe/:token", (void *)&cm_unsub },
+	{ HTTP_GET, "/comments/:id/reply", (void *)&cm_reply },
+	{ HTTP_GET, "/comments/:id/edit", (void *)&cm_edit_form },
+	{ HTTP_POST, "/comments/:id/edit", (void *)&cm_edit },
+	{ HTTP_POST, "/comments/:id/delete", (void *)&cm_delete },
+	{ HTTP_POST, "/comments/:id/like", (void *)&cm_like },
+	{ HTTP_POST, "/comments/:id/report", (void *)&cm_report },
+	{ HTTP_GET, "/newsroom/comments", (void *)&cm_queue },
+	{ HTTP_POST, "/newsroom/comments/:id", (void *)&cm_moderate },
 	{ HTTP_GET, "/:section/:year/:month/:day/:slug/", (void *)&article },
 };
 
@@ -571,11 +608,12 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 		if (m.wrong_method) {
 			/* The methods some route answers at this path. */
 			static const enum http_method meth[] = { HTTP_GET,
-				HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_DELETE };
+				HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_DELETE,
+				HTTP_PATCH };
 			static const char *const names[] = { "GET", "HEAD",
-				"POST", "PUT", "DELETE" };
+				"POST", "PUT", "DELETE", "PATCH" };
 			struct route_match o;
-			char allow[40] = "";
+			char allow[48] = "";
 			size_t i;
 
 			for (i = 0; i < sizeof(meth) / sizeof(*meth); i++)
@@ -623,6 +661,7 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 		return r;
 	if ((r = accounts_start(site)))
 		return r;
+	comments_start(site);
 	pthread_mutex_init(&site->box_lock, NULL);
 	site->sections = section_cache_new();
 	site->reaction_limit = ratelimit_new(reaction_per_minute);
@@ -641,6 +680,7 @@ void site_quiesce(struct site *site)
 void site_stop(struct site *site)
 {
 	accounts_stop(site);
+	comments_stop(site);
 	writer_stop(site->writer);
 	live_stop(site->live);	/* when serve failed before site_quiesce() */
 	live_free(site->live);

@@ -56,6 +56,16 @@ struct site {
 	struct ratelimit *login_ip, *login_account, *signup_ip, *reset_ip,
 			 *reset_address;
 	char dummy_hash[128];	/* verified against for unknown addresses */
+	/* Comments (comments*.c): set before site_start(); 0 means the
+	 * default where one is noted. */
+	unsigned comment_per_minute;	/* posts a minute per account and per
+					 * address (default 4) */
+	int comment_mode;		/* enum comment_mode */
+	int comment_depth;		/* replies nest this deep (3) */
+	int comment_max_links;		/* more links than this: held (2) */
+	int comment_close_days;		/* close N days after publication */
+	int comment_min_seconds;	/* from showing the form to a post */
+	struct ratelimit *comment_ip, *comment_account;
 	/* The front page's "Most reacted" box, rendered at most every few s. */
 	pthread_mutex_t box_lock;
 	char *box_html;

@@ -87,6 +87,17 @@ void block_put(struct block_cache *bc, int64_t article_id, const char *slug,
 /* Forget the block of @article_id (its counts changed). */
 void block_drop(struct block_cache *bc, int64_t article_id);
 
+/*
+ * The comment block of a story (comments.c), appended to its reaction
+ * block in the page's hole.  comments_block_personal(): this request's
+ * block is not the kept anonymous one (a logged-in reader, or another
+ * page or sort of the comments).
+ */
+int comments_render_block(struct site *site, struct http_request *req,
+			  int64_t article_id, const char *slug,
+			  struct buf *out);
+bool comments_block_personal(struct site *site, struct http_request *req);
+
 /* writer_batch_fn publishing committed reactions to the live streams. */
 void reactions_committed(void *ctx, const struct reaction_change *ch, size_t n);
 

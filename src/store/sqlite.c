@@ -901,6 +901,7 @@ static const struct store_ops sqlite_ops = {
 	.sitemap_parts = sq_sitemap_parts,
 	.sitemap_urls = sq_sitemap_urls,
 	.sitemap_sections = sq_sitemap_sections,
+	.comments = &sq_comment_ops,
 };
 
 int store_open_sqlite(const char *path, struct store **out, char *err,

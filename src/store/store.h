@@ -468,6 +468,194 @@ int store_sitemap_urls(struct store *s, struct arena *ar,
 /* Every section with public stories (at most @max), by slug. */
 int store_sitemap_sections(struct store *s, struct arena *ar, size_t max,
 			   struct sitemap_url **out, size_t *n);
+/* ---- Comments (sql/sqlite/004_comments.sql; store_comments.c) ---- */
+
+enum comment_status {
+	COMMENT_VISIBLE, COMMENT_HELD, COMMENT_REJECTED, COMMENT_SPAM,
+	COMMENT_DELETED
+};
+enum comment_mode { COMMENT_OPEN, COMMENT_HOLD_FIRST, COMMENT_HOLD_ALL };
+enum { COMMENT_MODES = 3 };
+extern const char *const comment_mode_names[COMMENT_MODES]; /* "open", ... */
+enum comment_sort { COMMENT_OLDEST, COMMENT_NEWEST, COMMENT_LIKED };
+enum comment_action { COMMENT_APPROVE, COMMENT_REJECT, COMMENT_MARK_SPAM };
+
+struct comment {
+	int64_t id, article_id;
+	int64_t parent_id;	/* 0: a top-level comment */
+	int64_t root_id;	/* the top-level comment of its thread */
+	int depth;		/* 0 top level, 1 a reply, ... */
+	int64_t account_id;	/* 0: the account was deleted */
+	const char *author;	/* display name; "" without account */
+	const char *body;	/* Markdown source; "" when deleted */
+	const char *html;	/* body rendered when written; "" when deleted */
+	enum comment_status status;
+	int64_t likes, reports, created;
+	int64_t edited;		/* 0: never edited */
+	bool liked;		/* by the viewer of the query */
+	/* Filled by store_comment_get() only: */
+	const char *author_email;	/* "" without account */
+	bool author_wants_mail;	/* reply notifications on */
+	const char *article_slug, *article_headline;
+};
+
+/* What a new comment is checked against, and what happened to it. */
+enum comment_refusal {
+	COMMENT_ACCEPTED = 0,
+	COMMENT_CLOSED,		/* the article takes no comments now */
+	COMMENT_NO_PARENT,	/* the parent is not a visible comment here */
+	COMMENT_TOO_DEEP,	/* the parent is at the deepest level */
+	COMMENT_DUPLICATE,	/* the same text from the same account, lately */
+	COMMENT_BANNED,		/* the account is banned */
+};
+
+struct comment_post {
+	int64_t article_id, parent_id, account_id;
+	const char *body, *body_hash, *ip;
+	const char *html;	/* body rendered (comment_render()) */
+	int64_t now;
+	enum comment_mode site_mode;	/* unless the article has its own */
+	bool hold;		/* hold whatever the mode (too many links) */
+	int max_depth;		/* replies nest at most this deep */
+	int64_t close_after;	/* seconds after publication; 0: never */
+	int64_t dup_window;	/* seconds a duplicate is looked for */
+	/* Queued in the same transaction when the comment is visible at
+	 * once (a reply notification); may be NULL. */
+	const struct outbox_msg *mail;
+	/* Results. */
+	enum comment_refusal refusal;
+	int64_t id;
+	enum comment_status status;
+	int64_t count;		/* visible comments of the article after */
+};
+
+/* An article's comment state. */
+struct comment_settings {
+	int64_t article_id;
+	int64_t count;		/* visible comments */
+	int mode;		/* enum comment_mode, or -1: the site's */
+	bool closed;		/* closed by an editor */
+	int64_t published;
+};
+
+struct comment_query {
+	int64_t article_id;
+	enum comment_sort sort;
+	/* Keyset: top-level comments after this (created or likes, id) in
+	 * the sort order; NULL from the first. */
+	const struct cursor *after;
+	size_t limit;		/* top-level comments, 1..100 */
+	int64_t viewer;		/* account for comment.liked; 0 none */
+};
+
+struct comment_page {
+	/* Each top-level comment followed by its thread (oldest first);
+	 * visible and deleted comments only. */
+	struct comment *items;
+	size_t n;
+	bool more;		/* more top-level comments follow */
+	struct cursor next;	/* the position to continue from */
+};
+
+/* The table store.c dispatches comment calls through; see below. */
+struct comment_store_ops {
+	int (*post)(struct store *s, struct comment_post *p);
+	int (*list)(struct store *s, struct arena *ar,
+		    const struct comment_query *q, struct comment_page *out);
+	int (*get)(struct store *s, struct arena *ar, int64_t id,
+		   int64_t viewer, struct comment *out);
+	int (*edit)(struct store *s, int64_t id, const char *body,
+		    const char *html, const char *body_hash, int64_t now);
+	int (*remove)(struct store *s, int64_t id);
+	int (*like)(struct store *s, int64_t id, int64_t account_id, bool on,
+		    int64_t *likes);
+	int (*report)(struct store *s, int64_t id, int64_t account_id,
+		      int64_t now);
+	int (*moderate)(struct store *s, int64_t id, enum comment_action act,
+			const struct outbox_msg *mail, bool *now_visible);
+	int (*ban)(struct store *s, int64_t account_id);
+	int (*queue)(struct store *s, struct arena *ar, size_t limit,
+		     struct comment **out, size_t *n);
+	int (*settings)(struct store *s, int64_t article_id,
+			struct comment_settings *out);
+	int (*settings_set)(struct store *s, int64_t article_id, int mode,
+			    bool closed);
+	int (*counts)(struct store *s, const int64_t *ids, size_t n,
+		      int64_t *counts);
+	int (*reply_mail)(struct store *s, int64_t account_id, bool on);
+	int (*banned)(struct store *s, int64_t account_id, bool *banned);
+};
+
+/*
+ * Add comment @p in one transaction: checks (closed, parent, depth,
+ * duplicate, ban) refuse it with p->refusal and nothing written; else
+ * its status follows the mode (the article's, else p->site_mode) and
+ * p->hold, p->mail is queued when it is visible, and p->id, p->status
+ * and p->count are set.  ERR_NOTFOUND when the article is not published.
+ */
+int store_comment_post(struct store *s, struct comment_post *p);
+
+/* A page of an article's comments (see struct comment_page). */
+int store_comments_list(struct store *s, struct arena *ar,
+			const struct comment_query *q,
+			struct comment_page *out);
+
+/* Comment @id in any status, with its author's and article's details;
+ * ERR_NOTFOUND. */
+int store_comment_get(struct store *s, struct arena *ar, int64_t id,
+		      int64_t viewer, struct comment *out);
+
+/* Replace the body (and its rendering @html) of comment @id, marked
+ * edited at @now. */
+int store_comment_edit(struct store *s, int64_t id, const char *body,
+		       const char *html, const char *body_hash, int64_t now);
+
+/* Delete comment @id: its text goes, a placeholder keeps the thread. */
+int store_comment_delete(struct store *s, int64_t id);
+
+/* Like (@on) or unlike comment @id as @account_id; *likes (may be NULL)
+ * gets the new count.  ERR_NOTFOUND when the comment is not visible. */
+int store_comment_like(struct store *s, int64_t id, int64_t account_id,
+		       bool on, int64_t *likes);
+
+/* Report comment @id (once per account; again is no error). */
+int store_comment_report(struct store *s, int64_t id, int64_t account_id,
+			 int64_t now);
+
+/*
+ * Approve (visible, reports cleared), reject or mark as spam comment @id.
+ * @mail (may be NULL) is queued in the same transaction only when the
+ * comment becomes visible; *now_visible (may be NULL) says whether it did.
+ */
+int store_comment_moderate(struct store *s, int64_t id,
+			   enum comment_action act,
+			   const struct outbox_msg *mail, bool *now_visible);
+
+/* Ban account @id: no more comments; its held comments become spam and
+ * its sessions end. */
+int store_account_ban(struct store *s, int64_t account_id);
+
+/* Held comments and reported ones not yet reviewed, oldest first. */
+int store_comment_queue(struct store *s, struct arena *ar, size_t limit,
+			struct comment **out, size_t *n);
+
+/* The comment state of article @id; ERR_NOTFOUND. */
+int store_comment_settings(struct store *s, int64_t article_id,
+			   struct comment_settings *out);
+
+/* Set article @id's moderation @mode (-1: the site's) and closed flag. */
+int store_comment_settings_set(struct store *s, int64_t article_id, int mode,
+			       bool closed);
+
+/* Visible comment counts of articles @ids (0 for unknown ids). */
+int store_comment_counts(struct store *s, const int64_t *ids, size_t n,
+			 int64_t *counts);
+
+/* Turn reply notification mail of account @id on or off. */
+int store_account_reply_mail(struct store *s, int64_t account_id, bool on);
+
+/* Whether account @id is banned. */
+int store_account_banned(struct store *s, int64_t account_id, bool *banned);
 
 /* The function table a backend provides; see the functions above. */
 struct store_ops {
@@ -563,6 +751,7 @@ struct store_ops {
 			    size_t *n);
 	int (*sitemap_sections)(struct store *s, struct arena *ar, size_t max,
 				struct sitemap_url **out, size_t *n);
+	const struct comment_store_ops *comments;
 };
 
 /* Every backend's struct starts with this header. */

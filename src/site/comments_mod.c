@@ -1,0 +1,387 @@
+/*
+ * comments_mod.c - moderation: the queue page for editors and admins
+ * (/newsroom/comments: approve, reject, mark as spam, ban the account),
+ * per-article comment settings, reply notification mail and its
+ * one-click unsubscribe link.
+ *
+ * A reply's notification is queued in the transaction that makes the
+ * reply visible (its post, or its approval), never for a held, rejected
+ * or spam comment.
+ */
+#include "comments_int.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/csrf.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/escape.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/value.h"
+#include "mail/message.h"
+#include "mail/outbox.h"
+#include "render/comment_md.h"
+
+#define QUEUE_MAX 200
+
+struct outbox_msg *comments_reply_mail(struct acct_job *j,
+				       const struct comment *parent,
+				       const char *reply_author,
+				       const char *reply_text,
+				       int64_t anchor_id)
+{
+	struct site *site = j->site;
+	struct arena *a = j->req->arena;
+	struct article *art;
+	const char *story;
+
+	if (!parent->account_id || !parent->author_wants_mail ||
+	    !*parent->author_email || parent->account_id == j->acct.id)
+		return NULL;
+	if (store_article_by_slug(site->store, a, parent->article_slug, false,
+				  &art))
+		return NULL;
+	reply_author = comment_clean(a, reply_author, strlen(reply_author), NULL);
+	if (!reply_author || !*reply_author)
+		reply_author = "A reader";
+	story = absolute_url(site, a, arena_printf(a, "%s#comment-%" PRId64,
+				article_path(a, art), anchor_id));
+	return acct_mail(j, parent->author_email, arena_printf(a, "New reply"
+			 " to your comment on \"%s\"", art->headline),
+			 arena_printf(a, "%s replied to your comment on \"%s\":"
+				      "\n\n%.600s\n\nRead the conversation:\n%s"
+				      "\n\nTo stop e-mail about replies, open"
+				      " this link:\n%s", reply_author,
+				      art->headline, reply_text, story,
+				      absolute_url(site, a, comments_unsub_path(
+				      site, a, parent->account_id))));
+}
+
+/* ---- Unsubscribe (no log in needed: the link is signed) ---- */
+
+static void unsub_work(struct acct_job *j)
+{
+	j->result = store_account_reply_mail(j->site->store,
+					     (int64_t)(intptr_t)j->data, false);
+}
+
+static void unsub_answer(struct acct_job *j, struct http_request *req,
+			 struct http_response *res)
+{
+	if (j->result && j->result != ERR_NOTFOUND) {
+		http_add_header(res, "Retry-After", "2");
+		acct_message(j->site, req, res, 503, "Not unsubscribed",
+			     "That did not work right now. Please open the"
+			     " link again.");
+		return;
+	}
+	acct_message(j->site, req, res, 200, "Unsubscribed",
+		     "You will get no more e-mail about replies to your"
+		     " comments.");
+}
+
+void h_comment_unsubscribe(struct site *site, struct http_request *req,
+			   struct http_response *res,
+			   const struct route_match *m)
+{
+	char *tok = str_dup(req->arena, m->params[0]), *dot = strchr(tok, '.');
+	struct route_match idm = { 0 };
+	struct acct_job *j;
+	int64_t id;
+
+	if (dot)
+		*dot = '\0';
+	idm.params[0] = str_from(tok);
+	id = dot ? comments_param_id(req, &idm, 0) : 0;
+	if (!id || strcmp(comments_unsub_path(site, req->arena, id) +
+			  strlen("/comments/unsubscribe/"),
+			  arena_printf(req->arena, "%s.%s", tok, dot + 1))) {
+		acct_message(site, req, res, 400, "This link does not work",
+			     "The unsubscribe link is not complete. Copy the"
+			     " whole link from the e-mail.");
+		return;
+	}
+	j = job_new(site, req, unsub_work, unsub_answer);
+	j->data = (void *)(intptr_t)id;
+	job_submit(j);
+}
+
+/* ---- The queue ---- */
+
+/* The reader may moderate; otherwise answered (log in, or 403). */
+static bool moderator_ok(struct site *site, struct http_request *req,
+			 struct http_response *res)
+{
+	struct reader_state *rs = site_reader(site, req);
+
+	if (!rs->logged_in) {
+		res->status = 303;
+		res->location = "/account/login?next=%2Fnewsroom%2Fcomments";
+		res->cache_control = "no-store";
+		return false;
+	}
+	if (!comments_moderator(rs)) {
+		render_error(site, req, res, 403, "Only editors and admins can"
+			     " moderate comments.");
+		return false;
+	}
+	return true;
+}
+
+void h_comment_queue(struct site *site, struct http_request *req,
+		     struct http_response *res, const struct route_match *m)
+{
+	struct arena *a = req->arena;
+	struct comment *items;
+	struct tval *ctx, *list;
+	char token[CSRF_TOKEN_SIZE];
+	const char *done = http_query(req, "done");
+	size_t n, i;
+
+	(void)m;
+	if (!moderator_ok(site, req, res))
+		return;
+	if (store_comment_queue(site->store, a, QUEUE_MAX, &items, &n)) {
+		render_error(site, req, res, 503, "The queue cannot be loaded"
+			     " right now; please try again.");
+		return;
+	}
+	csrf_token(site->csrf_key, site_csrf_subject(site, req), token);
+	ctx = page_context(site, req, "Comments to moderate", "",
+			   "/newsroom/comments");
+	list = tv_list(a);
+	for (i = 0; i < n; i++) {
+		struct tval *v = tv_map(a);
+		const struct comment *c = &items[i];
+		struct article *art;
+
+		tv_set_int(a, v, "id", c->id);
+		tv_set_str(a, v, "state", c->status == COMMENT_HELD ? "Held" :
+			   "Reported");
+		tv_set_str(a, v, "author", comments_author(a, c));
+		tv_set_str(a, v, "html", c->html);
+		tv_set_str(a, v, "iso", time_iso(a, c->created));
+		tv_set_str(a, v, "exact", time_human(a, c->created));
+		tv_set_str(a, v, "headline", c->article_headline);
+		tv_set_str(a, v, "url", store_article_by_slug(site->store, a,
+			   c->article_slug, true, &art) ? "/" :
+			   arena_printf(a, "%s#comments", article_path(a, art)));
+		if (c->reports > 0)
+			tv_set_str(a, v, "reports", arena_printf(a, "reported %"
+				   PRId64 " time%s", c->reports,
+				   c->reports == 1 ? "" : "s"));
+		else
+			tv_set_bool(a, v, "reports", false);
+		tv_set_bool(a, v, "can_ban", c->account_id != 0);
+		tv_set_str(a, v, "csrf", arena_strdup(a, token));
+		tv_push(a, list, v);
+	}
+	tv_set(a, ctx, "items", list);
+	if (done && (!strcmp(done, "approve") || !strcmp(done, "reject") ||
+		     !strcmp(done, "spam") || !strcmp(done, "ban")))
+		tv_set_str(a, ctx, "notice", !strcmp(done, "approve") ?
+			   "The comment is published." : !strcmp(done, "ban") ?
+			   "The account is banned." : "The comment is removed.");
+	render_page(site, req, res, "comment-queue", ctx);
+	res->content_type = "text/html; charset=utf-8";
+	res->cache_control = "no-store";
+}
+
+struct mod {
+	struct comment c;
+	const char *action;
+	bool visible;
+	int64_t count;
+};
+
+static void mod_work(struct acct_job *j)
+{
+	struct mod *md = j->data;
+	struct site *site = j->site;
+	struct arena *a = j->req->arena;
+	struct comment parent, fresh;
+	struct outbox_msg *mail = NULL;
+	struct comment_settings cs;
+	enum comment_action act;
+
+	if (!strcmp(md->action, "ban")) {
+		j->result = md->c.account_id ?
+			    store_account_ban(site->store, md->c.account_id) :
+			    ERR_NOTFOUND;
+		if (!j->result && md->c.status == COMMENT_VISIBLE)
+			j->result = store_comment_moderate(site->store, md->c.id,
+							   COMMENT_MARK_SPAM,
+							   NULL, NULL);
+	} else {
+		act = !strcmp(md->action, "approve") ? COMMENT_APPROVE :
+		      !strcmp(md->action, "reject") ? COMMENT_REJECT :
+		      COMMENT_MARK_SPAM;
+		if (act == COMMENT_APPROVE && md->c.parent_id &&
+		    !store_comment_get(site->store, a, md->c.parent_id, 0,
+				       &parent) &&
+		    parent.status == COMMENT_VISIBLE) {
+			/* The mail is from the reply's author, not us. */
+			struct account me = j->acct;
+
+			j->acct.id = md->c.account_id;
+			mail = comments_reply_mail(j, &parent, md->c.author,
+						   md->c.body, md->c.id);
+			j->acct = me;
+		}
+		j->result = store_comment_moderate(site->store, md->c.id, act,
+						   mail, &md->visible);
+	}
+	if (j->result)
+		return;
+	if (!store_comment_settings(site->store, md->c.article_id, &cs)) {
+		md->count = cs.count;
+		if (md->visible && !store_comment_get(site->store, a, md->c.id,
+						      0, &fresh))
+			comments_publish(site, a, &fresh, cs.count);
+		else
+			comments_publish_count(site, md->c.article_id, cs.count);
+	}
+	if (md->visible && mail)
+		mail_outbox_kick(site->outbox);
+}
+
+static void mod_answer(struct acct_job *j, struct http_request *req,
+		       struct http_response *res)
+{
+	struct mod *md = j->data;
+
+	if (j->result) {
+		render_error(j->site, req, res, j->result == ERR_NOTFOUND ? 404 :
+			     503, j->result == ERR_NOTFOUND ? "That comment is"
+			     " no longer there." : "That could not be saved"
+			     " right now. Please try again.");
+		return;
+	}
+	res->status = 303;
+	res->location = arena_printf(req->arena, "/newsroom/comments?done=%s",
+				     md->action);
+	res->cache_control = "no-store";
+}
+
+void h_comment_moderate(struct site *site, struct http_request *req,
+			struct http_response *res, const struct route_match *m)
+{
+	struct mod *md = arena_zalloc(req->arena, sizeof(*md));
+	const char *action = http_form(req, "action");
+	int64_t id = comments_param_id(req, m, 0);
+	struct acct_job *j;
+	int r;
+
+	if (!moderator_ok(site, req, res))
+		return;
+	if (!csrf_same_origin(req) ||
+	    !csrf_token_ok(site->csrf_key, site_csrf_subject(site, req),
+			   http_form(req, "csrf"))) {
+		render_error(site, req, res, 403, "This form has expired or came"
+			     " from another site. Go back, reload the page and"
+			     " try again.");
+		return;
+	}
+	if (!action || (strcmp(action, "approve") && strcmp(action, "reject") &&
+			strcmp(action, "spam") && strcmp(action, "ban"))) {
+		render_error(site, req, res, 422, "Choose approve, reject, mark"
+			     " as spam or ban.");
+		return;
+	}
+	r = id ? store_comment_get(site->store, req->arena, id, 0, &md->c) :
+		 ERR_NOTFOUND;
+	if (r) {
+		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+			     r == ERR_NOTFOUND ? "That comment is no longer"
+			     " there." : "The comment cannot be loaded now.");
+		return;
+	}
+	md->action = action;
+	j = job_new(site, req, mod_work, mod_answer);
+	j->data = md;
+	job_submit(j);
+}
+
+/* ---- Per-article settings ---- */
+
+struct settings_job {
+	int64_t article_id;
+	int mode;
+	bool closed;
+	const char *path;
+};
+
+static void settings_work(struct acct_job *j)
+{
+	struct settings_job *sj = j->data;
+
+	j->result = store_comment_settings_set(j->site->store, sj->article_id,
+					       sj->mode, sj->closed);
+}
+
+static void settings_answer(struct acct_job *j, struct http_request *req,
+			    struct http_response *res)
+{
+	struct settings_job *sj = j->data;
+
+	if (j->result) {
+		render_error(j->site, req, res, 503, "The settings could not be"
+			     " saved right now. Please try again.");
+		return;
+	}
+	res->status = 303;
+	res->location = arena_printf(req->arena, "%s#comments", sj->path);
+	res->cache_control = "no-store";
+}
+
+void h_comment_settings(struct site *site, struct http_request *req,
+			struct http_response *res, const struct route_match *m)
+{
+	struct settings_job *sj = arena_zalloc(req->arena, sizeof(*sj));
+	char *slug = str_dup(req->arena, m->params[0]);
+	const char *mode = http_form(req, "mode"), *closed;
+	struct article *art;
+	struct acct_job *j;
+	int i, r;
+
+	if (!moderator_ok(site, req, res))
+		return;
+	if (!csrf_same_origin(req) ||
+	    !csrf_token_ok(site->csrf_key, site_csrf_subject(site, req),
+			   http_form(req, "csrf"))) {
+		render_error(site, req, res, 403, "This form has expired or came"
+			     " from another site. Go back, reload the page and"
+			     " try again.");
+		return;
+	}
+	r = slug_valid(slug) ? store_article_by_slug(site->store, req->arena,
+						     slug, false, &art) :
+			       ERR_NOTFOUND;
+	if (r) {
+		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+			     "We could not find that story.");
+		return;
+	}
+	sj->mode = -2;
+	if (mode && !strcmp(mode, "site"))
+		sj->mode = -1;
+	for (i = 0; mode && i < COMMENT_MODES; i++)
+		if (!strcmp(mode, comment_mode_names[i]))
+			sj->mode = i;
+	if (sj->mode == -2) {
+		render_error(site, req, res, 422, "Choose the site's default,"
+			     " open, first or all.");
+		return;
+	}
+	closed = http_form(req, "closed");
+	sj->closed = closed && !strcmp(closed, "1");
+	sj->article_id = art->id;
+	sj->path = article_path(req->arena, art);
+	j = job_new(site, req, settings_work, settings_answer);
+	j->data = sj;
+	job_submit(j);
+}
