@@ -420,7 +420,13 @@ static void personal_page(struct site *site, struct http_request *req,
 	res->blob = NULL;
 	res->blob_gzip = NULL;
 	res->blob_br = NULL;
+	/*
+	 * No validators: the reader's own page changes with what they do
+	 * (a comment, a reaction) within the second the cached page was
+	 * built, and a date alone would answer a stale 304.
+	 */
 	res->etag = NULL;
+	res->last_modified = NULL;
 	res->vary = "Accept-Encoding, Cookie";
 	res->cache_control = "private, no-cache";
 }

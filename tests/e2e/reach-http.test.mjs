@@ -10,7 +10,9 @@ import {
 	addArticle, decodeEntities, get, makeSite, meta, olderLink, removeDir, request,
 	startServer, tags,
 } from './lib.mjs';
-import { bulkArticles, decode } from './reach-lib.mjs';
+import { Client } from './accounts-lib.mjs';
+import { BIN } from './lib.mjs';
+import { bulkArticles, decode, pipe } from './reach-lib.mjs';
 
 const HARBOUR = {
 	headline: 'Harbour <cranes> & "work"', slug: 'harbour-cranes',
@@ -65,6 +67,25 @@ describe('caching, structured data and oEmbed', () => {
 			const both = await request(srv.url + p, { headers: { 'if-none-match': '"other"',
 				'if-modified-since': r.headers['last-modified'] } });
 			assert.equal(both.status, 200, `${p}: a failed If-None-Match`);
+		}
+	});
+
+	it('gives a logged-in reader\'s pages no validators, so no stale 304', async () => {
+		const add = await pipe(BIN, ['user', 'add', '--db', site.db, '--email', 'ann@example.com',
+			'--name', 'Ann', '--password-stdin'], 'ann password 12\n');
+		assert.equal(add.code, 0, add.stderr);
+		const c = new Client(srv.url);
+		await c.submit('/account/login', '/account/login',
+			{ email: 'ann@example.com', password: 'ann password 12' });
+		assert.ok(c.loggedIn());
+		for (const p of pages()) {
+			const r = await c.get(p, { 'Accept-Encoding': 'br, gzip' });
+			assert.equal(r.status, 200, p);
+			assert.match(r.headers['cache-control'], /^private/, p);
+			assert.equal(r.headers.etag, undefined, `${p}: no ETag`);
+			assert.equal(r.headers['last-modified'], undefined, `${p}: no Last-Modified`);
+			const again = await c.get(p, { 'If-Modified-Since': new Date().toUTCString() });
+			assert.equal(again.status, 200, `${p}: a date is no reason for a 304`);
 		}
 	});
 
