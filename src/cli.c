@@ -20,6 +20,7 @@
 #include "render/templates.h"
 #include "site/cache.h"
 #include "site/site.h"
+#include "site/newsroom.h"
 #include "store/store.h"
 
 /* Open the store named by @db and bring its schema up to date. */
@@ -162,10 +163,12 @@ int cmd_serve(int argc, char **argv)
 	const char *tagline = "News as it happens.", *threads = NULL, *pos[1];
 	const char *react_limit = "30", *smtp_url = NULL, *mail_from = NULL;
 	const char *maildir = NULL, *reset_ttl = "3600", *login_limit = "20";
-	const char *smtp_ca = NULL, *feed_content = "summary";
+	const char *smtp_ca = NULL, *time_zone = NULL, *upload_limit = "20";
+	const char *feed_content = "summary";
 	const char *cm_rate = "4", *cm_mode = "open", *cm_depth = "3";
 	const char *cm_links = "2", *cm_close = "0", *cm_min = "3";
 	int quiet = 0, smtp_plain = 0, trust_proxy = 0, npos, r, sig, code = 1;
+	int authors_publish = 0;
 	const struct opt opts[] = {
 		{ "db", "DATELINE_DB", "PATH", "the site database (SQLite file)", &db, NULL },
 		{ "listen", "DATELINE_LISTEN", "ADDR:PORT", "where to listen (default 127.0.0.1:8080)", &listen, NULL },
@@ -185,6 +188,9 @@ int cmd_serve(int argc, char **argv)
 		{ "login-rate-limit", "DATELINE_LOGIN_RATE_LIMIT", "N", "log in tries per minute per client address (default 20; 0: every account limit off)", &login_limit, NULL },
 		{ "trust-proxy", "DATELINE_TRUST_PROXY", NULL, "believe X-Forwarded-Proto from a proxy in front (Secure cookies)", NULL, &trust_proxy },
 		{ "feed-content", "DATELINE_FEED_CONTENT", "summary|full", "what feed items carry: the summary (default) or the whole story", &feed_content, NULL },
+		{ "time-zone", "DATELINE_TIME_ZONE", "ZONE", "the newsroom's time zone for schedule times, e.g. Europe/Berlin (default UTC)", &time_zone, NULL },
+		{ "upload-limit", "DATELINE_UPLOAD_LIMIT", "MB", "largest lead photo upload in MB (default 20)", &upload_limit, NULL },
+		{ "authors-publish", "DATELINE_AUTHORS_PUBLISH", NULL, "authors may publish, schedule and unpublish (default: editors only)", NULL, &authors_publish },
 		{ "comment-rate-limit", "DATELINE_COMMENT_RATE_LIMIT", "N", "comments per minute per account and per client address (default 4, 0: off)", &cm_rate, NULL },
 		{ "comment-moderation", "DATELINE_COMMENT_MODERATION", "MODE", "open, first (hold the first comment of an account) or all (hold every comment); default open", &cm_mode, NULL },
 		{ "comment-depth", "DATELINE_COMMENT_DEPTH", "N", "replies nest at most N deep (default 3)", &cm_depth, NULL },
@@ -229,6 +235,18 @@ int cmd_serve(int argc, char **argv)
 	    !*login_limit || atoi(login_limit) > 1000000) {
 		fprintf(stderr, "error: --login-rate-limit wants a number of"
 			" tries per minute\n");
+		return 2;
+	}
+	if (strspn(upload_limit, "0123456789") != strlen(upload_limit) ||
+	    atoi(upload_limit) < 1 || atoi(upload_limit) > 200) {
+		fprintf(stderr, "error: --upload-limit wants MB from 1 to 200\n");
+		return 2;
+	}
+	/* Before any thread: TZ is process-wide. */
+	if ((r = newsroom_zone(time_zone))) {
+		fprintf(stderr, "error: --time-zone wants a zone name such as"
+			" Europe/Berlin%s\n", r == ERR_NOTFOUND ?
+			" (not in /usr/share/zoneinfo)" : "");
 		return 2;
 	}
 	if (comment_options(&site, cm_rate, cm_mode, cm_depth, cm_links,
@@ -302,6 +320,9 @@ int cmd_serve(int argc, char **argv)
 	site.login_per_minute = (unsigned)atoi(login_limit);
 	site.trust_proxy = trust_proxy;
 	site.feed_full = !strcmp(feed_content, "full");
+	site.time_zone = time_zone;
+	site.upload_max = (size_t)atoi(upload_limit) * 1024 * 1024;
+	site.authors_publish = authors_publish;
 	site.cache = page_cache_new();
 	if ((r = site_start(&site, (unsigned)atoi(react_limit)))) {
 		if (r == ERR_IO)
@@ -323,6 +344,8 @@ int cmd_serve(int argc, char **argv)
 	cfg.listen = listen;
 	cfg.threads = threads ? (unsigned)atoi(threads) : 0;
 	cfg.handler = site_handle;
+	cfg.upload_prefix = NEWSROOM_UPLOAD_PREFIX;
+	cfg.upload_max = site.upload_max;
 	cfg.ctx = &site;
 	if (http_server_start(&cfg, &srv, err, sizeof(err))) {
 		fprintf(stderr, "error: %s\n", err);

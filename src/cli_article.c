@@ -23,8 +23,6 @@
 #include "site/site.h"
 #include "store/store.h"
 
-#define MAX_TAGS 20
-#define SLUG_MAX 80
 
 /* Read a whole file into the arena; a one-line error on failure. */
 static int read_file(struct arena *a, const char *path, char **data,
@@ -40,45 +38,14 @@ static int read_file(struct arena *a, const char *path, char **data,
 	return r;
 }
 
-/* Split "a, b, c" into tags with slugs; duplicates by slug are dropped. */
 static int parse_tags(struct arena *a, const char *file, const char *s,
 		      struct article *art)
 {
-	char *copy = arena_strdup(a, s), *p = copy;
+	char err[200];
 
-	art->tags = arena_alloc(a, MAX_TAGS * sizeof(*art->tags));
-	art->ntags = 0;
-	while (p) {
-		char *comma = strchr(p, ',');
-		struct str name;
-		char *slug;
-		size_t i;
-
-		if (comma)
-			*comma = '\0';
-		name = str_trim(str_from(p));
-		p = comma ? comma + 1 : NULL;
-		if (!name.len)
-			continue;
-		slug = slugify(a, str_dup(a, name), SLUG_MAX);
-		if (!*slug) {
-			fprintf(stderr, "error: %s: tag '%.*s' has no letters or"
-				" digits\n", file, (int)name.len, name.p);
-			return ERR_INVALID;
-		}
-		for (i = 0; i < art->ntags; i++)
-			if (!strcmp(art->tags[i].slug, slug))
-				break;
-		if (i < art->ntags)
-			continue;
-		if (art->ntags == MAX_TAGS) {
-			fprintf(stderr, "error: %s: more than %d tags\n", file,
-				MAX_TAGS);
-			return ERR_INVALID;
-		}
-		art->tags[art->ntags].slug = slug;
-		art->tags[art->ntags].name = str_dup(a, name);
-		art->ntags++;
+	if (tags_parse(a, s, &art->tags, &art->ntags, err, sizeof(err))) {
+		fprintf(stderr, "error: %s: %s\n", file, err);
+		return ERR_INVALID;
 	}
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/escape.h"
+#include "store/store.h"
 
 struct key {
 	const char *name;
@@ -149,5 +150,48 @@ int fm_parse(struct arena *a, const char *text, size_t len,
 	}
 	out->body = arena_strndup(a, p, (size_t)(end - p));
 	out->body_len = (size_t)(end - p);
+	return 0;
+}
+
+int tags_parse(struct arena *a, const char *s, struct tag **tags, size_t *n,
+	       char *err, size_t errlen)
+{
+	char *copy = arena_strdup(a, s), *p = copy;
+	struct tag *t = arena_alloc(a, MAX_TAGS * sizeof(*t));
+	size_t k = 0;
+
+	while (p) {
+		char *comma = strchr(p, ',');
+		struct str name;
+		char *slug;
+		size_t i;
+
+		if (comma)
+			*comma = '\0';
+		name = str_trim(str_from(p));
+		p = comma ? comma + 1 : NULL;
+		if (!name.len)
+			continue;
+		slug = slugify(a, str_dup(a, name), SLUG_MAX);
+		if (!*slug) {
+			snprintf(err, errlen, "tag '%.*s' has no letters or"
+				 " digits", (int)name.len, name.p);
+			return ERR_INVALID;
+		}
+		for (i = 0; i < k; i++)
+			if (!strcmp(t[i].slug, slug))
+				break;
+		if (i < k)
+			continue;
+		if (k == MAX_TAGS) {
+			snprintf(err, errlen, "more than %d tags", MAX_TAGS);
+			return ERR_INVALID;
+		}
+		t[k].slug = slug;
+		t[k].name = str_dup(a, name);
+		k++;
+	}
+	*tags = t;
+	*n = k;
 	return 0;
 }

@@ -20,6 +20,11 @@
 #include <stddef.h>
 
 struct arena;
+struct tag;
+
+/* At most this many tags a story; slugs made from text at most this long. */
+#define MAX_TAGS 20
+#define SLUG_MAX 80
 
 /* Every key is NULL when absent; strings are arena copies. */
 struct frontmatter {
@@ -38,5 +43,13 @@ struct frontmatter {
  */
 int fm_parse(struct arena *a, const char *text, size_t len,
 	     struct frontmatter *out, char *err, size_t errlen);
+
+/*
+ * Split "a, b, c" into tags with slugs (arena); duplicates by slug are
+ * dropped.  ERR_INVALID with a sentence in @err for a tag with no
+ * letters or digits or more than MAX_TAGS tags.
+ */
+int tags_parse(struct arena *a, const char *s, struct tag **tags, size_t *n,
+	       char *err, size_t errlen);
 
 #endif

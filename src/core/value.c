@@ -94,7 +94,8 @@ void tv_set(struct arena *a, struct tval *map, const char *key, struct tval *v)
 	size_t i, n = map->u.map.n, cap;
 
 	for (i = 0; i < n; i++) {
-		if (!strcmp(map->u.map.keys[i], key)) {
+		if (map->u.map.keys[i][0] == key[0] &&
+		    !strcmp(map->u.map.keys[i], key)) {
 			map->u.map.vals[i] = v;
 			return;
 		}
@@ -129,13 +130,17 @@ void tv_set_bool(struct arena *a, struct tval *map, const char *key, bool b)
 struct tval *tv_get(const struct tval *map, const char *key, size_t klen)
 {
 	size_t i;
+	char first;
 
 	if (!map || map->type != TV_MAP)
 		return NULL;
+	first = klen ? key[0] : '\0';
 	for (i = 0; i < map->u.map.n; i++) {
 		const char *k = map->u.map.keys[i];
 
-		if (strnlen(k, klen + 1) == klen && !memcmp(k, key, klen))
+		/* The first byte rules out most keys without a strnlen. */
+		if (k[0] == first && strnlen(k, klen + 1) == klen &&
+		    !memcmp(k, key, klen))
 			return map->u.map.vals[i];
 	}
 	return NULL;

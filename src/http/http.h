@@ -36,6 +36,18 @@ enum http_method {
 #define HTTP_MAX_HEADERS (8 * 1024)	/* request line + headers: 431 beyond */
 #define HTTP_MAX_BODY (1024 * 1024)	/* 413 beyond */
 
+/*
+ * A part of a multipart/form-data body, parsed by libmicrohttpd's post
+ * processor; only requests under http_config.upload_prefix have them.
+ */
+struct http_part {
+	const char *name;
+	const char *filename;	/* NULL for a plain field */
+	const char *type;	/* the part's Content-Type, or NULL */
+	struct buf data;	/* arena-backed, NUL-terminated */
+	struct http_part *next;
+};
+
 struct http_request {
 	struct arena *arena;
 	enum http_method method;
@@ -52,6 +64,8 @@ struct http_request {
 	 */
 	unsigned error_status;
 	const char *error_reason;
+	struct http_part *parts;	/* multipart/form-data parts, in order */
+	bool multipart;		/* the body was multipart/form-data */
 	void *conn;		/* the MHD connection (layer-private) */
 	void *app;		/* the application's per-request state; NULL
 				 * when the request starts, never touched by
@@ -115,10 +129,14 @@ const char *http_cookie_parse(struct arena *a, const char *header,
 			      const char *name);
 
 /*
- * The decoded value of @name in an application/x-www-form-urlencoded body,
- * or NULL.
+ * The decoded value of @name in an application/x-www-form-urlencoded body
+ * (or of the plain multipart/form-data field @name), or NULL.
  */
 const char *http_form(const struct http_request *req, const char *name);
+
+/* The multipart part called @name (a file or a field), or NULL. */
+const struct http_part *http_part(const struct http_request *req,
+				  const char *name);
 
 /* Add a response header (ignored past HTTP_MAX_EXTRA_HEADERS). */
 void http_add_header(struct http_response *res, const char *name,
@@ -146,6 +164,14 @@ struct http_config {
 	unsigned max_connections;
 	http_handler handler;
 	void *ctx;
+	/*
+	 * POSTs to paths starting with @upload_prefix (NULL: none) may carry
+	 * a multipart/form-data body: its files may total @upload_max bytes,
+	 * its plain fields HTTP_MAX_BODY.  Everywhere else the body limit is
+	 * HTTP_MAX_BODY.
+	 */
+	const char *upload_prefix;
+	size_t upload_max;
 };
 
 /*

@@ -73,8 +73,24 @@ bool http_query_bad(const struct http_request *req, const char *name)
 	return bad;
 }
 
+const struct http_part *http_part(const struct http_request *req,
+				  const char *name)
+{
+	const struct http_part *p;
+
+	for (p = req->parts; p; p = p->next)
+		if (!strcmp(p->name, name))
+			return p;
+	return NULL;
+}
+
 const char *http_form(const struct http_request *req, const char *name)
 {
+	if (req->multipart) {
+		const struct http_part *p = http_part(req, name);
+
+		return p && !p->filename ? p->data.data : NULL;
+	}
 	return urlencoded_get(req, (struct str){ req->body.data, req->body.len },
 			      name, NULL);
 }

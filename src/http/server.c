@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,10 @@ struct reqctx {
 	size_t bytes;
 	bool started;
 	bool responded;
+	/* A multipart/form-data upload (see http_config.upload_prefix). */
+	struct MHD_PostProcessor *pp;
+	struct http_part *last;
+	size_t file_bytes, field_bytes, upload_max;
 	char *shed;		/* a stream's method and URI once its arena is gone */
 	struct reqctx *next;
 };
@@ -72,6 +77,8 @@ struct http_server {
 	struct reqctx *free;
 	int nfree;
 	atomic_int active;
+	const char *upload_prefix;
+	size_t upload_max;
 };
 
 struct blob *blob_new(const void *data, size_t len)
@@ -127,6 +134,8 @@ static void ctx_put(struct http_server *srv, struct reqctx *c)
 	struct arena *a = c->req.arena;
 	pthread_mutex_t lock = c->defer.lock;
 
+	if (c->pp)
+		MHD_destroy_post_processor(c->pp);
 	if (!a) {	/* a stream's context (stream_shed): not pooled */
 		free(c->shed);
 		pthread_mutex_destroy(&c->defer.lock);
@@ -448,6 +457,64 @@ static enum MHD_Result respond(struct http_server *srv, struct reqctx *c)
 	return MHD_YES;
 }
 
+/*
+ * libmicrohttpd's post processor hands each part over in pieces (@off is
+ * the piece's place in its part; 0 starts a new part).  Files count
+ * against the upload limit, plain fields against HTTP_MAX_BODY.
+ */
+static enum MHD_Result part_cb(void *cls, enum MHD_ValueKind kind,
+			       const char *key, const char *filename,
+			       const char *type, const char *encoding,
+			       const char *data, uint64_t off, size_t size)
+{
+	struct reqctx *c = cls;
+	struct http_request *req = &c->req;
+	struct http_part *p = c->last;
+	size_t *used = filename ? &c->file_bytes : &c->field_bytes;
+	size_t max = filename ? c->upload_max : HTTP_MAX_BODY;
+
+	(void)kind;
+	(void)encoding;
+	if (req->error_status)
+		return MHD_NO;
+	if (!p || off == 0 || strcmp(p->name, key)) {
+		p = arena_zalloc(req->arena, sizeof(*p));
+		p->name = arena_strdup(req->arena, key);
+		p->filename = filename ? arena_strdup(req->arena, filename) : NULL;
+		p->type = type ? arena_strdup(req->arena, type) : NULL;
+		buf_init(&p->data, req->arena, max);
+		if (c->last)
+			c->last->next = p;
+		else
+			req->parts = p;
+		c->last = p;
+	}
+	if (size > max - *used || buf_add(&p->data, data, size)) {
+		req->error_status = 413;
+		req->error_reason = filename ? arena_printf(req->arena,
+			"The file is larger than the %zu MB limit.",
+			c->upload_max / (1024 * 1024)) :
+			"The form is too large.";
+		return MHD_NO;
+	}
+	*used += size;
+	return MHD_YES;
+}
+
+/* True when this request may carry a multipart upload. */
+static bool upload_route(struct http_server *srv, struct MHD_Connection *conn,
+			 const struct http_request *req)
+{
+	const char *type;
+
+	if (!srv->upload_prefix || req->method != HTTP_POST || !req->path ||
+	    strncmp(req->path, srv->upload_prefix, strlen(srv->upload_prefix)))
+		return false;
+	type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					   "Content-Type");
+	return type && !strncasecmp(type, "multipart/form-data", 19);
+}
+
 static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 				 const char *url, const char *method,
 				 const char *version, const char *upload,
@@ -473,16 +540,35 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 		client_ip(conn, req->remote_ip, sizeof(req->remote_ip));
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY &&
-		    !req->error_status) {
+		if (!req->error_status && upload_route(srv, conn, req)) {
+			c->upload_max = srv->upload_max;
+			c->pp = MHD_create_post_processor(conn, 64 * 1024,
+							  part_cb, c);
+			req->multipart = c->pp != NULL;
+		}
+		if (cl && strtoull(cl, NULL, 10) > (c->pp ? c->upload_max +
+		    HTTP_MAX_BODY : HTTP_MAX_BODY) && !req->error_status) {
 			req->error_status = 413;
-			req->error_reason = "The request body is too large.";
+			req->error_reason = c->pp ? arena_printf(req->arena,
+				"The upload is larger than the %zu MB limit.",
+				c->upload_max / (1024 * 1024)) :
+				"The request body is too large.";
 			/*
 			 * Refuse before the body is read: libmicrohttpd queues
 			 * a response only now or once the whole body is in.
 			 */
 			return respond(srv, c);
 		}
+		return MHD_YES;
+	}
+	if (*upload_size && c->pp) {
+		if (!req->error_status &&
+		    MHD_post_process(c->pp, upload, *upload_size) != MHD_YES &&
+		    !req->error_status) {
+			req->error_status = 400;
+			req->error_reason = "The form data is malformed.";
+		}
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -596,9 +682,20 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 
 		threads = n > 0 ? (unsigned)n : 1;
 	}
+	/*
+	 * A big page (a story with hundreds of comments) grows its request's
+	 * arena by blocks of 128 KiB and more, which glibc would mmap and
+	 * unmap, or trim back to the system, on every request: a page fault
+	 * per touched page each time.  Keep such blocks in the heap instead
+	 * (the same as MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
 	srv = xcalloc(1, sizeof(*srv));
 	srv->handler = cfg->handler;
 	srv->ctx = cfg->ctx;
+	srv->upload_prefix = cfg->upload_prefix;
+	srv->upload_max = cfg->upload_max ? cfg->upload_max : HTTP_MAX_BODY;
 	pthread_mutex_init(&srv->lock, NULL);
 	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, srv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,

@@ -11,8 +11,9 @@
 
 #include <stddef.h>
 
+#include "store/store.h"
+
 struct arena;
-struct media;
 
 /* Largest photo accepted. */
 #define MEDIA_MAX_SIZE (20 * 1024 * 1024)
@@ -28,5 +29,33 @@ void media_shutdown(void);
  */
 int media_load_file(struct arena *a, const char *path, struct media *out,
 		    char *err, size_t errlen);
+
+/* Widths of the responsive copies (narrower than the photo only). */
+#define MEDIA_WIDTHS { 480, 960, 1600 }
+/* The stored photo is at most this wide. */
+#define MEDIA_MAX_WIDTH 2400
+/* Larger images are refused before decoding. */
+#define MEDIA_MAX_PIXELS 50000000
+
+/* A processed upload: every image to store, and the variant rows. */
+struct media_set {
+	struct media main;	/* the photo: upright, no metadata */
+	struct media *items;	/* main first, then every copy */
+	size_t n;
+	struct photo_variant *variants;	/* rows for the copies */
+	size_t nvariants;
+};
+
+/*
+ * Check that @data is a complete JPEG, PNG or WebP image, turn it upright
+ * (EXIF orientation), drop every metadata block (EXIF with GPS, XMP, IPTC,
+ * comments; the ICC profile too, after conversion) and make the copies:
+ * each of MEDIA_WIDTHS narrower than the photo, in its own format and in
+ * WebP, plus the photo itself in WebP.  All in the arena.  ERR_INVALID
+ * with a sentence in @err for the person who sent it.  Slow: never on a
+ * connection thread.
+ */
+int media_process(struct arena *a, const void *data, size_t len,
+		  struct media_set *out, char *err, size_t errlen);
 
 #endif

@@ -133,7 +133,8 @@ static struct slot *slot_get(const struct tmpl_set *set, const char *name,
 	for (i = 0; i < set->n; i++) {
 		struct slot *s = set->slots[i];
 
-		if (strnlen(s->name, len + 1) == len &&
+		if (s->name[0] == (len ? name[0] : '\0') &&
+		    strnlen(s->name, len + 1) == len &&
 		    !memcmp(s->name, name, len))
 			return s;
 	}

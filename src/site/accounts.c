@@ -465,8 +465,13 @@ struct acct_job *job_new(struct site *site, struct http_request *req,
 
 void job_submit(struct acct_job *j)
 {
+	job_submit_to(j, j->site->auth_pool);
+}
+
+void job_submit_to(struct acct_job *j, struct auth_pool *pool)
+{
 	j->defer = http_defer(j->req, job_finish, j);
-	auth_pool_submit(j->site->auth_pool, job_run, j);
+	auth_pool_submit(pool, job_run, j);
 }
 
 void job_equal_time(struct acct_job *j, int ms)

@@ -58,6 +58,9 @@ struct acct_job *job_new(struct site *site, struct http_request *req,
 			 job_fn work, job_answer answer);
 /* Suspend the connection and run the job on the auth pool. */
 void job_submit(struct acct_job *j);
+/* The same on another pool (the newsroom's workers). */
+struct auth_pool;
+void job_submit_to(struct acct_job *j, struct auth_pool *pool);
 /* Sleep on the pool thread until @ms after the request came. */
 void job_equal_time(struct acct_job *j, int ms);
 

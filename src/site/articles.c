@@ -122,39 +122,43 @@ static char *news_article_jsonld(struct site *site, struct arena *a,
 	return b.data;
 }
 
-void h_article(struct site *site, struct http_request *req,
-	       struct http_response *res, const struct route_match *m)
+/* The responsive copies of the lead photo as srcset strings (@p). */
+static void photo_srcset(struct site *site, struct arena *a,
+			 const struct article *art, struct tval *p)
+{
+	struct photo_variant *v;
+	struct buf own, webp;
+	size_t n, i;
+
+	if (store_photo_variants(site->store, a, art->photo.key, &v, &n) || !n)
+		return;
+	buf_init(&own, a, 8192);
+	buf_init(&webp, a, 8192);
+	for (i = 0; i < n; i++) {
+		struct buf *b = strcmp(v[i].type, "image/webp") ? &own : &webp;
+
+		buf_printf(b, "%s%s %dw", b->len ? ", " : "",
+			   media_path(a, v[i].media_key), v[i].width);
+	}
+	if (own.len)
+		buf_printf(&own, ", %s %dw", media_path(a, art->photo.key),
+			   art->photo.width);
+	if (own.len)
+		tv_set_str(a, p, "srcset", own.data);
+	if (webp.len)
+		tv_set_str(a, p, "webp_srcset", webp.data);
+	tv_set_str(a, p, "sizes", "(min-width: 50rem) 46rem, 100vw");
+}
+
+struct tval *article_page_context(struct site *site, struct http_request *req,
+				  const struct article *art, const char *path,
+				  bool reactions)
 {
 	struct arena *a = req->arena;
-	char *slug = str_dup(a, m->params[4]);
-	struct article *art;
-	struct tval *ctx, *page, *v, *tags;
-	const char *path, *desc;
+	struct tval *ctx, *page, *v, *tags, *photo;
+	const char *desc;
 	size_t i;
-	int r;
 
-	if (!slug_valid(slug)) {
-		render_error(site, req, res, 404, "We could not find that story.");
-		return;
-	}
-	r = store_article_by_slug(site->store, a, slug, false, &art);
-	if (r == ERR_NOTFOUND) {
-		render_error(site, req, res, 404, "We could not find that story."
-			     " It may have been moved or unpublished.");
-		return;
-	}
-	if (r) {
-		render_error(site, req, res, 503, "The story cannot be loaded"
-			     " right now; please try again.");
-		return;
-	}
-	path = article_path(a, art);
-	if (strcmp(path, req->path)) {
-		res->status = 301;
-		res->location = path;
-		res->cache_control = "public, max-age=300";
-		return;
-	}
 	desc = *art->summary ? art->summary :
 	       md_first_text(a, art->body, strlen(art->body), DESCRIPTION_MAX);
 	ctx = page_context(site, req, art->headline, desc, path);
@@ -194,9 +198,60 @@ void h_article(struct site *site, struct http_request *req,
 	}
 	tv_set(a, v, "tags", tags);
 	/* The reaction block differs per request: leave a hole for it. */
-	tv_set_str(a, v, "reactions_hole", arena_printf(a, PAGE_HOLE_OPEN
-		   "%" PRId64 ":%s" PAGE_HOLE_CLOSE, art->id, art->slug));
+	if (reactions)
+		tv_set_str(a, v, "reactions_hole", arena_printf(a, PAGE_HOLE_OPEN
+			   "%" PRId64 ":%s" PAGE_HOLE_CLOSE, art->id,
+			   art->slug));
+	if (art->photo.key && (photo = tv_get(v, "photo", 5)))
+		photo_srcset(site, a, art, photo);
 	tv_set_bool(a, v, "has_tags", art->ntags > 0);
 	tv_set(a, ctx, "article", v);
+	return ctx;
+}
+
+void h_article(struct site *site, struct http_request *req,
+	       struct http_response *res, const struct route_match *m)
+{
+	struct arena *a = req->arena;
+	char *slug = str_dup(a, m->params[4]);
+	struct article *art;
+	struct tval *ctx;
+	const char *path;
+	int r;
+
+	if (!slug_valid(slug)) {
+		render_error(site, req, res, 404, "We could not find that story.");
+		return;
+	}
+	r = store_article_by_slug(site->store, a, slug, false, &art);
+	if (r == ERR_NOTFOUND) {
+		struct story_query q = { .status = ARTICLE_UNPUBLISHED,
+					 .slug = slug, .limit = 1 };
+		struct story_row *gone;
+		size_t n = 0;
+
+		/* A story the newsroom took down: gone for good, say so. */
+		if (!store_stories(site->store, a, &q, &gone, &n) && n)
+			render_error(site, req, res, 410, "This story was"
+				     " withdrawn by the newsroom.");
+		else
+			render_error(site, req, res, 404, "We could not find"
+				     " that story. It may have been moved or"
+				     " unpublished.");
+		return;
+	}
+	if (r) {
+		render_error(site, req, res, 503, "The story cannot be loaded"
+			     " right now; please try again.");
+		return;
+	}
+	path = article_path(a, art);
+	if (strcmp(path, req->path)) {
+		res->status = 301;
+		res->location = path;
+		res->cache_control = "public, max-age=300";
+		return;
+	}
+	ctx = article_page_context(site, req, art, path, true);
 	render_page(site, req, res, "article", ctx);
 }

@@ -9,6 +9,7 @@
  * or spam comment.
  */
 #include "comments_int.h"
+#include "newsroom.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -151,8 +152,9 @@ void h_comment_queue(struct site *site, struct http_request *req,
 		return;
 	}
 	csrf_token(site->csrf_key, site_csrf_subject(site, req), token);
-	ctx = page_context(site, req, "Comments to moderate", "",
-			   "/newsroom/comments");
+	/* The newsroom's page context: its navigation, "Comments" current. */
+	ctx = nr_ctx(site, req, &site_reader(site, req)->account,
+		     "Comments to moderate", "comments");
 	list = tv_list(a);
 	for (i = 0; i < n; i++) {
 		struct tval *v = tv_map(a);

@@ -15,6 +15,7 @@
 #include "comments_int.h"
 #include "live.h"
 #include "writer.h"
+#include "newsroom.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/escape.h"
@@ -76,6 +77,19 @@ static const struct handler_info search = { h_search, false };
 static const struct handler_info search_api = { h_search_api, false };
 static const struct handler_info oembed = { h_oembed, false };
 static const struct handler_info opensearch = { h_opensearch, true };
+/* The newsroom (newsroom.c, newsroom_more.c). */
+static const struct handler_info nr_list = { h_nr_list, false };
+static const struct handler_info nr_new = { h_nr_new, false };
+static const struct handler_info nr_edit = { h_nr_edit, false };
+static const struct handler_info nr_save = { h_nr_save, false };
+static const struct handler_info nr_preview = { h_nr_preview, false };
+static const struct handler_info nr_slug = { h_nr_slug, false };
+static const struct handler_info nr_revisions = { h_nr_revisions, false };
+static const struct handler_info nr_diff = { h_nr_diff, false };
+static const struct handler_info nr_restore = { h_nr_restore, false };
+static const struct handler_info nr_users = { h_nr_users, false };
+static const struct handler_info nr_role = { h_nr_role, false };
+static const struct handler_info nr_dashboard = { h_nr_dashboard, false };
 /* Comments (comments*.c). */
 static const struct handler_info cm_get = { h_comments_get, false };
 static const struct handler_info cm_post_api = { h_comments_post_api, false };
@@ -139,6 +153,18 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/api/v1/search", (void *)&search_api },
 	{ HTTP_GET, "/oembed", (void *)&oembed },
 	{ HTTP_GET, "/opensearch.xml", (void *)&opensearch },
+	{ HTTP_GET, "/newsroom", (void *)&nr_list },
+	{ HTTP_GET, "/newsroom/new", (void *)&nr_new },
+	{ HTTP_GET, "/newsroom/stories/:id", (void *)&nr_edit },
+	{ HTTP_POST, NEWSROOM_UPLOAD_PREFIX, (void *)&nr_save },
+	{ HTTP_POST, "/newsroom/preview", (void *)&nr_preview },
+	{ HTTP_GET, "/newsroom/slug", (void *)&nr_slug },
+	{ HTTP_GET, "/newsroom/stories/:id/revisions", (void *)&nr_revisions },
+	{ HTTP_GET, "/newsroom/stories/:id/diff", (void *)&nr_diff },
+	{ HTTP_POST, "/newsroom/stories/:id/restore", (void *)&nr_restore },
+	{ HTTP_GET, "/newsroom/users", (void *)&nr_users },
+	{ HTTP_POST, "/newsroom/users/:id/role", (void *)&nr_role },
+	{ HTTP_GET, "/newsroom/dashboard", (void *)&nr_dashboard },
 	{ HTTP_GET, "/api/v1/articles/:slug/comments", (void *)&cm_get },
 	{ HTTP_POST, "/api/v1/articles/:slug/comments", (void *)&cm_post_api },
 	{ HTTP_PATCH, "/api/v1/comments/:id", (void *)&cm_patch },
@@ -321,6 +347,7 @@ static const char *status_heading(unsigned status)
 	case 403: return "Forbidden";
 	case 404: return "Page not found";
 	case 405: return "Method not allowed";
+	case 410: return "Story withdrawn";
 	case 413: return "Too large";
 	case 414: return "Address too long";
 	case 503: return "Service unavailable";
@@ -674,7 +701,7 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 	site->blocks = block_cache_new();
 	site->live = live_new();
 	site->writer = writer_start(site->store, reactions_committed, site);
-	return 0;
+	return newsroom_start(site);
 }
 
 void site_quiesce(struct site *site)
@@ -685,6 +712,7 @@ void site_quiesce(struct site *site)
 
 void site_stop(struct site *site)
 {
+	newsroom_stop(site);
 	accounts_stop(site);
 	comments_stop(site);
 	writer_stop(site->writer);

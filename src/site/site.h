@@ -26,6 +26,7 @@ struct block_cache;
 struct auth_pool;
 struct mail_outbox;
 struct section_cache;
+struct newsroom;
 
 #include "mail/outbox.h"
 
@@ -56,6 +57,11 @@ struct site {
 	struct ratelimit *login_ip, *login_account, *signup_ip, *reset_ip,
 			 *reset_address;
 	char dummy_hash[128];	/* verified against for unknown addresses */
+	/* The newsroom (newsroom.c): set before site_start(). */
+	const char *time_zone;	/* schedule times, e.g. "Europe/Berlin"; NULL: UTC */
+	size_t upload_max;	/* bytes of a photo upload; 0: 20 MB */
+	bool authors_publish;	/* authors may publish, not only submit */
+	struct newsroom *newsroom;	/* made by site_start() */
 	/* Comments (comments*.c): set before site_start(); 0 means the
 	 * default where one is noted. */
 	unsigned comment_per_minute;	/* posts a minute per account and per

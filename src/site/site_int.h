@@ -51,6 +51,15 @@ struct tval *article_summary_value(struct site *site, struct arena *a,
 				   const struct article *art);
 
 /*
+ * The page context of story @art at @path, as its public page shows it
+ * (with the reactions hole when @reactions); the newsroom's preview uses
+ * it too.
+ */
+struct tval *article_page_context(struct site *site, struct http_request *req,
+				  const struct article *art, const char *path,
+				  bool reactions);
+
+/*
  * A keyset position "A.B" (two non-negative decimal integers, as the
  * "Older stories" links carry them); false when malformed or out of range.
  */

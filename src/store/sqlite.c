@@ -461,7 +461,7 @@ static uint64_t sq_generation(struct store *base)
 	return atomic_load(&s->generation);
 }
 
-static void bind_article(sqlite3_stmt *st, const struct article *a, int64_t now)
+void sq_bind_article(sqlite3_stmt *st, const struct article *a, int64_t now)
 {
 	sq_bind_text(st, 1, a->slug);
 	sq_bind_text(st, 2, a->headline);
@@ -490,7 +490,7 @@ int sq_step_done(struct conn *c, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
-static int put_tags(struct conn *c, int64_t id, const struct article *a)
+int sq_put_tags(struct conn *c, int64_t id, const struct article *a)
 {
 	sqlite3_stmt *st;
 	size_t i;
@@ -524,7 +524,7 @@ static int put_tags(struct conn *c, int64_t id, const struct article *a)
 }
 
 /* Move the content version on: other processes drop their page caches. */
-static int content_bump(struct conn *c)
+int sq_content_bump(struct conn *c)
 {
 	sqlite3_stmt *st = sq_prepared(c, ST_CONTENT_BUMP,
 		"UPDATE meta SET value = value + 1 WHERE key = 'content_version'");
@@ -537,7 +537,7 @@ static int content_bump(struct conn *c)
 	return r;
 }
 
-static int media_insert(struct conn *c, const struct media *m)
+int sq_media_insert(struct conn *c, const struct media *m)
 {
 	sqlite3_stmt *st = sq_stmt(c, ST_MEDIA_PUT);
 	int r;
@@ -569,7 +569,7 @@ static int sq_article_put(struct store *base, const struct article *a,
 		return ERR_DB;
 	if ((r = sq_exec(c, "BEGIN IMMEDIATE")))
 		goto out_put;
-	if (a->new_photo && (r = media_insert(c, a->new_photo)))
+	if (a->new_photo && (r = sq_media_insert(c, a->new_photo)))
 		goto out;
 	r = ERR_DB;
 	if (!(st = sq_stmt(c, ST_ARTICLE_FIND)))
@@ -581,15 +581,15 @@ static int sq_article_put(struct store *base, const struct article *a,
 	sqlite3_reset(st);
 	if (!(st = sq_stmt(c, found ? ST_ARTICLE_UPDATE : ST_ARTICLE_INSERT)))
 		goto out;
-	bind_article(st, a, now);
+	sq_bind_article(st, a, now);
 	if ((r = sq_step_done(c, st, "article save")))
 		goto out;
 	if (!found)
 		id = sqlite3_last_insert_rowid(c->db);
 	sqlite3_reset(st);
-	if ((r = put_tags(c, id, a)))
+	if ((r = sq_put_tags(c, id, a)))
 		goto out;
-	if ((r = content_bump(c)))
+	if ((r = sq_content_bump(c)))
 		goto out;
 	r = sq_exec(c, "COMMIT");
 out:
@@ -606,7 +606,7 @@ out_put:
 	return r;
 }
 
-static int read_tags(struct conn *c, struct arena *ar, struct article *a)
+int sq_read_tags(struct conn *c, struct arena *ar, struct article *a)
 {
 	sqlite3_stmt *st = sq_stmt(c, ST_ARTICLE_TAGS);
 	size_t cap = 8;
@@ -663,7 +663,7 @@ static int sq_article_by_slug(struct store *base, struct arena *ar,
 	sq_read_article(ar, st, a);
 	a->body = sq_col_text_or_empty(ar, st, 20);
 	sqlite3_reset(st);
-	if ((r = read_tags(c, ar, a)))
+	if ((r = sq_read_tags(c, ar, a)))
 		goto out;
 	*out = a;
 out:
@@ -760,7 +760,7 @@ static int sq_media_put(struct store *base, const struct media *m)
 
 	if (!c)
 		return ERR_DB;
-	r = media_insert(c, m);
+	r = sq_media_insert(c, m);
 	if (!r)
 		atomic_fetch_add(&s->generation, 1);
 	sq_conn_put(s, c);
@@ -901,6 +901,16 @@ static const struct store_ops sqlite_ops = {
 	.sitemap_parts = sq_sitemap_parts,
 	.sitemap_urls = sq_sitemap_urls,
 	.sitemap_sections = sq_sitemap_sections,
+	.stories = sq_stories,
+	.story_get = sq_story_get,
+	.story_save = sq_story_save,
+	.slug_free = sq_slug_free,
+	.photo_variants = sq_photo_variants,
+	.revisions = sq_revisions,
+	.revision_get = sq_revision_get,
+	.publish_due = sq_publish_due,
+	.reaction_series = sq_reaction_series,
+	.comment_top = sq_comment_top,
 	.comments = &sq_comment_ops,
 };
 

@@ -16,6 +16,20 @@ const char *const reaction_labels[REACTION_KINDS] = {
 	"Angry", "Fail", "Geeky", "Lol", "Love", "Scary", "Win",
 };
 
+const char *const status_names[ARTICLE_STATUSES] = {
+	"draft", "published", "ready", "scheduled", "unpublished",
+};
+
+int status_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; name && i < ARTICLE_STATUSES; i++)
+		if (!strcmp(name, status_names[i]))
+			return i;
+	return -1;
+}
+
 int reaction_from_name(const char *name)
 {
 	int i;
@@ -401,4 +415,77 @@ int store_media_size(struct store *s, const char *key, int64_t *size)
 	if (!key)
 		return ERR_INVALID;
 	return s->ops->media_size(s, key, size);
+}
+
+int store_stories(struct store *s, struct arena *ar,
+		  const struct story_query *q, struct story_row **out,
+		  size_t *n)
+{
+	if (q->limit < 1 || q->limit > 500 || q->status >= ARTICLE_STATUSES)
+		return ERR_INVALID;
+	return s->ops->stories(s, ar, q, out, n);
+}
+
+int store_story_get(struct store *s, struct arena *ar, int64_t id,
+		    struct article **out)
+{
+	return s->ops->story_get(s, ar, id, out);
+}
+
+int store_story_save(struct store *s, const struct story_save *sv,
+		     int64_t *id, int64_t *version)
+{
+	const struct article *a = sv->a;
+
+	if (!a || !a->slug || !*a->slug || !a->headline || !*a->headline ||
+	    !a->body || (unsigned)a->status >= ARTICLE_STATUSES)
+		return ERR_INVALID;
+	return s->ops->story_save(s, sv, id, version);
+}
+
+int store_slug_free(struct store *s, const char *slug, int64_t except_id,
+		    bool *free)
+{
+	return s->ops->slug_free(s, slug, except_id, free);
+}
+
+int store_photo_variants(struct store *s, struct arena *ar,
+			 const char *photo_key, struct photo_variant **out,
+			 size_t *n)
+{
+	return s->ops->photo_variants(s, ar, photo_key, out, n);
+}
+
+int store_revisions(struct store *s, struct arena *ar, int64_t article_id,
+		    struct revision **out, size_t *n)
+{
+	return s->ops->revisions(s, ar, article_id, out, n);
+}
+
+int store_revision_get(struct store *s, struct arena *ar, int64_t article_id,
+		       int64_t rev_id, struct revision *out)
+{
+	return s->ops->revision_get(s, ar, article_id, rev_id, out);
+}
+
+int store_publish_due(struct store *s, int64_t now, int *published)
+{
+	return s->ops->publish_due(s, now, published);
+}
+
+int store_reaction_series(struct store *s, int64_t article_id, int64_t since,
+			  int64_t step, size_t nsteps, int64_t *counts)
+{
+	if (step < 1 || nsteps < 1 || nsteps > 1000)
+		return ERR_INVALID;
+	return s->ops->reaction_series(s, article_id, since, step, nsteps,
+				       counts);
+}
+
+int store_comment_top(struct store *s, struct arena *ar, int64_t since,
+		      size_t limit, struct article_list *out, int64_t **counts)
+{
+	if (limit < 1 || limit > 100)
+		return ERR_INVALID;
+	return s->ops->comment_top(s, ar, since, limit, out, counts);
 }

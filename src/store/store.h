@@ -20,9 +20,28 @@
 
 struct arena;
 
-enum article_status { ARTICLE_DRAFT = 0, ARTICLE_PUBLISHED = 1 };
+/*
+ * Reader-facing code only sees DRAFT (not public) and PUBLISHED; the
+ * newsroom (store_story_*) reads and writes the whole set.
+ */
+enum article_status {
+	ARTICLE_DRAFT = 0,
+	ARTICLE_PUBLISHED = 1,
+	ARTICLE_READY = 2,		/* submitted for review */
+	ARTICLE_SCHEDULED = 3,		/* published by the server at .published */
+	ARTICLE_UNPUBLISHED = 4,	/* was public, taken down */
+};
+enum { ARTICLE_STATUSES = 5 };
+extern const char *const status_names[ARTICLE_STATUSES];	/* "draft", ... */
+/* The status called @name, or -1. */
+int status_from_name(const char *name);
 
 struct media;
+struct story_query;
+struct story_row;
+struct story_save;
+struct photo_variant;
+struct revision;
 
 struct tag {
 	const char *slug;
@@ -56,6 +75,7 @@ struct article {
 	int64_t published;	/* Unix seconds; the publication time */
 	int64_t created, updated;
 	int64_t version;	/* 1 on insert, +1 on every update */
+	int64_t owner_id;	/* newsroom: the account that made it; 0: none */
 	/* On put only: an image to store in the same transaction (may be NULL). */
 	const struct media *new_photo;
 };
@@ -468,6 +488,109 @@ int store_sitemap_urls(struct store *s, struct arena *ar,
 /* Every section with public stories (at most @max), by slug. */
 int store_sitemap_sections(struct store *s, struct arena *ar, size_t max,
 			   struct sitemap_url **out, size_t *n);
+/* ---- Newsroom (sql/sqlite/005_newsroom.sql) ---- */
+
+/* Stories for the newsroom's list, newest change first (keyset by
+ * cursor.published = updated, cursor.id = id). */
+struct story_query {
+	int status;			/* enum article_status; -1: any */
+	const char *section_slug;	/* NULL: any */
+	const char *author;		/* byline, exact; NULL: any */
+	const char *search;		/* in the headline, any case; NULL: any */
+	const char *slug;		/* exactly this slug; NULL: any */
+	const struct cursor *before;	/* changed before (updated, id); NULL: from the newest */
+	size_t limit;			/* 1..500 */
+};
+
+struct story_row {
+	struct article a;	/* without body and tags; status is the full one */
+	int64_t reactions;	/* reactions held now, all kinds */
+	int64_t comments;	/* visible comments */
+};
+
+int store_stories(struct store *s, struct arena *ar,
+		  const struct story_query *q, struct story_row **out,
+		  size_t *n);
+
+/* Story @id in any status, with body, tags and owner; ERR_NOTFOUND. */
+int store_story_get(struct store *s, struct arena *ar, int64_t id,
+		    struct article **out);
+
+/* A responsive copy of a lead photo (@media_key names its bytes). */
+struct photo_variant {
+	const char *photo_key;
+	const char *type;
+	int width, height;
+	const char *media_key;
+};
+
+/* One save from the newsroom. */
+struct story_save {
+	const struct article *a;	/* a->id 0: a new story */
+	int64_t expect_version;		/* the version the editor loaded */
+	int64_t account_id;		/* who saves (kept with the revision) */
+	const char *who;		/* their display name */
+	const char *tags_text;		/* the tags as typed, for the revision */
+	/* Images to store first (lead photo and its variants) and the
+	 * variant rows to record; all in the same transaction. */
+	const struct media *media;
+	size_t nmedia;
+	const struct photo_variant *variants;
+	size_t nvariants;
+};
+
+/*
+ * Insert or update a story and keep a revision of it, in one transaction
+ * (content version bumped).  An update applies only when the stored
+ * version is still sv->expect_version: else ERR_STALE and nothing is
+ * written.  ERR_CONFLICT when another story has the slug, ERR_NOTFOUND
+ * when the story is gone.  *id and *version get the saved row's.
+ */
+int store_story_save(struct store *s, const struct story_save *sv,
+		     int64_t *id, int64_t *version);
+
+/* *free is whether @slug is unused by any story other than @except_id. */
+int store_slug_free(struct store *s, const char *slug, int64_t except_id,
+		    bool *free);
+
+/* The variants of lead photo @photo_key, smallest first, by type. */
+int store_photo_variants(struct store *s, struct arena *ar,
+			 const char *photo_key, struct photo_variant **out,
+			 size_t *n);
+
+/* A saved revision: the story as it was (a.body and tags_text set). */
+struct revision {
+	int64_t id;
+	int64_t version;
+	int64_t account_id;
+	const char *who;
+	int64_t created;
+	const char *tags_text;
+	struct article a;	/* a.id is the story, a.updated = created */
+};
+
+/* Revisions of story @article_id, newest first (at most 500; bodies
+ * left ""). */
+int store_revisions(struct store *s, struct arena *ar, int64_t article_id,
+		    struct revision **out, size_t *n);
+/* Revision @rev_id of story @article_id with its body; ERR_NOTFOUND. */
+int store_revision_get(struct store *s, struct arena *ar, int64_t article_id,
+		       int64_t rev_id, struct revision *out);
+
+/*
+ * Publish every scheduled story whose time is at or before @now (one
+ * transaction, content version bumped when any).  *published (may be
+ * NULL) gets how many.
+ */
+int store_publish_due(struct store *s, int64_t now, int *published);
+
+/*
+ * Reactions held now on story @article_id, by the time they were made:
+ * @counts[i * REACTION_KINDS + kind] for the @nsteps windows of @step
+ * seconds from @since.  @counts is zeroed first.
+ */
+int store_reaction_series(struct store *s, int64_t article_id, int64_t since,
+			  int64_t step, size_t nsteps, int64_t *counts);
 /* ---- Comments (sql/sqlite/004_comments.sql; store_comments.c) ---- */
 
 enum comment_status {
@@ -657,6 +780,13 @@ int store_account_reply_mail(struct store *s, int64_t account_id, bool on);
 /* Whether account @id is banned. */
 int store_account_banned(struct store *s, int64_t account_id, bool *banned);
 
+/*
+ * Published stories with the most visible comments made since @since,
+ * most first (at most @limit, 1..100); @counts (arena) gets each count.
+ */
+int store_comment_top(struct store *s, struct arena *ar, int64_t since,
+		      size_t limit, struct article_list *out, int64_t **counts);
+
 /* The function table a backend provides; see the functions above. */
 struct store_ops {
 	const char *name;
@@ -751,6 +881,30 @@ struct store_ops {
 			    size_t *n);
 	int (*sitemap_sections)(struct store *s, struct arena *ar, size_t max,
 				struct sitemap_url **out, size_t *n);
+	int (*stories)(struct store *s, struct arena *ar,
+		       const struct story_query *q, struct story_row **out,
+		       size_t *n);
+	int (*story_get)(struct store *s, struct arena *ar, int64_t id,
+			 struct article **out);
+	int (*story_save)(struct store *s, const struct story_save *sv,
+			  int64_t *id, int64_t *version);
+	int (*slug_free)(struct store *s, const char *slug, int64_t except_id,
+			 bool *free);
+	int (*photo_variants)(struct store *s, struct arena *ar,
+			      const char *photo_key, struct photo_variant **out,
+			      size_t *n);
+	int (*revisions)(struct store *s, struct arena *ar, int64_t article_id,
+			 struct revision **out, size_t *n);
+	int (*revision_get)(struct store *s, struct arena *ar,
+			    int64_t article_id, int64_t rev_id,
+			    struct revision *out);
+	int (*publish_due)(struct store *s, int64_t now, int *published);
+	int (*reaction_series)(struct store *s, int64_t article_id,
+			       int64_t since, int64_t step, size_t nsteps,
+			       int64_t *counts);
+	int (*comment_top)(struct store *s, struct arena *ar, int64_t since,
+			   size_t limit, struct article_list *out,
+			   int64_t **counts);
 	const struct comment_store_ops *comments;
 };
 

@@ -1,0 +1,902 @@
+/*
+ * newsroom.c - the newsroom's story list and editor: access by role, the
+ * editor form (multipart, with the lead photo), saving with optimistic
+ * locking, preview as the public page, the live preview and slug check
+ * the script calls.  Revisions, users, the dashboard and the scheduler
+ * are in newsroom_more.c.
+ *
+ * Roles: authors write and edit their own stories that are not public and
+ * submit them for review ("ready"); editors and admins edit everything and
+ * publish, schedule and unpublish (authors too with --authors-publish).
+ */
+#include "newsroom.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accounts_int.h"
+#include "auth/csrf.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/escape.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/value.h"
+#include "frontmatter.h"
+#include "media/image.h"
+#include "render/markdown.h"
+
+#define LIST_LIMIT 50
+
+/* Byte limits of the editor's fields. */
+static const struct field_limit {
+	const char *name, *label;
+	size_t max;
+} limits[] = {
+	{ "headline", "Headline", 300 },
+	{ "slug", "Slug", 120 },
+	{ "summary", "Summary", 1000 },
+	{ "dateline", "Dateline", 100 },
+	{ "section", "Section", 80 },
+	{ "tags", "Tags", 1000 },
+	{ "byline", "Byline", 200 },
+	{ "body", "Body", 200000 },
+	{ "caption", "Caption", 1000 },
+	{ "credit", "Credit", 200 },
+	{ "alt", "Alt text", 500 },
+};
+
+static const char *const status_labels[ARTICLE_STATUSES] = {
+	"Draft", "Published", "Ready for review", "Scheduled", "Unpublished",
+};
+
+/* What the editor form asks for. */
+enum action { ACT_SAVE, ACT_AUTOSAVE, ACT_READY, ACT_PUBLISH, ACT_SCHEDULE,
+	      ACT_UNPUBLISH, ACT_PREVIEW };
+static const char *const action_names[] = {
+	"save", "autosave", "ready", "publish", "schedule", "unpublish",
+	"preview",
+};
+
+struct save_job {
+	const struct account *who;
+	struct article art;		/* what is saved */
+	const char *tags_text;
+	const char *when;		/* the schedule field as typed */
+	enum action act;
+	int64_t expect;			/* version the editor loaded */
+	const struct http_part *photo;	/* a new lead photo, or NULL */
+	char err[200];			/* why the photo was refused */
+	int64_t id, version;
+	bool json;			/* the script's autosave */
+};
+
+/* ---- Shared helpers ---- */
+
+int64_t nr_id(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s || strlen(s) > 18 || strspn(s, "0123456789") != strlen(s))
+		return 0;
+	v = strtoll(s, &end, 10);
+	return v > 0 ? v : 0;
+}
+
+const struct account *nr_access(struct site *site, struct http_request *req,
+				struct http_response *res,
+				enum account_role min_role)
+{
+	struct reader_state *rs = site_reader(site, req);
+	struct buf next;
+
+	if (!rs->logged_in) {
+		buf_init(&next, req->arena, 4096);
+		buf_adds(&next, "/account/login?next=");
+		url_encode(&next, req->path, strlen(req->path));
+		res->status = 303;
+		res->location = next.data;
+		res->cache_control = "no-store";
+		return NULL;
+	}
+	if (rs->account.role < min_role) {
+		render_error(site, req, res, 403, min_role == ROLE_ADMIN ?
+			     "This page is for administrators." :
+			     "The newsroom is for authors, editors and"
+			     " administrators.");
+		return NULL;
+	}
+	return &rs->account;
+}
+
+bool nr_may_edit(const struct account *who, const struct article *art)
+{
+	if (who->role >= ROLE_EDITOR)
+		return true;
+	return art->owner_id == who->id;
+}
+
+/* May @who publish, schedule and unpublish? */
+static bool may_publish(struct site *site, const struct account *who)
+{
+	return who->role >= ROLE_EDITOR || site->authors_publish;
+}
+
+struct tval *nr_ctx(struct site *site, struct http_request *req,
+		    const struct account *who, const char *heading,
+		    const char *current)
+{
+	static const struct {
+		const char *key, *href, *text;
+		enum account_role role;
+	} nav[] = {
+		{ "stories", "/newsroom", "Stories", ROLE_AUTHOR },
+		{ "new", "/newsroom/new", "New story", ROLE_AUTHOR },
+		{ "dashboard", "/newsroom/dashboard", "Dashboard", ROLE_AUTHOR },
+		{ "comments", "/newsroom/comments", "Comments", ROLE_EDITOR },
+		{ "users", "/newsroom/users", "Users", ROLE_ADMIN },
+	};
+	struct arena *a = req->arena;
+	struct tval *ctx = page_context(site, req, heading, "", req->path),
+		    *items = tv_list(a);
+	char token[CSRF_TOKEN_SIZE];
+	size_t i;
+
+	for (i = 0; i < sizeof(nav) / sizeof(*nav); i++) {
+		struct tval *v;
+
+		if (who->role < nav[i].role)
+			continue;
+		v = tv_map(a);
+		tv_set_str(a, v, "href", nav[i].href);
+		tv_set_str(a, v, "text", nav[i].text);
+		tv_set_bool(a, v, "current", !strcmp(nav[i].key, current));
+		tv_push(a, items, v);
+	}
+	tv_set(a, ctx, "nav", items);
+	tv_set_str(a, ctx, "heading", heading);
+	tv_set_str(a, ctx, "me", who->name);
+	tv_set_str(a, ctx, "my_role", role_names[who->role]);
+	csrf_token(site->csrf_key, site_csrf_subject(site, req), token);
+	tv_set_str(a, ctx, "csrf", arena_strdup(a, token));
+	/* The newsroom's own style and script, in the head. */
+	tv_set_str(a, page_meta(ctx), "css", site_asset_url(site, "newsroom.css"));
+	tv_set_str(a, page_meta(ctx), "js", site_asset_url(site, "newsroom.js"));
+	return ctx;
+}
+
+void nr_render(struct site *site, struct http_request *req,
+	       struct http_response *res, const char *name, struct tval *ctx,
+	       unsigned status)
+{
+	buf_reset(&res->body);
+	render_page(site, req, res, name, ctx);
+	if (!res->status || res->status == 200)
+		res->status = status;
+	res->content_type = "text/html; charset=utf-8";
+	res->cache_control = "no-store";
+	/* Never indexed, never framed (the layer adds DENY already). */
+	http_add_header(res, "X-Robots-Tag", "noindex");
+}
+
+void nr_message(struct site *site, struct http_request *req,
+		struct http_response *res, const struct account *who,
+		unsigned status, const char *heading, const char *text)
+{
+	struct tval *ctx = nr_ctx(site, req, who, heading, "");
+
+	tv_set_str(req->arena, ctx, "message", text);
+	nr_render(site, req, res, "newsroom-message", ctx, status);
+}
+
+bool nr_form_ok(struct site *site, struct http_request *req,
+		struct http_response *res)
+{
+	if (csrf_same_origin(req) &&
+	    csrf_token_ok(site->csrf_key, site_csrf_subject(site, req),
+			  http_form(req, "csrf")))
+		return true;
+	render_error(site, req, res, 403, "The form has expired or came from"
+		     " another site. Go back, reload the page and try again.");
+	return false;
+}
+
+/* @s with CR LF and lone CR made LF (browsers send CR LF from textareas). */
+static char *unix_lines(struct arena *a, const char *s)
+{
+	char *out = arena_strdup(a, s), *w = out;
+
+	for (; *s; s++) {
+		if (*s == '\r') {
+			*w++ = '\n';
+			if (s[1] == '\n')
+				s++;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+	return out;
+}
+
+/* Form field @name trimmed (arena), "" when absent. */
+static const char *field(struct http_request *req, const char *name)
+{
+	const char *v = http_form(req, name);
+
+	return v ? str_dup(req->arena, str_trim(str_from(v))) : "";
+}
+
+/* ---- Story list ---- */
+
+void h_nr_list(struct site *site, struct http_request *req,
+	       struct http_response *res, const struct route_match *m)
+{
+	const struct account *who = nr_access(site, req, res, ROLE_AUTHOR);
+	struct arena *a = req->arena;
+	struct story_query q = { .status = -1, .limit = LIST_LIMIT + 1 };
+	struct tval *ctx, *rows, *statuses, *f;
+	struct story_row *list;
+	const char *st, *sec, *auth, *search, *before;
+	struct cursor cur;
+	struct buf next;
+	size_t n, i;
+
+	(void)m;
+	if (!who)
+		return;
+	st = http_query(req, "status");
+	sec = http_query(req, "section");
+	auth = http_query(req, "author");
+	search = http_query(req, "q");
+	before = http_query(req, "before");
+	if (before && *before) {
+		if (!parse_keyset(before, &cur.published, &cur.id)) {
+			render_error(site, req, res, 400, "The page position is"
+				     " malformed.");
+			return;
+		}
+		q.before = &cur;
+	}
+	if (st && *st)
+		q.status = status_from_name(st);
+	if (q.status < -1 || (st && *st && q.status < 0)) {
+		render_error(site, req, res, 400, "There is no such status.");
+		return;
+	}
+	q.section_slug = sec && *sec ? sec : NULL;
+	q.author = auth && *auth ? auth : NULL;
+	q.search = search && *search ? search : NULL;
+	if ((q.search && strlen(q.search) > 200) ||
+	    (q.author && strlen(q.author) > 200) ||
+	    (q.section_slug && strlen(q.section_slug) > 120)) {
+		render_error(site, req, res, 400, "The filter is too long.");
+		return;
+	}
+	if (store_stories(site->store, a, &q, &list, &n)) {
+		render_error(site, req, res, 503, "The stories cannot be"
+			     " loaded right now; please try again.");
+		return;
+	}
+	ctx = nr_ctx(site, req, who, "Stories", "stories");
+	if (n > LIST_LIMIT) {
+		/* Another page: the same filters, after the last row shown. */
+		n = LIST_LIMIT;
+		buf_init(&next, a, 4096);
+		buf_printf(&next, "/newsroom?before=%" PRId64 ".%" PRId64,
+			   list[n - 1].a.updated, list[n - 1].a.id);
+		if (q.status >= 0)
+			buf_printf(&next, "&status=%s", status_names[q.status]);
+		if (q.section_slug) {
+			buf_adds(&next, "&section=");
+			url_encode(&next, q.section_slug, strlen(q.section_slug));
+		}
+		if (q.author) {
+			buf_adds(&next, "&author=");
+			url_encode(&next, q.author, strlen(q.author));
+		}
+		if (q.search) {
+			buf_adds(&next, "&q=");
+			url_encode(&next, q.search, strlen(q.search));
+		}
+		tv_set_str(a, ctx, "older_url", next.data);
+	}
+	rows = tv_list(a);
+	for (i = 0; i < n; i++) {
+		const struct article *art = &list[i].a;
+		struct tval *v = tv_map(a);
+
+		tv_set_str(a, v, "headline", art->headline);
+		tv_set_str(a, v, "edit_url", arena_printf(a,
+			   "/newsroom/stories/%" PRId64, art->id));
+		tv_set_str(a, v, "status", status_names[art->status]);
+		tv_set_str(a, v, "status_label", status_labels[art->status]);
+		tv_set_str(a, v, "author", art->author);
+		tv_set_str(a, v, "section", art->section);
+		tv_set_str(a, v, "updated", nr_time(site, a, art->updated));
+		tv_set_str(a, v, "updated_iso", time_iso(a, art->updated));
+		tv_set_int(a, v, "reactions", list[i].reactions);
+		tv_set_int(a, v, "comments", list[i].comments);
+		if (art->status == ARTICLE_PUBLISHED)
+			tv_set_str(a, v, "public_url", article_path(a, art));
+		tv_set_bool(a, v, "editable", nr_may_edit(who, art));
+		tv_push(a, rows, v);
+	}
+	tv_set(a, ctx, "stories", rows);
+	tv_set_bool(a, ctx, "has_stories", n > 0);
+	statuses = tv_list(a);
+	for (i = 0; i < ARTICLE_STATUSES; i++) {
+		struct tval *v = tv_map(a);
+
+		tv_set_str(a, v, "name", status_names[i]);
+		tv_set_str(a, v, "label", status_labels[i]);
+		tv_set_bool(a, v, "selected", q.status == (int)i);
+		tv_push(a, statuses, v);
+	}
+	f = tv_map(a);
+	tv_set(a, f, "statuses", statuses);
+	tv_set_str(a, f, "section", q.section_slug ? q.section_slug : "");
+	tv_set_str(a, f, "author", q.author ? q.author : "");
+	tv_set_str(a, f, "q", q.search ? q.search : "");
+	tv_set(a, ctx, "filter", f);
+	nr_render(site, req, res, "newsroom-list", ctx, 200);
+}
+
+/* ---- Editor ---- */
+
+/* The tags of @art as the form shows them: "a, b". */
+static const char *tags_text(struct arena *a, const struct article *art)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, a, 8192);
+	for (i = 0; i < art->ntags; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", art->tags[i].name);
+	return b.data;
+}
+
+/*
+ * The editor for @art (id 0: a new story) with @tags; @alert (may be
+ * NULL) above the form, @errors (may be NULL) a map field -> message.
+ */
+static void editor_page(struct site *site, struct http_request *req,
+			struct http_response *res, const struct account *who,
+			const struct article *art, const char *tags,
+			const char *when, unsigned status, const char *notice,
+			const char *alert, struct tval *errors)
+{
+	struct arena *a = req->arena;
+	struct tval *ctx = nr_ctx(site, req, who, art->id ? "Edit story" :
+				  "New story", art->id ? "" : "new");
+	struct tval *s = tv_map(a);
+	bool pub = may_publish(site, who);
+
+	tv_set_int(a, s, "id", art->id);
+	tv_set_int(a, s, "version", art->version);
+	tv_set_str(a, s, "headline", art->headline);
+	tv_set_str(a, s, "slug", art->slug);
+	tv_set_str(a, s, "summary", art->summary);
+	tv_set_str(a, s, "dateline", art->dateline);
+	tv_set_str(a, s, "section", art->section);
+	tv_set_str(a, s, "tags", tags);
+	tv_set_str(a, s, "byline", art->author);
+	tv_set_str(a, s, "body", art->body);
+	tv_set_str(a, s, "caption", art->caption);
+	tv_set_str(a, s, "credit", art->credit);
+	tv_set_str(a, s, "alt", art->photo_alt);
+	tv_set_str(a, s, "status", status_names[art->status]);
+	tv_set_str(a, s, "status_label", status_labels[art->status]);
+	tv_set_str(a, s, "when", when ? when : "");
+	if (art->status == ARTICLE_SCHEDULED)
+		tv_set_str(a, s, "scheduled_for", nr_time(site, a, art->published));
+	if (art->status == ARTICLE_PUBLISHED)
+		tv_set_str(a, s, "public_url", article_path(a, art));
+	if (art->photo.key) {
+		struct tval *p = tv_map(a);
+
+		tv_set_str(a, p, "src", media_path(a, art->photo.key));
+		tv_set_int(a, p, "width", art->photo.width);
+		tv_set_int(a, p, "height", art->photo.height);
+		tv_set(a, s, "photo", p);
+	}
+	if (art->id)
+		tv_set_str(a, s, "revisions_url", arena_printf(a,
+			   "/newsroom/stories/%" PRId64 "/revisions", art->id));
+	tv_set(a, ctx, "story", s);
+	tv_set_bool(a, ctx, "may_publish", pub);
+	tv_set_bool(a, ctx, "is_public", art->status == ARTICLE_PUBLISHED);
+	tv_set_bool(a, ctx, "autosave", art->status != ARTICLE_PUBLISHED &&
+		    art->status != ARTICLE_SCHEDULED);
+	tv_set_str(a, ctx, "zone", site->time_zone ? site->time_zone : "UTC");
+	tv_set_int(a, ctx, "upload_mb", (int64_t)(site->upload_max /
+						  (1024 * 1024)));
+	tv_set_str(a, ctx, "preview_html", md_render(a, art->body,
+		   strlen(art->body), art->dateline));
+	if (notice)
+		tv_set_str(a, ctx, "notice", notice);
+	if (alert)
+		tv_set_str(a, ctx, "alert", alert);
+	tv_set(a, ctx, "errors", errors ? errors : tv_map(a));
+	nr_render(site, req, res, "newsroom-edit", ctx, status);
+}
+
+static const char *done_notice(const char *done)
+{
+	static const struct {
+		const char *key, *text;
+	} notes[] = {
+		{ "save", "Saved." },
+		{ "ready", "Saved and submitted for review." },
+		{ "publish", "Published." },
+		{ "schedule", "Scheduled." },
+		{ "unpublish", "Unpublished: readers no longer see it." },
+		{ "restore", "Revision restored (as a new revision)." },
+	};
+	size_t i;
+
+	for (i = 0; done && i < sizeof(notes) / sizeof(*notes); i++)
+		if (!strcmp(done, notes[i].key))
+			return notes[i].text;
+	return NULL;
+}
+
+void h_nr_new(struct site *site, struct http_request *req,
+	      struct http_response *res, const struct route_match *m)
+{
+	const struct account *who = nr_access(site, req, res, ROLE_AUTHOR);
+	struct article art = { 0 };
+
+	(void)m;
+	if (!who)
+		return;
+	art.slug = art.headline = art.summary = art.dateline = art.body = "";
+	art.section = art.caption = art.credit = art.photo_alt = "";
+	art.author = who->name;
+	editor_page(site, req, res, who, &art, "", NULL, 200, NULL, NULL, NULL);
+}
+
+struct article *nr_story(struct site *site, struct http_request *req,
+			 struct http_response *res, const struct account *who,
+			 const struct route_match *m)
+{
+	int64_t id = nr_id(str_dup(req->arena, m->params[0]));
+	struct article *art;
+	int r;
+
+	if (!id || (r = store_story_get(site->store, req->arena, id, &art)) ==
+	    ERR_NOTFOUND) {
+		render_error(site, req, res, 404, "There is no such story.");
+		return NULL;
+	}
+	if (r) {
+		render_error(site, req, res, 503, "The story cannot be loaded"
+			     " right now; please try again.");
+		return NULL;
+	}
+	if (!nr_may_edit(who, art)) {
+		render_error(site, req, res, 403, "Authors edit their own"
+			     " stories only.");
+		return NULL;
+	}
+	return art;
+}
+
+void h_nr_edit(struct site *site, struct http_request *req,
+	       struct http_response *res, const struct route_match *m)
+{
+	const struct account *who = nr_access(site, req, res, ROLE_AUTHOR);
+	struct article *art;
+
+	if (!who || !(art = nr_story(site, req, res, who, m)))
+		return;
+	editor_page(site, req, res, who, art, tags_text(req->arena, art), NULL,
+		    200, done_notice(http_query(req, "done")), NULL, NULL);
+}
+
+/* Set field error @name: @text in @errors (made on first use). */
+static void field_error(struct arena *a, struct tval **errors,
+			const char *name, const char *text)
+{
+	if (!*errors)
+		*errors = tv_map(a);
+	if (!tv_get(*errors, name, strlen(name)))
+		tv_set_str(a, *errors, name, text);
+}
+
+/* Read and check the form into @j->art (over @old's stored fields). */
+static struct tval *read_form(struct site *site, struct http_request *req,
+			      struct save_job *j)
+{
+	struct arena *a = req->arena;
+	struct article *art = &j->art;
+	struct tval *errors = NULL;
+	char err[200];
+	size_t i;
+
+	for (i = 0; i < sizeof(limits) / sizeof(*limits); i++) {
+		const char *v = http_form(req, limits[i].name);
+
+		if (v && (strlen(v) > limits[i].max ||
+			  !utf8_valid(v, strlen(v))))
+			field_error(a, &errors, limits[i].name, arena_printf(a,
+				    "%s: use at most %zu characters of text.",
+				    limits[i].label, limits[i].max));
+	}
+	art->headline = field(req, "headline");
+	art->slug = field(req, "slug");
+	art->summary = field(req, "summary");
+	art->dateline = field(req, "dateline");
+	art->section = field(req, "section");
+	art->author = field(req, "byline");
+	art->body = unix_lines(a, http_form(req, "body") ? http_form(req,
+			       "body") : "");
+	art->summary = unix_lines(a, art->summary);
+	art->caption = field(req, "caption");
+	art->credit = field(req, "credit");
+	art->photo_alt = field(req, "alt");
+	j->tags_text = field(req, "tags");
+	j->when = field(req, "when");
+	if (!*art->headline)
+		field_error(a, &errors, "headline", "Enter a headline.");
+	if (!*art->slug && *art->headline)
+		art->slug = slugify(a, art->headline, SLUG_MAX);
+	if (!slug_valid(art->slug))
+		field_error(a, &errors, "slug", "Use lower-case letters, digits"
+			    " and hyphens (at most 120).");
+	art->section_slug = slugify(a, art->section, SLUG_MAX);
+	if (*art->section && !*art->section_slug)
+		field_error(a, &errors, "section", "The section needs letters"
+			    " or digits.");
+	if (tags_parse(a, j->tags_text, &art->tags, &art->ntags, err,
+		       sizeof(err)))
+		field_error(a, &errors, "tags", arena_printf(a, "Tags: %s.",
+			    err));
+	j->photo = http_part(req, "photo");
+	if (j->photo && (!j->photo->filename || !j->photo->data.len))
+		j->photo = NULL;	/* no file chosen */
+	if (!j->photo && http_form(req, "remove_photo")) {
+		art->photo.key = NULL;
+		art->caption = art->credit = art->photo_alt = "";
+	}
+	if ((j->photo || art->photo.key) && !*art->photo_alt &&
+	    j->act != ACT_AUTOSAVE && j->act != ACT_PREVIEW)
+		field_error(a, &errors, "alt", "Describe the photo for readers"
+			    " who cannot see it (alt text).");
+	(void)site;
+	return errors;
+}
+
+/* The status the action leads to, and the publication time; or an error
+ * sentence for the schedule field. */
+static const char *apply_action(struct site *site, struct save_job *j,
+				const struct article *old)
+{
+	struct article *art = &j->art;
+	int64_t now = time_now();
+
+	art->status = old ? old->status : ARTICLE_DRAFT;
+	art->published = old ? old->published : now;
+	switch (j->act) {
+	case ACT_SAVE:
+	case ACT_AUTOSAVE:
+	case ACT_PREVIEW:
+		break;
+	case ACT_READY:
+		art->status = ARTICLE_READY;
+		break;
+	case ACT_PUBLISH:
+		if (!old || old->status != ARTICLE_PUBLISHED)
+			art->published = now;
+		art->status = ARTICLE_PUBLISHED;
+		break;
+	case ACT_SCHEDULE:
+		art->published = nr_local_time(site, j->when);
+		if (!art->published)
+			return "Enter the date and time to publish at.";
+		if (art->published <= now)
+			return "Choose a time in the future.";
+		art->status = ARTICLE_SCHEDULED;
+		break;
+	case ACT_UNPUBLISH:
+		art->status = ARTICLE_UNPUBLISHED;
+		break;
+	}
+	return NULL;
+}
+
+static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
+static int vips_state;
+
+static bool vips_started;
+
+static void vips_start(void)
+{
+	vips_state = media_init("dateline");
+	vips_started = true;
+}
+
+void newsroom_media_stop(void)
+{
+	/* After the worker pool stopped: nothing uses libvips any more. */
+	if (vips_started && !vips_state)
+		media_shutdown();
+}
+
+/* On the worker pool: process the photo, then save. */
+static void save_work(struct acct_job *aj)
+{
+	struct save_job *j = aj->data;
+	struct site *site = aj->site;
+	struct arena *a = aj->req->arena;
+	struct story_save sv = { 0 };
+	struct media_set set;
+
+	if (j->photo) {
+		pthread_once(&vips_once, vips_start);
+		if (vips_state) {
+			snprintf(j->err, sizeof(j->err), "Photos cannot be"
+				 " processed on this server (libvips is"
+				 " missing).");
+			aj->result = ERR_INVALID;
+			return;
+		}
+		if (media_process(a, j->photo->data.data, j->photo->data.len,
+				  &set, j->err, sizeof(j->err))) {
+			aj->result = ERR_INVALID;
+			return;
+		}
+		j->art.photo.key = set.main.key;
+		j->art.photo.type = set.main.type;
+		j->art.photo.width = set.main.width;
+		j->art.photo.height = set.main.height;
+		sv.media = set.items;
+		sv.nmedia = set.n;
+		sv.variants = set.variants;
+		sv.nvariants = set.nvariants;
+	}
+	sv.a = &j->art;
+	sv.expect_version = j->expect;
+	sv.account_id = j->who->id;
+	sv.who = j->who->name;
+	sv.tags_text = j->tags_text;
+	aj->result = store_story_save(site->store, &sv, &j->id, &j->version);
+}
+
+static void save_json(struct http_request *req, struct http_response *res,
+		      unsigned status, struct save_job *j, const char *error)
+{
+	struct arena *a = req->arena;
+	struct tval *v = tv_map(a);
+
+	if (error) {
+		tv_set_str(a, v, "error", error);
+	} else {
+		tv_set_int(a, v, "id", j->id);
+		tv_set_int(a, v, "version", j->version);
+		tv_set_str(a, v, "url", arena_printf(a, "/newsroom/stories/%"
+			   PRId64, j->id));
+	}
+	buf_reset(&res->body);
+	json_write(&res->body, v);
+	res->status = status;
+	res->content_type = "application/json";
+	res->cache_control = "no-store";
+}
+
+static void save_answer(struct acct_job *aj, struct http_request *req,
+			struct http_response *res)
+{
+	struct save_job *j = aj->data;
+	struct site *site = aj->site;
+	struct tval *errors = NULL;
+	const char *stale = "Someone else saved this story while you were"
+		" editing it. Your changes were NOT saved: copy them, open the"
+		" story again and apply them to the newest version.";
+
+	if (!aj->result) {
+		if (j->json) {
+			save_json(req, res, 200, j, NULL);
+			return;
+		}
+		res->status = 303;
+		res->location = arena_printf(req->arena, "/newsroom/stories/%"
+					     PRId64 "?done=%s", j->id,
+					     action_names[j->act]);
+		return;
+	}
+	if (j->json) {
+		save_json(req, res, aj->result == ERR_STALE ||
+			  aj->result == ERR_CONFLICT ? 409 : aj->result ==
+			  ERR_INVALID ? 422 : 503, j,
+			  aj->result == ERR_STALE ? stale :
+			  aj->result == ERR_CONFLICT ? "The slug is taken." :
+			  "The story could not be saved.");
+		return;
+	}
+	if (aj->result == ERR_INVALID)
+		field_error(req->arena, &errors, "photo", j->err);
+	else if (aj->result == ERR_CONFLICT)
+		field_error(req->arena, &errors, "slug", "Another story has"
+			    " this slug; choose another.");
+	if (aj->result == ERR_NOTFOUND) {
+		render_error(site, req, res, 404, "The story was deleted.");
+		return;
+	}
+	if (aj->result == ERR_STALE)
+		tv_set_str(req->arena, errors ? errors : (errors =
+			   tv_map(req->arena)), "newest_url", arena_printf(
+			   req->arena, "/newsroom/stories/%" PRId64, j->art.id));
+	editor_page(site, req, res, j->who, &j->art, j->tags_text, j->when,
+		    aj->result == ERR_INVALID ? 422 : aj->result == ERR_STALE ||
+		    aj->result == ERR_CONFLICT ? 409 : 503, NULL,
+		    aj->result == ERR_STALE ? stale : aj->result == ERR_INVALID ?
+		    "The photo was refused; nothing was saved." :
+		    aj->result == ERR_CONFLICT ? "Nothing was saved." :
+		    "The story could not be saved; please try again.", errors);
+}
+
+/* The story page as readers would see it, not saved. */
+static void preview_page(struct site *site, struct http_request *req,
+			 struct http_response *res, struct save_job *j)
+{
+	struct tval *ctx;
+
+	if (!j->art.section_slug)
+		j->art.section_slug = "";
+	ctx = article_page_context(site, req, &j->art, "/newsroom/save", false);
+	tv_set_str(req->arena, ctx, "preview", "Preview \xE2\x80\x94 not saved."
+		   " Close this tab to return to the editor.");
+	buf_reset(&res->body);
+	render_page(site, req, res, "article", ctx);
+	res->content_type = "text/html; charset=utf-8";
+	res->cache_control = "no-store";
+	http_add_header(res, "X-Robots-Tag", "noindex");
+}
+
+void h_nr_save(struct site *site, struct http_request *req,
+	       struct http_response *res, const struct route_match *m)
+{
+	const struct account *who = nr_access(site, req, res, ROLE_AUTHOR);
+	struct arena *a = req->arena;
+	struct article *old = NULL;
+	struct save_job *j;
+	struct acct_job *aj;
+	struct tval *errors;
+	const char *act, *bad;
+	int64_t id;
+	size_t i;
+	int r;
+
+	(void)m;
+	if (!who || !nr_form_ok(site, req, res))
+		return;
+	j = arena_zalloc(a, sizeof(*j));
+	j->who = who;
+	act = http_form(req, "action");
+	for (i = 0; i < sizeof(action_names) / sizeof(*action_names); i++)
+		if (act && !strcmp(act, action_names[i]))
+			break;
+	if (i == sizeof(action_names) / sizeof(*action_names)) {
+		render_error(site, req, res, 400, "Choose what to do with the"
+			     " story (a button of the form).");
+		return;
+	}
+	j->act = (enum action)i;
+	j->json = j->act == ACT_AUTOSAVE;
+	id = nr_id(http_form(req, "id"));
+	if (id) {
+		r = store_story_get(site->store, a, id, &old);
+		if (r) {
+			render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+				     r == ERR_NOTFOUND ? "There is no such"
+				     " story." : "The story cannot be loaded"
+				     " right now; please try again.");
+			return;
+		}
+		if (!nr_may_edit(who, old)) {
+			render_error(site, req, res, 403, "Authors edit their"
+				     " own stories only.");
+			return;
+		}
+		j->art = *old;
+		j->expect = nr_id(http_form(req, "version"));
+	}
+	j->art.owner_id = old ? old->owner_id : who->id;
+	j->art.id = id;
+	if ((j->act == ACT_PUBLISH || j->act == ACT_SCHEDULE ||
+	     j->act == ACT_UNPUBLISH) && !may_publish(site, who)) {
+		render_error(site, req, res, 403, "Only editors publish,"
+			     " schedule and unpublish; submit the story for"
+			     " review instead.");
+		return;
+	}
+	if (!may_publish(site, who) && old &&
+	    (old->status == ARTICLE_PUBLISHED ||
+	     old->status == ARTICLE_SCHEDULED)) {
+		render_error(site, req, res, 403, "This story is published or"
+			     " scheduled: only editors change it now.");
+		return;
+	}
+	errors = read_form(site, req, j);
+	if ((bad = apply_action(site, j, old)))
+		field_error(a, &errors, "when", bad);
+	if (j->act == ACT_PUBLISH && !*j->art.body)
+		field_error(a, &errors, "body", "Write the story before"
+			    " publishing it.");
+	if (errors) {
+		if (j->json) {
+			save_json(req, res, 422, j, "Some fields need attention.");
+			return;
+		}
+		j->art.version = j->expect;
+		editor_page(site, req, res, who, &j->art, j->tags_text, j->when,
+			    422, NULL, "Some fields need attention; nothing"
+			    " was saved.", errors);
+		return;
+	}
+	if (j->act == ACT_PREVIEW) {
+		preview_page(site, req, res, j);
+		return;
+	}
+	if (j->json)
+		j->photo = NULL;	/* autosave never carries the photo */
+	j->art.version = j->expect;
+	aj = job_new(site, req, save_work, save_answer);
+	aj->data = j;
+	nr_submit(aj);
+}
+
+/* ---- For the script: live preview and slug check ---- */
+
+void h_nr_preview(struct site *site, struct http_request *req,
+		  struct http_response *res, const struct route_match *m)
+{
+	const char *body, *dl;
+
+	(void)m;
+	if (!nr_access(site, req, res, ROLE_AUTHOR) ||
+	    !nr_form_ok(site, req, res))
+		return;
+	body = http_form(req, "body");
+	dl = http_form(req, "dateline");
+	if (!body)
+		body = "";
+	buf_reset(&res->body);
+	buf_adds(&res->body, md_render(req->arena, body, strlen(body),
+				       dl ? dl : ""));
+	res->content_type = "text/html; charset=utf-8";
+	res->cache_control = "no-store";
+}
+
+void h_nr_slug(struct site *site, struct http_request *req,
+	       struct http_response *res, const struct route_match *m)
+{
+	const char *slug = http_query(req, "slug");
+	int64_t id = nr_id(http_query(req, "id"));
+	struct tval *v;
+	bool free = false;
+
+	(void)m;
+	if (!nr_access(site, req, res, ROLE_AUTHOR))
+		return;
+	v = tv_map(req->arena);
+	if (!slug || !slug_valid(slug)) {
+		tv_set_bool(req->arena, v, "valid", false);
+		tv_set_bool(req->arena, v, "available", false);
+	} else if (store_slug_free(site->store, slug, id, &free)) {
+		render_error(site, req, res, 503, "Try again.");
+		return;
+	} else {
+		tv_set_bool(req->arena, v, "valid", true);
+		tv_set_bool(req->arena, v, "available", free);
+	}
+	buf_reset(&res->body);
+	json_write(&res->body, v);
+	res->content_type = "application/json";
+	res->cache_control = "no-store";
+}

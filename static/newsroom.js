@@ -1,0 +1,93 @@
+/* dateline newsroom - progressive enhancement of the story editor.  The
+ * editor works without this file; with it, the preview follows the body as
+ * the author types, the slug is checked as it is typed, and a draft saves
+ * itself every few seconds after a change.  No framework. */
+(function () {
+	'use strict';
+
+	var form = document.getElementById('story-form');
+	if (!form || !window.fetch || !window.FormData) return;
+	var body = form.querySelector('#body');
+	var slug = form.querySelector('#slug');
+	var preview = document.getElementById('live-preview');
+	var status = form.querySelector('.nr-autosave');
+	var csrf = form.querySelector('input[name=csrf]').value;
+	var idField = form.querySelector('input[name=id]');
+	var versionField = form.querySelector('input[name=version]');
+	var previewTimer = null, slugTimer = null, saveTimer = null;
+	var dirty = false, saving = false;
+
+	function post(url, data) {
+		return fetch(url, { method: 'POST', body: data, credentials: 'same-origin',
+			headers: { 'Accept': 'application/json' } });
+	}
+
+	function updatePreview() {
+		var data = new URLSearchParams();
+		data.set('csrf', csrf);
+		data.set('body', body.value);
+		data.set('dateline', form.querySelector('#dateline').value);
+		post('/newsroom/preview', data).then(function (r) {
+			return r.ok ? r.text() : null;
+		}).then(function (html) {
+			if (html !== null) preview.innerHTML = html;
+		}).catch(function () {});
+	}
+
+	function checkSlug() {
+		var hint = document.getElementById('slug-hint');
+		if (!slug.value) { hint.textContent = 'Part of the address; made from the headline when empty.'; return; }
+		fetch('/newsroom/slug?slug=' + encodeURIComponent(slug.value) +
+		      '&id=' + encodeURIComponent(idField.value), { credentials: 'same-origin' })
+			.then(function (r) { return r.json(); })
+			.then(function (v) {
+				hint.textContent = !v.valid ? 'Use lower-case letters, digits and hyphens.' :
+					v.available ? 'This slug is free.' : 'Another story has this slug.';
+			}).catch(function () {});
+	}
+
+	function autosave() {
+		if (!dirty || saving || form.getAttribute('data-autosave') !== 'on') return;
+		if (!form.querySelector('#headline').value.trim()) return;
+		var data = new FormData(form);
+		data.delete('photo');
+		data.set('action', 'autosave');
+		saving = true;
+		dirty = false;
+		post('/newsroom/save', data).then(function (r) {
+			return r.json().then(function (v) { return { ok: r.ok, v: v }; });
+		}).then(function (res) {
+			saving = false;
+			if (!res.ok) {
+				status.textContent = 'Not saved: ' + (res.v.error || 'try the Save draft button.');
+				form.setAttribute('data-autosave', '');
+				return;
+			}
+			idField.value = res.v.id;
+			versionField.value = res.v.version;
+			if (window.history && location.pathname !== res.v.url)
+				history.replaceState(null, '', res.v.url);
+			status.textContent = 'Draft saved at ' + new Date().toLocaleTimeString() + '.';
+		}).catch(function () {
+			saving = false;
+			dirty = true;
+		});
+	}
+
+	form.addEventListener('input', function (e) {
+		if (e.target.type === 'file') return;
+		dirty = true;
+		clearTimeout(saveTimer);
+		saveTimer = setTimeout(autosave, 5000);
+		if (e.target === body || e.target.id === 'dateline') {
+			clearTimeout(previewTimer);
+			previewTimer = setTimeout(updatePreview, 300);
+		}
+		if (e.target === slug) {
+			clearTimeout(slugTimer);
+			slugTimer = setTimeout(checkSlug, 300);
+		}
+	});
+	/* A real submit makes autosave moot. */
+	form.addEventListener('submit', function () { clearTimeout(saveTimer); dirty = false; });
+})();
