@@ -164,6 +164,7 @@ int cmd_serve(int argc, char **argv)
 	const char *react_limit = "30", *smtp_url = NULL, *mail_from = NULL;
 	const char *maildir = NULL, *reset_ttl = "3600", *login_limit = "20";
 	const char *smtp_ca = NULL, *time_zone = NULL, *upload_limit = "20";
+	const char *feed_content = "summary";
 	const char *cm_rate = "4", *cm_mode = "open", *cm_depth = "3";
 	const char *cm_links = "2", *cm_close = "0", *cm_min = "3";
 	int quiet = 0, smtp_plain = 0, trust_proxy = 0, npos, r, sig, code = 1;
@@ -186,6 +187,7 @@ int cmd_serve(int argc, char **argv)
 		{ "reset-token-ttl", "DATELINE_RESET_TOKEN_TTL", "SECONDS", "how long a password reset link works (default 3600)", &reset_ttl, NULL },
 		{ "login-rate-limit", "DATELINE_LOGIN_RATE_LIMIT", "N", "log in tries per minute per client address (default 20; 0: every account limit off)", &login_limit, NULL },
 		{ "trust-proxy", "DATELINE_TRUST_PROXY", NULL, "believe X-Forwarded-Proto from a proxy in front (Secure cookies)", NULL, &trust_proxy },
+		{ "feed-content", "DATELINE_FEED_CONTENT", "summary|full", "what feed items carry: the summary (default) or the whole story", &feed_content, NULL },
 		{ "time-zone", "DATELINE_TIME_ZONE", "ZONE", "the newsroom's time zone for schedule times, e.g. Europe/Berlin (default UTC)", &time_zone, NULL },
 		{ "upload-limit", "DATELINE_UPLOAD_LIMIT", "MB", "largest lead photo upload in MB (default 20)", &upload_limit, NULL },
 		{ "authors-publish", "DATELINE_AUTHORS_PUBLISH", NULL, "authors may publish, schedule and unpublish (default: editors only)", NULL, &authors_publish },
@@ -256,6 +258,11 @@ int cmd_serve(int argc, char **argv)
 			" smtps://\n");
 		return 2;
 	}
+	if (strcmp(feed_content, "summary") && strcmp(feed_content, "full")) {
+		fprintf(stderr, "error: --feed-content wants 'summary' or"
+			" 'full'\n");
+		return 2;
+	}
 	if (mail_from && !mail_address_valid(mail_from)) {
 		fprintf(stderr, "error: --mail-from '%s' is not an e-mail"
 			" address\n", mail_from);
@@ -315,6 +322,7 @@ int cmd_serve(int argc, char **argv)
 	site.reset_ttl = atoi(reset_ttl);
 	site.login_per_minute = (unsigned)atoi(login_limit);
 	site.trust_proxy = trust_proxy;
+	site.feed_full = !strcmp(feed_content, "full");
 	site.time_zone = time_zone;
 	site.upload_max = (size_t)atoi(upload_limit) * 1024 * 1024;
 	site.authors_publish = authors_publish;

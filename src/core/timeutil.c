@@ -135,3 +135,28 @@ void time_http(int64_t t, char out[30])
 		 days[tm.tm_wday], tm.tm_mday, mons[tm.tm_mon],
 		 (tm.tm_year + 1900) % 10000, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
+
+int time_parse_http(const char *s, int64_t *out)
+{
+	static const char mons[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char iso[32], again[30];
+	const char *m;
+	int64_t t;
+
+	/* "Fri, 20 Nov 2026 08:30:00 GMT": 29 bytes, fixed positions. */
+	if (strlen(s) != 29 || s[7] != ' ' || s[11] != ' ')
+		return ERR_INVALID;
+	m = strstr(mons, (char[4]){ s[8], s[9], s[10], '\0' });
+	if (!m || (m - mons) % 3)
+		return ERR_INVALID;
+	snprintf(iso, sizeof(iso), "%.4s-%02d-%.2sT%.8sZ", s + 12,
+		 (int)(m - mons) / 3 + 1, s + 5, s + 17);
+	if (time_parse_iso(iso, &t))
+		return ERR_INVALID;
+	/* Only the exact form time_http() writes, weekday included. */
+	time_http(t, again);
+	if (strcmp(again, s))
+		return ERR_INVALID;
+	*out = t;
+	return 0;
+}

@@ -24,5 +24,11 @@ char *time_iso(struct arena *a, int64_t t);
 char *time_human(struct arena *a, int64_t t);
 /* "Fri, 20 Nov 2026 08:30:00 GMT" (HTTP and RFC 822 dates) into @out (30 bytes). */
 void time_http(int64_t t, char out[30]);
+/*
+ * Parse an HTTP date in the preferred form time_http() writes (IMF-fixdate);
+ * ERR_INVALID on anything else (obsolete forms included: a cache then
+ * simply revalidates in full).
+ */
+int time_parse_http(const char *s, int64_t *out);
 
 #endif

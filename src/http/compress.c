@@ -1,8 +1,10 @@
 /*
- * compress.c - one-shot gzip through zlib's deflate with a gzip wrapper.
+ * compress.c - one-shot gzip through zlib's deflate with a gzip wrapper,
+ * and one-shot brotli through libbrotlienc.
  */
 #include "compress.h"
 
+#include <brotli/encode.h>
 #include <zlib.h>
 
 #include "core/buf.h"
@@ -38,4 +40,40 @@ int gzip_compress(struct buf *out, const void *data, size_t len)
 {
 	/* windowBits 15 + 16 asks zlib for a gzip header and trailer. */
 	return deflate_buf(out, data, len, 6, 15 + 16, 8, true);
+}
+
+int brotli_compress(struct buf *out, const void *data, size_t len,
+		    int quality)
+{
+	BrotliEncoderState *st = BrotliEncoderCreateInstance(NULL, NULL, NULL);
+	const uint8_t *in = data;
+	size_t avail_in = len;
+	uint8_t chunk[16384];
+	int r = 0;
+
+	if (!st)
+		return ERR_NOMEM;
+	BrotliEncoderSetParameter(st, BROTLI_PARAM_QUALITY, (uint32_t)quality);
+	BrotliEncoderSetParameter(st, BROTLI_PARAM_MODE, BROTLI_MODE_TEXT);
+	BrotliEncoderSetParameter(st, BROTLI_PARAM_SIZE_HINT,
+				  len > (1u << 30) ? 1u << 30 : (uint32_t)len);
+	while (!r && !BrotliEncoderIsFinished(st)) {
+		uint8_t *next = chunk;
+		size_t avail_out = sizeof(chunk);
+
+		if (!BrotliEncoderCompressStream(st, BROTLI_OPERATION_FINISH,
+						 &avail_in, &in, &avail_out,
+						 &next, NULL))
+			r = ERR_NOMEM;
+		else
+			r = buf_add(out, chunk, sizeof(chunk) - avail_out);
+	}
+	BrotliEncoderDestroyInstance(st);
+	return r;
+}
+
+int brotli_keep(struct buf *out, const void *data, size_t len)
+{
+	return brotli_compress(out, data, len, len > 1024 * 1024 ?
+			       BROTLI_KEEP_LARGE_QUALITY : BROTLI_KEEP_QUALITY);
 }

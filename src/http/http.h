@@ -5,9 +5,11 @@
  * The server hands each complete request to one application callback with a
  * struct http_request (everything parsed and size-checked) and a
  * struct http_response to fill.  The layer then adds the security headers,
- * answers conditional requests (ETag / If-None-Match -> 304), compresses
- * text with gzip when the client accepts it, sends, and logs one access
- * line.  Slow work never belongs on the calling thread.
+ * answers conditional requests (ETag / If-None-Match, else Last-Modified /
+ * If-Modified-Since -> 304), compresses text with brotli or gzip when the
+ * client accepts it (brotli first; kept compressed copies are used when the
+ * response has them), sends, and logs one access line.  Slow work never
+ * belongs on the calling thread.
  *
  * Memory: a request's arena lives until its response has been sent; every
  * string in the request and the response may point into it.
@@ -90,6 +92,7 @@ struct http_response {
 	struct buf body;		/* arena-backed, used when blob is NULL */
 	struct blob *blob;		/* shared body; the layer drops the ref */
 	struct blob *blob_gzip;		/* the same body gzipped, optional */
+	struct blob *blob_br;		/* the same body in brotli, optional */
 	const char *etag;		/* quoted, e.g. "\"3fa2\"" */
 	const char *last_modified;	/* HTTP date */
 	const char *cache_control;	/* default "no-cache" */
@@ -97,6 +100,7 @@ struct http_response {
 	const char *vary;		/* added to "Accept-Encoding" for text */
 	bool no_compress;
 	bool body_gzipped;		/* body is already a gzip stream */
+	bool body_brotli;		/* body is already a brotli stream */
 	struct http_stream *stream;	/* set by http_respond_stream() */
 	struct {
 		const char *name, *value;
@@ -140,6 +144,12 @@ void http_add_header(struct http_response *res, const char *name,
 
 /* True when @accept_encoding (may be NULL) accepts gzip with q > 0. */
 bool http_accepts(const char *accept_encoding, const char *coding);
+
+/*
+ * True when @accept_encoding names brotli ("br") with q > 0.  A bare "*"
+ * is not taken as brotli: such clients get gzip, as before brotli.
+ */
+bool http_wants_brotli(const char *accept_encoding);
 
 /* True when the If-None-Match value @inm matches @etag (weak comparison). */
 bool http_etag_match(const char *inm, const char *etag);

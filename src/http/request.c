@@ -208,3 +208,23 @@ bool http_etag_match(const char *inm, const char *etag)
 	}
 	return false;
 }
+
+/*
+ * True when @ae names brotli ("br") and accepts it.  A bare "*" keeps
+ * meaning gzip: old clients that send it may not know brotli.
+ */
+bool http_wants_brotli(const char *ae)
+{
+	const char *p = ae;
+
+	while (p && *p) {
+		size_t n;
+
+		p += strspn(p, " \t,");
+		n = strcspn(p, " \t,;");
+		if (n == 2 && !strncasecmp(p, "br", 2))
+			return http_accepts(ae, "br");
+		p += strcspn(p, ",");
+	}
+	return false;
+}

@@ -33,6 +33,7 @@
 #include "core/err.h"
 #include "core/escape.h"
 #include "core/log.h"
+#include "core/timeutil.h"
 
 #define POOL_KEEP 256
 #define ARENA_BLOCK (32 * 1024)
@@ -254,15 +255,26 @@ static enum MHD_Result send_response(struct reqctx *c, struct http_response *res
 	const char *type = res->content_type ? res->content_type :
 			   "text/html; charset=utf-8";
 	const char *ae = http_header(req, "Accept-Encoding");
-	bool text = is_text(type), gzip = false;
+	bool text = is_text(type), gzip = false, br = false;
+	bool want_br = http_wants_brotli(ae), want_gzip = http_accepts(ae, "gzip");
+	const char *inm = http_header(req, "If-None-Match");
 	struct MHD_Response *r;
 	unsigned status = res->status ? res->status : 200;
 	enum MHD_Result ret;
+	size_t sent = 0;
 	int i;
 
-	if (res->etag && status == 200 &&
-	    http_etag_match(http_header(req, "If-None-Match"), res->etag))
+	if (res->etag && status == 200 && http_etag_match(inm, res->etag))
 		status = 304;
+	/* If-Modified-Since counts only without If-None-Match (RFC 9110). */
+	if (!inm && res->last_modified && status == 200) {
+		const char *ims = http_header(req, "If-Modified-Since");
+		int64_t since, lm;
+
+		if (ims && !time_parse_http(ims, &since) &&
+		    !time_parse_http(res->last_modified, &lm) && lm <= since)
+			status = 304;
+	}
 	if (res->stream) {
 		/*
 		 * libmicrohttpd keeps a buffer of this size per open stream;
@@ -280,10 +292,14 @@ static enum MHD_Result send_response(struct reqctx *c, struct http_response *res
 	} else if (res->blob) {
 		struct blob *b = res->blob;
 
-		if (res->blob_gzip && http_accepts(ae, "gzip")) {
+		if (res->blob_br && want_br) {
+			b = res->blob_br;
+			br = true;
+		} else if (res->blob_gzip && want_gzip) {
 			b = res->blob_gzip;
 			gzip = true;
 		}
+		sent = b->len;
 		blob_ref(b);
 		r = MHD_create_response_from_buffer_with_free_callback(
 			b->len, b->data, blob_release_cb);
@@ -291,27 +307,32 @@ static enum MHD_Result send_response(struct reqctx *c, struct http_response *res
 		const char *data = res->body.data;
 		size_t len = res->body.len;
 
-		if (res->body_gzipped) {
-			gzip = true;
+		if (res->body_gzipped || res->body_brotli) {
+			gzip = res->body_gzipped;
+			br = res->body_brotli;
 		} else if (text && !res->no_compress && len >= 256 &&
-			   http_accepts(ae, "gzip")) {
+			   (want_br || want_gzip)) {
 			struct buf z;
 
 			buf_init(&z, req->arena, len + 1024);
-			if (!gzip_compress(&z, data, len)) {
+			if (want_br ? !brotli_compress(&z, data, len,
+						       BROTLI_RESPONSE_QUALITY) :
+			    !gzip_compress(&z, data, len)) {
 				data = z.data;
 				len = z.len;
-				gzip = true;
+				br = want_br;
+				gzip = !want_br;
 			}
 		}
+		sent = len;
 		r = MHD_create_response_from_buffer(len, (void *)data,
 						    MHD_RESPMEM_PERSISTENT);
 	}
 	if (!r)
 		return MHD_NO;
 	add_common_headers(r, type);
-	if (gzip)
-		MHD_add_response_header(r, "Content-Encoding", "gzip");
+	if (gzip || br)
+		MHD_add_response_header(r, "Content-Encoding", br ? "br" : "gzip");
 	if (text)
 		MHD_add_response_header(r, "Vary", res->vary ? res->vary :
 					"Accept-Encoding");
@@ -326,9 +347,7 @@ static enum MHD_Result send_response(struct reqctx *c, struct http_response *res
 	for (i = 0; i < res->nextra; i++)
 		MHD_add_response_header(r, res->extra[i].name, res->extra[i].value);
 	c->status = status;
-	c->bytes = status == 304 || req->method == HTTP_HEAD ? 0 :
-		   res->blob ? (gzip ? res->blob_gzip->len : res->blob->len) :
-		   res->body.len;
+	c->bytes = status == 304 || req->method == HTTP_HEAD ? 0 : sent;
 	ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	c->responded = true;
@@ -397,6 +416,7 @@ static enum MHD_Result finish_response(struct reqctx *c, struct http_response *r
 
 	blob_unref(res->blob);
 	blob_unref(res->blob_gzip);
+	blob_unref(res->blob_br);
 	if (stream)
 		stream_shed(c);
 	return ret;

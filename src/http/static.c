@@ -76,6 +76,7 @@ static void asset_clear(struct asset *a)
 	free(a->url);
 	blob_unref(a->body);
 	blob_unref(a->gz);
+	blob_unref(a->br);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -105,6 +106,10 @@ static int add_asset(struct assets *as, const char *name, const void *data,
 		buf_init(&tmp, NULL, len + 1024);
 		if (!gzip_compress(&tmp, data, len) && tmp.len < len)
 			a->gz = blob_new(tmp.data, tmp.len);
+		buf_release(&tmp);
+		buf_init(&tmp, NULL, len + 1024);
+		if (!brotli_keep(&tmp, data, len) && tmp.len < len)
+			a->br = blob_new(tmp.data, tmp.len);
 		buf_release(&tmp);
 	}
 	return 0;

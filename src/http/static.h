@@ -6,7 +6,7 @@
  * Each asset is reachable as /static/NAME (short cache) and as
  * /static/NAME-HASH.EXT with HASH taken from its bytes (cached for a
  * year, immutable): pages link the hashed form, so a new release never
- * shows a stale file.  Text assets are gzipped once at load.
+ * shows a stale file.  Text assets are gzipped and brotli-compressed once at load.
  */
 #ifndef DATELINE_STATIC_H
 #define DATELINE_STATIC_H
@@ -22,6 +22,7 @@ struct asset {
 	const char *type;	/* MIME type */
 	char etag[24];
 	struct blob *body, *gz;	/* gz NULL for binary types */
+	struct blob *br;	/* brotli; NULL for binary types */
 };
 
 struct assets;

@@ -1,8 +1,9 @@
 /*
  * archive.c - most-reacted lists: /reactions/{name}/ for the last 24
- * hours, 7 days or all time (?window=24h|7d|all), its RSS feed, and the
- * "Most reacted" box of the front page (kept for MOST_REACTED_TTL_S so a
- * busy front page does not count reactions on every request).
+ * hours, 7 days or all time (?window=24h|7d|all), its feeds (built by
+ * feeds.c), and the "Most reacted" box of the front page (kept for
+ * MOST_REACTED_TTL_S so a busy front page does not count reactions on
+ * every request).
  */
 #include "site_int.h"
 
@@ -142,15 +143,6 @@ void h_reaction_archive(struct site *site, struct http_request *req,
 	res->cache_control = "public, max-age=0, s-maxage=10, must-revalidate";
 }
 
-/* RFC 822 date for RSS. */
-static char *rss_date(struct arena *a, int64_t t)
-{
-	char d[30];
-
-	time_http(t, d);
-	return arena_strdup(a, d);
-}
-
 void h_reaction_feed(struct site *site, struct http_request *req,
 		     struct http_response *res, const struct route_match *m)
 {
@@ -158,42 +150,39 @@ void h_reaction_feed(struct site *site, struct http_request *req,
 	struct article_list list;
 	struct top_cursor cur;
 	int64_t *counts;
-	int kind, win;
+	int kind, win, format = feed_format_of(m->params[1]);
 	bool has_cur;
-	struct tval *ctx, *items;
+	struct feed f = { 0 };
+	const char **notes;
 	size_t i;
 
+	if (format < 0) {
+		render_error(site, req, res, 404, "There is no such feed.");
+		return;
+	}
 	if (!load_top(site, req, res, m, &kind, &win, &cur, &has_cur, &list,
 		      &counts))
 		return;
-	ctx = tv_map(a);
-	tv_set_str(a, ctx, "title", arena_printf(a, "%s: most \xE2\x80\x9C%s\xE2"
-		   "\x80\x9D reactions (%s)", site->name, reaction_labels[kind],
-		   windows[win].label));
-	tv_set_str(a, ctx, "link", absolute_url(site, a, arena_printf(a,
-		   "/reactions/%s/?window=%s", reaction_names[kind],
-		   windows[win].name)));
-	tv_set_str(a, ctx, "self", absolute_url(site, a, req->uri));
-	tv_set_str(a, ctx, "description", arena_printf(a, "Stories readers"
-		   " reacted to with %s.", reaction_labels[kind]));
-	tv_set_str(a, ctx, "built", rss_date(a, time_now()));
-	items = tv_list(a);
-	for (i = 0; i < list.n; i++) {
-		const struct article *art = &list.items[i];
-		struct tval *v = tv_map(a);
-		char *url = absolute_url(site, a, article_path(a, art));
-
-		tv_set_str(a, v, "title", art->headline);
-		tv_set_str(a, v, "link", url);
-		tv_set_str(a, v, "guid", url);
-		tv_set_str(a, v, "description", art->summary);
-		tv_set_str(a, v, "date", rss_date(a, art->published));
-		tv_set_int(a, v, "count", counts[i]);
-		tv_push(a, items, v);
-	}
-	tv_set(a, ctx, "items", items);
-	render_page(site, req, res, "reaction-feed", ctx);
-	res->content_type = "application/rss+xml; charset=utf-8";
+	notes = arena_alloc(a, (list.n + 1) * sizeof(*notes));
+	for (i = 0; i < list.n; i++)
+		notes[i] = arena_printf(a, "%" PRId64 " %s", counts[i],
+					reaction_labels[kind]);
+	f.format = (enum feed_format)format;
+	f.title = arena_printf(a, "%s: most \xE2\x80\x9C%s\xE2\x80\x9D"
+			       " reactions (%s)", site->name,
+			       reaction_labels[kind], windows[win].label);
+	f.description = arena_printf(a, "Stories readers reacted to with %s.",
+				     reaction_labels[kind]);
+	f.page_path = arena_printf(a, "/reactions/%s/?window=%s",
+				   reaction_names[kind], windows[win].name);
+	f.items = list.items;
+	f.n = list.n;
+	f.notes = notes;
+	feed_respond(site, req, res, &f);
+	if (res->status && res->status != 200)
+		return;
+	/* Not in the page cache (the counts move): a body ETag for 304s. */
+	body_etag(req, res);
 	res->cache_control = "public, max-age=60";
 }
 

@@ -32,8 +32,11 @@ struct tval *article_summary_value(struct site *site, struct arena *a,
 	tv_set_str(a, v, "url", article_path(a, art));
 	if (*art->summary)
 		tv_set_str(a, v, "summary", art->summary);
-	if (*art->author)
+	if (*art->author) {
 		tv_set_str(a, v, "author", art->author);
+		if (author_valid(art->author))
+			tv_set_str(a, v, "author_url", author_path(a, art->author));
+	}
 	if (*art->section) {
 		tv_set_str(a, v, "section", art->section);
 		tv_set_str(a, v, "section_url", section_path(a, art->section_slug));
@@ -173,6 +176,9 @@ struct tval *article_page_context(struct site *site, struct http_request *req,
 	}
 	tv_set_str(a, page, "jsonld", news_article_jsonld(site, a, art,
 		   absolute_url(site, a, path), desc));
+	tv_set_str(a, page, "breadcrumbs", story_breadcrumbs(site, a, art, path));
+	tv_set_str(a, page, "oembed", oembed_link(site, a,
+		   absolute_url(site, a, path)));
 
 	v = article_summary_value(site, a, art);
 	tv_set_str(a, v, "body_html", md_render(a, art->body, strlen(art->body),

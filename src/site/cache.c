@@ -22,6 +22,8 @@ struct entry {
 	char *key;
 	uint64_t generation;
 	struct cached_page page;
+	struct blob *variant;	/* brotli of the page with one hole content */
+	uint32_t variant_crc;
 };
 
 struct page_cache {
@@ -52,17 +54,19 @@ void cached_page_release(struct cached_page *p)
 {
 	blob_unref(p->body);
 	blob_unref(p->gz);
+	blob_unref(p->br);
 	blob_unref(p->suffix);
 	blob_unref(p->suffix_z);
 	blob_unref(p->acct_head_z);
 	blob_unref(p->acct_tail_z);
-	p->body = p->gz = p->suffix = p->suffix_z = NULL;
+	p->body = p->gz = p->br = p->suffix = p->suffix_z = NULL;
 	p->acct_head_z = p->acct_tail_z = NULL;
 }
 
 static void entry_free(struct entry *e)
 {
 	cached_page_release(&e->page);
+	blob_unref(e->variant);
 	free(e->key);
 	free(e);
 }
@@ -99,6 +103,8 @@ static void copy_out(const struct entry *e, struct cached_page *out)
 	blob_ref(out->body);
 	if (out->gz)
 		blob_ref(out->gz);
+	if (out->br)
+		blob_ref(out->br);
 	if (out->suffix)
 		blob_ref(out->suffix);
 	if (out->suffix_z)
@@ -310,14 +316,61 @@ int page_cache_get(struct page_cache *pc, const char *key, uint64_t generation,
 	return r;
 }
 
+/* The entry of @key at @generation, or NULL; the caller holds the lock. */
+static struct entry *find(struct page_cache *pc, const char *key,
+			  uint64_t generation)
+{
+	struct entry *e;
+
+	for (e = pc->buckets[hash_key(key)]; e; e = e->next)
+		if (!strcmp(e->key, key))
+			return e->generation == generation ? e : NULL;
+	return NULL;
+}
+
+struct blob *page_cache_variant_get(struct page_cache *pc, const char *key,
+				    uint64_t generation, uint32_t crc)
+{
+	struct blob *b = NULL;
+	struct entry *e;
+
+	pthread_rwlock_rdlock(&pc->lock);
+	e = find(pc, key, generation);
+	if (e && e->variant && e->variant_crc == crc)
+		b = blob_ref(e->variant);
+	pthread_rwlock_unlock(&pc->lock);
+	return b;
+}
+
+void page_cache_variant_put(struct page_cache *pc, const char *key,
+			    uint64_t generation, uint32_t crc, struct blob *br)
+{
+	struct blob *old = NULL;
+	struct entry *e;
+
+	pthread_rwlock_wrlock(&pc->lock);
+	e = find(pc, key, generation);
+	if (e) {
+		old = e->variant;
+		pc->bytes -= old ? old->len : 0;
+		e->variant = blob_ref(br);
+		e->variant_crc = crc;
+		pc->bytes += br->len;
+	}
+	pthread_rwlock_unlock(&pc->lock);
+	blob_unref(old);
+}
+
 static size_t entry_bytes(const struct entry *e)
 {
 	const struct cached_page *p = &e->page;
 
 	return p->body->len + (p->gz ? p->gz->len : 0) +
+	       (p->br ? p->br->len : 0) +
 	       (p->suffix ? p->suffix->len + p->suffix_z->len : 0) +
 	       (p->acct_head_z ? p->acct_head_z->len : 0) +
 	       (p->acct_tail_z ? p->acct_tail_z->len : 0) +
+	       (e->variant ? e->variant->len : 0) +
 	       strlen(e->key) + sizeof(*e);
 }
 
@@ -344,6 +397,10 @@ void page_cache_put(struct page_cache *pc, const char *key, uint64_t generation,
 		buf_init(&z, NULL, len + 1024);
 		if (len >= 256 && !gzip_compress(&z, data, len) && z.len < len)
 			e->page.gz = blob_new(z.data, z.len);
+		buf_release(&z);
+		buf_init(&z, NULL, len + 1024);
+		if (len >= 256 && !brotli_keep(&z, data, len) && z.len < len)
+			e->page.br = blob_new(z.data, z.len);
 		buf_release(&z);
 	}
 	if (acct_len && acct_off + acct_len <= e->page.body->len)

@@ -2,8 +2,9 @@
  * cache.h - rendered pages kept in memory, keyed by request URI and valid
  * for one store generation.
  *
- * A hot page is rendered and gzipped once per change of the site, not per
- * request: a hit hands out shared references to the stored bytes.  Entries
+ * A hot page is rendered and compressed (gzip and brotli) once per change
+ * of the site, not per request: a hit hands out shared references to the
+ * stored bytes.  Entries
  * of an older generation are dropped on lookup; the table holds at most
  * PAGE_CACHE_MAX entries and is emptied when full, so hostile query strings
  * cannot grow it without bound.  Thread-safe (a read-write lock).
@@ -36,6 +37,8 @@ struct page_cache;
 struct cached_page {
 	struct blob *body;	/* whole page, or the prefix of a holed one */
 	struct blob *gz;	/* gzip of body (no hole) or raw deflate of prefix */
+	struct blob *br;	/* brotli of body; NULL for a holed page (only
+				 * gzip can be spliced around a hole) */
 	struct blob *suffix;	/* NULL: no hole */
 	struct blob *suffix_z;	/* raw deflate of the suffix, final block */
 	uint32_t body_crc, suffix_crc;
@@ -89,6 +92,21 @@ int page_assemble(const struct cached_page *p, const struct hole_fill *fill,
 int page_assemble_account(const struct cached_page *p, const char *area,
 			  size_t arealen, const struct hole_fill *fill,
 			  bool gzip, struct buf *out);
+
+/*
+ * Brotli variants of holed pages.  A holed page is spliced per request
+ * from gzip pieces; brotli cannot be spliced, so the whole page with one
+ * hole content (known by the CRC-32 of that content) is compressed once
+ * and kept in the entry until the hole changes: one variant per entry.
+ */
+/* The kept variant of @key at @generation for hole CRC @crc (a new
+ * reference), or NULL. */
+struct blob *page_cache_variant_get(struct page_cache *pc, const char *key,
+				    uint64_t generation, uint32_t crc);
+/* Keep @br (a reference is taken) as that variant; ignored when the entry
+ * is gone or of another generation. */
+void page_cache_variant_put(struct page_cache *pc, const char *key,
+			    uint64_t generation, uint32_t crc, struct blob *br);
 
 struct page_cache *page_cache_new(void);
 void page_cache_free(struct page_cache *pc);

@@ -82,6 +82,26 @@ static void list_page(struct site *site, struct http_request *req,
 		tv_set_str(a, ctx, "older", older);
 		tv_set_str(a, page_meta(ctx), "next", absolute_url(site, a, older));
 	}
+	if (before && (list.n || q->before)) {
+		struct cursor first = list.n ? (struct cursor){
+			list.items[0].published, list.items[0].id } : cur;
+		struct cursor prev;
+		int kind;
+
+		if (!store_list_prev(site->store, q, &first, PAGE_SIZE, &kind,
+				     &prev) && kind) {
+			char *newer = kind == 1 ? arena_strdup(a, path) :
+				arena_printf(a, "%s?before=%" PRId64 ".%" PRId64,
+					     path, prev.published, prev.id);
+
+			tv_set_str(a, ctx, "newer", newer);
+			tv_set_str(a, page_meta(ctx), "prev",
+				   absolute_url(site, a, newer));
+		}
+	}
+	if (strcmp(path, "/"))
+		feed_links(site, a, page_meta(ctx), title, path);
+	list_breadcrumbs(site, a, page_meta(ctx), title, path);
 	render_page(site, req, res, "list", ctx);
 }
 
@@ -96,50 +116,122 @@ void h_home(struct site *site, struct http_request *req,
 		  true);
 }
 
-static void named_list(struct site *site, struct http_request *req,
-		       struct http_response *res, const struct route_match *m,
-		       bool is_tag)
+bool author_valid(const char *name)
+{
+	size_t n = strlen(name), i;
+
+	if (!n || n > 200 || !utf8_valid(name, n) || strchr(name, '/'))
+		return false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			return false;
+	return true;
+}
+
+char *author_path(struct arena *a, const char *name)
+{
+	struct buf path;
+
+	buf_init(&path, a, 1024);
+	buf_adds(&path, "/author/");
+	url_encode(&path, name, strlen(name));
+	buf_addch(&path, '/');
+	return path.data;
+}
+
+bool list_target_find(struct site *site, struct http_request *req,
+		      struct http_response *res, const struct route_match *m,
+		      struct list_target *t)
 {
 	struct arena *a = req->arena;
-	char *slug = str_dup(a, m->params[0]);
-	struct article_query q = { 0 };
-	const char *name;
+	char *key = str_dup(a, m->params[0]);
+	bool is_tag = !strncmp(req->path, "/tag/", 5);
+	bool is_author = !strncmp(req->path, "/author/", 8);
 	int r;
 
-	if (!slug_valid(slug)) {
-		render_error(site, req, res, 404, "There is no such section or tag.");
-		return;
+	memset(t, 0, sizeof(*t));
+	if (is_author) {
+		struct article_query q = { .author = key, .limit = 1 };
+		struct article_list one;
+
+		if (!author_valid(key)) {
+			render_error(site, req, res, 404, "There is no such author.");
+			return false;
+		}
+		r = store_articles_list(site->store, a, &q, &one);
+		if (!r && !one.n)
+			r = ERR_NOTFOUND;
+		t->author = key;
+		t->path = author_path(a, key);
+		t->name = key;
+		t->description = arena_printf(a, "The latest stories by %s from"
+					      " %s.", key, site->name);
+	} else {
+		if (!slug_valid(key)) {
+			render_error(site, req, res, 404, "There is no such"
+				     " section or tag.");
+			return false;
+		}
+		r = is_tag ? store_tag_name(site->store, a, key, &t->name) :
+			     store_section_name(site->store, a, key, &t->name);
+		if (is_tag)
+			t->tag_slug = key;
+		else
+			t->section_slug = key;
+		t->path = is_tag ? tag_path(a, key) : section_path(a, key);
+		if (!r)
+			t->description = arena_printf(a, "The latest stories %s"
+				" %s from %s.", is_tag ? "tagged" : "in",
+				t->name, site->name);
 	}
-	r = is_tag ? store_tag_name(site->store, a, slug, &name) :
-		     store_section_name(site->store, a, slug, &name);
 	if (r == ERR_NOTFOUND) {
-		render_error(site, req, res, 404, is_tag ?
+		render_error(site, req, res, 404, is_author ?
+			     "There is no such author." : is_tag ?
 			     "There is no such tag." : "There is no such section.");
-		return;
+		return false;
 	}
 	if (r) {
 		render_error(site, req, res, 503, "This page cannot be loaded"
 			     " right now; please try again.");
-		return;
+		return false;
 	}
-	if (is_tag)
-		q.tag_slug = slug;
-	else
-		q.section_slug = slug;
-	list_page(site, req, res, &q, name, name,
-		  arena_printf(a, "The latest stories %s %s from %s.",
-			       is_tag ? "tagged" : "in", name, site->name),
-		  is_tag ? tag_path(a, slug) : section_path(a, slug), false);
+	return true;
+}
+
+void list_target_query(const struct list_target *t, struct article_query *q)
+{
+	q->section_slug = t->section_slug;
+	q->tag_slug = t->tag_slug;
+	q->author = t->author;
+}
+
+static void named_list(struct site *site, struct http_request *req,
+		       struct http_response *res, const struct route_match *m)
+{
+	struct article_query q = { 0 };
+	struct list_target t;
+
+	if (!list_target_find(site, req, res, m, &t))
+		return;
+	list_target_query(&t, &q);
+	list_page(site, req, res, &q, t.name, t.name, t.description, t.path,
+		  false);
 }
 
 void h_section(struct site *site, struct http_request *req,
 	       struct http_response *res, const struct route_match *m)
 {
-	named_list(site, req, res, m, false);
+	named_list(site, req, res, m);
 }
 
 void h_tag(struct site *site, struct http_request *req,
 	   struct http_response *res, const struct route_match *m)
 {
-	named_list(site, req, res, m, true);
+	named_list(site, req, res, m);
+}
+
+void h_author(struct site *site, struct http_request *req,
+	      struct http_response *res, const struct route_match *m)
+{
+	named_list(site, req, res, m);
 }

@@ -122,8 +122,8 @@ static void state_json(struct buf *b, const struct reaction_state *st,
 	buf_addch(b, '}');
 }
 
-static void json_error(struct http_response *res, unsigned status,
-		       const char *message)
+void json_error(struct http_response *res, unsigned status,
+		const char *message)
 {
 	res->status = status;
 	res->content_type = "application/json";

@@ -22,6 +22,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/value.h"
+#include "http/compress.h"
 #include "http/static.h"
 #include "render/mustache.h"
 
@@ -65,6 +66,17 @@ static const struct handler_info acct_name = { h_account_name, false };
 static const struct handler_info acct_email = { h_account_email, false };
 static const struct handler_info acct_password = { h_account_password, false };
 static const struct handler_info acct_delete = { h_account_delete, false };
+/* Reach: feeds, sitemaps, search, oEmbed. */
+static const struct handler_info author = { h_author, true };
+static const struct handler_info feed = { h_feed, true };
+static const struct handler_info list_feed = { h_list_feed, true };
+static const struct handler_info sitemap_index = { h_sitemap_index, true };
+static const struct handler_info sitemap = { h_sitemap, true };
+static const struct handler_info robots = { h_robots, true };
+static const struct handler_info search = { h_search, false };
+static const struct handler_info search_api = { h_search_api, false };
+static const struct handler_info oembed = { h_oembed, false };
+static const struct handler_info opensearch = { h_opensearch, true };
 /* The newsroom (newsroom.c, newsroom_more.c). */
 static const struct handler_info nr_list = { h_nr_list, false };
 static const struct handler_info nr_new = { h_nr_new, false };
@@ -109,7 +121,7 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/api/v1/articles/:slug/events", (void *)&events },
 	{ HTTP_POST, "/react/:slug", (void *)&react_form },
 	{ HTTP_GET, "/reactions/:name/", (void *)&archive },
-	{ HTTP_GET, "/reactions/:name/feed.xml", (void *)&archive_feed },
+	{ HTTP_GET, "/reactions/:name/:feed", (void *)&archive_feed },
 	{ HTTP_GET, "/account/", (void *)&acct_home },
 	{ HTTP_GET, "/account/login", (void *)&login_form },
 	{ HTTP_POST, "/account/login", (void *)&login },
@@ -127,6 +139,20 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/account/email", (void *)&acct_email },
 	{ HTTP_POST, "/account/password", (void *)&acct_password },
 	{ HTTP_POST, "/account/delete", (void *)&acct_delete },
+	{ HTTP_GET, "/author/:name/", (void *)&author },
+	{ HTTP_GET, "/feed.xml", (void *)&feed },
+	{ HTTP_GET, "/atom.xml", (void *)&feed },
+	{ HTTP_GET, "/feed.json", (void *)&feed },
+	{ HTTP_GET, "/section/:slug/:feed", (void *)&list_feed },
+	{ HTTP_GET, "/tag/:slug/:feed", (void *)&list_feed },
+	{ HTTP_GET, "/author/:name/:feed", (void *)&list_feed },
+	{ HTTP_GET, "/sitemap.xml", (void *)&sitemap_index },
+	{ HTTP_GET, "/sitemaps/:file", (void *)&sitemap },
+	{ HTTP_GET, "/robots.txt", (void *)&robots },
+	{ HTTP_GET, "/search", (void *)&search },
+	{ HTTP_GET, "/api/v1/search", (void *)&search_api },
+	{ HTTP_GET, "/oembed", (void *)&oembed },
+	{ HTTP_GET, "/opensearch.xml", (void *)&opensearch },
 	{ HTTP_GET, "/newsroom", (void *)&nr_list },
 	{ HTTP_GET, "/newsroom/new", (void *)&nr_new },
 	{ HTTP_GET, "/newsroom/stories/:id", (void *)&nr_edit },
@@ -244,7 +270,8 @@ struct tval *page_context(struct site *site, struct http_request *req,
 	tv_set_str(a, page, "canonical", absolute_url(site, a, path));
 	tv_set_str(a, page, "og_type", "website");
 	tv_set(a, ctx, "page", page);
-	if (!store_sections(site->store, a, &list, &n)) {
+	feed_links(site, a, page, site->name, "/");
+	if (!site_sections(site, a, &list, &n)) {
 		for (i = 0; i < n; i++) {
 			struct tval *v = tv_map(a);
 			char *url = section_path(a, list[i].slug);
@@ -362,6 +389,7 @@ static void h_static(struct site *site, struct http_request *req,
 	res->content_type = as->type;
 	res->blob = blob_ref(as->body);
 	res->blob_gzip = as->gz ? blob_ref(as->gz) : NULL;
+	res->blob_br = as->br ? blob_ref(as->br) : NULL;
 	res->etag = as->etag;
 	res->cache_control = strcmp(name, as->hashed) ? "public, max-age=300" :
 			     "public, max-age=31536000, immutable";
@@ -418,7 +446,14 @@ static void personal_page(struct site *site, struct http_request *req,
 	res->body_gzipped = gzip;
 	res->blob = NULL;
 	res->blob_gzip = NULL;
+	res->blob_br = NULL;
+	/*
+	 * No validators: the reader's own page changes with what they do
+	 * (a comment, a reaction) within the second the cached page was
+	 * built, and a date alone would answer a stale 304.
+	 */
 	res->etag = NULL;
+	res->last_modified = NULL;
 	res->vary = "Accept-Encoding, Cookie";
 	res->cache_control = "private, no-cache";
 }
@@ -430,11 +465,51 @@ static bool wants_personal(struct site *site, struct http_request *req,
 	return p->acct_len && site_reader(site, req)->logged_in;
 }
 
+/*
+ * Answer with the brotli variant of holed page @p with @fill, compressing
+ * it once per hole content.  False when it cannot be made (then gzip or
+ * identity is sent).
+ */
+static bool brotli_variant(struct site *site, struct http_request *req,
+			   struct http_response *res, struct cached_page *p,
+			   const struct hole_fill *fill)
+{
+	uint64_t gen = store_generation(site->store);
+	struct blob *v = page_cache_variant_get(site->cache, req->uri, gen,
+						fill->crc);
+
+	if (!v) {
+		struct buf whole, z;
+
+		buf_init(&whole, req->arena, p->body->len + fill->len +
+			 p->suffix->len + 1);
+		if (page_assemble(p, fill, false, &whole))
+			return false;
+		buf_init(&z, NULL, whole.len + 1024);
+		if (!brotli_compress(&z, whole.data, whole.len,
+				     BROTLI_VARIANT_QUALITY))
+			v = blob_new(z.data, z.len);
+		buf_release(&z);
+		if (!v)
+			return false;
+		page_cache_variant_put(site->cache, req->uri, gen, fill->crc, v);
+	}
+	buf_reset(&res->body);
+	if (buf_add(&res->body, v->data, v->len)) {
+		blob_unref(v);
+		return false;
+	}
+	blob_unref(v);
+	res->body_brotli = true;
+	return true;
+}
+
 /* Fill the hole of a cached page for this request. */
 static void fill_hole(struct site *site, struct http_request *req,
 		      struct http_response *res, struct cached_page *p)
 {
-	bool gzip = http_accepts(http_header(req, "Accept-Encoding"), "gzip");
+	const char *ae = http_header(req, "Accept-Encoding");
+	bool gzip = http_accepts(ae, "gzip");
 	bool personal = false;
 	struct hole_fill fill = { 0 };
 	struct buf mid;
@@ -460,11 +535,26 @@ static void fill_hole(struct site *site, struct http_request *req,
 		personal_page(site, req, res, p, &fill);
 		return;
 	}
-	if (page_assemble(p, &fill, gzip, &res->body)) {
-		render_error(site, req, res, 500, "This page could not be built.");
-		return;
+	if (personal || !http_wants_brotli(ae) ||
+	    !brotli_variant(site, req, res, p, &fill)) {
+		if (page_assemble(p, &fill, gzip, &res->body)) {
+			render_error(site, req, res, 500, "This page could not"
+				     " be built.");
+			return;
+		}
+		res->body_gzipped = gzip;
 	}
-	res->body_gzipped = gzip;
+	/*
+	 * The hole changes without the page: its last change is not known,
+	 * so Last-Modified is now (If-Modified-Since never hides new counts;
+	 * the ETag below gives the 304s).
+	 */
+	{
+		char date[30];
+
+		time_http(time_now(), date);
+		res->last_modified = arena_strdup(req->arena, date);
+	}
 	/* The page's hash and the hole's CRC-32: cheap, and changes with it. */
 	res->etag = arena_printf(req->arena, "\"%.10s-%08x\"", p->etag + 1,
 				 (unsigned)fill.crc);
@@ -496,9 +586,13 @@ static void from_cache(struct site *site, struct http_request *req,
 	 * for logged-in readers are not needed. */
 	res->blob = p->body;
 	res->blob_gzip = p->gz;
+	res->blob_br = p->br;
 	blob_unref(p->acct_head_z);
 	blob_unref(p->acct_tail_z);
 	res->etag = arena_strdup(req->arena, p->etag);
+	/* A page with an account area differs for a logged-in reader. */
+	if (p->acct_len)
+		res->vary = "Accept-Encoding, Cookie";
 	/* Shared caches may keep public pages briefly; browsers revalidate. */
 	res->cache_control = "public, max-age=0, s-maxage=30, must-revalidate";
 }
@@ -521,7 +615,8 @@ static void run_cached(struct site *site, const struct handler_info *h,
 	rs->for_cache = false;
 	if ((res->status && res->status != 200) || res->blob)
 		return;
-	page_cache_put(site->cache, req->uri, gen, "text/html; charset=utf-8",
+	page_cache_put(site->cache, req->uri, gen, res->content_type ?
+		       res->content_type : "text/html; charset=utf-8",
 		       res->body.data, res->body.len, time_now(), rs->acct_off,
 		       rs->acct_placed ? rs->acct_len : 0, &page);
 	buf_init(&res->body, req->arena, 16 * 1024 * 1024);
@@ -536,7 +631,9 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 	struct reader_state *rs;
 
 	if (req->error_status) {
-		render_error(site, req, res, req->error_status, req->error_reason);
+		if (!search_long_uri(site, req, res))
+			render_error(site, req, res, req->error_status,
+				     req->error_reason);
 		return;
 	}
 	if (router_match(routes, sizeof(routes) / sizeof(*routes), req->method,
@@ -599,6 +696,7 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 		return r;
 	comments_start(site);
 	pthread_mutex_init(&site->box_lock, NULL);
+	site->sections = section_cache_new();
 	site->reaction_limit = ratelimit_new(reaction_per_minute);
 	site->blocks = block_cache_new();
 	site->live = live_new();
@@ -627,6 +725,8 @@ void site_stop(struct site *site)
 	ratelimit_free(site->reaction_limit);
 	block_cache_free(site->blocks);
 	site->blocks = NULL;
+	section_cache_free(site->sections);
+	site->sections = NULL;
 	if (site->live || site->reaction_limit)
 		pthread_mutex_destroy(&site->box_lock);
 	free(site->box_html);

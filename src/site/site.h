@@ -25,6 +25,7 @@ struct ratelimit;
 struct block_cache;
 struct auth_pool;
 struct mail_outbox;
+struct section_cache;
 struct newsroom;
 
 #include "mail/outbox.h"
@@ -46,6 +47,8 @@ struct site {
 	const char *mail_from;	/* "news@example.org" */
 	struct mail_config mail;
 	bool trust_proxy;	/* believe X-Forwarded-Proto for Secure */
+	bool feed_full;		/* feeds carry whole stories, not summaries */
+	struct section_cache *sections;	/* the masthead's list (sections.c) */
 	int64_t reset_ttl;	/* seconds a password reset link works */
 	unsigned login_per_minute;	/* log in tries per client address */
 	/* Made by site_start(). */

@@ -230,4 +230,115 @@ void h_tag(struct site *, struct http_request *, struct http_response *,
 void h_article(struct site *, struct http_request *, struct http_response *,
 	       const struct route_match *);
 
+/* ---- Reach: feeds, sitemaps, search, structured data, oEmbed ---- */
+
+/* What a section, tag or author page (and its feeds) lists. */
+struct list_target {
+	const char *name;		/* display name */
+	const char *section_slug, *tag_slug, *author;	/* one is set */
+	const char *path;		/* "/tag/ports/", "/author/Ana%20Diaz/" */
+	const char *description;
+};
+/*
+ * Resolve the section, tag or author (by the path's first segment) of
+ * m->params[0]; on failure the 404/503 page is rendered and false returned.
+ */
+bool list_target_find(struct site *site, struct http_request *req,
+		      struct http_response *res, const struct route_match *m,
+		      struct list_target *t);
+/* The list of @t as a query (section, tag or author set). */
+void list_target_query(const struct list_target *t, struct article_query *q);
+/* True when @name can be an author's byline in an address: 1 to 200
+ * bytes of UTF-8 without control characters or '/'. */
+bool author_valid(const char *name);
+/* "/author/Ana%20Diaz/" (arena). */
+char *author_path(struct arena *a, const char *name);
+
+enum feed_format { FEED_RSS, FEED_ATOM, FEED_JSON };
+/* The format served under file name @file ("feed.xml", "atom.xml",
+ * "feed.json"), or -1. */
+int feed_format_of(struct str file);
+/* One feed: @items newest first; @notes (may be NULL) adds a note per item
+ * to its summary. */
+struct feed {
+	enum feed_format format;
+	const char *title, *description;
+	const char *page_path;		/* the page the feed follows */
+	const struct article *items;
+	size_t n;
+	const char *const *notes;
+};
+/* Build @f into @res (body and content type); a 500 page on failure. */
+void feed_respond(struct site *site, struct http_request *req,
+		  struct http_response *res, const struct feed *f);
+/* Add the autodiscovery links of the feeds under @dir ("/", "/tag/x/")
+ * titled @title to the "feeds" list of @page. */
+void feed_links(struct site *site, struct arena *a, struct tval *page,
+		const char *title, const char *dir);
+/* A story's feed id: tag:HOST,CREATED-DATE:article:ID (arena). */
+char *article_guid(struct site *site, struct arena *a,
+		   const struct article *art);
+
+/* schema.org BreadcrumbList JSON for @n steps (arena; NULL on overflow). */
+char *breadcrumbs_jsonld(struct site *site, struct arena *a,
+			 const char *const *names, const char *const *paths,
+			 size_t n);
+/* Site > section > story (site > story without a section), @path being
+ * the story's. */
+char *story_breadcrumbs(struct site *site, struct arena *a,
+			const struct article *art, const char *path);
+/* The breadcrumbs of a list page into @page ("breadcrumbs"); on the front
+ * page the WebSite with its SearchAction ("jsonld") instead. */
+void list_breadcrumbs(struct site *site, struct arena *a, struct tval *page,
+		      const char *title, const char *path);
+
+/* A JSON error answer {"error": @message} with @status, not stored
+ * (reactions.c). */
+void json_error(struct http_response *res, unsigned status,
+		const char *message);
+
+/* The sections with public stories, as store_sections() gives them, kept
+ * per store generation (sections.c); the store's answer when the site
+ * has no cache (before site_start()). */
+struct section_cache *section_cache_new(void);
+void section_cache_free(struct section_cache *c);
+int site_sections(struct site *site, struct arena *a, struct section **out,
+		  size_t *n);
+
+/* A strong ETag from a hash of res->body, for answers not in the page
+ * cache (search, oEmbed): a revalidation still costs the work, not the
+ * bytes (search.c). */
+void body_etag(struct http_request *req, struct http_response *res);
+
+/* The oEmbed address for story @url (absolute; arena). */
+char *oembed_link(struct site *site, struct arena *a, const char *url);
+
+void h_author(struct site *, struct http_request *, struct http_response *,
+	      const struct route_match *);
+void h_feed(struct site *, struct http_request *, struct http_response *,
+	    const struct route_match *);
+void h_list_feed(struct site *, struct http_request *, struct http_response *,
+		 const struct route_match *);
+void h_sitemap_index(struct site *, struct http_request *,
+		     struct http_response *, const struct route_match *);
+void h_sitemap(struct site *, struct http_request *, struct http_response *,
+	       const struct route_match *);
+void h_robots(struct site *, struct http_request *, struct http_response *,
+	      const struct route_match *);
+/*
+ * A search whose address was too long (414) is answered anyway, with the
+ * part of the query that was kept: readers paste long text.  True when
+ * @req was such a search and has been answered.
+ */
+bool search_long_uri(struct site *site, struct http_request *req,
+		     struct http_response *res);
+void h_search(struct site *, struct http_request *, struct http_response *,
+	      const struct route_match *);
+void h_search_api(struct site *, struct http_request *,
+		  struct http_response *, const struct route_match *);
+void h_opensearch(struct site *, struct http_request *,
+		  struct http_response *, const struct route_match *);
+void h_oembed(struct site *, struct http_request *, struct http_response *,
+	      const struct route_match *);
+
 #endif

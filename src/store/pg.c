@@ -74,6 +74,8 @@ static const char *const stmt_sql[PS_CONTENT_VERSION + 1] = {
 		" JOIN articles a ON a.id = x.article_id"
 		" LEFT JOIN media m ON m.key = a.photo_key"
 		" WHERE t.slug = $1::text" LIST_TAIL,
+	[PS_LIST_AUTHOR] = "SELECT " PG_ARTICLE_COLS PG_ARTICLE_FROM
+		"WHERE a.author = $1::text" LIST_TAIL,
 	/* Only names with a public story: drafts must not show through. */
 	[PS_SECTION_NAME] =
 		"SELECT section FROM articles WHERE section_slug = $1"
@@ -650,14 +652,16 @@ static int pg_articles_list(struct store *base, struct arena *ar,
 	struct pg_store *s = PG(base);
 	struct pgconn *c = pg_conn_get(s);
 	enum pst_id id = q->tag_slug ? PS_LIST_TAG :
-			 q->section_slug ? PS_LIST_SECTION : PS_LIST_ALL;
+			 q->section_slug ? PS_LIST_SECTION :
+			 q->author ? PS_LIST_AUTHOR : PS_LIST_ALL;
 	struct pgargs p = { 0 };
 	PGresult *res;
 	int r, i, n;
 
 	if (!c)
 		return ERR_DB;
-	pa_text(&p, q->tag_slug ? q->tag_slug : q->section_slug);
+	pa_text(&p, q->tag_slug ? q->tag_slug : q->section_slug ?
+		q->section_slug : q->author);
 	pa_int(&p, q->before ? q->before->published : INT64_MAX);
 	pa_int(&p, q->before ? q->before->id : INT64_MAX);
 	pa_int(&p, q->include_drafts ? 0 : 1);
@@ -852,6 +856,12 @@ static const struct store_ops pg_ops = {
 	.outbox_retry = pg_outbox_retry,
 	.outbox_next = pg_outbox_next,
 	.watch_reactions = pg_watch_reactions,
+	.media_size = pg_media_size,
+	.list_prev = pg_list_prev,
+	.search = pg_search,
+	.sitemap_parts = pg_sitemap_parts,
+	.sitemap_urls = pg_sitemap_urls,
+	.sitemap_sections = pg_sitemap_sections,
 	.stories = pg_stories,
 	.story_get = pg_story_get,
 	.story_save = pg_story_save,

@@ -28,6 +28,7 @@ enum pst_id {
 	PS_LIST_ALL,
 	PS_LIST_SECTION,
 	PS_LIST_TAG,
+	PS_LIST_AUTHOR,
 	PS_SECTION_NAME,
 	PS_TAG_NAME,
 	PS_MEDIA_PUT,
@@ -128,6 +129,16 @@ enum pst_id {
 	PS_STORY_VERSION,
 	PS_VARIANTS,
 	PS_VARIANT_PUT,
+	/* pg_search.c */
+	PS_MEDIA_SIZE,
+	PS_PREV_ALL,
+	PS_SEARCH,
+	PS_SEARCH_SNIPPET,
+	PS_SITEMAP_ARTICLES,
+	PS_SITEMAP_ARTICLE_PARTS,
+	PS_SITEMAP_SECTIONS,
+	PS_SITEMAP_TAGS,
+	PS_SITEMAP_TAG_PARTS,
 	PS_COUNT
 };
 
@@ -287,6 +298,23 @@ int pg_reaction_series(struct store *s, int64_t article_id, int64_t since,
 		       int64_t step, size_t nsteps, int64_t *counts);
 int pg_comment_top(struct store *s, struct arena *ar, int64_t since,
 		   size_t limit, struct article_list *out, int64_t **counts);
+
+/* Backend functions implemented in pg_search.c. */
+int pg_media_size(struct store *s, const char *key, int64_t *size);
+int pg_list_prev(struct store *s, const struct article_query *q,
+		 const struct cursor *first, size_t page, int *prev_kind,
+		 struct cursor *prev);
+int pg_search(struct store *s, struct arena *ar, const char *text,
+	      const struct search_cursor *after, size_t limit,
+	      struct search_results *out);
+int pg_sitemap_parts(struct store *s, struct arena *ar,
+		     enum sitemap_kind kind, int64_t per_part,
+		     struct sitemap_part **out, size_t *n);
+int pg_sitemap_urls(struct store *s, struct arena *ar,
+		    enum sitemap_kind kind, int64_t number, int64_t per_part,
+		    struct sitemap_url **out, size_t *n);
+int pg_sitemap_sections(struct store *s, struct arena *ar, size_t max,
+			struct sitemap_url **out, size_t *n);
 
 /* Backend functions implemented in pg_reactions.c. */
 int pg_reactions_apply(struct store *s, struct reaction_change *changes,

@@ -94,6 +94,8 @@ static const char *const stmt_sql[ST_SQLITE_C_END] = {
 		" WHERE status = 1 AND published <= ?1 AND section_slug <> ''"
 		" GROUP BY section_slug ORDER BY count(*) DESC, section_slug"
 		" LIMIT 12",
+	[ST_LIST_AUTHOR] = "SELECT " ARTICLE_COLS ARTICLE_FROM
+		"WHERE a.author = ?1" LIST_TAIL,
 };
 
 
@@ -659,7 +661,8 @@ static int sq_articles_list(struct store *base, struct arena *ar,
 	struct sqlite_store *s = SQ(base);
 	struct conn *c = sq_conn_get(s);
 	enum stmt_id id = q->tag_slug ? ST_LIST_TAG :
-			  q->section_slug ? ST_LIST_SECTION : ST_LIST_ALL;
+			  q->section_slug ? ST_LIST_SECTION :
+			  q->author ? ST_LIST_AUTHOR : ST_LIST_ALL;
 	sqlite3_stmt *st;
 	int r = ERR_DB, rc;
 
@@ -667,7 +670,8 @@ static int sq_articles_list(struct store *base, struct arena *ar,
 		return ERR_DB;
 	if (!(st = sq_stmt(c, id)))
 		goto out;
-	sq_bind_text(st, 1, q->tag_slug ? q->tag_slug : q->section_slug);
+	sq_bind_text(st, 1, q->tag_slug ? q->tag_slug : q->section_slug ?
+		     q->section_slug : q->author);
 	sqlite3_bind_int64(st, 2, q->before ? q->before->published : INT64_MAX);
 	sqlite3_bind_int64(st, 3, q->before ? q->before->id : INT64_MAX);
 	sqlite3_bind_int(st, 4, q->include_drafts ? 0 : 1);
@@ -872,6 +876,12 @@ static const struct store_ops sqlite_ops = {
 	.outbox_sent = sq_outbox_sent,
 	.outbox_retry = sq_outbox_retry,
 	.outbox_next = sq_outbox_next,
+	.media_size = sq_media_size,
+	.list_prev = sq_list_prev,
+	.search = sq_search,
+	.sitemap_parts = sq_sitemap_parts,
+	.sitemap_urls = sq_sitemap_urls,
+	.sitemap_sections = sq_sitemap_sections,
 	.stories = sq_stories,
 	.story_get = sq_story_get,
 	.story_save = sq_story_save,

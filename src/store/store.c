@@ -400,6 +400,57 @@ size_t store_migration_files(const char *prefix,
 	return n;
 }
 
+int store_search(struct store *s, struct arena *ar, const char *text,
+		 const struct search_cursor *after, size_t limit,
+		 struct search_results *out)
+{
+	if (!text || limit < 1 || limit > 50)
+		return ERR_INVALID;
+	return OP(s, search, ar, text, after, limit, out);
+}
+
+int store_sitemap_parts(struct store *s, struct arena *ar,
+			enum sitemap_kind kind, int64_t per_part,
+			struct sitemap_part **out, size_t *n)
+{
+	if (per_part < 1)
+		return ERR_INVALID;
+	return OP(s, sitemap_parts, ar, kind, per_part, out, n);
+}
+
+int store_sitemap_urls(struct store *s, struct arena *ar,
+		       enum sitemap_kind kind, int64_t number, int64_t per_part,
+		       struct sitemap_url **out, size_t *n)
+{
+	if (per_part < 1 || number < 0 || number > INT64_MAX / per_part - 1)
+		return ERR_INVALID;
+	return OP(s, sitemap_urls, ar, kind, number, per_part, out, n);
+}
+
+int store_sitemap_sections(struct store *s, struct arena *ar, size_t max,
+			   struct sitemap_url **out, size_t *n)
+{
+	if (max < 1)
+		return ERR_INVALID;
+	return OP(s, sitemap_sections, ar, max, out, n);
+}
+
+int store_list_prev(struct store *s, const struct article_query *q,
+		    const struct cursor *first, size_t page, int *prev_kind,
+		    struct cursor *prev)
+{
+	if (page < 1 || page > 100)
+		return ERR_INVALID;
+	return OP(s, list_prev, q, first, page, prev_kind, prev);
+}
+
+int store_media_size(struct store *s, const char *key, int64_t *size)
+{
+	if (!key)
+		return ERR_INVALID;
+	return OP(s, media_size, key, size);
+}
+
 int store_stories(struct store *s, struct arena *ar,
 		  const struct story_query *q, struct story_row **out,
 		  size_t *n)

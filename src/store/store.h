@@ -99,6 +99,7 @@ struct cursor {
 struct article_query {
 	const char *section_slug;	/* NULL: any */
 	const char *tag_slug;		/* NULL: any */
+	const char *author;		/* NULL: any; else this exact byline */
 	bool include_drafts;		/* false: published and not in the future */
 	const struct cursor *before;	/* NULL: from the newest */
 	size_t limit;			/* 1..100 */
@@ -195,6 +196,16 @@ int store_article_by_slug(struct store *s, struct arena *ar, const char *slug,
 /* A page of articles, newest first (by published, then id). */
 int store_articles_list(struct store *s, struct arena *ar,
 			const struct article_query *q, struct article_list *out);
+
+/*
+ * Where "newer stories" leads from a page of @q whose newest story is at
+ * @first, for pages of @page stories: *prev_kind 0 when nothing is newer,
+ * 1 when the newer page is the first one (no cursor), 2 when it is the
+ * page before *prev.  Only q's filters are used.
+ */
+int store_list_prev(struct store *s, const struct article_query *q,
+		    const struct cursor *first, size_t page, int *prev_kind,
+		    struct cursor *prev);
 
 /* The display name of a section or tag by slug, or ERR_NOTFOUND. */
 int store_section_name(struct store *s, struct arena *ar, const char *slug,
@@ -416,6 +427,87 @@ typedef void (*store_reactions_fn)(void *arg, int64_t article_id);
  * ERR_UNSUPPORTED on SQLite, where one process serves the file.
  */
 int store_watch_reactions(struct store *s, store_reactions_fn fn, void *arg);
+/* ---- Search and sitemaps (sql/sqlite/006_search.sql) ---- */
+
+/* The byte size of the image stored under @key (feeds' enclosures), or
+ * ERR_NOTFOUND; the bytes are not read. */
+int store_media_size(struct store *s, const char *key, int64_t *size);
+
+/* Keyset position in search results: rows ranked after this one. */
+struct search_cursor {
+	int64_t score;
+	int64_t published;
+	int64_t id;
+};
+
+/* Marks around matched words in a search snippet (plain text otherwise). */
+#define SEARCH_MARK_OPEN '\x01'
+#define SEARCH_MARK_CLOSE '\x02'
+
+struct search_hit {
+	struct article article;	/* without body */
+	const char *snippet;	/* text around the match, with marks */
+	int64_t score;		/* relevance, higher is better, >= 0 */
+};
+
+struct search_results {
+	struct search_hit *hits;
+	size_t n;
+	bool more;		/* another page exists after the last hit */
+	int terms;		/* words and phrases searched for; 0: nothing
+				 * searchable in the text (no hits, no error) */
+};
+
+/* At most this many bytes of a reader's search text are used. */
+#define SEARCH_TEXT_MAX 256
+
+/*
+ * Public stories matching the reader's search @text, whatever it holds:
+ * the backend builds a safe query of its own ("a phrase", prefix*, other
+ * words as terms, all required).  Best first: relevance over headline,
+ * summary, body, tags and author, then newest.  Keyset pagination by
+ * @after (NULL: from the top); @limit 1..50.  Only the first
+ * SEARCH_TEXT_MAX bytes of @text count.
+ */
+int store_search(struct store *s, struct arena *ar, const char *text,
+		 const struct search_cursor *after, size_t limit,
+		 struct search_results *out);
+
+enum sitemap_kind { SITEMAP_ARTICLES, SITEMAP_TAGS };
+
+/* One sitemap file of a kind, and the newest change of what it lists. */
+struct sitemap_part {
+	int64_t number;
+	int64_t modified;
+};
+
+/* One URL of a sitemap: a story (slug, section_slug, published), a tag
+ * (slug) or a section (slug). */
+struct sitemap_url {
+	const char *slug;
+	const char *section_slug;
+	int64_t published;
+	int64_t modified;
+};
+
+/*
+ * The non-empty parts of the @kind sitemap, ascending.  Part N lists the
+ * public rows with ids from N * @per_part + 1 to (N + 1) * @per_part, so a
+ * URL stays in the same part for good and no part holds more than
+ * @per_part URLs.
+ */
+int store_sitemap_parts(struct store *s, struct arena *ar,
+			enum sitemap_kind kind, int64_t per_part,
+			struct sitemap_part **out, size_t *n);
+
+/* The URLs of part @number of the @kind sitemap (arena array). */
+int store_sitemap_urls(struct store *s, struct arena *ar,
+		       enum sitemap_kind kind, int64_t number, int64_t per_part,
+		       struct sitemap_url **out, size_t *n);
+
+/* Every section with public stories (at most @max), by slug. */
+int store_sitemap_sections(struct store *s, struct arena *ar, size_t max,
+			   struct sitemap_url **out, size_t *n);
 /* ---- Newsroom (sql/sqlite/005_newsroom.sql) ---- */
 
 /* Stories for the newsroom's list, newest change first (keyset by
@@ -795,6 +887,22 @@ struct store_ops {
 	int (*outbox_next)(struct store *s, int64_t *when);
 	int (*watch_reactions)(struct store *s, store_reactions_fn fn,
 			       void *arg);
+	int (*media_size)(struct store *s, const char *key, int64_t *size);
+	int (*list_prev)(struct store *s, const struct article_query *q,
+			 const struct cursor *first, size_t page,
+			 int *prev_kind, struct cursor *prev);
+	int (*search)(struct store *s, struct arena *ar, const char *text,
+		      const struct search_cursor *after, size_t limit,
+		      struct search_results *out);
+	int (*sitemap_parts)(struct store *s, struct arena *ar,
+			     enum sitemap_kind kind, int64_t per_part,
+			     struct sitemap_part **out, size_t *n);
+	int (*sitemap_urls)(struct store *s, struct arena *ar,
+			    enum sitemap_kind kind, int64_t number,
+			    int64_t per_part, struct sitemap_url **out,
+			    size_t *n);
+	int (*sitemap_sections)(struct store *s, struct arena *ar, size_t max,
+				struct sitemap_url **out, size_t *n);
 	int (*stories)(struct store *s, struct arena *ar,
 		       const struct story_query *q, struct story_row **out,
 		       size_t *n);

@@ -19,6 +19,9 @@ const char *const comment_mode_names[COMMENT_MODES] = {
 /* Call comment op @op; ERR_UNSUPPORTED when the backend has none. */
 #define CALL(s, op, ...) (OPS(s) && OPS(s)->op ? \
 	OPS(s)->op((s), __VA_ARGS__) : ERR_UNSUPPORTED)
+/* Call comment op @op; ERR_UNSUPPORTED when the backend has none. */
+#define CALL(s, op, ...) (OPS(s) && OPS(s)->op ? \
+	OPS(s)->op((s), __VA_ARGS__) : ERR_UNSUPPORTED)
 
 int store_comment_post(struct store *s, struct comment_post *p)
 {
