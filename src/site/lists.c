@@ -68,8 +68,12 @@ static void list_page(struct site *site, struct http_request *req,
 		for (i = 0; i < list.n; i++) {
 			struct tval *v = article_summary_value(site, a,
 							       &list.items[i]);
+			struct tval *photo;
 
 			tv_set_int(a, v, "comment_count", counts[i]);
+			/* The first photo is the page's largest paint: no lazy load. */
+			if (i == 0 && (photo = tv_get(v, "photo", 5)))
+				tv_set_bool(a, photo, "first", true);
 			tv_push(a, stories, v);
 		}
 	}

@@ -511,6 +511,10 @@ describe('front page, section and tag lists', () => {
 		const thumbs = tags(inner(r.text, 'ol', '[^>]*class="stories"'), 'img');
 		assert.equal(thumbs.length, withPhoto);
 		assert.ok(thumbs.every((t) => t.alt === '' && /^\/media\//.test(t.src)));
+		// the first story's photo loads at once, the rest when scrolled to
+		const imgs = inner(r.text, 'ol', '[^>]*class="stories"').match(/<img[^>]*>/g);
+		const firstPhoto = stories[0].photo ? 0 : -1;
+		imgs.forEach((t, i) => assert.equal(/loading="lazy"/.test(t), i !== firstPhoto, t));
 	});
 
 	it('"Older stories" walks every story exactly once, in order', async () => {
