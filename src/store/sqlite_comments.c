@@ -156,6 +156,17 @@ static int one_int(struct conn *c, sqlite3_stmt *st, int col, int64_t *v,
 	return r;
 }
 
+/* The status of comment @id (ERR_NOTFOUND when there is none). */
+static int comment_status(struct conn *c, int64_t id, int64_t *status)
+{
+	sqlite3_stmt *st = sq_prepared(c, ST_CMT_STATUS, sql_status);
+
+	if (!st)
+		return ERR_DB;
+	sqlite3_bind_int64(st, 1, id);
+	return one_int(c, st, 0, status, "comment status");
+}
+
 static int bump(struct conn *c)
 {
 	sqlite3_stmt *st = sq_prepared(c, ST_CMT_CONTENT_BUMP, sql_bump);
@@ -187,6 +198,19 @@ static int queue_mail(struct conn *c, const struct outbox_msg *m, int64_t now)
 
 /* COMMIT when @r is 0 (then the generation moves when @changed), else
  * ROLLBACK; gives the connection back. */
+/* A pooled connection inside BEGIN IMMEDIATE; NULL with *r set if none. */
+static struct conn *begin(struct sqlite_store *s, int *r)
+{
+	struct conn *c = sq_conn_get(s);
+
+	*r = ERR_DB;
+	if (c && (*r = sq_exec(c, "BEGIN IMMEDIATE"))) {
+		sq_conn_put(s, c);
+		c = NULL;
+	}
+	return c;
+}
+
 static int finish(struct sqlite_store *s, struct conn *c, int r, bool changed)
 {
 	if (!r)
@@ -274,19 +298,15 @@ static int post_checks(struct conn *c, struct comment_post *p, int64_t *root,
 static int sq_comment_post(struct store *base, struct comment_post *p)
 {
 	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
+	struct conn *c;
 	sqlite3_stmt *st;
 	int64_t root = 0, v;
 	int depth = 0, mode = COMMENT_OPEN, r;
 	bool visible = false;
 
-	if (!c)
-		return ERR_DB;
 	p->refusal = COMMENT_ACCEPTED;
-	if ((r = sq_exec(c, "BEGIN IMMEDIATE"))) {
-		sq_conn_put(s, c);
+	if (!(c = begin(s, &r)))
 		return r;
-	}
 	if ((r = post_checks(c, p, &root, &depth, &mode)) || p->refusal)
 		goto out;
 	p->status = COMMENT_VISIBLE;
@@ -478,17 +498,13 @@ static int change(struct store *base, enum stmt_id id, const char *sql,
 		  const char *what, const char *types, ...)
 {
 	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
+	struct conn *c;
 	sqlite3_stmt *st;
 	va_list ap;
 	int r, i;
 
-	if (!c)
-		return ERR_DB;
-	if ((r = sq_exec(c, "BEGIN IMMEDIATE"))) {
-		sq_conn_put(s, c);
+	if (!(c = begin(s, &r)))
 		return r;
-	}
 	if (!(st = sq_prepared(c, id, sql)))
 		return finish(s, c, ERR_DB, false);
 	va_start(ap, types);
@@ -523,21 +539,14 @@ static int sq_comment_like(struct store *base, int64_t id, int64_t account,
 			   bool on, int64_t *likes)
 {
 	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
+	struct conn *c;
 	sqlite3_stmt *st;
 	int64_t status = 0, n = 0;
 	int r;
 
-	if (!c)
-		return ERR_DB;
-	if ((r = sq_exec(c, "BEGIN IMMEDIATE"))) {
-		sq_conn_put(s, c);
+	if (!(c = begin(s, &r)))
 		return r;
-	}
-	if (!(st = sq_prepared(c, ST_CMT_STATUS, sql_status)))
-		return finish(s, c, ERR_DB, false);
-	sqlite3_bind_int64(st, 1, id);
-	if ((r = one_int(c, st, 0, &status, "comment status")))
+	if ((r = comment_status(c, id, &status)))
 		return finish(s, c, r, false);
 	if (status != COMMENT_VISIBLE)
 		return finish(s, c, ERR_NOTFOUND, false);
@@ -569,7 +578,7 @@ static int sq_comment_moderate(struct store *base, int64_t id,
 			       const struct outbox_msg *mail, bool *now_visible)
 {
 	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
+	struct conn *c;
 	sqlite3_stmt *st;
 	int64_t status = 0;
 	int target = act == COMMENT_APPROVE ? COMMENT_VISIBLE :
@@ -577,16 +586,9 @@ static int sq_comment_moderate(struct store *base, int64_t id,
 	bool became = false;
 	int r;
 
-	if (!c)
-		return ERR_DB;
-	if ((r = sq_exec(c, "BEGIN IMMEDIATE"))) {
-		sq_conn_put(s, c);
+	if (!(c = begin(s, &r)))
 		return r;
-	}
-	if (!(st = sq_prepared(c, ST_CMT_STATUS, sql_status)))
-		return finish(s, c, ERR_DB, false);
-	sqlite3_bind_int64(st, 1, id);
-	if ((r = one_int(c, st, 0, &status, "comment status")))
+	if ((r = comment_status(c, id, &status)))
 		return finish(s, c, r, false);
 	if (status == COMMENT_DELETED)
 		return finish(s, c, ERR_NOTFOUND, false);
@@ -610,7 +612,7 @@ static int sq_comment_moderate(struct store *base, int64_t id,
 static int sq_account_ban(struct store *base, int64_t account)
 {
 	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
+	struct conn *c;
 	static const enum stmt_id ids[] = { ST_CMT_BAN, ST_CMT_BAN_HELD,
 					    ST_CMT_BAN_SESSIONS };
 	const char *sqls[] = { sql_ban, sql_ban_held, sql_ban_sessions };
@@ -618,12 +620,8 @@ static int sq_account_ban(struct store *base, int64_t account)
 	size_t i;
 	int r;
 
-	if (!c)
-		return ERR_DB;
-	if ((r = sq_exec(c, "BEGIN IMMEDIATE"))) {
-		sq_conn_put(s, c);
+	if (!(c = begin(s, &r)))
 		return r;
-	}
 	for (i = 0; i < 3 && !r; i++) {
 		if (!(st = sq_prepared(c, ids[i], sqls[i])))
 			return finish(s, c, ERR_DB, false);
@@ -698,16 +696,12 @@ static int sq_comment_settings_set(struct store *base, int64_t article_id,
 				   int mode, bool closed)
 {
 	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
+	struct conn *c;
 	sqlite3_stmt *st;
 	int r;
 
-	if (!c)
-		return ERR_DB;
-	if ((r = sq_exec(c, "BEGIN IMMEDIATE"))) {
-		sq_conn_put(s, c);
+	if (!(c = begin(s, &r)))
 		return r;
-	}
 	if (!(st = sq_prepared(c, ST_CMT_SETTINGS_SET, sql_settings_set)))
 		return finish(s, c, ERR_DB, false);
 	sqlite3_bind_int64(st, 1, article_id);
