@@ -15,7 +15,7 @@
 	var idField = form.querySelector('input[name=id]');
 	var versionField = form.querySelector('input[name=version]');
 	var previewTimer = null, slugTimer = null, saveTimer = null;
-	var dirty = false, saving = false;
+	var dirty = false, saving = false, inflight = null;
 
 	function post(url, data) {
 		return fetch(url, { method: 'POST', body: data, credentials: 'same-origin',
@@ -54,7 +54,7 @@
 		data.set('action', 'autosave');
 		saving = true;
 		dirty = false;
-		post('/newsroom/save', data).then(function (r) {
+		inflight = post('/newsroom/save', data).then(function (r) {
 			return r.json().then(function (v) { return { ok: r.ok, v: v }; });
 		}).then(function (res) {
 			saving = false;
@@ -88,6 +88,17 @@
 			slugTimer = setTimeout(checkSlug, 300);
 		}
 	});
-	/* A real submit makes autosave moot. */
-	form.addEventListener('submit', function () { clearTimeout(saveTimer); dirty = false; });
+	/* A real submit makes autosave moot.  One sent while an autosave is on
+	 * its way would carry the version before it and be refused as a
+	 * conflicting edit: wait for the autosave (it updates the version),
+	 * then submit with the same button. */
+	form.addEventListener('submit', function (e) {
+		clearTimeout(saveTimer);
+		dirty = false;
+		if (saving && inflight && form.requestSubmit) {
+			e.preventDefault();
+			var button = e.submitter || null;
+			inflight.then(function () { form.requestSubmit(button); });
+		}
+	});
 })();
