@@ -346,6 +346,12 @@ static enum MHD_Result send_response(struct reqctx *c, struct http_response *res
 		MHD_add_response_header(r, "Location", res->location);
 	for (i = 0; i < res->nextra; i++)
 		MHD_add_response_header(r, res->extra[i].name, res->extra[i].value);
+	/*
+	 * Every 503 (the database is down or restarting, the server is busy)
+	 * tells clients when to come back, whichever handler answered it.
+	 */
+	if (status == 503 && !MHD_get_response_header(r, "Retry-After"))
+		MHD_add_response_header(r, "Retry-After", "2");
 	c->status = status;
 	c->bytes = status == 304 || req->method == HTTP_HEAD ? 0 : sent;
 	ret = MHD_queue_response(conn, status, r);

@@ -88,6 +88,7 @@ struct reader_state *site_reader(struct site *site, struct http_request *req)
 {
 	struct reader_state *rs = req->app;
 	const char *token;
+	int r;
 
 	if (!rs)
 		rs = req->app = arena_zalloc(req->arena, sizeof(*rs));
@@ -98,10 +99,13 @@ struct reader_state *site_reader(struct site *site, struct http_request *req)
 	if (!token_valid(token))
 		return rs;
 	token_hash(token, rs->session_hash);
-	if (!store_session_get(site->store, req->arena, rs->session_hash,
-			       time_now(), SESSION_IDLE_S, SESSION_MAX_S,
-			       &rs->account))
+	r = store_session_get(site->store, req->arena, rs->session_hash,
+			      time_now(), SESSION_IDLE_S, SESSION_MAX_S,
+			      &rs->account);
+	if (!r)
 		rs->logged_in = true;
+	else if (r != ERR_NOTFOUND)
+		rs->unavailable = true;
 	return rs;
 }
 

@@ -316,6 +316,24 @@ int page_cache_get(struct page_cache *pc, const char *key, uint64_t generation,
 	return r;
 }
 
+int page_cache_get_stale(struct page_cache *pc, const char *key,
+			 struct cached_page *out)
+{
+	struct entry *e;
+	int r = ERR_NOTFOUND;
+
+	pthread_rwlock_rdlock(&pc->lock);
+	for (e = pc->buckets[hash_key(key)]; e; e = e->next) {
+		if (!strcmp(e->key, key)) {
+			copy_out(e, out);
+			r = 0;
+			break;
+		}
+	}
+	pthread_rwlock_unlock(&pc->lock);
+	return r;
+}
+
 /* The entry of @key at @generation, or NULL; the caller holds the lock. */
 static struct entry *find(struct page_cache *pc, const char *key,
 			  uint64_t generation)

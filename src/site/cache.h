@@ -116,6 +116,14 @@ int page_cache_get(struct page_cache *pc, const char *key, uint64_t generation,
 		   struct cached_page *out);
 
 /*
+ * Like page_cache_get() but of whatever generation is kept for @key: the
+ * last good page, for answering while the database cannot render a new
+ * one (stale beats a 503 for readers).  0 on a hit, ERR_NOTFOUND else.
+ */
+int page_cache_get_stale(struct page_cache *pc, const char *key,
+			 struct cached_page *out);
+
+/*
  * Store @len bytes of @data (content type @type, a static string) for @key
  * and fill @out as page_cache_get() would, gzipping text once here.
  * [@acct_off, +@acct_len) is the anonymous account area in @data (length

@@ -12,6 +12,7 @@
 
 #include "auth/ratelimit.h"
 #include "cache.h"
+#include "accounts_int.h"
 #include "comments_int.h"
 #include "live.h"
 #include "writer.h"
@@ -510,7 +511,7 @@ static void fill_hole(struct site *site, struct http_request *req,
 {
 	const char *ae = http_header(req, "Accept-Encoding");
 	bool gzip = http_accepts(ae, "gzip");
-	bool personal = false;
+	bool personal = false, degraded = false;
 	struct hole_fill fill = { 0 };
 	struct buf mid;
 
@@ -520,9 +521,18 @@ static void fill_hole(struct site *site, struct http_request *req,
 						&personal) :
 	    !strcmp(p->hole_key, HOLE_MOST_REACTED) ?
 	    most_reacted_render(site, req, &mid) : ERR_INVALID) {
-		render_error(site, req, res, 503, "This page cannot be loaded"
-			     " right now; please try again.");
-		return;
+		/*
+		 * The database is away: the page itself is in the cache, so
+		 * readers still get the story, with a note where the live
+		 * part goes, and no shared cache keeps this version.
+		 */
+		mid.len = 0;
+		buf_adds(&mid, "<p class=\"unavailable\" role=\"status\">"
+			 "This part of the page is unavailable for a moment."
+			 "</p>");
+		memset(&fill, 0, sizeof(fill));
+		personal = true;	/* no shared brotli variant */
+		degraded = true;
 	}
 	buf_init(&res->body, req->arena, p->body->len + p->suffix->len +
 		 mid.len * 2 + 4096);
@@ -559,7 +569,8 @@ static void fill_hole(struct site *site, struct http_request *req,
 	res->etag = arena_printf(req->arena, "\"%.10s-%08x\"", p->etag + 1,
 				 (unsigned)fill.crc);
 	res->vary = "Accept-Encoding, Cookie";
-	res->cache_control = personal ? "private, no-cache" :
+	res->cache_control = degraded ? "no-store" : personal ?
+			     "private, no-cache" :
 			     "public, max-age=0, s-maxage=5, must-revalidate";
 }
 
@@ -613,6 +624,16 @@ static void run_cached(struct site *site, const struct handler_info *h,
 	rs->for_cache = true;
 	h->fn(site, req, res, m);
 	rs->for_cache = false;
+	if (res->status == 503 && !page_cache_get_stale(site->cache, req->uri,
+							&page)) {
+		/* The database is away: the last good page, not kept by
+		 * shared caches, rather than an error. */
+		res->nextra = 0;
+		buf_init(&res->body, req->arena, 16 * 1024 * 1024);
+		from_cache(site, req, res, &page);
+		res->cache_control = "no-store";
+		return;
+	}
 	if ((res->status && res->status != 200) || res->blob)
 		return;
 	page_cache_put(site->cache, req->uri, gen, res->content_type ?
@@ -672,6 +693,24 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 		return;
 	}
 	h = m.route->handler;
+	/*
+	 * A reader with a session whose session cannot be looked up (the
+	 * database is down or restarting) gets 503, not the answer for a
+	 * stranger (401, the login form).  Cached public pages are still
+	 * served from the cache; assets never look the session up.
+	 */
+	if (!h->cacheable && h != &stat && h != &media &&
+	    http_cookie(req, SESSION_COOKIE) &&
+	    site_reader(site, req)->unavailable) {
+		if (!strncmp(req->path, "/api/", 5))
+			json_error(res, 503, "the session cannot be checked"
+				   " now; try again");
+		else
+			render_error(site, req, res, 503, "Your session cannot"
+				     " be checked right now. Please try again"
+				     " in a moment.");
+		return;
+	}
 	if (h->cacheable)
 		run_cached(site, h, req, res, &m);
 	else

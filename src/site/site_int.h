@@ -139,6 +139,7 @@ void accounts_stop(struct site *site);
 struct reader_state {
 	bool looked_up;		/* the session cookie has been checked */
 	bool logged_in;
+	bool unavailable;	/* the session could not be looked up (database) */
 	struct account account;	/* when logged_in */
 	char session_hash[65];	/* when logged_in */
 	bool for_cache;		/* rendering a page for the page cache */

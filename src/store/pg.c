@@ -14,6 +14,7 @@
  */
 #include "pg_int.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include "core/timeutil.h"
 
 #define POOL_MAX 16
+#define POOL_WAIT_S 10	/* longest wait for a free connection */
 #define WATCH_INTERVAL_NS (100 * 1000 * 1000LL)
 
 /* Newest first, strictly before the cursor ($2, $3), visible per $4/$5. */
@@ -141,10 +143,20 @@ static void quiet(void *arg, const char *message)
 /* Open a connection to @url; NULL with a reason in @err. */
 PGconn *pg_connect(const char *url, char *err, size_t errlen)
 {
+	/*
+	 * Bounded waits when the server goes away: 5 s to connect, and a dead
+	 * peer (host gone, network cut) is noticed by TCP keepalives and the
+	 * unacknowledged-data timeout within about 15 s instead of hanging a
+	 * worker for minutes.  A restarting server closes its connections, so
+	 * that case fails at once.  Later keys override what the URL says.
+	 */
 	static const char *const keys[] = {
-		"dbname", "connect_timeout", "application_name", NULL,
+		"dbname", "connect_timeout", "application_name", "keepalives",
+		"keepalives_idle", "keepalives_interval", "keepalives_count",
+		"tcp_user_timeout", NULL,
 	};
-	const char *vals[] = { url, "5", "dateline", NULL };
+	const char *vals[] = { url, "5", "dateline", "1", "10", "2", "3",
+			       "15000", NULL };
 	PGconn *db = PQconnectdbParams(keys, vals, 1);
 	size_t n;
 
@@ -174,9 +186,25 @@ struct pgconn *pg_conn_get(struct pg_store *s)
 	struct pgconn *c;
 	char err[512];
 
+	struct timespec until;
+
+	/*
+	 * A bounded wait for a free connection: when every connection is stuck
+	 * (the server is restarting, a statement is slow) the caller fails
+	 * with NULL after POOL_WAIT_S and answers 503 rather than queueing
+	 * requests without end.
+	 */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += POOL_WAIT_S;
 	pthread_mutex_lock(&s->lock);
 	while (!s->free && s->nconns >= POOL_MAX)
-		pthread_cond_wait(&s->freed, &s->lock);
+		if (pthread_cond_timedwait(&s->freed, &s->lock, &until) ==
+		    ETIMEDOUT && !s->free && s->nconns >= POOL_MAX) {
+			pthread_mutex_unlock(&s->lock);
+			log_warn("postgres: no free connection after %d s",
+				 POOL_WAIT_S);
+			return NULL;
+		}
 	c = s->free;
 	if (c) {
 		s->free = c->next;
