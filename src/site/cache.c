@@ -296,8 +296,9 @@ static bool split_hole(struct entry *e, const char *data, size_t len)
 	return true;
 }
 
-int page_cache_get(struct page_cache *pc, const char *key, uint64_t generation,
-		   struct cached_page *out)
+/* page_cache_get(), of any generation when @any. */
+static int lookup(struct page_cache *pc, const char *key, uint64_t generation,
+		  bool any, struct cached_page *out)
 {
 	struct entry *e;
 	int r = ERR_NOTFOUND;
@@ -305,7 +306,7 @@ int page_cache_get(struct page_cache *pc, const char *key, uint64_t generation,
 	pthread_rwlock_rdlock(&pc->lock);
 	for (e = pc->buckets[hash_key(key)]; e; e = e->next) {
 		if (!strcmp(e->key, key)) {
-			if (e->generation == generation) {
+			if (any || e->generation == generation) {
 				copy_out(e, out);
 				r = 0;
 			}
@@ -316,22 +317,16 @@ int page_cache_get(struct page_cache *pc, const char *key, uint64_t generation,
 	return r;
 }
 
+int page_cache_get(struct page_cache *pc, const char *key, uint64_t generation,
+		   struct cached_page *out)
+{
+	return lookup(pc, key, generation, false, out);
+}
+
 int page_cache_get_stale(struct page_cache *pc, const char *key,
 			 struct cached_page *out)
 {
-	struct entry *e;
-	int r = ERR_NOTFOUND;
-
-	pthread_rwlock_rdlock(&pc->lock);
-	for (e = pc->buckets[hash_key(key)]; e; e = e->next) {
-		if (!strcmp(e->key, key)) {
-			copy_out(e, out);
-			r = 0;
-			break;
-		}
-	}
-	pthread_rwlock_unlock(&pc->lock);
-	return r;
+	return lookup(pc, key, 0, true, out);
 }
 
 /* The entry of @key at @generation, or NULL; the caller holds the lock. */
