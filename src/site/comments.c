@@ -242,8 +242,9 @@ void comments_json_error(struct http_response *res, unsigned status,
 	buf_addch(&res->body, '}');
 }
 
-void comments_publish(struct site *site, struct arena *a,
-		      const struct comment *c, int64_t count)
+/* The "comment" event on this node's streams only. */
+static void publish_here(struct site *site, struct arena *a,
+			 const struct comment *c, int64_t count)
 {
 	struct tval *ctx = tv_map(a), *list = tv_list(a);
 	struct buf html, b;
@@ -262,13 +263,63 @@ void comments_publish(struct site *site, struct arena *a,
 		live_publish(site->live, c->article_id, "comment", b.data);
 }
 
-void comments_publish_count(struct site *site, int64_t article_id,
-			    int64_t count)
+static void publish_count_here(struct site *site, int64_t article_id,
+			       int64_t count)
 {
 	char data[64];
 
 	snprintf(data, sizeof(data), "{\"count\":%" PRId64 "}", count);
 	live_publish(site->live, article_id, "comment-count", data);
+}
+
+/*
+ * Here and, through the store, on the other nodes on the same database
+ * (no-op on SQLite); a lost announcement costs other nodes' open pages
+ * one live update, never data, so its failure is only logged.
+ */
+void comments_publish(struct site *site, struct arena *a,
+		      const struct comment *c, int64_t count)
+{
+	int r;
+
+	publish_here(site, a, c, count);
+	r = store_comment_announce(site->store, c->article_id, c->id);
+	if (r && r != ERR_UNSUPPORTED)
+		log_warn("comment %" PRId64 " not announced to other nodes: %s",
+			 c->id, err_str(r));
+}
+
+void comments_publish_count(struct site *site, int64_t article_id,
+			    int64_t count)
+{
+	int r;
+
+	publish_count_here(site, article_id, count);
+	r = store_comment_announce(site->store, article_id, 0);
+	if (r && r != ERR_UNSUPPORTED)
+		log_warn("comment count of article %" PRId64 " not announced"
+			 " to other nodes: %s", article_id, err_str(r));
+}
+
+void comments_remote(void *ctx, int64_t article_id, int64_t comment_id)
+{
+	struct site *site = ctx;
+	struct comment_settings cs;
+	struct arena *a;
+	struct comment c;
+
+	block_drop(site->blocks, article_id);
+	if (store_comment_settings(site->store, article_id, &cs))
+		return;
+	if (!comment_id) {
+		publish_count_here(site, article_id, cs.count);
+		return;
+	}
+	a = arena_new(64 * 1024);
+	if (!store_comment_get(site->store, a, comment_id, 0, &c) &&
+	    c.article_id == article_id && c.status == COMMENT_VISIBLE)
+		publish_here(site, a, &c, cs.count);
+	arena_free(a);
 }
 
 /* The sort and position of comments this request asks for. */

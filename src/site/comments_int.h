@@ -64,6 +64,9 @@ void comments_publish(struct site *site, struct arena *a,
 /* The count alone changed (a comment went away). */
 void comments_publish_count(struct site *site, int64_t article_id,
 			    int64_t count);
+/* Another node published comment @comment_id (0: the count alone) of
+ * article @article_id (store_watch_comments()): the same events here. */
+void comments_remote(void *ctx, int64_t article_id, int64_t comment_id);
 
 /*
  * A reply notification for the author of @parent about @reply (arena), or

@@ -742,6 +742,7 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 	site->writer = writer_start(site->store, reactions_committed, site);
 	/* Several nodes on one database (PostgreSQL): their changes too. */
 	store_watch_reactions(site->store, reactions_remote, site);
+	store_watch_comments(site->store, comments_remote, site);
 	return newsroom_start(site);
 }
 
@@ -753,8 +754,10 @@ void site_quiesce(struct site *site)
 
 void site_stop(struct site *site)
 {
-	if (site->live)
+	if (site->live) {
 		store_watch_reactions(site->store, NULL, NULL);
+		store_watch_comments(site->store, NULL, NULL);
+	}
 	newsroom_stop(site);
 	accounts_stop(site);
 	comments_stop(site);

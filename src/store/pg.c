@@ -900,6 +900,8 @@ static const struct store_ops pg_ops = {
 	.publish_due = pg_publish_due,
 	.reaction_series = pg_reaction_series,
 	.comment_top = pg_comment_top,
+	.comment_announce = pg_comment_announce,
+	.watch_comments = pg_watch_comments,
 	.comments = &pg_comment_ops,
 };
 

@@ -178,6 +178,8 @@ struct pg_store {
 	pthread_mutex_t listen_lock;	/* held while calling listen_fn */
 	store_reactions_fn listen_fn;
 	void *listen_arg;
+	store_comments_fn listen_cm_fn;	/* comments of other nodes */
+	void *listen_cm_arg;
 	bool listening;			/* the thread runs */
 	atomic_bool listen_stop;
 	pthread_t listener;
@@ -262,6 +264,9 @@ int pg_notify_reactions(struct pg_store *s, struct pgconn *c,
 /* Inside the open transaction: tell the other nodes content changed. */
 int pg_notify_content(struct pg_store *s, struct pgconn *c);
 int pg_watch_reactions(struct store *s, store_reactions_fn fn, void *arg);
+int pg_comment_announce(struct store *s, int64_t article_id,
+			int64_t comment_id);
+int pg_watch_comments(struct store *s, store_comments_fn fn, void *arg);
 
 /* Shared writes of pg.c, inside an open transaction. */
 /* The 15 parameters of PS_ARTICLE_INSERT/UPDATE ($15: @now). */

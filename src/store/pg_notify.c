@@ -4,8 +4,12 @@
  * A write that other nodes must learn about at once sends a notification
  * on the channel "dateline" inside its transaction (PostgreSQL delivers it
  * at commit, never for a rollback): "<node>:<article id>" when reactions
- * changed, "<node>:c" when content changed.  <node> is a random id of the
- * sending store, so a node ignores its own events.
+ * changed, "<node>:c" when content changed.  A comment that became visible
+ * is announced after its commit, "<node>:m<article id>:<comment id>"
+ * (comment id 0: the count alone changed), for the live streams of the
+ * other nodes (their pages follow the "c" event of the same change).
+ * <node> is a random id of the sending store, so a node ignores its own
+ * events.
  *
  * A listener thread, started by the first pg_watch_reactions(), keeps its
  * own connection in LISTEN mode and waits on its socket (poll, 200 ms so
@@ -103,6 +107,22 @@ static void handle(struct pg_store *s, const char *payload)
 		atomic_fetch_add(&s->generation, 1);
 		return;
 	}
+	if (colon[1] == 'm') {
+		long long cm;
+
+		id = strtoll(colon + 2, &end, 10);
+		if (*end != ':' || id <= 0)
+			return;
+		cm = strtoll(end + 1, &end, 10);
+		if (*end || cm < 0)
+			return;
+		pthread_mutex_lock(&s->listen_lock);
+		if (s->listen_cm_fn)
+			s->listen_cm_fn(s->listen_cm_arg, (int64_t)id,
+					(int64_t)cm);
+		pthread_mutex_unlock(&s->listen_lock);
+		return;
+	}
 	id = strtoll(colon + 1, &end, 10);
 	if (*end || id <= 0)
 		return;
@@ -177,6 +197,17 @@ static void *listen_main(void *arg)
 	return NULL;
 }
 
+/* The listener thread, started once (callers are the site's start). */
+static int listen_start(struct pg_store *s)
+{
+	if (!s->listening) {
+		if (pthread_create(&s->listener, NULL, listen_main, s))
+			return ERR_NOMEM;
+		s->listening = true;
+	}
+	return 0;
+}
+
 int pg_watch_reactions(struct store *base, store_reactions_fn fn, void *arg)
 {
 	struct pg_store *s = PG(base);
@@ -185,10 +216,33 @@ int pg_watch_reactions(struct store *base, store_reactions_fn fn, void *arg)
 	s->listen_fn = fn;
 	s->listen_arg = arg;
 	pthread_mutex_unlock(&s->listen_lock);
-	if (fn && !s->listening) {
-		if (pthread_create(&s->listener, NULL, listen_main, s))
-			return ERR_NOMEM;
-		s->listening = true;
-	}
-	return 0;
+	return fn ? listen_start(s) : 0;
+}
+
+int pg_watch_comments(struct store *base, store_comments_fn fn, void *arg)
+{
+	struct pg_store *s = PG(base);
+
+	pthread_mutex_lock(&s->listen_lock);
+	s->listen_cm_fn = fn;
+	s->listen_cm_arg = arg;
+	pthread_mutex_unlock(&s->listen_lock);
+	return fn ? listen_start(s) : 0;
+}
+
+int pg_comment_announce(struct store *base, int64_t article_id,
+			int64_t comment_id)
+{
+	struct pg_store *s = PG(base);
+	struct pgconn *c = pg_conn_get(s);
+	char what[48];
+	int r;
+
+	if (!c)
+		return ERR_DB;
+	snprintf(what, sizeof(what), "m%lld:%lld", (long long)article_id,
+		 (long long)comment_id);
+	r = notify(s, c, what);
+	pg_conn_put(s, c);
+	return r;
 }

@@ -380,6 +380,17 @@ int store_watch_reactions(struct store *s, store_reactions_fn fn, void *arg)
 	return OP(s, watch_reactions, fn, arg);
 }
 
+int store_comment_announce(struct store *s, int64_t article_id,
+			   int64_t comment_id)
+{
+	return OP(s, comment_announce, article_id, comment_id);
+}
+
+int store_watch_comments(struct store *s, store_comments_fn fn, void *arg)
+{
+	return OP(s, watch_comments, fn, arg);
+}
+
 static int cmp_files(const void *a, const void *b)
 {
 	const struct embedded_file *x = *(const struct embedded_file *const *)a;

@@ -427,6 +427,21 @@ typedef void (*store_reactions_fn)(void *arg, int64_t article_id);
  * ERR_UNSUPPORTED on SQLite, where one process serves the file.
  */
 int store_watch_reactions(struct store *s, store_reactions_fn fn, void *arg);
+
+/*
+ * Comments across nodes.  store_comment_announce() tells the other nodes
+ * (PostgreSQL: NOTIFY, sent at once, after the change was committed) that
+ * comment @comment_id of article @article_id became visible, or with
+ * @comment_id 0 that only the article's comment count changed.  Their
+ * store_watch_comments() callback gets the same two numbers, from the
+ * store's listener thread; a store never hears its own announcements.
+ * @fn NULL stops the calls.  Both ERR_UNSUPPORTED on SQLite (one process).
+ */
+typedef void (*store_comments_fn)(void *arg, int64_t article_id,
+				  int64_t comment_id);
+int store_comment_announce(struct store *s, int64_t article_id,
+			   int64_t comment_id);
+int store_watch_comments(struct store *s, store_comments_fn fn, void *arg);
 /* ---- Search and sitemaps (sql/sqlite/006_search.sql) ---- */
 
 /* The byte size of the image stored under @key (feeds' enclosures), or
@@ -928,6 +943,11 @@ struct store_ops {
 			   size_t limit, struct article_list *out,
 			   int64_t **counts);
 	const struct comment_store_ops *comments;
+	/* Across nodes (pg_notify.c). */
+	int (*comment_announce)(struct store *s, int64_t article_id,
+				int64_t comment_id);
+	int (*watch_comments)(struct store *s, store_comments_fn fn,
+			      void *arg);
 };
 
 /* Every backend's struct starts with this header. */

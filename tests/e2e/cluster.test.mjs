@@ -3,7 +3,8 @@
 // ends on both), a reaction made on A shows in B's counts, on B's page
 // and on B's live event stream (LISTEN/NOTIFY between the nodes), and
 // mail queued by either node is sent exactly once although both run a
-// sender.  Also the CLI on a postgres:// URL (init, migrate, refusals).
+// sender.  A comment posted on B reaches A's event stream ("comment" and,
+// when one is removed, "comment-count") and A's page.  Also the CLI on a postgres:// URL (init, migrate, refusals).
 // Runs only when $DATELINE_TEST_PG names a PostgreSQL server (scripts/test
 // sets it for its PostgreSQL run).
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import {
 	sleep, startServer,
 } from './lib.mjs';
 import { Client, mainText, startSmtp } from './accounts-lib.mjs';
+import { addUser, api, commentBlock, headingCount, loginAs } from './comments-lib.mjs';
 
 const PW = 'a long enough password';
 const SLUG = 'shared-story';
@@ -102,6 +104,52 @@ describe('two nodes on one PostgreSQL database', { skip: !PG && 'set DATELINE_TE
 		assert.equal(onB.total, 1);
 		const page = await get(b.url + storyPath);
 		assert.match(page.text, /<span data-total>1<\/span>/, 'B renders the new count');
+	});
+
+	test('a comment posted on B: event stream and page on A', async () => {
+		// A's page cache and comment block hold the story without it.
+		const before = await get(a.url + storyPath);
+		assert.equal(headingCount(before.text), 0);
+		await addUser(site.db, 'carla@example.com', 'Carla Cross');
+		const onB = await loginAs(b.url, 'carla@example.com');
+		const ev = await openEvents(`${a.url}/api/v1/articles/${SLUG}/events`);
+		let id;
+		try {
+			assert.equal(ev.status, 200);
+			const r = await api(onB, 'POST', `/api/v1/articles/${SLUG}/comments`,
+				{ body: 'Posted on **node B**.' });
+			assert.equal(r.status, 201, r.text);
+			id = r.json.comment.id;
+			const m = await ev.waitFor(/event: comment\ndata: (.*)\n\n/);
+			const data = JSON.parse(m[1]);
+			assert.equal(data.id, id);
+			assert.equal(data.parent, 0);
+			assert.equal(data.count, 1);
+			assert.match(data.html, /<strong>node B<\/strong>/);
+			assert.match(data.html, /Carla Cross/);
+			// Deleted on B: A's stream gets the new count.
+			const from = ev.text().length;
+			const d = await api(onB, 'DELETE', `/api/v1/comments/${id}`);
+			assert.ok(d.status >= 200 && d.status < 300, d.text);
+			const c = await ev.waitFor(/event: comment-count\ndata: (.*)\n\n/, 5000, from);
+			assert.deepEqual(JSON.parse(c[1]), { count: 0 });
+		} finally {
+			ev.close();
+		}
+		// A's page followed both changes: the comment showed, then went.
+		const page = await get(a.url + storyPath);
+		assert.equal(headingCount(page.text), 0);
+		const r2 = await api(onB, 'POST', `/api/v1/articles/${SLUG}/comments`,
+			{ body: 'A second word from B.' });
+		assert.equal(r2.status, 201, r2.text);
+		let shown = '';
+		for (let i = 0; i < 50 && !shown.includes('A second word from B.'); i++) {
+			shown = commentBlock((await get(a.url + storyPath)).text);
+			if (!shown.includes('A second word from B.'))
+				await sleep(100);
+		}
+		assert.match(shown, /A second word from B\./, 'A renders the comment made on B');
+		assert.equal(headingCount((await get(a.url + storyPath)).text), 1);
 	});
 
 	test('mail queued on either node is sent exactly once', async () => {
