@@ -4,6 +4,7 @@
 #include "ratelimit.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,9 @@ struct slot {
 struct ratelimit {
 	pthread_mutex_t lock;
 	unsigned per_minute;
+	const char *name;		/* shared: see ratelimit_share() */
+	ratelimit_shared_fn shared;
+	void *shared_arg;
 	struct slot slots[RATELIMIT_SLOTS];
 };
 
@@ -60,6 +64,15 @@ static bool bucket(struct ratelimit *rl, const char *key, int64_t now_ms,
 
 	if (!rl->per_minute)
 		return true;
+	if (rl->shared) {
+		char k[384];	/* names and email addresses fit */
+		bool allowed;
+
+		snprintf(k, sizeof(k), "%s:%s", rl->name, key);
+		if (!rl->shared(rl->shared_arg, k, rl->per_minute, take,
+				&allowed, retry_after))
+			return allowed;
+	}
 	pthread_mutex_lock(&rl->lock);
 	for (i = 0; i < PROBE; i++) {
 		struct slot *c = &rl->slots[(h + i) % RATELIMIT_SLOTS];
@@ -105,4 +118,14 @@ bool ratelimit_peek(struct ratelimit *rl, const char *key, int64_t now_ms,
 		    unsigned *retry_after)
 {
 	return bucket(rl, key, now_ms, retry_after, false);
+}
+
+void ratelimit_share(struct ratelimit *rl, const char *name,
+		     ratelimit_shared_fn fn, void *arg)
+{
+	if (!rl)
+		return;
+	rl->name = name;
+	rl->shared = fn;
+	rl->shared_arg = arg;
 }

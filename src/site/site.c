@@ -724,6 +724,46 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 		res->cache_control = "private, no-cache";
 }
 
+/* ratelimit_shared_fn over the store (PostgreSQL: every node's limit). */
+static int shared_limit(void *arg, const char *key, unsigned per_minute,
+			bool take, bool *allowed, unsigned *retry_after)
+{
+	struct site *site = arg;
+	int r = store_rate_take(site->store, key, per_minute, take, allowed,
+				retry_after);
+
+	if (r && r != ERR_UNSUPPORTED)
+		log_warn("shared rate limit unavailable (%s); this node's"
+			 " limit applies", err_str(r));
+	return r;
+}
+
+/*
+ * The limits that protect accounts and comment posting count on every
+ * node together when the store can share them (PostgreSQL; SQLite keeps
+ * one process's in-memory limits).  Reactions stay per node: too frequent
+ * for a database round trip each, and abuse of them costs little.
+ */
+static void share_limits(struct site *site)
+{
+	bool allowed;
+	unsigned retry;
+
+	if (store_rate_take(site->store, "probe", 1, false, &allowed,
+			    &retry) == ERR_UNSUPPORTED)
+		return;
+	ratelimit_share(site->login_ip, "login_ip", shared_limit, site);
+	ratelimit_share(site->login_account, "login_account", shared_limit,
+			site);
+	ratelimit_share(site->signup_ip, "signup_ip", shared_limit, site);
+	ratelimit_share(site->reset_ip, "reset_ip", shared_limit, site);
+	ratelimit_share(site->reset_address, "reset_address", shared_limit,
+			site);
+	ratelimit_share(site->comment_ip, "comment_ip", shared_limit, site);
+	ratelimit_share(site->comment_account, "comment_account",
+			shared_limit, site);
+}
+
 int site_start(struct site *site, unsigned reaction_per_minute)
 {
 	int r = store_secret(site->store, "csrf", site->csrf_key,
@@ -734,6 +774,7 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 	if ((r = accounts_start(site)))
 		return r;
 	comments_start(site);
+	share_limits(site);
 	pthread_mutex_init(&site->box_lock, NULL);
 	site->sections = section_cache_new();
 	site->reaction_limit = ratelimit_new(reaction_per_minute);

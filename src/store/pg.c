@@ -902,6 +902,7 @@ static const struct store_ops pg_ops = {
 	.comment_top = pg_comment_top,
 	.comment_announce = pg_comment_announce,
 	.watch_comments = pg_watch_comments,
+	.rate_take = pg_rate_take,
 	.comments = &pg_comment_ops,
 };
 

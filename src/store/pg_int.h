@@ -139,6 +139,9 @@ enum pst_id {
 	PS_SITEMAP_SECTIONS,
 	PS_SITEMAP_TAGS,
 	PS_SITEMAP_TAG_PARTS,
+	/* pg_ratelimit.c */
+	PS_RATE_TAKE,
+	PS_RATE_SWEEP,
 	PS_COUNT
 };
 
@@ -267,6 +270,8 @@ int pg_watch_reactions(struct store *s, store_reactions_fn fn, void *arg);
 int pg_comment_announce(struct store *s, int64_t article_id,
 			int64_t comment_id);
 int pg_watch_comments(struct store *s, store_comments_fn fn, void *arg);
+int pg_rate_take(struct store *s, const char *key, unsigned per_minute,
+		 bool take, bool *allowed, unsigned *retry_after);
 
 /* Shared writes of pg.c, inside an open transaction. */
 /* The 15 parameters of PS_ARTICLE_INSERT/UPDATE ($15: @now). */

@@ -391,6 +391,14 @@ int store_watch_comments(struct store *s, store_comments_fn fn, void *arg)
 	return OP(s, watch_comments, fn, arg);
 }
 
+int store_rate_take(struct store *s, const char *key, unsigned per_minute,
+		    bool take, bool *allowed, unsigned *retry_after)
+{
+	if (!key || !per_minute)
+		return ERR_INVALID;
+	return OP(s, rate_take, key, per_minute, take, allowed, retry_after);
+}
+
 static int cmp_files(const void *a, const void *b)
 {
 	const struct embedded_file *x = *(const struct embedded_file *const *)a;

@@ -442,6 +442,17 @@ typedef void (*store_comments_fn)(void *arg, int64_t article_id,
 int store_comment_announce(struct store *s, int64_t article_id,
 			   int64_t comment_id);
 int store_watch_comments(struct store *s, store_comments_fn fn, void *arg);
+
+/*
+ * Rate limits shared by every node on the database: a token bucket of
+ * @per_minute (>= 1) tokens per @key, refilled continuously on the
+ * database's clock.  Takes a token when @take (else only looks); sets
+ * *allowed, and *retry_after (seconds, >= 1) when not allowed.  Buckets
+ * untouched for two minutes are full and get deleted.  ERR_UNSUPPORTED on
+ * SQLite (one process: the in-memory limiter, auth/ratelimit.h, is enough).
+ */
+int store_rate_take(struct store *s, const char *key, unsigned per_minute,
+		    bool take, bool *allowed, unsigned *retry_after);
 /* ---- Search and sitemaps (sql/sqlite/006_search.sql) ---- */
 
 /* The byte size of the image stored under @key (feeds' enclosures), or
@@ -948,6 +959,8 @@ struct store_ops {
 				int64_t comment_id);
 	int (*watch_comments)(struct store *s, store_comments_fn fn,
 			      void *arg);
+	int (*rate_take)(struct store *s, const char *key, unsigned per_minute,
+			 bool take, bool *allowed, unsigned *retry_after);
 };
 
 /* Every backend's struct starts with this header. */

@@ -4,7 +4,9 @@
 // and on B's live event stream (LISTEN/NOTIFY between the nodes), and
 // mail queued by either node is sent exactly once although both run a
 // sender.  A comment posted on B reaches A's event stream ("comment" and,
-// when one is removed, "comment-count") and A's page.  Also the CLI on a postgres:// URL (init, migrate, refusals).
+// when one is removed, "comment-count") and A's page.  Failed logins to
+// one account spread over both nodes hit the limit (5 a minute) at the
+// same count as on one node: the limit is kept in PostgreSQL.  Also the CLI on a postgres:// URL (init, migrate, refusals).
 // Runs only when $DATELINE_TEST_PG names a PostgreSQL server (scripts/test
 // sets it for its PostgreSQL run).
 import assert from 'node:assert/strict';
@@ -150,6 +152,33 @@ describe('two nodes on one PostgreSQL database', { skip: !PG && 'set DATELINE_TE
 		}
 		assert.match(shown, /A second word from B\./, 'A renders the comment made on B');
 		assert.equal(headingCount((await get(a.url + storyPath)).text), 1);
+	});
+
+	test('failed logins spread over A and B meet the limit of one node', async () => {
+		await addUser(site.db, 'target@example.com', 'Tara Target');
+		const tries = [];
+		for (let i = 0; i < 8; i++) {
+			const c = new Client((i % 2 ? b : a).url);
+			const r = await c.submit('/account/login', '/account/login',
+				{ email: 'target@example.com', password: 'not the password' });
+			tries.push(r.status);
+			if (r.status === 429)
+				assert.match(r.headers['retry-after'], /^[1-9]\d*$/);
+		}
+		// Five failures a minute per account, counted on both nodes:
+		// each node alone would have allowed five (ten in all).
+		assert.deepEqual(tries, [401, 401, 401, 401, 401, 429, 429, 429]);
+		// The right password is refused too while the account is limited,
+		// on either node.
+		for (const s of [a, b]) {
+			const c = new Client(s.url);
+			const r = await c.submit('/account/login', '/account/login',
+				{ email: 'target@example.com', password: 'correct horse battery' });
+			assert.equal(r.status, 429);
+		}
+		// Only a hash of the key is kept, not the address.
+		const rows = await dbSql(site.db, "SELECT key FROM rate_limits WHERE key LIKE '%@%'");
+		assert.deepEqual(rows, []);
 	});
 
 	test('mail queued on either node is sent exactly once', async () => {

@@ -790,6 +790,58 @@ static void test_concurrent_writers(void **state)
 	assert_int_equal(count(f->s), 40);
 }
 
+/*
+ * Shared rate limits: a bucket of 3 a minute allows 3 takes, then refuses
+ * with a Retry-After of about 20 s; looking takes nothing; keys are
+ * separate and stored hashed; tokens come back with time.
+ * SQLite has none (its limits live in the process).
+ */
+static void test_rate_take(void **state)
+{
+	struct fixture *f = *state;
+	unsigned retry = 0;
+	bool ok;
+	int i;
+
+	if (!testdb_pg) {
+		assert_int_equal(store_rate_take(f->s, "k", 3, true, &ok, &retry),
+				 ERR_UNSUPPORTED);
+		return;
+	}
+	assert_int_equal(store_rate_take(f->s, "k", 0, true, &ok, &retry),
+			 ERR_INVALID);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(store_rate_take(f->s, "login:a@example.com", 3,
+						 false, &ok, &retry), 0);
+		assert_true(ok);
+		assert_int_equal(store_rate_take(f->s, "login:a@example.com", 3,
+						 true, &ok, &retry), 0);
+		assert_true(ok);
+	}
+	assert_int_equal(store_rate_take(f->s, "login:a@example.com", 3, true,
+					 &ok, &retry), 0);
+	assert_false(ok);
+	assert_true(retry >= 15 && retry <= 21);
+	assert_int_equal(store_rate_take(f->s, "login:a@example.com", 3, false,
+					 &ok, &retry), 0);
+	assert_false(ok);
+	assert_int_equal(store_rate_take(f->s, "login:b@example.com", 3, true,
+					 &ok, &retry), 0);
+	assert_true(ok);
+	assert_int_equal(testdb_int(f->path, "SELECT count(*) FROM rate_limits"
+				    " WHERE key LIKE '%@%'"), 0);
+	/* A bucket last touched 40 s ago got 2 of its 3 tokens back. */
+	testdb_sql(f->path, "UPDATE rate_limits SET at = at - 40000");
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(store_rate_take(f->s, "login:a@example.com", 3,
+						 true, &ok, &retry), 0);
+		assert_true(ok);
+	}
+	assert_int_equal(store_rate_take(f->s, "login:a@example.com", 3, true,
+					 &ok, &retry), 0);
+	assert_false(ok);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -817,6 +869,7 @@ int main(void)
 		T(test_generation_local_write),
 		T(test_generation_other_connection),
 		T(test_concurrent_writers),
+		T(test_rate_take),
 	};
 
 	return testdb_run_groups(tests);
