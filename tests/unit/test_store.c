@@ -796,9 +796,19 @@ static void test_concurrent_writers(void **state)
  * separate and stored hashed; tokens come back with time.
  * SQLite has none (its limits live in the process).
  */
+/* One store_rate_take() of 3 a minute on @key; whether it was allowed. */
+static bool rate(struct store *s, const char *key, bool take, unsigned *retry)
+{
+	bool ok = false;
+
+	assert_int_equal(store_rate_take(s, key, 3, take, &ok, retry), 0);
+	return ok;
+}
+
 static void test_rate_take(void **state)
 {
 	struct fixture *f = *state;
+	const char *a = "login:a@example.com";
 	unsigned retry = 0;
 	bool ok;
 	int i;
@@ -811,35 +821,20 @@ static void test_rate_take(void **state)
 	assert_int_equal(store_rate_take(f->s, "k", 0, true, &ok, &retry),
 			 ERR_INVALID);
 	for (i = 0; i < 3; i++) {
-		assert_int_equal(store_rate_take(f->s, "login:a@example.com", 3,
-						 false, &ok, &retry), 0);
-		assert_true(ok);
-		assert_int_equal(store_rate_take(f->s, "login:a@example.com", 3,
-						 true, &ok, &retry), 0);
-		assert_true(ok);
+		assert_true(rate(f->s, a, false, &retry));
+		assert_true(rate(f->s, a, true, &retry));
 	}
-	assert_int_equal(store_rate_take(f->s, "login:a@example.com", 3, true,
-					 &ok, &retry), 0);
-	assert_false(ok);
+	assert_false(rate(f->s, a, true, &retry));
 	assert_true(retry >= 15 && retry <= 21);
-	assert_int_equal(store_rate_take(f->s, "login:a@example.com", 3, false,
-					 &ok, &retry), 0);
-	assert_false(ok);
-	assert_int_equal(store_rate_take(f->s, "login:b@example.com", 3, true,
-					 &ok, &retry), 0);
-	assert_true(ok);
+	assert_false(rate(f->s, a, false, &retry));
+	assert_true(rate(f->s, "login:b@example.com", true, &retry));
 	assert_int_equal(testdb_int(f->path, "SELECT count(*) FROM rate_limits"
 				    " WHERE key LIKE '%@%'"), 0);
 	/* A bucket last touched 40 s ago got 2 of its 3 tokens back. */
 	testdb_sql(f->path, "UPDATE rate_limits SET at = at - 40000");
-	for (i = 0; i < 2; i++) {
-		assert_int_equal(store_rate_take(f->s, "login:a@example.com", 3,
-						 true, &ok, &retry), 0);
-		assert_true(ok);
-	}
-	assert_int_equal(store_rate_take(f->s, "login:a@example.com", 3, true,
-					 &ok, &retry), 0);
-	assert_false(ok);
+	assert_true(rate(f->s, a, true, &retry));
+	assert_true(rate(f->s, a, true, &retry));
+	assert_false(rate(f->s, a, true, &retry));
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
