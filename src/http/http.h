@@ -172,6 +172,14 @@ struct http_config {
 	 */
 	const char *upload_prefix;
 	size_t upload_max;
+	/*
+	 * Optional: @enter runs on the connection thread before the handler
+	 * (and before a deferred answer's finish), @leave after it, with the
+	 * filled response, or with NULL when the answer was deferred.
+	 */
+	void (*enter)(void *ctx, struct http_request *req);
+	void (*leave)(void *ctx, struct http_request *req,
+		      struct http_response *res);
 };
 
 /*

@@ -370,7 +370,7 @@ const char *name_problem(const char *name)
 	return NULL;
 }
 
-static bool cookie_secure(struct site *site, struct http_request *req)
+bool cookie_secure(struct site *site, struct http_request *req)
 {
 	const char *proto = http_header(req, "X-Forwarded-Proto");
 

@@ -331,7 +331,7 @@ int pg_photo_variants(struct store *base, struct arena *ar,
 		      size_t *n)
 {
 	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_get(s);
+	struct pgconn *c = pg_conn_read(s);
 	struct pgargs p = { 0 };
 	size_t cap = 16;
 	PGresult *res;
