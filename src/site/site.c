@@ -688,6 +688,29 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 
 #define RW_COOKIE "dl_rw"
 
+/*
+ * Behind a trusted proxy the reader's address is the last one of
+ * X-Forwarded-For (the one the proxy added; earlier ones came from the
+ * client and prove nothing).  Kept only when it looks like an address.
+ */
+static void forwarded_for(struct http_request *req)
+{
+	const char *v = http_header(req, "X-Forwarded-For"), *last;
+	size_t n;
+
+	if (!v)
+		return;
+	last = strrchr(v, ',');
+	last = last ? last + 1 : v;
+	last += strspn(last, " \t");
+	n = strcspn(last, " \t");
+	if (n && n < sizeof(req->remote_ip) && last[n] == '\0' &&
+	    strspn(last, "0123456789abcdefABCDEF.:") == n) {
+		memcpy(req->remote_ip, last, n);
+		req->remote_ip[n] = '\0';
+	}
+}
+
 void site_enter(void *ctx, struct http_request *req)
 {
 	struct site *site = ctx;
@@ -695,6 +718,8 @@ void site_enter(void *ctx, struct http_request *req)
 	uint64_t floor = 0;
 	char *end;
 
+	if (site->trust_proxy)
+		forwarded_for(req);
 	if (!site->replica_cookie_s || (req->method != HTTP_GET &&
 					req->method != HTTP_HEAD))
 		return;
