@@ -688,29 +688,6 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 
 #define RW_COOKIE "dl_rw"
 
-/*
- * Behind a trusted proxy the reader's address is the last one of
- * X-Forwarded-For (the one the proxy added; earlier ones came from the
- * client and prove nothing).  Kept only when it looks like an address.
- */
-static void forwarded_for(struct http_request *req)
-{
-	const char *v = http_header(req, "X-Forwarded-For"), *last;
-	size_t n;
-
-	if (!v)
-		return;
-	last = strrchr(v, ',');
-	last = last ? last + 1 : v;
-	last += strspn(last, " \t");
-	n = strcspn(last, " \t");
-	if (n && n < sizeof(req->remote_ip) && last[n] == '\0' &&
-	    strspn(last, "0123456789abcdefABCDEF.:") == n) {
-		memcpy(req->remote_ip, last, n);
-		req->remote_ip[n] = '\0';
-	}
-}
-
 void site_enter(void *ctx, struct http_request *req)
 {
 	struct site *site = ctx;
@@ -718,8 +695,10 @@ void site_enter(void *ctx, struct http_request *req)
 	uint64_t floor = 0;
 	char *end;
 
+	/* Behind a trusted proxy: the address the proxy saw. */
 	if (site->trust_proxy)
-		forwarded_for(req);
+		http_forwarded_for(http_header(req, "X-Forwarded-For"),
+				   req->remote_ip, sizeof(req->remote_ip));
 	if (!site->replica_cookie_s || (req->method != HTTP_GET &&
 					req->method != HTTP_HEAD))
 		return;
