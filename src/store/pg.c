@@ -516,7 +516,9 @@ static int pg_article_put(struct store *base, const struct article *a,
 		return ERR_DB;
 	if ((r = pg_exec(c, "BEGIN")))
 		goto out_put;
-	if (a->new_photo && (r = pg_media_insert(c, a->new_photo)))
+	if ((a->new_photo && (r = pg_media_insert(c, a->new_photo))) ||
+	    (r = pg_photos_put(c, a->new_copies, a->ncopies, a->new_variants,
+			       a->nvariants)))
 		goto out;
 	pa_text(&p, a->slug);
 	if ((r = run(c, PS_ARTICLE_FIND, &p, &res)))

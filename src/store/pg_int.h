@@ -331,6 +331,9 @@ int pg_put_tags(struct pgconn *c, int64_t id, const struct article *a);
 int pg_media_insert(struct pgconn *c, const struct media *m);
 /* Read article a->id's tags into @a (arena). */
 int pg_read_tags(struct pgconn *c, struct arena *ar, struct article *a);
+/* Store images @media and variant rows @variants (pg_newsroom.c). */
+int pg_photos_put(struct pgconn *c, const struct media *media, size_t nmedia,
+		  const struct photo_variant *variants, size_t nvariants);
 /* Move the content version on and tell the other nodes, at commit. */
 int pg_content_bump(struct pg_store *s, struct pgconn *c);
 

@@ -77,8 +77,13 @@ struct article {
 	int64_t created, updated;
 	int64_t version;	/* 1 on insert, +1 on every update */
 	int64_t owner_id;	/* newsroom: the account that made it; 0: none */
-	/* On put only: an image to store in the same transaction (may be NULL). */
+	/* On put only: an image to store in the same transaction (may be NULL),
+	 * and its responsive copies with their variant rows (may be none). */
 	const struct media *new_photo;
+	const struct media *new_copies;
+	size_t ncopies;
+	const struct photo_variant *new_variants;
+	size_t nvariants;
 };
 
 /* An image to store in the media table (content-addressed by its key). */
