@@ -199,6 +199,18 @@ describe('comments', () => {
 		assert.ok(p.json.comment.edited);
 		const pb = await api(u.bob, 'PATCH', `/api/v1/comments/${id}`, { body: 'Not mine' });
 		assert.equal(pb.status, 403);
+		// An edit cannot bring in the links a post would be held for.
+		const spam = 'Buy https://a.example https://b.example https://c.example';
+		const ef = await u.ann.get(`/comments/${id}/edit`);
+		const many = await u.ann.post(`/comments/${id}/edit`, { csrf: csrfOf(ef.text, `/comments/${id}/edit`), body: spam });
+		assert.equal(many.status, 422);
+		assert.match(many.text, /An edit may hold at most 2 links/);
+		assert.match(many.text, /<textarea[^>]*>Buy https:\/\/a\.example/, 'the text is kept');
+		const pm = await api(u.ann, 'PATCH', `/api/v1/comments/${id}`, { body: spam });
+		assert.equal(pm.status, 422);
+		page = await u.ann.get(paths['edit-story']);
+		assert.match(commentBlock(page.text), /Edited by API/);
+		assert.doesNotMatch(page.text, /b\.example/);
 		// 16 minutes later.
 		fs.writeFileSync(clock, String(16 * 60));
 		try {
