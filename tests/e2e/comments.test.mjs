@@ -325,6 +325,30 @@ describe('comments', () => {
 		assert.match(cr.json.error, /closed/);
 	});
 
+	test('--comments-close-days closes a story that many days after publication', async () => {
+		// The stories were published on 2024-03-04: open for 10 years.
+		const clock2 = path.join(site.dir, 'clock2');
+		fs.writeFileSync(clock2, '0');
+		const s2 = await startServer({ db: site.db, args: [...FAST, '--comments-close-days', '3650'],
+			env: { DATELINE_TEST_CLOCK_FILE: clock2 } });
+		try {
+			const dan = await loginAs(s2.url, 'bob@example.com');
+			const ok = await api(dan, 'POST', '/api/v1/articles/like-story/comments', { body: 'Still open' });
+			assert.equal(ok.status, 201);
+			assert.match(commentBlock((await dan.get(paths['like-story'])).text), /<textarea/);
+			// Eleven years after publication.
+			fs.writeFileSync(clock2, String(9 * 365 * 86400));
+			const page = await dan.get(paths['like-story']);
+			assert.match(commentBlock(page.text), /Comments are closed\./);
+			assert.doesNotMatch(commentBlock(page.text), /<textarea/);
+			const late = await api(dan, 'POST', '/api/v1/articles/like-story/comments', { body: 'Too late' });
+			assert.equal(late.status, 403);
+			assert.match(late.json.error, /closed/);
+		} finally {
+			await s2.stop();
+		}
+	});
+
 	test('moderation "first": a new account\'s first comment is held, later ones are not; many links are held', async () => {
 		const page = await u.ed.get(paths['first-story']);
 		await u.ed.post('/comments/settings/first-story', { csrf: csrfOf(page.text, '/comments/settings/first-story'), mode: 'first' });
