@@ -5,6 +5,7 @@
 #include "site_int.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,6 +247,32 @@ const char *site_asset_url(struct site *site, const char *name)
 	return as ? as->url : "";
 }
 
+const char *site_language(const struct site *site)
+{
+	return site->language && *site->language ? site->language : "en";
+}
+
+bool language_tag_valid(const char *lt)
+{
+	size_t i, run = 0, alpha = strspn(lt, "abcdefghijklmnopqrstuvwxyz"
+					  "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+	if ((alpha < 2 || alpha > 8) || strlen(lt) > 35)
+		return false;
+	for (i = 0; lt[i]; i++) {
+		if (lt[i] == '-') {
+			if (!run || !lt[i + 1])
+				return false;
+			run = 0;
+		} else if (!((lt[i] >= 'a' && lt[i] <= 'z') ||
+			     (lt[i] >= 'A' && lt[i] <= 'Z') ||
+			     (lt[i] >= '0' && lt[i] <= '9')) || ++run > 8) {
+			return false;
+		}
+	}
+	return true;
+}
+
 struct tval *page_context(struct site *site, struct http_request *req,
 			  const char *title, const char *description,
 			  const char *path)
@@ -259,6 +286,7 @@ struct tval *page_context(struct site *site, struct http_request *req,
 	tv_set_str(a, s, "name", site->name);
 	tv_set_str(a, s, "tagline", site->tagline);
 	tv_set_str(a, s, "base_url", site->base_url);
+	tv_set_str(a, s, "language", site_language(site));
 	tv_set(a, ctx, "site", s);
 	tv_set_str(a, assets, "css", site_asset_url(site, "site.css"));
 	tv_set_str(a, assets, "icon", site_asset_url(site, "icon.svg"));
@@ -511,7 +539,7 @@ static void fill_hole(struct site *site, struct http_request *req,
 {
 	const char *ae = http_header(req, "Accept-Encoding");
 	bool gzip = http_accepts(ae, "gzip");
-	bool personal = false, degraded = false;
+	bool personal = false, own_page, degraded = false;
 	struct hole_fill fill = { 0 };
 	struct buf mid;
 
@@ -536,12 +564,16 @@ static void fill_hole(struct site *site, struct http_request *req,
 	}
 	buf_init(&res->body, req->arena, p->body->len + p->suffix->len +
 		 mid.len * 2 + 4096);
+	own_page = wants_personal(site, req, p);
 	if (!fill.html) {
 		fill.html = mid.data;
 		fill.len = mid.len;
-		hole_fill_finish(&fill);
+		/* Its CRC serves gzip splicing and the ETag; a reader's own
+		 * page without gzip needs neither (5% of its time). */
+		if (!own_page || gzip)
+			hole_fill_finish(&fill);
 	}
-	if (wants_personal(site, req, p)) {
+	if (own_page) {
 		personal_page(site, req, res, p, &fill);
 		return;
 	}
@@ -762,6 +794,46 @@ static void share_limits(struct site *site)
 	ratelimit_share(site->comment_ip, "comment_ip", shared_limit, site);
 	ratelimit_share(site->comment_account, "comment_account",
 			shared_limit, site);
+}
+
+#define RW_COOKIE "dl_rw"
+
+void site_enter(void *ctx, struct http_request *req)
+{
+	struct site *site = ctx;
+	const char *v;
+	uint64_t floor = 0;
+	char *end;
+
+	/* Behind a trusted proxy: the address the proxy saw. */
+	if (site->trust_proxy)
+		http_forwarded_for(http_header(req, "X-Forwarded-For"),
+				   req->remote_ip, sizeof(req->remote_ip));
+	if (!site->replica_cookie_s || (req->method != HTTP_GET &&
+					req->method != HTTP_HEAD))
+		return;
+	if ((v = http_cookie(req, RW_COOKIE)) && strlen(v) == 16 &&
+	    strspn(v, "0123456789abcdef") == 16) {
+		floor = strtoull(v, &end, 16);
+	}
+	store_reads_begin(floor);
+}
+
+void site_leave(void *ctx, struct http_request *req, struct http_response *res)
+{
+	struct site *site = ctx;
+	uint64_t pos;
+
+	if (!site->replica_cookie_s)
+		return;
+	store_reads_end();
+	if (!res || req->method == HTTP_GET || req->method == HTTP_HEAD ||
+	    res->status >= 400 || !(pos = store_write_position(site->store)))
+		return;
+	http_add_header(res, "Set-Cookie", arena_printf(req->arena,
+			RW_COOKIE "=%016" PRIx64 "; Path=/; Max-Age=%d; HttpOnly;"
+			" SameSite=Lax%s", pos, site->replica_cookie_s,
+			cookie_secure(site, req) ? "; Secure" : ""));
 }
 
 int site_start(struct site *site, unsigned reaction_per_minute)

@@ -9,8 +9,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeSite, removeDir, startServer, sleep, decodeEntities, storyLinks } from './lib.mjs';
-import { startSmtp, Client, csrfOf, mainText } from './accounts-lib.mjs';
+import { makeSite, removeDir, request, startServer, sleep, decodeEntities, storyLinks } from './lib.mjs';
+import { startSmtp, Client, csrfOf, mainText, sql } from './accounts-lib.mjs';
 import {
 	addUser, loginAs, story, commentBlock, headingCount, commentIds, postForm,
 	api, openEvents,
@@ -199,6 +199,18 @@ describe('comments', () => {
 		assert.ok(p.json.comment.edited);
 		const pb = await api(u.bob, 'PATCH', `/api/v1/comments/${id}`, { body: 'Not mine' });
 		assert.equal(pb.status, 403);
+		// An edit cannot bring in the links a post would be held for.
+		const spam = 'Buy https://a.example https://b.example https://c.example';
+		const ef = await u.ann.get(`/comments/${id}/edit`);
+		const many = await u.ann.post(`/comments/${id}/edit`, { csrf: csrfOf(ef.text, `/comments/${id}/edit`), body: spam });
+		assert.equal(many.status, 422);
+		assert.match(many.text, /An edit may hold at most 2 links/);
+		assert.match(many.text, /<textarea[^>]*>Buy https:\/\/a\.example/, 'the text is kept');
+		const pm = await api(u.ann, 'PATCH', `/api/v1/comments/${id}`, { body: spam });
+		assert.equal(pm.status, 422);
+		page = await u.ann.get(paths['edit-story']);
+		assert.match(commentBlock(page.text), /Edited by API/);
+		assert.doesNotMatch(page.text, /b\.example/);
 		// 16 minutes later.
 		fs.writeFileSync(clock, String(16 * 60));
 		try {
@@ -313,6 +325,30 @@ describe('comments', () => {
 		assert.match(cr.json.error, /closed/);
 	});
 
+	test('--comments-close-days closes a story that many days after publication', async () => {
+		// The stories were published on 2024-03-04: open for 10 years.
+		const clock2 = path.join(site.dir, 'clock2');
+		fs.writeFileSync(clock2, '0');
+		const s2 = await startServer({ db: site.db, args: [...FAST, '--comments-close-days', '3650'],
+			env: { DATELINE_TEST_CLOCK_FILE: clock2 } });
+		try {
+			const dan = await loginAs(s2.url, 'bob@example.com');
+			const ok = await api(dan, 'POST', '/api/v1/articles/like-story/comments', { body: 'Still open' });
+			assert.equal(ok.status, 201);
+			assert.match(commentBlock((await dan.get(paths['like-story'])).text), /<textarea/);
+			// Eleven years after publication.
+			fs.writeFileSync(clock2, String(9 * 365 * 86400));
+			const page = await dan.get(paths['like-story']);
+			assert.match(commentBlock(page.text), /Comments are closed\./);
+			assert.doesNotMatch(commentBlock(page.text), /<textarea/);
+			const late = await api(dan, 'POST', '/api/v1/articles/like-story/comments', { body: 'Too late' });
+			assert.equal(late.status, 403);
+			assert.match(late.json.error, /closed/);
+		} finally {
+			await s2.stop();
+		}
+	});
+
 	test('moderation "first": a new account\'s first comment is held, later ones are not; many links are held', async () => {
 		const page = await u.ed.get(paths['first-story']);
 		await u.ed.post('/comments/settings/first-story', { csrf: csrfOf(page.text, '/comments/settings/first-story'), mode: 'first' });
@@ -398,9 +434,23 @@ describe('comments', () => {
 		const second = await smtp.waitFor('ann@example.com', /Cat replied/);
 		const link = /(http:\/\/[^\s]+\/comments\/unsubscribe\/[0-9]+\.[A-Za-z0-9_-]+)/.exec(second.raw.replace(/=\r?\n/g, ''));
 		assert.ok(link, 'an unsubscribe link');
-		const bad = await new Client(srv.url).get(link[1].replace(srv.url, '').replace(/.$/, 'x'));
+		// One-click headers (RFC 8058) name the same link.
+		const headers = second.raw.replace(/\r\n[ \t]+/g, ' ').split('\r\n\r\n')[0];
+		assert.ok(headers.split('\r\n').includes(`List-Unsubscribe: <${link[1]}>`), headers);
+		assert.match(headers, /\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n/);
+		const path = link[1].replace(srv.url, '');
+		const bad = await new Client(srv.url).get(path.replace(/.$/, 'x'));
 		assert.equal(bad.status, 400);
-		const un = await new Client(srv.url).get(link[1].replace(srv.url, ''));
+		// Opening the link only asks (link checkers fetch every link).
+		const ask = await new Client(srv.url).get(path);
+		assert.equal(ask.status, 200);
+		assert.match(mainText(ask.text), /Stop e-mail about replies\?/);
+		assert.match(ask.text, new RegExp(`<form method="post" action="${path}"`));
+		assert.equal(sql(site.db, `SELECT reply_mail FROM accounts WHERE email = 'ann@example.com'`)[0][0], '1');
+		// A mail program's one-click POST: no cookie, no token.
+		const body = 'List-Unsubscribe=One-Click';
+		const un = await request(srv.url + path, { method: 'POST', body, headers: {
+			'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': body.length } });
 		assert.equal(un.status, 200);
 		assert.match(mainText(un.text), /no more e-mail about replies/);
 		await api(u.bob, 'POST', '/api/v1/articles/mail-story/comments', { body: 'after unsubscribing', parent: top.json.comment.id });
