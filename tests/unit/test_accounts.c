@@ -488,6 +488,60 @@ static void test_peek(void **state)
 	ratelimit_free(rl);
 }
 
+/* A shared store of one key: allows while fewer than 2 taken; "down"
+ * makes it fail as a database that is away would. */
+struct fake_shared {
+	int taken;
+	bool down;
+	char last_key[64];
+	bool last_take;
+};
+
+static int fake_shared_fn(void *arg, const char *key, unsigned per_minute,
+			  bool take, bool *allowed, unsigned *retry_after)
+{
+	struct fake_shared *f = arg;
+
+	if (f->down)
+		return ERR_DB;
+	snprintf(f->last_key, sizeof(f->last_key), "%s", key);
+	f->last_take = take;
+	*allowed = f->taken < (int)per_minute;
+	if (*allowed && take)
+		f->taken++;
+	if (!*allowed)
+		*retry_after = 7;
+	return 0;
+}
+
+/* A shared limiter asks the callback with its name in the key; the local
+ * table decides only while the callback fails. */
+static void test_shared(void **state)
+{
+	struct ratelimit *rl = ratelimit_new(2);
+	struct fake_shared f = { 0 };
+	unsigned retry = 0;
+
+	(void)state;
+	ratelimit_share(rl, "login_ip", fake_shared_fn, &f);
+	assert_true(ratelimit_peek(rl, "1.2.3.4", 0, &retry));
+	assert_string_equal(f.last_key, "login_ip:1.2.3.4");
+	assert_false(f.last_take);
+	assert_true(ratelimit_take(rl, "1.2.3.4", 0, &retry));
+	assert_true(ratelimit_take(rl, "5.6.7.8", 0, &retry));
+	assert_true(f.last_take);
+	assert_int_equal(f.taken, 2);
+	/* The shared count is what limits, not this process's per key. */
+	assert_false(ratelimit_take(rl, "9.9.9.9", 0, &retry));
+	assert_int_equal(retry, 7);
+	/* Store away: this process's own table (2 a minute per key). */
+	f.down = true;
+	assert_true(ratelimit_take(rl, "9.9.9.9", 0, &retry));
+	assert_true(ratelimit_take(rl, "9.9.9.9", 0, &retry));
+	assert_false(ratelimit_take(rl, "9.9.9.9", 0, &retry));
+	ratelimit_free(rl);
+}
+
 struct pool_count {
 	pthread_mutex_t lock;
 	int n;
@@ -609,6 +663,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mail_format, setup, teardown),
 		cmocka_unit_test(test_return_paths),
 		cmocka_unit_test(test_peek),
+		cmocka_unit_test(test_shared),
 		cmocka_unit_test(test_pool),
 		cmocka_unit_test_setup_teardown(test_account_splice, setup, teardown),
 	};
