@@ -328,6 +328,20 @@ int pg_notify_content(struct pg_store *s, struct pgconn *c);
 int pg_watch_reactions(struct store *s, store_reactions_fn fn, void *arg);
 int pg_comment_announce(struct store *s, int64_t article_id,
 			int64_t comment_id);
+
+/* A notification on the "dateline" channel, parsed (pg_notify.c). */
+struct pg_event {
+	enum { PG_EV_NONE, PG_EV_CONTENT, PG_EV_REACTIONS, PG_EV_COMMENT } kind;
+	int64_t article_id;	/* > 0 for REACTIONS and COMMENT */
+	int64_t comment_id;	/* COMMENT: >= 0 (0: the count alone) */
+};
+
+/*
+ * Parse @payload "<node>:c", "<node>:<article>" or
+ * "<node>:m<article>:<comment>" into @ev.  ERR_NOTFOUND when <node> is
+ * @node (a store's own event), ERR_INVALID when malformed (ev->kind NONE).
+ */
+int pg_notify_parse(const char *payload, const char *node, struct pg_event *ev);
 int pg_watch_comments(struct store *s, store_comments_fn fn, void *arg);
 int pg_rate_take(struct store *s, const char *key, unsigned per_minute,
 		 bool take, bool *allowed, unsigned *retry_after);

@@ -21,6 +21,7 @@
  */
 #include "pg_int.h"
 
+#include <limits.h>
 #include <poll.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -105,42 +106,62 @@ static void content_changed(struct pg_store *s, PGconn *db)
 	atomic_fetch_add(&s->generation, 1);
 }
 
-/* One notification's payload "<node>:<what>", read on @db. */
-static void handle(struct pg_store *s, PGconn *db, const char *payload)
+/* See pg_int.h. */
+int pg_notify_parse(const char *payload, const char *node, struct pg_event *ev)
 {
 	const char *colon = strchr(payload, ':');
 	char *end;
-	long long id;
+	long long id, cm = 0;
 
-	if (!colon || (size_t)(colon - payload) != strlen(s->node) ||
-	    !strncmp(payload, s->node, strlen(s->node)))
-		return;		/* malformed, or our own */
+	memset(ev, 0, sizeof(*ev));
+	if (!colon || (size_t)(colon - payload) != strlen(node))
+		return ERR_INVALID;
+	if (!strncmp(payload, node, strlen(node)))
+		return ERR_NOTFOUND;	/* our own */
 	if (!strcmp(colon + 1, "c")) {
+		ev->kind = PG_EV_CONTENT;
+		return 0;
+	}
+	if (colon[1] == 'm') {
+		if (colon[2] < '1' || colon[2] > '9')
+			return ERR_INVALID;
+		id = strtoll(colon + 2, &end, 10);
+		if (*end != ':' || end[1] < '0' || end[1] > '9')
+			return ERR_INVALID;
+		cm = strtoll(end + 1, &end, 10);
+		ev->kind = PG_EV_COMMENT;
+	} else {
+		if (colon[1] < '1' || colon[1] > '9')
+			return ERR_INVALID;
+		id = strtoll(colon + 1, &end, 10);
+		ev->kind = PG_EV_REACTIONS;
+	}
+	if (*end || id <= 0 || id == LLONG_MAX || cm < 0 || cm == LLONG_MAX) {
+		ev->kind = PG_EV_NONE;
+		return ERR_INVALID;
+	}
+	ev->article_id = id;
+	ev->comment_id = cm;
+	return 0;
+}
+
+/* One notification's payload "<node>:<what>", read on @db. */
+static void handle(struct pg_store *s, PGconn *db, const char *payload)
+{
+	struct pg_event ev;
+
+	if (pg_notify_parse(payload, s->node, &ev))
+		return;		/* malformed, or our own */
+	if (ev.kind == PG_EV_CONTENT) {
 		content_changed(s, db);
 		return;
 	}
-	if (colon[1] == 'm') {
-		long long cm;
-
-		id = strtoll(colon + 2, &end, 10);
-		if (*end != ':' || id <= 0)
-			return;
-		cm = strtoll(end + 1, &end, 10);
-		if (*end || cm < 0)
-			return;
-		pthread_mutex_lock(&s->listen_lock);
-		if (s->listen_cm_fn)
-			s->listen_cm_fn(s->listen_cm_arg, (int64_t)id,
-					(int64_t)cm);
-		pthread_mutex_unlock(&s->listen_lock);
-		return;
-	}
-	id = strtoll(colon + 1, &end, 10);
-	if (*end || id <= 0)
-		return;
 	pthread_mutex_lock(&s->listen_lock);
-	if (s->listen_fn)
-		s->listen_fn(s->listen_arg, (int64_t)id);
+	if (ev.kind == PG_EV_COMMENT && s->listen_cm_fn)
+		s->listen_cm_fn(s->listen_cm_arg, ev.article_id,
+				ev.comment_id);
+	else if (ev.kind == PG_EV_REACTIONS && s->listen_fn)
+		s->listen_fn(s->listen_arg, ev.article_id);
 	pthread_mutex_unlock(&s->listen_lock);
 }
 
