@@ -1,0 +1,5 @@
+-- Migration 7 on PostgreSQL makes the table of rate limits shared by the
+-- nodes (sql/postgres/007_ratelimits.sql).  A SQLite file is served by one
+-- process, whose limits live in memory (src/auth/ratelimit.c), so there is
+-- nothing to create here; the number keeps both schemas at the same
+-- version (`dateline copy` compares them).
