@@ -399,6 +399,7 @@ static void pg_close(struct store *base)
 		conn_free(c);
 	}
 	pg_notify_close(s);
+	pg_idcache_free(s);
 	conn_free(s->watch);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->freed);
