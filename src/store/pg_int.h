@@ -136,6 +136,7 @@ enum pst_id {
 	/* pg_reactions.c: the set-based batch (one statement per step) */
 	PS_RX_PLAN,
 	PS_RX_ARTICLES,
+	PS_RX_GUARD,
 	PS_RX_LOCK,
 	PS_RX_DELETE,
 	PS_RX_UPDATE,

@@ -7,8 +7,9 @@
  * (unnest), sent in libpq pipeline mode (pg_pipe.c), so that a batch of
  * any size costs two round trips to the server and one commit:
  *
- *  1. BEGIN; which of the batch's articles exist; the rows the batch's
- *     readers hold on them, locked (FOR UPDATE) in key order;
+ *  1. BEGIN; which of the batch's articles exist; an advisory lock per
+ *     (article, reader), in key order; the rows the batch's readers hold
+ *     on those articles, locked (FOR UPDATE) in key order;
  *  2. the changes worked out here, in the batch's order (one reader may
  *     change several times in a batch; TOGGLE depends on what is held),
  *     then: the readers' rows deleted, updated and inserted; the count
@@ -16,11 +17,13 @@
  *     (article, kind) order; the counts read back; one NOTIFY statement
  *     for the other nodes; COMMIT.
  *
- * Several nodes: reader rows and count rows are each locked in key order
- * by every node, so two batches queue instead of deadlocking; a batch
- * that lost a race anyway (a reader's first reaction inserted by another
- * node meanwhile: unique key; an article deleted meanwhile: foreign key;
- * a deadlock) fails as a whole and is run again from the start.
+ * Several nodes: the (article, reader) advisory locks, the reader rows and
+ * the count rows are each taken in key order by every node, so two
+ * batches queue instead of deadlocking, and a node never inserts a
+ * reader's row that another node is inserting.  A batch that lost a race
+ * anyway (an article deleted meanwhile: foreign key; a unique key or a
+ * deadlock with a writer that takes no such locks) fails as a whole and
+ * is run again from the start.
  * Unlike SQLite, a failed statement aborts the whole transaction, so a
  * change on a missing article is found before anything is written.
  */
@@ -55,6 +58,18 @@ static const char sql_rx_plan[] =
 	"SELECT set_config('enable_seqscan', 'off', true),"
 	" set_config('enable_hashjoin', 'off', true),"
 	" set_config('enable_mergejoin', 'off', true)";
+/*
+ * A transaction-scoped advisory lock per (article, reader) of the batch,
+ * taken in key order before anything is read: a reader's first reaction
+ * has no row to lock yet, so without it two nodes could both insert it
+ * (and one batch fail on the unique key).  With it, the second node waits
+ * for the first one's commit and then finds the row.  Two 32-bit keys, a
+ * key space apart from the one-key locks of migrations and the publisher.
+ */
+static const char sql_rx_guard[] =
+	"SELECT count(pg_advisory_xact_lock(l.k1, l.k2)) FROM"
+	" (SELECT DISTINCT (u.a % 2147483648)::int AS k1, hashtext(u.rd) AS k2"
+	" FROM unnest($1::bigint[], $2::text[]) AS u(a, rd) ORDER BY 1, 2) AS l";
 static const char sql_rx_articles[] =
 	"SELECT id FROM articles WHERE id = ANY($1::bigint[])";
 static const char sql_rx_lock[] =
@@ -541,6 +556,7 @@ static int apply_batch(struct pg_store *s, struct pgconn *c,
 	memset(&args, 0, sizeof(args));
 	pa_text(&args, pa.data);
 	pa_text(&args, prd.data);
+	pg_pipe_send(&p, PS_RX_GUARD, sql_rx_guard, &args);
 	pg_pipe_send(&p, PS_RX_LOCK, sql_rx_lock, &args);
 	if ((r = pg_pipe_sync(&p)))
 		goto out;
