@@ -156,6 +156,64 @@ static int comment_options(struct site *site, const char *rate,
 	return 0;
 }
 
+/* @db for the log: a URL's password replaced by "***". */
+static const char *shown_db(const char *db, char *out, size_t len)
+{
+	const char *scheme = strstr(db, "://"), *at, *colon;
+
+	if (!scheme || !(at = strchr(scheme + 3, '@')) ||
+	    !(colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3))))
+		return db;
+	snprintf(out, len, "%.*s:***%s", (int)(colon - db), db, at);
+	return out;
+}
+
+/*
+ * Each --db-replica (a value may hold several URLs apart by spaces);
+ * reads of a reader follow their writes for the longest lag allowed.
+ */
+static int add_replicas(struct site *site, const struct optlist *l,
+			const char *max_lag)
+{
+	long lag = number_in(max_lag, 1, 3600);
+	char err[512], url[4096];
+	int i;
+
+	if (!l->n)
+		return 0;
+	if (lag < 0) {
+		fprintf(stderr, "error: --replica-max-lag wants 1 to 3600 seconds\n");
+		return 1;
+	}
+	for (i = 0; i < l->n; i++) {
+		const char *p = l->v[i];
+
+		while (*p) {
+			size_t n = strcspn(p, " \t\n");
+
+			if (n >= sizeof(url)) {
+				fprintf(stderr, "error: --db-replica URL too long\n");
+				return 1;
+			}
+			if (n) {
+				memcpy(url, p, n);
+				url[n] = '\0';
+				if (store_add_replica(site->store, url,
+						      (int)lag * 1000, err,
+						      sizeof(err))) {
+					fprintf(stderr, "error: --db-replica: %s\n",
+						err);
+					return 1;
+				}
+			}
+			p += n;
+			p += strspn(p, " \t\n");
+		}
+	}
+	site->replica_cookie_s = (int)lag + 1;
+	return 0;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	const char *db = NULL, *listen = "127.0.0.1:8080", *templates = NULL;
@@ -164,13 +222,16 @@ int cmd_serve(int argc, char **argv)
 	const char *react_limit = "30", *smtp_url = NULL, *mail_from = NULL;
 	const char *maildir = NULL, *reset_ttl = "3600", *login_limit = "20";
 	const char *smtp_ca = NULL, *time_zone = NULL, *upload_limit = "20";
-	const char *feed_content = "summary";
+	const char *feed_content = "summary", *max_lag = "5";
+	struct optlist replicas = { 0 };
 	const char *cm_rate = "4", *cm_mode = "open", *cm_depth = "3";
 	const char *cm_links = "2", *cm_close = "0", *cm_min = "3";
 	int quiet = 0, smtp_plain = 0, trust_proxy = 0, npos, r, sig, code = 1;
 	int authors_publish = 0;
 	const struct opt opts[] = {
 		{ "db", "DATELINE_DB", "PATH", "the site database (SQLite file)", &db, NULL },
+		{ "db-replica", "DATELINE_DB_REPLICA", "URL", "also read public content from this PostgreSQL streaming replica (repeatable; the variable takes URLs separated by spaces)", NULL, NULL, &replicas },
+		{ "replica-max-lag", "DATELINE_REPLICA_MAX_LAG", "SECONDS", "leave out a replica that is more than this far behind the primary (default 5)", &max_lag, NULL },
 		{ "listen", "DATELINE_LISTEN", "ADDR:PORT", "where to listen (default 127.0.0.1:8080)", &listen, NULL },
 		{ "templates", "DATELINE_TEMPLATES", "DIR", "templates overriding the built-in ones", &templates, NULL },
 		{ "static", "DATELINE_STATIC", "DIR", "static files overriding the built-in ones", &statics, NULL },
@@ -203,7 +264,7 @@ int cmd_serve(int argc, char **argv)
 	struct http_config cfg = { 0 };
 	struct http_server *srv = NULL;
 	struct site site = { 0 };
-	char err[512], *base = NULL, *mdir = NULL, *from = NULL;
+	char err[512], *base = NULL, *mdir = NULL, *from = NULL, shown[512];
 	bool curl_up = false;
 	sigset_t set;
 
@@ -284,6 +345,8 @@ int cmd_serve(int argc, char **argv)
 			" 'dateline migrate --db %s'\n", db, db);
 		goto out;
 	}
+	if (add_replicas(&site, &replicas, max_lag))
+		goto out;
 	if (templates_load(templates, &site.tmpl, err, sizeof(err)) ||
 	    assets_load(statics, &site.assets, err, sizeof(err))) {
 		fprintf(stderr, "error: %s\n", err);
@@ -347,6 +410,8 @@ int cmd_serve(int argc, char **argv)
 	cfg.listen = listen;
 	cfg.threads = threads ? (unsigned)atoi(threads) : 0;
 	cfg.handler = site_handle;
+	cfg.enter = site_enter;
+	cfg.leave = site_leave;
 	cfg.upload_prefix = NEWSROOM_UPLOAD_PREFIX;
 	cfg.upload_max = site.upload_max;
 	cfg.ctx = &site;
@@ -354,7 +419,8 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "error: %s\n", err);
 		goto out;
 	}
-	log_info("dateline serving %s on http://%s (port %u)", db, listen,
+	log_info("dateline serving %s on http://%s (port %u)",
+		 shown_db(db, shown, sizeof(shown)), listen,
 		 http_server_port(srv));
 	if (!site.mail.smtp_url)
 		log_info("no --smtp-url: mail is written to %s/new/ and its"

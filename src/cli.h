@@ -24,6 +24,14 @@ struct opt {
 	const char *help;
 	const char **value;	/* where the value goes (options with arg) */
 	int *flag;		/* where 1 goes (flags) */
+	struct optlist *list;	/* a repeatable option's values (not @value) */
+};
+
+/* The values of a repeatable option, in order. */
+#define OPTLIST_MAX 8
+struct optlist {
+	const char *v[OPTLIST_MAX];
+	int n;
 };
 
 /*

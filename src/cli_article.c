@@ -1,7 +1,8 @@
 /*
  * cli_article.c - "dateline article add FILE" and "dateline article list".
  *
- * add: parse the file (frontmatter.h), check every field, load the photo,
+ * add: parse the file (frontmatter.h), check every field, load the photo
+ * (made upright, stripped of metadata, with its responsive copies),
  * then save article, tags and photo in one transaction, so a failure at
  * any step leaves the database as it was.
  */
@@ -85,8 +86,9 @@ static int check_lengths(const char *file, const struct frontmatter *fm)
 /* Turn a parsed file into an article; prints the problem on failure. */
 static int build_article(struct arena *a, const char *file,
 			 const struct frontmatter *fm, struct article *art,
-			 struct media *photo)
+			 struct media_set *set)
 {
+	struct media photo;
 	char err[512];
 	int r;
 
@@ -150,7 +152,11 @@ static int build_article(struct arena *a, const char *file,
 		const char *path = fm->photo[0] == '/' ? fm->photo :
 				   arena_printf(a, "%s/%s", dir, fm->photo);
 
-		if ((r = media_load_file(a, path, photo, err, sizeof(err)))) {
+		/* As the newsroom stores photos: upright, without metadata
+		 * (no GPS of the camera), with the responsive copies. */
+		if ((r = media_load_file(a, path, &photo, err, sizeof(err))) ||
+		    (r = media_process(a, photo.data, photo.len, set, err,
+				       sizeof(err)))) {
 			fprintf(stderr, "error: %s: %s\n", file, err);
 			return r;
 		}
@@ -159,8 +165,12 @@ static int build_article(struct arena *a, const char *file,
 				file);
 			return ERR_INVALID;
 		}
-		art->photo.key = photo->key;
-		art->new_photo = photo;
+		art->photo.key = set->main.key;
+		art->new_photo = &set->main;
+		art->new_copies = set->items + 1;
+		art->ncopies = set->n - 1;
+		art->new_variants = set->variants;
+		art->nvariants = set->nvariants;
 	}
 	return 0;
 }
@@ -170,7 +180,7 @@ static int article_add(const char *db, const char *file)
 	struct arena *a = arena_new(64 * 1024);
 	struct frontmatter fm;
 	struct article art, *old;
-	struct media photo;
+	struct media_set photo;
 	struct store *s = NULL;
 	char err[512], *text;
 	size_t len;

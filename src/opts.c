@@ -32,6 +32,7 @@ int opts_parse(int argc, char **argv, const struct opt *opts,
 	       const char *usage, const char **pos, int maxpos, int *npos)
 {
 	const struct opt *o;
+	unsigned long long listed = 0;
 	int i;
 
 	*npos = 0;
@@ -39,7 +40,9 @@ int opts_parse(int argc, char **argv, const struct opt *opts,
 		const char *e = o->env ? getenv(o->env) : NULL;
 
 		if (e && *e) {
-			if (o->value)
+			if (o->list)
+				o->list->v[o->list->n++] = e;
+			else if (o->value)
 				*o->value = e;
 			else if (o->flag)
 				*o->flag = strcmp(e, "0") != 0;
@@ -90,10 +93,21 @@ int opts_parse(int argc, char **argv, const struct opt *opts,
 			*o->flag = 1;
 			continue;
 		}
+		/* The command line replaces what the environment gave. */
+		if (o->list && !(listed & 1ULL << (o - opts) % 64)) {
+			listed |= 1ULL << (o - opts) % 64;
+			o->list->n = 0;
+		}
+		if (o->list && o->list->n == OPTLIST_MAX) {
+			fprintf(stderr, "error: option '--%s' given more than %d"
+				" times\n", o->name, OPTLIST_MAX);
+			return 2;
+		}
 		if (eq) {
-			*o->value = eq + 1;
+			*(o->list ? &o->list->v[o->list->n++] : o->value) = eq + 1;
 		} else if (i + 1 < argc) {
-			*o->value = argv[++i];
+			*(o->list ? &o->list->v[o->list->n++] : o->value) =
+				argv[++i];
 		} else {
 			fprintf(stderr, "error: option '--%s' needs a value (%s)\n",
 				o->name, o->arg);

@@ -129,6 +129,15 @@ const char *http_cookie_parse(struct arena *a, const char *header,
 			      const char *name);
 
 /*
+ * The client address a trusted proxy added to X-Forwarded-For value
+ * @header: its last entry, when it is made of IPv4/IPv6 address
+ * characters only and fits @out (@len bytes, NUL-terminated).  False,
+ * @out untouched, otherwise (entries before the last come from the client
+ * and are never used).
+ */
+bool http_forwarded_for(const char *header, char *out, size_t len);
+
+/*
  * The decoded value of @name in an application/x-www-form-urlencoded body
  * (or of the plain multipart/form-data field @name), or NULL.
  */
@@ -172,6 +181,14 @@ struct http_config {
 	 */
 	const char *upload_prefix;
 	size_t upload_max;
+	/*
+	 * Optional: @enter runs on the connection thread before the handler
+	 * (and before a deferred answer's finish), @leave after it, with the
+	 * filled response, or with NULL when the answer was deferred.
+	 */
+	void (*enter)(void *ctx, struct http_request *req);
+	void (*leave)(void *ctx, struct http_request *req,
+		      struct http_response *res);
 };
 
 /*

@@ -100,6 +100,24 @@ const char *http_cookie(const struct http_request *req, const char *name)
 	return http_cookie_parse(req->arena, http_header(req, "Cookie"), name);
 }
 
+bool http_forwarded_for(const char *h, char *out, size_t len)
+{
+	const char *last;
+	size_t n;
+
+	if (!h)
+		return false;
+	last = strrchr(h, ',');
+	last = ows(last ? last + 1 : h);
+	n = strcspn(last, " \t");
+	if (!n || n >= len || last[n + strspn(last + n, " \t")] != '\0' ||
+	    strspn(last, "0123456789abcdefABCDEF.:") != n)
+		return false;
+	memcpy(out, last, n);
+	out[n] = '\0';
+	return true;
+}
+
 const char *http_cookie_parse(struct arena *a, const char *h, const char *name)
 {
 	const char *p;

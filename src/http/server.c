@@ -71,6 +71,9 @@ struct reqctx {
 struct http_server {
 	struct MHD_Daemon *daemon;
 	http_handler handler;
+	void (*enter)(void *ctx, struct http_request *req);
+	void (*leave)(void *ctx, struct http_request *req,
+		      struct http_response *res);
 	void *ctx;
 	unsigned port;
 	pthread_mutex_t lock;
@@ -433,15 +436,22 @@ static enum MHD_Result respond(struct http_server *srv, struct reqctx *c)
 	struct http_response res;
 	bool now;
 
+	if (srv->enter)
+		srv->enter(srv->ctx, &c->req);
 	if (c->defer.state == DEFER_DONE) {
 		/* Resumed after deferred work: let the application answer. */
 		response_init(c, &res);
 		c->defer.finish(c->defer.arg, &c->req, &res);
 		c->defer.state = DEFER_NONE;
+		if (srv->leave)
+			srv->leave(srv->ctx, &c->req, &res);
 		return finish_response(c, &res);
 	}
 	response_init(c, &res);
 	srv->handler(srv->ctx, &c->req, &res);
+	if (srv->leave)
+		srv->leave(srv->ctx, &c->req, c->defer.state == DEFER_NONE ?
+			   &res : NULL);
 	if (c->defer.state == DEFER_NONE)
 		return finish_response(c, &res);
 	/* Deferred: sleep unless the work finished already. */
@@ -693,6 +703,8 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 	mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
 	srv = xcalloc(1, sizeof(*srv));
 	srv->handler = cfg->handler;
+	srv->enter = cfg->enter;
+	srv->leave = cfg->leave;
 	srv->ctx = cfg->ctx;
 	srv->upload_prefix = cfg->upload_prefix;
 	srv->upload_max = cfg->upload_max ? cfg->upload_max : HTTP_MAX_BODY;

@@ -77,8 +77,29 @@ static void add_subject(struct buf *b, const char *subject)
 	buf_adds(b, "\r\n");
 }
 
+/* An unsubscribe URL fit for a header: http(s), printable, no blanks, '<>'. */
+static bool header_url(const char *u)
+{
+	size_t i;
+
+	if (strncmp(u, "https://", 8) && strncmp(u, "http://", 7))
+		return false;
+	for (i = 0; u[i]; i++)
+		if ((unsigned char)u[i] <= ' ' || (unsigned char)u[i] >= 127 ||
+		    u[i] == '<' || u[i] == '>' || u[i] == ',')
+			return false;
+	return i <= 900;
+}
+
 char *mail_format(struct arena *a, const char *from, const char *to,
 		  const char *subject, const char *text, int64_t now)
+{
+	return mail_format_list(a, from, to, subject, text, now, NULL);
+}
+
+char *mail_format_list(struct arena *a, const char *from, const char *to,
+		       const char *subject, const char *text, int64_t now,
+		       const char *unsubscribe)
 {
 	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
 					    "Fri", "Sat" };
@@ -92,7 +113,7 @@ char *mail_format(struct arena *a, const char *from, const char *to,
 	const char *p;
 
 	if (!mail_address_valid(from) || !mail_address_valid(to) ||
-	    strpbrk(subject, "\r\n"))
+	    strpbrk(subject, "\r\n") || (unsubscribe && !header_url(unsubscribe)))
 		return NULL;
 	gmtime_r(&t, &tm);
 	randombytes_buf(raw, sizeof(raw));
@@ -104,6 +125,10 @@ char *mail_format(struct arena *a, const char *from, const char *to,
 	buf_printf(&b, "Message-ID: <%s@%s>\r\n", id, strchr(from, '@') + 1);
 	buf_printf(&b, "From: %s\r\nTo: %s\r\n", from, to);
 	add_subject(&b, subject);
+	if (unsubscribe)	/* RFC 2369 and RFC 8058 one-click */
+		buf_printf(&b, "List-Unsubscribe: <%s>\r\n"
+			   "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+			   unsubscribe);
 	buf_adds(&b, "MIME-Version: 1.0\r\n"
 		 "Content-Type: text/plain; charset=utf-8\r\n"
 		 "Content-Transfer-Encoding: 8bit\r\n\r\n");

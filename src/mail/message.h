@@ -31,4 +31,13 @@ bool mail_address_valid(const char *s);
 char *mail_format(struct arena *a, const char *from, const char *to,
 		  const char *subject, const char *text, int64_t now);
 
+/*
+ * The same with List-Unsubscribe and List-Unsubscribe-Post (one-click,
+ * RFC 8058) headers for @unsubscribe, an http(s) URL that answers a POST
+ * by unsubscribing; NULL also when that URL does not fit in a header.
+ */
+char *mail_format_list(struct arena *a, const char *from, const char *to,
+		       const char *subject, const char *text, int64_t now,
+		       const char *unsubscribe);
+
 #endif

@@ -370,7 +370,7 @@ const char *name_problem(const char *name)
 	return NULL;
 }
 
-static bool cookie_secure(struct site *site, struct http_request *req)
+bool cookie_secure(struct site *site, struct http_request *req)
 {
 	const char *proto = http_header(req, "X-Forwarded-Proto");
 
@@ -408,15 +408,22 @@ const char *ttl_words(struct arena *a, int64_t s)
 struct outbox_msg *acct_mail(struct acct_job *j, const char *to,
 			     const char *subject, const char *text)
 {
+	return acct_mail_list(j, to, subject, text, NULL);
+}
+
+struct outbox_msg *acct_mail_list(struct acct_job *j, const char *to,
+				  const char *subject, const char *text,
+				  const char *unsubscribe)
+{
 	struct arena *a = j->req->arena;
 	struct outbox_msg *m = arena_zalloc(a, sizeof(*m));
 
 	m->to = to;
-	m->data = mail_format(a, j->site->mail_from, to, subject,
-			      arena_printf(a, "Hello,\n\n%s\n\n-- \n%s\n%s/\n",
-					   text, j->site->name,
-					   j->site->base_url),
-			      time_now());
+	m->data = mail_format_list(a, j->site->mail_from, to, subject,
+				   arena_printf(a, "Hello,\n\n%s\n\n-- \n%s\n%s/\n",
+						text, j->site->name,
+						j->site->base_url),
+				   time_now(), unsubscribe);
 	if (!m->data) {
 		log_warn("cannot write mail to '%s' (check --mail-from)", to);
 		return NULL;

@@ -117,6 +117,11 @@ const char *session_cookie_clear(struct site *site, struct http_request *req);
  */
 struct outbox_msg *acct_mail(struct acct_job *j, const char *to,
 			     const char *subject, const char *text);
+/* The same for mail a reader can stop: with one-click unsubscribe headers
+ * pointing at @unsubscribe (an absolute URL). */
+struct outbox_msg *acct_mail_list(struct acct_job *j, const char *to,
+				  const char *subject, const char *text,
+				  const char *unsubscribe);
 /* "1 hour", "15 minutes", "30 seconds" (arena). */
 const char *ttl_words(struct arena *a, int64_t seconds);
 

@@ -38,7 +38,7 @@ struct outbox_msg *comments_reply_mail(struct acct_job *j,
 	struct site *site = j->site;
 	struct arena *a = j->req->arena;
 	struct article *art;
-	const char *story;
+	const char *story, *unsub;
 
 	if (!parent->account_id || !parent->author_wants_mail ||
 	    !*parent->author_email || parent->account_id == j->acct.id)
@@ -51,15 +51,16 @@ struct outbox_msg *comments_reply_mail(struct acct_job *j,
 		reply_author = "A reader";
 	story = absolute_url(site, a, arena_printf(a, "%s#comment-%" PRId64,
 				article_path(a, art), anchor_id));
-	return acct_mail(j, parent->author_email, arena_printf(a, "New reply"
-			 " to your comment on \"%s\"", art->headline),
-			 arena_printf(a, "%s replied to your comment on \"%s\":"
-				      "\n\n%.600s\n\nRead the conversation:\n%s"
-				      "\n\nTo stop e-mail about replies, open"
-				      " this link:\n%s", reply_author,
-				      art->headline, reply_text, story,
-				      absolute_url(site, a, comments_unsub_path(
-				      site, a, parent->account_id))));
+	unsub = absolute_url(site, a, comments_unsub_path(site, a,
+							  parent->account_id));
+	return acct_mail_list(j, parent->author_email, arena_printf(a, "New"
+			      " reply to your comment on \"%s\"", art->headline),
+			      arena_printf(a, "%s replied to your comment on"
+					   " \"%s\":\n\n%.600s\n\nRead the"
+					   " conversation:\n%s\n\nTo stop e-mail"
+					   " about replies, open this link:\n%s",
+					   reply_author, art->headline,
+					   reply_text, story, unsub), unsub);
 }
 
 /* ---- Unsubscribe (no log in needed: the link is signed) ---- */
@@ -104,6 +105,19 @@ void h_comment_unsubscribe(struct site *site, struct http_request *req,
 		acct_message(site, req, res, 400, "This link does not work",
 			     "The unsubscribe link is not complete. Copy the"
 			     " whole link from the e-mail.");
+		return;
+	}
+	if (req->method != HTTP_POST) {
+		/* Opening the link asks; only a POST (the button, or a mail
+		 * program's one-click, RFC 8058) unsubscribes, so link
+		 * checkers that fetch every link in a mail change nothing. */
+		struct tval *ctx = acct_ctx(site, req, "Stop e-mail about replies?");
+
+		acct_paragraph(req, ctx, "You get an e-mail when someone replies"
+			       " to one of your comments. Press the button to"
+			       " stop these e-mails.");
+		acct_form(req, ctx, req->path, "Stop e-mail about replies");
+		acct_render(site, req, res, ctx, 200);
 		return;
 	}
 	j = job_new(site, req, unsub_work, unsub_answer);

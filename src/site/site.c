@@ -5,6 +5,7 @@
 #include "site_int.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -683,6 +684,46 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 				    !strncmp(res->content_type, "text/html", 9)) &&
 	    (!res->cache_control || !strncmp(res->cache_control, "public", 6)))
 		res->cache_control = "private, no-cache";
+}
+
+#define RW_COOKIE "dl_rw"
+
+void site_enter(void *ctx, struct http_request *req)
+{
+	struct site *site = ctx;
+	const char *v;
+	uint64_t floor = 0;
+	char *end;
+
+	/* Behind a trusted proxy: the address the proxy saw. */
+	if (site->trust_proxy)
+		http_forwarded_for(http_header(req, "X-Forwarded-For"),
+				   req->remote_ip, sizeof(req->remote_ip));
+	if (!site->replica_cookie_s || (req->method != HTTP_GET &&
+					req->method != HTTP_HEAD))
+		return;
+	if ((v = http_cookie(req, RW_COOKIE)) && strlen(v) == 16 &&
+	    strspn(v, "0123456789abcdef") == 16) {
+		floor = strtoull(v, &end, 16);
+	}
+	store_reads_begin(floor);
+}
+
+void site_leave(void *ctx, struct http_request *req, struct http_response *res)
+{
+	struct site *site = ctx;
+	uint64_t pos;
+
+	if (!site->replica_cookie_s)
+		return;
+	store_reads_end();
+	if (!res || req->method == HTTP_GET || req->method == HTTP_HEAD ||
+	    res->status >= 400 || !(pos = store_write_position(site->store)))
+		return;
+	http_add_header(res, "Set-Cookie", arena_printf(req->arena,
+			RW_COOKIE "=%016" PRIx64 "; Path=/; Max-Age=%d; HttpOnly;"
+			" SameSite=Lax%s", pos, site->replica_cookie_s,
+			cookie_secure(site, req) ? "; Secure" : ""));
 }
 
 int site_start(struct site *site, unsigned reaction_per_minute)

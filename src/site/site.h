@@ -46,7 +46,7 @@ struct site {
 	/* Reader accounts (accounts.c): set before site_start(). */
 	const char *mail_from;	/* "news@example.org" */
 	struct mail_config mail;
-	bool trust_proxy;	/* believe X-Forwarded-Proto for Secure */
+	bool trust_proxy;	/* believe X-Forwarded-Proto (Secure) and -For */
 	bool feed_full;		/* feeds carry whole stories, not summaries */
 	struct section_cache *sections;	/* the masthead's list (sections.c) */
 	int64_t reset_ttl;	/* seconds a password reset link works */
@@ -72,6 +72,9 @@ struct site {
 	int comment_close_days;		/* close N days after publication */
 	int comment_min_seconds;	/* from showing the form to a post */
 	struct ratelimit *comment_ip, *comment_account;
+	/* Read replicas: seconds a reader's reads follow their write
+	 * (the read-your-writes cookie); 0 without replicas. */
+	int replica_cookie_s;
 	/* The front page's "Most reacted" box, rendered at most every few s. */
 	pthread_mutex_t box_lock;
 	char *box_html;
@@ -95,5 +98,13 @@ char *article_path(struct arena *a, const struct article *art);
 
 /* The http_handler: @ctx is the struct site. */
 void site_handle(void *ctx, struct http_request *req, struct http_response *res);
+/*
+ * The http_config enter/leave hooks.  Behind --trust-proxy the reader's
+ * address comes from X-Forwarded-For.  A visitor's reads may go to a read
+ * replica that has replayed the reader's last write (cookie "dl_rw"); a
+ * successful write hands the reader that position.
+ */
+void site_enter(void *ctx, struct http_request *req);
+void site_leave(void *ctx, struct http_request *req, struct http_response *res);
 
 #endif

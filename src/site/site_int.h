@@ -341,4 +341,7 @@ void h_opensearch(struct site *, struct http_request *,
 void h_oembed(struct site *, struct http_request *, struct http_response *,
 	      const struct route_match *);
 
+/* Whether cookies set for @req get the Secure attribute (accounts.c). */
+bool cookie_secure(struct site *site, struct http_request *req);
+
 #endif

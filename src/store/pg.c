@@ -26,7 +26,6 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 
-#define POOL_MAX 16
 #define WATCH_INTERVAL_NS (100 * 1000 * 1000LL)
 
 /* Newest first, strictly before the cursor ($2, $3), visible per $4/$5. */
@@ -161,62 +160,6 @@ PGconn *pg_connect(const char *url, char *err, size_t errlen)
 	return NULL;
 }
 
-static void conn_free(struct pgconn *c)
-{
-	if (c) {
-		PQfinish(c->db);
-		free(c);
-	}
-}
-
-struct pgconn *pg_conn_get(struct pg_store *s)
-{
-	struct pgconn *c;
-	char err[512];
-
-	pthread_mutex_lock(&s->lock);
-	while (!s->free && s->nconns >= POOL_MAX)
-		pthread_cond_wait(&s->freed, &s->lock);
-	c = s->free;
-	if (c) {
-		s->free = c->next;
-		pthread_mutex_unlock(&s->lock);
-		return c;
-	}
-	s->nconns++;
-	pthread_mutex_unlock(&s->lock);
-
-	c = xcalloc(1, sizeof(*c));
-	if (!(c->db = pg_connect(s->url, err, sizeof(err)))) {
-		log_err("%s", err);
-		free(c);
-		pthread_mutex_lock(&s->lock);
-		s->nconns--;
-		pthread_cond_signal(&s->freed);
-		pthread_mutex_unlock(&s->lock);
-		return NULL;
-	}
-	return c;
-}
-
-void pg_conn_put(struct pg_store *s, struct pgconn *c)
-{
-	if (c->broken || PQstatus(c->db) != CONNECTION_OK ||
-	    PQtransactionStatus(c->db) != PQTRANS_IDLE) {
-		conn_free(c);
-		pthread_mutex_lock(&s->lock);
-		s->nconns--;
-		pthread_cond_signal(&s->freed);
-		pthread_mutex_unlock(&s->lock);
-		return;
-	}
-	pthread_mutex_lock(&s->lock);
-	c->next = s->free;
-	s->free = c;
-	pthread_cond_signal(&s->freed);
-	pthread_mutex_unlock(&s->lock);
-}
-
 /* See pg_int.h. */
 int pg_result_err(struct pgconn *c, PGresult *res, const char *what)
 {
@@ -275,6 +218,11 @@ int pg_run(struct pgconn *c, enum pst_id id, const char *sql,
 		PQclear(res);
 		return r;
 	}
+	/* Rows changed: with replicas, pg_conn_put() notes the position. */
+	if (!strncmp(PQcmdStatus(res), "INSERT", 6) ||
+	    !strncmp(PQcmdStatus(res), "UPDATE", 6) ||
+	    !strncmp(PQcmdStatus(res), "DELETE", 6))
+		c->wrote = true;
 	if (out)
 		*out = res;
 	else
@@ -389,22 +337,24 @@ static int run(struct pgconn *c, enum pst_id id, const struct pgargs *a,
 	return pg_run(c, id, stmt_sql[id], a, res);
 }
 
+/* The watch connection is not pooled. */
+static void watch_free(struct pgconn *c)
+{
+	if (c) {
+		PQfinish(c->db);
+		free(c);
+	}
+}
+
 static void pg_close(struct store *base)
 {
 	struct pg_store *s = PG(base);
-	struct pgconn *c, *next;
 
-	for (c = s->free; c; c = next) {
-		next = c->next;
-		conn_free(c);
-	}
 	pg_notify_close(s);
 	pg_idcache_free(s);
-	conn_free(s->watch);
-	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->freed);
+	pg_pool_close(s);
+	watch_free(s->watch);
 	pthread_mutex_destroy(&s->watch_lock);
-	free(s->url);
 	free(s);
 }
 
@@ -453,7 +403,7 @@ static uint64_t pg_generation(struct store *base)
 
 		if (now - s->watch_checked >= WATCH_INTERVAL_NS) {
 			if (s->watch && s->watch->broken) {
-				conn_free(s->watch);
+				watch_free(s->watch);
 				s->watch = NULL;
 			}
 			if (!s->watch) {
@@ -468,6 +418,10 @@ static uint64_t pg_generation(struct store *base)
 			if (s->watch && !content_version(s->watch, &v) &&
 			    v != s->watch_version) {
 				s->watch_version = v;
+				/* Caches refill from replicas that have it. */
+				if (s->nreplicas)
+					pg_lsn_raise(&s->content_lsn,
+						     pg_wal_position(s->watch->db));
 				atomic_fetch_add(&s->generation, 1);
 			}
 			s->watch_checked = mono_ns();
@@ -543,6 +497,8 @@ int pg_content_bump(struct pg_store *s, struct pgconn *c)
 {
 	int r = run(c, PS_CONTENT_BUMP, NULL, NULL);
 
+	c->bumped = true;
+
 	return r ? r : pg_notify_content(s, c);
 }
 
@@ -561,7 +517,9 @@ static int pg_article_put(struct store *base, const struct article *a,
 		return ERR_DB;
 	if ((r = pg_exec(c, "BEGIN")))
 		goto out_put;
-	if (a->new_photo && (r = pg_media_insert(c, a->new_photo)))
+	if ((a->new_photo && (r = pg_media_insert(c, a->new_photo))) ||
+	    (r = pg_photos_put(c, a->new_copies, a->ncopies, a->new_variants,
+			       a->nvariants)))
 		goto out;
 	pa_text(&p, a->slug);
 	if ((r = run(c, PS_ARTICLE_FIND, &p, &res)))
@@ -616,7 +574,7 @@ static int pg_article_by_slug(struct store *base, struct arena *ar,
 			      struct article **out)
 {
 	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_get(s);
+	struct pgconn *c = pg_conn_read(s);
 	struct pgargs p = { 0 };
 	struct article *a;
 	PGresult *res;
@@ -651,7 +609,7 @@ static int pg_articles_list(struct store *base, struct arena *ar,
 			    struct article_list *out)
 {
 	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_get(s);
+	struct pgconn *c = pg_conn_read(s);
 	enum pst_id id = q->tag_slug ? PS_LIST_TAG :
 			 q->section_slug ? PS_LIST_SECTION :
 			 q->author ? PS_LIST_AUTHOR : PS_LIST_ALL;
@@ -691,7 +649,7 @@ out:
 static int name_by_slug(struct pg_store *s, enum pst_id id, struct arena *ar,
 			const char *slug, const char **name)
 {
-	struct pgconn *c = pg_conn_get(s);
+	struct pgconn *c = pg_conn_read(s);
 	struct pgargs p = { 0 };
 	PGresult *res;
 	int r;
@@ -741,7 +699,7 @@ static int pg_media_get(struct store *base, struct arena *ar, const char *key,
 			struct media *out)
 {
 	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_get(s);
+	struct pgconn *c = pg_conn_read(s);
 	struct pgargs p = { 0 };
 	PGresult *res;
 	int r;
@@ -771,7 +729,7 @@ out:
 static int pg_article_count(struct store *base, int64_t *n)
 {
 	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_get(s);
+	struct pgconn *c = pg_conn_read(s);
 	PGresult *res;
 	int r;
 
@@ -789,7 +747,7 @@ static int pg_sections(struct store *base, struct arena *ar,
 		       struct section **out, size_t *n)
 {
 	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_get(s);
+	struct pgconn *c = pg_conn_read(s);
 	struct pgargs p = { 0 };
 	struct section *list;
 	PGresult *res;
@@ -874,32 +832,29 @@ static const struct store_ops pg_ops = {
 	.reaction_series = pg_reaction_series,
 	.comment_top = pg_comment_top,
 	.comments = &pg_comment_ops,
+	.add_replica = pg_add_replica,
+	.write_position = pg_write_position,
 };
 
 int store_open_pg(const char *url, struct store **out, char *err,
 		  size_t errlen)
 {
 	struct pg_store *s;
-	struct pgconn *c;
+	PGconn *db;
 	int64_t v;
 
 	s = xcalloc(1, sizeof(*s));
 	s->base.ops = &pg_ops;
-	s->url = xstrdup(url);
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->freed, NULL);
+	pg_pool_init(s, url);
 	pthread_mutex_init(&s->watch_lock, NULL);
 	s->watch_checked = mono_ns();
 	pg_notify_init(s);
 	/* Connect once now so a bad URL fails here, clearly. */
-	c = xcalloc(1, sizeof(*c));
-	if (!(c->db = pg_connect(url, err, errlen))) {
-		free(c);
+	if (!(db = pg_connect(url, err, errlen))) {
 		pg_close(&s->base);
 		return ERR_IO;
 	}
-	s->nconns = 1;
-	s->free = c;
+	pg_pool_adopt(s, db);
 	s->watch = xcalloc(1, sizeof(*s->watch));
 	if (!(s->watch->db = pg_connect(url, err, errlen))) {
 		pg_close(&s->base);

@@ -188,6 +188,7 @@ static int bump(struct pg_store *s, struct pgconn *c)
 {
 	int r = pg_run(c, PS_CMT_CONTENT_BUMP, sql_bump, NULL, NULL);
 
+	c->bumped = true;
 	return r ? r : pg_notify_content(s, c);
 }
 
@@ -386,7 +387,7 @@ static int pg_comments_list(struct store *base, struct arena *ar,
 			    struct comment_page *out)
 {
 	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_get(s);
+	struct pgconn *c = pg_conn_read(s);
 	static const enum pst_id ids[] = { PS_CMT_TOP_OLDEST, PS_CMT_TOP_NEWEST,
 					   PS_CMT_TOP_LIKED };
 	static const char *const sqls[] = { sql_top_oldest, sql_top_newest,
@@ -697,7 +698,7 @@ static int pg_comment_counts(struct store *base, const int64_t *ids, size_t n,
 		counts[i] = 0;
 	if (!n)
 		return 0;
-	if (!(c = pg_conn_get(s)))
+	if (!(c = pg_conn_read(s)))
 		return ERR_DB;
 	/* One array parameter "{1,2,3}" (digits only: no quoting needed). */
 	list = p = xcalloc(n, 22);

@@ -158,21 +158,56 @@ enum pst_id {
 /* The time as Unix seconds, in SQL. */
 #define PG_NOW "extract(epoch FROM now())::bigint"
 
+struct pgpool;
+
 struct pgconn {
 	PGconn *db;
 	bool prepared[PS_COUNT];
 	bool broken;		/* the connection failed: close, do not pool */
+	bool wrote;		/* changed rows since taken from the pool */
+	bool bumped;		/* moved the content version since taken */
 	char sqlstate[6];	/* of the last failed statement */
+	struct pgpool *pool;	/* where it goes back */
 	struct pgconn *next;
 };
 
-struct pg_store {
-	struct store base;
+/* Connections to one server, opened on demand, at most @max. */
+struct pgpool {
 	char *url;
+	int max;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
 	struct pgconn *free;
 	int nconns;
+	struct pg_replica *replica;	/* NULL for the primary */
+};
+
+/* A streaming replica (pg_pool.c); its health is checked every 100 ms. */
+struct pg_replica {
+	struct pgpool pool;
+	char name[128];			/* host:port/db, for logs (no password) */
+	PGconn *health;			/* the checker's own connection */
+	atomic_bool usable;		/* up, replaying, not lagging */
+	atomic_uint_fast64_t replay;	/* its replayed log position */
+	atomic_uint_fast64_t reads;	/* connections handed out for reads */
+	bool was_usable;		/* for logging changes */
+};
+
+struct pg_store {
+	struct store base;
+	char *url;			/* the primary's (primary.url) */
+	struct pgpool primary;
+	/* pg_pool.c: read replicas */
+	struct pg_replica replicas[STORE_MAX_REPLICAS];
+	int nreplicas;
+	int max_lag_ms;
+	atomic_uint_fast64_t write_lsn;	/* after this node's newest write */
+	atomic_uint_fast64_t content_lsn; /* after the newest content change */
+	atomic_uint_fast64_t rr;	/* round robin over replicas */
+	PGconn *health;			/* the checker's primary connection */
+	bool checking;			/* the checker thread runs */
+	atomic_bool check_stop;
+	pthread_t checker;
 	atomic_uint_fast64_t generation;
 	pthread_mutex_t watch_lock;
 	struct pgconn *watch;
@@ -209,10 +244,34 @@ void pa_bytes(struct pgargs *a, const void *p, size_t len);
 /* A new connection to @url (notices silenced); NULL with a reason in @err. */
 PGconn *pg_connect(const char *url, char *err, size_t errlen);
 
-/* A pooled connection, or NULL when none can be opened (logged). */
+/*
+ * pg_pool.c.  A pooled connection to the primary, or NULL when none can be
+ * opened (logged).
+ */
 struct pgconn *pg_conn_get(struct pg_store *s);
-/* Back to the pool (a broken connection is closed instead). */
+/*
+ * A connection for a read of public content: to a usable replica when the
+ * thread's routing allows it (store_reads_begin()) and the replica has
+ * replayed far enough, else to the primary.
+ */
+struct pgconn *pg_conn_read(struct pg_store *s);
+/*
+ * Back to its pool (a broken connection is closed instead).  After rows
+ * were changed on the primary, with replicas, notes the log position.
+ */
 void pg_conn_put(struct pg_store *s, struct pgconn *c);
+/* Set up / tear down the primary's pool, replicas and checker. */
+void pg_pool_init(struct pg_store *s, const char *url);
+void pg_pool_close(struct pg_store *s);
+/* Adopt @db as the primary pool's first connection. */
+void pg_pool_adopt(struct pg_store *s, PGconn *db);
+int pg_add_replica(struct store *s, const char *url, int max_lag_ms,
+		   char *err, size_t errlen);
+uint64_t pg_write_position(struct store *s);
+/* The current log position of the server of @db (0 on failure). */
+uint64_t pg_wal_position(PGconn *db);
+/* Raise @a to at least @v. */
+void pg_lsn_raise(atomic_uint_fast64_t *a, uint64_t v);
 
 /*
  * Run statement @id (prepared on @c from @sql on first use) with @a (may
@@ -319,6 +378,9 @@ int pg_put_tags(struct pgconn *c, int64_t id, const struct article *a);
 int pg_media_insert(struct pgconn *c, const struct media *m);
 /* Read article a->id's tags into @a (arena). */
 int pg_read_tags(struct pgconn *c, struct arena *ar, struct article *a);
+/* Store images @media and variant rows @variants (pg_newsroom.c). */
+int pg_photos_put(struct pgconn *c, const struct media *media, size_t nmedia,
+		  const struct photo_variant *variants, size_t nvariants);
 /* Move the content version on and tell the other nodes, at commit. */
 int pg_content_bump(struct pg_store *s, struct pgconn *c);
 

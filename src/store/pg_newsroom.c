@@ -184,17 +184,18 @@ out:
 	return r;
 }
 
-/* The images and variant rows of a save. */
-static int save_media(struct pgconn *c, const struct story_save *sv)
+/* See pg_int.h. */
+int pg_photos_put(struct pgconn *c, const struct media *media, size_t nmedia,
+		  const struct photo_variant *variants, size_t nvariants)
 {
 	size_t i;
 	int r;
 
-	for (i = 0; i < sv->nmedia; i++)
-		if ((r = pg_media_insert(c, &sv->media[i])))
+	for (i = 0; i < nmedia; i++)
+		if ((r = pg_media_insert(c, &media[i])))
 			return r;
-	for (i = 0; i < sv->nvariants; i++) {
-		const struct photo_variant *v = &sv->variants[i];
+	for (i = 0; i < nvariants; i++) {
+		const struct photo_variant *v = &variants[i];
 		struct pgargs p = { 0 };
 
 		pa_text(&p, v->photo_key);
@@ -252,7 +253,9 @@ static int write_story(struct pgconn *c, const struct story_save *sv,
 
 	if (a->id && (r = version_check(c, a->id, sv->expect_version)))
 		return r;
-	if ((r = slug_check(c, a->slug, a->id)) || (r = save_media(c, sv)))
+	if ((r = slug_check(c, a->slug, a->id)) ||
+	    (r = pg_photos_put(c, sv->media, sv->nmedia, sv->variants,
+				   sv->nvariants)))
 		return r;
 	pg_article_args(&p, a, now);
 	pa_int(&p, (int)a->status);
@@ -331,7 +334,7 @@ int pg_photo_variants(struct store *base, struct arena *ar,
 		      size_t *n)
 {
 	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_get(s);
+	struct pgconn *c = pg_conn_read(s);
 	struct pgargs p = { 0 };
 	size_t cap = 16;
 	PGresult *res;

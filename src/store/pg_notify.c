@@ -79,8 +79,20 @@ int pg_notify_content(struct pg_store *s, struct pgconn *c)
 	return notify(s, c, "c");
 }
 
-/* One notification's payload "<node>:<what>". */
-static void handle(struct pg_store *s, const char *payload)
+/*
+ * Content changed elsewhere: with replicas, note the primary's position
+ * (past that commit) before the generation moves on, so the page caches
+ * refill only from replicas that have the change.
+ */
+static void content_changed(struct pg_store *s, PGconn *db)
+{
+	if (s->nreplicas)
+		pg_lsn_raise(&s->content_lsn, pg_wal_position(db));
+	atomic_fetch_add(&s->generation, 1);
+}
+
+/* One notification's payload "<node>:<what>", read on @db. */
+static void handle(struct pg_store *s, PGconn *db, const char *payload)
 {
 	const char *colon = strchr(payload, ':');
 	char *end;
@@ -90,7 +102,7 @@ static void handle(struct pg_store *s, const char *payload)
 	    !strncmp(payload, s->node, strlen(s->node)))
 		return;		/* malformed, or our own */
 	if (!strcmp(colon + 1, "c")) {
-		atomic_fetch_add(&s->generation, 1);
+		content_changed(s, db);
 		return;
 	}
 	id = strtoll(colon + 1, &end, 10);
@@ -142,7 +154,7 @@ static void *listen_main(void *arg)
 			}
 			if (lost) {
 				log_info("postgres: listening for other nodes again");
-				atomic_fetch_add(&s->generation, 1);
+				content_changed(s, db);
 				lost = false;
 			}
 		}
@@ -159,7 +171,7 @@ static void *listen_main(void *arg)
 			continue;
 		}
 		while ((n = PQnotifies(db))) {
-			handle(s, n->extra);
+			handle(s, db, n->extra);
 			PQfreemem(n);
 		}
 	}

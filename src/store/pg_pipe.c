@@ -160,6 +160,11 @@ int pg_pipe_sync(struct pgpipe *p)
 			goto lost;
 		st = PQresultStatus(res);
 		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+			/* Rows changed: as in pg_run(), for the replicas. */
+			if (!strncmp(PQcmdStatus(res), "INSERT", 6) ||
+			    !strncmp(PQcmdStatus(res), "UPDATE", 6) ||
+			    !strncmp(PQcmdStatus(res), "DELETE", 6))
+				c->wrote = true;
 			it->res = res;
 			continue;
 		}

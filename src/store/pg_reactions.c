@@ -744,7 +744,7 @@ int pg_reaction_top(struct store *base, struct arena *ar, int kind,
 		    size_t limit, struct article_list *out, int64_t **counts)
 {
 	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_get(s);
+	struct pgconn *c = pg_conn_read(s);
 	struct pgargs p = { 0 };
 	PGresult *res;
 	int r, i, rows;

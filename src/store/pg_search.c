@@ -81,7 +81,7 @@ static const char sql_section_urls[] =
 int pg_media_size(struct store *base, const char *key, int64_t *size)
 {
 	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_get(s);
+	struct pgconn *c = pg_conn_read(s);
 	struct pgargs p = { 0 };
 	PGresult *res;
 	int r;
@@ -125,7 +125,7 @@ int pg_list_prev(struct store *base, const struct article_query *q,
 {
 	struct pg_store *s = PG(base);
 	int kind = q->tag_slug ? 2 : q->section_slug ? 1 : q->author ? 3 : 0;
-	struct pgconn *c = pg_conn_get(s);
+	struct pgconn *c = pg_conn_read(s);
 	struct pgargs p = { 0 };
 	PGresult *res;
 	int r, n;
@@ -220,7 +220,7 @@ int pg_search(struct store *base, struct arena *ar, const char *text,
 		return 0;
 	if ((r = to_tsquery_text(match.data, &tsq)) < 0)
 		return r;
-	if (!(c = pg_conn_get(s)))
+	if (!(c = pg_conn_read(s)))
 		return ERR_DB;
 	pa_text(&p, tsq.data);
 	pa_int(&p, time_now());
@@ -265,7 +265,7 @@ static int collect_urls(struct pg_store *s, struct arena *ar,
 			enum pst_id id, const char *sql, int64_t a, int64_t b,
 			struct sitemap_url **out, size_t *n)
 {
-	struct pgconn *c = pg_conn_get(s);
+	struct pgconn *c = pg_conn_read(s);
 	struct pgargs p = { 0 };
 	PGresult *res;
 	int r, i, rows;

@@ -550,7 +550,9 @@ static int sq_article_put(struct store *base, const struct article *a,
 		return ERR_DB;
 	if ((r = sq_exec(c, "BEGIN IMMEDIATE")))
 		goto out_put;
-	if (a->new_photo && (r = sq_media_insert(c, a->new_photo)))
+	if ((a->new_photo && (r = sq_media_insert(c, a->new_photo))) ||
+	    (r = sq_photos_put(c, a->new_copies, a->ncopies, a->new_variants,
+			       a->nvariants)))
 		goto out;
 	r = ERR_DB;
 	if (!(st = sq_stmt(c, ST_ARTICLE_FIND)))

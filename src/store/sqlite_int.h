@@ -194,6 +194,9 @@ void sq_read_article(struct arena *ar, sqlite3_stmt *st, struct article *a);
 int sq_put_tags(struct conn *c, int64_t id, const struct article *a);
 int sq_read_tags(struct conn *c, struct arena *ar, struct article *a);
 int sq_media_insert(struct conn *c, const struct media *m);
+/* Store images @media and variant rows @variants (sqlite_newsroom.c). */
+int sq_photos_put(struct conn *c, const struct media *media, size_t nmedia,
+		  const struct photo_variant *variants, size_t nvariants);
 int sq_content_bump(struct conn *c);
 /* Bind @a's fields as ?1..?15 (slug ... status flag, published, now). */
 void sq_bind_article(sqlite3_stmt *st, const struct article *a, int64_t now);

@@ -180,18 +180,19 @@ static void bind_story(sqlite3_stmt *st, const struct article *a, int64_t now)
 	sqlite3_bind_int(st, 16, (int)a->status);
 }
 
-/* The images and variant rows of a save. */
-static int save_media(struct conn *c, const struct story_save *sv)
+/* See sqlite_int.h. */
+int sq_photos_put(struct conn *c, const struct media *media, size_t nmedia,
+		  const struct photo_variant *variants, size_t nvariants)
 {
 	sqlite3_stmt *st;
 	size_t i;
 	int r;
 
-	for (i = 0; i < sv->nmedia; i++)
-		if ((r = sq_media_insert(c, &sv->media[i])))
+	for (i = 0; i < nmedia; i++)
+		if ((r = sq_media_insert(c, &media[i])))
 			return r;
-	for (i = 0; i < sv->nvariants; i++) {
-		const struct photo_variant *v = &sv->variants[i];
+	for (i = 0; i < nvariants; i++) {
+		const struct photo_variant *v = &variants[i];
 
 		if (!(st = sq_prepared(c, ST_VARIANT_PUT, sql_variant_put)))
 			return ERR_DB;
@@ -254,7 +255,9 @@ static int write_story(struct conn *c, const struct story_save *sv,
 
 	if (a->id && (r = version_check(c, a->id, sv->expect_version)))
 		return r;
-	if ((r = slug_check(c, a->slug, a->id)) || (r = save_media(c, sv)))
+	if ((r = slug_check(c, a->slug, a->id)) ||
+	    (r = sq_photos_put(c, sv->media, sv->nmedia, sv->variants,
+				   sv->nvariants)))
 		return r;
 	st = a->id ? sq_prepared(c, ST_STORY_UPDATE, sql_story_update) :
 		     sq_prepared(c, ST_STORY_INSERT, sql_story_insert);

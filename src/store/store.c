@@ -380,6 +380,41 @@ int store_watch_reactions(struct store *s, store_reactions_fn fn, void *arg)
 	return OP(s, watch_reactions, fn, arg);
 }
 
+int store_add_replica(struct store *s, const char *url, int max_lag_ms,
+		      char *err, size_t errlen)
+{
+	if (!s->ops->add_replica) {
+		snprintf(err, errlen, "read replicas need a PostgreSQL database");
+		return ERR_UNSUPPORTED;
+	}
+	return s->ops->add_replica(s, url, max_lag_ms, err, errlen);
+}
+
+uint64_t store_write_position(struct store *s)
+{
+	return s->ops->write_position ? s->ops->write_position(s) : 0;
+}
+
+/* The routing of this thread's reads (see store_reads_begin()). */
+static _Thread_local struct store_route route;
+
+void store_reads_begin(uint64_t floor)
+{
+	route.replica_ok = true;
+	route.floor = floor;
+}
+
+void store_reads_end(void)
+{
+	route.replica_ok = false;
+	route.floor = 0;
+}
+
+struct store_route *store_route(void)
+{
+	return &route;
+}
+
 static int cmp_files(const void *a, const void *b)
 {
 	const struct embedded_file *x = *(const struct embedded_file *const *)a;

@@ -77,8 +77,13 @@ struct article {
 	int64_t created, updated;
 	int64_t version;	/* 1 on insert, +1 on every update */
 	int64_t owner_id;	/* newsroom: the account that made it; 0: none */
-	/* On put only: an image to store in the same transaction (may be NULL). */
+	/* On put only: an image to store in the same transaction (may be NULL),
+	 * and its responsive copies with their variant rows (may be none). */
 	const struct media *new_photo;
+	const struct media *new_copies;
+	size_t ncopies;
+	const struct photo_variant *new_variants;
+	size_t nvariants;
 };
 
 /* An image to store in the media table (content-addressed by its key). */
@@ -427,6 +432,39 @@ typedef void (*store_reactions_fn)(void *arg, int64_t article_id);
  * ERR_UNSUPPORTED on SQLite, where one process serves the file.
  */
 int store_watch_reactions(struct store *s, store_reactions_fn fn, void *arg);
+
+/* ---- Read replicas (PostgreSQL streaming replicas) ---- */
+
+/*
+ * Send read-only queries of public content to the streaming replica at
+ * @url as well (call before serving; at most STORE_MAX_REPLICAS).  A
+ * replica that is down, not in recovery, or whose replay is more than
+ * @max_lag_ms behind the primary is left out until it is well again;
+ * reads then go to the primary.  ERR_INVALID with a reason in @err for a
+ * bad URL or a server that is not a replica; ERR_UNSUPPORTED on SQLite.
+ */
+#define STORE_MAX_REPLICAS 8
+int store_add_replica(struct store *s, const char *url, int max_lag_ms,
+		      char *err, size_t errlen);
+
+/*
+ * Read routing of the calling thread.  Reads may go to a replica only
+ * between store_reads_begin() and store_reads_end() (a request of a
+ * visitor that writes nothing), and only to a replica that has replayed
+ * the primary's log up to @floor (a position from store_write_position(),
+ * e.g. carried by the reader's cookie after a write: read-your-writes),
+ * to this node's newest content change, and to every write this thread
+ * made since.  Every other thread (jobs, writers, mail) reads from the
+ * primary.  No-ops without replicas.
+ */
+void store_reads_begin(uint64_t floor);
+void store_reads_end(void);
+
+/*
+ * The primary's log position after the newest write this process
+ * committed; 0 without replicas (or before any write).
+ */
+uint64_t store_write_position(struct store *s);
 /* ---- Search and sitemaps (sql/sqlite/006_search.sql) ---- */
 
 /* The byte size of the image stored under @key (feeds' enclosures), or
@@ -928,6 +966,9 @@ struct store_ops {
 			   size_t limit, struct article_list *out,
 			   int64_t **counts);
 	const struct comment_store_ops *comments;
+	int (*add_replica)(struct store *s, const char *url, int max_lag_ms,
+			   char *err, size_t errlen);
+	uint64_t (*write_position)(struct store *s);
 };
 
 /* Every backend's struct starts with this header. */

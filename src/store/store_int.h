@@ -4,7 +4,9 @@
 #ifndef DATELINE_STORE_INT_H
 #define DATELINE_STORE_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/embedded.h"
 
@@ -14,5 +16,16 @@
  */
 size_t store_migration_files(const char *prefix,
 			     const struct embedded_file **out, size_t max);
+
+/*
+ * The calling thread's read routing (store_reads_begin()): whether its
+ * reads may go to a replica, and the log position a replica must have
+ * replayed for them.  Backends raise @floor after the thread's writes.
+ */
+struct store_route {
+	bool replica_ok;
+	uint64_t floor;
+};
+struct store_route *store_route(void);
 
 #endif

@@ -9,9 +9,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import {
-	BIN, DEMO_IMAGES, addArticle, addFile, articleText, get, listArticles, makeSite,
+	BIN, DEMO_IMAGES, addArticle, addFile, articleText, dbRowsSync, get, listArticles, makeSite,
 	removeDir, runCli, tempDir, tryAddArticle,
 } from './lib.mjs';
+import { jpegWithGps, vipsFields } from './newsroom-lib.mjs';
 
 // Settings that would leak from the caller's environment into the tests.
 const ENV_VARS = ['DATELINE_DB', 'DATELINE_LISTEN', 'DATELINE_TEMPLATES', 'DATELINE_STATIC',
@@ -135,6 +136,29 @@ describe('environment and setup', () => {
 		const empty = await cli(['article', 'list', '--db', other], { env });
 		assert.doesNotMatch(empty.stdout, /set-by-the-environment/, '--db wins over DATELINE_DB');
 
+	});
+
+	it('article add stores the photo upright, without its metadata, with responsive copies', async () => {
+		const db = path.join(dir, 'photo.db');
+		assert.equal((await cli(['init', '--db', db])).code, 0);
+		// 1200x800 noise with EXIF orientation 6 (turn right) and a GPS position.
+		await fsp.writeFile(path.join(dir, 'gps.jpg'), jpegWithGps(dir, 1200, 800, 6));
+		const file = path.join(dir, 'gps.md');
+		await fsp.writeFile(file, articleText({ headline: 'Photo from a phone', slug: 'phone-photo',
+			photo: 'gps.jpg', caption: 'A file photo.', published: '2025-01-02T03:04:05Z' }, 'Body.\n'));
+		const add = await cli(['article', 'add', '--db', db, file]);
+		assert.equal(add.code, 0, add.stderr);
+		const [[key, width, height]] = dbRowsSync(db, `SELECT m.key, m.width, m.height FROM articles a
+			JOIN media m ON m.key = a.photo_key WHERE a.slug = 'phone-photo'`);
+		assert.deepEqual([width, height], ['800', '1200'], 'turned upright');
+		const stored = path.join(dir, 'stored.jpg');
+		const [[hex]] = dbRowsSync(db, `SELECT hex(data) FROM media WHERE key = '${key}'`);
+		await fsp.writeFile(stored, Buffer.from(hex, 'hex'));
+		assert.doesNotMatch(vipsFields(stored), /GPS|exif-data|orientation/i, 'no metadata left');
+		assert.doesNotMatch(fs.readFileSync(stored).toString('latin1'), /Exif\0\0/);
+		const variants = dbRowsSync(db, `SELECT type, width FROM photo_variants
+			WHERE photo_key = '${key}' ORDER BY type, width`).map((r) => r.join(' '));
+		assert.deepEqual(variants, ['image/jpeg 480', 'image/webp 480', 'image/webp 800']);
 	});
 
 	it('serve reads DATELINE_DB and DATELINE_LISTEN', async () => {

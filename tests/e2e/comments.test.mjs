@@ -9,8 +9,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeSite, removeDir, startServer, sleep, decodeEntities, storyLinks } from './lib.mjs';
-import { startSmtp, Client, csrfOf, mainText } from './accounts-lib.mjs';
+import { makeSite, removeDir, request, startServer, sleep, decodeEntities, storyLinks } from './lib.mjs';
+import { startSmtp, Client, csrfOf, mainText, sql } from './accounts-lib.mjs';
 import {
 	addUser, loginAs, story, commentBlock, headingCount, commentIds, postForm,
 	api, openEvents,
@@ -398,9 +398,23 @@ describe('comments', () => {
 		const second = await smtp.waitFor('ann@example.com', /Cat replied/);
 		const link = /(http:\/\/[^\s]+\/comments\/unsubscribe\/[0-9]+\.[A-Za-z0-9_-]+)/.exec(second.raw.replace(/=\r?\n/g, ''));
 		assert.ok(link, 'an unsubscribe link');
-		const bad = await new Client(srv.url).get(link[1].replace(srv.url, '').replace(/.$/, 'x'));
+		// One-click headers (RFC 8058) name the same link.
+		const headers = second.raw.replace(/\r\n[ \t]+/g, ' ').split('\r\n\r\n')[0];
+		assert.ok(headers.split('\r\n').includes(`List-Unsubscribe: <${link[1]}>`), headers);
+		assert.match(headers, /\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n/);
+		const path = link[1].replace(srv.url, '');
+		const bad = await new Client(srv.url).get(path.replace(/.$/, 'x'));
 		assert.equal(bad.status, 400);
-		const un = await new Client(srv.url).get(link[1].replace(srv.url, ''));
+		// Opening the link only asks (link checkers fetch every link).
+		const ask = await new Client(srv.url).get(path);
+		assert.equal(ask.status, 200);
+		assert.match(mainText(ask.text), /Stop e-mail about replies\?/);
+		assert.match(ask.text, new RegExp(`<form method="post" action="${path}"`));
+		assert.equal(sql(site.db, `SELECT reply_mail FROM accounts WHERE email = 'ann@example.com'`)[0][0], '1');
+		// A mail program's one-click POST: no cookie, no token.
+		const body = 'List-Unsubscribe=One-Click';
+		const un = await request(srv.url + path, { method: 'POST', body, headers: {
+			'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': body.length } });
 		assert.equal(un.status, 200);
 		assert.match(mainText(un.text), /no more e-mail about replies/);
 		await api(u.bob, 'POST', '/api/v1/articles/mail-story/comments', { body: 'after unsubscribing', parent: top.json.comment.id });

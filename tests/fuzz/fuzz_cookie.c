@@ -1,7 +1,9 @@
 /*
  * fuzz_cookie.c - libFuzzer driver for the Cookie header parser
  * (http_cookie_parse): any bytes as a header, several names looked up;
- * a found value must be a substring of the header without ';'.
+ * a found value must be a substring of the header without ';'.  The same
+ * bytes as an X-Forwarded-For value (http_forwarded_for): an address found
+ * must be a substring without ',' or blanks, shorter than the buffer.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +23,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *v = http_cookie_parse(a, h, names[i]);
 
 		if (v && (strchr(v, ';') || !strstr(h, v)))
+			abort();
+	}
+	{
+		char addr[64];
+
+		memset(addr, 'x', sizeof(addr));
+		if (http_forwarded_for(h, addr, sizeof(addr)) &&
+		    (strlen(addr) >= sizeof(addr) || !*addr ||
+		     strpbrk(addr, ", \t") || !strstr(h, addr)))
 			abort();
 	}
 	arena_free(a);

@@ -40,6 +40,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    memmem(m, (size_t)(body - m), "\n\n", 2))
 			abort();
 	}
+	/* Any bytes as the unsubscribe URL: never a header of their own. */
+	m = mail_format_list(a, "news@example.com", "ann@example.com", "Hi",
+			     "x", 0, s);
+	if (m) {
+		body = strstr(m, "\r\n\r\n");
+		if (!body || memmem(m, (size_t)(body - m), "\r\nBcc", 5) ||
+		    strpbrk(s, "\r\n <>"))
+			abort();
+	}
 	arena_free(a);
 	return 0;
 }

@@ -442,6 +442,20 @@ static void test_mail_format(void **state)
 				"Hi\r\nBcc: x@example.com", "x", 0));
 	assert_null(mail_format(f->a, "news@example.com", "bad address", "Hi",
 				"x", 0));
+	/* One-click unsubscribe headers, for a URL that fits a header only. */
+	m = mail_format_list(f->a, "news@example.com", "ann@example.com", "Hi",
+			     "x", 0, "https://news.example.com/u/1.ab");
+	assert_non_null(strstr(m, "\r\nList-Unsubscribe: <https://news.example."
+			       "com/u/1.ab>\r\nList-Unsubscribe-Post: List-"
+			       "Unsubscribe=One-Click\r\n"));
+	assert_true(strstr(m, "List-Unsubscribe") < strstr(m, "\r\n\r\n"));
+	assert_null(strstr(mail_format(f->a, "news@example.com",
+				       "ann@example.com", "Hi", "x", 0),
+			   "List-Unsubscribe"));
+	assert_null(mail_format_list(f->a, "news@example.com", "ann@example.com",
+				     "Hi", "x", 0, "https://x/>\r\nBcc: y"));
+	assert_null(mail_format_list(f->a, "news@example.com", "ann@example.com",
+				     "Hi", "x", 0, "javascript:alert(1)"));
 }
 
 static void test_return_paths(void **state)

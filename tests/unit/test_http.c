@@ -281,6 +281,30 @@ static void test_content_hash(void **state)
 		assert_non_null(strchr("0123456789abcdef", h1[i]));
 }
 
+static void test_forwarded_for(void **state)
+{
+	char a[16];
+
+	(void)state;
+	memset(a, 0, sizeof(a));
+	assert_false(http_forwarded_for(NULL, a, sizeof(a)));
+	assert_true(http_forwarded_for("203.0.113.1", a, sizeof(a)));
+	assert_string_equal(a, "203.0.113.1");
+	/* The proxy's entry is the last: the client's own come first. */
+	assert_true(http_forwarded_for("1.2.3.4, 5.6.7.8 ", a, sizeof(a)));
+	assert_string_equal(a, "5.6.7.8");
+	assert_true(http_forwarded_for("x,::1", a, sizeof(a)));
+	assert_string_equal(a, "::1");
+	strcpy(a, "kept");
+	assert_false(http_forwarded_for("", a, sizeof(a)));
+	assert_false(http_forwarded_for("1.2.3.4,", a, sizeof(a)));
+	assert_false(http_forwarded_for("<script>", a, sizeof(a)));
+	assert_false(http_forwarded_for("1.2.3.4 5.6.7.8", a, sizeof(a)));
+	assert_false(http_forwarded_for("2001:0db8:0000:0000:0000:ff00:0042:8329",
+					a, sizeof(a)));	/* longer than @a */
+	assert_string_equal(a, "kept");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -302,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_etag_star),
 		cmocka_unit_test(test_mime_type),
 		cmocka_unit_test(test_content_hash),
+		cmocka_unit_test(test_forwarded_for),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
