@@ -16,9 +16,11 @@
 # interleaved (page: SQLite, PG, PG x2; then changes: the same), in
 # BENCH_PG_ROUNDS rounds (default 2); medians are printed.  A change is a
 # PUT of a new reader's first reaction (bench/put.lua), answered after its
-# commit.  Also counted: the database transactions PostgreSQL saw during
-# the one-node page run, per request (the page is served from the cache:
-# this is about 0 plus the content-version poll, 10 a second).
+# commit.  Also counted: the CPU time of the dateline processes per page
+# request (steadier than req/s on a machine shared with other work), and
+# the database transactions PostgreSQL saw during the one-node page runs,
+# per request (the page is served from the cache: about 0, plus the
+# content-version poll, 10 a second).
 # Prints PASS/MISS for the goals of issue #7: >= 10,000 durable changes/s
 # on PostgreSQL from one node; the PostgreSQL article page within 20% of
 # SQLite's.  A miss is reported, not an error.  Settings: bench/lib.sh.
@@ -80,22 +82,27 @@ serve() {
 	BENCH_PIDS+=("$pid")
 	bench_wait_http "$pid" "http://127.0.0.1:$port/" "$1"
 	URL="http://127.0.0.1:$port"
+	PID=$pid
 }
 
 new_db sqlite
 serve sqlite
 lite=$URL
+lite_pid=$PID
 lite_path=$SLUGPATH
 new_db bench_one
 serve pg-one
 one=$URL
+one_pid=$PID
 one_db=$DB
 one_path=$SLUGPATH
 new_db bench_two
 serve pg-two-a
 two_a=$URL
+two_pids=$PID
 serve pg-two-b
 two_b=$URL
+two_pids="$two_pids $PID"
 two_path=$SLUGPATH
 api() { echo "/api/v1/articles/$(basename "$1")/reactions"; }
 
@@ -136,14 +143,39 @@ xacts() {
 for u in "$lite$lite_path" "$one$one_path" "$two_a$two_path" "$two_b$two_path"; do
 	bench_warm "$u"
 done
+# cpu PID...: the CPU time of these dateline processes so far, in ticks.
+cpu() {
+	local t=0 pid
+	for pid in "$@"; do
+		t=$((t + $(bench_cpu_ticks "$pid")))
+	done
+	echo "$t"
+}
+
+# page NAME PIDS URL...: one article page run; its figures, then the
+# dateline CPU time per request (microseconds) as a fourth field.
+page() {
+	local name=$1 pids=$2 c0 c1 line
+	shift 2
+	# shellcheck disable=SC2086  # PIDS is a list
+	c0=$(cpu $pids)
+	line=$(measure "$name" "$@")
+	# shellcheck disable=SC2086
+	c1=$(cpu $pids)
+	echo "$line" | awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v d="$BENCH_DURATION" \
+		'{ printf "%s %.1f\n", $0, $1 ? t * 1e6 / hz / ($1 * d) : 0 }'
+}
+
 for r in $(seq "$ROUNDS"); do
 	bench_log "round $r of $ROUNDS: article page"
-	measure "page-lite-$r" "$lite$lite_path" >"$BENCH_TMP/page-lite-$r"
+	# Odd rounds start with SQLite, even ones with PostgreSQL.
+	[ $((r % 2)) = 1 ] && page "page-lite-$r" "$lite_pid" "$lite$lite_path" >"$BENCH_TMP/page-lite-$r"
 	x0=$(xacts bench_one)
-	measure "page-one-$r" "$one$one_path" >"$BENCH_TMP/page-one-$r"
+	page "page-one-$r" "$one_pid" "$one$one_path" >"$BENCH_TMP/page-one-$r"
 	x1=$(xacts bench_one)
 	echo "$((x1 - x0))" >"$BENCH_TMP/xacts-$r"
-	measure "page-two-$r" "$two_a$two_path" "$two_b$two_path" >"$BENCH_TMP/page-two-$r"
+	page "page-two-$r" "$two_pids" "$two_a$two_path" "$two_b$two_path" >"$BENCH_TMP/page-two-$r"
+	[ $((r % 2)) = 0 ] && page "page-lite-$r" "$lite_pid" "$lite$lite_path" >"$BENCH_TMP/page-lite-$r"
 	bench_log "round $r of $ROUNDS: durable reaction changes"
 	measure "put-lite-$r" "$lite$(api "$lite_path")" -- -s bench/put.lua >"$BENCH_TMP/put-lite-$r"
 	measure "put-one-$r" "$one$(api "$one_path")" -- -s bench/put.lua >"$BENCH_TMP/put-one-$r"
@@ -173,6 +205,8 @@ printf '%-32s %14s %14s %16s\n' "article GET req/s" \
 	"$(med page-lite 1)" "$(med page-one 1)" "$(med page-two 1)"
 printf '%-32s %14s %14s %16s\n' "article GET p99 ms" \
 	"$(med page-lite 2)" "$(med page-one 2)" "$(med page-two 2)"
+printf '%-32s %14s %14s %16s\n' "article GET CPU us/request" \
+	"$(med page-lite 4)" "$(med page-one 4)" "$(med page-two 4)"
 printf '%-32s %14s %14s %16s\n' "reaction PUT (durable) req/s" \
 	"$(med put-lite 1)" "$(med put-one 1)" "$(med put-two 1)"
 printf '%-32s %14s %14s %16s\n' "reaction PUT p99 ms" \
