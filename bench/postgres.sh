@@ -108,7 +108,8 @@ api() { echo "/api/v1/articles/$(basename "$1")/reactions"; }
 
 # measure LABEL URL... [-- wrk options]: one wrk per URL at once, the
 # connections split between them; prints "req/s p99_ms errors" (req/s and
-# errors summed, the worst p99).
+# errors summed, the worst p99; errors are socket errors, time-outs
+# included, and answers other than 2xx/3xx).
 measure() {
 	local label=$1 n=0 i pids=() u urls=() conns threads line
 	shift
@@ -211,10 +212,11 @@ printf '%-32s %14s %14s %16s\n' "reaction PUT (durable) req/s" \
 	"$(med put-lite 1)" "$(med put-one 1)" "$(med put-two 1)"
 printf '%-32s %14s %14s %16s\n' "reaction PUT p99 ms" \
 	"$(med put-lite 2)" "$(med put-one 2)" "$(med put-two 2)"
-printf '%-32s %14s %14s %16s\n' "errors (all runs)" \
-	"$(cat "$BENCH_TMP"/page-lite-* "$BENCH_TMP"/put-lite-* | awk '{ s += $3 } END { print s + 0 }')" \
-	"$(cat "$BENCH_TMP"/page-one-* "$BENCH_TMP"/put-one-* | awk '{ s += $3 } END { print s + 0 }')" \
-	"$(cat "$BENCH_TMP"/page-two-* "$BENCH_TMP"/put-two-* | awk '{ s += $3 } END { print s + 0 }')"
+errs() { cat "$BENCH_TMP/$1"-[0-9]* | awk '{ s += $3 } END { print s + 0 }'; }
+printf '%-32s %14s %14s %16s\n' "article GET errors (all runs)" \
+	"$(errs page-lite)" "$(errs page-one)" "$(errs page-two)"
+printf '%-32s %14s %14s %16s\n' "reaction PUT errors (all runs)" \
+	"$(errs put-lite)" "$(errs put-one)" "$(errs put-two)"
 echo
 echo "rounds: $ROUNDS x ${BENCH_DURATION}s per run, $BENCH_CONNECTIONS connections (split between two nodes)"
 echo "PostgreSQL transactions during the one-node page runs: $xsum for $reqs requests ($per_req per request)"
