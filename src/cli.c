@@ -222,7 +222,7 @@ int cmd_serve(int argc, char **argv)
 	const char *react_limit = "30", *smtp_url = NULL, *mail_from = NULL;
 	const char *maildir = NULL, *reset_ttl = "3600", *login_limit = "20";
 	const char *smtp_ca = NULL, *time_zone = NULL, *upload_limit = "20";
-	const char *feed_content = "summary", *max_lag = "5";
+	const char *feed_content = "summary", *max_lag = "5", *language = "en";
 	struct optlist replicas = { 0 };
 	const char *cm_rate = "4", *cm_mode = "open", *cm_depth = "3";
 	const char *cm_links = "2", *cm_close = "0", *cm_min = "3";
@@ -258,6 +258,7 @@ int cmd_serve(int argc, char **argv)
 		{ "comment-links", "DATELINE_COMMENT_LINKS", "N", "hold comments with more than N links (default 2)", &cm_links, NULL },
 		{ "comments-close-days", "DATELINE_COMMENTS_CLOSE_DAYS", "N", "close comments N days after publication (default 0: never)", &cm_close, NULL },
 		{ "comment-min-seconds", "DATELINE_COMMENT_MIN_SECONDS", "N", "a comment form must be N seconds old when posted (default 3)", &cm_min, NULL },
+		{ "language", "DATELINE_LANGUAGE", "TAG", "the language of the site's text, a BCP 47 tag such as en, de or pt-BR (default en)", &language, NULL },
 		{ "quiet", "DATELINE_QUIET", NULL, "no access log", NULL, &quiet },
 		{ 0 },
 	};
@@ -324,6 +325,11 @@ int cmd_serve(int argc, char **argv)
 			" 'full'\n");
 		return 2;
 	}
+	if (!language_tag_valid(language)) {
+		fprintf(stderr, "error: --language wants a language tag such as"
+			" en, de or pt-BR\n");
+		return 2;
+	}
 	if (mail_from && !mail_address_valid(mail_from)) {
 		fprintf(stderr, "error: --mail-from '%s' is not an e-mail"
 			" address\n", mail_from);
@@ -386,6 +392,7 @@ int cmd_serve(int argc, char **argv)
 	site.login_per_minute = (unsigned)atoi(login_limit);
 	site.trust_proxy = trust_proxy;
 	site.feed_full = !strcmp(feed_content, "full");
+	site.language = language;
 	site.time_zone = time_zone;
 	site.upload_max = (size_t)atoi(upload_limit) * 1024 * 1024;
 	site.authors_publish = authors_publish;

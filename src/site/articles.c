@@ -71,6 +71,7 @@ static char *news_article_jsonld(struct site *site, struct arena *a,
 	tv_set_str(a, ld, "@context", "https://schema.org");
 	tv_set_str(a, ld, "@type", "NewsArticle");
 	tv_set_str(a, ld, "headline", art->headline);
+	tv_set_str(a, ld, "inLanguage", site_language(site));
 	tv_set_str(a, ld, "description", description);
 	tv_set_str(a, ld, "mainEntityOfPage", url);
 	tv_set_str(a, ld, "url", url);

@@ -240,9 +240,8 @@ static void cjob_work(struct acct_job *j)
 	case OP_EDIT:
 		token_hash(c->body_clean, hash);
 		j->result = store_comment_edit(site->store, c->target.id,
-					       c->body_clean, comment_render(a,
-					       c->body_clean, strlen(c->body_clean),
-					       NULL), hash, comments_now());
+					       c->body_clean, c->p.html, hash,
+					       comments_now());
 		break;
 	case OP_DELETE:
 		j->result = store_comment_delete(site->store, c->target.id);
@@ -587,6 +586,7 @@ static void edit(struct site *site, struct http_request *req,
 	struct tval *jbody = NULL;
 	struct reader_state *rs;
 	const char *action;
+	size_t links = 0;
 
 	c->op = OP_EDIT;
 	c->json = json;
@@ -609,6 +609,17 @@ static void edit(struct site *site, struct http_request *req,
 	}
 	if (!(c->body_clean = check_body(site, req, res, c, action, NULL)))
 		return;
+	/* An edit must not bring in what a post would have been held for. */
+	c->p.html = comment_render(req->arena, c->body_clean,
+				   strlen(c->body_clean), &links);
+	if (links > (size_t)site->comment_max_links) {
+		refuse(site, req, res, c, 422, arena_printf(req->arena,
+		       "An edit may hold at most %d link%s. Remove some, or"
+		       " post a new comment (it will wait for a moderator).",
+		       site->comment_max_links,
+		       site->comment_max_links == 1 ? "" : "s"));
+		return;
+	}
 	submit(site, req, c);
 }
 

@@ -193,7 +193,7 @@ static int json_feed(struct site *site, struct arena *a, const struct feed *f,
 	tv_set_str(a, root, "description", f->description);
 	tv_set_str(a, root, "icon", absolute_url(site, a,
 		   site_asset_url(site, "icon.svg")));
-	tv_set_str(a, root, "language", "en");
+	tv_set_str(a, root, "language", site_language(site));
 	tv_set_str(a, pub, "name", site->name);
 	tv_set_str(a, pub, "url", site->base_url);
 	tv_push(a, authors, pub);
@@ -266,6 +266,7 @@ void feed_respond(struct site *site, struct http_request *req,
 		tv_set_str(a, ctx, "self", self);
 		tv_set_str(a, ctx, "id", self);
 		tv_set_str(a, ctx, "site_name", site->name);
+		tv_set_str(a, ctx, "language", site_language(site));
 		tv_set_str(a, ctx, "site_url", site->base_url);
 		tv_set_str(a, ctx, "built", rfc822(a, newest));
 		tv_set_str(a, ctx, "updated", time_iso(a, newest));

@@ -46,6 +46,7 @@ struct site {
 	/* Reader accounts (accounts.c): set before site_start(). */
 	const char *mail_from;	/* "news@example.org" */
 	struct mail_config mail;
+	const char *language;	/* BCP 47 tag of the site's text: "en" */
 	bool trust_proxy;	/* believe X-Forwarded-Proto (Secure) and -For */
 	bool feed_full;		/* feeds carry whole stories, not summaries */
 	struct section_cache *sections;	/* the masthead's list (sections.c) */
@@ -92,6 +93,10 @@ int site_start(struct site *site, unsigned reaction_per_minute);
 void site_quiesce(struct site *site);
 /* Stop the background parts; call after the HTTP server has stopped. */
 void site_stop(struct site *site);
+
+/* A well-formed BCP 47 tag: letters first, then '-'-separated subtags of
+ * 1 to 8 letters or digits, 35 bytes at most ("en", "pt-BR", "zh-Hant"). */
+bool language_tag_valid(const char *lt);
 
 /* "/world/2026/11/20/some-slug/": an article's canonical path (arena). */
 char *article_path(struct arena *a, const struct article *art);

@@ -341,6 +341,9 @@ void h_opensearch(struct site *, struct http_request *,
 void h_oembed(struct site *, struct http_request *, struct http_response *,
 	      const struct route_match *);
 
+/* The site's language tag (--language; "en" when not given). */
+const char *site_language(const struct site *site);
+
 /* Whether cookies set for @req get the Secure attribute (accounts.c). */
 bool cookie_secure(struct site *site, struct http_request *req);
 

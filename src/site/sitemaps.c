@@ -161,10 +161,27 @@ void h_sitemap_index(struct site *site, struct http_request *req,
 	xml_answer(site, req, res, &b);
 }
 
+/*
+ * The News sitemap's language: an ISO 639 code, lower case (the tag's
+ * first subtag), except Chinese, which Google names zh-cn or zh-tw.
+ */
+static const char *news_language(struct arena *a, const char *tag)
+{
+	char *l = arena_strdup(a, tag), *p;
+
+	for (p = l; *p; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+	if (!strncmp(l, "zh-", 3))
+		return strstr(l, "-tw") || strstr(l, "-hant") ? "zh-tw" : "zh-cn";
+	l[strcspn(l, "-")] = '\0';
+	return l;
+}
+
 static void news_sitemap(struct site *site, struct http_request *req,
 			 struct http_response *res)
 {
 	struct arena *a = req->arena;
+	const char *lang = news_language(a, site_language(site));
 	struct article *recent;
 	struct buf b;
 	size_t n, i;
@@ -183,8 +200,10 @@ static void news_sitemap(struct site *site, struct http_request *req,
 		add_loc(site, &b, article_path(a, &recent[i]), 0, a);
 		buf_adds(&b, "<news:news><news:publication><news:name>");
 		add_escaped(&b, site->name);
-		buf_adds(&b, "</news:name><news:language>en</news:language>"
-			 "</news:publication><news:publication_date>");
+		buf_adds(&b, "</news:name><news:language>");
+		buf_adds(&b, lang);
+		buf_adds(&b, "</news:language></news:publication>"
+			 "<news:publication_date>");
 		buf_adds(&b, time_iso(a, recent[i].published));
 		buf_adds(&b, "</news:publication_date><news:title>");
 		add_escaped(&b, recent[i].headline);

@@ -327,12 +327,19 @@ describe('account security', () => {
 			return { status: r.status, text: mainText(r.text).replace(email, 'ADDR'), ms: Date.now() - t0,
 				cookies: r.headers['set-cookie'] };
 		};
+		// Two of each, interleaved: a stall of a loaded machine hits one
+		// request, a difference of the code paths hits both.
 		const known = await ask('bob@example.com');
 		const unknown = await ask('nobody@example.com');
-		assert.equal(known.status, unknown.status);
-		assert.equal(known.text, unknown.text);
-		assert.deepEqual(known.cookies, unknown.cookies);
-		assert.ok(Math.abs(known.ms - unknown.ms) < 250, `timing ${known.ms} vs ${unknown.ms} ms`);
+		const known2 = await ask('cleo@example.com');
+		const unknown2 = await ask('nobody-else@example.com');
+		for (const [k, u] of [[known, unknown], [known2, unknown2], [known, unknown2]]) {
+			assert.equal(k.status, u.status);
+			assert.equal(k.text.replace(/ADDR/g, ''), u.text.replace(/ADDR/g, ''));
+			assert.deepEqual(k.cookies, u.cookies);
+		}
+		const kms = Math.min(known.ms, known2.ms), ums = Math.min(unknown.ms, unknown2.ms);
+		assert.ok(Math.abs(kms - ums) < 250, `timing ${known.ms}/${known2.ms} vs ${unknown.ms}/${unknown2.ms} ms`);
 
 		const su = async (email) => {
 			const c = new Client(srv.url);

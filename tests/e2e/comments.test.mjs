@@ -199,6 +199,18 @@ describe('comments', () => {
 		assert.ok(p.json.comment.edited);
 		const pb = await api(u.bob, 'PATCH', `/api/v1/comments/${id}`, { body: 'Not mine' });
 		assert.equal(pb.status, 403);
+		// An edit cannot bring in the links a post would be held for.
+		const spam = 'Buy https://a.example https://b.example https://c.example';
+		const ef = await u.ann.get(`/comments/${id}/edit`);
+		const many = await u.ann.post(`/comments/${id}/edit`, { csrf: csrfOf(ef.text, `/comments/${id}/edit`), body: spam });
+		assert.equal(many.status, 422);
+		assert.match(many.text, /An edit may hold at most 2 links/);
+		assert.match(many.text, /<textarea[^>]*>Buy https:\/\/a\.example/, 'the text is kept');
+		const pm = await api(u.ann, 'PATCH', `/api/v1/comments/${id}`, { body: spam });
+		assert.equal(pm.status, 422);
+		page = await u.ann.get(paths['edit-story']);
+		assert.match(commentBlock(page.text), /Edited by API/);
+		assert.doesNotMatch(page.text, /b\.example/);
 		// 16 minutes later.
 		fs.writeFileSync(clock, String(16 * 60));
 		try {
@@ -311,6 +323,30 @@ describe('comments', () => {
 		const cr = await api(u.bob, 'POST', '/api/v1/articles/closed-story/comments', { body: 'closed?' });
 		assert.equal(cr.status, 403);
 		assert.match(cr.json.error, /closed/);
+	});
+
+	test('--comments-close-days closes a story that many days after publication', async () => {
+		// The stories were published on 2024-03-04: open for 10 years.
+		const clock2 = path.join(site.dir, 'clock2');
+		fs.writeFileSync(clock2, '0');
+		const s2 = await startServer({ db: site.db, args: [...FAST, '--comments-close-days', '3650'],
+			env: { DATELINE_TEST_CLOCK_FILE: clock2 } });
+		try {
+			const dan = await loginAs(s2.url, 'bob@example.com');
+			const ok = await api(dan, 'POST', '/api/v1/articles/like-story/comments', { body: 'Still open' });
+			assert.equal(ok.status, 201);
+			assert.match(commentBlock((await dan.get(paths['like-story'])).text), /<textarea/);
+			// Eleven years after publication.
+			fs.writeFileSync(clock2, String(9 * 365 * 86400));
+			const page = await dan.get(paths['like-story']);
+			assert.match(commentBlock(page.text), /Comments are closed\./);
+			assert.doesNotMatch(commentBlock(page.text), /<textarea/);
+			const late = await api(dan, 'POST', '/api/v1/articles/like-story/comments', { body: 'Too late' });
+			assert.equal(late.status, 403);
+			assert.match(late.json.error, /closed/);
+		} finally {
+			await s2.stop();
+		}
 	});
 
 	test('moderation "first": a new account\'s first comment is held, later ones are not; many links are held', async () => {
