@@ -217,6 +217,7 @@ struct batch {
 	size_t npairs;
 	size_t *pair_of;	/* per change: its pair (valid changes only) */
 	int64_t *arts;		/* the distinct articles, ascending */
+	bool *live;		/* per article: a change on it succeeded */
 	size_t narts;
 };
 
@@ -263,6 +264,7 @@ static bool batch_init(struct batch *b, struct reaction_change *ch, size_t n)
 	b->pairs = xcalloc(n ? n : 1, sizeof(*b->pairs));
 	b->pair_of = xcalloc(n ? n : 1, sizeof(*b->pair_of));
 	b->arts = xcalloc(n ? n : 1, sizeof(*b->arts));
+	b->live = xcalloc(n ? n : 1, sizeof(*b->live));
 	for (i = 0; i < n; i++)
 		if (!ch[i].result)
 			b->pairs[b->npairs++] = (struct pair){
@@ -289,22 +291,23 @@ static void batch_free(struct batch *b)
 	free(b->pairs);
 	free(b->pair_of);
 	free(b->arts);
+	free(b->live);
 }
 
 /* Step 1's answers: which articles exist, what the readers hold. */
 static void batch_read(struct batch *b, PGresult *arts, PGresult *held)
 {
+	bool *ok = xcalloc(b->narts, sizeof(*ok));
 	int i, rows;
 	size_t j;
 
 	rows = PQntuples(arts);
-	for (i = 0; i < rows; i++) {
-		int64_t id = pg_int(arts, i, 0);
-
-		for (j = 0; j < b->npairs; j++)
-			if (b->pairs[j].article == id)
-				b->pairs[j].article_ok = true;
-	}
+	for (i = 0; i < rows; i++)
+		if ((j = find_art(b, pg_int(arts, i, 0))) != (size_t)-1)
+			ok[j] = true;
+	for (j = 0; j < b->npairs; j++)
+		b->pairs[j].article_ok = ok[find_art(b, b->pairs[j].article)];
+	free(ok);
 	rows = PQntuples(held);
 	for (i = 0; i < rows; i++) {
 		struct pair *pr = find_pair(b, pg_int(held, i, 0),
@@ -439,11 +442,13 @@ static int batch_send_writes(struct pg_store *s, struct pgpipe *p,
 	}
 	arr_open(live);
 	for (i = 0; i < b->narts; i++)
-		for (j = 0; j < b->n; j++)
-			if (!b->ch[j].result && b->ch[j].article_id == b->arts[i]) {
-				arr_int(live, b->arts[i]);
-				break;
-			}
+		b->live[i] = false;
+	for (j = 0; j < b->n; j++)
+		if (!b->ch[j].result)
+			b->live[find_art(b, b->ch[j].article_id)] = true;
+	for (i = 0; i < b->narts; i++)
+		if (b->live[i])
+			arr_int(live, b->arts[i]);
 	r = arr_close(live);
 	if (!r)
 		r = rows_send(p, PS_RX_DELETE, sql_rx_delete, &del, false, 0);
