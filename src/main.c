@@ -15,6 +15,7 @@ static const char usage[] =
 	"  serve     serve the site over HTTP\n"
 	"  article   add or update an article from a file, list articles\n"
 	"  user      add reader accounts, list them, change their roles\n"
+	"  copy      copy a whole site into another database\n"
 	"\n"
 	"Run 'dateline <command> --help' for a command's options.";
 
@@ -29,6 +30,7 @@ int main(int argc, char **argv)
 		{ "serve", cmd_serve },
 		{ "article", cmd_article },
 		{ "user", cmd_user },
+		{ "copy", cmd_copy },
 	};
 	size_t i;
 

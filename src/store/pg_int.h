@@ -228,7 +228,7 @@ struct pg_store {
 #define PG(s) ((struct pg_store *)(s))
 
 /* The parameters of one statement, all passed as text (or bytes). */
-enum { PG_MAXARGS = 20 };
+enum { PG_MAXARGS = 32 };
 struct pgargs {
 	int n;
 	const char *v[PG_MAXARGS];
@@ -478,5 +478,14 @@ int pg_outbox_sent(struct store *s, int64_t id);
 int pg_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
 		    const char *error);
 int pg_outbox_next(struct store *s, int64_t *when);
+
+/* `dateline copy` (pg_copy.c): see store_copy_read() and the rest. */
+int pg_copy_read(struct store *s, struct arena *ar, const struct copy_table *t,
+		 const struct copy_cell *after, size_t limit,
+		 struct copy_cell **rows, size_t *n);
+int pg_copy_write(struct store *s, const struct copy_table *t,
+		  const struct copy_cell *rows, size_t n, enum copy_mode mode);
+int pg_copy_count(struct store *s, const struct copy_table *t, int64_t *n);
+int pg_copy_done(struct store *s);
 
 #endif

@@ -433,6 +433,61 @@ typedef void (*store_reactions_fn)(void *arg, int64_t article_id);
  */
 int store_watch_reactions(struct store *s, store_reactions_fn fn, void *arg);
 
+/* ---- Moving a whole site between databases (dateline copy) ---- */
+
+/* A value of a copied column. */
+struct copy_cell {
+	enum { CELL_NULL, CELL_INT, CELL_BYTES } kind;
+	int64_t i;		/* CELL_INT */
+	const void *p;		/* CELL_BYTES: text or blob, @len bytes */
+	size_t len;
+};
+
+/*
+ * A table as `dateline copy` moves it: columns @cols (@ncols), each typed
+ * by a letter of @types ('i' integer, 't' text, 'b' bytes); the first
+ * @nkeys columns are its key, read in their order.  Names come from a
+ * fixed list in the code, never from input.
+ */
+struct copy_table {
+	const char *name;
+	const char *const *cols;
+	int ncols;
+	const char *types;
+	int nkeys;
+};
+
+/* How store_copy_write() treats rows whose key is already there. */
+enum copy_mode {
+	COPY_KEEP,	/* insert new rows, leave existing ones */
+	COPY_REPLACE,	/* insert, or overwrite every column */
+	COPY_UPDATE,	/* only overwrite the non-key columns of existing rows */
+};
+
+/*
+ * At most @limit rows of @t with a key greater than @after (@t->nkeys
+ * cells; NULL: from the first), in key order: *rows gets @n x ncols cells,
+ * row after row, in the arena.
+ */
+int store_copy_read(struct store *s, struct arena *ar,
+		    const struct copy_table *t, const struct copy_cell *after,
+		    size_t limit, struct copy_cell **rows, size_t *n);
+
+/* Write @n rows (@n x ncols cells) of @t in one transaction, per @mode. */
+int store_copy_write(struct store *s, const struct copy_table *t,
+		     const struct copy_cell *rows, size_t n,
+		     enum copy_mode mode);
+
+/* The number of rows of @t. */
+int store_copy_count(struct store *s, const struct copy_table *t, int64_t *n);
+
+/*
+ * After rows were copied in: identity sequences moved past the copied ids
+ * (PostgreSQL) and the content version moved on, so running servers drop
+ * their caches.
+ */
+int store_copy_done(struct store *s);
+
 /* ---- Read replicas (PostgreSQL streaming replicas) ---- */
 
 /*
@@ -969,6 +1024,16 @@ struct store_ops {
 	int (*add_replica)(struct store *s, const char *url, int max_lag_ms,
 			   char *err, size_t errlen);
 	uint64_t (*write_position)(struct store *s);
+	int (*copy_read)(struct store *s, struct arena *ar,
+			 const struct copy_table *t,
+			 const struct copy_cell *after, size_t limit,
+			 struct copy_cell **rows, size_t *n);
+	int (*copy_write)(struct store *s, const struct copy_table *t,
+			  const struct copy_cell *rows, size_t n,
+			  enum copy_mode mode);
+	int (*copy_count)(struct store *s, const struct copy_table *t,
+			  int64_t *n);
+	int (*copy_done)(struct store *s);
 };
 
 /* Every backend's struct starts with this header. */

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/embedded.h"
+#include "store.h"
 
 /*
  * The embedded migrations whose names start with @prefix ("sqlite/",
@@ -27,5 +28,16 @@ struct store_route {
 	uint64_t floor;
 };
 struct store_route *store_route(void);
+
+/*
+ * The copy statements of @t (store_copy.c), placeholders "?i" or "$i"
+ * by @mark: a keyset SELECT (after the key: parameters 1..nkeys, then the
+ * limit), and the write of one row for @mode (parameter i = column i).
+ */
+struct arena;
+const char *copy_sql_select(struct arena *a, const struct copy_table *t,
+			    bool after, char mark);
+const char *copy_sql_write(struct arena *a, const struct copy_table *t,
+			   enum copy_mode mode, char mark);
 
 #endif
