@@ -361,6 +361,7 @@ static void pg_close(struct store *base)
 	struct pg_store *s = PG(base);
 
 	pg_notify_close(s);
+	pg_idcache_free(s);
 	pg_pool_close(s);
 	watch_free(s->watch);
 	pthread_mutex_destroy(&s->watch_lock);

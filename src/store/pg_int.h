@@ -38,13 +38,7 @@ enum pst_id {
 	PS_CONTENT_BUMP,
 	PS_CONTENT_VERSION,
 	/* pg_reactions.c */
-	PS_REACTION_GET,
 	PS_REACTION_MINE,
-	PS_REACTION_INSERT,
-	PS_REACTION_UPDATE,
-	PS_REACTION_DELETE,
-	PS_COUNT_UP,
-	PS_COUNT_DOWN,
 	PS_REACTION_COUNTS,
 	PS_ARTICLE_ID,
 	PS_TOP_ALL,
@@ -142,6 +136,17 @@ enum pst_id {
 	/* pg_ratelimit.c */
 	PS_RATE_TAKE,
 	PS_RATE_SWEEP,
+	/* pg_reactions.c: the set-based batch (one statement per step) */
+	PS_RX_PLAN,
+	PS_RX_ARTICLES,
+	PS_RX_GUARD,
+	PS_RX_LOCK,
+	PS_RX_DELETE,
+	PS_RX_UPDATE,
+	PS_RX_INSERT,
+	PS_RX_COUNTS_MOVE,
+	PS_RX_COUNTS_READ,
+	PS_NOTIFY_ARTICLES,
 	PS_COUNT
 };
 
@@ -221,6 +226,8 @@ struct pg_store {
 	bool listening;			/* the thread runs */
 	atomic_bool listen_stop;
 	pthread_t listener;
+	/* pg_reactions.c: slug -> id of published articles */
+	_Atomic(struct pg_idcache *) idcache;
 };
 
 #define PG(s) ((struct pg_store *)(s))
@@ -310,6 +317,44 @@ void *pg_bytes(struct arena *ar, const PGresult *r, int row, int col,
 void pg_read_article(struct arena *ar, const PGresult *r, int row,
 		     struct article *a);
 
+/*
+ * Pipeline mode (pg_pipe.c): statements sent one after the other without
+ * waiting, their results read together at pg_pipe_sync() (one round trip).
+ *
+ *	pg_pipe_begin(&p, c);
+ *	pg_pipe_send(&p, PS_X, sql_x, &args);	(up to PG_PIPE_MAX)
+ *	r = pg_pipe_sync(&p);			results in p.items[i].res
+ *	... pg_pipe_clear(&p); more sends and syncs ...
+ *	r = pg_pipe_end(&p);
+ *
+ * The parameters are copied when sent.  After a failure the server skips
+ * the rest up to the sync; pg_pipe_sync() returns the first failure like
+ * pg_run() (and keeps returning it), a lost connection marks @c broken.
+ */
+enum { PG_PIPE_MAX = 12 };
+struct pgpipe_item {
+	int id;			/* enum pst_id, -1 for a plain statement */
+	const char *sql;
+	bool prepare;		/* a Prepare was sent before it */
+	PGresult *res;		/* after a successful sync */
+};
+struct pgpipe {
+	struct pgconn *c;
+	int n;
+	int err;
+	struct pgpipe_item items[PG_PIPE_MAX];
+};
+int pg_pipe_begin(struct pgpipe *p, struct pgconn *c);
+int pg_pipe_send(struct pgpipe *p, enum pst_id id, const char *sql,
+		 const struct pgargs *a);
+/* A statement without parameters that is not prepared ("BEGIN"). */
+int pg_pipe_send_plain(struct pgpipe *p, const char *sql);
+int pg_pipe_sync(struct pgpipe *p);
+/* Free the results of the last sync. */
+void pg_pipe_clear(struct pgpipe *p);
+/* Leave pipeline mode (results freed); p->err or 0. */
+int pg_pipe_end(struct pgpipe *p);
+
 /* pg_schema.c */
 int pg_migrate(struct store *s, int *applied);
 int pg_check_schema(struct store *s);
@@ -318,11 +363,13 @@ int pg_check_schema(struct store *s);
 void pg_notify_init(struct pg_store *s);
 void pg_notify_close(struct pg_store *s);
 /*
- * Inside the open transaction of a batch: tell the other nodes, at
- * commit, which articles' reactions changed.
+ * Into the open pipeline @p, inside the transaction of a batch: tell the
+ * other nodes, at commit, which articles' reactions changed (@articles, a
+ * PostgreSQL array literal of ids, each once).  One statement.
  */
-int pg_notify_reactions(struct pg_store *s, struct pgconn *c,
-			const struct reaction_change *ch, size_t n);
+struct pgpipe;
+int pg_notify_reactions(struct pg_store *s, struct pgpipe *p,
+			const char *articles);
 /* Inside the open transaction: tell the other nodes content changed. */
 int pg_notify_content(struct pg_store *s, struct pgconn *c);
 int pg_watch_reactions(struct store *s, store_reactions_fn fn, void *arg);
@@ -413,6 +460,8 @@ int pg_reaction_top(struct store *s, struct arena *ar, int kind, int64_t since,
 		    struct article_list *out, int64_t **counts);
 int pg_secret(struct store *s, const char *name, unsigned char *out,
 	      size_t len);
+/* Free the slug -> id cache of pg_article_id() (at close). */
+void pg_idcache_free(struct pg_store *s);
 
 /* Backend functions implemented in pg_accounts.c. */
 int pg_account_create(struct store *s, const struct account *a,

@@ -65,28 +65,18 @@ static int notify(struct pg_store *s, struct pgconn *c, const char *what)
 	return pg_run(c, PS_NOTIFY, sql_notify, &p, NULL);
 }
 
-int pg_notify_reactions(struct pg_store *s, struct pgconn *c,
-			const struct reaction_change *ch, size_t n)
+int pg_notify_reactions(struct pg_store *s, struct pgpipe *p,
+			const char *articles)
 {
-	size_t i, j;
-	int r;
+	static const char sql[] =
+		"SELECT pg_notify('dateline', $1 || a) FROM unnest($2::bigint[]) AS a";
+	struct pgargs a = { 0 };
+	char prefix[24];
 
-	for (i = 0; i < n; i++) {
-		char id[24];
-
-		if (ch[i].result)
-			continue;
-		/* Once per article of the batch. */
-		for (j = 0; j < i; j++)
-			if (!ch[j].result && ch[j].article_id == ch[i].article_id)
-				break;
-		if (j < i)
-			continue;
-		snprintf(id, sizeof(id), "%lld", (long long)ch[i].article_id);
-		if ((r = notify(s, c, id)))
-			return r;
-	}
-	return 0;
+	snprintf(prefix, sizeof(prefix), "%s:", s->node);
+	pa_text(&a, prefix);
+	pa_text(&a, articles);
+	return pg_pipe_send(p, PS_NOTIFY_ARTICLES, sql, &a);
 }
 
 int pg_notify_content(struct pg_store *s, struct pgconn *c)

@@ -2,15 +2,30 @@
  * pg_reactions.c - reactions, most-reacted lists and shared secrets in the
  * PostgreSQL backend.
  *
- * Exact counts without triggers: the reader's row is locked (SELECT ...
- * FOR UPDATE), changed, and the count rows moved by the same transaction
- * (INSERT ... ON CONFLICT DO UPDATE takes the count row's lock, so two
- * nodes changing the same article queue on it instead of losing an
- * increment), summed per batch and written in key order.  A batch of the writer is one transaction (group commit).
- * Unlike SQLite, a failed statement aborts the whole transaction in
- * PostgreSQL, so a change on a missing article is detected before it
- * fails (INSERT ... WHERE EXISTS), and a batch that lost a race with
- * another node (deadlock, serialisation, unique key) is run again.
+ * Exact counts without triggers.  A batch of the writer is one
+ * transaction (group commit) of a few set-based statements over arrays
+ * (unnest), sent in libpq pipeline mode (pg_pipe.c), so that a batch of
+ * any size costs two round trips to the server and one commit:
+ *
+ *  1. BEGIN; which of the batch's articles exist; an advisory lock per
+ *     (article, reader), in key order; the rows the batch's readers hold
+ *     on those articles, locked (FOR UPDATE) in key order;
+ *  2. the changes worked out here, in the batch's order (one reader may
+ *     change several times in a batch; TOGGLE depends on what is held),
+ *     then: the readers' rows deleted, updated and inserted; the count
+ *     rows moved by one INSERT ... ON CONFLICT DO UPDATE per batch, in
+ *     (article, kind) order; the counts read back; one NOTIFY statement
+ *     for the other nodes; COMMIT.
+ *
+ * Several nodes: the (article, reader) advisory locks, the reader rows and
+ * the count rows are each taken in key order by every node, so two
+ * batches queue instead of deadlocking, and a node never inserts a
+ * reader's row that another node is inserting.  A batch that lost a race
+ * anyway (an article deleted meanwhile: foreign key; a unique key or a
+ * deadlock with a writer that takes no such locks) fails as a whole and
+ * is run again from the start.
+ * Unlike SQLite, a failed statement aborts the whole transaction, so a
+ * change on a missing article is found before anything is written.
  */
 #include "pg_int.h"
 
@@ -19,37 +34,79 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 
 /* How often a batch that lost a race with another node is tried again. */
 #define BATCH_TRIES 4
+/* Size limit of one array parameter (1,024 changes need about 50 KB). */
+#define ARRAY_MAX (64 * 1024 * 1024)
 
-static const char sql_get[] =
-	"SELECT kind FROM reactions WHERE article_id = $1 AND reader = $2"
-	" FOR UPDATE";
 static const char sql_mine[] =
 	"SELECT kind FROM reactions WHERE article_id = $1 AND reader = $2";
-static const char sql_insert[] =
-	"INSERT INTO reactions (article_id, reader, kind, created)"
-	" SELECT $1::bigint, $2::text, $3::int, $4::bigint"
-	" WHERE EXISTS (SELECT 1 FROM articles WHERE id = $1::bigint)"
-	" ON CONFLICT DO NOTHING RETURNING kind";
-static const char sql_update[] =
-	"UPDATE reactions SET kind = $3, created = $4"
-	" WHERE article_id = $1 AND reader = $2";
-static const char sql_delete[] =
-	"DELETE FROM reactions WHERE article_id = $1 AND reader = $2";
-static const char sql_count_up[] =
-	"INSERT INTO reaction_counts (article_id, kind, count)"
-	" VALUES ($1, $2, $3) ON CONFLICT (article_id, kind)"
-	" DO UPDATE SET count = reaction_counts.count + excluded.count";
-static const char sql_count_down[] =
-	"UPDATE reaction_counts SET count = count + $3"
-	" WHERE article_id = $1 AND kind = $2";
 static const char sql_counts[] =
 	"SELECT kind, count FROM reaction_counts WHERE article_id = $1";
+/*
+ * For this transaction only: the batch's statements find rows by key, and
+ * must do so whatever the size of the table was when a connection first
+ * planned them (a generic plan made while the table was small used a
+ * hash join over a sequential scan of every reaction, and kept it).
+ */
+static const char sql_rx_plan[] =
+	"SELECT set_config('enable_seqscan', 'off', true),"
+	" set_config('enable_hashjoin', 'off', true),"
+	" set_config('enable_mergejoin', 'off', true)";
+/*
+ * A transaction-scoped advisory lock per (article, reader) of the batch,
+ * taken in key order before anything is read: a reader's first reaction
+ * has no row to lock yet, so without it two nodes could both insert it
+ * (and one batch fail on the unique key).  With it, the second node waits
+ * for the first one's commit and then finds the row.  Two 32-bit keys, a
+ * key space apart from the one-key locks of migrations and the publisher.
+ */
+static const char sql_rx_guard[] =
+	"SELECT count(pg_advisory_xact_lock(l.k1, l.k2)) FROM"
+	" (SELECT DISTINCT (u.a % 2147483648)::int AS k1, hashtext(u.rd) AS k2"
+	" FROM unnest($1::bigint[], $2::text[]) AS u(a, rd) ORDER BY 1, 2) AS l";
+static const char sql_rx_articles[] =
+	"SELECT id FROM articles WHERE id = ANY($1::bigint[])";
+static const char sql_rx_lock[] =
+	"SELECT r.article_id, r.reader, r.kind"
+	" FROM unnest($1::bigint[], $2::text[]) AS u(a, rd)"
+	" JOIN reactions r ON r.article_id = u.a AND r.reader = u.rd"
+	" ORDER BY r.article_id, r.reader FOR UPDATE OF r";
+static const char sql_rx_delete[] =
+	"DELETE FROM reactions r USING unnest($1::bigint[], $2::text[]) AS u(a, rd)"
+	" WHERE r.article_id = u.a AND r.reader = u.rd";
+static const char sql_rx_update[] =
+	"UPDATE reactions r SET kind = u.k, created = $4::bigint"
+	" FROM unnest($1::bigint[], $2::text[], $3::int[]) AS u(a, rd, k)"
+	" WHERE r.article_id = u.a AND r.reader = u.rd";
+/* No ON CONFLICT: a row another node inserted meanwhile fails the batch. */
+static const char sql_rx_insert[] =
+	"INSERT INTO reactions (article_id, reader, kind, created)"
+	" SELECT u.a, u.rd, u.k, $4::bigint"
+	" FROM unnest($1::bigint[], $2::text[], $3::int[]) AS u(a, rd, k)"
+	" ORDER BY u.a, u.rd";
+/*
+ * The proposed row of a negative move would break CHECK (count >= 0)
+ * before ON CONFLICT is considered, so it proposes 0 and the update takes
+ * the move from the arrays.  Rows are taken in (article, kind) order.
+ */
+static const char sql_rx_counts_move[] =
+	"INSERT INTO reaction_counts AS rc (article_id, kind, count)"
+	" SELECT d.a, d.k, greatest(d.n, 0)"
+	" FROM unnest($1::bigint[], $2::int[], $3::bigint[]) AS d(a, k, n)"
+	" ORDER BY d.a, d.k"
+	" ON CONFLICT (article_id, kind) DO UPDATE SET count = rc.count +"
+	" (SELECT d.n FROM unnest($1::bigint[], $2::int[], $3::bigint[])"
+	" AS d(a, k, n) WHERE d.a = excluded.article_id"
+	" AND d.k = excluded.kind)";
+static const char sql_rx_counts_read[] =
+	"SELECT article_id, kind, count FROM reaction_counts"
+	" WHERE article_id = ANY($1::bigint[])";
 static const char sql_article_id[] =
 	"SELECT id FROM articles WHERE slug = $1 AND status = 1"
 	" AND published <= $2::bigint";
@@ -76,23 +133,6 @@ static const char sql_secret_put[] =
 	"INSERT INTO secrets (name, value) VALUES ($1, $2)"
 	" ON CONFLICT (name) DO NOTHING";
 
-/* The reader's current reaction on the article (row locked), -1 for none. */
-static int current(struct pgconn *c, int64_t article, const char *reader,
-		   int *kind)
-{
-	struct pgargs p = { 0 };
-	PGresult *res;
-	int r;
-
-	pa_int(&p, article);
-	pa_text(&p, reader);
-	if ((r = pg_run(c, PS_REACTION_GET, sql_get, &p, &res)))
-		return r;
-	*kind = PQntuples(res) ? (int)pg_int(res, 0, 0) : -1;
-	PQclear(res);
-	return 0;
-}
-
 static int read_counts(struct pgconn *c, int64_t article,
 		       struct reaction_state *out)
 {
@@ -118,187 +158,438 @@ static int read_counts(struct pgconn *c, int64_t article,
 	return 0;
 }
 
-/*
- * What a batch does to the count rows, summed per (article, kind) and
- * written at the end in key order: two nodes' batches then lock count rows
- * in the same order and cannot deadlock on them, and a hot article's row
- * is written once per batch, not once per change.
- */
-struct delta {
-	int64_t article;
-	int kind;
-	int64_t n;
-};
+/* ---- PostgreSQL array literals, passed as text parameters ---- */
 
-struct deltas {
-	struct delta *d;
-	size_t n, cap;
-};
-
-static void count_move(struct deltas *ds, int64_t article, int kind, int n)
+/* A new array literal "{" on the heap. */
+static void arr_open(struct buf *b)
 {
-	size_t i;
-
-	for (i = 0; i < ds->n; i++)
-		if (ds->d[i].article == article && ds->d[i].kind == kind) {
-			ds->d[i].n += n;
-			return;
-		}
-	if (ds->n < ds->cap)
-		ds->d[ds->n++] = (struct delta){ article, kind, n };
+	buf_init(b, NULL, ARRAY_MAX);
+	buf_addch(b, '{');
 }
 
-static int cmp_delta(const void *a, const void *b)
+static void arr_sep(struct buf *b)
 {
-	const struct delta *x = a, *y = b;
+	if (b->len > 1)
+		buf_addch(b, ',');
+}
+
+static void arr_int(struct buf *b, int64_t v)
+{
+	arr_sep(b);
+	buf_printf(b, "%lld", (long long)v);
+}
+
+/* A text element, always quoted: " and \ escaped. */
+static void arr_text(struct buf *b, const char *s)
+{
+	arr_sep(b);
+	buf_addch(b, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_addch(b, '\\');
+		buf_addch(b, *s);
+	}
+	buf_addch(b, '"');
+}
+
+/* Close the literal; ERR_TOOBIG when it outgrew ARRAY_MAX. */
+static int arr_close(struct buf *b)
+{
+	buf_addch(b, '}');
+	return b->overflow ? ERR_TOOBIG : 0;
+}
+
+/* ---- one batch ---- */
+
+/* One (article, reader) of the batch, and what it holds. */
+struct pair {
+	int64_t article;
+	const char *reader;
+	int before;		/* the kind held at the lock, -1 for none */
+	int now;		/* while the changes apply; at the end: after */
+	bool article_ok;	/* the article exists */
+};
+
+struct batch {
+	struct reaction_change *ch;
+	size_t n;
+	struct pair *pairs;	/* sorted by article, then reader (bytes) */
+	size_t npairs;
+	size_t *pair_of;	/* per change: its pair (valid changes only) */
+	int64_t *arts;		/* the distinct articles, ascending */
+	bool *live;		/* per article: a change on it succeeded */
+	size_t narts;
+};
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
 
 	if (x->article != y->article)
 		return x->article < y->article ? -1 : 1;
-	return x->kind - y->kind;
+	return strcmp(x->reader, y->reader);
 }
 
-static int counts_write(struct pgconn *c, struct deltas *ds)
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct pair *find_pair(struct batch *b, int64_t article,
+			      const char *reader)
+{
+	struct pair key = { .article = article, .reader = reader };
+
+	return bsearch(&key, b->pairs, b->npairs, sizeof(key), cmp_pair);
+}
+
+static size_t find_art(const struct batch *b, int64_t article)
+{
+	int64_t *p = bsearch(&article, b->arts, b->narts, sizeof(article),
+			     cmp_id);
+
+	return p ? (size_t)(p - b->arts) : (size_t)-1;
+}
+
+/* The distinct pairs and articles of the valid changes; false: none. */
+static bool batch_init(struct batch *b, struct reaction_change *ch, size_t n)
+{
+	size_t i, k;
+
+	memset(b, 0, sizeof(*b));
+	b->ch = ch;
+	b->n = n;
+	b->pairs = xcalloc(n ? n : 1, sizeof(*b->pairs));
+	b->pair_of = xcalloc(n ? n : 1, sizeof(*b->pair_of));
+	b->arts = xcalloc(n ? n : 1, sizeof(*b->arts));
+	b->live = xcalloc(n ? n : 1, sizeof(*b->live));
+	for (i = 0; i < n; i++)
+		if (!ch[i].result)
+			b->pairs[b->npairs++] = (struct pair){
+				ch[i].article_id, ch[i].reader, -1, -1, false,
+			};
+	qsort(b->pairs, b->npairs, sizeof(*b->pairs), cmp_pair);
+	for (i = k = 0; i < b->npairs; i++)
+		if (!k || cmp_pair(&b->pairs[i], &b->pairs[k - 1]))
+			b->pairs[k++] = b->pairs[i];
+	b->npairs = k;
+	for (i = 0; i < b->npairs; i++)
+		if (!b->narts || b->arts[b->narts - 1] != b->pairs[i].article)
+			b->arts[b->narts++] = b->pairs[i].article;
+	for (i = 0; i < n; i++)
+		if (!ch[i].result)
+			b->pair_of[i] = (size_t)(find_pair(b, ch[i].article_id,
+							   ch[i].reader) -
+						 b->pairs);
+	return b->npairs > 0;
+}
+
+static void batch_free(struct batch *b)
+{
+	free(b->pairs);
+	free(b->pair_of);
+	free(b->arts);
+	free(b->live);
+}
+
+/* Step 1's answers: which articles exist, what the readers hold. */
+static void batch_read(struct batch *b, PGresult *arts, PGresult *held)
+{
+	bool *ok = xcalloc(b->narts, sizeof(*ok));
+	int i, rows;
+	size_t j;
+
+	rows = PQntuples(arts);
+	for (i = 0; i < rows; i++)
+		if ((j = find_art(b, pg_int(arts, i, 0))) != (size_t)-1)
+			ok[j] = true;
+	for (j = 0; j < b->npairs; j++)
+		b->pairs[j].article_ok = ok[find_art(b, b->pairs[j].article)];
+	free(ok);
+	rows = PQntuples(held);
+	for (i = 0; i < rows; i++) {
+		struct pair *pr = find_pair(b, pg_int(held, i, 0),
+					    PQgetvalue(held, i, 1));
+
+		if (pr)
+			pr->before = pr->now = (int)pg_int(held, i, 2);
+	}
+}
+
+/* Apply the changes in order to what is held; each gets its own answer. */
+static void batch_apply(struct batch *b)
 {
 	size_t i;
-	int r;
 
-	qsort(ds->d, ds->n, sizeof(*ds->d), cmp_delta);
-	for (i = 0; i < ds->n; i++) {
-		struct pgargs p = { 0 };
+	for (i = 0; i < b->n; i++) {
+		struct reaction_change *ch = &b->ch[i];
+		struct pair *pr;
+		int target;
 
-		if (!ds->d[i].n)
+		if (ch->result)
 			continue;
-		pa_int(&p, ds->d[i].article);
-		pa_int(&p, ds->d[i].kind);
-		pa_int(&p, ds->d[i].n);
-		r = ds->d[i].n > 0 ?
-		    pg_run(c, PS_COUNT_UP, sql_count_up, &p, NULL) :
-		    pg_run(c, PS_COUNT_DOWN, sql_count_down, &p, NULL);
-		if (r)
-			return r;
+		pr = &b->pairs[b->pair_of[i]];
+		if (!pr->article_ok) {
+			ch->result = ERR_NOTFOUND;
+			continue;
+		}
+		target = ch->op == REACTION_CLEAR ? -1 :
+			 ch->op == REACTION_TOGGLE && pr->now == ch->kind ? -1 :
+			 ch->kind;
+		pr->now = target;
+		ch->state.mine = target;
 	}
-	return 0;
 }
 
-/* Apply one change inside the open transaction. */
-static int apply_one(struct pgconn *c, struct deltas *ds,
-		     struct reaction_change *ch, int64_t now)
-{
-	struct pgargs p = { 0 };
-	PGresult *res;
-	int cur, target, r, tries;
+/* The array parameters of one write statement. */
+struct rows {
+	struct buf a, rd, k;
+	size_t n;
+};
 
-	for (tries = 0; tries < 2; tries++) {
-		if ((r = current(c, ch->article_id, ch->reader, &cur)))
-			return r;
-		target = ch->op == REACTION_CLEAR ? -1 :
-			 ch->op == REACTION_TOGGLE && cur == ch->kind ? -1 :
-			 ch->kind;
-		if (target == cur)
-			break;
-		memset(&p, 0, sizeof(p));
-		pa_int(&p, ch->article_id);
-		pa_text(&p, ch->reader);
-		if (target < 0) {
-			r = pg_run(c, PS_REACTION_DELETE, sql_delete, &p, NULL);
-			if (!r)
-				count_move(ds, ch->article_id, cur, -1);
-			break;
-		}
-		pa_int(&p, target);
-		pa_int(&p, now);
-		if (cur >= 0) {
-			r = pg_run(c, PS_REACTION_UPDATE, sql_update, &p, NULL);
-			if (!r) {
-				count_move(ds, ch->article_id, cur, -1);
-				count_move(ds, ch->article_id, target, 1);
-			}
-			break;
-		}
-		if ((r = pg_run(c, PS_REACTION_INSERT, sql_insert, &p, &res)))
-			return r;
-		if (PQntuples(res)) {
-			PQclear(res);
-			count_move(ds, ch->article_id, target, 1);
-			break;
-		}
-		PQclear(res);
-		/*
-		 * No row: the article is missing, or another node inserted
-		 * the reader's row meanwhile; look again (locked now).
-		 */
-		if ((r = current(c, ch->article_id, ch->reader, &cur)))
-			return r;
-		if (cur < 0)
-			return ERR_NOTFOUND;
+static void rows_open(struct rows *w)
+{
+	arr_open(&w->a);
+	arr_open(&w->rd);
+	arr_open(&w->k);
+	w->n = 0;
+}
+
+static void rows_free(struct rows *w)
+{
+	buf_release(&w->a);
+	buf_release(&w->rd);
+	buf_release(&w->k);
+}
+
+static int rows_close(struct rows *w)
+{
+	int r = arr_close(&w->a);
+
+	if (!r)
+		r = arr_close(&w->rd);
+	if (!r)
+		r = arr_close(&w->k);
+	return r;
+}
+
+/* Send statement @id over @w when it has rows: (a, rd, k[, now]). */
+static int rows_send(struct pgpipe *p, enum pst_id id, const char *sql,
+		     struct rows *w, bool with_kind, int64_t now)
+{
+	struct pgargs args = { 0 };
+	int r;
+
+	if (!w->n)
+		return 0;
+	if ((r = rows_close(w)))
+		return r;
+	pa_text(&args, w->a.data);
+	pa_text(&args, w->rd.data);
+	if (with_kind) {
+		pa_text(&args, w->k.data);
+		pa_int(&args, now);
 	}
-	if (r)
-		return r == ERR_NOTFOUND ? ERR_DB : r;
-	ch->state.mine = target;
-	return 0;
+	return pg_pipe_send(p, id, sql, &args);
 }
 
 /*
- * Counts after the batch, read once per article: every change of the batch
- * is answered with the state its commit produced.
+ * Step 2: the writes of the batch, the counts read back, the events and
+ * COMMIT, into pipeline @p.  @live gets the articles with a successful
+ * change (a literal).
  */
-static int batch_counts(struct pgconn *c, struct reaction_change *changes,
-			size_t n)
+static int batch_send_writes(struct pg_store *s, struct pgpipe *p,
+			     struct batch *b, struct buf *live)
 {
+	struct rows del, upd, ins, mv;
+	int64_t now = time_now(), moves[REACTION_KINDS];
 	size_t i, j;
-	int r;
+	int r, k;
 
-	for (i = 0; i < n; i++)
-		changes[i].state.total = -1;
-	for (i = 0; i < n; i++) {
-		struct reaction_change *ch = &changes[i];
-		int mine = ch->state.mine;
+	rows_open(&del);
+	rows_open(&upd);
+	rows_open(&ins);
+	rows_open(&mv);	/* a = article, rd = kind, k = move */
+	for (i = 0; i < b->npairs; i = j) {
+		memset(moves, 0, sizeof(moves));
+		for (j = i; j < b->npairs && b->pairs[j].article ==
+						 b->pairs[i].article; j++) {
+			struct pair *pr = &b->pairs[j];
+			struct rows *w;
 
-		if (ch->result || ch->state.total >= 0)
-			continue;
-		if ((r = read_counts(c, ch->article_id, &ch->state)))
-			return r;
-		ch->state.mine = mine;
-		for (j = i + 1; j < n; j++) {
-			if (changes[j].article_id != ch->article_id ||
-			    changes[j].result)
+			if (!pr->article_ok || pr->before == pr->now)
 				continue;
-			mine = changes[j].state.mine;
-			changes[j].state = ch->state;
-			changes[j].state.mine = mine;
+			if (pr->before >= 0)
+				moves[pr->before]--;
+			if (pr->now >= 0)
+				moves[pr->now]++;
+			w = pr->now < 0 ? &del : pr->before < 0 ? &ins : &upd;
+			arr_int(&w->a, pr->article);
+			arr_text(&w->rd, pr->reader);
+			arr_int(&w->k, pr->now);
+			w->n++;
+		}
+		for (k = 0; k < REACTION_KINDS; k++) {
+			if (!moves[k])
+				continue;
+			arr_int(&mv.a, b->pairs[i].article);
+			arr_int(&mv.rd, k);
+			arr_int(&mv.k, moves[k]);
+			mv.n++;
 		}
 	}
-	return 0;
+	arr_open(live);
+	for (i = 0; i < b->narts; i++)
+		b->live[i] = false;
+	for (j = 0; j < b->n; j++)
+		if (!b->ch[j].result)
+			b->live[find_art(b, b->ch[j].article_id)] = true;
+	for (i = 0; i < b->narts; i++)
+		if (b->live[i])
+			arr_int(live, b->arts[i]);
+	r = arr_close(live);
+	if (!r)
+		r = rows_send(p, PS_RX_DELETE, sql_rx_delete, &del, false, 0);
+	if (!r)
+		r = rows_send(p, PS_RX_UPDATE, sql_rx_update, &upd, true, now);
+	if (!r)
+		r = rows_send(p, PS_RX_INSERT, sql_rx_insert, &ins, true, now);
+	if (!r && mv.n && !(r = rows_close(&mv))) {
+		struct pgargs args = { 0 };
+
+		pa_text(&args, mv.a.data);
+		pa_text(&args, mv.rd.data);
+		pa_text(&args, mv.k.data);
+		r = pg_pipe_send(p, PS_RX_COUNTS_MOVE, sql_rx_counts_move,
+				 &args);
+	}
+	if (!r && live->len > 2) {
+		struct pgargs args = { 0 };
+
+		pa_text(&args, live->data);
+		r = pg_pipe_send(p, PS_RX_COUNTS_READ, sql_rx_counts_read,
+				 &args);
+		if (!r)
+			r = pg_notify_reactions(s, p, live->data);
+	}
+	if (!r)
+		r = pg_pipe_send_plain(p, "COMMIT");
+	rows_free(&del);
+	rows_free(&upd);
+	rows_free(&ins);
+	rows_free(&mv);
+	return r;
+}
+
+/* The counts as of the commit, given to every successful change. */
+static void batch_answer(struct batch *b, PGresult *counts)
+{
+	struct reaction_state *st = xcalloc(b->narts, sizeof(*st));
+	size_t i, a;
+	int row, rows = PQntuples(counts);
+
+	for (row = 0; row < rows; row++) {
+		int k = (int)pg_int(counts, row, 1);
+
+		a = find_art(b, pg_int(counts, row, 0));
+		if (a == (size_t)-1 || k < 0 || k >= REACTION_KINDS)
+			continue;
+		st[a].counts[k] = pg_int(counts, row, 2);
+		st[a].total += st[a].counts[k];
+	}
+	for (i = 0; i < b->n; i++) {
+		struct reaction_change *ch = &b->ch[i];
+		int mine = ch->state.mine;
+
+		if (ch->result)
+			continue;
+		ch->state = st[find_art(b, ch->article_id)];
+		ch->state.mine = mine;
+	}
+	free(st);
+}
+
+/* The item of pipeline @p that ran statement @id, or NULL. */
+static PGresult *result_of(struct pgpipe *p, enum pst_id id)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->items[i].id == (int)id)
+			return p->items[i].res;
+	return NULL;
 }
 
 /* One try of the whole batch in one transaction. */
 static int apply_batch(struct pg_store *s, struct pgconn *c,
 		       struct reaction_change *changes, size_t n)
 {
-	struct deltas ds = { xcalloc(2 * n, sizeof(*ds.d)), 0, 2 * n };
-	int64_t now = time_now();
+	struct buf arts, pa, prd, live;
+	struct pgargs args = { 0 };
+	struct batch b;
+	struct pgpipe p;
 	size_t i;
 	int r;
 
-	if ((r = pg_exec(c, "BEGIN"))) {
-		free(ds.d);
-		return r;
+	if (!batch_init(&b, changes, n)) {
+		batch_free(&b);
+		return 0;	/* nothing valid: nothing to do */
 	}
-	for (i = 0; i < n && !r; i++) {
-		if (changes[i].result)
-			continue;
-		changes[i].result = apply_one(c, &ds, &changes[i], now);
-		if (changes[i].result != ERR_NOTFOUND && changes[i].result)
-			r = changes[i].result;
+	arr_open(&arts);
+	arr_open(&pa);
+	arr_open(&prd);
+	buf_init(&live, NULL, ARRAY_MAX);
+	for (i = 0; i < b.narts; i++)
+		arr_int(&arts, b.arts[i]);
+	for (i = 0; i < b.npairs; i++) {
+		arr_int(&pa, b.pairs[i].article);
+		arr_text(&prd, b.pairs[i].reader);
 	}
-	if (!r)
-		r = counts_write(c, &ds);
-	free(ds.d);
-	if (!r)
-		r = batch_counts(c, changes, n);
-	if (!r)
-		r = pg_notify_reactions(s, c, changes, n);
-	return pg_txn_end(c, r);
+	if ((r = arr_close(&arts)) || (r = arr_close(&pa)) ||
+	    (r = arr_close(&prd)))
+		goto out_bufs;
+	if ((r = pg_pipe_begin(&p, c)))
+		goto out_bufs;
+
+	/* 1. BEGIN, the articles, the readers' rows locked. */
+	pg_pipe_send_plain(&p, "BEGIN");
+	pg_pipe_send(&p, PS_RX_PLAN, sql_rx_plan, NULL);
+	pa_text(&args, arts.data);
+	pg_pipe_send(&p, PS_RX_ARTICLES, sql_rx_articles, &args);
+	memset(&args, 0, sizeof(args));
+	pa_text(&args, pa.data);
+	pa_text(&args, prd.data);
+	pg_pipe_send(&p, PS_RX_GUARD, sql_rx_guard, &args);
+	pg_pipe_send(&p, PS_RX_LOCK, sql_rx_lock, &args);
+	if ((r = pg_pipe_sync(&p)))
+		goto out;
+	batch_read(&b, result_of(&p, PS_RX_ARTICLES), result_of(&p, PS_RX_LOCK));
+	pg_pipe_clear(&p);
+
+	/* 2. The changes, in order; the writes; COMMIT. */
+	batch_apply(&b);
+	if ((r = batch_send_writes(s, &p, &b, &live))) {
+		if (!p.err)
+			pg_pipe_sync(&p);	/* read what was sent */
+		goto out;
+	}
+	if ((r = pg_pipe_sync(&p)))
+		goto out;
+	if (live.len > 2)
+		batch_answer(&b, result_of(&p, PS_RX_COUNTS_READ));
+out:
+	r = pg_pipe_end(&p) ? p.err : r;
+	if (r && !c->broken && PQtransactionStatus(c->db) != PQTRANS_IDLE)
+		pg_exec(c, "ROLLBACK");
+out_bufs:
+	buf_release(&arts);
+	buf_release(&pa);
+	buf_release(&prd);
+	buf_release(&live);
+	batch_free(&b);
+	return r;
 }
 
 int pg_reactions_apply(struct store *base, struct reaction_change *changes,
@@ -354,15 +645,83 @@ int pg_reaction_state(struct store *base, int64_t article_id,
 	return r;
 }
 
+/*
+ * Slug -> id of published articles, so that a reaction does not cost a
+ * query for its article on every request: direct-mapped by a hash of the
+ * slug, each entry valid while the store's generation (moved by every
+ * content write, of this node at once and of the others by NOTIFY) is the
+ * one it was read in.  Only found articles are kept: one that is not
+ * published yet can become visible by the clock alone.
+ */
+enum { IDS_SLOTS = 512, IDS_SLUG_MAX = 96 };
+
+struct pg_idcache {
+	pthread_mutex_t lock;
+	struct {
+		uint64_t gen;
+		int64_t id;
+		char slug[IDS_SLUG_MAX];	/* "" when unused */
+	} slot[IDS_SLOTS];
+};
+
+static struct pg_idcache *idcache(struct pg_store *s)
+{
+	struct pg_idcache *c = atomic_load(&s->idcache), *none = NULL;
+
+	if (c)
+		return c;
+	c = xcalloc(1, sizeof(*c));
+	pthread_mutex_init(&c->lock, NULL);
+	if (!atomic_compare_exchange_strong(&s->idcache, &none, c)) {
+		pthread_mutex_destroy(&c->lock);
+		free(c);
+		c = none;
+	}
+	return c;
+}
+
+void pg_idcache_free(struct pg_store *s)
+{
+	struct pg_idcache *c = atomic_load(&s->idcache);
+
+	if (c) {
+		pthread_mutex_destroy(&c->lock);
+		free(c);
+	}
+}
+
+static size_t slug_slot(const char *slug)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (; *slug; slug++)
+		h = (h ^ (unsigned char)*slug) * 16777619u;
+	return h % IDS_SLOTS;
+}
+
 int pg_article_id(struct store *base, const char *slug, int64_t *id)
 {
 	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_get(s);
+	struct pg_idcache *ids = idcache(s);
+	uint64_t gen = store_generation(base);
+	size_t slot = slug_slot(slug);
+	bool cacheable = *slug && strlen(slug) < IDS_SLUG_MAX;
+	struct pgconn *c;
 	struct pgargs p = { 0 };
 	PGresult *res;
 	int r;
 
-	if (!c)
+	if (cacheable) {
+		pthread_mutex_lock(&ids->lock);
+		r = ids->slot[slot].gen == gen &&
+		    !strcmp(ids->slot[slot].slug, slug);
+		if (r)
+			*id = ids->slot[slot].id;
+		pthread_mutex_unlock(&ids->lock);
+		if (r)
+			return 0;
+	}
+	if (!(c = pg_conn_get(s)))
 		return ERR_DB;
 	pa_text(&p, slug);
 	pa_int(&p, time_now());
@@ -374,6 +733,14 @@ int pg_article_id(struct store *base, const char *slug, int64_t *id)
 		PQclear(res);
 	}
 	pg_conn_put(s, c);
+	if (!r && cacheable) {
+		/* @gen was read before the query: a write since then wins. */
+		pthread_mutex_lock(&ids->lock);
+		ids->slot[slot].gen = gen;
+		ids->slot[slot].id = *id;
+		strcpy(ids->slot[slot].slug, slug);
+		pthread_mutex_unlock(&ids->lock);
+	}
 	return r;
 }
 

@@ -697,6 +697,114 @@ static void test_two_nodes_exact_counts(void **state)
 	assert_counts_consistent(f->path);
 }
 
+/* One node of test_two_nodes_same_readers(): shared readers, crossing kinds. */
+static void *shared_main(void *arg)
+{
+	struct node *nd = arg;
+	static const char *const readers[8] = {
+		"r:s0", "r:s1", "r:s2", "r:s3", "r:s4", "r:s5", "r:s6", "r:s7",
+	};
+	struct reaction_change ch[8];
+	struct store *s;
+	char err[256];
+	int b, k;
+
+	if ((nd->rc = store_open(nd->url, &s, err, sizeof(err))))
+		return NULL;
+	for (b = 0; b < 60 && !nd->rc; b++) {
+		for (k = 0; k < 8; k++) {
+			/* Node 0 goes up the kinds, node 1 down: each moves
+			 * readers out of the kinds the other moves them into. */
+			int kind = nd->id ? (REACTION_KINDS * 100 - b - k) % REACTION_KINDS :
+					    (b + k) % REACTION_KINDS;
+
+			ch[k] = (struct reaction_change){
+				.article_id = nd->art,
+				.reader = readers[nd->id ? 7 - k : k],
+				.op = (b + k) % 6 == 0 ? REACTION_CLEAR :
+				      (b + k) % 6 == 1 ? REACTION_TOGGLE :
+				      REACTION_SET,
+				.kind = kind,
+			};
+		}
+		nd->rc = store_reactions_apply(s, ch, 8);
+		for (k = 0; k < 8 && !nd->rc; k++) {
+			nd->rc = ch[k].result;
+			/* Every answer is a state some commit produced. */
+			if (!nd->rc && (ch[k].state.total < 0 ||
+					ch[k].state.total > 8))
+				nd->rc = ERR_INVALID;
+		}
+	}
+	store_close(s);
+	return NULL;
+}
+
+/*
+ * Two nodes changing the same readers of one article at once, one moving
+ * them up the kinds while the other moves them down (reader rows and count
+ * rows wanted in opposite orders, first reactions inserted by both): every
+ * batch commits (no deadlock, races are run again), and afterwards the
+ * counts are exactly the readers' rows.
+ */
+static void test_two_nodes_same_readers(void **state)
+{
+	struct fixture *f = *state;
+	struct node nodes[2];
+	pthread_t t[2];
+	struct reaction_state st;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		nodes[i] = (struct node){ .url = f->path, .id = i, .art = f->art };
+		assert_int_equal(pthread_create(&t[i], NULL, shared_main, &nodes[i]), 0);
+	}
+	for (i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(nodes[i].rc, 0);
+	}
+	read_state(f, NULL, &st);
+	assert_int_equal(st.total, raw_int(f->path, "SELECT count(*) FROM reactions"));
+	assert_counts_consistent(f->path);
+}
+
+/* Reader keys are data: quotes, backslashes, commas and braces included. */
+static void test_batch_odd_reader_keys(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const odd[5] = {
+		"r:a\"b", "r:c\\d", "r:{e,f}", "NULL", "u:1 2",
+	};
+	struct reaction_change ch[6];
+	struct reaction_state st;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		ch[i] = (struct reaction_change){
+			.article_id = f->art, .reader = odd[i],
+			.op = REACTION_SET, .kind = i,
+		};
+	/* The same odd reader again in the batch: a toggle off. */
+	ch[5] = (struct reaction_change){
+		.article_id = f->art, .reader = odd[0],
+		.op = REACTION_TOGGLE, .kind = 0,
+	};
+	assert_int_equal(store_reactions_apply(f->s, ch, 6), 0);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(ch[i].result, 0);
+	assert_int_equal(ch[0].state.mine, 0);
+	assert_int_equal(ch[5].state.mine, -1);
+	assert_state(&ch[5].state, -1, 0, 1, 1, 1, 1, 0, 0);
+	for (i = 1; i < 5; i++) {
+		read_state(f, odd[i], &st);
+		assert_int_equal(st.mine, i);
+	}
+	read_state(f, odd[0], &st);
+	assert_int_equal(st.mine, -1);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM reactions"), 4);
+	assert_counts_consistent(f->path);
+}
+
 static void test_writer(void **state)
 {
 	struct fixture *f = *state;
@@ -973,6 +1081,8 @@ int main(void)
 		T(test_top_since_window),
 		T(test_writer),
 		T(test_two_nodes_exact_counts),
+		T(test_two_nodes_same_readers),
+		T(test_batch_odd_reader_keys),
 		cmocka_unit_test(test_block_cache),
 		cmocka_unit_test(test_ratelimit_bucket),
 		cmocka_unit_test(test_ratelimit_off),
