@@ -199,8 +199,8 @@ bool pg_fk_violation(const struct pgconn *c)
 	return !strcmp(c->sqlstate, "23503");
 }
 
-int pg_run(struct pgconn *c, enum pst_id id, const char *sql,
-	   const struct pgargs *a, PGresult **out)
+static int run_once(struct pgconn *c, enum pst_id id, const char *sql,
+		    const struct pgargs *a, PGresult **out)
 {
 	char name[16];
 	PGresult *res;
@@ -238,6 +238,17 @@ int pg_run(struct pgconn *c, enum pst_id id, const char *sql,
 	else
 		PQclear(res);
 	return 0;
+}
+
+int pg_run(struct pgconn *c, enum pst_id id, const char *sql,
+	   const struct pgargs *a, PGresult **out)
+{
+	int r = run_once(c, id, sql, a, out);
+
+	/* A replica that went away: the read is done on the primary. */
+	if (r && c->broken && pg_conn_failover(c))
+		r = run_once(c, id, sql, a, out);
+	return r;
 }
 
 int pg_change(struct pgconn *c, enum pst_id id, const char *sql,

@@ -188,6 +188,7 @@ struct pgpool {
 /* A streaming replica (pg_pool.c); its health is checked every 100 ms. */
 struct pg_replica {
 	struct pgpool pool;
+	struct pgpool *primary;		/* where its reads fail over to */
 	char name[128];			/* host:port/db, for logs (no password) */
 	PGconn *health;			/* the checker's own connection */
 	atomic_bool usable;		/* up, replaying, not lagging */
@@ -265,6 +266,13 @@ struct pgconn *pg_conn_read(struct pg_store *s);
  * were changed on the primary, with replicas, notes the log position.
  */
 void pg_conn_put(struct pg_store *s, struct pgconn *c);
+/*
+ * @c, a replica connection that just failed, becomes a connection to the
+ * primary (the replica is left out and its idle connections closed): true
+ * when the statement may be run again on @c.  False for a primary
+ * connection, or when the primary cannot be reached either.
+ */
+bool pg_conn_failover(struct pgconn *c);
 /* Set up / tear down the primary's pool, replicas and checker. */
 void pg_pool_init(struct pg_store *s, const char *url);
 void pg_pool_close(struct pg_store *s);

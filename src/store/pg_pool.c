@@ -7,7 +7,8 @@
  * the primary.  Reads of public content (stories, lists, comments, search,
  * sitemaps) take pg_conn_read(): a replica when the calling thread allows
  * it (store_reads_begin(): a visitor's request) and the replica is usable
- * and has replayed the log far enough, else the primary.
+ * and has replayed the log far enough, else the primary.  A read whose
+ * replica connection breaks is run again on the primary (pg_run()).
  *
  * "Far enough" makes writes visible where they must be:
  *  - the reader's own writes: after a write, the site hands the reader the
@@ -25,9 +26,8 @@
  * replica's replayed position.  A replica is usable when it answers, is in
  * recovery, and has replayed at least what the primary had @max_lag_ms
  * ago; otherwise reads skip it (logged once per change).  A read that
- * finds its replica connection broken marks the replica unusable at once
- * and closes its idle connections; that read itself fails (503), the
- * following ones go to the primary.
+ * finds its replica connection broken marks the replica unusable at once,
+ * closes its idle connections and is run again on the primary.
  */
 #include "pg_int.h"
 
@@ -299,6 +299,27 @@ struct pgconn *pg_conn_read(struct pg_store *s)
 	return pg_conn_get(s);
 }
 
+bool pg_conn_failover(struct pgconn *c)
+{
+	struct pg_replica *r = c->pool->replica;
+	struct pgconn *p, tmp;
+
+	if (!r)
+		return false;
+	if (atomic_exchange(&r->usable, false))
+		log_warn("replica %s failed a read: reads go to the primary",
+			 r->name);
+	if (!(p = pool_get(r->primary)))
+		return false;
+	/* Trade places: the caller's @c is now the primary's connection. */
+	tmp = *c;
+	*c = *p;
+	*p = tmp;
+	pool_put(&r->pool, p);		/* broken: closed */
+	pool_drain(&r->pool);
+	return true;
+}
+
 uint64_t pg_write_position(struct store *base)
 {
 	return atomic_load(&PG(base)->write_lsn);
@@ -480,6 +501,7 @@ int pg_add_replica(struct store *base, const char *url, int max_lag_ms,
 			 " answers)", err);
 	}
 	pool_init(&r->pool, url, r);
+	r->primary = &s->primary;
 	s->max_lag_ms = max_lag_ms;
 	s->nreplicas++;
 	if (!s->checking) {
