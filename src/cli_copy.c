@@ -9,8 +9,8 @@
  * running the same copy again after an interruption continues where it
  * stopped and ends with the same result.  Ids are kept (URLs, threads,
  * feed GUIDs).  Counts kept by triggers on the destination (comment
- * counts, likes, reports, reaction counts) are set from the source at the
- * end, so a trigger that fired while copying never counts twice.  Last,
+ * counts, likes, reports and their "reviewed" mark, reaction counts) are
+ * set from the source at the end, so a trigger that fired while copying never counts twice.  Last,
  * PostgreSQL's identity sequences move past the copied ids, the
  * destination's content version moves (running servers drop caches), and
  * every table's rows are counted on both sides.
@@ -86,8 +86,8 @@ static const struct step steps[] = {
 	/* Counts kept by the destination's triggers, set from the source. */
 	{ { "articles", COLS("id", "comment_count"), "ii", 1 }, COPY_UPDATE, 0,
 	  false },
-	{ { "comments", COLS("id", "likes", "reports"), "iii", 1 }, COPY_UPDATE,
-	  0, false },
+	{ { "comments", COLS("id", "likes", "reports", "reviewed"), "iiii", 1 },
+	  COPY_UPDATE, 0, false },
 };
 
 static const struct copy_table secrets_t = {

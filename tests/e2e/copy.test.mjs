@@ -15,7 +15,7 @@ import {
 	DEMO_IMAGES, PG, addArticle, dbRowsSync, pgDatabase, removeDir, request, runCli,
 	startServer, tempDir,
 } from './lib.mjs';
-import { Client } from './accounts-lib.mjs';
+import { Client, csrfOf } from './accounts-lib.mjs';
 import { PW, addUser, api, commentIds, headingCount, loginAs } from './comments-lib.mjs';
 
 const ARGS = ['--login-rate-limit', '1000', '--comment-rate-limit', '1000',
@@ -101,11 +101,16 @@ describe('dateline copy', () => {
 				{ body: 'A reply', parent: top.json.comment.id });
 			assert.equal(reply.status, 201);
 			assert.equal((await api(bob, 'PUT', `/api/v1/comments/${top.json.comment.id}/like`)).status, 200);
+			// A report an editor has already seen: the queue must not show it again.
+			const rp = await bob.get(storyPath);
+			assert.equal((await bob.post(`/comments/${top.json.comment.id}/report`,
+				{ csrf: csrfOf(rp.text, `/comments/${top.json.comment.id}/report`) })).status, 303);
 			maxComment = reply.json.comment.id;
 		} finally {
 			await srv.stop();
 		}
 		assert.ok(dbRowsSync(src, 'SELECT count(*) FROM outbox')[0][0] >= 1, 'a queued mail');
+		dbRowsSync(src, 'UPDATE comments SET reviewed = 1 WHERE reports > 0');
 	});
 
 	after(async () => {
@@ -160,8 +165,10 @@ describe('dateline copy', () => {
 				dbRowsSync(src, `SELECT count(*) FROM ${t}`), t);
 		assert.deepEqual(dbRowsSync(dst, 'SELECT id, comment_count FROM articles ORDER BY id'),
 			dbRowsSync(src, 'SELECT id, comment_count FROM articles ORDER BY id'), 'comment counts');
-		assert.deepEqual(dbRowsSync(dst, 'SELECT id, likes FROM comments ORDER BY id'),
-			dbRowsSync(src, 'SELECT id, likes FROM comments ORDER BY id'), 'likes');
+		assert.deepEqual(dbRowsSync(dst, 'SELECT id, likes, reports, reviewed FROM comments ORDER BY id'),
+			dbRowsSync(src, 'SELECT id, likes, reports, reviewed FROM comments ORDER BY id'),
+			'likes, reports and their reviewed mark');
+		assert.deepEqual(dbRowsSync(src, 'SELECT sum(reports), sum(reviewed) FROM comments'), [['1', '1']]);
 		// A third run changes nothing.
 		const third = await copy(src, dst);
 		assert.equal(third.code, 0, third.stderr);
