@@ -23,6 +23,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
+#include "store_int.h"
 
 #define TSQ "to_tsquery('dateline', $1)"
 #define RANK "ts_rank('{0.1, 0.2, 0.4, 1.0}', a.search, " TSQ ")"
@@ -299,7 +300,6 @@ int pg_sitemap_parts(struct store *base, struct arena *ar,
 		     struct sitemap_part **out, size_t *n)
 {
 	struct sitemap_url *rows;
-	size_t i;
 	int r;
 
 	/* The same collector: slug is the part number as text. */
@@ -307,14 +307,9 @@ int pg_sitemap_parts(struct store *base, struct arena *ar,
 			 PS_SITEMAP_TAG_PARTS : PS_SITEMAP_ARTICLE_PARTS,
 			 kind == SITEMAP_TAGS ? sql_tag_parts :
 			 sql_article_parts, per_part, 0, &rows, n);
-	if (r)
-		return r;
-	*out = arena_alloc(ar, (*n ? *n : 1) * sizeof(**out));
-	for (i = 0; i < *n; i++) {
-		(*out)[i].number = strtoll(rows[i].slug, NULL, 10);
-		(*out)[i].modified = rows[i].modified;
-	}
-	return 0;
+	if (!r)
+		*out = sitemap_parts_of(ar, rows, *n);
+	return r;
 }
 
 int pg_sitemap_urls(struct store *base, struct arena *ar,

@@ -18,6 +18,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
+#include "store_int.h"
 
 /*
  * Only the newest 1,000 matching stories (by id, which follows
@@ -311,7 +312,6 @@ int sq_sitemap_parts(struct store *base, struct arena *ar,
 		     struct sitemap_part **out, size_t *n)
 {
 	struct sitemap_url *rows;
-	size_t i;
 	int r;
 
 	/* The same collector: slug is the part number as text. */
@@ -319,14 +319,9 @@ int sq_sitemap_parts(struct store *base, struct arena *ar,
 			 ST_SITEMAP_TAG_PARTS : ST_SITEMAP_ARTICLE_PARTS,
 			 kind == SITEMAP_TAGS ? sql_tag_parts :
 			 sql_article_parts, per_part, 0, &rows, n);
-	if (r)
-		return r;
-	*out = arena_alloc(ar, (*n ? *n : 1) * sizeof(**out));
-	for (i = 0; i < *n; i++) {
-		(*out)[i].number = strtoll(rows[i].slug, NULL, 10);
-		(*out)[i].modified = rows[i].modified;
-	}
-	return 0;
+	if (!r)
+		*out = sitemap_parts_of(ar, rows, *n);
+	return r;
 }
 
 int sq_sitemap_urls(struct store *base, struct arena *ar,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/err.h"
 #include "store_int.h"
 
@@ -397,6 +398,19 @@ int store_rate_take(struct store *s, const char *key, unsigned per_minute,
 	if (!key || !per_minute)
 		return ERR_INVALID;
 	return OP(s, rate_take, key, per_minute, take, allowed, retry_after);
+}
+
+struct sitemap_part *sitemap_parts_of(struct arena *a,
+				      const struct sitemap_url *rows, size_t n)
+{
+	struct sitemap_part *out = arena_alloc(a, (n ? n : 1) * sizeof(*out));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[i].number = strtoll(rows[i].slug, NULL, 10);
+		out[i].modified = rows[i].modified;
+	}
+	return out;
 }
 
 int store_add_replica(struct store *s, const char *url, int max_lag_ms,

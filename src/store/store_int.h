@@ -30,6 +30,13 @@ struct store_route {
 struct store_route *store_route(void);
 
 /*
+ * Sitemap parts from @n rows of the URL collector whose slug is the part
+ * number as text and modified the part's newest change (arena).
+ */
+struct sitemap_part *sitemap_parts_of(struct arena *a,
+				      const struct sitemap_url *rows, size_t n);
+
+/*
  * The copy statements of @t (store_copy.c), placeholders "?i" or "$i"
  * by @mark: a keyset SELECT (after the key: parameters 1..nkeys, then the
  * limit), and the write of one row for @mode (parameter i = column i).
