@@ -358,15 +358,6 @@ static int run(struct pgconn *c, enum pst_id id, const struct pgargs *a,
 	return pg_run(c, id, stmt_sql[id], a, res);
 }
 
-/* The watch connection is not pooled. */
-static void watch_free(struct pgconn *c)
-{
-	if (c) {
-		PQfinish(c->db);
-		free(c);
-	}
-}
-
 static void pg_close(struct store *base)
 {
 	struct pg_store *s = PG(base);
@@ -374,7 +365,7 @@ static void pg_close(struct store *base)
 	pg_notify_close(s);
 	pg_idcache_free(s);
 	pg_pool_close(s);
-	watch_free(s->watch);
+	pg_conn_free(s->watch);
 	pthread_mutex_destroy(&s->watch_lock);
 	free(s);
 }
@@ -424,7 +415,7 @@ static uint64_t pg_generation(struct store *base)
 
 		if (now - s->watch_checked >= WATCH_INTERVAL_NS) {
 			if (s->watch && s->watch->broken) {
-				watch_free(s->watch);
+				pg_conn_free(s->watch);
 				s->watch = NULL;
 			}
 			if (!s->watch) {

@@ -266,6 +266,8 @@ struct pgconn *pg_conn_read(struct pg_store *s);
  * were changed on the primary, with replicas, notes the log position.
  */
 void pg_conn_put(struct pg_store *s, struct pgconn *c);
+/* Close @c (may be NULL) and free it, pooled or not. */
+void pg_conn_free(struct pgconn *c);
 /*
  * @c, a replica connection that just failed, becomes a connection to the
  * primary (the replica is left out and its idle connections closed): true

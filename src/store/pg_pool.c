@@ -47,7 +47,7 @@
 #define CHECK_INTERVAL_MS 100
 #define SAMPLES 1024		/* primary positions kept: 102 s */
 
-static void conn_free(struct pgconn *c)
+void pg_conn_free(struct pgconn *c)
 {
 	if (c) {
 		PQfinish(c->db);
@@ -76,7 +76,7 @@ static void pool_drain(struct pgpool *p)
 	for (; c; c = next) {
 		next = c->next;
 		p->nconns--;
-		conn_free(c);
+		pg_conn_free(c);
 	}
 	pthread_cond_broadcast(&p->freed);
 	pthread_mutex_unlock(&p->lock);
@@ -144,7 +144,7 @@ static void pool_put(struct pgpool *p, struct pgconn *c)
 {
 	if (c->broken || PQstatus(c->db) != CONNECTION_OK ||
 	    PQtransactionStatus(c->db) != PQTRANS_IDLE) {
-		conn_free(c);
+		pg_conn_free(c);
 		pthread_mutex_lock(&p->lock);
 		p->nconns--;
 		pthread_cond_signal(&p->freed);
