@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "http/http.h"
 #include "http/static.h"
+#include "i18n/i18n.h"
 #include "mail/message.h"
 #include "render/markdown.h"
 #include "render/mustache.h"
@@ -353,7 +354,12 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (add_replicas(&site, &replicas, max_lag))
 		goto out;
-	if (templates_load(templates, &site.tmpl, err, sizeof(err)) ||
+	if (i18n_load(&site.i18n, err, sizeof(err))) {
+		fprintf(stderr, "error: %s\n", err);
+		goto out;
+	}
+	site.lang = i18n_lang(site.i18n, language);
+	if (templates_load(templates, site.lang, &site.tmpl, err, sizeof(err)) ||
 	    assets_load(statics, &site.assets, err, sizeof(err))) {
 		fprintf(stderr, "error: %s\n", err);
 		goto out;
@@ -443,6 +449,7 @@ out:
 	site_stop(&site);
 	page_cache_free(site.cache);
 	assets_free(site.assets);
+	i18n_free(site.i18n);
 	if (site.tmpl)
 		tmpl_set_free(site.tmpl);
 	store_close(site.store);

@@ -18,5 +18,7 @@ struct embedded_file {
 extern const struct embedded_file embedded_templates[];
 extern const struct embedded_file embedded_static[];
 extern const struct embedded_file embedded_sql[];
+/* Compiled message catalogues, "de.mo" (po/meson.build). */
+extern const struct embedded_file embedded_mo[];
 
 #endif

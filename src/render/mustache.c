@@ -46,7 +46,12 @@ enum node_kind {
 	N_SECTION,	/* {{#name}} */
 	N_INVERTED,	/* {{^name}} */
 	N_PARTIAL,	/* {{> name}} */
+	N_GROUP,	/* {{#_}}: the translation's nodes, in place */
+	N_PLURAL,	/* {{#_n name}}: one node list per plural form */
 };
+
+/* Plural forms of one message: enough for every language. */
+#define MAX_FORMS 8
 
 struct slot;
 
@@ -62,6 +67,10 @@ struct node {
 	const struct node *kids;	/* sections */
 	size_t nkids;
 	const struct slot *partial;	/* N_PARTIAL */
+	const struct node *const *forms;	/* N_PLURAL: nforms lists ... */
+	const size_t *nform;		/* ... of nform[i] nodes each */
+	size_t nforms;
+	const struct tmpl_tr *tr;	/* N_PLURAL: picks the form */
 };
 
 struct tmpl {
@@ -78,6 +87,8 @@ struct slot {
 struct tmpl_set {
 	struct slot **slots;
 	size_t n, cap;
+	struct tmpl_tr tr_copy;
+	const struct tmpl_tr *tr;	/* &tr_copy, or NULL: English */
 };
 
 struct open_section {
@@ -97,6 +108,7 @@ struct parser {
 	size_t nopen;
 	char *err;
 	size_t errlen;
+	bool in_tr;	/* compiling a translation: offset 0 is mid-line */
 };
 
 struct tmpl_set *tmpl_set_new(void)
@@ -162,6 +174,13 @@ static struct slot *slot_make(struct tmpl_set *set, const char *name,
 	return s;
 }
 
+void tmpl_set_translator(struct tmpl_set *set, const struct tmpl_tr *tr)
+{
+	if (tr)
+		set->tr_copy = *tr;
+	set->tr = tr ? &set->tr_copy : NULL;
+}
+
 int tmpl_set_has(const struct tmpl_set *set, const char *name)
 {
 	const struct slot *s = slot_get(set, name, strlen(name));
@@ -220,7 +239,7 @@ static struct node *push(struct parser *p, enum node_kind kind)
 
 static bool at_bol(const struct parser *p, size_t off)
 {
-	return off == 0 || p->src[off - 1] == '\n';
+	return off == 0 ? !p->in_tr : p->src[off - 1] == '\n';
 }
 
 /* Text [from, to) as a node, if there is any. */
@@ -430,6 +449,98 @@ static int add_partial(struct parser *p, struct str body, size_t tag,
 	return 0;
 }
 
+static int compile(struct parser *p);
+
+/* "_" or "_n NAME": a translation section (*plural says which). */
+static bool is_tr_name(struct str name, bool *plural)
+{
+	*plural = name.len > 3 && !memcmp(name.p, "_n ", 3);
+	return *plural || (name.len == 1 && name.p[0] == '_');
+}
+
+/* Compile translated text @src as nodes of their own (in the arena). */
+static int compile_tr(struct parser *p, size_t tag, const char *src,
+		      const struct node **nodes, size_t *count)
+{
+	struct parser sub = { .set = p->set, .a = p->a, .in_tr = true };
+	char msg[200];
+	int r;
+
+	sub.src = arena_strdup(p->a, src);
+	sub.len = strlen(src);
+	sub.err = msg;
+	sub.errlen = sizeof(msg);
+	msg[0] = '\0';
+	r = compile(&sub);
+	if (!r)
+		*nodes = take_nodes(&sub, 0, count);
+	free(sub.vec);
+	if (r)
+		return fail(p, tag, "in the translation of this message: %s",
+			    msg);
+	return 0;
+}
+
+static const char *tr_text(const struct tmpl_tr *tr, const char *msgid)
+{
+	const char *t = tr ? tr->text(tr->ctx, msgid) : NULL;
+
+	return t ? t : msgid;
+}
+
+/*
+ * The translation section whose start tag [t, e) names @name: compile its
+ * translation in place; *next is past its end tag.
+ */
+static int add_translation(struct parser *p, struct str name, size_t t,
+			   size_t e, size_t *next)
+{
+	const struct tmpl_tr *tr = p->set->tr;
+	char *end_tag = arena_printf(p->a, "{{/%.*s}}", (int)name.len, name.p);
+	size_t close = find(p, e, str_from(end_tag)), bar, i, k = 0;
+	const char *forms[MAX_FORMS];
+	const struct node **lists;
+	size_t *counts;
+	struct node *n;
+	bool plural;
+	char *msg;
+	int r;
+
+	is_tr_name(name, &plural);
+	if (p->in_tr)
+		return fail(p, t, "a translation inside a translation");
+	if (close == NONE)
+		return fail(p, t, "unclosed translation \"%.*s\"",
+			    qlen(name), name.p);
+	*next = close + strlen(end_tag);
+	msg = arena_strndup(p->a, p->src + e, close - e);
+	if (!plural) {
+		n = push(p, N_GROUP);
+		return compile_tr(p, t, tr_text(tr, msg), &n->kids, &n->nkids);
+	}
+	bar = find(p, e, STR("{{|}}"));
+	if (bar == NONE || bar > close)
+		return fail(p, t, "plural message without {{|}}");
+	msg[bar - e] = '\0';
+	forms[0] = msg;
+	forms[1] = msg + (bar - e) + 5;
+	if (tr)
+		k = tr->forms(tr->ctx, forms[0], forms[1], forms, MAX_FORMS);
+	if (!k)
+		k = 2;
+	lists = arena_alloc(p->a, k * sizeof(*lists));
+	counts = arena_alloc(p->a, k * sizeof(*counts));
+	for (i = 0; i < k; i++)
+		if ((r = compile_tr(p, t, forms[i], &lists[i], &counts[i])))
+			return r;
+	n = push(p, N_PLURAL);
+	n->forms = lists;
+	n->nform = counts;
+	n->nforms = k;
+	n->tr = tr;
+	return parse_name(p, (struct str){ name.p + 3, name.len - 3 }, t, n);
+}
+
 /* Compile the whole source into p->vec (the top level stays there). */
 static int compile(struct parser *p)
 {
@@ -460,6 +571,16 @@ static int compile(struct parser *p)
 			return fail(p, t, "unclosed tag");
 		body = (struct str){ p->src + start, c - start };
 		e = c + (lead ? 1 : 0) + ctag.len;
+		if (type == '#' && is_tr_name(str_trim(body), &alone)) {
+			add_text(p, pos, t);
+			if (at_bol(p, t))
+				add_mark(p, t);
+			r = add_translation(p, str_trim(body), t, e, &pos);
+			if (r)
+				return r;
+			continue;
+		}
+		alone = false;
 		if (memchr("#^/>!=", type, 6))
 			alone = standalone(p, pos, t, e, &ws, &next);
 		if (alone) {
@@ -653,6 +774,29 @@ static int render_section(const struct node *n, const struct ctx *cx,
 	return 0;
 }
 
+/* The form of a plural message that the number under its name takes. */
+static int render_plural(const struct node *n, const struct ctx *cx,
+			 const struct indent *ind, int depth, struct buf *out)
+{
+	const struct tval *v = lookup(n, cx);
+	unsigned long count = 0;
+	size_t i;
+
+	if (v && v->type == TV_NUM && v->u.num >= 0 && v->u.num < 4e18)
+		count = (unsigned long)v->u.num;
+	else if (v && v->type == TV_STR && v->u.str.len < 20) {
+		char tmp[20];
+
+		memcpy(tmp, v->u.str.p, v->u.str.len);
+		tmp[v->u.str.len] = '\0';
+		count = tmp[0] >= '0' && tmp[0] <= '9' ? strtoul(tmp, NULL, 10) : 0;
+	}
+	i = n->tr ? n->tr->plural(n->tr->ctx, count) : count != 1;
+	if (i >= n->nforms)
+		i = n->nforms - 1;
+	return render_nodes(n->forms[i], n->nform[i], cx, ind, depth, out);
+}
+
 static int render_partial(const struct node *n, const struct ctx *cx,
 			  const struct indent *ind, int depth,
 			  struct buf *out)
@@ -691,6 +835,12 @@ static int render_nodes(const struct node *n, size_t count,
 			break;
 		case N_PARTIAL:
 			r = render_partial(n, cx, ind, depth, out);
+			break;
+		case N_GROUP:
+			r = render_nodes(n->kids, n->nkids, cx, ind, depth, out);
+			break;
+		case N_PLURAL:
+			r = render_plural(n, cx, ind, depth, out);
 			break;
 		}
 		if (out->overflow)

@@ -12,6 +12,7 @@
 #include "core/embedded.h"
 #include "core/err.h"
 #include "core/file.h"
+#include "i18n/i18n.h"
 #include "mustache.h"
 
 #define MAX_TEMPLATE_SIZE (1024 * 1024)
@@ -49,12 +50,32 @@ static int add_file(void *ctx, const char *name, const char *data, size_t len,
 	return add(ctx, name, data, len, err, errlen);
 }
 
-int templates_load(const char *dir, struct tmpl_set **out, char *err,
-		   size_t errlen)
+static const char *tr_text(const void *ctx, const char *msgid)
+{
+	return tr(ctx, msgid);
+}
+
+static size_t tr_forms(const void *ctx, const char *sing, const char *plural,
+		       const char **out, size_t max)
+{
+	return i18n_forms(ctx, sing, plural, out, max);
+}
+
+static size_t tr_plural(const void *ctx, unsigned long n)
+{
+	return i18n_plural(ctx, n);
+}
+
+int templates_load(const char *dir, const struct i18n_lang *lang,
+		   struct tmpl_set **out, char *err, size_t errlen)
 {
 	struct tmpl_set *set = tmpl_set_new();
+	struct tmpl_tr hooks = { lang, tr_text, tr_forms, tr_plural };
 	size_t i;
 	int r = 0;
+
+	if (lang)
+		tmpl_set_translator(set, &hooks);
 
 	for (i = 0; !r && embedded_templates[i].name; i++)
 		r = add(set, embedded_templates[i].name, embedded_templates[i].data,

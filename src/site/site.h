@@ -27,6 +27,8 @@ struct auth_pool;
 struct mail_outbox;
 struct section_cache;
 struct newsroom;
+struct i18n;
+struct i18n_lang;
 
 #include "mail/outbox.h"
 
@@ -47,6 +49,10 @@ struct site {
 	const char *mail_from;	/* "news@example.org" */
 	struct mail_config mail;
 	const char *language;	/* BCP 47 tag of the site's text: "en" */
+	struct i18n *i18n;	/* every shipped catalogue */
+	const struct i18n_lang *lang;	/* the site language's; @tmpl is
+					 * compiled in it (never NULL once
+					 * serving) */
 	bool trust_proxy;	/* believe X-Forwarded-Proto (Secure) and -For */
 	bool feed_full;		/* feeds carry whole stories, not summaries */
 	struct section_cache *sections;	/* the masthead's list (sections.c) */

@@ -516,6 +516,122 @@ static void test_late_and_replaced_partials(void **state)
 	tmpl_set_free(NULL);
 }
 
+/* A fake catalogue: German words, a three-form plural picking by n%3. */
+static const char *fake_text(const void *ctx, const char *msgid)
+{
+	(void)ctx;
+	if (!strcmp(msgid, "Comments"))
+		return "Kommentare";
+	if (!strcmp(msgid, "By {{author}} on {{day}}"))
+		return "Am {{day}} von <b>{{author}}</b>";
+	if (!strcmp(msgid, "Broken"))
+		return "{{#open}}";
+	return NULL;
+}
+
+static size_t fake_forms(const void *ctx, const char *sing,
+			 const char *plural, const char **out, size_t max)
+{
+	(void)ctx;
+	(void)plural;
+	if (strcmp(sing, "{{n}} reaction") || max < 3)
+		return 0;
+	out[0] = "{{n}} Reaktion (0)";
+	out[1] = "{{n}} Reaktionen (1)";
+	out[2] = "{{n}} Reaktionen (2)";
+	return 3;
+}
+
+static size_t fake_plural(const void *ctx, unsigned long n)
+{
+	(void)ctx;
+	return n % 3;
+}
+
+static const struct tmpl_tr fake_tr = { NULL, fake_text, fake_forms,
+					fake_plural };
+
+/* Compile @src with @tr and render it against n = @n, author = "<Ann>". */
+static int render_tr(const struct tmpl_tr *tr, const char *src, double n,
+		     struct buf *out, char *err, size_t errlen)
+{
+	struct tmpl_set *set = tmpl_set_new();
+	struct arena *a = arena_new(1024);
+	struct tval *ctx = tv_map(a);
+	int r;
+
+	tv_set(a, ctx, "n", tv_num(a, n));
+	tv_set_str(a, ctx, "author", "<Ann>");
+	tv_set_str(a, ctx, "day", "Mo");
+	tmpl_set_translator(set, tr);
+	r = tmpl_set_add(set, "t", src, strlen(src), err, errlen);
+	if (!r)
+		r = tmpl_render(set, "t", ctx, out);
+	tmpl_set_free(set);
+	arena_free(a);
+	return r;
+}
+
+static void expect_tr(const struct tmpl_tr *tr, const char *src, double n,
+		      const char *want)
+{
+	char err[256] = "";
+	struct buf out;
+
+	buf_init(&out, NULL, 4096);
+	assert_int_equal(render_tr(tr, src, n, &out, err, sizeof(err)), 0);
+	assert_string_equal(out.data, want);
+	buf_release(&out);
+}
+
+static void test_translation(void **state)
+{
+	char err[256];
+	struct buf out;
+
+	(void)state;
+	/* English without a translator, with tags kept and escaped. */
+	expect_tr(NULL, "<h2>{{#_}}Comments{{/_}}</h2>", 0,
+		  "<h2>Comments</h2>");
+	expect_tr(NULL, "{{#_}}By {{author}} on {{day}}{{/_}}.", 0,
+		  "By &lt;Ann&gt; on Mo.");
+	/* Translated text, its tags moved and its own markup kept. */
+	expect_tr(&fake_tr, "<h2>{{#_}}Comments{{/_}}</h2>", 0,
+		  "<h2>Kommentare</h2>");
+	expect_tr(&fake_tr, "{{#_}}By {{author}} on {{day}}{{/_}}.", 0,
+		  "Am Mo von <b>&lt;Ann&gt;</b>.");
+	/* No translation: the English. */
+	expect_tr(&fake_tr, "{{#_}}Log in{{/_}}", 0, "Log in");
+	/* Plurals: English rule without a translator, forms with one. */
+	expect_tr(NULL, "{{#_n n}}{{n}} reaction{{|}}{{n}} reactions{{/_n n}}",
+		  1, "1 reaction");
+	expect_tr(NULL, "{{#_n n}}{{n}} reaction{{|}}{{n}} reactions{{/_n n}}",
+		  0, "0 reactions");
+	expect_tr(&fake_tr, "{{#_n n}}{{n}} reaction{{|}}{{n}} reactions{{/_n n}}",
+		  4, "4 Reaktionen (1)");
+	expect_tr(&fake_tr, "{{#_n n}}{{n}} reaction{{|}}{{n}} reactions{{/_n n}}",
+		  6, "6 Reaktion (0)");
+	expect_tr(&fake_tr, "{{#_n n}}{{n}} reaction{{|}}{{n}} reactions{{/_n n}}",
+		  11, "11 Reaktionen (2)");
+	/* Inside a section, and in an indented standalone partial's line. */
+	expect_tr(&fake_tr, "{{#n}}[{{#_}}Comments{{/_}}]{{/n}}", 1,
+		  "[Kommentare]");
+	/* Errors: unclosed, nested, no {{|}}, a broken translation. */
+	buf_init(&out, NULL, 4096);
+	assert_int_equal(render_tr(NULL, "{{#_}}Comments", 0, &out, err,
+				   sizeof(err)), ERR_INVALID);
+	assert_non_null(strstr(err, "unclosed translation"));
+	assert_int_equal(render_tr(NULL, "{{#_}}a {{#_}}b{{/_}}{{/_}}", 0,
+				   &out, err, sizeof(err)), ERR_INVALID);
+	assert_int_equal(render_tr(NULL, "{{#_n n}}one{{/_n n}}", 0, &out,
+				   err, sizeof(err)), ERR_INVALID);
+	assert_non_null(strstr(err, "{{|}}"));
+	assert_int_equal(render_tr(&fake_tr, "x\n{{#_}}Broken{{/_}}", 0, &out,
+				   err, sizeof(err)), ERR_INVALID);
+	assert_non_null(strstr(err, "line 2: in the translation"));
+	buf_release(&out);
+}
+
 /* argv[1], else $DATELINE_MUSTACHE_SPEC, else the path from the repo root. */
 static const char *spec_dir(int argc, char **argv)
 {
@@ -537,6 +653,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_partials),
 		cmocka_unit_test(test_late_and_replaced_partials),
+		cmocka_unit_test(test_translation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
