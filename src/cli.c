@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "http/http.h"
 #include "http/static.h"
+#include "i18n/dates.h"
 #include "i18n/i18n.h"
 #include "mail/message.h"
 #include "render/markdown.h"
@@ -354,7 +355,8 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (add_replicas(&site, &replicas, max_lag))
 		goto out;
-	if (i18n_load(&site.i18n, err, sizeof(err))) {
+	if (i18n_load(&site.i18n, err, sizeof(err)) ||
+	    i18n_dates_open(site.i18n, time_zone, err, sizeof(err))) {
 		fprintf(stderr, "error: %s\n", err);
 		goto out;
 	}

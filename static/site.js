@@ -1,6 +1,28 @@
 /* dateline - progressive enhancement.  The site works without this file;
  * with it, reactions update in place and counts arrive live.  No framework,
- * no third-party code. */
+ * no third-party code.  Its words come from the page, in the page's
+ * language: the JSON of <script id="dl-i18n"> (page_context() in
+ * src/site/site.c, from the message catalogues). */
+window.datelineText = (function () {
+	'use strict';
+
+	var el = document.getElementById('dl-i18n'), t = {};
+	try { t = el ? JSON.parse(el.textContent) : {}; } catch (e) { t = {}; }
+	/* The message @key with %s / %lu filled in by @arg. */
+	function say(key, arg) {
+		var s = typeof t[key] === 'string' ? t[key] : key;
+		return arg === undefined ? s : s.replace(/%(s|lu)/, String(arg));
+	}
+	/* The form of plural message @key that @n takes, filled in. */
+	function plural(key, n) {
+		var forms = t[key] || [], table = t.plural || [];
+		var i = table[n < table.length ? n : 100 + n % 100];
+		var s = forms[i === undefined ? (n === 1 ? 0 : 1) : i] || forms[forms.length - 1] || '';
+		return s.replace('%lu', String(n));
+	}
+	return { say: say, plural: plural };
+})();
+
 (function () {
 	'use strict';
 
@@ -52,8 +74,8 @@
 		opts.credentials = 'same-origin';
 		btn.disabled = true;
 		fetch(api, opts).then(function (r) {
-			if (r.status === 429) throw new Error('You are reacting too fast; wait a moment.');
-			if (!r.ok) throw new Error('Your reaction could not be saved.');
+			if (r.status === 429) throw new Error(window.datelineText.say('tooFast'));
+			if (!r.ok) throw new Error(window.datelineText.say('notSaved'));
 			return r.json();
 		}).then(function (state) {
 			show(state);
@@ -99,7 +121,8 @@
 		li.querySelector('.comment-box').after(form);
 		form.querySelector('[data-comment-parent]').value = a.getAttribute('data-reply');
 		var note = form.querySelector('[data-comment-replying]');
-		note.textContent = 'Replying to ' + (who ? who.textContent : 'a comment');
+		var T = window.datelineText;
+		note.textContent = T.say('replyingTo', who ? who.textContent : T.say('aComment'));
 		note.hidden = false;
 		form.querySelector('textarea').focus();
 	});
@@ -126,11 +149,11 @@
 
 	/* Relative times as of now (a kept page may be older than they say). */
 	function ago(t) {
-		var d = Math.floor((Date.now() - t) / 1000), n;
-		if (d < 60) return 'just now';
-		if (d < 3600) { n = Math.floor(d / 60); return n + ' minute' + (n === 1 ? '' : 's') + ' ago'; }
-		if (d < 86400) { n = Math.floor(d / 3600); return n + ' hour' + (n === 1 ? '' : 's') + ' ago'; }
-		if (d < 30 * 86400) { n = Math.floor(d / 86400); return n + ' day' + (n === 1 ? '' : 's') + ' ago'; }
+		var d = Math.floor((Date.now() - t) / 1000), T = window.datelineText;
+		if (d < 60) return T.say('justNow');
+		if (d < 3600) return T.plural('minutesAgo', Math.floor(d / 60));
+		if (d < 86400) return T.plural('hoursAgo', Math.floor(d / 3600));
+		if (d < 30 * 86400) return T.plural('daysAgo', Math.floor(d / 86400));
 		return null;
 	}
 	box.querySelectorAll('.comment-head time[datetime]').forEach(function (el) {

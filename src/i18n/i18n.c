@@ -151,8 +151,10 @@ void i18n_free(struct i18n *in)
 
 	if (!in)
 		return;
-	for (i = 0; i < in->n; i++)
+	for (i = 0; i < in->n; i++) {
 		mo_free(in->langs[i].mo);
+		i18n_dates_free(in->langs[i].dates);
+	}
 	free(in);
 }
 

@@ -32,6 +32,7 @@
 #include "plural.h"
 
 struct mo;
+struct i18n_dates;
 
 /* One language's catalogue. */
 struct i18n_lang {
@@ -39,6 +40,7 @@ struct i18n_lang {
 	struct mo *mo;		/* NULL for the source language */
 	struct plural_rule rule;
 	bool rtl;		/* written right to left */
+	struct i18n_dates *dates;	/* dates.h; NULL until opened */
 };
 
 struct i18n;
@@ -49,6 +51,8 @@ struct i18n;
  */
 int i18n_load(struct i18n **out, char *err, size_t errlen);
 void i18n_free(struct i18n *in);
+/* Used by i18n_free() (dates.c). */
+void i18n_dates_free(struct i18n_dates *d);
 
 /*
  * The catalogue for BCP 47 tag @tag: an exact match ("pt-BR"), else its
@@ -67,6 +71,8 @@ bool i18n_tag_rtl(const char *tag);
 
 /* Marks a string for xgettext where it is translated later. */
 #define N_(s) (s)
+/* The same for a string with a context, looked up later with trp(). */
+#define NP_(ctx, s) (s)
 
 /* The translation of @msgid, or @msgid itself. */
 const char *tr(const struct i18n_lang *l, const char *msgid);

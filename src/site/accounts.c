@@ -289,7 +289,7 @@ void acct_message(struct site *site, struct http_request *req,
 	struct tval *ctx = acct_ctx(site, req, heading);
 
 	acct_paragraph(req, ctx, text);
-	acct_link(req, ctx, "/account/login", "Back to log in");
+	acct_link(req, ctx, "/account/login", tr(req_lang(req), "Back to log in"));
 	acct_render(site, req, res, ctx, status);
 }
 
@@ -302,9 +302,9 @@ bool acct_form_ok(struct site *site, struct http_request *req,
 	    csrf_token_ok(site->csrf_key, site_csrf_subject(site, req),
 			  http_form(req, "csrf")))
 		return true;
-	acct_message(site, req, res, 403, "This form has expired",
-		     "The form has expired or came from another site. Go back,"
-		     " reload the page and try again.");
+	acct_message(site, req, res, 403, tr(req_lang(req), "This form has expired"),
+		     tr(req_lang(req), "The form has expired or came from another site. Go back,"
+		     " reload the page and try again."));
 	return false;
 }
 
@@ -317,10 +317,12 @@ bool acct_rate_ok(struct site *site, struct http_request *req,
 	if (ratelimit_take(rl, key, mono_ms(), &retry))
 		return true;
 	http_add_header(res, "Retry-After", arena_printf(req->arena, "%u", retry));
-	acct_message(site, req, res, 429, "Too many attempts",
-		     arena_printf(req->arena, "There have been too many"
-				  " attempts. Wait %u second%s and try again.",
-				  retry, retry == 1 ? "" : "s"));
+	acct_message(site, req, res, 429, tr(req_lang(req), "Too many attempts"),
+		     arena_printf(req->arena, trn(req_lang(req),
+				  "There have been too many attempts. Wait %u"
+				  " second and try again.", "There have been too"
+				  " many attempts. Wait %u seconds and try again.",
+				  retry), retry));
 	return false;
 }
 
@@ -353,24 +355,24 @@ const char *form_email(struct http_request *req, const char *name)
 	return mail_address_valid(v) ? v : NULL;
 }
 
-const char *name_problem(const char *name)
+const char *name_problem(const struct i18n_lang *l, const char *name)
 {
 	size_t len = strlen(name), chars = 0, i;
 
 	if (!len)
-		return "Enter a display name.";
+		return tr(l, "Enter a display name.");
 	if (!utf8_valid(name, len))
-		return "The display name has characters we cannot show.";
+		return tr(l, "The display name has characters we cannot show.");
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)name[i];
 
 		if (c < ' ' || c == 127)
-			return "The display name has characters we cannot show.";
+			return tr(l, "The display name has characters we cannot show.");
 		if ((c & 0xc0) != 0x80)
 			chars++;
 	}
 	if (chars > NAME_MAX_CHARS)
-		return "Use at most 60 characters.";
+		return tr(l, "Use at most 60 characters.");
 	return NULL;
 }
 
@@ -398,15 +400,17 @@ const char *session_cookie_clear(struct site *site, struct http_request *req)
 			    cookie_secure(site, req) ? "; Secure" : "");
 }
 
-const char *ttl_words(struct arena *a, int64_t s)
+const char *ttl_words(const struct i18n_lang *l, struct arena *a, int64_t s)
 {
+	unsigned long n = (unsigned long)s;
+
 	if (s % 3600 == 0)
-		return arena_printf(a, "%" PRId64 " hour%s", s / 3600,
-				    s == 3600 ? "" : "s");
+		return arena_printf(a, trn(l, "%lu hour", "%lu hours", n / 3600),
+				    n / 3600);
 	if (s % 60 == 0)
-		return arena_printf(a, "%" PRId64 " minute%s", s / 60,
-				    s == 60 ? "" : "s");
-	return arena_printf(a, "%" PRId64 " second%s", s, s == 1 ? "" : "s");
+		return arena_printf(a, trn(l, "%lu minute", "%lu minutes",
+					   n / 60), n / 60);
+	return arena_printf(a, trn(l, "%lu second", "%lu seconds", n), n);
 }
 
 struct outbox_msg *acct_mail(struct acct_job *j, const char *to,
@@ -424,7 +428,7 @@ struct outbox_msg *acct_mail_list(struct acct_job *j, const char *to,
 
 	m->to = to;
 	m->data = mail_format_list(a, j->site->mail_from, to, subject,
-				   arena_printf(a, "Hello,\n\n%s\n\n-- \n%s\n%s/\n",
+				   arena_printf(a, tr(req_lang(j->req), "Hello,\n\n%s\n\n-- \n%s\n%s/\n"),
 						text, j->site->name,
 						j->site->base_url),
 				   time_now(), unsubscribe);
@@ -517,19 +521,19 @@ static void login_page(struct site *site, struct http_request *req,
 		       const char *email_error, const char *password_error,
 		       const char *alert)
 {
-	struct tval *ctx = acct_ctx(site, req, "Log in");
-	struct tval *form = acct_form(req, ctx, "/account/login", "Log in");
+	struct tval *ctx = acct_ctx(site, req, tr(req_lang(req), "Log in"));
+	struct tval *form = acct_form(req, ctx, "/account/login", tr(req_lang(req), "Log in"));
 
 	if (alert)
 		tv_set_str(req->arena, ctx, "alert", alert);
 	if (next && account_return_ok(next))
 		tv_set_str(req->arena, form, "next", next);
-	acct_field(req, form, "email", "Email", "email", email, "email",
+	acct_field(req, form, "email", tr(req_lang(req), "Email"), "email", email, "email",
 		   email_error);
-	acct_field(req, form, "password", "Password", "password", NULL,
+	acct_field(req, form, "password", tr(req_lang(req), "Password"), "password", NULL,
 		   "current-password", password_error);
-	acct_link(req, ctx, "/account/forgot", "Forgot your password?");
-	acct_link(req, ctx, "/account/signup", "Sign up");
+	acct_link(req, ctx, "/account/forgot", tr(req_lang(req), "Forgot your password?"));
+	acct_link(req, ctx, "/account/signup", tr(req_lang(req), "Sign up"));
 	acct_render(site, req, res, ctx, status);
 }
 
@@ -582,14 +586,14 @@ static void login_answer(struct acct_job *j, struct http_request *req,
 {
 	if (j->result == ERR_INVALID) {
 		login_page(j->site, req, res, 401, j->email, j->next, NULL,
-			   "The e-mail address or the password is not right.",
+			   tr(req_lang(req), "The e-mail address or the password is not right."),
 			   NULL);
 		return;
 	}
 	if (j->result) {
 		http_add_header(res, "Retry-After", "2");
 		login_page(j->site, req, res, 503, j->email, j->next, NULL, NULL,
-			   "You cannot log in right now. Please try again.");
+			   tr(req_lang(req), "You cannot log in right now. Please try again."));
 		return;
 	}
 	res->status = 303;
@@ -613,9 +617,9 @@ void h_login(struct site *site, struct http_request *req,
 	email = form_email(req, "email");
 	if (!email || !pw || !*pw) {
 		login_page(site, req, res, 400, form_trimmed(req, "email"), next,
-			   email ? NULL : "Enter the e-mail address of your"
-			   " account, like name@example.com.",
-			   pw && *pw ? NULL : "Enter your password.", NULL);
+			   email ? NULL : tr(req_lang(req), "Enter the e-mail address of your"
+			   " account, like name@example.com."),
+			   pw && *pw ? NULL : tr(req_lang(req), "Enter your password."), NULL);
 		return;
 	}
 	if (!ratelimit_peek(site->login_account, acct_address_key(req->arena,
@@ -623,10 +627,12 @@ void h_login(struct site *site, struct http_request *req,
 		http_add_header(res, "Retry-After", arena_printf(req->arena,
 				"%u", retry));
 		login_page(site, req, res, 429, email, next, NULL, NULL,
-			   arena_printf(req->arena, "Too many failed attempts"
-					" for this account. Wait %u second%s and"
-					" try again.", retry,
-					retry == 1 ? "" : "s"));
+			   arena_printf(req->arena, trn(req_lang(req),
+					"Too many failed attempts for this"
+					" account. Wait %u second and try again.",
+					"Too many failed attempts for this"
+					" account. Wait %u seconds and try again.",
+					retry), retry));
 		return;
 	}
 	j = job_new(site, req, login_work, login_answer);
@@ -650,9 +656,9 @@ static void logout_answer(struct acct_job *j, struct http_request *req,
 {
 	if (j->result) {
 		http_add_header(res, "Retry-After", "2");
-		acct_message(j->site, req, res, 503, "Not logged out",
-			     "You could not be logged out right now. Please"
-			     " try again.");
+		acct_message(j->site, req, res, 503, tr(req_lang(req), "Not logged out"),
+			     tr(req_lang(req), "You could not be logged out right now. Please"
+			     " try again."));
 		return;
 	}
 	http_add_header(res, "Set-Cookie", session_cookie_clear(j->site, req));
@@ -695,17 +701,17 @@ static void signup_page(struct site *site, struct http_request *req,
 			const char *name_error, const char *email_error,
 			const char *password_error)
 {
-	struct tval *ctx = acct_ctx(site, req, "Sign up");
+	struct tval *ctx = acct_ctx(site, req, tr(req_lang(req), "Sign up"));
 	struct tval *form = acct_form(req, ctx, "/account/signup",
-				      "Sign up");
+				      tr(req_lang(req), "Sign up"));
 
-	acct_field(req, form, "name", "Display name", "text", name, "nickname",
+	acct_field(req, form, "name", tr(req_lang(req), "Display name"), "text", name, "nickname",
 		   name_error);
-	acct_field(req, form, "email", "Email", "email", email, "email",
+	acct_field(req, form, "email", tr(req_lang(req), "Email"), "email", email, "email",
 		   email_error);
-	acct_field(req, form, "password", "Password", "password", NULL,
+	acct_field(req, form, "password", tr(req_lang(req), "Password"), "password", NULL,
 		   "new-password", password_error);
-	acct_link(req, ctx, "/account/login", "Back to log in");
+	acct_link(req, ctx, "/account/login", tr(req_lang(req), "Back to log in"));
 	acct_render(site, req, res, ctx, status);
 }
 
@@ -731,28 +737,28 @@ static void signup_work(struct acct_job *j)
 		goto out;
 	token_new(token);
 	token_hash(token, th);
-	mail = acct_mail(j, j->email, arena_printf(a, "Confirm your e-mail"
-				  " address for %s", site->name),
-			 arena_printf(a, "You signed up at %s as \"%s\". To"
+	mail = acct_mail(j, j->email, arena_printf(a, tr(req_lang(j->req), "Confirm your e-mail"
+				  " address for %s"), site->name),
+			 arena_printf(a, tr(req_lang(j->req), "You signed up at %s as \"%s\". To"
 				      " confirm this e-mail address, open this"
 				      " link:\n\n%s\n\nThe link works for 24"
 				      " hours. If you did not sign up, ignore"
-				      " this message.", site->name, j->name,
+				      " this message."), site->name, j->name,
 				      absolute_url(site, a, arena_printf(a,
 				      "/account/verify/%s", token))));
 	r = store_account_create(site->store, &acct, th,
 				 time_now() + VERIFY_TTL_S, mail, NULL);
 	if (r == ERR_CONFLICT) {
 		/* The page must not tell: the owner hears of it instead. */
-		mail = acct_mail(j, j->email, arena_printf(a, "Sign-up attempt"
-					  " at %s", site->name),
-				 arena_printf(a, "Someone tried to sign up at %s"
+		mail = acct_mail(j, j->email, arena_printf(a, tr(req_lang(j->req), "Sign-up attempt"
+					  " at %s"), site->name),
+				 arena_printf(a, tr(req_lang(j->req), "Someone tried to sign up at %s"
 					      " with this e-mail address, which"
 					      " already has an account. If it"
 					      " was you, log in:\n\n%s\n\nForgot"
 					      " your password? Reset it here:"
 					      "\n\n%s\n\nIf it was not you, ignore"
-					      " this message.", site->name,
+					      " this message."), site->name,
 					      absolute_url(site, a, "/account/login"),
 					      absolute_url(site, a, "/account/forgot")));
 		r = mail ? store_outbox_add(site->store, mail) : 0;
@@ -770,14 +776,14 @@ static void signup_answer(struct acct_job *j, struct http_request *req,
 	if (j->result) {
 		http_add_header(res, "Retry-After", "2");
 		signup_page(j->site, req, res, 503, j->name, j->email, NULL, NULL,
-			    "Your account could not be made right now. Please"
-			    " try again.");
+			    tr(req_lang(req), "Your account could not be made right now. Please"
+			    " try again."));
 		return;
 	}
-	acct_message(j->site, req, res, 200, "Check your e-mail",
-		     arena_printf(req->arena, "We sent a message to %s. Follow"
+	acct_message(j->site, req, res, 200, tr(req_lang(req), "Check your e-mail"),
+		     arena_printf(req->arena, tr(req_lang(req), "We sent a message to %s. Follow"
 				  " the link in it to confirm your address,"
-				  " then log in.", j->email));
+				  " then log in."), j->email));
 }
 
 void h_signup(struct site *site, struct http_request *req,
@@ -794,11 +800,11 @@ void h_signup(struct site *site, struct http_request *req,
 		return;
 	name = form_trimmed(req, "name");
 	email = form_email(req, "email");
-	name_err = name_problem(name);
+	name_err = name_problem(req_lang(req), name);
 	if (!email)
-		email_err = "Enter an e-mail address like name@example.com.";
+		email_err = tr(req_lang(req), "Enter an e-mail address like name@example.com.");
 	if (password_check(pw))
-		pw_err = "Use 8 to 256 characters.";
+		pw_err = tr(req_lang(req), "Use 8 to 256 characters.");
 	if (name_err || email_err || pw_err) {
 		signup_page(site, req, res, 400, name, email ? email :
 			    form_trimmed(req, "email"), name_err, email_err,

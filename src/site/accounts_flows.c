@@ -22,8 +22,8 @@
 #include "mail/outbox.h"
 
 static const char expired_text[] =
-	"This link has expired or has already been used. You can ask for a"
-	" new one.";
+	N_("This link has expired or has already been used. You can ask for a"
+	   " new one.");
 
 /* The :token of the route, hashed into @out; false when malformed. */
 static bool route_token(const struct route_match *m, struct arena *a,
@@ -40,11 +40,11 @@ static bool route_token(const struct route_match *m, struct arena *a,
 static void expired_page(struct site *site, struct http_request *req,
 			 struct http_response *res)
 {
-	struct tval *ctx = acct_ctx(site, req, "Link expired");
+	struct tval *ctx = acct_ctx(site, req, tr(req_lang(req), "Link expired"));
 
-	acct_paragraph(req, ctx, expired_text);
-	acct_link(req, ctx, "/account/forgot", "Forgot your password?");
-	acct_link(req, ctx, "/account/login", "Back to log in");
+	acct_paragraph(req, ctx, tr(req_lang(req), expired_text));
+	acct_link(req, ctx, "/account/forgot", tr(req_lang(req), "Forgot your password?"));
+	acct_link(req, ctx, "/account/login", tr(req_lang(req), "Back to log in"));
 	acct_render(site, req, res, ctx, 400);
 }
 
@@ -52,8 +52,8 @@ static void busy_page(struct site *site, struct http_request *req,
 		      struct http_response *res)
 {
 	http_add_header(res, "Retry-After", "2");
-	acct_message(site, req, res, 503, "Please try again",
-		     "This could not be done right now. Please try again.");
+	acct_message(site, req, res, 503, tr(req_lang(req), "Please try again"),
+		     tr(req_lang(req), "This could not be done right now. Please try again."));
 }
 
 /* ---- Forgot your password? ---- */
@@ -62,16 +62,16 @@ static void forgot_page(struct site *site, struct http_request *req,
 			struct http_response *res, unsigned status,
 			const char *email, const char *email_error)
 {
-	struct tval *ctx = acct_ctx(site, req, "Forgot your password?");
+	struct tval *ctx = acct_ctx(site, req, tr(req_lang(req), "Forgot your password?"));
 	struct tval *form = acct_form(req, ctx, "/account/forgot",
-				      "Send the link");
+				      tr(req_lang(req), "Send the link"));
 
-	tv_set_str(req->arena, form, "intro", "Enter the e-mail address of"
+	tv_set_str(req->arena, form, "intro", tr(req_lang(req), "Enter the e-mail address of"
 		   " your account. We will send you a link to choose a new"
-		   " password.");
-	acct_field(req, form, "email", "Email", "email", email, "email",
+		   " password."));
+	acct_field(req, form, "email", tr(req_lang(req), "Email"), "email", email, "email",
 		   email_error);
-	acct_link(req, ctx, "/account/login", "Back to log in");
+	acct_link(req, ctx, "/account/login", tr(req_lang(req), "Back to log in"));
 	acct_render(site, req, res, ctx, status);
 }
 
@@ -95,19 +95,19 @@ static void forgot_work(struct acct_job *j)
 	if (!r) {
 		token_new(token);
 		token_hash(token, th);
-		mail = acct_mail(j, acct.email, arena_printf(a, "Reset your"
-					 " password at %s", site->name),
-				 arena_printf(a, "Someone (we hope you) asked to"
+		mail = acct_mail(j, acct.email, arena_printf(a, tr(req_lang(j->req), "Reset your"
+					 " password at %s"), site->name),
+				 arena_printf(a, tr(req_lang(j->req), "Someone (we hope you) asked to"
 					      " reset the password of your"
 					      " account at %s. To choose a new"
 					      " password, open this link:\n\n%s"
 					      "\n\nThe link works for %s and only"
 					      " once. If you did not ask, ignore"
 					      " this message: your password"
-					      " stays as it is.", site->name,
+					      " stays as it is."), site->name,
 					      absolute_url(site, a, arena_printf(a,
 					      "/account/reset/%s", token)),
-					      ttl_words(a, site->reset_ttl)));
+					      ttl_words(req_lang(j->req), a, site->reset_ttl)));
 		r = store_token_add(site->store, acct.id, TOKEN_RESET, th, NULL,
 				    time_now() + site->reset_ttl, mail);
 		mail_outbox_kick(site->outbox);
@@ -125,11 +125,11 @@ static void forgot_answer(struct acct_job *j, struct http_request *req,
 		busy_page(j->site, req, res);
 		return;
 	}
-	acct_message(j->site, req, res, 200, "Check your e-mail",
-		     arena_printf(req->arena, "If an account exists for %s, we"
+	acct_message(j->site, req, res, 200, tr(req_lang(req), "Check your e-mail"),
+		     arena_printf(req->arena, tr(req_lang(req), "If an account exists for %s, we"
 				  " sent a link to reset its password. The link"
-				  " works for %s.", j->email,
-				  ttl_words(req->arena, j->site->reset_ttl)));
+				  " works for %s."), j->email,
+				  ttl_words(req_lang(req), req->arena, j->site->reset_ttl)));
 }
 
 void h_forgot(struct site *site, struct http_request *req,
@@ -145,7 +145,7 @@ void h_forgot(struct site *site, struct http_request *req,
 		return;
 	if (!(email = form_email(req, "email"))) {
 		forgot_page(site, req, res, 400, http_form(req, "email"),
-			    "Enter an e-mail address like name@example.com.");
+			    tr(req_lang(req), "Enter an e-mail address like name@example.com."));
 		return;
 	}
 	if (!acct_rate_ok(site, req, res, site->reset_address,
@@ -162,12 +162,12 @@ static void reset_page(struct site *site, struct http_request *req,
 		       struct http_response *res, unsigned status,
 		       const char *error)
 {
-	struct tval *ctx = acct_ctx(site, req, "Choose a new password");
-	struct tval *form = acct_form(req, ctx, req->path, "Set the password");
+	struct tval *ctx = acct_ctx(site, req, tr(req_lang(req), "Choose a new password"));
+	struct tval *form = acct_form(req, ctx, req->path, tr(req_lang(req), "Set the password"));
 
-	acct_field(req, form, "password", "New password", "password", NULL,
+	acct_field(req, form, "password", tr(req_lang(req), "New password"), "password", NULL,
 		   "new-password", error);
-	acct_link(req, ctx, "/account/login", "Back to log in");
+	acct_link(req, ctx, "/account/login", tr(req_lang(req), "Back to log in"));
 	acct_render(site, req, res, ctx, status);
 }
 
@@ -210,13 +210,13 @@ static void reset_work(struct acct_job *j)
 		j->result = r;
 		return;
 	}
-	mail = acct_mail(j, acct.email, arena_printf(a, "Your password at %s"
-				 " was changed", site->name),
-			 arena_printf(a, "The password of your account at %s"
+	mail = acct_mail(j, acct.email, arena_printf(a, tr(req_lang(j->req), "Your password at %s"
+				 " was changed"), site->name),
+			 arena_printf(a, tr(req_lang(j->req), "The password of your account at %s"
 				      " was changed, and every device logged"
 				      " in to it was logged out. If you did"
 				      " not do this, reset your password at"
-				      " once:\n\n%s", site->name,
+				      " once:\n\n%s"), site->name,
 				      absolute_url(site, a, "/account/forgot")));
 	j->result = store_account_set_password(site->store, acct.id, hash,
 					       j->token_hash, NULL, time_now(),
@@ -238,10 +238,10 @@ static void reset_answer(struct acct_job *j, struct http_request *req,
 	}
 	/* Every session of the account ended, this browser's too. */
 	http_add_header(res, "Set-Cookie", session_cookie_clear(j->site, req));
-	acct_message(j->site, req, res, 200, "Your password is changed",
-		     "Your new password is set, and every device that was"
+	acct_message(j->site, req, res, 200, tr(req_lang(req), "Your password is changed"),
+		     tr(req_lang(req), "Your new password is set, and every device that was"
 		     " logged in to your account has been logged out. Log in"
-		     " with your new password.");
+		     " with your new password."));
 }
 
 void h_reset(struct site *site, struct http_request *req,
@@ -258,7 +258,7 @@ void h_reset(struct site *site, struct http_request *req,
 		return;
 	}
 	if (password_check(pw)) {
-		reset_page(site, req, res, 400, "Use 8 to 256 characters.");
+		reset_page(site, req, res, 400, tr(req_lang(req), "Use 8 to 256 characters."));
 		return;
 	}
 	j = job_new(site, req, reset_work, reset_answer);
@@ -280,17 +280,17 @@ static void apply_answer(struct acct_job *j, struct http_request *req,
 			 struct http_response *res)
 {
 	if (j->result == ERR_NOTFOUND || j->result == ERR_CONFLICT) {
-		acct_message(j->site, req, res, 400, "Link expired",
-			     "This link has expired or has already been used.");
+		acct_message(j->site, req, res, 400, tr(req_lang(req), "Link expired"),
+			     tr(req_lang(req), "This link has expired or has already been used."));
 		return;
 	}
 	if (j->result) {
 		busy_page(j->site, req, res);
 		return;
 	}
-	acct_message(j->site, req, res, 200, "Your address is confirmed",
-		     j->next ? "Your account now uses the new e-mail address." :
-		     "Thank you: your e-mail address is confirmed.");
+	acct_message(j->site, req, res, 200, tr(req_lang(req), "Your address is confirmed"),
+		     j->next ? tr(req_lang(req), "Your account now uses the new e-mail address.") :
+		     tr(req_lang(req), "Thank you: your e-mail address is confirmed."));
 }
 
 static void apply_link(struct site *site, struct http_request *req,
@@ -301,13 +301,13 @@ static void apply_link(struct site *site, struct http_request *req,
 
 	/* Link checkers send HEAD: it must not use the token up. */
 	if (req->method == HTTP_HEAD) {
-		acct_message(site, req, res, 200, "Confirm your address",
-			     "Open this link in a browser to confirm.");
+		acct_message(site, req, res, 200, tr(req_lang(req), "Confirm your address"),
+			     tr(req_lang(req), "Open this link in a browser to confirm."));
 		return;
 	}
 	if (!route_token(m, req->arena, j->token_hash)) {
-		acct_message(site, req, res, 400, "Link expired",
-			     "This link has expired or has already been used.");
+		acct_message(site, req, res, 400, tr(req_lang(req), "Link expired"),
+			     tr(req_lang(req), "This link has expired or has already been used."));
 		return;
 	}
 	j->next = email ? "email" : NULL;
@@ -335,47 +335,47 @@ static void settings_page(struct site *site, struct http_request *req,
 {
 	struct reader_state *rs = site_reader(site, req);
 	const struct account *a = &rs->account;
-	struct tval *ctx = acct_ctx(site, req, "Your account");
+	struct tval *ctx = acct_ctx(site, req, tr(req_lang(req), "Your account"));
 	struct tval *f;
 
 #define ERR(name) (field && !strcmp(field, name) ? error : NULL)
 	if (notice)
 		tv_set_str(req->arena, ctx, "notice", notice);
-	acct_paragraph(req, ctx, arena_printf(req->arena, "You are logged in"
-		       " as %s (%s), role %s.", a->name, a->email,
+	acct_paragraph(req, ctx, arena_printf(req->arena, tr(req_lang(req), "You are logged in"
+		       " as %s (%s), role %s."), a->name, a->email,
 		       role_names[a->role]));
 	if (!a->verified)
-		acct_paragraph(req, ctx, "Your e-mail address is not confirmed"
+		acct_paragraph(req, ctx, tr(req_lang(req), "Your e-mail address is not confirmed"
 			       " yet: follow the link we sent you. Until then"
-			       " you cannot comment.");
-	f = acct_form(req, ctx, "/account/name", "Change the name");
-	tv_set_str(req->arena, f, "title", "Display name");
-	acct_field(req, f, "name", "Display name", "text", a->name, "nickname",
+			       " you cannot comment."));
+	f = acct_form(req, ctx, "/account/name", tr(req_lang(req), "Change the name"));
+	tv_set_str(req->arena, f, "title", tr(req_lang(req), "Display name"));
+	acct_field(req, f, "name", tr(req_lang(req), "Display name"), "text", a->name, "nickname",
 		   ERR("name"));
-	f = acct_form(req, ctx, "/account/email", "Change the address");
+	f = acct_form(req, ctx, "/account/email", tr(req_lang(req), "Change the address"));
 	tv_set_str(req->arena, f, "title", "E-mail address");
-	tv_set_str(req->arena, f, "intro", "We send a link to the new address;"
-		   " the change is made when you follow it.");
-	acct_field(req, f, "email", "Email", "email", a->email, "email",
+	tv_set_str(req->arena, f, "intro", tr(req_lang(req), "We send a link to the new address;"
+		   " the change is made when you follow it."));
+	acct_field(req, f, "email", tr(req_lang(req), "Email"), "email", a->email, "email",
 		   ERR("email"));
-	acct_field(req, f, "password", "Password", "password", NULL,
+	acct_field(req, f, "password", tr(req_lang(req), "Password"), "password", NULL,
 		   "current-password", ERR("email-password"));
-	f = acct_form(req, ctx, "/account/password", "Change the password");
-	tv_set_str(req->arena, f, "title", "Password");
-	acct_field(req, f, "password", "Password", "password", NULL,
+	f = acct_form(req, ctx, "/account/password", tr(req_lang(req), "Change the password"));
+	tv_set_str(req->arena, f, "title", tr(req_lang(req), "Password"));
+	acct_field(req, f, "password", tr(req_lang(req), "Password"), "password", NULL,
 		   "current-password", ERR("password"));
-	acct_field(req, f, "new_password", "New password", "password", NULL,
+	acct_field(req, f, "new_password", tr(req_lang(req), "New password"), "password", NULL,
 		   "new-password", ERR("new_password"));
 	f = acct_form(req, ctx, "/account/logout-all",
-		      "Log out of all devices");
-	tv_set_str(req->arena, f, "title", "Devices");
-	f = acct_form(req, ctx, "/account/delete", "Delete my account");
-	tv_set_str(req->arena, f, "title", "Delete the account");
-	tv_set_str(req->arena, f, "intro", "Your name, address and password"
+		      tr(req_lang(req), "Log out of all devices"));
+	tv_set_str(req->arena, f, "title", tr(req_lang(req), "Devices"));
+	f = acct_form(req, ctx, "/account/delete", tr(req_lang(req), "Delete my account"));
+	tv_set_str(req->arena, f, "title", tr(req_lang(req), "Delete the account"));
+	tv_set_str(req->arena, f, "intro", tr(req_lang(req), "Your name, address and password"
 		   " are removed. What you wrote stays, shown as by a deleted"
-		   " reader.");
+		   " reader."));
 	tv_set_bool(req->arena, f, "danger", true);
-	acct_field(req, f, "password", "Password", "password", NULL,
+	acct_field(req, f, "password", tr(req_lang(req), "Password"), "password", NULL,
 		   "current-password", ERR("delete-password"));
 #undef ERR
 	acct_render(site, req, res, ctx, status);
@@ -402,11 +402,11 @@ void h_account_home(struct site *site, struct http_request *req,
 	if (!need_login(site, req, res))
 		return;
 	settings_page(site, req, res, 200, !done ? NULL :
-		      !strcmp(done, "name") ? "Your display name is changed." :
-		      !strcmp(done, "email") ? "We sent a link to the new"
-		      " address. Follow it to make the change." :
-		      !strcmp(done, "password") ? "Your password is changed."
-		      " Other devices were logged out." : NULL, NULL, NULL);
+		      !strcmp(done, "name") ? tr(req_lang(req), "Your display name is changed.") :
+		      !strcmp(done, "email") ? tr(req_lang(req), "We sent a link to the new"
+		      " address. Follow it to make the change.") :
+		      !strcmp(done, "password") ? tr(req_lang(req), "Your password is changed."
+		      " Other devices were logged out.") : NULL, NULL, NULL);
 }
 
 static void settings_answer(struct acct_job *j, struct http_request *req,
@@ -415,12 +415,12 @@ static void settings_answer(struct acct_job *j, struct http_request *req,
 	if (j->result == ERR_INVALID) {
 		settings_page(j->site, req, res, 400, NULL, j->field_error,
 			      !strcmp(j->field_error, "name") ?
-			      name_problem(j->name) :
+			      name_problem(req_lang(j->req), j->name) :
 			      !strcmp(j->field_error, "email") ?
-			      "Enter an e-mail address like name@example.com." :
+			      tr(req_lang(req), "Enter an e-mail address like name@example.com.") :
 			      !strcmp(j->field_error, "new_password") ?
-			      "Use 8 to 256 characters." :
-			      "The password is not right.");
+			      tr(req_lang(req), "Use 8 to 256 characters.") :
+			      tr(req_lang(req), "The password is not right."));
 		return;
 	}
 	if (j->result) {
@@ -430,8 +430,8 @@ static void settings_answer(struct acct_job *j, struct http_request *req,
 	if (!strcmp(j->field_error, "delete-password")) {
 		http_add_header(res, "Set-Cookie",
 				session_cookie_clear(j->site, req));
-		acct_message(j->site, req, res, 200, "Your account is deleted",
-			     "Your account and its personal data are removed.");
+		acct_message(j->site, req, res, 200, tr(req_lang(req), "Your account is deleted"),
+			     tr(req_lang(req), "Your account and its personal data are removed."));
 		return;
 	}
 	res->status = 303;
@@ -471,13 +471,13 @@ static void email_work(struct acct_job *j)
 		return;
 	token_new(token);
 	token_hash(token, th);
-	mail = acct_mail(j, j->email, arena_printf(a, "Confirm your new e-mail"
-				 " address for %s", site->name),
-			 arena_printf(a, "You asked to use this address for your"
+	mail = acct_mail(j, j->email, arena_printf(a, tr(req_lang(j->req), "Confirm your new e-mail"
+				 " address for %s"), site->name),
+			 arena_printf(a, tr(req_lang(j->req), "You asked to use this address for your"
 				      " account at %s. To confirm it, open this"
 				      " link:\n\n%s\n\nThe link works for 24"
 				      " hours. If you did not ask, ignore this"
-				      " message.", site->name,
+				      " message."), site->name,
 				      absolute_url(site, a, arena_printf(a,
 				      "/account/email/%s", token))));
 	j->result = store_token_add(site->store, j->acct.id, TOKEN_EMAIL, th,
@@ -496,13 +496,13 @@ static void password_work(struct acct_job *j)
 		return;
 	if ((j->result = password_hash(j->new_password, hash)))
 		return;
-	mail = acct_mail(j, j->acct.email, arena_printf(a, "Your password at"
-				 " %s was changed", site->name),
-			 arena_printf(a, "The password of your account at %s"
+	mail = acct_mail(j, j->acct.email, arena_printf(a, tr(req_lang(j->req), "Your password at"
+				 " %s was changed"), site->name),
+			 arena_printf(a, tr(req_lang(j->req), "The password of your account at %s"
 				      " was changed, and every other device"
 				      " logged in to it was logged out. If you"
 				      " did not do this, reset your password"
-				      " at once:\n\n%s", site->name,
+				      " at once:\n\n%s"), site->name,
 				      absolute_url(site, a, "/account/forgot")));
 	j->result = store_account_set_password(site->store, j->acct.id, hash,
 					       NULL, j->session_hash,
@@ -543,7 +543,7 @@ void h_account_name(struct site *site, struct http_request *req,
 	name = http_form(req, "name");
 	j->name = name ? str_dup(req->arena, str_trim(str_from(name))) : "";
 	j->field_error = "name";
-	if (name_problem(j->name)) {
+	if (name_problem(req_lang(j->req), j->name)) {
 		j->result = ERR_INVALID;
 		settings_answer(j, req, res);
 		return;

@@ -104,7 +104,7 @@ const char *acct_address_key(struct arena *a, const char *prefix,
 /* Trimmed, lower-cased form field @name when it is a valid address. */
 const char *form_email(struct http_request *req, const char *name);
 /* NULL when @name is a display name we accept (else the reason). */
-const char *name_problem(const char *name);
+const char *name_problem(const struct i18n_lang *l, const char *name);
 
 /* The Set-Cookie value starting session @token / ending the session. */
 const char *session_cookie(struct site *site, struct http_request *req,
@@ -123,6 +123,7 @@ struct outbox_msg *acct_mail_list(struct acct_job *j, const char *to,
 				  const char *subject, const char *text,
 				  const char *unsubscribe);
 /* "1 hour", "15 minutes", "30 seconds" (arena). */
-const char *ttl_words(struct arena *a, int64_t seconds);
+const char *ttl_words(const struct i18n_lang *l, struct arena *a,
+		      int64_t seconds);
 
 #endif

@@ -28,9 +28,9 @@ static const struct {
 	const char *name, *label;
 	int64_t seconds;
 } windows[] = {
-	{ "24h", "Last 24 hours", 86400 },
-	{ "7d", "Last 7 days", 7 * 86400 },
-	{ "all", "All time", 0 },
+	{ "24h", N_("Last 24 hours"), 86400 },
+	{ "7d", N_("Last 7 days"), 7 * 86400 },
+	{ "all", N_("All time"), 0 },
 };
 
 /* The window named by ?window= (default 24h), or -1 when unknown. */
@@ -59,15 +59,15 @@ static bool load_top(struct site *site, struct http_request *req,
 
 	*kind = reaction_from_name(name);
 	if (*kind < 0) {
-		render_error(site, req, res, 404, "There is no such reaction.");
+		render_error(site, req, res, 404, tr(req_lang(req), "There is no such reaction."));
 		return false;
 	}
 	*win = window_of(req);
 	*has_cur = before != NULL;
 	if (*win < 0 || http_query_bad(req, "before") ||
 	    (before && !parse_keyset(before, &cur->count, &cur->id))) {
-		render_error(site, req, res, 400, "The address asks for a period"
-			     " or position we do not know.");
+		render_error(site, req, res, 400, tr(req_lang(req), "The address asks for a period"
+			     " or position we do not know."));
 		return false;
 	}
 	r = store_reaction_top(site->store, req->arena, *kind,
@@ -75,8 +75,8 @@ static bool load_top(struct site *site, struct http_request *req,
 			       windows[*win].seconds : 0,
 			       before ? cur : NULL, ARCHIVE_PAGE, list, counts);
 	if (r) {
-		render_error(site, req, res, 503, "This list cannot be loaded"
-			     " right now; please try again.");
+		render_error(site, req, res, 503, tr(req_lang(req), "This list cannot be loaded"
+			     " right now; please try again."));
 		return false;
 	}
 	return true;
@@ -99,23 +99,23 @@ void h_reaction_archive(struct site *site, struct http_request *req,
 		      &counts))
 		return;
 	path = arena_printf(a, "/reactions/%s/", reaction_names[kind]);
-	title = arena_printf(a, "Most \xE2\x80\x9C%s\xE2\x80\x9D reactions",
-			     reaction_labels[kind]);
-	ctx = page_context(site, req, title, arena_printf(a, "Stories readers"
-			   " reacted to with %s on %s.", reaction_labels[kind],
+	title = arena_printf(a, tr(req_lang(req), "Most “%s” reactions"),
+			     reaction_label(req_lang(req), kind));
+	ctx = page_context(site, req, title, arena_printf(a, tr(req_lang(req), "Stories readers"
+			   " reacted to with %s on %s."), reaction_label(req_lang(req), kind),
 			   site->name), path);
 	tv_set_str(a, ctx, "heading", title);
-	tv_set_str(a, ctx, "window_label", windows[win].label);
+	tv_set_str(a, ctx, "window_label", tr(req_lang(req), windows[win].label));
 	tv_set_str(a, ctx, "icon", site_asset_url(site, arena_printf(a,
 		   "react-%s.svg", reaction_names[kind])));
-	tv_set_str(a, ctx, "label", reaction_labels[kind]);
+	tv_set_str(a, ctx, "label", reaction_label(req_lang(req), kind));
 	tv_set_str(a, ctx, "feed", arena_printf(a, "%sfeed.xml?window=%s", path,
 						windows[win].name));
 	tabs = tv_list(a);
 	for (i = 0; i < sizeof(windows) / sizeof(*windows); i++) {
 		struct tval *t = tv_map(a);
 
-		tv_set_str(a, t, "label", windows[i].label);
+		tv_set_str(a, t, "label", tr(req_lang(req), windows[i].label));
 		tv_set_str(a, t, "url", arena_printf(a, "%s?window=%s", path,
 						     windows[i].name));
 		tv_set_bool(a, t, "current", (int)i == win);
@@ -157,7 +157,7 @@ void h_reaction_feed(struct site *site, struct http_request *req,
 	size_t i;
 
 	if (format < 0) {
-		render_error(site, req, res, 404, "There is no such feed.");
+		render_error(site, req, res, 404, tr(req_lang(req), "There is no such feed."));
 		return;
 	}
 	if (!load_top(site, req, res, m, &kind, &win, &cur, &has_cur, &list,
@@ -166,13 +166,14 @@ void h_reaction_feed(struct site *site, struct http_request *req,
 	notes = arena_alloc(a, (list.n + 1) * sizeof(*notes));
 	for (i = 0; i < list.n; i++)
 		notes[i] = arena_printf(a, "%" PRId64 " %s", counts[i],
-					reaction_labels[kind]);
+					reaction_label(req_lang(req), kind));
 	f.format = (enum feed_format)format;
-	f.title = arena_printf(a, "%s: most \xE2\x80\x9C%s\xE2\x80\x9D"
-			       " reactions (%s)", site->name,
-			       reaction_labels[kind], windows[win].label);
-	f.description = arena_printf(a, "Stories readers reacted to with %s.",
-				     reaction_labels[kind]);
+	/* TRANSLATORS: site name, reaction, period ("Last 7 days"). */
+	f.title = arena_printf(a, tr(req_lang(req), "%s: most “%s” reactions"
+				     " (%s)"), site->name,
+			       reaction_label(req_lang(req), kind), tr(req_lang(req), windows[win].label));
+	f.description = arena_printf(a, tr(req_lang(req), "Stories readers reacted to with %s."),
+				     reaction_label(req_lang(req), kind));
 	f.page_path = arena_printf(a, "/reactions/%s/?window=%s",
 				   reaction_names[kind], windows[win].name);
 	f.items = list.items;
@@ -219,6 +220,11 @@ int most_reacted_render(struct site *site, struct http_request *req,
 	}
 	tv_set(a, ctx, "stories", stories);
 	tv_set_bool(a, ctx, "any", list.n > 0);
+	tv_set_str(a, ctx, "lol", reaction_label(site->lang, reaction_from_name("lol")));
+	tv_set_str(a, ctx, "love", reaction_label(site->lang, reaction_from_name("love")));
+	tv_set_str(a, ctx, "angry", reaction_label(site->lang,
+		   reaction_from_name("angry")));
+	tv_set_str(a, ctx, "win", reaction_label(site->lang, reaction_from_name("win")));
 	buf_init(&b, a, 64 * 1024);
 	if ((r = tmpl_render(site->tmpl, "most-reacted", ctx, &b)))
 		return r;

@@ -3,6 +3,7 @@
  * credit, dateline, body, tags, and the metadata search engines and social
  * cards read (canonical link, OpenGraph, schema.org NewsArticle JSON-LD).
  */
+#include "i18n/dates.h"
 #include "site_int.h"
 
 #include <inttypes.h>
@@ -42,7 +43,8 @@ struct tval *article_summary_value(struct site *site, struct arena *a,
 		tv_set_str(a, v, "section_url", section_path(a, art->section_slug));
 	}
 	tv_set_str(a, v, "published_iso", time_iso(a, art->published));
-	tv_set_str(a, v, "published_human", time_human(a, art->published));
+	tv_set_str(a, v, "published_human", i18n_date(site->lang, a,
+		   art->published));
 	if (art->photo.key) {
 		struct tval *p = tv_map(a);
 
@@ -187,7 +189,8 @@ struct tval *article_page_context(struct site *site, struct http_request *req,
 	if (art->version > 1 && art->updated > art->published) {
 		tv_set_bool(a, v, "updated", true);
 		tv_set_str(a, v, "updated_iso", time_iso(a, art->updated));
-		tv_set_str(a, v, "updated_human", time_human(a, art->updated));
+		tv_set_str(a, v, "updated_human", i18n_date(site->lang, a,
+			   art->updated));
 	}
 	tags = tv_list(a);
 	for (i = 0; i < art->ntags; i++) {
@@ -221,7 +224,7 @@ void h_article(struct site *site, struct http_request *req,
 	int r;
 
 	if (!slug_valid(slug)) {
-		render_error(site, req, res, 404, "We could not find that story.");
+		render_error(site, req, res, 404, tr(req_lang(req), "We could not find that story."));
 		return;
 	}
 	r = store_article_by_slug(site->store, a, slug, false, &art);
@@ -233,17 +236,17 @@ void h_article(struct site *site, struct http_request *req,
 
 		/* A story the newsroom took down: gone for good, say so. */
 		if (!store_stories(site->store, a, &q, &gone, &n) && n)
-			render_error(site, req, res, 410, "This story was"
-				     " withdrawn by the newsroom.");
+			render_error(site, req, res, 410, tr(req_lang(req), "This story was"
+				     " withdrawn by the newsroom."));
 		else
-			render_error(site, req, res, 404, "We could not find"
+			render_error(site, req, res, 404, tr(req_lang(req), "We could not find"
 				     " that story. It may have been moved or"
-				     " unpublished.");
+				     " unpublished."));
 		return;
 	}
 	if (r) {
-		render_error(site, req, res, 503, "The story cannot be loaded"
-			     " right now; please try again.");
+		render_error(site, req, res, 503, tr(req_lang(req), "The story cannot be loaded"
+			     " right now; please try again."));
 		return;
 	}
 	path = article_path(a, art);

@@ -9,6 +9,7 @@
  * cached: anonymous readers of the first page of comments get a kept
  * block; anyone logged in, or paging or sorting, gets a fresh one.
  */
+#include "i18n/dates.h"
 #include "comments_int.h"
 
 #include <errno.h>
@@ -124,35 +125,30 @@ const char *comments_author(struct arena *a, const struct comment *c)
 	return n && *n ? n : "[no name]";
 }
 
-/* "just now", "5 minutes ago", "3 hours ago", "2 days ago", or the date. */
-static const char *ago(struct arena *a, int64_t now, int64_t t)
+/*
+ * "just now", "5 minutes ago", "3 hours ago", "2 days ago", or the date.
+ * The page script says the same from the strings comments_script_strings()
+ * gives it, so keep the two in step.
+ */
+static const char *ago(const struct i18n_lang *l, struct arena *a,
+		       int64_t now, int64_t t)
 {
-	int64_t d = now - t;
+	unsigned long d = now > t ? (unsigned long)(now - t) : 0;
 
 	if (d < 60)
-		return "just now";
+		return tr(l, "just now");
 	if (d < 3600)
-		return arena_printf(a, "%" PRId64 " minute%s ago", d / 60,
-				    d / 60 == 1 ? "" : "s");
+		return arena_printf(a, trn(l, "%lu minute ago", "%lu minutes ago",
+					   d / 60), d / 60);
 	if (d < 86400)
-		return arena_printf(a, "%" PRId64 " hour%s ago", d / 3600,
-				    d / 3600 == 1 ? "" : "s");
+		return arena_printf(a, trn(l, "%lu hour ago", "%lu hours ago",
+					   d / 3600), d / 3600);
 	if (d < 30 * 86400)
-		return arena_printf(a, "%" PRId64 " day%s ago", d / 86400,
-				    d / 86400 == 1 ? "" : "s");
-	return time_human(a, t);
+		return arena_printf(a, trn(l, "%lu day ago", "%lu days ago",
+					   d / 86400), d / 86400);
+	return i18n_date(l, a, t);
 }
 
-/* "28 November 2026, 03:45 UTC" */
-static const char *exact(struct arena *a, int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	return arena_printf(a, "%s, %02d:%02d UTC", time_human(a, t),
-			    tm.tm_hour, tm.tm_min);
-}
 
 struct tval *comment_value(struct site *site, struct arena *a,
 			   const struct comment *c,
@@ -171,11 +167,11 @@ struct tval *comment_value(struct site *site, struct arena *a,
 	tv_set_str(a, v, "author", comments_author(a, c));
 	tv_set_str(a, v, "html", deleted ? "" : c->html);
 	tv_set_str(a, v, "iso", time_iso(a, c->created));
-	tv_set_str(a, v, "ago", ago(a, now, c->created));
-	tv_set_str(a, v, "exact", exact(a, c->created));
+	/* Comments show in the site's language (also when sent live). */
+	tv_set_str(a, v, "ago", ago(site->lang, a, now, c->created));
+	tv_set_str(a, v, "exact", i18n_datetime(site->lang, a, c->created));
 	tv_set_bool(a, v, "edited", c->edited != 0);
 	tv_set_int(a, v, "likes", c->likes);
-	tv_set_str(a, v, "like_word", c->likes == 1 ? "like" : "likes");
 	tv_set_str(a, v, "liked", c->liked ? "true" : "false");
 	tv_set_bool(a, v, "can_like", in && !own && !deleted);
 	tv_set_bool(a, v, "can_reply", in && rs->account.verified && !deleted &&
@@ -408,8 +404,8 @@ int comments_render_block(struct site *site, struct http_request *req,
 	char token[CSRF_TOKEN_SIZE];
 	const char *sort_name, *csrf = NULL;
 	static const char *const sort_keys[] = { "oldest", "newest", "liked" };
-	static const char *const sort_labels[] = { "Oldest", "Newest",
-						   "Most liked" };
+	static const char *const sort_labels[] = { N_("Oldest"), N_("Newest"),
+						   N_("Most liked") };
 	int64_t now = comments_now();
 	bool closed;
 	size_t i;
@@ -437,15 +433,15 @@ int comments_render_block(struct site *site, struct http_request *req,
 	tv_set_bool(a, ctx, "empty", pg.n == 0);
 	/* After a form post (only logged-in readers post: never cached). */
 	if (rs->logged_in && http_query(req, "cheld"))
-		tv_set_str(a, ctx, "notice", "Thank you. Your comment will"
-			   " appear once a moderator has approved it.");
+		tv_set_str(a, ctx, "notice", tr(req_lang(req), "Thank you. Your comment will"
+			   " appear once a moderator has approved it."));
 	else if (rs->logged_in && http_query(req, "creported"))
-		tv_set_str(a, ctx, "notice", "Thank you for the report. A"
-			   " moderator will look at the comment.");
+		tv_set_str(a, ctx, "notice", tr(req_lang(req), "Thank you for the report. A"
+			   " moderator will look at the comment."));
 	for (i = 0; i < 3; i++) {
 		struct tval *s = tv_map(a);
 
-		tv_set_str(a, s, "label", sort_labels[i]);
+		tv_set_str(a, s, "label", tr(req_lang(req), sort_labels[i]));
 		tv_set_str(a, s, "href", arena_printf(a, "?csort=%s#comments",
 			   sort_keys[i]));
 		tv_set_bool(a, s, "current", !strcmp(sort_name, sort_keys[i]));
@@ -474,7 +470,7 @@ int comments_render_block(struct site *site, struct http_request *req,
 		tv_set_str(a, f, "action", arena_printf(a, "/comments/new/%s", slug));
 		tv_set_str(a, f, "csrf", csrf);
 		tv_set_str(a, f, "stamp", comments_form_stamp(site, a, now));
-		tv_set_str(a, f, "button", "Post comment");
+		tv_set_str(a, f, "button", tr(req_lang(req), "Post comment"));
 		tv_set_str(a, f, "body", "");
 		tv_set_str(a, f, "parent", "");
 		tv_set(a, ctx, "form", f);
@@ -492,11 +488,11 @@ int comments_render_block(struct site *site, struct http_request *req,
 
 			tv_set_str(a, m, "value", mode < 0 ? "site" :
 				   comment_mode_names[mode]);
-			tv_set_str(a, m, "label", mode < 0 ? "The site's default" :
-				   mode == COMMENT_OPEN ? "Open" :
+			tv_set_str(a, m, "label", mode < 0 ? tr(req_lang(req), "The site's default") :
+				   mode == COMMENT_OPEN ? tr(req_lang(req), "Open") :
 				   mode == COMMENT_HOLD_FIRST ?
-				   "Hold the first comment of new accounts" :
-				   "Hold every comment");
+				   tr(req_lang(req), "Hold the first comment of new accounts") :
+				   tr(req_lang(req), "Hold every comment"));
 			tv_set_bool(a, m, "selected", cs.mode == mode);
 			tv_push(a, modes, m);
 		}

@@ -94,10 +94,10 @@ static void form_page(struct site *site, struct http_request *req,
 		tv_set_str(a, f, "parent", parent ? parent : "");
 		tv_set_str(a, f, "body", text ? text : "");
 		tv_set_str(a, f, "button", !strncmp(action, "/comments/new/", 14) ?
-			   "Post comment" : "Save comment");
+			   tr(req_lang(req), "Post comment") : tr(req_lang(req), "Save comment"));
 		if (quoted)
 			tv_set_str(a, f, "replying", arena_printf(a,
-				   "Replying to %s", comments_author(a, quoted)));
+				   tr(req_lang(req), "Replying to %s"), comments_author(a, quoted)));
 		if (error)
 			tv_set_str(a, f, "error", error);
 		tv_set(a, ctx, "form", f);
@@ -119,9 +119,9 @@ static void refuse(struct site *site, struct http_request *req,
 		comments_json_error(res, status, message);
 		return;
 	}
-	form_page(site, req, res, status, c->op == OP_EDIT ? "Edit your comment" :
-		  c->op == OP_POST ? "Your comment was not posted" :
-		  "That did not work", c->action, c->parent_s, c->raw,
+	form_page(site, req, res, status, c->op == OP_EDIT ? tr(req_lang(req), "Edit your comment") :
+		  c->op == OP_POST ? tr(req_lang(req), "Your comment was not posted") :
+		  tr(req_lang(req), "That did not work"), c->action, c->parent_s, c->raw,
 		  c->action ? message : NULL, c->action ? NULL : message,
 		  c->article_path, NULL);
 }
@@ -137,19 +137,19 @@ static const char *check_body(struct site *site, struct http_request *req,
 	const char *problem = NULL;
 
 	if (!clean)
-		problem = "The comment has characters we cannot read.";
+		problem = tr(req_lang(req), "The comment has characters we cannot read.");
 	else if (chars == 0)
-		problem = "Write something before posting.";
+		problem = tr(req_lang(req), "Write something before posting.");
 	else if (chars > COMMENT_MAX_CHARS)
-		problem = arena_printf(req->arena, "Use at most 5,000 characters"
-				       " (this has %zu).", chars);
+		problem = arena_printf(req->arena, tr(req_lang(req), "Use at most 5,000 characters"
+				       " (this has %zu)."), chars);
 	if (!problem)
 		return clean;
 	if (c->json)
 		comments_json_error(res, 422, problem);
 	else
 		form_page(site, req, res, 422, c->op == OP_EDIT ?
-			  "Edit your comment" : "Your comment was not posted",
+			  tr(req_lang(req), "Edit your comment") : tr(req_lang(req), "Your comment was not posted"),
 			  action, parent, c->raw, problem, NULL,
 			  c->article_path, NULL);
 	return NULL;
@@ -170,10 +170,10 @@ static bool writer_ok(struct site *site, struct http_request *req,
 			comments_json_error(res, 403, "cross-site requests are"
 					    " not allowed");
 		else
-			form_page(site, req, res, 403, "This form has expired",
-				  NULL, NULL, NULL, NULL, "The form has expired"
+			form_page(site, req, res, 403, tr(req_lang(req), "This form has expired"),
+				  NULL, NULL, NULL, NULL, tr(req_lang(req), "The form has expired"
 				  " or came from another site. Go back, reload"
-				  " the page and try again.", c->article_path,
+				  " the page and try again."), c->article_path,
 				  NULL);
 		return false;
 	}
@@ -185,9 +185,9 @@ static bool writer_ok(struct site *site, struct http_request *req,
 		if (c->json)
 			comments_json_error(res, 401, "log in to comment");
 		else
-			form_page(site, req, res, 401, "Log in to comment", NULL,
-				  NULL, NULL, NULL, "You need to log in to do"
-				  " that.", c->article_path, NULL);
+			form_page(site, req, res, 401, tr(req_lang(req), "Log in to comment"), NULL,
+				  NULL, NULL, NULL, tr(req_lang(req), "You need to log in to do"
+				  " that."), c->article_path, NULL);
 		return false;
 	}
 	return true;
@@ -266,25 +266,26 @@ static void cjob_work(struct acct_job *j)
 	}
 }
 
-static const char *refusal_text(struct site *site, struct arena *a,
+static const char *refusal_text(struct site *site, const struct i18n_lang *l,
+				struct arena *a,
 				enum comment_refusal r, unsigned *status)
 {
 	*status = 403;
 	switch (r) {
 	case COMMENT_CLOSED:
-		return "Comments on this story are closed.";
+		return tr(l, "Comments on this story are closed.");
 	case COMMENT_BANNED:
-		return "Your account may not comment.";
+		return tr(l, "Your account may not comment.");
 	case COMMENT_DUPLICATE:
 		*status = 409;
-		return "You have already posted this comment.";
+		return tr(l, "You have already posted this comment.");
 	case COMMENT_NO_PARENT:
 		*status = 422;
-		return "The comment you are replying to is no longer there.";
+		return tr(l, "The comment you are replying to is no longer there.");
 	case COMMENT_TOO_DEEP:
 		*status = 422;
-		return arena_printf(a, "Replies nest at most %d deep: reply"
-				    " higher up the thread.", site->comment_depth);
+		return arena_printf(a, tr(l, "Replies nest at most %d deep: reply"
+				    " higher up the thread."), site->comment_depth);
 	default:
 		return "";
 	}
@@ -300,18 +301,19 @@ static void cjob_answer(struct acct_job *j, struct http_request *req,
 
 	if (j->result == ERR_NOTFOUND) {
 		refuse(site, req, res, c, 404, c->op == OP_POST ?
-		       "We could not find that story." :
-		       "That comment is no longer there.");
+		       tr(req_lang(req), "We could not find that story.") :
+		       tr(req_lang(req), "That comment is no longer there."));
 		return;
 	}
 	if (j->result) {
 		http_add_header(res, "Retry-After", "2");
-		refuse(site, req, res, c, 503, "That could not be saved right"
-		       " now. Please try again.");
+		refuse(site, req, res, c, 503, tr(req_lang(req), "That could not be saved right"
+		       " now. Please try again."));
 		return;
 	}
 	if (c->op == OP_POST && c->p.refusal) {
-		const char *msg = refusal_text(site, a, c->p.refusal, &status);
+		const char *msg = refusal_text(site, req_lang(req), a, c->p.refusal,
+					       &status);
 
 		if (c->json)
 			comments_json_error(res, status, msg);
@@ -406,12 +408,14 @@ static bool rate_ok(struct site *site, struct http_request *req,
 			   req->remote_ip), mono_ms(), &retry))
 		return true;
 	http_add_header(res, "Retry-After", arena_printf(req->arena, "%u", retry));
-	msg = arena_printf(req->arena, "You are commenting too fast. Wait %u"
-			   " second%s and post again.", retry, retry == 1 ? "" : "s");
+	msg = arena_printf(req->arena, trn(req_lang(req), "You are commenting too"
+			   " fast. Wait %u second and post again.", "You are"
+			   " commenting too fast. Wait %u seconds and post again.",
+			   retry), retry);
 	if (c->json)
 		comments_json_error(res, 429, msg);
 	else
-		form_page(site, req, res, 429, "Your comment was not posted",
+		form_page(site, req, res, 429, tr(req_lang(req), "Your comment was not posted"),
 			  action, parent, c->raw, msg, NULL, c->article_path, NULL);
 	return false;
 }
@@ -464,15 +468,15 @@ static void post(struct site *site, struct http_request *req,
 		return;
 	rs = site_reader(site, req);
 	if (!rs->account.verified) {
-		refuse(site, req, res, c, 403, "Confirm your e-mail address"
+		refuse(site, req, res, c, 403, tr(req_lang(req), "Confirm your e-mail address"
 		       " before you comment: follow the link in the message"
-		       " we sent you.");
+		       " we sent you."));
 		return;
 	}
 	if (r) {
 		refuse(site, req, res, c, r == ERR_NOTFOUND ? 404 : 503,
-		       r == ERR_NOTFOUND ? "We could not find that story." :
-		       "The story cannot be loaded right now.");
+		       r == ERR_NOTFOUND ? tr(req_lang(req), "We could not find that story.") :
+		       tr(req_lang(req), "The story cannot be loaded right now."));
 		return;
 	}
 	if (!rate_ok(site, req, res, c, action, parent_s))
@@ -481,17 +485,17 @@ static void post(struct site *site, struct http_request *req,
 		const char *hp = http_form(req, "website");
 
 		if (hp && *hp) {
-			form_page(site, req, res, 400, "Your comment was not posted",
-				  action, parent_s, c->raw, "Leave the hidden"
-				  " website field empty.", NULL, c->article_path,
+			form_page(site, req, res, 400, tr(req_lang(req), "Your comment was not posted"),
+				  action, parent_s, c->raw, tr(req_lang(req), "Leave the hidden"
+				  " website field empty."), NULL, c->article_path,
 				  NULL);
 			return;
 		}
 		if (!comments_stamp_ok(site, a, http_form(req, "stamp"),
 				       comments_now())) {
-			form_page(site, req, res, 400, "Your comment was not posted",
-				  action, parent_s, c->raw, "That was quick: read"
-				  " your comment over, then post it again.",
+			form_page(site, req, res, 400, tr(req_lang(req), "Your comment was not posted"),
+				  action, parent_s, c->raw, tr(req_lang(req), "That was quick: read"
+				  " your comment over, then post it again."),
 				  NULL, c->article_path, NULL);
 			return;
 		}
@@ -504,8 +508,8 @@ static void post(struct site *site, struct http_request *req,
 		if (r || c->parent.article_id != art->id ||
 		    c->parent.status != COMMENT_VISIBLE) {
 			refuse(site, req, res, c, r && r != ERR_NOTFOUND ? 503 : 422,
-			       "The comment you are replying to is no longer"
-			       " there.");
+			       tr(req_lang(req), "The comment you are replying to is no longer"
+			       " there."));
 			return;
 		}
 		c->has_parent = true;
@@ -559,8 +563,8 @@ static bool load_target(struct site *site, struct http_request *req,
 		r = ERR_NOTFOUND;
 	if (r) {
 		refuse(site, req, res, c, r == ERR_NOTFOUND ? 404 : 503,
-		       r == ERR_NOTFOUND ? "That comment is no longer there." :
-		       "The comment cannot be loaded right now.");
+		       r == ERR_NOTFOUND ? tr(req_lang(req), "That comment is no longer there.") :
+		       tr(req_lang(req), "The comment cannot be loaded right now."));
 		return false;
 	}
 	c->article_path = "/";
@@ -598,13 +602,13 @@ static void edit(struct site *site, struct http_request *req,
 	action = c->action = arena_printf(req->arena, "/comments/%" PRId64
 					  "/edit", c->target.id);
 	if (c->target.account_id != rs->account.id) {
-		refuse(site, req, res, c, 403, "You can only edit your own"
-		       " comments.");
+		refuse(site, req, res, c, 403, tr(req_lang(req), "You can only edit your own"
+		       " comments."));
 		return;
 	}
 	if (comments_now() - c->target.created >= COMMENT_EDIT_S) {
-		refuse(site, req, res, c, 403, "The 15 minutes to edit this"
-		       " comment have passed.");
+		refuse(site, req, res, c, 403, tr(req_lang(req), "The 15 minutes to edit this"
+		       " comment have passed."));
 		return;
 	}
 	if (!(c->body_clean = check_body(site, req, res, c, action, NULL)))
@@ -614,10 +618,12 @@ static void edit(struct site *site, struct http_request *req,
 				   strlen(c->body_clean), &links);
 	if (links > (size_t)site->comment_max_links) {
 		refuse(site, req, res, c, 422, arena_printf(req->arena,
-		       "An edit may hold at most %d link%s. Remove some, or"
-		       " post a new comment (it will wait for a moderator).",
-		       site->comment_max_links,
-		       site->comment_max_links == 1 ? "" : "s"));
+		       trn(req_lang(req), "An edit may hold at most %d link."
+		       " Remove some, or post a new comment (it will wait for a"
+		       " moderator).", "An edit may hold at most %d links."
+		       " Remove some, or post a new comment (it will wait for a"
+		       " moderator).", (unsigned long)site->comment_max_links),
+		       site->comment_max_links));
 		return;
 	}
 	submit(site, req, c);
@@ -649,8 +655,8 @@ static void remove_comment(struct site *site, struct http_request *req,
 	set_story_path(site, req, c);
 	rs = site_reader(site, req);
 	if (c->target.account_id != rs->account.id && !comments_moderator(rs)) {
-		refuse(site, req, res, c, 403, "You can only delete your own"
-		       " comments.");
+		refuse(site, req, res, c, 403, tr(req_lang(req), "You can only delete your own"
+		       " comments."));
 		return;
 	}
 	submit(site, req, c);
@@ -681,7 +687,7 @@ static void like(struct site *site, struct http_request *req,
 		return;
 	set_story_path(site, req, c);
 	if (c->target.status != COMMENT_VISIBLE) {
-		refuse(site, req, res, c, 404, "That comment is no longer there.");
+		refuse(site, req, res, c, 404, tr(req_lang(req), "That comment is no longer there."));
 		return;
 	}
 	c->like_on = on < 0 ? !c->target.liked : on;
@@ -738,8 +744,8 @@ static bool page_target(struct site *site, struct http_request *req,
 		r = ERR_NOTFOUND;
 	if (r) {
 		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
-			     r == ERR_NOTFOUND ? "That comment is no longer"
-			     " there." : "The comment cannot be loaded now.");
+			     r == ERR_NOTFOUND ? tr(req_lang(req), "That comment is no longer"
+			     " there.") : tr(req_lang(req), "The comment cannot be loaded now."));
 		return false;
 	}
 	*story = article_path(req->arena, art);
@@ -759,14 +765,14 @@ void h_comment_reply_form(struct site *site, struct http_request *req,
 	if (!rs->logged_in || !rs->account.verified ||
 	    c.depth >= site->comment_depth) {
 		form_page(site, req, res, rs->logged_in ? 403 : 200,
-			  "Reply to a comment", NULL, NULL, NULL, NULL,
+			  tr(req_lang(req), "Reply to a comment"), NULL, NULL, NULL, NULL,
 			  !rs->logged_in ? NULL : !rs->account.verified ?
-			  "Confirm your e-mail address before you comment." :
-			  "This thread is as deep as it goes: reply higher up.",
+			  tr(req_lang(req), "Confirm your e-mail address before you comment.") :
+			  tr(req_lang(req), "This thread is as deep as it goes: reply higher up."),
 			  story, &c);
 		return;
 	}
-	form_page(site, req, res, 200, "Reply to a comment",
+	form_page(site, req, res, 200, tr(req_lang(req), "Reply to a comment"),
 		  arena_printf(req->arena, "/comments/new/%s", c.article_slug),
 		  arena_printf(req->arena, "%" PRId64, c.id), NULL, NULL, NULL,
 		  story, &c);
@@ -783,18 +789,18 @@ void h_comment_edit_form(struct site *site, struct http_request *req,
 	if (!page_target(site, req, res, m, &c, &story))
 		return;
 	if (!rs->logged_in || c.account_id != rs->account.id) {
-		form_page(site, req, res, 403, "Edit your comment", NULL, NULL,
-			  NULL, NULL, "You can only edit your own comments.",
+		form_page(site, req, res, 403, tr(req_lang(req), "Edit your comment"), NULL, NULL,
+			  NULL, NULL, tr(req_lang(req), "You can only edit your own comments."),
 			  story, NULL);
 		return;
 	}
 	if (comments_now() - c.created >= COMMENT_EDIT_S) {
-		form_page(site, req, res, 403, "Edit your comment", NULL, NULL,
-			  NULL, NULL, "The 15 minutes to edit this comment have"
-			  " passed.", story, NULL);
+		form_page(site, req, res, 403, tr(req_lang(req), "Edit your comment"), NULL, NULL,
+			  NULL, NULL, tr(req_lang(req), "The 15 minutes to edit this comment have"
+			  " passed."), story, NULL);
 		return;
 	}
-	form_page(site, req, res, 200, "Edit your comment",
+	form_page(site, req, res, 200, tr(req_lang(req), "Edit your comment"),
 		  arena_printf(req->arena, "/comments/%" PRId64 "/edit", c.id),
 		  NULL, c.body, NULL, NULL, story, NULL);
 }

@@ -275,7 +275,7 @@ void feed_respond(struct site *site, struct http_request *req,
 				"feed-atom", ctx, &res->body);
 	}
 	if (r) {
-		render_error(site, req, res, 500, "This feed could not be built.");
+		render_error(site, req, res, 500, tr(req_lang(req), "This feed could not be built."));
 		return;
 	}
 	res->content_type = formats[f->format].type;
@@ -291,13 +291,13 @@ static void list_feed(struct site *site, struct http_request *req,
 	struct feed f = { 0 };
 
 	if (format < 0) {
-		render_error(site, req, res, 404, "There is no such feed.");
+		render_error(site, req, res, 404, tr(req_lang(req), "There is no such feed."));
 		return;
 	}
 	q->limit = FEED_ITEMS;
 	if (store_articles_list(site->store, req->arena, q, &list)) {
-		render_error(site, req, res, 503, "This feed cannot be loaded"
-			     " right now; please try again.");
+		render_error(site, req, res, 503, tr(req_lang(req), "This feed cannot be loaded"
+			     " right now; please try again."));
 		return;
 	}
 	f.format = (enum feed_format)format;

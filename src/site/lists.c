@@ -34,8 +34,8 @@ static void list_page(struct site *site, struct http_request *req,
 
 	if (before || http_query_bad(req, "before")) {
 		if (!before || !parse_keyset(before, &cur.published, &cur.id)) {
-			render_error(site, req, res, 400, "The page position in"
-				     " the address is malformed.");
+			render_error(site, req, res, 400, tr(req_lang(req), "The page position in"
+				     " the address is malformed."));
 			return;
 		}
 		q->before = &cur;
@@ -43,8 +43,8 @@ static void list_page(struct site *site, struct http_request *req,
 	q->limit = PAGE_SIZE;
 	r = store_articles_list(site->store, a, q, &list);
 	if (r) {
-		render_error(site, req, res, 503, "Stories cannot be loaded"
-			     " right now; please try again.");
+		render_error(site, req, res, 503, tr(req_lang(req), "Stories cannot be loaded"
+			     " right now; please try again."));
 		return;
 	}
 	ctx = page_context(site, req, title, description, path);
@@ -116,7 +116,7 @@ void h_home(struct site *site, struct http_request *req,
 
 	(void)m;
 	/* The front page's title is the site's name alone. */
-	list_page(site, req, res, &q, "", "Latest stories", site->tagline, "/",
+	list_page(site, req, res, &q, "", tr(req_lang(req), "Latest stories"), site->tagline, "/",
 		  true);
 }
 
@@ -159,7 +159,7 @@ bool list_target_find(struct site *site, struct http_request *req,
 		struct article_list one;
 
 		if (!author_valid(key)) {
-			render_error(site, req, res, 404, "There is no such author.");
+			render_error(site, req, res, 404, tr(req_lang(req), "There is no such author."));
 			return false;
 		}
 		r = store_articles_list(site->store, a, &q, &one);
@@ -168,12 +168,12 @@ bool list_target_find(struct site *site, struct http_request *req,
 		t->author = key;
 		t->path = author_path(a, key);
 		t->name = key;
-		t->description = arena_printf(a, "The latest stories by %s from"
-					      " %s.", key, site->name);
+		t->description = arena_printf(a, tr(req_lang(req), "The latest stories by %s from"
+					      " %s."), key, site->name);
 	} else {
 		if (!slug_valid(key)) {
-			render_error(site, req, res, 404, "There is no such"
-				     " section or tag.");
+			render_error(site, req, res, 404, tr(req_lang(req), "There is no such"
+				     " section or tag."));
 			return false;
 		}
 		r = is_tag ? store_tag_name(site->store, a, key, &t->name) :
@@ -184,19 +184,19 @@ bool list_target_find(struct site *site, struct http_request *req,
 			t->section_slug = key;
 		t->path = is_tag ? tag_path(a, key) : section_path(a, key);
 		if (!r)
-			t->description = arena_printf(a, "The latest stories %s"
-				" %s from %s.", is_tag ? "tagged" : "in",
+			t->description = arena_printf(a, tr(req_lang(req), "The latest stories %s"
+				" %s from %s."), is_tag ? "tagged" : "in",
 				t->name, site->name);
 	}
 	if (r == ERR_NOTFOUND) {
 		render_error(site, req, res, 404, is_author ?
-			     "There is no such author." : is_tag ?
-			     "There is no such tag." : "There is no such section.");
+			     tr(req_lang(req), "There is no such author.") : is_tag ?
+			     tr(req_lang(req), "There is no such tag.") : tr(req_lang(req), "There is no such section."));
 		return false;
 	}
 	if (r) {
-		render_error(site, req, res, 503, "This page cannot be loaded"
-			     " right now; please try again.");
+		render_error(site, req, res, 503, tr(req_lang(req), "This page cannot be loaded"
+			     " right now; please try again."));
 		return false;
 	}
 	return true;

@@ -198,7 +198,7 @@ static void change_finish(void *arg, struct http_request *req,
 		if (p->answer == ANSWER_JSON)
 			json_error(res, 404, "no such article");
 		else
-			render_error(p->site, req, res, 404, "We could not find that story.");
+			render_error(p->site, req, res, 404, tr(req_lang(req), "We could not find that story."));
 		return;
 	}
 	if (p->ch.result) {
@@ -206,8 +206,8 @@ static void change_finish(void *arg, struct http_request *req,
 		if (p->answer == ANSWER_JSON)
 			json_error(res, 503, "the reaction could not be saved; try again");
 		else
-			render_error(p->site, req, res, 503, "Your reaction could"
-				     " not be saved. Please try again.");
+			render_error(p->site, req, res, 503, tr(req_lang(req), "Your reaction could"
+				     " not be saved. Please try again."));
 		return;
 	}
 	if (p->answer == ANSWER_REDIRECT) {
@@ -236,8 +236,8 @@ static bool within_rate(struct site *site, struct http_request *req,
 	if (json)
 		json_error(res, 429, "too many reactions; wait a moment");
 	else
-		render_error(site, req, res, 429, "You are reacting too fast."
-			     " Please wait a moment and try again.");
+		render_error(site, req, res, 429, tr(req_lang(req), "You are reacting too fast."
+			     " Please wait a moment and try again."));
 	return false;
 }
 
@@ -385,9 +385,9 @@ void h_react_form(struct site *site, struct http_request *req,
 	if (!csrf_same_origin(req) ||
 	    !csrf_token_ok(site->csrf_key, site_csrf_subject(site, req),
 			   http_form(req, "csrf"))) {
-		render_error(site, req, res, 403, "This form has expired or came"
+		render_error(site, req, res, 403, tr(req_lang(req), "This form has expired or came"
 			     " from another site. Go back, reload the page and"
-			     " try again.");
+			     " try again."));
 		return;
 	}
 	r = slug_valid(slug) ? store_article_by_slug(site->store, req->arena,
@@ -395,14 +395,14 @@ void h_react_form(struct site *site, struct http_request *req,
 			       ERR_NOTFOUND;
 	if (r) {
 		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
-			     r == ERR_NOTFOUND ? "We could not find that story." :
-			     "The story cannot be loaded right now.");
+			     r == ERR_NOTFOUND ? tr(req_lang(req), "We could not find that story.") :
+			     tr(req_lang(req), "The story cannot be loaded right now."));
 		return;
 	}
 	kind = reaction_from_name(http_form(req, "reaction"));
 	if (kind < 0) {
-		render_error(site, req, res, 422, "That is not one of the"
-			     " reactions on offer.");
+		render_error(site, req, res, 422, tr(req_lang(req), "That is not one of the"
+			     " reactions on offer."));
 		return;
 	}
 	if (!within_rate(site, req, res, false))
@@ -423,6 +423,21 @@ void h_events(struct site *site, struct http_request *req,
 	if (!api_article(site, req, res, m, &id))
 		return;
 	live_subscribe(site->live, req, res, id);
+}
+
+/* store.h's reaction_labels, marked for the catalogues (same order). */
+static const char *const label_msgids[REACTION_KINDS] = {
+	NP_("reaction", "Angry"), NP_("reaction", "Fail"),
+	NP_("reaction", "Geeky"), NP_("reaction", "Lol"),
+	NP_("reaction", "Love"), NP_("reaction", "Scary"),
+	NP_("reaction", "Win"),
+};
+
+const char *reaction_label(const struct i18n_lang *l, int kind)
+{
+	if (kind < 0 || kind >= REACTION_KINDS)
+		return "";
+	return trp(l, "reaction", label_msgids[kind]);
 }
 
 /* The reaction block for a story page (the hole of its cached page). */
@@ -454,7 +469,7 @@ int reactions_render_block(struct site *site, struct http_request *req,
 		struct tval *v = tv_map(a);
 
 		tv_set_str(a, v, "name", reaction_names[i]);
-		tv_set_str(a, v, "label", reaction_labels[i]);
+		tv_set_str(a, v, "label", reaction_label(req_lang(req), i));
 		tv_set_str(a, v, "icon", site_asset_url(site,
 			   arena_printf(a, "react-%s.svg", reaction_names[i])));
 		tv_set_int(a, v, "count", st.counts[i]);

@@ -130,8 +130,8 @@ static int run_search(struct site *site, struct http_request *req,
 		return 0;
 	}
 	if (http_query_bad(req, "q")) {
-		o->message = "We could not read your search; please type it"
-			     " again.";
+		o->message = tr(req_lang(req), "We could not read your search; please type it"
+			     " again.");
 		o->q = "";
 		return 0;
 	}
@@ -141,12 +141,12 @@ static int run_search(struct site *site, struct http_request *req,
 		if (utf8_valid(o->q, len - cut))
 			o->q = arena_strndup(req->arena, o->q, len -= cut);
 	if (!utf8_valid(o->q, len)) {
-		o->message = "Your search holds characters we cannot read.";
+		o->message = tr(req_lang(req), "Your search holds characters we cannot read.");
 		o->q = "";
 		return 0;
 	}
 	if (!str_trim(str_from(o->q)).len) {
-		o->message = "Type a word or two to search the stories.";
+		o->message = tr(req_lang(req), "Type a word or two to search the stories.");
 		return 0;
 	}
 	r = store_search(site->store, req->arena, o->q, after ? &cur : NULL,
@@ -154,15 +154,15 @@ static int run_search(struct site *site, struct http_request *req,
 	if (r)
 		return r;
 	if (!o->res.terms)
-		o->message = "Your search holds no words to look for: try"
-			     " letters or numbers.";
+		o->message = tr(req_lang(req), "Your search holds no words to look for: try"
+			     " letters or numbers.");
 	else if (len > SEARCH_TEXT_MAX)
-		o->message = o->res.n || after ? "Your search was long: only its"
-			     " first words were used." : "Your search was long:"
+		o->message = o->res.n || after ? tr(req_lang(req), "Your search was long: only its"
+			     " first words were used.") : tr(req_lang(req), "Your search was long:"
 			     " only its first words were used, and no stories"
-			     " match them.";
+			     " match them.");
 	else if (!o->res.n && !after)
-		o->message = "No stories match your search.";
+		o->message = tr(req_lang(req), "No stories match your search.");
 	if (o->res.more && o->res.n) {
 		const struct search_hit *h = &o->res.hits[o->res.n - 1];
 
@@ -239,19 +239,19 @@ void h_search(struct site *site, struct http_request *req,
 
 	(void)m;
 	if (run_search(site, req, &o)) {
-		render_error(site, req, res, 503, "Search is not available right"
-			     " now; please try again.");
+		render_error(site, req, res, 503, tr(req_lang(req), "Search is not available right"
+			     " now; please try again."));
 		return;
 	}
 	if (o.bad_cursor) {
-		render_error(site, req, res, 400, "The position in the results"
-			     " in the address is malformed.");
+		render_error(site, req, res, 400, tr(req_lang(req), "The position in the results"
+			     " in the address is malformed."));
 		return;
 	}
 	ctx = page_context(site, req, *o.q ? arena_printf(a, "Search: %.*s",
-			   (int)utf8_cut(o.q, 80), o.q) : "Search",
-			   arena_printf(a, "Search the stories"
-			   " of %s.", site->name), "/search");
+			   (int)utf8_cut(o.q, 80), o.q) : tr(req_lang(req), "Search"),
+			   arena_printf(a, tr(req_lang(req), "Search the stories"
+			   " of %s."), site->name), "/search");
 	tv_set_bool(a, page_meta(ctx), "noindex", true);
 	tv_set_str(a, ctx, "q", o.q);
 	if (o.message)

@@ -21,6 +21,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/escape.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/value.h"
@@ -247,6 +248,13 @@ const char *site_asset_url(struct site *site, const char *name)
 	return as ? as->url : "";
 }
 
+const struct i18n_lang *req_lang(const struct http_request *req)
+{
+	const struct reader_state *rs = req->app;
+
+	return rs ? rs->lang : NULL;
+}
+
 const char *site_language(const struct site *site)
 {
 	return site->language && *site->language ? site->language : "en";
@@ -273,6 +281,60 @@ bool language_tag_valid(const char *lt)
 	return true;
 }
 
+/* Numbers the script's plural table covers; a larger n takes the form of
+ * 100 + n % 100, which is right for every rule gettext knows of (they look
+ * at n, n % 10 and n % 100). */
+#define SCRIPT_PLURALS 200
+
+/* Forms of plural message (@sing, @plural) as a JSON list. */
+static struct tval *script_forms(struct arena *a, const struct i18n_lang *l,
+				 const char *sing, const char *plural)
+{
+	const char *forms[PLURAL_MAX_FORMS];
+	size_t n = i18n_forms(l, sing, plural, forms, PLURAL_MAX_FORMS), i;
+	struct tval *list = tv_list(a);
+
+	for (i = 0; i < n; i++)
+		tv_push(a, list, tv_str(a, forms[i]));
+	return list;
+}
+
+/*
+ * The page script's words in this request's language, as the JSON of
+ * <script id="dl-i18n"> (foot.mustache): messages, plural forms with
+ * "%lu" for the number, and which form each number takes.
+ */
+static char *script_strings(struct http_request *req)
+{
+	const struct i18n_lang *l = req_lang(req);
+	struct arena *a = req->arena;
+	struct tval *v = tv_map(a), *idx = tv_list(a);
+	struct buf b;
+	unsigned long n;
+
+	tv_set_str(a, v, "tooFast", tr(l, "You are reacting too fast; wait a"
+				       " moment."));
+	tv_set_str(a, v, "notSaved", tr(l, "Your reaction could not be"
+					" saved."));
+	/* TRANSLATORS: %s is the name of the comment's author. */
+	tv_set_str(a, v, "replyingTo", tr(l, "Replying to %s"));
+	tv_set_str(a, v, "aComment", tr(l, "a comment"));
+	tv_set_str(a, v, "justNow", tr(l, "just now"));
+	tv_set(a, v, "minutesAgo", script_forms(a, l, "%lu minute ago",
+						"%lu minutes ago"));
+	tv_set(a, v, "hoursAgo", script_forms(a, l, "%lu hour ago",
+					      "%lu hours ago"));
+	tv_set(a, v, "daysAgo", script_forms(a, l, "%lu day ago",
+					     "%lu days ago"));
+	for (n = 0; n < SCRIPT_PLURALS; n++)
+		tv_push(a, idx, tv_num(a, (double)i18n_plural(l, n)));
+	tv_set(a, v, "plural", idx);
+	buf_init(&b, a, 16 * 1024);
+	if (json_write(&b, v) || b.overflow)
+		return NULL;
+	return b.data;
+}
+
 struct tval *page_context(struct site *site, struct http_request *req,
 			  const char *title, const char *description,
 			  const char *path)
@@ -287,7 +349,9 @@ struct tval *page_context(struct site *site, struct http_request *req,
 	tv_set_str(a, s, "tagline", site->tagline);
 	tv_set_str(a, s, "base_url", site->base_url);
 	tv_set_str(a, s, "language", site_language(site));
+	tv_set_str(a, s, "dir", site->lang && site->lang->rtl ? "rtl" : "ltr");
 	tv_set(a, ctx, "site", s);
+	tv_set_str(a, ctx, "i18n_json", script_strings(req));
 	tv_set_str(a, assets, "css", site_asset_url(site, "site.css"));
 	tv_set_str(a, assets, "icon", site_asset_url(site, "icon.svg"));
 	tv_set_str(a, assets, "js", site_asset_url(site, "site.js"));
@@ -369,18 +433,21 @@ void render_page(struct site *site, struct http_request *req,
 	}
 }
 
-static const char *status_heading(unsigned status)
+static const char *status_heading(const struct http_request *req,
+				  unsigned status)
 {
 	switch (status) {
-	case 400: return "Bad request";
-	case 403: return "Forbidden";
-	case 404: return "Page not found";
-	case 405: return "Method not allowed";
-	case 410: return "Story withdrawn";
-	case 413: return "Too large";
-	case 414: return "Address too long";
-	case 503: return "Service unavailable";
-	default: return status >= 500 ? "Something went wrong" : "Error";
+	case 400: return tr(req_lang(req), "Bad request");
+	case 403: return tr(req_lang(req), "Forbidden");
+	case 404: return tr(req_lang(req), "Page not found");
+	case 405: return tr(req_lang(req), "Method not allowed");
+	case 410: return tr(req_lang(req), "Story withdrawn");
+	case 413: return tr(req_lang(req), "Too large");
+	case 414: return tr(req_lang(req), "Address too long");
+	case 503: return tr(req_lang(req), "Service unavailable");
+	default:
+		return tr(req_lang(req), status >= 500 ? N_("Something went wrong") :
+			  N_("Error"));
 	}
 }
 
@@ -388,7 +455,7 @@ void render_error(struct site *site, struct http_request *req,
 		  struct http_response *res, unsigned status,
 		  const char *message)
 {
-	const char *heading = status_heading(status);
+	const char *heading = status_heading(req, status);
 	struct tval *ctx = page_context(site, req, heading, message,
 					req->path ? req->path : "/");
 
@@ -396,7 +463,8 @@ void render_error(struct site *site, struct http_request *req,
 	res->blob = NULL;
 	site_reader(site, req)->for_cache = false;	/* errors are not cached */
 	tv_set_str(req->arena, ctx, "heading", heading);
-	tv_set_str(req->arena, ctx, "message", message);
+	/* Callers pass translated text; the HTTP layer's reasons are English. */
+	tv_set_str(req->arena, ctx, "message", tr(req_lang(req), message));
 	render_page(site, req, res, "error", ctx);
 	res->status = status;
 	res->content_type = "text/html; charset=utf-8";
@@ -412,7 +480,7 @@ static void h_static(struct site *site, struct http_request *req,
 	const struct asset *as = assets_find(site->assets, name);
 
 	if (!as) {
-		render_error(site, req, res, 404, "There is no such file.");
+		render_error(site, req, res, 404, tr(req_lang(req), "There is no such file."));
 		return;
 	}
 	res->content_type = as->type;
@@ -435,12 +503,12 @@ static void h_media(struct site *site, struct http_request *req,
 	if (strlen(key) > 80 ||
 	    strspn(key, "0123456789abcdefghijklmnopqrstuvwxyz.") != strlen(key) ||
 	    (r = store_media_get(site->store, req->arena, key, &md)) == ERR_NOTFOUND) {
-		render_error(site, req, res, 404, "There is no such image.");
+		render_error(site, req, res, 404, tr(req_lang(req), "There is no such image."));
 		return;
 	}
 	if (r) {
-		render_error(site, req, res, 503, "The image cannot be read now;"
-			     " please try again.");
+		render_error(site, req, res, 503, tr(req_lang(req), "The image cannot be read now;"
+			     " please try again."));
 		return;
 	}
 	res->content_type = md.type;
@@ -468,7 +536,7 @@ static void personal_page(struct site *site, struct http_request *req,
 		 (p->suffix ? p->suffix->len : 0) + 128 * 1024);
 	if (account_area_render(site, req, false, &area) ||
 	    page_assemble_account(p, area.data, area.len, fill, gzip, &out)) {
-		render_error(site, req, res, 500, "This page could not be built.");
+		render_error(site, req, res, 500, tr(req_lang(req), "This page could not be built."));
 		return;
 	}
 	res->body = out;
@@ -580,8 +648,8 @@ static void fill_hole(struct site *site, struct http_request *req,
 	if (personal || !http_wants_brotli(ae) ||
 	    !brotli_variant(site, req, res, p, &fill)) {
 		if (page_assemble(p, &fill, gzip, &res->body)) {
-			render_error(site, req, res, 500, "This page could not"
-				     " be built.");
+			render_error(site, req, res, 500, tr(req_lang(req), "This page could not"
+				     " be built."));
 			return;
 		}
 		res->body_gzipped = gzip;
@@ -683,6 +751,9 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 	const struct handler_info *h;
 	struct reader_state *rs;
 
+	rs = req->app ? req->app : (req->app = arena_zalloc(req->arena,
+					     sizeof(*rs)));
+	rs->lang = site->lang;
 	if (req->error_status) {
 		if (!search_long_uri(site, req, res))
 			render_error(site, req, res, req->error_status,
@@ -714,13 +785,13 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 								   allow));
 			render_error(site, req, res, 405, strcmp(allow,
 				     "GET, HEAD") ? arena_printf(req->arena,
-				     "This address only answers %s requests.",
-				     allow) : "This address only answers GET"
-				     " and HEAD requests.");
+				     tr(req_lang(req), "This address only answers %s requests."),
+				     allow) : tr(req_lang(req), "This address only answers GET"
+				     " and HEAD requests."));
 		} else {
-			render_error(site, req, res, 404, "We could not find"
+			render_error(site, req, res, 404, tr(req_lang(req), "We could not find"
 				     " that page. It may have moved, or the"
-				     " address may be mistyped.");
+				     " address may be mistyped."));
 		}
 		return;
 	}
@@ -738,9 +809,9 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 			json_error(res, 503, "the session cannot be checked"
 				   " now; try again");
 		else
-			render_error(site, req, res, 503, "Your session cannot"
+			render_error(site, req, res, 503, tr(req_lang(req), "Your session cannot"
 				     " be checked right now. Please try again"
-				     " in a moment.");
+				     " in a moment."));
 		return;
 	}
 	if (h->cacheable)

@@ -10,6 +10,7 @@
 #include "http/router.h"
 #include "site.h"
 #include "store/store.h"
+#include "i18n/i18n.h"
 
 struct tval;
 
@@ -67,6 +68,9 @@ bool parse_keyset(const char *s, int64_t *a, int64_t *b);
 
 /* The hashed URL of static asset @name ("" when there is none). */
 const char *site_asset_url(struct site *site, const char *name);
+
+/* The name of reaction @kind as readers of language @l see it ("Lol"). */
+const char *reaction_label(const struct i18n_lang *l, int kind);
 
 /* The reaction block of a story page (reactions.c); *personal is set when
  * it shows the reader's own state, so the page must not be shared. */
@@ -145,7 +149,15 @@ struct reader_state {
 	bool for_cache;		/* rendering a page for the page cache */
 	size_t acct_off, acct_len;	/* the account area render_page() put */
 	bool acct_placed;
+	const struct i18n_lang *lang;	/* this request's language */
 };
+
+/*
+ * The language this request is answered in (site_handle() sets it: the
+ * site's --language), for tr()/trn() of its messages; never NULL after
+ * site_handle() began (NULL, i.e. English, before).
+ */
+const struct i18n_lang *req_lang(const struct http_request *req);
 
 /* This request's reader, looking the session cookie up once. */
 struct reader_state *site_reader(struct site *site, struct http_request *req);

@@ -69,7 +69,7 @@ static void xml_answer(struct site *site, struct http_request *req,
 		       struct http_response *res, struct buf *b)
 {
 	if (b->overflow) {
-		render_error(site, req, res, 500, "This sitemap is too large.");
+		render_error(site, req, res, 500, tr(req_lang(req), "This sitemap is too large."));
 		return;
 	}
 	res->body = *b;
@@ -79,8 +79,8 @@ static void xml_answer(struct site *site, struct http_request *req,
 static void unavailable(struct site *site, struct http_request *req,
 			struct http_response *res)
 {
-	render_error(site, req, res, 503, "The sitemap cannot be built right"
-		     " now; please try again.");
+	render_error(site, req, res, 503, tr(req_lang(req), "The sitemap cannot be built right"
+		     " now; please try again."));
 }
 
 /* The newest story of the last NEWS_WINDOW seconds, newest first. */
@@ -257,7 +257,7 @@ void h_sitemap(struct site *site, struct http_request *req,
 	if (!r && !n)
 		r = ERR_NOTFOUND;
 	if (r == ERR_NOTFOUND) {
-		render_error(site, req, res, 404, "There is no such sitemap.");
+		render_error(site, req, res, 404, tr(req_lang(req), "There is no such sitemap."));
 		return;
 	}
 	if (r) {

@@ -215,18 +215,23 @@ static void test_shipped(void **state)
 	assert_string_equal(tr(ar, "Comments"), "التعليقات");
 	assert_string_equal(tr(de, "no such message"), "no such message");
 	assert_string_equal(trp(de, "reaction", "Love"), "Liebe");
-	assert_string_equal(trn(en, "%lu reaction", "%lu reactions", 1),
-			    "%lu reaction");
-	assert_string_equal(trn(de, "%lu reaction", "%lu reactions", 1),
-			    "%lu Reaktion");
-	assert_string_equal(trn(de, "%lu reaction", "%lu reactions", 0),
-			    "%lu Reaktionen");
-	assert_string_equal(trn(fr, "%lu reaction", "%lu reactions", 0),
-			    "%lu réaction");
-	assert_string_equal(trn(ar, "%lu reaction", "%lu reactions", 2),
-			    "تفاعلان");
-	assert_string_equal(trn(ar, "%lu reaction", "%lu reactions", 11),
-			    "%lu تفاعلًا");
+	assert_string_equal(trn(en, "%lu minute ago", "%lu minutes ago", 1),
+			    "%lu minute ago");
+	assert_string_equal(trn(de, "%lu minute ago", "%lu minutes ago", 1),
+			    "vor %lu Minute");
+	assert_string_equal(trn(de, "%lu minute ago", "%lu minutes ago", 0),
+			    "vor %lu Minuten");
+	assert_string_equal(trn(fr, "%lu minute ago", "%lu minutes ago", 0),
+			    "il y a %lu minute");
+	assert_string_equal(trn(ar, "%lu minute ago", "%lu minutes ago", 2),
+			    "منذ دقيقتين");
+	assert_string_equal(trn(ar, "%lu minute ago", "%lu minutes ago", 11),
+			    "منذ %lu دقيقة");
+	assert_string_equal(trn(ar, "%lu minute ago", "%lu minutes ago", 3),
+			    "منذ %lu دقائق");
+	/* Untranslated in a language: the English pair and rule. */
+	assert_string_equal(trn(ar, "no %lu such", "no %lu suches", 2),
+			    "no %lu suches");
 	i18n_free(in);
 }
 
