@@ -1,13 +1,13 @@
 /* dateline - progressive enhancement.  The site works without this file;
  * with it, reactions update in place and counts arrive live.  No framework,
  * no third-party code.  Its words come from the page, in the page's
- * language: the JSON of <script id="dl-i18n"> (page_context() in
+ * language: the JSON in data-strings of <div id="dl-i18n"> (page_context() in
  * src/site/site.c, from the message catalogues). */
 window.datelineText = (function () {
 	'use strict';
 
 	var el = document.getElementById('dl-i18n'), t = {};
-	try { t = el ? JSON.parse(el.textContent) : {}; } catch (e) { t = {}; }
+	try { t = el ? JSON.parse(el.getAttribute('data-strings')) : {}; } catch (e) { t = {}; }
 	/* The message @key with %s / %lu filled in by @arg. */
 	function say(key, arg) {
 		var s = typeof t[key] === 'string' ? t[key] : key;

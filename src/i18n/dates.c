@@ -76,7 +76,12 @@ int i18n_dates_open(struct i18n *in, const char *zone, char *err,
 	u_uastrcpy(uz, zone);
 	for (i = 0; i < i18n_count(in); i++) {
 		struct i18n_lang *l = (struct i18n_lang *)i18n_at(in, i);
-		struct i18n_dates *d = xcalloc(1, sizeof(*d));
+		struct i18n_dates *d;
+
+		/* English keeps the site's own "20 November 2025" (UTC). */
+		if (!l->mo)
+			continue;
+		d = xcalloc(1, sizeof(*d));
 
 		pthread_mutex_init(&d->lock, NULL);
 		d->date = open_fmt(l->tag, uz, -1, "dMMMMy");
@@ -125,6 +130,6 @@ char *i18n_datetime(const struct i18n_lang *l, struct arena *a, int64_t t)
 	char *s = l && l->dates ? format(l->dates->datetime, &l->dates->lock,
 					 a, t) : NULL;
 
-	return s ? s : arena_printf(a, "%s, %s UTC", time_human(a, t),
+	return s ? s : arena_printf(a, "%s, %.5s UTC", time_human(a, t),
 				    time_iso(a, t) + 11);
 }

@@ -13,8 +13,9 @@
  *
  * Invariants: ICU's formatters are not thread-safe, so each language's
  * pair is used under its own mutex (a format takes about a microsecond).
- * Before i18n_dates_open(), or for a NULL language, the functions give
- * the English form in UTC (time_human()), as the CLI needs.
+ * Before i18n_dates_open(), for a NULL language and for the English
+ * source, the functions give the site's English form in UTC
+ * (time_human(): "20 November 2025", "20 November 2025, 14:05 UTC").
  */
 #ifndef DATELINE_DATES_H
 #define DATELINE_DATES_H

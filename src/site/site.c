@@ -301,7 +301,7 @@ static struct tval *script_forms(struct arena *a, const struct i18n_lang *l,
 
 /*
  * The page script's words in this request's language, as the JSON of
- * <script id="dl-i18n"> (foot.mustache): messages, plural forms with
+ * <div id="dl-i18n" data-strings> (foot.mustache): messages, plural forms with
  * "%lu" for the number, and which form each number takes.
  */
 static char *script_strings(struct http_request *req)
@@ -349,7 +349,7 @@ struct tval *page_context(struct site *site, struct http_request *req,
 	tv_set_str(a, s, "tagline", site->tagline);
 	tv_set_str(a, s, "base_url", site->base_url);
 	tv_set_str(a, s, "language", site_language(site));
-	tv_set_str(a, s, "dir", site->lang && site->lang->rtl ? "rtl" : "ltr");
+	tv_set_bool(a, s, "rtl", site->lang && site->lang->rtl);
 	tv_set(a, ctx, "site", s);
 	tv_set_str(a, ctx, "i18n_json", script_strings(req));
 	tv_set_str(a, assets, "css", site_asset_url(site, "site.css"));

@@ -1061,8 +1061,9 @@ describe('most-reacted archives', () => {
 		const box = /<aside class="most-reacted"[^>]*>([\s\S]*?)<\/aside>/.exec(r.text);
 		assert.ok(box, 'front page has the box');
 		assert.equal(textOf(inner(box[1], 'h2')), 'Most reacted');
-		const items = [...box[1].matchAll(/<li><a href="([^"]*)">[\s\S]*?<\/a> <span class="meta">(\d+) reactions this week<\/span><\/li>/g)]
-			.map((m) => [m[1], Number(m[2])]);
+		const found = [...box[1].matchAll(/<li><a href="([^"]*)">[\s\S]*?<\/a> <span class="meta">(\d+) (reactions?) this week<\/span><\/li>/g)];
+		const items = found.map((m) => [m[1], Number(m[2])]);
+		for (const m of found) assert.equal(m[3], m[2] === '1' ? 'reaction' : 'reactions', 'the plural form of its count');
 		assert.equal(items.length, 5, 'five stories');
 		assert.deepEqual(items.slice(0, 4), [[paths['arc-b'], 5], [paths['arc-a'], 4],
 			[paths['arc-e'], 3], [paths['arc-c'], 3]]);
