@@ -13,12 +13,13 @@ window.datelineText = (function () {
 		var s = typeof t[key] === 'string' ? t[key] : key;
 		return arg === undefined ? s : s.replace(/%(s|lu)/, String(arg));
 	}
-	/* The form of plural message @key that @n takes, filled in. */
-	function plural(key, n) {
+	/* The form of plural message @key that @n takes, filled in (at
+	 * @mark, "%lu" when not given). */
+	function plural(key, n, mark) {
 		var forms = t[key] || [], table = t.plural || [];
 		var i = table[n < table.length ? n : 100 + n % 100];
 		var s = forms[i === undefined ? (n === 1 ? 0 : 1) : i] || forms[forms.length - 1] || '';
-		return s.replace('%lu', String(n));
+		return s.split(mark || '%lu').join(String(n));
 	}
 	return { say: say, plural: plural };
 })();
@@ -44,8 +45,9 @@ window.datelineText = (function () {
 			if ('mine' in state)
 				btn.setAttribute('aria-pressed', state.mine === name ? 'true' : 'false');
 		});
-		var t = block.querySelector('[data-total]');
-		if (t) t.textContent = total;
+		var t = block.querySelector('.reaction-total');
+		/* The catalogue's own markup (trusted, from the server). */
+		if (t) t.innerHTML = window.datelineText.plural('reactionTotal', total, '{{total}}');
 	}
 
 	function say(msg) {

@@ -326,6 +326,10 @@ static char *script_strings(struct http_request *req)
 					      "%lu hours ago"));
 	tv_set(a, v, "daysAgo", script_forms(a, l, "%lu day ago",
 					     "%lu days ago"));
+	/* reactions.mustache's total, so a live count takes its form too. */
+	tv_set(a, v, "reactionTotal", script_forms(a, l,
+	       "<span data-total>{{total}}</span> reaction",
+	       "<span data-total>{{total}}</span> reactions"));
 	for (n = 0; n < SCRIPT_PLURALS; n++)
 		tv_push(a, idx, tv_num(a, (double)i18n_plural(l, n)));
 	tv_set(a, v, "plural", idx);
