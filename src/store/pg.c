@@ -434,13 +434,13 @@ static uint64_t pg_generation(struct store *base)
 				if (s->nreplicas)
 					pg_lsn_raise(&s->content_lsn,
 						     pg_wal_position(s->watch->db));
-				atomic_fetch_add(&s->generation, 1);
+				atomic_fetch_add(&s->base.generation, 1);
 			}
 			s->watch_checked = mono_ns();
 		}
 		pthread_mutex_unlock(&s->watch_lock);
 	}
-	return atomic_load(&s->generation);
+	return atomic_load(&s->base.generation);
 }
 
 void pg_article_args(struct pgargs *p, const struct article *a, int64_t now)
@@ -550,7 +550,7 @@ static int pg_article_put(struct store *base, const struct article *a,
 out:
 	r = pg_txn_end(c, r);
 	if (!r) {
-		atomic_fetch_add(&s->generation, 1);
+		atomic_fetch_add(&s->base.generation, 1);
 		if (id_out)
 			*id_out = id;
 		if (inserted)
@@ -702,7 +702,7 @@ static int pg_media_put(struct store *base, const struct media *m)
 		return ERR_DB;
 	r = pg_media_insert(c, m);
 	if (!r)
-		atomic_fetch_add(&s->generation, 1);
+		atomic_fetch_add(&s->base.generation, 1);
 	pg_conn_put(s, c);
 	return r;
 }
@@ -864,6 +864,7 @@ int store_open_pg(const char *url, struct store **out, char *err,
 
 	s = xcalloc(1, sizeof(*s));
 	s->base.ops = &pg_ops;
+	s->base.db = &db_pg;
 	pg_pool_init(s, url);
 	pthread_mutex_init(&s->watch_lock, NULL);
 	s->watch_checked = mono_ns();

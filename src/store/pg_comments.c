@@ -211,7 +211,7 @@ static int finish(struct pg_store *s, struct pgconn *c, int r, bool changed)
 {
 	r = pg_txn_end(c, r);
 	if (!r && changed)
-		atomic_fetch_add(&s->generation, 1);
+		atomic_fetch_add(&s->base.generation, 1);
 	pg_conn_put(s, c);
 	return r;
 }

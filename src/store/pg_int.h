@@ -12,7 +12,9 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "db.h"
 #include "store.h"
+#include "store_int.h"
 
 /* One id per statement of the backend (its prepared name is "d<id>"). */
 enum pst_id {
@@ -164,6 +166,8 @@ enum pst_id {
 struct pgpool;
 
 struct pgconn {
+	struct dbc base;	/* first: the driver's view (db.h) */
+	unsigned char qprep[DB_MAX_SLOTS / 8];	/* db.h statements prepared */
 	PGconn *db;
 	bool prepared[PS_COUNT];
 	bool broken;		/* the connection failed: close, do not pool */
@@ -212,7 +216,6 @@ struct pg_store {
 	bool checking;			/* the checker thread runs */
 	atomic_bool check_stop;
 	pthread_t checker;
-	atomic_uint_fast64_t generation;
 	pthread_mutex_t watch_lock;
 	struct pgconn *watch;
 	int64_t watch_version;

@@ -305,7 +305,7 @@ int pg_story_save(struct store *base, const struct story_save *sv,
 out:
 	r = pg_txn_end(c, r);
 	if (!r) {
-		atomic_fetch_add(&s->generation, 1);
+		atomic_fetch_add(&s->base.generation, 1);
 		*id = sid;
 		*version = sv->a->id ? sv->expect_version + 1 : 1;
 	}
@@ -477,7 +477,7 @@ int pg_publish_due(struct store *base, int64_t now, int *published)
 out:
 	r = pg_txn_end(c, r);
 	if (!r && changed)
-		atomic_fetch_add(&s->generation, 1);
+		atomic_fetch_add(&s->base.generation, 1);
 out_put:
 	if (published)
 		*published = r ? 0 : changed;

@@ -148,6 +148,7 @@ static void conn_free(struct conn *c)
 {
 	int i;
 
+	db_conn_release(&c->base);
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(c->st[i]);
 	sqlite3_close(c->db);
@@ -434,12 +435,12 @@ static uint64_t sq_generation(struct store *base)
 		if (now - s->watch_checked >= WATCH_INTERVAL_NS &&
 		    !content_version(s->watch, &v) && v != s->watch_version) {
 			s->watch_version = v;
-			atomic_fetch_add(&s->generation, 1);
+			atomic_fetch_add(&s->base.generation, 1);
 		}
 		s->watch_checked = now;
 		pthread_mutex_unlock(&s->watch_lock);
 	}
-	return atomic_load(&s->generation);
+	return atomic_load(&s->base.generation);
 }
 
 void sq_bind_article(sqlite3_stmt *st, const struct article *a, int64_t now)
@@ -579,7 +580,7 @@ out:
 	if (r)
 		sq_exec(c, "ROLLBACK");
 	else
-		atomic_fetch_add(&s->generation, 1);
+		atomic_fetch_add(&s->base.generation, 1);
 	if (!r && id_out)
 		*id_out = id;
 	if (!r && inserted)
@@ -745,7 +746,7 @@ static int sq_media_put(struct store *base, const struct media *m)
 		return ERR_DB;
 	r = sq_media_insert(c, m);
 	if (!r)
-		atomic_fetch_add(&s->generation, 1);
+		atomic_fetch_add(&s->base.generation, 1);
 	sq_conn_put(s, c);
 	return r;
 }
@@ -910,6 +911,7 @@ int store_open_sqlite(const char *path, struct store **out, char *err,
 
 	s = xcalloc(1, sizeof(*s));
 	s->base.ops = &sqlite_ops;
+	s->base.db = &db_sqlite;
 	s->path = xstrdup(path);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->freed, NULL);

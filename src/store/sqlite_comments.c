@@ -218,7 +218,7 @@ static int finish(struct sqlite_store *s, struct conn *c, int r, bool changed)
 	if (r)
 		sq_exec(c, "ROLLBACK");
 	else if (changed)
-		atomic_fetch_add(&s->generation, 1);
+		atomic_fetch_add(&s->base.generation, 1);
 	sq_conn_put(s, c);
 	return r;
 }

@@ -10,7 +10,9 @@
 #include <sqlite3.h>
 #include <stdatomic.h>
 
+#include "db.h"
 #include "store.h"
+#include "store_int.h"
 
 enum stmt_id {
 	ST_ARTICLE_FIND,
@@ -141,6 +143,7 @@ enum stmt_id {
 #define ARTICLE_FROM " FROM articles a LEFT JOIN media m ON m.key = a.photo_key "
 
 struct conn {
+	struct dbc base;	/* first: the driver's view (db.h) */
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
 	struct conn *next;
@@ -153,7 +156,6 @@ struct sqlite_store {
 	pthread_cond_t freed;
 	struct conn *free;
 	int nconns;
-	atomic_uint_fast64_t generation;
 	pthread_mutex_t watch_lock;
 	sqlite3 *watch;
 	int64_t watch_version;

@@ -315,7 +315,7 @@ out:
 	if (r)
 		sq_exec(c, "ROLLBACK");
 	else
-		atomic_fetch_add(&s->generation, 1);
+		atomic_fetch_add(&s->base.generation, 1);
 	if (!r) {
 		*id = sid;
 		*version = sv->a->id ? sv->expect_version + 1 : 1;
@@ -510,7 +510,7 @@ int sq_publish_due(struct store *base, int64_t now, int *published)
 	if (r)
 		sq_exec(c, "ROLLBACK");
 	else if (changed)
-		atomic_fetch_add(&s->generation, 1);
+		atomic_fetch_add(&s->base.generation, 1);
 out_put:
 	if (published)
 		*published = r ? 0 : changed;

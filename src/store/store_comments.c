@@ -3,6 +3,7 @@
  * by every backend, then dispatch through the backend's comment table.
  */
 #include "store.h"
+#include "store_int.h"
 
 #include <string.h>
 
