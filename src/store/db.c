@@ -301,6 +301,11 @@ int db_content_bump(struct dbc *c)
 	return r;
 }
 
+bool db_fk_failed(const struct dbc *c)
+{
+	return c->err == ERR_CONFLICT && c->store->db->fk_failed(c);
+}
+
 bool db_is_pg(const struct dbc *c)
 {
 	return c->store->db->mark == '$';

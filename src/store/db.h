@@ -27,7 +27,8 @@
  * the same statement runs again on it or the connection is put back; the
  * caller never frees or resets anything by hand.  Column texts are copied
  * into the caller's arena (db_text()) or borrowed until the next step
- * (db_peek()).  Parameters are numbered from 1 in the order given.
+ * (db_peek()).  Parameters are numbered from 1 in the order given; a
+ * SQLite text may leave out trailing ones its PostgreSQL twin needs.
  *
  * Errors: 0 or a negative enum err.  ERR_CONFLICT for a unique or foreign
  * key violation, ERR_BUSY for lock contention, ERR_DB otherwise (logged).
@@ -176,6 +177,9 @@ int db_failed(const struct dbc *c);
  */
 int db_content_bump(struct dbc *c);
 
+/* Whether the failure that sticks on @c is a foreign key violation. */
+bool db_fk_failed(const struct dbc *c);
+
 /* Whether @c's store is PostgreSQL (for the rare rule that differs). */
 bool db_is_pg(const struct dbc *c);
 
@@ -203,6 +207,7 @@ struct db_driver {
 	int64_t (*column_int)(struct dbs *st, int col);
 	void *(*blob)(struct dbs *st, struct arena *a, int col, size_t *len);
 	int (*content_bump)(struct dbc *c);
+	bool (*fk_failed)(const struct dbc *c);
 };
 extern const struct db_driver db_sqlite, db_pg;
 

@@ -150,6 +150,11 @@ static int pgd_content_bump(struct dbc *c)
 	return pg_content_bump(PG(c->store), (struct pgconn *)c);
 }
 
+static bool pgd_fk_failed(const struct dbc *c)
+{
+	return pg_fk_violation((const struct pgconn *)c);
+}
+
 const struct db_driver db_pg = {
 	.name = "postgres",
 	.mark = '$',
@@ -164,4 +169,5 @@ const struct db_driver db_pg = {
 	.column_int = pgd_column_int,
 	.blob = pgd_blob,
 	.content_bump = pgd_content_bump,
+	.fk_failed = pgd_fk_failed,
 };

@@ -49,6 +49,8 @@ static int lite_run(struct dbs *st, int slot, const char *sql,
 			return sq_db_err(c->db, sql);
 		st->h = h;
 	}
+	if (n > (size_t)sqlite3_bind_parameter_count(h))
+		n = (size_t)sqlite3_bind_parameter_count(h);
 	for (i = 0; i < n && rc == SQLITE_OK; i++) {
 		int k = (int)i + 1;
 
@@ -140,6 +142,12 @@ static int lite_content_bump(struct dbc *c)
 	return db_done(db_query0(c, &q_bump));
 }
 
+static bool lite_fk_failed(const struct dbc *c)
+{
+	return sqlite3_extended_errcode(((const struct conn *)c)->db) ==
+	       SQLITE_CONSTRAINT_FOREIGNKEY;
+}
+
 const struct db_driver db_sqlite = {
 	.name = "sqlite",
 	.mark = '?',
@@ -154,4 +162,5 @@ const struct db_driver db_sqlite = {
 	.column_int = lite_column_int,
 	.blob = lite_blob,
 	.content_bump = lite_content_bump,
+	.fk_failed = lite_fk_failed,
 };

@@ -47,32 +47,6 @@ enum pst_id {
 	PS_TOP_SINCE,
 	PS_SECRET_GET,
 	PS_SECRET_PUT,
-	/* pg_accounts.c */
-	PS_ACCT_INSERT,
-	PS_ACCT_BY_EMAIL,
-	PS_ACCT_BY_ID,
-	PS_ACCT_LIST,
-	PS_ACCT_SET_NAME,
-	PS_ACCT_SET_ROLE,
-	PS_ACCT_SET_PW,
-	PS_ACCT_DELETE,
-	PS_ACCT_VERIFY,
-	PS_ACCT_SET_EMAIL,
-	PS_OUTBOX_DROP_FOR,
-	PS_TOKEN_INSERT,
-	PS_TOKEN_FIND,
-	PS_TOKEN_TAKE,
-	PS_TOKENS_DROP,
-	PS_SESSION_INSERT,
-	PS_SESSION_GET,
-	PS_SESSION_TOUCH,
-	PS_SESSION_DELETE,
-	PS_SESSIONS_END,
-	PS_OUTBOX_INSERT,
-	PS_OUTBOX_CLAIM,
-	PS_OUTBOX_SENT,
-	PS_OUTBOX_RETRY,
-	PS_OUTBOX_NEXT,
 	/* pg_notify.c */
 	PS_NOTIFY,
 	/* pg_comments.c */
@@ -475,46 +449,6 @@ int pg_secret(struct store *s, const char *name, unsigned char *out,
 	      size_t len);
 /* Free the slug -> id cache of pg_article_id() (at close). */
 void pg_idcache_free(struct pg_store *s);
-
-/* Backend functions implemented in pg_accounts.c. */
-int pg_account_create(struct store *s, const struct account *a,
-		      const char *verify_hash, int64_t verify_expires,
-		      const struct outbox_msg *mail, int64_t *id);
-int pg_account_by_email(struct store *s, struct arena *ar, const char *email,
-			struct account *out);
-int pg_account_by_id(struct store *s, struct arena *ar, int64_t id,
-		     struct account *out);
-int pg_accounts_list(struct store *s, struct arena *ar, struct account **out,
-		     size_t *n);
-int pg_account_set_name(struct store *s, int64_t id, const char *name);
-int pg_account_set_role(struct store *s, int64_t id, enum account_role role);
-int pg_account_set_password(struct store *s, int64_t id, const char *hash,
-			    const char *reset_hash, const char *keep_session,
-			    int64_t now, const struct outbox_msg *mail);
-int pg_account_rehash(struct store *s, int64_t id, const char *hash);
-int pg_account_delete(struct store *s, int64_t id);
-int pg_token_add(struct store *s, int64_t account_id,
-		 enum token_purpose purpose, const char *hash,
-		 const char *email, int64_t expires,
-		 const struct outbox_msg *mail);
-int pg_token_find(struct store *s, struct arena *ar, enum token_purpose purpose,
-		  const char *hash, int64_t now, struct account *out);
-int pg_token_apply(struct store *s, enum token_purpose purpose,
-		   const char *hash, int64_t now, int64_t *account_id);
-int pg_session_create(struct store *s, const char *hash, int64_t account_id,
-		      int64_t now);
-int pg_session_get(struct store *s, struct arena *ar, const char *hash,
-		   int64_t now, int64_t idle, int64_t absolute,
-		   struct account *out);
-int pg_session_delete(struct store *s, const char *hash);
-int pg_sessions_end(struct store *s, int64_t account_id, const char *keep);
-int pg_outbox_add(struct store *s, const struct outbox_msg *mail);
-int pg_outbox_due(struct store *s, struct arena *ar, int64_t now, size_t limit,
-		  struct outbox_item **out, size_t *n);
-int pg_outbox_sent(struct store *s, int64_t id);
-int pg_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
-		    const char *error);
-int pg_outbox_next(struct store *s, int64_t *when);
 
 /* `dateline copy` (pg_copy.c): see store_copy_read() and the rest. */
 int pg_copy_read(struct store *s, struct arena *ar, const struct copy_table *t,

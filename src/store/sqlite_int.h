@@ -45,32 +45,7 @@ enum stmt_id {
 	ST_SECRET_GET,
 	ST_SECRET_PUT,
 	ST_CONTENT_BUMP,
-	/* sqlite_accounts.c */
-	ST_ACCT_INSERT,
-	ST_ACCT_BY_EMAIL,
-	ST_ACCT_BY_ID,
-	ST_ACCT_LIST,
-	ST_ACCT_SET_NAME,
-	ST_ACCT_SET_ROLE,
-	ST_ACCT_SET_PW,
-	ST_ACCT_DELETE,
-	ST_ACCT_VERIFY,
-	ST_ACCT_SET_EMAIL,
-	ST_OUTBOX_DROP_FOR,
-	ST_TOKEN_INSERT,
-	ST_TOKEN_FIND,
-	ST_TOKEN_TAKE,
-	ST_TOKENS_DROP,
-	ST_SESSION_INSERT,
-	ST_SESSION_GET,
-	ST_SESSION_TOUCH,
-	ST_SESSION_DELETE,
-	ST_SESSIONS_END,
-	ST_OUTBOX_INSERT,
-	ST_OUTBOX_DUE,
-	ST_OUTBOX_SENT,
-	ST_OUTBOX_RETRY,
-	ST_OUTBOX_NEXT,
+	ST_OUTBOX_INSERT,	/* sqlite_comments.c */
 	/* sqlite_search.c */
 	ST_SEARCH,
 	ST_SEARCH_SNIPPET,
@@ -236,45 +211,6 @@ int sq_reaction_top(struct store *s, struct arena *ar, int kind, int64_t since,
 int sq_secret(struct store *s, const char *name, unsigned char *out,
 	      size_t len);
 
-/* Backend functions implemented in sqlite_accounts.c. */
-int sq_account_create(struct store *s, const struct account *a,
-		      const char *verify_hash, int64_t verify_expires,
-		      const struct outbox_msg *mail, int64_t *id);
-int sq_account_by_email(struct store *s, struct arena *ar, const char *email,
-			struct account *out);
-int sq_account_by_id(struct store *s, struct arena *ar, int64_t id,
-		     struct account *out);
-int sq_accounts_list(struct store *s, struct arena *ar, struct account **out,
-		     size_t *n);
-int sq_account_set_name(struct store *s, int64_t id, const char *name);
-int sq_account_set_role(struct store *s, int64_t id, enum account_role role);
-int sq_account_set_password(struct store *s, int64_t id, const char *hash,
-			    const char *reset_hash, const char *keep_session,
-			    int64_t now, const struct outbox_msg *mail);
-int sq_account_rehash(struct store *s, int64_t id, const char *hash);
-int sq_account_delete(struct store *s, int64_t id);
-int sq_token_add(struct store *s, int64_t account_id,
-		 enum token_purpose purpose, const char *hash,
-		 const char *email, int64_t expires,
-		 const struct outbox_msg *mail);
-int sq_token_find(struct store *s, struct arena *ar, enum token_purpose purpose,
-		  const char *hash, int64_t now, struct account *out);
-int sq_token_apply(struct store *s, enum token_purpose purpose,
-		   const char *hash, int64_t now, int64_t *account_id);
-int sq_session_create(struct store *s, const char *hash, int64_t account_id,
-		      int64_t now);
-int sq_session_get(struct store *s, struct arena *ar, const char *hash,
-		   int64_t now, int64_t idle, int64_t absolute,
-		   struct account *out);
-int sq_session_delete(struct store *s, const char *hash);
-int sq_sessions_end(struct store *s, int64_t account_id, const char *keep);
-int sq_outbox_add(struct store *s, const struct outbox_msg *mail);
-int sq_outbox_due(struct store *s, struct arena *ar, int64_t now, size_t limit,
-		  struct outbox_item **out, size_t *n);
-int sq_outbox_sent(struct store *s, int64_t id);
-int sq_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
-		    const char *error);
-int sq_outbox_next(struct store *s, int64_t *when);
 
 /* Backend functions implemented in sqlite_search.c. */
 int sq_media_size(struct store *s, const char *key, int64_t *size);

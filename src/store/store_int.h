@@ -79,48 +79,6 @@ struct store_ops {
 			    int64_t **counts);
 	int (*secret)(struct store *s, const char *name, unsigned char *out,
 		      size_t len);
-	int (*account_create)(struct store *s, const struct account *a,
-			      const char *verify_hash, int64_t verify_expires,
-			      const struct outbox_msg *mail, int64_t *id);
-	int (*account_by_email)(struct store *s, struct arena *ar,
-				const char *email, struct account *out);
-	int (*account_by_id)(struct store *s, struct arena *ar, int64_t id,
-			     struct account *out);
-	int (*accounts_list)(struct store *s, struct arena *ar,
-			     struct account **out, size_t *n);
-	int (*account_set_name)(struct store *s, int64_t id, const char *name);
-	int (*account_set_role)(struct store *s, int64_t id,
-				enum account_role role);
-	int (*account_set_password)(struct store *s, int64_t id,
-				    const char *hash, const char *reset_hash,
-				    const char *keep_session, int64_t now,
-				    const struct outbox_msg *mail);
-	int (*account_rehash)(struct store *s, int64_t id, const char *hash);
-	int (*account_delete)(struct store *s, int64_t id);
-	int (*token_add)(struct store *s, int64_t account_id,
-			 enum token_purpose purpose, const char *hash,
-			 const char *email, int64_t expires,
-			 const struct outbox_msg *mail);
-	int (*token_find)(struct store *s, struct arena *ar,
-			  enum token_purpose purpose, const char *hash,
-			  int64_t now, struct account *out);
-	int (*token_apply)(struct store *s, enum token_purpose purpose,
-			   const char *hash, int64_t now, int64_t *account_id);
-	int (*session_create)(struct store *s, const char *hash,
-			      int64_t account_id, int64_t now);
-	int (*session_get)(struct store *s, struct arena *ar, const char *hash,
-			   int64_t now, int64_t idle, int64_t absolute,
-			   struct account *out);
-	int (*session_delete)(struct store *s, const char *hash);
-	int (*sessions_end)(struct store *s, int64_t account_id,
-			    const char *keep);
-	int (*outbox_add)(struct store *s, const struct outbox_msg *mail);
-	int (*outbox_due)(struct store *s, struct arena *ar, int64_t now,
-			  size_t limit, struct outbox_item **out, size_t *n);
-	int (*outbox_sent)(struct store *s, int64_t id);
-	int (*outbox_retry)(struct store *s, int64_t id, int64_t next_attempt,
-			    const char *error);
-	int (*outbox_next)(struct store *s, int64_t *when);
 	int (*watch_reactions)(struct store *s, store_reactions_fn fn,
 			       void *arg);
 	int (*media_size)(struct store *s, const char *key, int64_t *size);
