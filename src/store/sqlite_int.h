@@ -110,13 +110,6 @@ enum stmt_id {
 	ST_COUNT
 };
 
-#define ARTICLE_COLS \
-	"a.id, a.slug, a.headline, a.summary, a.dateline, a.author, " \
-	"a.section, a.section_slug, a.photo_key, m.type, m.width, m.height, " \
-	"a.caption, a.credit, a.photo_alt, a.status, a.published, a.created, " \
-	"a.updated, a.version"
-#define ARTICLE_FROM " FROM articles a LEFT JOIN media m ON m.key = a.photo_key "
-
 struct conn {
 	struct dbc base;	/* first: the driver's view (db.h) */
 	sqlite3 *db;

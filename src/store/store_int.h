@@ -198,4 +198,34 @@ const char *copy_sql_select(struct arena *a, const struct copy_table *t,
 const char *copy_sql_write(struct arena *a, const struct copy_table *t,
 			   enum copy_mode mode, char mark);
 
+/*
+ * Shared steps on stories (store_articles.c), over the driver (db.h).
+ * ARTICLE_COLS are the columns art_read() reads, from ARTICLE_FROM.
+ */
+#define ARTICLE_COLS \
+	"a.id, a.slug, a.headline, a.summary, a.dateline, a.author, " \
+	"a.section, a.section_slug, a.photo_key, m.type, m.width, m.height, " \
+	"a.caption, a.credit, a.photo_alt, a.status, a.published, a.created, " \
+	"a.updated, a.version"
+#define ARTICLE_FROM " FROM articles a LEFT JOIN media m ON m.key = a.photo_key "
+
+struct dbc;
+struct dbs;
+struct dbv;
+/* Fill @a from the row of @st, ARTICLE_COLS from column @col (body ""). */
+void art_read(struct dbs *st, struct arena *ar, int col, struct article *a);
+/*
+ * @a's 15 stored fields as parameters 1..15 of an article INSERT/UPDATE
+ * (slug, headline, summary, dateline, body, author, section, section
+ * slug, photo key, caption, credit, alt, published flag, published, @now)
+ * into @v[0..14]; texts borrowed from @a.
+ */
+void art_args(struct dbv *v, const struct article *a, int64_t now);
+/* Inside a transaction: replace article @id's tags by a->tags. */
+int art_put_tags(struct dbc *c, int64_t id, const struct article *a);
+/* Read article a->id's tags into @a (arena). */
+int art_read_tags(struct dbc *c, struct arena *ar, struct article *a);
+/* Store image @m (a second put of the same key is a no-op). */
+int art_media_insert(struct dbc *c, const struct media *m);
+
 #endif
