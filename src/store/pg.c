@@ -825,7 +825,6 @@ static const struct store_ops pg_ops = {
 	.comment_announce = pg_comment_announce,
 	.watch_comments = pg_watch_comments,
 	.rate_take = pg_rate_take,
-	.comments = &pg_comment_ops,
 	.add_replica = pg_add_replica,
 	.write_position = pg_write_position,
 	.copy_read = pg_copy_read,

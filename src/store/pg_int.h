@@ -49,38 +49,6 @@ enum pst_id {
 	PS_SECRET_PUT,
 	/* pg_notify.c */
 	PS_NOTIFY,
-	/* pg_comments.c */
-	PS_CMT_ACCOUNT,
-	PS_CMT_ARTICLE,
-	PS_CMT_BAN,
-	PS_CMT_BAN_HELD,
-	PS_CMT_BAN_SESSIONS,
-	PS_CMT_CONTENT_BUMP,
-	PS_CMT_COUNT,
-	PS_CMT_COUNTS,
-	PS_CMT_DELETE,
-	PS_CMT_DUP,
-	PS_CMT_EDIT,
-	PS_CMT_GET,
-	PS_CMT_HAS_VISIBLE,
-	PS_CMT_INSERT,
-	PS_CMT_LIKES,
-	PS_CMT_LIKE_ADD,
-	PS_CMT_LIKE_DEL,
-	PS_CMT_OUTBOX,
-	PS_CMT_PARENT,
-	PS_CMT_QUEUE,
-	PS_CMT_REPLY_MAIL,
-	PS_CMT_REPORT,
-	PS_CMT_ROOT,
-	PS_CMT_SETTINGS,
-	PS_CMT_SETTINGS_SET,
-	PS_CMT_SET_STATUS,
-	PS_CMT_STATUS,
-	PS_CMT_THREAD,
-	PS_CMT_TOP_LIKED,
-	PS_CMT_TOP_NEWEST,
-	PS_CMT_TOP_OLDEST,
 	/* pg_newsroom.c */
 	PS_COMMENT_TOP,
 	PS_DUE_ANY,
@@ -394,9 +362,6 @@ int pg_photos_put(struct pgconn *c, const struct media *media, size_t nmedia,
 		  const struct photo_variant *variants, size_t nvariants);
 /* Move the content version on and tell the other nodes, at commit. */
 int pg_content_bump(struct pg_store *s, struct pgconn *c);
-
-/* The comment functions (pg_comments.c). */
-extern const struct comment_store_ops pg_comment_ops;
 
 /* Backend functions implemented in pg_newsroom.c. */
 int pg_stories(struct store *s, struct arena *ar, const struct story_query *q,

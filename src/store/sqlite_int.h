@@ -45,7 +45,6 @@ enum stmt_id {
 	ST_SECRET_GET,
 	ST_SECRET_PUT,
 	ST_CONTENT_BUMP,
-	ST_OUTBOX_INSERT,	/* sqlite_comments.c */
 	/* sqlite_search.c */
 	ST_SEARCH,
 	ST_SEARCH_SNIPPET,
@@ -76,37 +75,6 @@ enum stmt_id {
 	ST_PUBLISH_DUE,
 	ST_REACTION_SERIES,
 	ST_COMMENT_TOP,
-	/* sqlite_comments.c */
-	ST_CMT_ARTICLE,
-	ST_CMT_PARENT,
-	ST_CMT_ACCOUNT,
-	ST_CMT_DUP,
-	ST_CMT_HAS_VISIBLE,
-	ST_CMT_INSERT,
-	ST_CMT_ROOT,
-	ST_CMT_TOP_OLDEST,
-	ST_CMT_TOP_NEWEST,
-	ST_CMT_TOP_LIKED,
-	ST_CMT_THREAD,
-	ST_CMT_GET,
-	ST_CMT_EDIT,
-	ST_CMT_DELETE,
-	ST_CMT_LIKE_ADD,
-	ST_CMT_LIKE_DEL,
-	ST_CMT_LIKES,
-	ST_CMT_REPORT,
-	ST_CMT_STATUS,
-	ST_CMT_SET_STATUS,
-	ST_CMT_BAN,
-	ST_CMT_BAN_HELD,
-	ST_CMT_BAN_SESSIONS,
-	ST_CMT_QUEUE,
-	ST_CMT_SETTINGS,
-	ST_CMT_SETTINGS_SET,
-	ST_CMT_COUNT,
-	ST_CMT_REPLY_MAIL,
-	ST_CMT_BANNED,
-	ST_CMT_CONTENT_BUMP,
 	ST_COUNT
 };
 
@@ -220,9 +188,6 @@ int sq_sitemap_urls(struct store *s, struct arena *ar, enum sitemap_kind kind,
 		    size_t *n);
 int sq_sitemap_sections(struct store *s, struct arena *ar, size_t max,
 			struct sitemap_url **out, size_t *n);
-/* The comment functions (sqlite_comments.c). */
-extern const struct comment_store_ops sq_comment_ops;
-
 /* `dateline copy` (sqlite_copy.c): see store_copy_read() and the rest. */
 int sq_copy_read(struct store *s, struct arena *ar, const struct copy_table *t,
 		 const struct copy_cell *after, size_t limit,

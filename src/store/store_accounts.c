@@ -21,6 +21,7 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "db.h"
+#include "store_int.h"
 
 /* Seconds a node holds the outbox messages it took (PostgreSQL). */
 #define CLAIM_LEASE 300
@@ -140,8 +141,7 @@ static int one_account(struct dbs *st, struct arena *ar, struct account *out)
 	return r;
 }
 
-/* Queue @m (NULL: nothing) on @c, in its transaction. */
-static int outbox_insert(struct dbc *c, const struct outbox_msg *m,
+int outbox_insert(struct dbc *c, const struct outbox_msg *m,
 			 int64_t now)
 {
 	if (!m)

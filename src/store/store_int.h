@@ -14,35 +14,6 @@
 
 struct db_driver;
 
-/* The table store.c dispatches comment calls through; see below. */
-struct comment_store_ops {
-	int (*post)(struct store *s, struct comment_post *p);
-	int (*list)(struct store *s, struct arena *ar,
-		    const struct comment_query *q, struct comment_page *out);
-	int (*get)(struct store *s, struct arena *ar, int64_t id,
-		   int64_t viewer, struct comment *out);
-	int (*edit)(struct store *s, int64_t id, const char *body,
-		    const char *html, const char *body_hash, int64_t now);
-	int (*remove)(struct store *s, int64_t id);
-	int (*like)(struct store *s, int64_t id, int64_t account_id, bool on,
-		    int64_t *likes);
-	int (*report)(struct store *s, int64_t id, int64_t account_id,
-		      int64_t now);
-	int (*moderate)(struct store *s, int64_t id, enum comment_action act,
-			const struct outbox_msg *mail, bool *now_visible);
-	int (*ban)(struct store *s, int64_t account_id);
-	int (*queue)(struct store *s, struct arena *ar, size_t limit,
-		     struct comment **out, size_t *n);
-	int (*settings)(struct store *s, int64_t article_id,
-			struct comment_settings *out);
-	int (*settings_set)(struct store *s, int64_t article_id, int mode,
-			    bool closed);
-	int (*counts)(struct store *s, const int64_t *ids, size_t n,
-		      int64_t *counts);
-	int (*reply_mail)(struct store *s, int64_t account_id, bool on);
-	int (*banned)(struct store *s, int64_t account_id, bool *banned);
-};
-
 /* The function table a backend provides; see the functions above. */
 struct store_ops {
 	const char *name;
@@ -121,7 +92,6 @@ struct store_ops {
 	int (*comment_top)(struct store *s, struct arena *ar, int64_t since,
 			   size_t limit, struct article_list *out,
 			   int64_t **counts);
-	const struct comment_store_ops *comments;
 	/* Across nodes (pg_notify.c). */
 	int (*comment_announce)(struct store *s, int64_t article_id,
 				int64_t comment_id);
@@ -227,5 +197,11 @@ int art_put_tags(struct dbc *c, int64_t id, const struct article *a);
 int art_read_tags(struct dbc *c, struct arena *ar, struct article *a);
 /* Store image @m (a second put of the same key is a no-op). */
 int art_media_insert(struct dbc *c, const struct media *m);
+
+/*
+ * Queue @m (NULL: nothing) on @c in its transaction, due at @now
+ * (store_accounts.c): the change that causes a message commits with it.
+ */
+int outbox_insert(struct dbc *c, const struct outbox_msg *m, int64_t now);
 
 #endif
