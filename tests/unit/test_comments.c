@@ -190,14 +190,14 @@ static int64_t count(struct fixture *f)
 	return cs.count;
 }
 
+/*
+ * Messages queued, counted in the table: on PostgreSQL store_outbox_due()
+ * takes the messages it returns for a while, so it would not list them a
+ * second time.
+ */
 static int64_t outbox(struct fixture *f)
 {
-	struct outbox_item *items;
-	size_t n = 0;
-
-	assert_int_equal(store_outbox_due(f->s, f->a, INT64_MAX / 2, 100,
-					  &items, &n), 0);
-	return (int64_t)n;
+	return testdb_int(f->path, "SELECT count(*) FROM outbox");
 }
 
 static void test_post_and_refusals(void **state)
