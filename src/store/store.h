@@ -858,7 +858,9 @@ int store_comment_report(struct store *s, int64_t id, int64_t account_id,
 			 int64_t now);
 
 /*
- * Approve (visible, reports cleared), reject or mark as spam comment @id.
+ * Approve (visible, its reports marked reviewed so they no longer bring it
+ * to the queue), reject or mark as spam comment @id; ERR_NOTFOUND when it
+ * is deleted or unknown.
  * @mail (may be NULL) is queued in the same transaction only when the
  * comment becomes visible; *now_visible (may be NULL) says whether it did.
  */

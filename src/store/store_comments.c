@@ -47,7 +47,8 @@ const char *const comment_mode_names[COMMENT_MODES] = {
 #define CMT_NCOLS 15
 /* What store_comment_get() and the queue add, from CMT_NCOLS on. */
 #define CMT_MORE \
-	", coalesce(a.email, ''), coalesce(a.reply_mail, 0), ar.slug, ar.headline"
+	", coalesce(a.email, ''), coalesce(a.reply_mail, 0), ar.slug," \
+	" ar.headline"
 #define CMT_FROM " FROM comments c LEFT JOIN accounts a ON a.id = c.account_id"
 #define CMT_FROM_MORE CMT_FROM " JOIN articles ar ON ar.id = c.article_id"
 
@@ -80,7 +81,8 @@ static struct dbq q_counts = DBQ2(
 	" FROM json_array_elements_text(CAST($1 AS json)))");
 
 static struct dbq q_parent = DBQ(
-	"SELECT article_id, root_id, depth, status FROM comments WHERE id = ?1");
+	"SELECT article_id, root_id, depth, status FROM comments"
+	" WHERE id = ?1");
 static struct dbq q_banned = DBQ("SELECT banned FROM accounts WHERE id = ?1");
 static struct dbq q_dup = DBQ(
 	"SELECT 1 FROM comments WHERE account_id = ?1 AND body_hash = ?2"
@@ -91,7 +93,8 @@ static struct dbq q_insert = DBQ(
 	"INSERT INTO comments (article_id, parent_id, root_id, depth,"
 	" account_id, body, body_hash, status, ip, created, html)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id");
-static struct dbq q_root = DBQ("UPDATE comments SET root_id = id WHERE id = ?1");
+static struct dbq q_root = DBQ(
+	"UPDATE comments SET root_id = id WHERE id = ?1");
 static struct dbq q_count = DBQ(
 	"SELECT comment_count FROM articles WHERE id = ?1");
 /* By enum comment_sort. */
@@ -436,35 +439,26 @@ int store_comment_get(struct store *s, struct arena *ar, int64_t id,
 }
 
 /*
- * Run @q (@n parameters @v) in a transaction that moves the content
- * version: ERR_NOTFOUND when it changed no row.
+ * Run @q (@n parameters @v), a write of one row.  With @content, in a
+ * transaction that moves the content version, and ERR_NOTFOUND when it
+ * changed no row; else on its own, and no row is no error.
  */
-static int content_change(struct store *s, struct dbq *q, const struct dbv *v,
-			  size_t n)
+static int write_one(struct store *s, bool content, struct dbq *q,
+		     const struct dbv *v, size_t n)
 {
 	struct dbc *c = db_get(s, DB_WRITE);
 	int r;
 
 	if (!c)
 		return ERR_DB;
-	db_begin(c);
-	if (!(r = db_change_v(c, q, v, n)))
-		db_content_bump(c);
-	r = db_end(c, r);
-	db_put(c);
-	return r;
-}
-
-/* Run @q (@n parameters @v) on its own, without a transaction. */
-static int run_one(struct store *s, struct dbq *q, const struct dbv *v,
-		   size_t n)
-{
-	struct dbc *c = db_get(s, DB_WRITE);
-	int r;
-
-	if (!c)
-		return ERR_DB;
-	r = db_done(db_query_v(c, q, v, n));
+	if (!content) {
+		r = db_done(db_query_v(c, q, v, n));
+	} else {
+		db_begin(c);
+		if (!(r = db_change_v(c, q, v, n)))
+			db_content_bump(c);
+		r = db_end(c, r);
+	}
 	db_put(c);
 	return r;
 }
@@ -474,14 +468,14 @@ int store_comment_edit(struct store *s, int64_t id, const char *body,
 {
 	if (!body || !*body || !body_hash || !html)
 		return ERR_INVALID;
-	return content_change(s, &q_edit, DB_ARGS(DB_I(id), DB_T(body),
-						   DB_T(body_hash), DB_I(now),
-						   DB_T(html)));
+	return write_one(s, true, &q_edit,
+			 DB_ARGS(DB_I(id), DB_T(body), DB_T(body_hash),
+				 DB_I(now), DB_T(html)));
 }
 
 int store_comment_delete(struct store *s, int64_t id)
 {
-	return content_change(s, &q_delete, DB_ARGS(DB_I(id)));
+	return write_one(s, true, &q_delete, DB_ARGS(DB_I(id)));
 }
 
 int store_comment_like(struct store *s, int64_t id, int64_t account_id,
@@ -513,8 +507,8 @@ int store_comment_like(struct store *s, int64_t id, int64_t account_id,
 int store_comment_report(struct store *s, int64_t id, int64_t account_id,
 			 int64_t now)
 {
-	return run_one(s, &q_report, DB_ARGS(DB_I(id), DB_I(account_id),
-					     DB_I(now)));
+	return write_one(s, false, &q_report,
+			 DB_ARGS(DB_I(id), DB_I(account_id), DB_I(now)));
 }
 
 int store_comment_moderate(struct store *s, int64_t id,
@@ -617,10 +611,10 @@ int store_comment_settings_set(struct store *s, int64_t article_id, int mode,
 {
 	if (mode < -1 || mode >= COMMENT_MODES)
 		return ERR_INVALID;
-	return content_change(s, &q_settings_set,
-			      DB_ARGS(DB_I(article_id),
-				      mode >= 0 ? DB_I(mode) : DB_NULL,
-				      DB_I(closed)));
+	return write_one(s, true, &q_settings_set,
+			 DB_ARGS(DB_I(article_id),
+				 mode >= 0 ? DB_I(mode) : DB_NULL,
+				 DB_I(closed)));
 }
 
 /* @ids as the JSON array "[1,2,3]" (caller frees). */
@@ -668,7 +662,8 @@ int store_comment_counts(struct store *s, const int64_t *ids, size_t n,
 
 int store_account_reply_mail(struct store *s, int64_t account_id, bool on)
 {
-	return run_one(s, &q_reply_mail, DB_ARGS(DB_I(account_id), DB_I(on)));
+	return write_one(s, false, &q_reply_mail,
+			 DB_ARGS(DB_I(account_id), DB_I(on)));
 }
 
 int store_account_banned(struct store *s, int64_t account_id, bool *banned)
