@@ -86,64 +86,6 @@ uint64_t store_generation(struct store *s)
 	return s->ops->generation(s);
 }
 
-int store_article_put(struct store *s, const struct article *a,
-		      int64_t *id_out, bool *inserted)
-{
-	if (!a->slug || !*a->slug || !a->headline || !*a->headline || !a->body)
-		return ERR_INVALID;
-	return OP(s, article_put, a, id_out, inserted);
-}
-
-int store_article_by_slug(struct store *s, struct arena *ar, const char *slug,
-			  bool include_drafts, struct article **out)
-{
-	return OP(s, article_by_slug, ar, slug, include_drafts, out);
-}
-
-int store_articles_list(struct store *s, struct arena *ar,
-			const struct article_query *q, struct article_list *out)
-{
-	if (q->limit < 1 || q->limit > 100)
-		return ERR_INVALID;
-	return OP(s, articles_list, ar, q, out);
-}
-
-int store_section_name(struct store *s, struct arena *ar, const char *slug,
-		       const char **name)
-{
-	return OP(s, section_name, ar, slug, name);
-}
-
-int store_tag_name(struct store *s, struct arena *ar, const char *slug,
-		   const char **name)
-{
-	return OP(s, tag_name, ar, slug, name);
-}
-
-int store_media_put(struct store *s, const struct media *m)
-{
-	if (!m->key || !*m->key || !m->type || !m->len)
-		return ERR_INVALID;
-	return OP(s, media_put, m);
-}
-
-int store_media_get(struct store *s, struct arena *ar, const char *key,
-		    struct media *out)
-{
-	return OP(s, media_get, ar, key, out);
-}
-
-int store_article_count(struct store *s, int64_t *n)
-{
-	return OP(s, article_count, n);
-}
-
-int store_sections(struct store *s, struct arena *ar, struct section **out,
-		   size_t *n)
-{
-	return OP(s, sections, ar, out, n);
-}
-
 int store_reactions_apply(struct store *s, struct reaction_change *changes,
 			  size_t n)
 {
@@ -161,33 +103,9 @@ int store_reactions_apply(struct store *s, struct reaction_change *changes,
 	return n ? OP(s, reactions_apply, changes, n) : 0;
 }
 
-int store_reaction_state(struct store *s, int64_t article_id,
-			 const char *reader, struct reaction_state *out)
-{
-	return OP(s, reaction_state, article_id, reader, out);
-}
-
 int store_article_id(struct store *s, const char *slug, int64_t *id)
 {
 	return OP(s, article_id, slug, id);
-}
-
-int store_reaction_top(struct store *s, struct arena *ar, int kind,
-		       int64_t since, const struct top_cursor *before,
-		       size_t limit, struct article_list *out,
-		       int64_t **counts)
-{
-	if (kind < -1 || kind >= REACTION_KINDS || (kind < 0 && since <= 0) ||
-	    limit < 1 || limit > 100)
-		return ERR_INVALID;
-	return OP(s, reaction_top, ar, kind, since, before, limit, out,
-				    counts);
-}
-
-int store_secret(struct store *s, const char *name, unsigned char *out,
-		 size_t len)
-{
-	return OP(s, secret, name, out, len);
 }
 
 const char *const role_names[ACCOUNT_ROLES] = {

@@ -50,35 +50,9 @@ struct store_ops {
 	int (*migrate)(struct store *s, int *applied);
 	int (*check_schema)(struct store *s);
 	uint64_t (*generation)(struct store *s);
-	int (*article_put)(struct store *s, const struct article *a,
-			   int64_t *id_out, bool *inserted);
-	int (*article_by_slug)(struct store *s, struct arena *ar,
-			       const char *slug, bool include_drafts,
-			       struct article **out);
-	int (*articles_list)(struct store *s, struct arena *ar,
-			     const struct article_query *q,
-			     struct article_list *out);
-	int (*section_name)(struct store *s, struct arena *ar, const char *slug,
-			    const char **name);
-	int (*tag_name)(struct store *s, struct arena *ar, const char *slug,
-			const char **name);
-	int (*media_put)(struct store *s, const struct media *m);
-	int (*media_get)(struct store *s, struct arena *ar, const char *key,
-			 struct media *out);
-	int (*article_count)(struct store *s, int64_t *n);
-	int (*sections)(struct store *s, struct arena *ar,
-			struct section **out, size_t *n);
 	int (*reactions_apply)(struct store *s, struct reaction_change *changes,
 			       size_t n);
-	int (*reaction_state)(struct store *s, int64_t article_id,
-			      const char *reader, struct reaction_state *out);
 	int (*article_id)(struct store *s, const char *slug, int64_t *id);
-	int (*reaction_top)(struct store *s, struct arena *ar, int kind,
-			    int64_t since, const struct top_cursor *before,
-			    size_t limit, struct article_list *out,
-			    int64_t **counts);
-	int (*secret)(struct store *s, const char *name, unsigned char *out,
-		      size_t len);
 	int (*watch_reactions)(struct store *s, store_reactions_fn fn,
 			       void *arg);
 	int (*media_size)(struct store *s, const char *key, int64_t *size);
@@ -227,5 +201,9 @@ int art_put_tags(struct dbc *c, int64_t id, const struct article *a);
 int art_read_tags(struct dbc *c, struct arena *ar, struct article *a);
 /* Store image @m (a second put of the same key is a no-op). */
 int art_media_insert(struct dbc *c, const struct media *m);
+/* Store images @media and the variant rows @variants (no-ops if there). */
+struct photo_variant;
+int art_photos_put(struct dbc *c, const struct media *media, size_t nmedia,
+		   const struct photo_variant *variants, size_t nvariants);
 
 #endif
