@@ -514,10 +514,6 @@ static const struct store_ops pg_ops = {
 	.comments = &pg_comment_ops,
 	.add_replica = pg_add_replica,
 	.write_position = pg_write_position,
-	.copy_read = pg_copy_read,
-	.copy_write = pg_copy_write,
-	.copy_count = pg_copy_count,
-	.copy_done = pg_copy_done,
 };
 
 int store_open_pg(const char *url, struct store **out, char *err,

@@ -424,13 +424,5 @@ int pg_article_id(struct store *s, const char *slug, int64_t *id);
 /* Free the slug -> id cache of pg_article_id() (at close). */
 void pg_idcache_free(struct pg_store *s);
 
-/* `dateline copy` (pg_copy.c): see store_copy_read() and the rest. */
-int pg_copy_read(struct store *s, struct arena *ar, const struct copy_table *t,
-		 const struct copy_cell *after, size_t limit,
-		 struct copy_cell **rows, size_t *n);
-int pg_copy_write(struct store *s, const struct copy_table *t,
-		  const struct copy_cell *rows, size_t n, enum copy_mode mode);
-int pg_copy_count(struct store *s, const struct copy_table *t, int64_t *n);
-int pg_copy_done(struct store *s);
 
 #endif

@@ -536,10 +536,6 @@ static const struct store_ops sqlite_ops = {
 	.reaction_series = sq_reaction_series,
 	.comment_top = sq_comment_top,
 	.comments = &sq_comment_ops,
-	.copy_read = sq_copy_read,
-	.copy_write = sq_copy_write,
-	.copy_count = sq_copy_count,
-	.copy_done = sq_copy_done,
 };
 
 int store_open_sqlite(const char *path, struct store **out, char *err,

@@ -199,13 +199,5 @@ int sq_sitemap_sections(struct store *s, struct arena *ar, size_t max,
 /* The comment functions (sqlite_comments.c). */
 extern const struct comment_store_ops sq_comment_ops;
 
-/* `dateline copy` (sqlite_copy.c): see store_copy_read() and the rest. */
-int sq_copy_read(struct store *s, struct arena *ar, const struct copy_table *t,
-		 const struct copy_cell *after, size_t limit,
-		 struct copy_cell **rows, size_t *n);
-int sq_copy_write(struct store *s, const struct copy_table *t,
-		  const struct copy_cell *rows, size_t n, enum copy_mode mode);
-int sq_copy_count(struct store *s, const struct copy_table *t, int64_t *n);
-int sq_copy_done(struct store *s);
 
 #endif

@@ -169,40 +169,6 @@ int store_add_replica(struct store *s, const char *url, int max_lag_ms,
 	return s->ops->add_replica(s, url, max_lag_ms, err, errlen);
 }
 
-int store_copy_read(struct store *s, struct arena *ar,
-		    const struct copy_table *t, const struct copy_cell *after,
-		    size_t limit, struct copy_cell **rows, size_t *n)
-{
-	*rows = NULL;
-	*n = 0;
-	if (!limit || t->nkeys < 1 || t->nkeys > t->ncols ||
-	    strlen(t->types) != (size_t)t->ncols)
-		return ERR_INVALID;
-	return OP(s, copy_read, ar, t, after, limit, rows, n);
-}
-
-int store_copy_write(struct store *s, const struct copy_table *t,
-		     const struct copy_cell *rows, size_t n,
-		     enum copy_mode mode)
-{
-	if (!n)
-		return 0;
-	if ((mode == COPY_UPDATE && t->nkeys >= t->ncols) ||
-	    strlen(t->types) != (size_t)t->ncols)
-		return ERR_INVALID;
-	return OP(s, copy_write, t, rows, n, mode);
-}
-
-int store_copy_count(struct store *s, const struct copy_table *t, int64_t *n)
-{
-	return OP(s, copy_count, t, n);
-}
-
-int store_copy_done(struct store *s)
-{
-	return OP0(s, copy_done);
-}
-
 uint64_t store_write_position(struct store *s)
 {
 	return s->ops->write_position ? s->ops->write_position(s) : 0;

@@ -106,16 +106,6 @@ struct store_ops {
 	int (*add_replica)(struct store *s, const char *url, int max_lag_ms,
 			   char *err, size_t errlen);
 	uint64_t (*write_position)(struct store *s);
-	int (*copy_read)(struct store *s, struct arena *ar,
-			 const struct copy_table *t,
-			 const struct copy_cell *after, size_t limit,
-			 struct copy_cell **rows, size_t *n);
-	int (*copy_write)(struct store *s, const struct copy_table *t,
-			  const struct copy_cell *rows, size_t n,
-			  enum copy_mode mode);
-	int (*copy_count)(struct store *s, const struct copy_table *t,
-			  int64_t *n);
-	int (*copy_done)(struct store *s);
 };
 
 /*
@@ -161,16 +151,6 @@ struct store_route *store_route(void);
 struct sitemap_part *sitemap_parts_of(struct arena *a,
 				      const struct sitemap_url *rows, size_t n);
 
-/*
- * The copy statements of @t (store_copy.c), placeholders "?i" or "$i"
- * by @mark: a keyset SELECT (after the key: parameters 1..nkeys, then the
- * limit), and the write of one row for @mode (parameter i = column i).
- */
-struct arena;
-const char *copy_sql_select(struct arena *a, const struct copy_table *t,
-			    bool after, char mark);
-const char *copy_sql_write(struct arena *a, const struct copy_table *t,
-			   enum copy_mode mode, char mark);
 
 /*
  * Shared steps on stories (store_articles.c), over the driver (db.h).
