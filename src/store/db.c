@@ -295,6 +295,18 @@ int db_end(struct dbc *c, int r)
 	return r;
 }
 
+int db_script(struct dbc *c, const char *sql)
+{
+	int r;
+
+	release_all(c);
+	if (c->err)
+		return c->err;
+	if ((r = c->store->db->exec(c, sql)))
+		c->err = r;
+	return r;
+}
+
 int db_failed(const struct dbc *c)
 {
 	return c->err;

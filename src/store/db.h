@@ -176,6 +176,12 @@ void *db_blob(struct dbs *st, struct arena *a, int col, size_t *len);
  */
 int db_begin(struct dbc *c);
 int db_end(struct dbc *c, int r);
+/*
+ * Run @sql, one or more statements without parameters or rows (a
+ * migration), as the engine's simple query: 0 or an error, which sticks.
+ */
+int db_script(struct dbc *c, const char *sql);
+
 /* The failure that sticks on @c, or 0. */
 int db_failed(const struct dbc *c);
 

@@ -486,8 +486,6 @@ int pg_read_tags(struct pgconn *c, struct arena *ar, struct article *a)
 static const struct store_ops pg_ops = {
 	.name = "postgres",
 	.close = pg_close,
-	.migrate = pg_migrate,
-	.check_schema = pg_check_schema,
 	.generation = pg_generation,
 	.reactions_apply = pg_reactions_apply,
 	.article_id = pg_article_id,

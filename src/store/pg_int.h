@@ -323,9 +323,6 @@ void pg_pipe_clear(struct pgpipe *p);
 /* Leave pipeline mode (results freed); p->err or 0. */
 int pg_pipe_end(struct pgpipe *p);
 
-/* pg_schema.c */
-int pg_migrate(struct store *s, int *applied);
-int pg_check_schema(struct store *s);
 
 /* pg_notify.c: set up / tear down the event state of @s. */
 void pg_notify_init(struct pg_store *s);

@@ -265,81 +265,6 @@ static void sq_close(struct store *base)
 	free(s);
 }
 
-static int schema_version(struct conn *c, int *version)
-{
-	sqlite3_stmt *st;
-	int r = sq_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			"version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)");
-
-	if (r)
-		return r;
-	if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(version), 0)"
-			       " FROM schema_migrations", -1, &st, NULL))
-		return sq_db_err(c->db, "schema version");
-	*version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_finalize(st);
-	return 0;
-}
-
-static int sq_migrate(struct store *base, int *applied)
-{
-	struct sqlite_store *s = SQ(base);
-	const struct embedded_file *files[64];
-	struct conn *c = sq_conn_get(s);
-	size_t n, i;
-	int r, have, done = 0;
-
-	if (!c)
-		return ERR_DB;
-	n = store_migration_files("sqlite/", files, 64);
-	r = schema_version(c, &have);
-	for (i = 0; !r && i < n; i++) {
-		int v = atoi(files[i]->name + 7);
-		char rec[128];
-
-		if (v <= have)
-			continue;
-		r = sq_exec(c, "BEGIN IMMEDIATE");
-		if (r)
-			break;
-		snprintf(rec, sizeof(rec), "INSERT INTO schema_migrations"
-			 " VALUES (%d, %lld)", v, (long long)time_now());
-		r = sq_exec(c, files[i]->data);
-		if (!r)
-			r = sq_exec(c, rec);
-		if (!r)
-			r = sq_exec(c, "COMMIT");
-		if (r) {
-			log_err("migration '%s' failed", files[i]->name);
-			sq_exec(c, "ROLLBACK");
-			break;
-		}
-		done++;
-	}
-	sq_conn_put(s, c);
-	if (applied)
-		*applied = done;
-	return r;
-}
-
-static int sq_check_schema(struct store *base)
-{
-	struct sqlite_store *s = SQ(base);
-	const struct embedded_file *files[64];
-	struct conn *c = sq_conn_get(s);
-	size_t n;
-	int r, have;
-
-	if (!c)
-		return ERR_DB;
-	n = store_migration_files("sqlite/", files, 64);
-	r = schema_version(c, &have);
-	sq_conn_put(s, c);
-	if (r)
-		return r;
-	return n && have < atoi(files[n - 1]->name + 7) ? ERR_INVALID : 0;
-}
-
 static long long mono_ns(void)
 {
 	struct timespec ts;
@@ -514,8 +439,6 @@ int sq_read_tags(struct conn *c, struct arena *ar, struct article *a)
 static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
-	.migrate = sq_migrate,
-	.check_schema = sq_check_schema,
 	.generation = sq_generation,
 	.reactions_apply = sq_reactions_apply,
 	.article_id = sq_article_id,

@@ -71,16 +71,6 @@ void store_close(struct store *s)
 		s->ops->close(s);
 }
 
-int store_migrate(struct store *s, int *applied)
-{
-	return OP(s, migrate, applied);
-}
-
-int store_check_schema(struct store *s)
-{
-	return OP0(s, check_schema);
-}
-
 uint64_t store_generation(struct store *s)
 {
 	return s->ops->generation(s);

@@ -47,8 +47,6 @@ struct comment_store_ops {
 struct store_ops {
 	const char *name;
 	void (*close)(struct store *s);
-	int (*migrate)(struct store *s, int *applied);
-	int (*check_schema)(struct store *s);
 	uint64_t (*generation)(struct store *s);
 	int (*reactions_apply)(struct store *s, struct reaction_change *changes,
 			       size_t n);
