@@ -114,23 +114,17 @@ static char *to_dollars(const char *sql)
 	return out;
 }
 
-struct dbs *db_query_v(struct dbc *c, struct dbq *q, const struct dbv *v,
-		       size_t n)
+/* Run @sql (statement @q, NULL for a one-off) at @slot of @c. */
+static struct dbs *run_at(struct dbc *c, struct dbq *q, int slot,
+			  const char *sql, const struct dbv *v, size_t n)
 {
 	const struct db_driver *d = c->store->db;
-	int slot = db_slot(q);
-	struct dbs *st;
-	const char *sql = q->sql;
+	struct dbs *st = stmt_of(c, q, slot);
 	char *own = NULL;
 
-	if (slot >= DB_MAX_SLOTS) {
-		log_err("store: more than %d statements", DB_MAX_SLOTS);
-		abort();
-	}
-	st = stmt_of(c, q, slot);
-	if (st->on_list)
+	if (st->on_list) {
 		d->release(st);
-	else {
+	} else {
 		st->on_list = true;
 		st->next = c->active;
 		c->active = st;
@@ -142,16 +136,34 @@ struct dbs *db_query_v(struct dbc *c, struct dbq *q, const struct dbv *v,
 	if ((st->err = c->err))
 		return st;
 	if (d->mark == '$') {
-		if (q->pg)
+		if (q && q->pg)
 			sql = q->pg;
 		else
-			sql = own = to_dollars(q->sql);
+			sql = own = to_dollars(sql);
 	}
 	st->err = d->run(st, slot, sql, v, n);
 	free(own);
 	if (st->err && !c->err)
 		c->err = st->err;
 	return st;
+}
+
+struct dbs *db_query_v(struct dbc *c, struct dbq *q, const struct dbv *v,
+		       size_t n)
+{
+	int slot = db_slot(q);
+
+	if (slot >= DB_MAX_SLOTS) {
+		log_err("store: more than %d statements", DB_MAX_SLOTS);
+		abort();
+	}
+	return run_at(c, q, slot, q->sql, v, n);
+}
+
+struct dbs *db_query_sql(struct dbc *c, const char *sql, const struct dbv *v,
+			 size_t n)
+{
+	return run_at(c, NULL, 0, sql, v, n);
 }
 
 int db_step(struct dbs *st)
@@ -280,6 +292,18 @@ int db_end(struct dbc *c, int r)
 		atomic_fetch_add(&c->store->generation, 1);
 	c->err = 0;
 	c->bumped = false;
+	return r;
+}
+
+int db_script(struct dbc *c, const char *sql)
+{
+	int r;
+
+	release_all(c);
+	if (c->err)
+		return c->err;
+	if ((r = c->store->db->exec(c, sql)))
+		c->err = r;
 	return r;
 }
 

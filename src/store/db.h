@@ -125,6 +125,14 @@ struct dbs *db_query_v(struct dbc *c, struct dbq *q, const struct dbv *v,
 #define db_query(c, q, ...) db_query_v((c), (q), DB_ARGS(__VA_ARGS__))
 #define db_query0(c, q) db_query_v((c), (q), NULL, 0)
 
+/*
+ * Run @sql, built at run time from fixed names (never from input), with
+ * the @n parameters @v: prepared for this run only, and dropped by the
+ * next one (one such statement per connection at a time).
+ */
+struct dbs *db_query_sql(struct dbc *c, const char *sql, const struct dbv *v,
+			 size_t n);
+
 /* 1 when a row is there to read, 0 after the last, or an error. */
 int db_step(struct dbs *st);
 /* The first row: 0, ERR_NOTFOUND when there is none, or an error. */
@@ -168,6 +176,12 @@ void *db_blob(struct dbs *st, struct arena *a, int col, size_t *len);
  */
 int db_begin(struct dbc *c);
 int db_end(struct dbc *c, int r);
+/*
+ * Run @sql, one or more statements without parameters or rows (a
+ * migration), as the engine's simple query: 0 or an error, which sticks.
+ */
+int db_script(struct dbc *c, const char *sql);
+
 /* The failure that sticks on @c, or 0. */
 int db_failed(const struct dbc *c);
 
@@ -186,7 +200,8 @@ bool db_is_pg(const struct dbc *c);
 /*
  * The engine's half of the driver (db_sqlite.c, db_pg.c); only db.c calls
  * it.  run() prepares @sql (already in the engine's placeholders) on the
- * connection when it has not yet, binds @v and starts a run (0 or an
+ * connection when it has not yet (slot 0: afresh each time, for
+ * db_query_sql()), binds @v and starts a run (0 or an
  * error, in st->err too); step() moves to the next row (1, 0 or an
  * error); release() drops the run's bindings and result; finalize()
  * everything (the connection closes).  column() is borrowed bytes, NULL

@@ -56,7 +56,11 @@ static int run_once(struct pgconn *c, int slot, const char *sql,
 	int r;
 
 	snprintf(name, sizeof(name), "q%d", slot);
-	if (!prepared(c, slot)) {
+	if (!slot) {
+		/* A one-off: the unnamed statement, parsed with its run. */
+		res = PQexecParams(c->db, sql, a->n, NULL, a->v, a->len, a->fmt,
+				   0);
+	} else if (!prepared(c, slot)) {
 		res = PQprepare(c->db, name, sql, 0, NULL);
 		r = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 :
 			pg_result_err(c, res, sql);
@@ -65,7 +69,9 @@ static int run_once(struct pgconn *c, int slot, const char *sql,
 			return r;
 		c->qprep[slot / 8] |= (unsigned char)(1u << (slot % 8));
 	}
-	res = PQexecPrepared(c->db, name, a->n, a->v, a->len, a->fmt, 0);
+	if (slot)
+		res = PQexecPrepared(c->db, name, a->n, a->v, a->len, a->fmt,
+				     0);
 	rs = PQresultStatus(res);
 	if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) {
 		r = pg_result_err(c, res, sql);

@@ -42,7 +42,10 @@ static int lite_run(struct dbs *st, int slot, const char *sql,
 	size_t i;
 	int rc = SQLITE_OK;
 
-	(void)slot;
+	if (!slot && h) {
+		sqlite3_finalize(h);	/* a one-off: made afresh each run */
+		st->h = h = NULL;
+	}
 	if (!h) {
 		if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 				       &h, NULL) != SQLITE_OK)

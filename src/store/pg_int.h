@@ -19,34 +19,15 @@
 /* One id per statement of the backend (its prepared name is "d<id>"). */
 enum pst_id {
 	/* pg.c */
-	PS_ARTICLE_FIND,
-	PS_ARTICLE_INSERT,
-	PS_ARTICLE_UPDATE,
 	PS_TAGS_CLEAR,
 	PS_TAG_UPSERT,
 	PS_ARTICLE_TAG_ADD,
-	PS_ARTICLE_BY_SLUG,
 	PS_ARTICLE_TAGS,
-	PS_LIST_ALL,
-	PS_LIST_SECTION,
-	PS_LIST_TAG,
-	PS_LIST_AUTHOR,
-	PS_SECTION_NAME,
-	PS_TAG_NAME,
 	PS_MEDIA_PUT,
-	PS_MEDIA_GET,
-	PS_ARTICLE_COUNT,
-	PS_SECTIONS,
 	PS_CONTENT_BUMP,
 	PS_CONTENT_VERSION,
 	/* pg_reactions.c */
-	PS_REACTION_MINE,
-	PS_REACTION_COUNTS,
 	PS_ARTICLE_ID,
-	PS_TOP_ALL,
-	PS_TOP_SINCE,
-	PS_SECRET_GET,
-	PS_SECRET_PUT,
 	/* pg_notify.c */
 	PS_NOTIFY,
 	/* pg_newsroom.c */
@@ -310,9 +291,6 @@ void pg_pipe_clear(struct pgpipe *p);
 /* Leave pipeline mode (results freed); p->err or 0. */
 int pg_pipe_end(struct pgpipe *p);
 
-/* pg_schema.c */
-int pg_migrate(struct store *s, int *applied);
-int pg_check_schema(struct store *s);
 
 /* pg_notify.c: set up / tear down the event state of @s. */
 void pg_notify_init(struct pg_store *s);
@@ -404,24 +382,9 @@ int pg_sitemap_sections(struct store *s, struct arena *ar, size_t max,
 /* Backend functions implemented in pg_reactions.c. */
 int pg_reactions_apply(struct store *s, struct reaction_change *changes,
 		       size_t n);
-int pg_reaction_state(struct store *s, int64_t article_id, const char *reader,
-		      struct reaction_state *out);
 int pg_article_id(struct store *s, const char *slug, int64_t *id);
-int pg_reaction_top(struct store *s, struct arena *ar, int kind, int64_t since,
-		    const struct top_cursor *before, size_t limit,
-		    struct article_list *out, int64_t **counts);
-int pg_secret(struct store *s, const char *name, unsigned char *out,
-	      size_t len);
 /* Free the slug -> id cache of pg_article_id() (at close). */
 void pg_idcache_free(struct pg_store *s);
 
-/* `dateline copy` (pg_copy.c): see store_copy_read() and the rest. */
-int pg_copy_read(struct store *s, struct arena *ar, const struct copy_table *t,
-		 const struct copy_cell *after, size_t limit,
-		 struct copy_cell **rows, size_t *n);
-int pg_copy_write(struct store *s, const struct copy_table *t,
-		  const struct copy_cell *rows, size_t n, enum copy_mode mode);
-int pg_copy_count(struct store *s, const struct copy_table *t, int64_t *n);
-int pg_copy_done(struct store *s);
 
 #endif

@@ -29,27 +29,7 @@
 #define POOL_MAX 16
 #define WATCH_INTERVAL_NS (100 * 1000 * 1000LL)
 
-
-/* Newest first, strictly before the cursor (?2, ?3), visible per ?4/?5. */
-#define LIST_TAIL \
-	" AND a.status >= ?4 AND a.published <= ?5" \
-	" AND (a.published, a.id) < (?2, ?3)" \
-	" ORDER BY a.published DESC, a.id DESC LIMIT ?6"
-
 static const char *const stmt_sql[ST_SQLITE_C_END] = {
-	[ST_ARTICLE_FIND] = "SELECT id FROM articles WHERE slug = ?1",
-	[ST_ARTICLE_INSERT] =
-		"INSERT INTO articles (slug, headline, summary, dateline, body,"
-		" author, section, section_slug, photo_key, caption, credit,"
-		" photo_alt, status, published, created, updated, version)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-		" ?13, ?14, ?15, ?15, 1)",
-	[ST_ARTICLE_UPDATE] =
-		"UPDATE articles SET headline = ?2, summary = ?3, dateline = ?4,"
-		" body = ?5, author = ?6, section = ?7, section_slug = ?8,"
-		" photo_key = ?9, caption = ?10, credit = ?11, photo_alt = ?12,"
-		" status = ?13, published = ?14, updated = ?15,"
-		" version = version + 1 WHERE slug = ?1",
 	[ST_TAGS_CLEAR] = "DELETE FROM article_tags WHERE article_id = ?1",
 	[ST_TAG_UPSERT] =
 		"INSERT INTO tags (slug, name) VALUES (?1, ?2)"
@@ -58,47 +38,14 @@ static const char *const stmt_sql[ST_SQLITE_C_END] = {
 	[ST_ARTICLE_TAG_ADD] =
 		"INSERT OR IGNORE INTO article_tags (article_id, tag_id, pos)"
 		" VALUES (?1, ?2, ?3)",
-	[ST_ARTICLE_BY_SLUG] =
-		"SELECT " ARTICLE_COLS ", a.body" ARTICLE_FROM
-		"WHERE a.slug = ?1 AND a.status >= ?2 AND a.published <= ?3",
 	[ST_ARTICLE_TAGS] =
 		"SELECT t.slug, t.name FROM article_tags x"
 		" JOIN tags t ON t.id = x.tag_id WHERE x.article_id = ?1"
 		" ORDER BY x.pos",
-	[ST_LIST_ALL] = "SELECT " ARTICLE_COLS ARTICLE_FROM
-		"WHERE ?1 IS NULL" LIST_TAIL,
-	[ST_LIST_SECTION] = "SELECT " ARTICLE_COLS ARTICLE_FROM
-		"WHERE a.section_slug = ?1" LIST_TAIL,
-	[ST_LIST_TAG] = "SELECT " ARTICLE_COLS
-		" FROM article_tags x JOIN tags t ON t.id = x.tag_id"
-		" JOIN articles a ON a.id = x.article_id"
-		" LEFT JOIN media m ON m.key = a.photo_key"
-		" WHERE t.slug = ?1" LIST_TAIL,
-	/* Only names with a public story: drafts must not show through. */
-	[ST_SECTION_NAME] =
-		"SELECT section FROM articles WHERE section_slug = ?1"
-		" AND status = 1 AND published <= unixepoch() LIMIT 1",
-	[ST_TAG_NAME] =
-		"SELECT t.name FROM tags t WHERE t.slug = ?1 AND EXISTS (SELECT 1"
-		" FROM article_tags x JOIN articles a ON a.id = x.article_id"
-		" WHERE x.tag_id = t.id AND a.status = 1"
-		" AND a.published <= unixepoch())",
 	[ST_MEDIA_PUT] =
 		"INSERT OR IGNORE INTO media (key, type, width, height, data,"
 		" created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[ST_MEDIA_GET] =
-		"SELECT type, width, height, data FROM media WHERE key = ?1",
-	[ST_ARTICLE_COUNT] = "SELECT count(*) FROM articles",
-	[ST_SECTIONS] =
-		"SELECT section_slug, min(section), count(*) FROM articles"
-		" WHERE status = 1 AND published <= ?1 AND section_slug <> ''"
-		" GROUP BY section_slug ORDER BY count(*) DESC, section_slug"
-		" LIMIT 12",
-	[ST_LIST_AUTHOR] = "SELECT " ARTICLE_COLS ARTICLE_FROM
-		"WHERE a.author = ?1" LIST_TAIL,
 };
-
-
 
 int sq_db_err(sqlite3 *db, const char *what)
 {
@@ -318,81 +265,6 @@ static void sq_close(struct store *base)
 	free(s);
 }
 
-static int schema_version(struct conn *c, int *version)
-{
-	sqlite3_stmt *st;
-	int r = sq_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			"version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)");
-
-	if (r)
-		return r;
-	if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(version), 0)"
-			       " FROM schema_migrations", -1, &st, NULL))
-		return sq_db_err(c->db, "schema version");
-	*version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_finalize(st);
-	return 0;
-}
-
-static int sq_migrate(struct store *base, int *applied)
-{
-	struct sqlite_store *s = SQ(base);
-	const struct embedded_file *files[64];
-	struct conn *c = sq_conn_get(s);
-	size_t n, i;
-	int r, have, done = 0;
-
-	if (!c)
-		return ERR_DB;
-	n = store_migration_files("sqlite/", files, 64);
-	r = schema_version(c, &have);
-	for (i = 0; !r && i < n; i++) {
-		int v = atoi(files[i]->name + 7);
-		char rec[128];
-
-		if (v <= have)
-			continue;
-		r = sq_exec(c, "BEGIN IMMEDIATE");
-		if (r)
-			break;
-		snprintf(rec, sizeof(rec), "INSERT INTO schema_migrations"
-			 " VALUES (%d, %lld)", v, (long long)time_now());
-		r = sq_exec(c, files[i]->data);
-		if (!r)
-			r = sq_exec(c, rec);
-		if (!r)
-			r = sq_exec(c, "COMMIT");
-		if (r) {
-			log_err("migration '%s' failed", files[i]->name);
-			sq_exec(c, "ROLLBACK");
-			break;
-		}
-		done++;
-	}
-	sq_conn_put(s, c);
-	if (applied)
-		*applied = done;
-	return r;
-}
-
-static int sq_check_schema(struct store *base)
-{
-	struct sqlite_store *s = SQ(base);
-	const struct embedded_file *files[64];
-	struct conn *c = sq_conn_get(s);
-	size_t n;
-	int r, have;
-
-	if (!c)
-		return ERR_DB;
-	n = store_migration_files("sqlite/", files, 64);
-	r = schema_version(c, &have);
-	sq_conn_put(s, c);
-	if (r)
-		return r;
-	return n && have < atoi(files[n - 1]->name + 7) ? ERR_INVALID : 0;
-}
-
 static long long mono_ns(void)
 {
 	struct timespec ts;
@@ -537,59 +409,6 @@ int sq_media_insert(struct conn *c, const struct media *m)
 	return r;
 }
 
-static int sq_article_put(struct store *base, const struct article *a,
-			  int64_t *id_out, bool *inserted)
-{
-	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
-	sqlite3_stmt *st;
-	int64_t id = 0, now = time_now();
-	bool found;
-	int r;
-
-	if (!c)
-		return ERR_DB;
-	if ((r = sq_exec(c, "BEGIN IMMEDIATE")))
-		goto out_put;
-	if ((a->new_photo && (r = sq_media_insert(c, a->new_photo))) ||
-	    (r = sq_photos_put(c, a->new_copies, a->ncopies, a->new_variants,
-			       a->nvariants)))
-		goto out;
-	r = ERR_DB;
-	if (!(st = sq_stmt(c, ST_ARTICLE_FIND)))
-		goto out;
-	sq_bind_text(st, 1, a->slug);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	if (found)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (!(st = sq_stmt(c, found ? ST_ARTICLE_UPDATE : ST_ARTICLE_INSERT)))
-		goto out;
-	sq_bind_article(st, a, now);
-	if ((r = sq_step_done(c, st, "article save")))
-		goto out;
-	if (!found)
-		id = sqlite3_last_insert_rowid(c->db);
-	sqlite3_reset(st);
-	if ((r = sq_put_tags(c, id, a)))
-		goto out;
-	if ((r = sq_content_bump(c)))
-		goto out;
-	r = sq_exec(c, "COMMIT");
-out:
-	if (r)
-		sq_exec(c, "ROLLBACK");
-	else
-		atomic_fetch_add(&s->base.generation, 1);
-	if (!r && id_out)
-		*id_out = id;
-	if (!r && inserted)
-		*inserted = !found;
-out_put:
-	sq_conn_put(s, c);
-	return r;
-}
-
 int sq_read_tags(struct conn *c, struct arena *ar, struct article *a)
 {
 	sqlite3_stmt *st = sq_stmt(c, ST_ARTICLE_TAGS);
@@ -617,247 +436,12 @@ int sq_read_tags(struct conn *c, struct arena *ar, struct article *a)
 	return rc == SQLITE_DONE ? 0 : sq_db_err(c->db, "article tags");
 }
 
-static int sq_article_by_slug(struct store *base, struct arena *ar,
-			      const char *slug, bool include_drafts,
-			      struct article **out)
-{
-	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
-	sqlite3_stmt *st;
-	struct article *a;
-	int r = ERR_DB, rc;
-
-	if (!c)
-		return ERR_DB;
-	if (!(st = sq_stmt(c, ST_ARTICLE_BY_SLUG)))
-		goto out;
-	sq_bind_text(st, 1, slug);
-	sqlite3_bind_int(st, 2, include_drafts ? 0 : 1);
-	sqlite3_bind_int64(st, 3, include_drafts ? INT64_MAX : time_now());
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		r = ERR_NOTFOUND;
-		goto out;
-	}
-	if (rc != SQLITE_ROW) {
-		r = sq_db_err(c->db, "article by slug");
-		goto out;
-	}
-	a = arena_alloc(ar, sizeof(*a));
-	sq_read_article(ar, st, a);
-	a->body = sq_col_text_or_empty(ar, st, 20);
-	sqlite3_reset(st);
-	if ((r = sq_read_tags(c, ar, a)))
-		goto out;
-	*out = a;
-out:
-	if (st)
-		sqlite3_reset(st);
-	sq_conn_put(s, c);
-	return r;
-}
-
-static int sq_articles_list(struct store *base, struct arena *ar,
-			    const struct article_query *q,
-			    struct article_list *out)
-{
-	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
-	enum stmt_id id = q->tag_slug ? ST_LIST_TAG :
-			  q->section_slug ? ST_LIST_SECTION :
-			  q->author ? ST_LIST_AUTHOR : ST_LIST_ALL;
-	sqlite3_stmt *st;
-	int r = ERR_DB, rc;
-
-	if (!c)
-		return ERR_DB;
-	if (!(st = sq_stmt(c, id)))
-		goto out;
-	sq_bind_text(st, 1, q->tag_slug ? q->tag_slug : q->section_slug ?
-		     q->section_slug : q->author);
-	sqlite3_bind_int64(st, 2, q->before ? q->before->published : INT64_MAX);
-	sqlite3_bind_int64(st, 3, q->before ? q->before->id : INT64_MAX);
-	sqlite3_bind_int(st, 4, q->include_drafts ? 0 : 1);
-	sqlite3_bind_int64(st, 5, q->include_drafts ? INT64_MAX : time_now());
-	sqlite3_bind_int64(st, 6, (int64_t)q->limit + 1);
-	out->items = arena_alloc(ar, (q->limit + 1) * sizeof(*out->items));
-	out->n = 0;
-	out->more = false;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == q->limit) {
-			out->more = true;
-			break;
-		}
-		sq_read_article(ar, st, &out->items[out->n++]);
-	}
-	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_db_err(c->db, "list");
-out:
-	if (st)
-		sqlite3_reset(st);
-	sq_conn_put(s, c);
-	return r;
-}
-
-/* Run a one-text-column lookup by slug. */
-static int name_by_slug(struct sqlite_store *s, enum stmt_id id,
-			struct arena *ar, const char *slug, const char **name)
-{
-	struct conn *c = sq_conn_get(s);
-	sqlite3_stmt *st;
-	int r = ERR_DB, rc;
-
-	if (!c)
-		return ERR_DB;
-	if (!(st = sq_stmt(c, id)))
-		goto out;
-	sq_bind_text(st, 1, slug);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*name = sq_col_text_or_empty(ar, st, 0);
-		r = 0;
-	} else {
-		r = rc == SQLITE_DONE ? ERR_NOTFOUND : sq_db_err(c->db, "name");
-	}
-	sqlite3_reset(st);
-out:
-	sq_conn_put(s, c);
-	return r;
-}
-
-static int sq_section_name(struct store *base, struct arena *ar,
-			   const char *slug, const char **name)
-{
-	return name_by_slug(SQ(base), ST_SECTION_NAME, ar, slug, name);
-}
-
-static int sq_tag_name(struct store *base, struct arena *ar, const char *slug,
-		       const char **name)
-{
-	return name_by_slug(SQ(base), ST_TAG_NAME, ar, slug, name);
-}
-
-static int sq_media_put(struct store *base, const struct media *m)
-{
-	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
-	int r;
-
-	if (!c)
-		return ERR_DB;
-	r = sq_media_insert(c, m);
-	if (!r)
-		atomic_fetch_add(&s->base.generation, 1);
-	sq_conn_put(s, c);
-	return r;
-}
-
-static int sq_media_get(struct store *base, struct arena *ar, const char *key,
-			struct media *out)
-{
-	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
-	sqlite3_stmt *st;
-	int r = ERR_DB, rc;
-
-	if (!c)
-		return ERR_DB;
-	if (!(st = sq_stmt(c, ST_MEDIA_GET)))
-		goto out;
-	sq_bind_text(st, 1, key);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		size_t n = (size_t)sqlite3_column_bytes(st, 3);
-		void *p = arena_alloc(ar, n);
-
-		memcpy(p, sqlite3_column_blob(st, 3), n);
-		out->key = arena_strdup(ar, key);
-		out->type = sq_col_text_or_empty(ar, st, 0);
-		out->width = sqlite3_column_int(st, 1);
-		out->height = sqlite3_column_int(st, 2);
-		out->data = p;
-		out->len = n;
-		r = 0;
-	} else {
-		r = rc == SQLITE_DONE ? ERR_NOTFOUND : sq_db_err(c->db, "media get");
-	}
-	sqlite3_reset(st);
-out:
-	sq_conn_put(s, c);
-	return r;
-}
-
-static int sq_article_count(struct store *base, int64_t *n)
-{
-	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
-	sqlite3_stmt *st;
-	int r = ERR_DB;
-
-	if (!c)
-		return ERR_DB;
-	if ((st = sq_stmt(c, ST_ARTICLE_COUNT))) {
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			*n = sqlite3_column_int64(st, 0);
-			r = 0;
-		} else {
-			r = sq_db_err(c->db, "count");
-		}
-		sqlite3_reset(st);
-	}
-	sq_conn_put(s, c);
-	return r;
-}
-
-static int sq_sections(struct store *base, struct arena *ar,
-		       struct section **out, size_t *n)
-{
-	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
-	sqlite3_stmt *st;
-	struct section *list;
-	int r = ERR_DB, rc;
-
-	if (!c)
-		return ERR_DB;
-	if (!(st = sq_stmt(c, ST_SECTIONS)))
-		goto out;
-	sqlite3_bind_int64(st, 1, time_now());
-	list = arena_alloc(ar, 12 * sizeof(*list));
-	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < 12) {
-		list[*n].slug = sq_col_text_or_empty(ar, st, 0);
-		list[*n].name = sq_col_text_or_empty(ar, st, 1);
-		list[*n].count = sqlite3_column_int64(st, 2);
-		(*n)++;
-	}
-	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_db_err(c->db, "sections");
-	*out = list;
-	sqlite3_reset(st);
-out:
-	sq_conn_put(s, c);
-	return r;
-}
-
 static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
-	.migrate = sq_migrate,
-	.check_schema = sq_check_schema,
 	.generation = sq_generation,
-	.article_put = sq_article_put,
-	.article_by_slug = sq_article_by_slug,
-	.articles_list = sq_articles_list,
-	.section_name = sq_section_name,
-	.tag_name = sq_tag_name,
-	.media_put = sq_media_put,
-	.media_get = sq_media_get,
-	.article_count = sq_article_count,
-	.sections = sq_sections,
 	.reactions_apply = sq_reactions_apply,
-	.reaction_state = sq_reaction_state,
 	.article_id = sq_article_id,
-	.reaction_top = sq_reaction_top,
-	.secret = sq_secret,
 	.media_size = sq_media_size,
 	.list_prev = sq_list_prev,
 	.search = sq_search,
@@ -874,10 +458,6 @@ static const struct store_ops sqlite_ops = {
 	.publish_due = sq_publish_due,
 	.reaction_series = sq_reaction_series,
 	.comment_top = sq_comment_top,
-	.copy_read = sq_copy_read,
-	.copy_write = sq_copy_write,
-	.copy_count = sq_copy_count,
-	.copy_done = sq_copy_done,
 };
 
 int store_open_sqlite(const char *path, struct store **out, char *err,

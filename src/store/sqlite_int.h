@@ -15,24 +15,11 @@
 #include "store_int.h"
 
 enum stmt_id {
-	ST_ARTICLE_FIND,
-	ST_ARTICLE_INSERT,
-	ST_ARTICLE_UPDATE,
 	ST_TAGS_CLEAR,
 	ST_TAG_UPSERT,
 	ST_ARTICLE_TAG_ADD,
-	ST_ARTICLE_BY_SLUG,
 	ST_ARTICLE_TAGS,
-	ST_LIST_ALL,
-	ST_LIST_SECTION,
-	ST_LIST_TAG,
-	ST_SECTION_NAME,
-	ST_TAG_NAME,
 	ST_MEDIA_PUT,
-	ST_MEDIA_GET,
-	ST_ARTICLE_COUNT,
-	ST_SECTIONS,
-	ST_LIST_AUTHOR,
 	ST_SQLITE_C_END,	/* statements below live in sqlite_reactions.c */
 	ST_REACTION_GET = ST_SQLITE_C_END,
 	ST_REACTION_INSERT,
@@ -40,10 +27,6 @@ enum stmt_id {
 	ST_REACTION_DELETE,
 	ST_REACTION_COUNTS,
 	ST_ARTICLE_ID,
-	ST_TOP_ALL,
-	ST_TOP_SINCE,
-	ST_SECRET_GET,
-	ST_SECRET_PUT,
 	ST_CONTENT_BUMP,
 	/* sqlite_search.c */
 	ST_SEARCH,
@@ -163,14 +146,7 @@ int sq_comment_top(struct store *s, struct arena *ar, int64_t since,
 /* Backend functions implemented in sqlite_reactions.c. */
 int sq_reactions_apply(struct store *s, struct reaction_change *changes,
 		       size_t n);
-int sq_reaction_state(struct store *s, int64_t article_id, const char *reader,
-		      struct reaction_state *out);
 int sq_article_id(struct store *s, const char *slug, int64_t *id);
-int sq_reaction_top(struct store *s, struct arena *ar, int kind, int64_t since,
-		    const struct top_cursor *before, size_t limit,
-		    struct article_list *out, int64_t **counts);
-int sq_secret(struct store *s, const char *name, unsigned char *out,
-	      size_t len);
 
 
 /* Backend functions implemented in sqlite_search.c. */
@@ -188,13 +164,5 @@ int sq_sitemap_urls(struct store *s, struct arena *ar, enum sitemap_kind kind,
 		    size_t *n);
 int sq_sitemap_sections(struct store *s, struct arena *ar, size_t max,
 			struct sitemap_url **out, size_t *n);
-/* `dateline copy` (sqlite_copy.c): see store_copy_read() and the rest. */
-int sq_copy_read(struct store *s, struct arena *ar, const struct copy_table *t,
-		 const struct copy_cell *after, size_t limit,
-		 struct copy_cell **rows, size_t *n);
-int sq_copy_write(struct store *s, const struct copy_table *t,
-		  const struct copy_cell *rows, size_t n, enum copy_mode mode);
-int sq_copy_count(struct store *s, const struct copy_table *t, int64_t *n);
-int sq_copy_done(struct store *s);
 
 #endif

@@ -71,77 +71,9 @@ void store_close(struct store *s)
 		s->ops->close(s);
 }
 
-int store_migrate(struct store *s, int *applied)
-{
-	return OP(s, migrate, applied);
-}
-
-int store_check_schema(struct store *s)
-{
-	return OP0(s, check_schema);
-}
-
 uint64_t store_generation(struct store *s)
 {
 	return s->ops->generation(s);
-}
-
-int store_article_put(struct store *s, const struct article *a,
-		      int64_t *id_out, bool *inserted)
-{
-	if (!a->slug || !*a->slug || !a->headline || !*a->headline || !a->body)
-		return ERR_INVALID;
-	return OP(s, article_put, a, id_out, inserted);
-}
-
-int store_article_by_slug(struct store *s, struct arena *ar, const char *slug,
-			  bool include_drafts, struct article **out)
-{
-	return OP(s, article_by_slug, ar, slug, include_drafts, out);
-}
-
-int store_articles_list(struct store *s, struct arena *ar,
-			const struct article_query *q, struct article_list *out)
-{
-	if (q->limit < 1 || q->limit > 100)
-		return ERR_INVALID;
-	return OP(s, articles_list, ar, q, out);
-}
-
-int store_section_name(struct store *s, struct arena *ar, const char *slug,
-		       const char **name)
-{
-	return OP(s, section_name, ar, slug, name);
-}
-
-int store_tag_name(struct store *s, struct arena *ar, const char *slug,
-		   const char **name)
-{
-	return OP(s, tag_name, ar, slug, name);
-}
-
-int store_media_put(struct store *s, const struct media *m)
-{
-	if (!m->key || !*m->key || !m->type || !m->len)
-		return ERR_INVALID;
-	return OP(s, media_put, m);
-}
-
-int store_media_get(struct store *s, struct arena *ar, const char *key,
-		    struct media *out)
-{
-	return OP(s, media_get, ar, key, out);
-}
-
-int store_article_count(struct store *s, int64_t *n)
-{
-	return OP(s, article_count, n);
-}
-
-int store_sections(struct store *s, struct arena *ar, struct section **out,
-		   size_t *n)
-{
-	return OP(s, sections, ar, out, n);
 }
 
 int store_reactions_apply(struct store *s, struct reaction_change *changes,
@@ -161,33 +93,9 @@ int store_reactions_apply(struct store *s, struct reaction_change *changes,
 	return n ? OP(s, reactions_apply, changes, n) : 0;
 }
 
-int store_reaction_state(struct store *s, int64_t article_id,
-			 const char *reader, struct reaction_state *out)
-{
-	return OP(s, reaction_state, article_id, reader, out);
-}
-
 int store_article_id(struct store *s, const char *slug, int64_t *id)
 {
 	return OP(s, article_id, slug, id);
-}
-
-int store_reaction_top(struct store *s, struct arena *ar, int kind,
-		       int64_t since, const struct top_cursor *before,
-		       size_t limit, struct article_list *out,
-		       int64_t **counts)
-{
-	if (kind < -1 || kind >= REACTION_KINDS || (kind < 0 && since <= 0) ||
-	    limit < 1 || limit > 100)
-		return ERR_INVALID;
-	return OP(s, reaction_top, ar, kind, since, before, limit, out,
-				    counts);
-}
-
-int store_secret(struct store *s, const char *name, unsigned char *out,
-		 size_t len)
-{
-	return OP(s, secret, name, out, len);
 }
 
 const char *const role_names[ACCOUNT_ROLES] = {
@@ -249,40 +157,6 @@ int store_add_replica(struct store *s, const char *url, int max_lag_ms,
 		return ERR_UNSUPPORTED;
 	}
 	return s->ops->add_replica(s, url, max_lag_ms, err, errlen);
-}
-
-int store_copy_read(struct store *s, struct arena *ar,
-		    const struct copy_table *t, const struct copy_cell *after,
-		    size_t limit, struct copy_cell **rows, size_t *n)
-{
-	*rows = NULL;
-	*n = 0;
-	if (!limit || t->nkeys < 1 || t->nkeys > t->ncols ||
-	    strlen(t->types) != (size_t)t->ncols)
-		return ERR_INVALID;
-	return OP(s, copy_read, ar, t, after, limit, rows, n);
-}
-
-int store_copy_write(struct store *s, const struct copy_table *t,
-		     const struct copy_cell *rows, size_t n,
-		     enum copy_mode mode)
-{
-	if (!n)
-		return 0;
-	if ((mode == COPY_UPDATE && t->nkeys >= t->ncols) ||
-	    strlen(t->types) != (size_t)t->ncols)
-		return ERR_INVALID;
-	return OP(s, copy_write, t, rows, n, mode);
-}
-
-int store_copy_count(struct store *s, const struct copy_table *t, int64_t *n)
-{
-	return OP(s, copy_count, t, n);
-}
-
-int store_copy_done(struct store *s)
-{
-	return OP0(s, copy_done);
 }
 
 uint64_t store_write_position(struct store *s)

@@ -469,6 +469,9 @@ struct copy_cell {
 	size_t len;
 };
 
+/* The most columns a table `dateline copy` moves may have. */
+enum { COPY_MAX_COLS = 32 };
+
 /*
  * A table as `dateline copy` moves it: columns @cols (@ncols), each typed
  * by a letter of @types ('i' integer, 't' text, 'b' bytes); the first

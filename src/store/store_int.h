@@ -18,38 +18,10 @@ struct db_driver;
 struct store_ops {
 	const char *name;
 	void (*close)(struct store *s);
-	int (*migrate)(struct store *s, int *applied);
-	int (*check_schema)(struct store *s);
 	uint64_t (*generation)(struct store *s);
-	int (*article_put)(struct store *s, const struct article *a,
-			   int64_t *id_out, bool *inserted);
-	int (*article_by_slug)(struct store *s, struct arena *ar,
-			       const char *slug, bool include_drafts,
-			       struct article **out);
-	int (*articles_list)(struct store *s, struct arena *ar,
-			     const struct article_query *q,
-			     struct article_list *out);
-	int (*section_name)(struct store *s, struct arena *ar, const char *slug,
-			    const char **name);
-	int (*tag_name)(struct store *s, struct arena *ar, const char *slug,
-			const char **name);
-	int (*media_put)(struct store *s, const struct media *m);
-	int (*media_get)(struct store *s, struct arena *ar, const char *key,
-			 struct media *out);
-	int (*article_count)(struct store *s, int64_t *n);
-	int (*sections)(struct store *s, struct arena *ar,
-			struct section **out, size_t *n);
 	int (*reactions_apply)(struct store *s, struct reaction_change *changes,
 			       size_t n);
-	int (*reaction_state)(struct store *s, int64_t article_id,
-			      const char *reader, struct reaction_state *out);
 	int (*article_id)(struct store *s, const char *slug, int64_t *id);
-	int (*reaction_top)(struct store *s, struct arena *ar, int kind,
-			    int64_t since, const struct top_cursor *before,
-			    size_t limit, struct article_list *out,
-			    int64_t **counts);
-	int (*secret)(struct store *s, const char *name, unsigned char *out,
-		      size_t len);
 	int (*watch_reactions)(struct store *s, store_reactions_fn fn,
 			       void *arg);
 	int (*media_size)(struct store *s, const char *key, int64_t *size);
@@ -102,16 +74,6 @@ struct store_ops {
 	int (*add_replica)(struct store *s, const char *url, int max_lag_ms,
 			   char *err, size_t errlen);
 	uint64_t (*write_position)(struct store *s);
-	int (*copy_read)(struct store *s, struct arena *ar,
-			 const struct copy_table *t,
-			 const struct copy_cell *after, size_t limit,
-			 struct copy_cell **rows, size_t *n);
-	int (*copy_write)(struct store *s, const struct copy_table *t,
-			  const struct copy_cell *rows, size_t n,
-			  enum copy_mode mode);
-	int (*copy_count)(struct store *s, const struct copy_table *t,
-			  int64_t *n);
-	int (*copy_done)(struct store *s);
 };
 
 /*
@@ -157,16 +119,6 @@ struct store_route *store_route(void);
 struct sitemap_part *sitemap_parts_of(struct arena *a,
 				      const struct sitemap_url *rows, size_t n);
 
-/*
- * The copy statements of @t (store_copy.c), placeholders "?i" or "$i"
- * by @mark: a keyset SELECT (after the key: parameters 1..nkeys, then the
- * limit), and the write of one row for @mode (parameter i = column i).
- */
-struct arena;
-const char *copy_sql_select(struct arena *a, const struct copy_table *t,
-			    bool after, char mark);
-const char *copy_sql_write(struct arena *a, const struct copy_table *t,
-			   enum copy_mode mode, char mark);
 
 /*
  * Shared steps on stories (store_articles.c), over the driver (db.h).
@@ -197,6 +149,10 @@ int art_put_tags(struct dbc *c, int64_t id, const struct article *a);
 int art_read_tags(struct dbc *c, struct arena *ar, struct article *a);
 /* Store image @m (a second put of the same key is a no-op). */
 int art_media_insert(struct dbc *c, const struct media *m);
+/* Store images @media and the variant rows @variants (no-ops if there). */
+struct photo_variant;
+int art_photos_put(struct dbc *c, const struct media *media, size_t nmedia,
+		   const struct photo_variant *variants, size_t nvariants);
 
 /*
  * Queue @m (NULL: nothing) on @c in its transaction, due at @now
