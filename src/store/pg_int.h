@@ -62,24 +62,6 @@ enum pst_id {
 	PS_CMT_TOP_LIKED,
 	PS_CMT_TOP_NEWEST,
 	PS_CMT_TOP_OLDEST,
-	/* pg_newsroom.c */
-	PS_COMMENT_TOP,
-	PS_DUE_ANY,
-	PS_DUE_LOCK,
-	PS_PUBLISH_DUE,
-	PS_PUBLISH_REVISIONS,
-	PS_REACTION_SERIES,
-	PS_REVISIONS,
-	PS_REVISION_GET,
-	PS_REVISION_INSERT,
-	PS_SLUG_OWNER,
-	PS_STORIES,
-	PS_STORY_GET,
-	PS_STORY_INSERT,
-	PS_STORY_UPDATE,
-	PS_STORY_VERSION,
-	PS_VARIANTS,
-	PS_VARIANT_PUT,
 	/* pg_search.c */
 	PS_MEDIA_SIZE,
 	PS_PREV_ALL,
@@ -367,35 +349,11 @@ int pg_put_tags(struct pgconn *c, int64_t id, const struct article *a);
 int pg_media_insert(struct pgconn *c, const struct media *m);
 /* Read article a->id's tags into @a (arena). */
 int pg_read_tags(struct pgconn *c, struct arena *ar, struct article *a);
-/* Store images @media and variant rows @variants (pg_newsroom.c). */
-int pg_photos_put(struct pgconn *c, const struct media *media, size_t nmedia,
-		  const struct photo_variant *variants, size_t nvariants);
 /* Move the content version on and tell the other nodes, at commit. */
 int pg_content_bump(struct pg_store *s, struct pgconn *c);
 
 /* The comment functions (pg_comments.c). */
 extern const struct comment_store_ops pg_comment_ops;
-
-/* Backend functions implemented in pg_newsroom.c. */
-int pg_stories(struct store *s, struct arena *ar, const struct story_query *q,
-	       struct story_row **out, size_t *n);
-int pg_story_get(struct store *s, struct arena *ar, int64_t id,
-		 struct article **out);
-int pg_story_save(struct store *s, const struct story_save *sv, int64_t *id,
-		  int64_t *version);
-int pg_slug_free(struct store *s, const char *slug, int64_t except_id,
-		 bool *free);
-int pg_photo_variants(struct store *s, struct arena *ar, const char *photo_key,
-		      struct photo_variant **out, size_t *n);
-int pg_revisions(struct store *s, struct arena *ar, int64_t article_id,
-		 struct revision **out, size_t *n);
-int pg_revision_get(struct store *s, struct arena *ar, int64_t article_id,
-		    int64_t rev_id, struct revision *out);
-int pg_publish_due(struct store *s, int64_t now, int *published);
-int pg_reaction_series(struct store *s, int64_t article_id, int64_t since,
-		       int64_t step, size_t nsteps, int64_t *counts);
-int pg_comment_top(struct store *s, struct arena *ar, int64_t since,
-		   size_t limit, struct article_list *out, int64_t **counts);
 
 /* Backend functions implemented in pg_search.c. */
 int pg_media_size(struct store *s, const char *key, int64_t *size);

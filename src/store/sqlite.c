@@ -448,16 +448,6 @@ static const struct store_ops sqlite_ops = {
 	.sitemap_parts = sq_sitemap_parts,
 	.sitemap_urls = sq_sitemap_urls,
 	.sitemap_sections = sq_sitemap_sections,
-	.stories = sq_stories,
-	.story_get = sq_story_get,
-	.story_save = sq_story_save,
-	.slug_free = sq_slug_free,
-	.photo_variants = sq_photo_variants,
-	.revisions = sq_revisions,
-	.revision_get = sq_revision_get,
-	.publish_due = sq_publish_due,
-	.reaction_series = sq_reaction_series,
-	.comment_top = sq_comment_top,
 	.comments = &sq_comment_ops,
 };
 

@@ -42,23 +42,6 @@ enum stmt_id {
 	ST_PREV_TAG,
 	ST_PREV_AUTHOR,
 	ST_MEDIA_SIZE,
-	/* sqlite_newsroom.c */
-	ST_STORIES,
-	ST_STORY_GET,
-	ST_STORY_VERSION,
-	ST_STORY_INSERT,
-	ST_STORY_UPDATE,
-	ST_REVISION_INSERT,
-	ST_SLUG_OWNER,
-	ST_VARIANT_PUT,
-	ST_VARIANTS,
-	ST_REVISIONS,
-	ST_REVISION_GET,
-	ST_DUE_ANY,
-	ST_PUBLISH_REVISIONS,
-	ST_PUBLISH_DUE,
-	ST_REACTION_SERIES,
-	ST_COMMENT_TOP,
 	/* sqlite_comments.c */
 	ST_CMT_ARTICLE,
 	ST_CMT_PARENT,
@@ -147,33 +130,9 @@ void sq_read_article(struct arena *ar, sqlite3_stmt *st, struct article *a);
 int sq_put_tags(struct conn *c, int64_t id, const struct article *a);
 int sq_read_tags(struct conn *c, struct arena *ar, struct article *a);
 int sq_media_insert(struct conn *c, const struct media *m);
-/* Store images @media and variant rows @variants (sqlite_newsroom.c). */
-int sq_photos_put(struct conn *c, const struct media *media, size_t nmedia,
-		  const struct photo_variant *variants, size_t nvariants);
 int sq_content_bump(struct conn *c);
 /* Bind @a's fields as ?1..?15 (slug ... status flag, published, now). */
 void sq_bind_article(sqlite3_stmt *st, const struct article *a, int64_t now);
-
-/* Backend functions implemented in sqlite_newsroom.c. */
-int sq_stories(struct store *s, struct arena *ar, const struct story_query *q,
-	       struct story_row **out, size_t *n);
-int sq_story_get(struct store *s, struct arena *ar, int64_t id,
-		 struct article **out);
-int sq_story_save(struct store *s, const struct story_save *sv, int64_t *id,
-		  int64_t *version);
-int sq_slug_free(struct store *s, const char *slug, int64_t except_id,
-		 bool *free);
-int sq_photo_variants(struct store *s, struct arena *ar, const char *photo_key,
-		      struct photo_variant **out, size_t *n);
-int sq_revisions(struct store *s, struct arena *ar, int64_t article_id,
-		 struct revision **out, size_t *n);
-int sq_revision_get(struct store *s, struct arena *ar, int64_t article_id,
-		    int64_t rev_id, struct revision *out);
-int sq_publish_due(struct store *s, int64_t now, int *published);
-int sq_reaction_series(struct store *s, int64_t article_id, int64_t since,
-		       int64_t step, size_t nsteps, int64_t *counts);
-int sq_comment_top(struct store *s, struct arena *ar, int64_t since,
-		   size_t limit, struct article_list *out, int64_t **counts);
 
 /* Backend functions implemented in sqlite_reactions.c. */
 int sq_reactions_apply(struct store *s, struct reaction_change *changes,

@@ -69,30 +69,6 @@ struct store_ops {
 			    size_t *n);
 	int (*sitemap_sections)(struct store *s, struct arena *ar, size_t max,
 				struct sitemap_url **out, size_t *n);
-	int (*stories)(struct store *s, struct arena *ar,
-		       const struct story_query *q, struct story_row **out,
-		       size_t *n);
-	int (*story_get)(struct store *s, struct arena *ar, int64_t id,
-			 struct article **out);
-	int (*story_save)(struct store *s, const struct story_save *sv,
-			  int64_t *id, int64_t *version);
-	int (*slug_free)(struct store *s, const char *slug, int64_t except_id,
-			 bool *free);
-	int (*photo_variants)(struct store *s, struct arena *ar,
-			      const char *photo_key, struct photo_variant **out,
-			      size_t *n);
-	int (*revisions)(struct store *s, struct arena *ar, int64_t article_id,
-			 struct revision **out, size_t *n);
-	int (*revision_get)(struct store *s, struct arena *ar,
-			    int64_t article_id, int64_t rev_id,
-			    struct revision *out);
-	int (*publish_due)(struct store *s, int64_t now, int *published);
-	int (*reaction_series)(struct store *s, int64_t article_id,
-			       int64_t since, int64_t step, size_t nsteps,
-			       int64_t *counts);
-	int (*comment_top)(struct store *s, struct arena *ar, int64_t since,
-			   size_t limit, struct article_list *out,
-			   int64_t **counts);
 	const struct comment_store_ops *comments;
 	/* Across nodes (pg_notify.c). */
 	int (*comment_announce)(struct store *s, int64_t article_id,
