@@ -62,16 +62,6 @@ enum pst_id {
 	PS_CMT_TOP_LIKED,
 	PS_CMT_TOP_NEWEST,
 	PS_CMT_TOP_OLDEST,
-	/* pg_search.c */
-	PS_MEDIA_SIZE,
-	PS_PREV_ALL,
-	PS_SEARCH,
-	PS_SEARCH_SNIPPET,
-	PS_SITEMAP_ARTICLES,
-	PS_SITEMAP_ARTICLE_PARTS,
-	PS_SITEMAP_SECTIONS,
-	PS_SITEMAP_TAGS,
-	PS_SITEMAP_TAG_PARTS,
 	/* pg_ratelimit.c */
 	PS_RATE_TAKE,
 	PS_RATE_SWEEP,
@@ -354,23 +344,6 @@ int pg_content_bump(struct pg_store *s, struct pgconn *c);
 
 /* The comment functions (pg_comments.c). */
 extern const struct comment_store_ops pg_comment_ops;
-
-/* Backend functions implemented in pg_search.c. */
-int pg_media_size(struct store *s, const char *key, int64_t *size);
-int pg_list_prev(struct store *s, const struct article_query *q,
-		 const struct cursor *first, size_t page, int *prev_kind,
-		 struct cursor *prev);
-int pg_search(struct store *s, struct arena *ar, const char *text,
-	      const struct search_cursor *after, size_t limit,
-	      struct search_results *out);
-int pg_sitemap_parts(struct store *s, struct arena *ar,
-		     enum sitemap_kind kind, int64_t per_part,
-		     struct sitemap_part **out, size_t *n);
-int pg_sitemap_urls(struct store *s, struct arena *ar,
-		    enum sitemap_kind kind, int64_t number, int64_t per_part,
-		    struct sitemap_url **out, size_t *n);
-int pg_sitemap_sections(struct store *s, struct arena *ar, size_t max,
-			struct sitemap_url **out, size_t *n);
 
 /* Backend functions implemented in pg_reactions.c. */
 int pg_reactions_apply(struct store *s, struct reaction_change *changes,

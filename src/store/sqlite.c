@@ -442,12 +442,6 @@ static const struct store_ops sqlite_ops = {
 	.generation = sq_generation,
 	.reactions_apply = sq_reactions_apply,
 	.article_id = sq_article_id,
-	.media_size = sq_media_size,
-	.list_prev = sq_list_prev,
-	.search = sq_search,
-	.sitemap_parts = sq_sitemap_parts,
-	.sitemap_urls = sq_sitemap_urls,
-	.sitemap_sections = sq_sitemap_sections,
 	.comments = &sq_comment_ops,
 };
 

@@ -29,19 +29,6 @@ enum stmt_id {
 	ST_ARTICLE_ID,
 	ST_CONTENT_BUMP,
 	ST_OUTBOX_INSERT,	/* sqlite_comments.c */
-	/* sqlite_search.c */
-	ST_SEARCH,
-	ST_SEARCH_SNIPPET,
-	ST_SITEMAP_ARTICLE_PARTS,
-	ST_SITEMAP_TAG_PARTS,
-	ST_SITEMAP_ARTICLES,
-	ST_SITEMAP_TAGS,
-	ST_SITEMAP_SECTIONS,
-	ST_PREV_ALL,
-	ST_PREV_SECTION,
-	ST_PREV_TAG,
-	ST_PREV_AUTHOR,
-	ST_MEDIA_SIZE,
 	/* sqlite_comments.c */
 	ST_CMT_ARTICLE,
 	ST_CMT_PARENT,
@@ -140,21 +127,6 @@ int sq_reactions_apply(struct store *s, struct reaction_change *changes,
 int sq_article_id(struct store *s, const char *slug, int64_t *id);
 
 
-/* Backend functions implemented in sqlite_search.c. */
-int sq_media_size(struct store *s, const char *key, int64_t *size);
-int sq_list_prev(struct store *s, const struct article_query *q,
-		 const struct cursor *first, size_t page, int *prev_kind,
-		 struct cursor *prev);
-int sq_search(struct store *s, struct arena *ar, const char *text,
-	      const struct search_cursor *after, size_t limit,
-	      struct search_results *out);
-int sq_sitemap_parts(struct store *s, struct arena *ar, enum sitemap_kind kind,
-		     int64_t per_part, struct sitemap_part **out, size_t *n);
-int sq_sitemap_urls(struct store *s, struct arena *ar, enum sitemap_kind kind,
-		    int64_t number, int64_t per_part, struct sitemap_url **out,
-		    size_t *n);
-int sq_sitemap_sections(struct store *s, struct arena *ar, size_t max,
-			struct sitemap_url **out, size_t *n);
 /* The comment functions (sqlite_comments.c). */
 extern const struct comment_store_ops sq_comment_ops;
 

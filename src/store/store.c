@@ -136,19 +136,6 @@ int store_rate_take(struct store *s, const char *key, unsigned per_minute,
 	return OP(s, rate_take, key, per_minute, take, allowed, retry_after);
 }
 
-struct sitemap_part *sitemap_parts_of(struct arena *a,
-				      const struct sitemap_url *rows, size_t n)
-{
-	struct sitemap_part *out = arena_alloc(a, (n ? n : 1) * sizeof(*out));
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[i].number = strtoll(rows[i].slug, NULL, 10);
-		out[i].modified = rows[i].modified;
-	}
-	return out;
-}
-
 int store_add_replica(struct store *s, const char *url, int max_lag_ms,
 		      char *err, size_t errlen)
 {
@@ -202,55 +189,4 @@ size_t store_migration_files(const char *prefix,
 			out[n++] = &embedded_sql[i];
 	qsort(out, n, sizeof(*out), cmp_files);
 	return n;
-}
-
-int store_search(struct store *s, struct arena *ar, const char *text,
-		 const struct search_cursor *after, size_t limit,
-		 struct search_results *out)
-{
-	if (!text || limit < 1 || limit > 50)
-		return ERR_INVALID;
-	return OP(s, search, ar, text, after, limit, out);
-}
-
-int store_sitemap_parts(struct store *s, struct arena *ar,
-			enum sitemap_kind kind, int64_t per_part,
-			struct sitemap_part **out, size_t *n)
-{
-	if (per_part < 1)
-		return ERR_INVALID;
-	return OP(s, sitemap_parts, ar, kind, per_part, out, n);
-}
-
-int store_sitemap_urls(struct store *s, struct arena *ar,
-		       enum sitemap_kind kind, int64_t number, int64_t per_part,
-		       struct sitemap_url **out, size_t *n)
-{
-	if (per_part < 1 || number < 0 || number > INT64_MAX / per_part - 1)
-		return ERR_INVALID;
-	return OP(s, sitemap_urls, ar, kind, number, per_part, out, n);
-}
-
-int store_sitemap_sections(struct store *s, struct arena *ar, size_t max,
-			   struct sitemap_url **out, size_t *n)
-{
-	if (max < 1)
-		return ERR_INVALID;
-	return OP(s, sitemap_sections, ar, max, out, n);
-}
-
-int store_list_prev(struct store *s, const struct article_query *q,
-		    const struct cursor *first, size_t page, int *prev_kind,
-		    struct cursor *prev)
-{
-	if (page < 1 || page > 100)
-		return ERR_INVALID;
-	return OP(s, list_prev, q, first, page, prev_kind, prev);
-}
-
-int store_media_size(struct store *s, const char *key, int64_t *size)
-{
-	if (!key)
-		return ERR_INVALID;
-	return OP(s, media_size, key, size);
 }
