@@ -19,11 +19,6 @@
 /* One id per statement of the backend (its prepared name is "d<id>"). */
 enum pst_id {
 	/* pg.c */
-	PS_TAGS_CLEAR,
-	PS_TAG_UPSERT,
-	PS_ARTICLE_TAG_ADD,
-	PS_ARTICLE_TAGS,
-	PS_MEDIA_PUT,
 	PS_CONTENT_BUMP,
 	PS_CONTENT_VERSION,
 	/* pg_reactions.c */
@@ -78,14 +73,6 @@ enum pst_id {
 	PS_NOTIFY_ARTICLES,
 	PS_COUNT
 };
-
-/* The article columns, in the order pg_read_article() reads them. */
-#define PG_ARTICLE_COLS \
-	"a.id, a.slug, a.headline, a.summary, a.dateline, a.author, " \
-	"a.section, a.section_slug, a.photo_key, m.type, m.width, m.height, " \
-	"a.caption, a.credit, a.photo_alt, a.status, a.published, a.created, " \
-	"a.updated, a.version"
-#define PG_ARTICLE_FROM " FROM articles a LEFT JOIN media m ON m.key = a.photo_key "
 
 /* The time as Unix seconds, in SQL. */
 #define PG_NOW "extract(epoch FROM now())::bigint"
@@ -253,9 +240,6 @@ const char *pg_text_or_empty(struct arena *ar, const PGresult *r, int row,
 /* A bytea column into the arena; its length in *len. */
 void *pg_bytes(struct arena *ar, const PGresult *r, int row, int col,
 	       size_t *len);
-/* Fill @a from row @row in PG_ARTICLE_COLS order (body left ""). */
-void pg_read_article(struct arena *ar, const PGresult *r, int row,
-		     struct article *a);
 
 /*
  * Pipeline mode (pg_pipe.c): statements sent one after the other without
@@ -330,16 +314,8 @@ int pg_watch_comments(struct store *s, store_comments_fn fn, void *arg);
 int pg_rate_take(struct store *s, const char *key, unsigned per_minute,
 		 bool take, bool *allowed, unsigned *retry_after);
 
-/* Shared writes of pg.c, inside an open transaction. */
-/* The 15 parameters of PS_ARTICLE_INSERT/UPDATE ($15: @now). */
-void pg_article_args(struct pgargs *p, const struct article *a, int64_t now);
-/* Replace article @id's tags by a->tags. */
-int pg_put_tags(struct pgconn *c, int64_t id, const struct article *a);
-/* Store image @m (a second put of the same key is a no-op). */
-int pg_media_insert(struct pgconn *c, const struct media *m);
-/* Read article a->id's tags into @a (arena). */
-int pg_read_tags(struct pgconn *c, struct arena *ar, struct article *a);
-/* Move the content version on and tell the other nodes, at commit. */
+/* Inside an open transaction: move the content version on and tell the
+ * other nodes, at commit. */
 int pg_content_bump(struct pg_store *s, struct pgconn *c);
 
 /* The comment functions (pg_comments.c). */

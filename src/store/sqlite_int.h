@@ -15,19 +15,13 @@
 #include "store_int.h"
 
 enum stmt_id {
-	ST_TAGS_CLEAR,
-	ST_TAG_UPSERT,
-	ST_ARTICLE_TAG_ADD,
-	ST_ARTICLE_TAGS,
-	ST_MEDIA_PUT,
-	ST_SQLITE_C_END,	/* statements below live in sqlite_reactions.c */
-	ST_REACTION_GET = ST_SQLITE_C_END,
+	/* sqlite_reactions.c */
+	ST_REACTION_GET,
 	ST_REACTION_INSERT,
 	ST_REACTION_UPDATE,
 	ST_REACTION_DELETE,
 	ST_REACTION_COUNTS,
 	ST_ARTICLE_ID,
-	ST_CONTENT_BUMP,
 	ST_OUTBOX_INSERT,	/* sqlite_comments.c */
 	/* sqlite_comments.c */
 	ST_CMT_ARTICLE,
@@ -89,8 +83,6 @@ struct sqlite_store {
 struct conn *sq_conn_get(struct sqlite_store *s);
 void sq_conn_put(struct sqlite_store *s, struct conn *c);
 
-/* Statement @id of sqlite.c's table, prepared once per connection, reset. */
-sqlite3_stmt *sq_stmt(struct conn *c, enum stmt_id id);
 /* The same for a statement whose SQL lives in another file. */
 sqlite3_stmt *sq_prepared(struct conn *c, enum stmt_id id, const char *sql);
 
@@ -109,17 +101,6 @@ int sq_step_done(struct conn *c, sqlite3_stmt *st, const char *what);
 void sq_bind_text(sqlite3_stmt *st, int i, const char *s);
 const char *sq_col_text(struct arena *a, sqlite3_stmt *st, int i);
 const char *sq_col_text_or_empty(struct arena *a, sqlite3_stmt *st, int i);
-/* Fill @a from a row in ARTICLE_COLS order (body left ""). */
-void sq_read_article(struct arena *ar, sqlite3_stmt *st, struct article *a);
-
-/* Shared steps of sqlite.c: tags of an article (replace / read), an
- * image row, and the content version (other processes drop caches). */
-int sq_put_tags(struct conn *c, int64_t id, const struct article *a);
-int sq_read_tags(struct conn *c, struct arena *ar, struct article *a);
-int sq_media_insert(struct conn *c, const struct media *m);
-int sq_content_bump(struct conn *c);
-/* Bind @a's fields as ?1..?15 (slug ... status flag, published, now). */
-void sq_bind_article(sqlite3_stmt *st, const struct article *a, int64_t now);
 
 /* Backend functions implemented in sqlite_reactions.c. */
 int sq_reactions_apply(struct store *s, struct reaction_change *changes,
