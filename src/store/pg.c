@@ -29,21 +29,6 @@
 #define WATCH_INTERVAL_NS (100 * 1000 * 1000LL)
 
 static const char *const stmt_sql[PS_CONTENT_VERSION + 1] = {
-	[PS_TAGS_CLEAR] = "DELETE FROM article_tags WHERE article_id = $1",
-	[PS_TAG_UPSERT] =
-		"INSERT INTO tags (slug, name) VALUES ($1, $2)"
-		" ON CONFLICT (slug) DO UPDATE SET name = excluded.name"
-		" RETURNING id",
-	[PS_ARTICLE_TAG_ADD] =
-		"INSERT INTO article_tags (article_id, tag_id, pos)"
-		" VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-	[PS_ARTICLE_TAGS] =
-		"SELECT t.slug, t.name FROM article_tags x"
-		" JOIN tags t ON t.id = x.tag_id WHERE x.article_id = $1"
-		" ORDER BY x.pos",
-	[PS_MEDIA_PUT] =
-		"INSERT INTO media (key, type, width, height, data, created)"
-		" VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING",
 	[PS_CONTENT_BUMP] =
 		"UPDATE meta SET value = (value::bigint + 1)::text"
 		" WHERE key = 'content_version'",
@@ -273,33 +258,6 @@ void *pg_bytes(struct arena *ar, const PGresult *r, int row, int col,
 	return p;
 }
 
-void pg_read_article(struct arena *ar, const PGresult *r, int row,
-		     struct article *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->id = pg_int(r, row, 0);
-	a->slug = pg_text_or_empty(ar, r, row, 1);
-	a->headline = pg_text_or_empty(ar, r, row, 2);
-	a->summary = pg_text_or_empty(ar, r, row, 3);
-	a->dateline = pg_text_or_empty(ar, r, row, 4);
-	a->author = pg_text_or_empty(ar, r, row, 5);
-	a->section = pg_text_or_empty(ar, r, row, 6);
-	a->section_slug = pg_text_or_empty(ar, r, row, 7);
-	a->photo.key = pg_text(ar, r, row, 8);
-	a->photo.type = pg_text(ar, r, row, 9);
-	a->photo.width = (int)pg_int(r, row, 10);
-	a->photo.height = (int)pg_int(r, row, 11);
-	a->caption = pg_text_or_empty(ar, r, row, 12);
-	a->credit = pg_text_or_empty(ar, r, row, 13);
-	a->photo_alt = pg_text_or_empty(ar, r, row, 14);
-	a->status = pg_int(r, row, 15) ? ARTICLE_PUBLISHED : ARTICLE_DRAFT;
-	a->published = pg_int(r, row, 16);
-	a->created = pg_int(r, row, 17);
-	a->updated = pg_int(r, row, 18);
-	a->version = pg_int(r, row, 19);
-	a->body = "";
-}
-
 /* Statement @id of this file's table. */
 static int run(struct pgconn *c, enum pst_id id, const struct pgargs *a,
 	       PGresult **res)
@@ -392,68 +350,6 @@ static uint64_t pg_generation(struct store *base)
 	return atomic_load(&s->base.generation);
 }
 
-void pg_article_args(struct pgargs *p, const struct article *a, int64_t now)
-{
-	pa_text(p, a->slug);
-	pa_text(p, a->headline);
-	pa_text(p, a->summary ? a->summary : "");
-	pa_text(p, a->dateline ? a->dateline : "");
-	pa_text(p, a->body);
-	pa_text(p, a->author ? a->author : "");
-	pa_text(p, a->section ? a->section : "");
-	pa_text(p, a->section_slug ? a->section_slug : "");
-	pa_text(p, a->photo.key);
-	pa_text(p, a->caption ? a->caption : "");
-	pa_text(p, a->credit ? a->credit : "");
-	pa_text(p, a->photo_alt ? a->photo_alt : "");
-	pa_int(p, a->status == ARTICLE_PUBLISHED);
-	pa_int(p, a->published);
-	pa_int(p, now);
-}
-
-int pg_put_tags(struct pgconn *c, int64_t id, const struct article *a)
-{
-	struct pgargs p = { 0 };
-	PGresult *res;
-	size_t i;
-	int r;
-
-	pa_int(&p, id);
-	if ((r = run(c, PS_TAGS_CLEAR, &p, NULL)))
-		return r;
-	for (i = 0; i < a->ntags; i++) {
-		int64_t tag;
-
-		memset(&p, 0, sizeof(p));
-		pa_text(&p, a->tags[i].slug);
-		pa_text(&p, a->tags[i].name);
-		if ((r = run(c, PS_TAG_UPSERT, &p, &res)))
-			return r;
-		tag = pg_int(res, 0, 0);
-		PQclear(res);
-		memset(&p, 0, sizeof(p));
-		pa_int(&p, id);
-		pa_int(&p, tag);
-		pa_int(&p, (int64_t)i);
-		if ((r = run(c, PS_ARTICLE_TAG_ADD, &p, NULL)))
-			return r;
-	}
-	return 0;
-}
-
-int pg_media_insert(struct pgconn *c, const struct media *m)
-{
-	struct pgargs p = { 0 };
-
-	pa_text(&p, m->key);
-	pa_text(&p, m->type);
-	pa_int(&p, m->width);
-	pa_int(&p, m->height);
-	pa_bytes(&p, m->data, m->len);
-	pa_int(&p, time_now());
-	return run(c, PS_MEDIA_PUT, &p, NULL);
-}
-
 int pg_content_bump(struct pg_store *s, struct pgconn *c)
 {
 	int r = run(c, PS_CONTENT_BUMP, NULL, NULL);
@@ -463,26 +359,6 @@ int pg_content_bump(struct pg_store *s, struct pgconn *c)
 	return r ? r : pg_notify_content(s, c);
 }
 
-int pg_read_tags(struct pgconn *c, struct arena *ar, struct article *a)
-{
-	struct pgargs p = { 0 };
-	PGresult *res;
-	int r, i, n;
-
-	pa_int(&p, a->id);
-	if ((r = run(c, PS_ARTICLE_TAGS, &p, &res)))
-		return r;
-	n = PQntuples(res);
-	a->tags = arena_alloc(ar, (size_t)(n ? n : 1) * sizeof(*a->tags));
-	a->ntags = (size_t)n;
-	for (i = 0; i < n; i++) {
-		a->tags[i].slug = pg_text_or_empty(ar, res, i, 0);
-		a->tags[i].name = pg_text_or_empty(ar, res, i, 1);
-	}
-	PQclear(res);
-	return 0;
-}
-
 static const struct store_ops pg_ops = {
 	.name = "postgres",
 	.close = pg_close,
@@ -490,22 +366,6 @@ static const struct store_ops pg_ops = {
 	.reactions_apply = pg_reactions_apply,
 	.article_id = pg_article_id,
 	.watch_reactions = pg_watch_reactions,
-	.media_size = pg_media_size,
-	.list_prev = pg_list_prev,
-	.search = pg_search,
-	.sitemap_parts = pg_sitemap_parts,
-	.sitemap_urls = pg_sitemap_urls,
-	.sitemap_sections = pg_sitemap_sections,
-	.stories = pg_stories,
-	.story_get = pg_story_get,
-	.story_save = pg_story_save,
-	.slug_free = pg_slug_free,
-	.photo_variants = pg_photo_variants,
-	.revisions = pg_revisions,
-	.revision_get = pg_revision_get,
-	.publish_due = pg_publish_due,
-	.reaction_series = pg_reaction_series,
-	.comment_top = pg_comment_top,
 	.comment_announce = pg_comment_announce,
 	.watch_comments = pg_watch_comments,
 	.rate_take = pg_rate_take,

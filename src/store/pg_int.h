@@ -19,45 +19,12 @@
 /* One id per statement of the backend (its prepared name is "d<id>"). */
 enum pst_id {
 	/* pg.c */
-	PS_TAGS_CLEAR,
-	PS_TAG_UPSERT,
-	PS_ARTICLE_TAG_ADD,
-	PS_ARTICLE_TAGS,
-	PS_MEDIA_PUT,
 	PS_CONTENT_BUMP,
 	PS_CONTENT_VERSION,
 	/* pg_reactions.c */
 	PS_ARTICLE_ID,
 	/* pg_notify.c */
 	PS_NOTIFY,
-	/* pg_newsroom.c */
-	PS_COMMENT_TOP,
-	PS_DUE_ANY,
-	PS_DUE_LOCK,
-	PS_PUBLISH_DUE,
-	PS_PUBLISH_REVISIONS,
-	PS_REACTION_SERIES,
-	PS_REVISIONS,
-	PS_REVISION_GET,
-	PS_REVISION_INSERT,
-	PS_SLUG_OWNER,
-	PS_STORIES,
-	PS_STORY_GET,
-	PS_STORY_INSERT,
-	PS_STORY_UPDATE,
-	PS_STORY_VERSION,
-	PS_VARIANTS,
-	PS_VARIANT_PUT,
-	/* pg_search.c */
-	PS_MEDIA_SIZE,
-	PS_PREV_ALL,
-	PS_SEARCH,
-	PS_SEARCH_SNIPPET,
-	PS_SITEMAP_ARTICLES,
-	PS_SITEMAP_ARTICLE_PARTS,
-	PS_SITEMAP_SECTIONS,
-	PS_SITEMAP_TAGS,
-	PS_SITEMAP_TAG_PARTS,
 	/* pg_ratelimit.c */
 	PS_RATE_TAKE,
 	PS_RATE_SWEEP,
@@ -74,14 +41,6 @@ enum pst_id {
 	PS_NOTIFY_ARTICLES,
 	PS_COUNT
 };
-
-/* The article columns, in the order pg_read_article() reads them. */
-#define PG_ARTICLE_COLS \
-	"a.id, a.slug, a.headline, a.summary, a.dateline, a.author, " \
-	"a.section, a.section_slug, a.photo_key, m.type, m.width, m.height, " \
-	"a.caption, a.credit, a.photo_alt, a.status, a.published, a.created, " \
-	"a.updated, a.version"
-#define PG_ARTICLE_FROM " FROM articles a LEFT JOIN media m ON m.key = a.photo_key "
 
 /* The time as Unix seconds, in SQL. */
 #define PG_NOW "extract(epoch FROM now())::bigint"
@@ -249,9 +208,6 @@ const char *pg_text_or_empty(struct arena *ar, const PGresult *r, int row,
 /* A bytea column into the arena; its length in *len. */
 void *pg_bytes(struct arena *ar, const PGresult *r, int row, int col,
 	       size_t *len);
-/* Fill @a from row @row in PG_ARTICLE_COLS order (body left ""). */
-void pg_read_article(struct arena *ar, const PGresult *r, int row,
-		     struct article *a);
 
 /*
  * Pipeline mode (pg_pipe.c): statements sent one after the other without
@@ -326,58 +282,10 @@ int pg_watch_comments(struct store *s, store_comments_fn fn, void *arg);
 int pg_rate_take(struct store *s, const char *key, unsigned per_minute,
 		 bool take, bool *allowed, unsigned *retry_after);
 
-/* Shared writes of pg.c, inside an open transaction. */
-/* The 15 parameters of PS_ARTICLE_INSERT/UPDATE ($15: @now). */
-void pg_article_args(struct pgargs *p, const struct article *a, int64_t now);
-/* Replace article @id's tags by a->tags. */
-int pg_put_tags(struct pgconn *c, int64_t id, const struct article *a);
-/* Store image @m (a second put of the same key is a no-op). */
-int pg_media_insert(struct pgconn *c, const struct media *m);
-/* Read article a->id's tags into @a (arena). */
-int pg_read_tags(struct pgconn *c, struct arena *ar, struct article *a);
-/* Store images @media and variant rows @variants (pg_newsroom.c). */
-int pg_photos_put(struct pgconn *c, const struct media *media, size_t nmedia,
-		  const struct photo_variant *variants, size_t nvariants);
-/* Move the content version on and tell the other nodes, at commit. */
+/* Inside an open transaction: move the content version on and tell the
+ * other nodes, at commit. */
 int pg_content_bump(struct pg_store *s, struct pgconn *c);
 
-/* Backend functions implemented in pg_newsroom.c. */
-int pg_stories(struct store *s, struct arena *ar, const struct story_query *q,
-	       struct story_row **out, size_t *n);
-int pg_story_get(struct store *s, struct arena *ar, int64_t id,
-		 struct article **out);
-int pg_story_save(struct store *s, const struct story_save *sv, int64_t *id,
-		  int64_t *version);
-int pg_slug_free(struct store *s, const char *slug, int64_t except_id,
-		 bool *free);
-int pg_photo_variants(struct store *s, struct arena *ar, const char *photo_key,
-		      struct photo_variant **out, size_t *n);
-int pg_revisions(struct store *s, struct arena *ar, int64_t article_id,
-		 struct revision **out, size_t *n);
-int pg_revision_get(struct store *s, struct arena *ar, int64_t article_id,
-		    int64_t rev_id, struct revision *out);
-int pg_publish_due(struct store *s, int64_t now, int *published);
-int pg_reaction_series(struct store *s, int64_t article_id, int64_t since,
-		       int64_t step, size_t nsteps, int64_t *counts);
-int pg_comment_top(struct store *s, struct arena *ar, int64_t since,
-		   size_t limit, struct article_list *out, int64_t **counts);
-
-/* Backend functions implemented in pg_search.c. */
-int pg_media_size(struct store *s, const char *key, int64_t *size);
-int pg_list_prev(struct store *s, const struct article_query *q,
-		 const struct cursor *first, size_t page, int *prev_kind,
-		 struct cursor *prev);
-int pg_search(struct store *s, struct arena *ar, const char *text,
-	      const struct search_cursor *after, size_t limit,
-	      struct search_results *out);
-int pg_sitemap_parts(struct store *s, struct arena *ar,
-		     enum sitemap_kind kind, int64_t per_part,
-		     struct sitemap_part **out, size_t *n);
-int pg_sitemap_urls(struct store *s, struct arena *ar,
-		    enum sitemap_kind kind, int64_t number, int64_t per_part,
-		    struct sitemap_url **out, size_t *n);
-int pg_sitemap_sections(struct store *s, struct arena *ar, size_t max,
-			struct sitemap_url **out, size_t *n);
 
 /* Backend functions implemented in pg_reactions.c. */
 int pg_reactions_apply(struct store *s, struct reaction_change *changes,

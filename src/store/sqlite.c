@@ -29,24 +29,6 @@
 #define POOL_MAX 16
 #define WATCH_INTERVAL_NS (100 * 1000 * 1000LL)
 
-static const char *const stmt_sql[ST_SQLITE_C_END] = {
-	[ST_TAGS_CLEAR] = "DELETE FROM article_tags WHERE article_id = ?1",
-	[ST_TAG_UPSERT] =
-		"INSERT INTO tags (slug, name) VALUES (?1, ?2)"
-		" ON CONFLICT (slug) DO UPDATE SET name = excluded.name"
-		" RETURNING id",
-	[ST_ARTICLE_TAG_ADD] =
-		"INSERT OR IGNORE INTO article_tags (article_id, tag_id, pos)"
-		" VALUES (?1, ?2, ?3)",
-	[ST_ARTICLE_TAGS] =
-		"SELECT t.slug, t.name FROM article_tags x"
-		" JOIN tags t ON t.id = x.tag_id WHERE x.article_id = ?1"
-		" ORDER BY x.pos",
-	[ST_MEDIA_PUT] =
-		"INSERT OR IGNORE INTO media (key, type, width, height, data,"
-		" created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-};
-
 int sq_db_err(sqlite3 *db, const char *what)
 {
 	int code = sqlite3_extended_errcode(db);
@@ -184,11 +166,6 @@ int sq_run(struct store *base, enum stmt_id id, const char *sql,
 	return r;
 }
 
-sqlite3_stmt *sq_stmt(struct conn *c, enum stmt_id id)
-{
-	return sq_prepared(c, id, stmt_sql[id]);
-}
-
 void sq_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)
@@ -212,33 +189,6 @@ const char *sq_col_text_or_empty(struct arena *a, sqlite3_stmt *st, int i)
 	const char *t = sq_col_text(a, st, i);
 
 	return t ? t : "";
-}
-
-/* Fill @a from a row in ARTICLE_COLS order. */
-void sq_read_article(struct arena *ar, sqlite3_stmt *st, struct article *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->id = sqlite3_column_int64(st, 0);
-	a->slug = sq_col_text_or_empty(ar, st, 1);
-	a->headline = sq_col_text_or_empty(ar, st, 2);
-	a->summary = sq_col_text_or_empty(ar, st, 3);
-	a->dateline = sq_col_text_or_empty(ar, st, 4);
-	a->author = sq_col_text_or_empty(ar, st, 5);
-	a->section = sq_col_text_or_empty(ar, st, 6);
-	a->section_slug = sq_col_text_or_empty(ar, st, 7);
-	a->photo.key = sq_col_text(ar, st, 8);
-	a->photo.type = sq_col_text(ar, st, 9);
-	a->photo.width = sqlite3_column_int(st, 10);
-	a->photo.height = sqlite3_column_int(st, 11);
-	a->caption = sq_col_text_or_empty(ar, st, 12);
-	a->credit = sq_col_text_or_empty(ar, st, 13);
-	a->photo_alt = sq_col_text_or_empty(ar, st, 14);
-	a->status = sqlite3_column_int(st, 15) ? ARTICLE_PUBLISHED : ARTICLE_DRAFT;
-	a->published = sqlite3_column_int64(st, 16);
-	a->created = sqlite3_column_int64(st, 17);
-	a->updated = sqlite3_column_int64(st, 18);
-	a->version = sqlite3_column_int64(st, 19);
-	a->body = "";
 }
 
 int sq_exec(struct conn *c, const char *sql)
@@ -315,25 +265,6 @@ static uint64_t sq_generation(struct store *base)
 	return atomic_load(&s->base.generation);
 }
 
-void sq_bind_article(sqlite3_stmt *st, const struct article *a, int64_t now)
-{
-	sq_bind_text(st, 1, a->slug);
-	sq_bind_text(st, 2, a->headline);
-	sq_bind_text(st, 3, a->summary ? a->summary : "");
-	sq_bind_text(st, 4, a->dateline ? a->dateline : "");
-	sq_bind_text(st, 5, a->body);
-	sq_bind_text(st, 6, a->author ? a->author : "");
-	sq_bind_text(st, 7, a->section ? a->section : "");
-	sq_bind_text(st, 8, a->section_slug ? a->section_slug : "");
-	sq_bind_text(st, 9, a->photo.key);
-	sq_bind_text(st, 10, a->caption ? a->caption : "");
-	sq_bind_text(st, 11, a->credit ? a->credit : "");
-	sq_bind_text(st, 12, a->photo_alt ? a->photo_alt : "");
-	sqlite3_bind_int(st, 13, a->status == ARTICLE_PUBLISHED);
-	sqlite3_bind_int64(st, 14, a->published);
-	sqlite3_bind_int64(st, 15, now);
-}
-
 /* Step a statement that returns no rows (or whose rows are not needed). */
 int sq_step_done(struct conn *c, sqlite3_stmt *st, const char *what)
 {
@@ -344,120 +275,12 @@ int sq_step_done(struct conn *c, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
-int sq_put_tags(struct conn *c, int64_t id, const struct article *a)
-{
-	sqlite3_stmt *st;
-	size_t i;
-	int r;
-
-	if (!(st = sq_stmt(c, ST_TAGS_CLEAR)))
-		return ERR_DB;
-	sqlite3_bind_int64(st, 1, id);
-	if ((r = sq_step_done(c, st, "clear tags")))
-		return r;
-	for (i = 0; i < a->ntags; i++) {
-		int64_t tag;
-
-		if (!(st = sq_stmt(c, ST_TAG_UPSERT)))
-			return ERR_DB;
-		sq_bind_text(st, 1, a->tags[i].slug);
-		sq_bind_text(st, 2, a->tags[i].name);
-		if (sqlite3_step(st) != SQLITE_ROW)
-			return sq_db_err(c->db, "tag upsert");
-		tag = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		if (!(st = sq_stmt(c, ST_ARTICLE_TAG_ADD)))
-			return ERR_DB;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, tag);
-		sqlite3_bind_int64(st, 3, (int64_t)i);
-		if ((r = sq_step_done(c, st, "article tag")))
-			return r;
-	}
-	return 0;
-}
-
-/* Move the content version on: other processes drop their page caches. */
-int sq_content_bump(struct conn *c)
-{
-	sqlite3_stmt *st = sq_prepared(c, ST_CONTENT_BUMP,
-		"UPDATE meta SET value = value + 1 WHERE key = 'content_version'");
-	int r;
-
-	if (!st)
-		return ERR_DB;
-	r = sq_step_done(c, st, "content version");
-	sqlite3_reset(st);
-	return r;
-}
-
-int sq_media_insert(struct conn *c, const struct media *m)
-{
-	sqlite3_stmt *st = sq_stmt(c, ST_MEDIA_PUT);
-	int r;
-
-	if (!st)
-		return ERR_DB;
-	sq_bind_text(st, 1, m->key);
-	sq_bind_text(st, 2, m->type);
-	sqlite3_bind_int(st, 3, m->width);
-	sqlite3_bind_int(st, 4, m->height);
-	sqlite3_bind_blob64(st, 5, m->data, m->len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, time_now());
-	r = sq_step_done(c, st, "media put");
-	sqlite3_reset(st);
-	return r;
-}
-
-int sq_read_tags(struct conn *c, struct arena *ar, struct article *a)
-{
-	sqlite3_stmt *st = sq_stmt(c, ST_ARTICLE_TAGS);
-	size_t cap = 8;
-	int rc;
-
-	if (!st)
-		return ERR_DB;
-	sqlite3_bind_int64(st, 1, a->id);
-	a->tags = arena_alloc(ar, cap * sizeof(*a->tags));
-	a->ntags = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (a->ntags == cap) {
-			struct tag *t = arena_alloc(ar, 2 * cap * sizeof(*t));
-
-			memcpy(t, a->tags, cap * sizeof(*t));
-			a->tags = t;
-			cap *= 2;
-		}
-		a->tags[a->ntags].slug = sq_col_text_or_empty(ar, st, 0);
-		a->tags[a->ntags].name = sq_col_text_or_empty(ar, st, 1);
-		a->ntags++;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : sq_db_err(c->db, "article tags");
-}
-
 static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
 	.generation = sq_generation,
 	.reactions_apply = sq_reactions_apply,
 	.article_id = sq_article_id,
-	.media_size = sq_media_size,
-	.list_prev = sq_list_prev,
-	.search = sq_search,
-	.sitemap_parts = sq_sitemap_parts,
-	.sitemap_urls = sq_sitemap_urls,
-	.sitemap_sections = sq_sitemap_sections,
-	.stories = sq_stories,
-	.story_get = sq_story_get,
-	.story_save = sq_story_save,
-	.slug_free = sq_slug_free,
-	.photo_variants = sq_photo_variants,
-	.revisions = sq_revisions,
-	.revision_get = sq_revision_get,
-	.publish_due = sq_publish_due,
-	.reaction_series = sq_reaction_series,
-	.comment_top = sq_comment_top,
 };
 
 int store_open_sqlite(const char *path, struct store **out, char *err,

@@ -15,49 +15,13 @@
 #include "store_int.h"
 
 enum stmt_id {
-	ST_TAGS_CLEAR,
-	ST_TAG_UPSERT,
-	ST_ARTICLE_TAG_ADD,
-	ST_ARTICLE_TAGS,
-	ST_MEDIA_PUT,
-	ST_SQLITE_C_END,	/* statements below live in sqlite_reactions.c */
-	ST_REACTION_GET = ST_SQLITE_C_END,
+	/* sqlite_reactions.c */
+	ST_REACTION_GET,
 	ST_REACTION_INSERT,
 	ST_REACTION_UPDATE,
 	ST_REACTION_DELETE,
 	ST_REACTION_COUNTS,
 	ST_ARTICLE_ID,
-	ST_CONTENT_BUMP,
-	/* sqlite_search.c */
-	ST_SEARCH,
-	ST_SEARCH_SNIPPET,
-	ST_SITEMAP_ARTICLE_PARTS,
-	ST_SITEMAP_TAG_PARTS,
-	ST_SITEMAP_ARTICLES,
-	ST_SITEMAP_TAGS,
-	ST_SITEMAP_SECTIONS,
-	ST_PREV_ALL,
-	ST_PREV_SECTION,
-	ST_PREV_TAG,
-	ST_PREV_AUTHOR,
-	ST_MEDIA_SIZE,
-	/* sqlite_newsroom.c */
-	ST_STORIES,
-	ST_STORY_GET,
-	ST_STORY_VERSION,
-	ST_STORY_INSERT,
-	ST_STORY_UPDATE,
-	ST_REVISION_INSERT,
-	ST_SLUG_OWNER,
-	ST_VARIANT_PUT,
-	ST_VARIANTS,
-	ST_REVISIONS,
-	ST_REVISION_GET,
-	ST_DUE_ANY,
-	ST_PUBLISH_REVISIONS,
-	ST_PUBLISH_DUE,
-	ST_REACTION_SERIES,
-	ST_COMMENT_TOP,
 	ST_COUNT
 };
 
@@ -87,8 +51,6 @@ struct sqlite_store {
 struct conn *sq_conn_get(struct sqlite_store *s);
 void sq_conn_put(struct sqlite_store *s, struct conn *c);
 
-/* Statement @id of sqlite.c's table, prepared once per connection, reset. */
-sqlite3_stmt *sq_stmt(struct conn *c, enum stmt_id id);
 /* The same for a statement whose SQL lives in another file. */
 sqlite3_stmt *sq_prepared(struct conn *c, enum stmt_id id, const char *sql);
 
@@ -107,41 +69,6 @@ int sq_step_done(struct conn *c, sqlite3_stmt *st, const char *what);
 void sq_bind_text(sqlite3_stmt *st, int i, const char *s);
 const char *sq_col_text(struct arena *a, sqlite3_stmt *st, int i);
 const char *sq_col_text_or_empty(struct arena *a, sqlite3_stmt *st, int i);
-/* Fill @a from a row in ARTICLE_COLS order (body left ""). */
-void sq_read_article(struct arena *ar, sqlite3_stmt *st, struct article *a);
-
-/* Shared steps of sqlite.c: tags of an article (replace / read), an
- * image row, and the content version (other processes drop caches). */
-int sq_put_tags(struct conn *c, int64_t id, const struct article *a);
-int sq_read_tags(struct conn *c, struct arena *ar, struct article *a);
-int sq_media_insert(struct conn *c, const struct media *m);
-/* Store images @media and variant rows @variants (sqlite_newsroom.c). */
-int sq_photos_put(struct conn *c, const struct media *media, size_t nmedia,
-		  const struct photo_variant *variants, size_t nvariants);
-int sq_content_bump(struct conn *c);
-/* Bind @a's fields as ?1..?15 (slug ... status flag, published, now). */
-void sq_bind_article(sqlite3_stmt *st, const struct article *a, int64_t now);
-
-/* Backend functions implemented in sqlite_newsroom.c. */
-int sq_stories(struct store *s, struct arena *ar, const struct story_query *q,
-	       struct story_row **out, size_t *n);
-int sq_story_get(struct store *s, struct arena *ar, int64_t id,
-		 struct article **out);
-int sq_story_save(struct store *s, const struct story_save *sv, int64_t *id,
-		  int64_t *version);
-int sq_slug_free(struct store *s, const char *slug, int64_t except_id,
-		 bool *free);
-int sq_photo_variants(struct store *s, struct arena *ar, const char *photo_key,
-		      struct photo_variant **out, size_t *n);
-int sq_revisions(struct store *s, struct arena *ar, int64_t article_id,
-		 struct revision **out, size_t *n);
-int sq_revision_get(struct store *s, struct arena *ar, int64_t article_id,
-		    int64_t rev_id, struct revision *out);
-int sq_publish_due(struct store *s, int64_t now, int *published);
-int sq_reaction_series(struct store *s, int64_t article_id, int64_t since,
-		       int64_t step, size_t nsteps, int64_t *counts);
-int sq_comment_top(struct store *s, struct arena *ar, int64_t since,
-		   size_t limit, struct article_list *out, int64_t **counts);
 
 /* Backend functions implemented in sqlite_reactions.c. */
 int sq_reactions_apply(struct store *s, struct reaction_change *changes,
@@ -149,20 +76,5 @@ int sq_reactions_apply(struct store *s, struct reaction_change *changes,
 int sq_article_id(struct store *s, const char *slug, int64_t *id);
 
 
-/* Backend functions implemented in sqlite_search.c. */
-int sq_media_size(struct store *s, const char *key, int64_t *size);
-int sq_list_prev(struct store *s, const struct article_query *q,
-		 const struct cursor *first, size_t page, int *prev_kind,
-		 struct cursor *prev);
-int sq_search(struct store *s, struct arena *ar, const char *text,
-	      const struct search_cursor *after, size_t limit,
-	      struct search_results *out);
-int sq_sitemap_parts(struct store *s, struct arena *ar, enum sitemap_kind kind,
-		     int64_t per_part, struct sitemap_part **out, size_t *n);
-int sq_sitemap_urls(struct store *s, struct arena *ar, enum sitemap_kind kind,
-		    int64_t number, int64_t per_part, struct sitemap_url **out,
-		    size_t *n);
-int sq_sitemap_sections(struct store *s, struct arena *ar, size_t max,
-			struct sitemap_url **out, size_t *n);
 
 #endif

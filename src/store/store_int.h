@@ -24,46 +24,6 @@ struct store_ops {
 	int (*article_id)(struct store *s, const char *slug, int64_t *id);
 	int (*watch_reactions)(struct store *s, store_reactions_fn fn,
 			       void *arg);
-	int (*media_size)(struct store *s, const char *key, int64_t *size);
-	int (*list_prev)(struct store *s, const struct article_query *q,
-			 const struct cursor *first, size_t page,
-			 int *prev_kind, struct cursor *prev);
-	int (*search)(struct store *s, struct arena *ar, const char *text,
-		      const struct search_cursor *after, size_t limit,
-		      struct search_results *out);
-	int (*sitemap_parts)(struct store *s, struct arena *ar,
-			     enum sitemap_kind kind, int64_t per_part,
-			     struct sitemap_part **out, size_t *n);
-	int (*sitemap_urls)(struct store *s, struct arena *ar,
-			    enum sitemap_kind kind, int64_t number,
-			    int64_t per_part, struct sitemap_url **out,
-			    size_t *n);
-	int (*sitemap_sections)(struct store *s, struct arena *ar, size_t max,
-				struct sitemap_url **out, size_t *n);
-	int (*stories)(struct store *s, struct arena *ar,
-		       const struct story_query *q, struct story_row **out,
-		       size_t *n);
-	int (*story_get)(struct store *s, struct arena *ar, int64_t id,
-			 struct article **out);
-	int (*story_save)(struct store *s, const struct story_save *sv,
-			  int64_t *id, int64_t *version);
-	int (*slug_free)(struct store *s, const char *slug, int64_t except_id,
-			 bool *free);
-	int (*photo_variants)(struct store *s, struct arena *ar,
-			      const char *photo_key, struct photo_variant **out,
-			      size_t *n);
-	int (*revisions)(struct store *s, struct arena *ar, int64_t article_id,
-			 struct revision **out, size_t *n);
-	int (*revision_get)(struct store *s, struct arena *ar,
-			    int64_t article_id, int64_t rev_id,
-			    struct revision *out);
-	int (*publish_due)(struct store *s, int64_t now, int *published);
-	int (*reaction_series)(struct store *s, int64_t article_id,
-			       int64_t since, int64_t step, size_t nsteps,
-			       int64_t *counts);
-	int (*comment_top)(struct store *s, struct arena *ar, int64_t since,
-			   size_t limit, struct article_list *out,
-			   int64_t **counts);
 	/* Across nodes (pg_notify.c). */
 	int (*comment_announce)(struct store *s, int64_t article_id,
 				int64_t comment_id);
@@ -111,14 +71,6 @@ struct store_route {
 	uint64_t floor;
 };
 struct store_route *store_route(void);
-
-/*
- * Sitemap parts from @n rows of the URL collector whose slug is the part
- * number as text and modified the part's newest change (arena).
- */
-struct sitemap_part *sitemap_parts_of(struct arena *a,
-				      const struct sitemap_url *rows, size_t n);
-
 
 /*
  * Shared steps on stories (store_articles.c), over the driver (db.h).
