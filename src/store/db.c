@@ -29,15 +29,21 @@ int db_slot(struct dbq *q)
 	return s;
 }
 
+/* What db_get() hands out when no connection can be had (per thread). */
+static _Thread_local struct dbc dead_conn;
+static _Thread_local struct dbs dead_stmt;
+
 struct dbc *db_get(struct store *s, enum db_use use)
 {
 	struct dbc *c = s->db->get(s, use);
 
-	if (c) {
-		c->store = s;
-		c->err = 0;
-		c->bumped = false;
+	if (!c) {
+		c = &dead_conn;
+		c->dead = true;
 	}
+	c->store = s;
+	c->err = c->dead ? ERR_DB : 0;
+	c->bumped = false;
 	return c;
 }
 
@@ -58,7 +64,7 @@ static void release_all(struct dbc *c)
 
 void db_put(struct dbc *c)
 {
-	if (!c)
+	if (!c || c->dead)
 		return;
 	release_all(c);
 	c->store->db->put(c);
@@ -119,9 +125,15 @@ static struct dbs *run_at(struct dbc *c, struct dbq *q, int slot,
 			  const char *sql, const struct dbv *v, size_t n)
 {
 	const struct db_driver *d = c->store->db;
-	struct dbs *st = stmt_of(c, q, slot);
+	struct dbs *st;
 	char *own = NULL;
 
+	if (c->dead) {
+		dead_stmt.c = c;
+		dead_stmt.err = ERR_DB;
+		return &dead_stmt;
+	}
+	st = stmt_of(c, q, slot);
 	if (st->on_list) {
 		d->release(st);
 	} else {
@@ -268,6 +280,8 @@ int db_begin(struct dbc *c)
 {
 	int r;
 
+	if (c->dead)
+		return c->err;
 	c->err = 0;
 	c->bumped = false;
 	r = c->store->db->exec(c, c->store->db->mark == '?' ?
@@ -281,6 +295,8 @@ int db_end(struct dbc *c, int r)
 {
 	const struct db_driver *d = c->store->db;
 
+	if (c->dead)
+		return r ? r : c->err;
 	release_all(c);
 	if (!r)
 		r = c->err;

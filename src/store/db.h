@@ -84,6 +84,7 @@ struct dbc {
 	struct dbs *active;	/* run since the last release */
 	int err;		/* the first failure since taken / begun */
 	bool bumped;		/* the content version moved in this txn */
+	bool dead;		/* no connection could be had (db_get()) */
 };
 
 /* A statement on one connection (engine handle in @h). */
@@ -105,9 +106,10 @@ enum db_use {
 };
 
 /*
- * A pooled connection, or NULL when none can be had (logged).  With
- * DB_READ the calling thread's routing (store_reads_begin()) decides
- * whether a replica may answer.
+ * A pooled connection; with DB_READ the calling thread's routing
+ * (store_reads_begin()) decides whether a replica may answer.  Never
+ * NULL: when none can be had (logged), a dead one whose every statement
+ * fails with ERR_DB, so the caller's error path is the usual one.
  */
 struct dbc *db_get(struct store *s, enum db_use use);
 /* Release every statement @c ran and give it back (NULL: no-op). */

@@ -185,20 +185,6 @@ int pg_run(struct pgconn *c, enum pst_id id, const char *sql,
 	return r;
 }
 
-int pg_change(struct pgconn *c, enum pst_id id, const char *sql,
-	      const struct pgargs *a)
-{
-	PGresult *res;
-	int r = pg_run(c, id, sql, a, &res);
-
-	if (r)
-		return r;
-	if (!strcmp(PQcmdTuples(res), "0"))
-		r = ERR_NOTFOUND;
-	PQclear(res);
-	return r;
-}
-
 int pg_exec(struct pgconn *c, const char *sql)
 {
 	PGresult *res = PQexec(c->db, sql);
@@ -211,34 +197,9 @@ int pg_exec(struct pgconn *c, const char *sql)
 	return r;
 }
 
-int pg_txn_end(struct pgconn *c, int r)
-{
-	if (!r)
-		r = pg_exec(c, "COMMIT");
-	if (r && PQtransactionStatus(c->db) != PQTRANS_IDLE)
-		pg_exec(c, "ROLLBACK");
-	return r;
-}
-
 int64_t pg_int(const PGresult *r, int row, int col)
 {
 	return strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
-
-const char *pg_text(struct arena *ar, const PGresult *r, int row, int col)
-{
-	if (PQgetisnull(r, row, col))
-		return NULL;
-	return arena_strndup(ar, PQgetvalue(r, row, col),
-			     (size_t)PQgetlength(r, row, col));
-}
-
-const char *pg_text_or_empty(struct arena *ar, const PGresult *r, int row,
-			     int col)
-{
-	const char *t = pg_text(ar, r, row, col);
-
-	return t ? t : "";
 }
 
 void *pg_bytes(struct arena *ar, const PGresult *r, int row, int col,

@@ -181,9 +181,6 @@ void pg_lsn_raise(atomic_uint_fast64_t *a, uint64_t v);
 int pg_run(struct pgconn *c, enum pst_id id, const char *sql,
 	   const struct pgargs *a, PGresult **res);
 
-/* Like pg_run(), but ERR_NOTFOUND when the statement changed no row. */
-int pg_change(struct pgconn *c, enum pst_id id, const char *sql,
-	      const struct pgargs *a);
 
 /*
  * Map the failed result @res of @what to an enum err: unique and foreign
@@ -194,17 +191,12 @@ int pg_result_err(struct pgconn *c, PGresult *res, const char *what);
 
 /* Run @sql (no parameters, e.g. "BEGIN") as a simple query. */
 int pg_exec(struct pgconn *c, const char *sql);
-/* COMMIT when @r is 0, ROLLBACK otherwise; the result. */
-int pg_txn_end(struct pgconn *c, int r);
 
 /* Whether the last failure on @c was a foreign key violation. */
 bool pg_fk_violation(const struct pgconn *c);
 
-/* Row helpers: an integer, a text (NULL for SQL NULL) or "" for NULL. */
+/* Row helpers: an integer column. */
 int64_t pg_int(const PGresult *r, int row, int col);
-const char *pg_text(struct arena *ar, const PGresult *r, int row, int col);
-const char *pg_text_or_empty(struct arena *ar, const PGresult *r, int row,
-			     int col);
 /* A bytea column into the arena; its length in *len. */
 void *pg_bytes(struct arena *ar, const PGresult *r, int row, int col,
 	       size_t *len);

@@ -140,55 +140,12 @@ sqlite3_stmt *sq_prepared(struct conn *c, enum stmt_id id, const char *sql)
 	return c->st[id];
 }
 
-int sq_run(struct store *base, enum stmt_id id, const char *sql,
-	   const char *what, const char *types, ...)
-{
-	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
-	sqlite3_stmt *st;
-	va_list ap;
-	int r = ERR_DB, i;
-
-	if (!c)
-		return ERR_DB;
-	if ((st = sq_prepared(c, id, sql))) {
-		va_start(ap, types);
-		for (i = 0; types[i]; i++) {
-			if (types[i] == 'i')
-				sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
-			else
-				sq_bind_text(st, i + 1, va_arg(ap, const char *));
-		}
-		va_end(ap);
-		r = sq_step_done(c, st, what);
-	}
-	sq_conn_put(s, c);
-	return r;
-}
-
 void sq_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, i);
-}
-
-const char *sq_col_text(struct arena *a, sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	if (!t)
-		return NULL;
-	return arena_strndup(a, (const char *)t,
-			     (size_t)sqlite3_column_bytes(st, i));
-}
-
-const char *sq_col_text_or_empty(struct arena *a, sqlite3_stmt *st, int i)
-{
-	const char *t = sq_col_text(a, st, i);
-
-	return t ? t : "";
 }
 
 int sq_exec(struct conn *c, const char *sql)
@@ -263,16 +220,6 @@ static uint64_t sq_generation(struct store *base)
 		pthread_mutex_unlock(&s->watch_lock);
 	}
 	return atomic_load(&s->base.generation);
-}
-
-/* Step a statement that returns no rows (or whose rows are not needed). */
-int sq_step_done(struct conn *c, sqlite3_stmt *st, const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return sq_db_err(c->db, what);
-	return 0;
 }
 
 static const struct store_ops sqlite_ops = {

@@ -51,24 +51,13 @@ struct sqlite_store {
 struct conn *sq_conn_get(struct sqlite_store *s);
 void sq_conn_put(struct sqlite_store *s, struct conn *c);
 
-/* The same for a statement whose SQL lives in another file. */
+/* Statement @id prepared from @sql once per connection, reset. */
 sqlite3_stmt *sq_prepared(struct conn *c, enum stmt_id id, const char *sql);
-
-/*
- * Run one statement that returns no rows on a pooled connection: @types
- * says how to bind the arguments that follow, one letter each, 'i' an
- * int64_t and 't' a const char * (NULL binds NULL).  0 or an error.
- */
-int sq_run(struct store *base, enum stmt_id id, const char *sql,
-	   const char *what, const char *types, ...);
 
 /* Log and map the connection's last error to an enum err. */
 int sq_db_err(sqlite3 *db, const char *what);
 int sq_exec(struct conn *c, const char *sql);
-int sq_step_done(struct conn *c, sqlite3_stmt *st, const char *what);
 void sq_bind_text(sqlite3_stmt *st, int i, const char *s);
-const char *sq_col_text(struct arena *a, sqlite3_stmt *st, int i);
-const char *sq_col_text_or_empty(struct arena *a, sqlite3_stmt *st, int i);
 
 /* Backend functions implemented in sqlite_reactions.c. */
 int sq_reactions_apply(struct store *s, struct reaction_change *changes,

@@ -162,8 +162,7 @@ int store_account_create(struct store *s, const struct account *a,
 	    !a->password || !*a->password || (unsigned)a->role >= ACCOUNT_ROLES ||
 	    (verify_hash && !hash_ok(verify_hash)) || !mail_ok(mail))
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	db_begin(c);
 	db_get_int(c, &q_insert, &newid, DB_T(a->email), DB_T(a->name),
 		   DB_T(a->password), DB_T(role_names[a->role]),
@@ -186,8 +185,6 @@ static int lookup(struct store *s, struct arena *ar, struct dbq *q,
 	struct dbc *c = db_get(s, DB_WRITE);
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	r = one_account(db_query(c, q, key), ar, out);
 	db_put(c);
 	return r;
@@ -215,8 +212,6 @@ int store_accounts_list(struct store *s, struct arena *ar,
 	struct dbs *st;
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	*n = 0;
 	*out = arena_alloc(ar, cap * sizeof(**out));
 	st = db_query0(c, &q_list);
@@ -242,8 +237,6 @@ static int set_field(struct store *s, struct dbq *q, int64_t id,
 	struct dbc *c = db_get(s, DB_WRITE);
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	r = db_change(c, q, DB_I(id), DB_T(text), DB_I(time_now()));
 	db_put(c);
 	return r;
@@ -302,8 +295,7 @@ int store_account_set_password(struct store *s, int64_t id, const char *hash,
 	if (!hash || !*hash || (reset_hash && !hash_ok(reset_hash)) ||
 	    (keep_session && !hash_ok(keep_session)) || !mail_ok(mail))
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	db_begin(c);
 	if (reset_hash) {
 		r = token_take(c, TOKEN_RESET, reset_hash, now, &owner, NULL);
@@ -328,8 +320,6 @@ int store_account_delete(struct store *s, int64_t id)
 	struct dbc *c = db_get(s, DB_WRITE);
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	db_begin(c);
 	db_exec(c, &q_outbox_drop_for, DB_I(id));
 	/* Sessions and tokens go with the row (ON DELETE CASCADE). */
@@ -349,8 +339,7 @@ int store_token_add(struct store *s, int64_t account_id,
 	if (!hash_ok(hash) || (unsigned)purpose > TOKEN_EMAIL ||
 	    (purpose == TOKEN_EMAIL) != (email != NULL) || !mail_ok(mail))
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	db_begin(c);
 	r = db_exec(c, &q_token_insert, DB_T(hash), DB_I(account_id),
 		    DB_T(purpose_names[purpose]), DB_T(email), DB_I(expires));
@@ -371,8 +360,7 @@ int store_token_find(struct store *s, struct arena *ar,
 
 	if (!hash_ok(hash))
 		return ERR_NOTFOUND;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	r = one_account(db_query(c, &q_token_find, DB_T(hash),
 				 DB_T(purpose_names[purpose]), DB_I(now)),
 			ar, out);
@@ -392,8 +380,7 @@ int store_token_apply(struct store *s, enum token_purpose purpose,
 		return ERR_INVALID;
 	if (!hash_ok(hash))
 		return ERR_NOTFOUND;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	db_begin(c);
 	r = token_take(c, purpose, hash, now, &id, &email);
 	if (!r && purpose == TOKEN_EMAIL && !email)
@@ -417,8 +404,7 @@ int store_session_create(struct store *s, const char *hash, int64_t account_id,
 
 	if (!hash_ok(hash))
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	r = db_exec(c, &q_session_insert, DB_T(hash), DB_I(account_id),
 		    DB_I(now));
 	db_put(c);
@@ -436,8 +422,7 @@ int store_session_get(struct store *s, struct arena *ar, const char *hash,
 
 	if (!hash_ok(hash))
 		return ERR_NOTFOUND;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	st = db_query(c, &q_session_get, DB_T(hash));
 	if ((r = db_row(st)))
 		goto out;
@@ -463,8 +448,7 @@ int store_session_delete(struct store *s, const char *hash)
 
 	if (!hash_ok(hash))
 		return 0;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	r = db_exec(c, &q_session_delete, DB_T(hash));
 	db_put(c);
 	return r;
@@ -477,8 +461,7 @@ int store_sessions_end(struct store *s, int64_t account_id, const char *keep)
 
 	if (keep && !hash_ok(keep))
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	r = db_exec(c, &q_sessions_end, DB_I(account_id), DB_T(keep));
 	db_put(c);
 	return r;
@@ -491,8 +474,7 @@ int store_outbox_add(struct store *s, const struct outbox_msg *mail)
 
 	if (!mail || !mail_ok(mail))
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	r = outbox_insert(c, mail, time_now());
 	db_put(c);
 	return r;
@@ -507,8 +489,7 @@ int store_outbox_due(struct store *s, struct arena *ar, int64_t now,
 
 	if (limit < 1 || limit > 1000)
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	*n = 0;
 	*out = arena_alloc(ar, limit * sizeof(**out));
 	st = db_query(c, &q_outbox_due, DB_I(now), DB_I(limit),
@@ -533,8 +514,6 @@ static int outbox_change(struct store *s, struct dbq *q, int64_t id,
 	struct dbc *c = db_get(s, DB_WRITE);
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	r = text ? db_exec(c, q, DB_I(id), DB_I(when), DB_T(text)) :
 		   db_exec(c, q, DB_I(id));
 	db_put(c);
@@ -559,8 +538,6 @@ int store_outbox_next(struct store *s, int64_t *when)
 	struct dbs *st;
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	st = db_query0(c, &q_outbox_next);
 	if (!(r = db_row(st))) {
 		if (db_is_null(st, 0))

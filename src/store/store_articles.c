@@ -208,8 +208,7 @@ int store_article_put(struct store *s, const struct article *a,
 
 	if (!a->slug || !*a->slug || !a->headline || !*a->headline || !a->body)
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	db_begin(c);
 	if (a->new_photo)
 		art_media_insert(c, a->new_photo);
@@ -237,8 +236,6 @@ int store_article_by_slug(struct store *s, struct arena *ar, const char *slug,
 	struct dbs *st;
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	st = db_query(c, &q_by_slug, DB_T(slug), DB_I(include_drafts ? 0 : 1),
 		      DB_I(include_drafts ? INT64_MAX : time_now()));
 	if (!(r = db_row(st))) {
@@ -264,8 +261,7 @@ int store_articles_list(struct store *s, struct arena *ar,
 
 	if (q->limit < 1 || q->limit > 100)
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_READ)))
-		return ERR_DB;
+	c = db_get(s, DB_READ);
 	st = db_query(c, list, DB_T(q->tag_slug ? q->tag_slug :
 				    q->section_slug ? q->section_slug :
 				    q->author),
@@ -297,8 +293,6 @@ static int name_by_slug(struct store *s, struct dbq *q, struct arena *ar,
 	struct dbs *st;
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	st = db_query(c, q, DB_T(slug), DB_I(time_now()));
 	if (!(r = db_row(st)))
 		*name = db_text0(st, ar, 0);
@@ -325,8 +319,7 @@ int store_media_put(struct store *s, const struct media *m)
 
 	if (!m->key || !*m->key || !m->type || !m->len)
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	if (!(r = art_media_insert(c, m)))
 		atomic_fetch_add(&s->generation, 1);
 	db_put(c);
@@ -340,8 +333,6 @@ int store_media_get(struct store *s, struct arena *ar, const char *key,
 	struct dbs *st;
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	st = db_query(c, &q_media_get, DB_T(key));
 	if (!(r = db_row(st))) {
 		out->key = arena_strdup(ar, key);
@@ -359,8 +350,6 @@ int store_article_count(struct store *s, int64_t *n)
 	struct dbc *c = db_get(s, DB_READ);
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	r = db_int_v(c, &q_count, n, NULL, 0);
 	db_put(c);
 	return r;
@@ -374,8 +363,6 @@ int store_sections(struct store *s, struct arena *ar, struct section **out,
 	struct dbs *st;
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	list = arena_alloc(ar, 12 * sizeof(*list));
 	*n = 0;
 	*out = list;

@@ -343,8 +343,7 @@ int store_comment_post(struct store *s, struct comment_post *p)
 	    !p->body_hash || !p->html || p->max_depth < 0 || p->parent_id < 0)
 		return ERR_INVALID;
 	p->refusal = COMMENT_ACCEPTED;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	db_begin(c);
 	r = post_checks(c, p, &root, &depth, &mode);
 	if (!r && !p->refusal && !(r = post_status(c, p, mode)))
@@ -403,8 +402,7 @@ int store_comments_list(struct store *s, struct arena *ar,
 	if (q->after)
 		after = *q->after;
 	memset(out, 0, sizeof(*out));
-	if (!(c = db_get(s, DB_READ)))
-		return ERR_DB;
+	c = db_get(s, DB_READ);
 	r = list_top(c, ar, q, q->after ? &after : NULL, &top, out);
 	/* Each top-level comment, then its thread oldest first. */
 	for (i = 0; !r && i < top.n; i++) {
@@ -429,8 +427,7 @@ int store_comment_get(struct store *s, struct arena *ar, int64_t id,
 
 	if (id <= 0)
 		return ERR_NOTFOUND;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	st = db_query(c, &q_get, DB_I(id), DB_I(viewer));
 	if (!(r = db_row(st)))
 		read_comment_more(st, ar, out);
@@ -449,8 +446,6 @@ static int write_one(struct store *s, bool content, struct dbq *q,
 	struct dbc *c = db_get(s, DB_WRITE);
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	if (!content) {
 		r = db_done(db_query_v(c, q, v, n));
 	} else {
@@ -485,8 +480,7 @@ int store_comment_like(struct store *s, int64_t id, int64_t account_id,
 	struct dbc *c;
 	int r;
 
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	db_begin(c);
 	r = db_get_int(c, &q_status, &status, DB_I(id));
 	if (!r && status != COMMENT_VISIBLE)
@@ -524,8 +518,7 @@ int store_comment_moderate(struct store *s, int64_t id,
 
 	if ((unsigned)act > COMMENT_MARK_SPAM)
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	db_begin(c);
 	r = db_get_int(c, &q_status, &status, DB_I(id));
 	if (!r && status == COMMENT_DELETED)
@@ -550,8 +543,6 @@ int store_account_ban(struct store *s, int64_t account_id)
 	struct dbc *c = db_get(s, DB_WRITE);
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	db_begin(c);
 	if (!(r = db_change(c, &q_ban, DB_I(account_id)))) {
 		db_exec(c, &q_ban_held, DB_I(account_id));
@@ -574,8 +565,7 @@ int store_comment_queue(struct store *s, struct arena *ar, size_t limit,
 		return ERR_INVALID;
 	*n = 0;
 	*out = arena_alloc(ar, limit * sizeof(**out));
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	st = db_query(c, &q_queue, DB_I((int64_t)limit));
 	while (*n < limit && (r = db_step(st)) == 1)
 		read_comment_more(st, ar, &(*out)[(*n)++]);
@@ -592,8 +582,7 @@ int store_comment_settings(struct store *s, int64_t article_id,
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	st = db_query(c, &q_settings, DB_I(article_id));
 	if (!(r = db_row(st))) {
 		out->article_id = article_id;
@@ -646,8 +635,7 @@ int store_comment_counts(struct store *s, const int64_t *ids, size_t n,
 		return 0;
 	for (i = 0; i < n; i++)
 		counts[i] = 0;
-	if (!(c = db_get(s, DB_READ)))
-		return ERR_DB;
+	c = db_get(s, DB_READ);
 	/* One statement for the whole list (a list page's stories). */
 	list = json_ids(ids, n);
 	st = db_query(c, &q_counts, DB_T(list));
@@ -672,8 +660,6 @@ int store_account_banned(struct store *s, int64_t account_id, bool *banned)
 	int64_t v = 0;
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	r = db_get_int(c, &q_banned, &v, DB_I(account_id));
 	*banned = v != 0;
 	db_put(c);

@@ -144,8 +144,7 @@ int store_copy_read(struct store *s, struct arena *ar,
 	if (!limit || t->nkeys < 1 || t->nkeys > t->ncols ||
 	    t->ncols > COPY_MAX_COLS || strlen(t->types) != (size_t)t->ncols)
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	out = arena_zalloc(ar, limit * t->ncols * sizeof(*out));
 	for (i = 0; after && i < t->nkeys; i++)
 		v[nv++] = param(t->types[i], &after[i]);
@@ -180,8 +179,7 @@ int store_copy_write(struct store *s, const struct copy_table *t,
 	if ((mode == COPY_UPDATE && t->nkeys >= t->ncols) ||
 	    t->ncols > COPY_MAX_COLS || strlen(t->types) != (size_t)t->ncols)
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	a = arena_new(4096);
 	sql = sql_write(a, t, mode);
 	db_begin(c);
@@ -203,8 +201,6 @@ int store_copy_count(struct store *s, const struct copy_table *t, int64_t *n)
 	struct dbs *st;
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	a = arena_new(1024);
 	st = db_query_sql(c, arena_printf(a, "SELECT count(*) FROM %s",
 					  t->name), NULL, 0);
@@ -222,8 +218,6 @@ int store_copy_done(struct store *s)
 	size_t i;
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	db_begin(c);
 	for (i = 0; db_is_pg(c) &&
 	     i < sizeof(identity_tables) / sizeof(*identity_tables); i++) {

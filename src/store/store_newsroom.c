@@ -155,8 +155,7 @@ int store_stories(struct store *s, struct arena *ar,
 
 	if (q->limit < 1 || q->limit > 500 || q->status >= ARTICLE_STATUSES)
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	*out = arena_zalloc(ar, q->limit * sizeof(**out));
 	*n = 0;
 	st = db_query(c, &q_stories, DB_I(q->status), DB_T(q->section_slug),
@@ -184,8 +183,6 @@ int store_story_get(struct store *s, struct arena *ar, int64_t id,
 	struct dbs *st;
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	st = db_query(c, &q_story_get, DB_I(id));
 	if ((r = db_row(st)))
 		goto out;
@@ -255,8 +252,7 @@ int store_story_save(struct store *s, const struct story_save *sv,
 	if (!a || !a->slug || !*a->slug || !a->headline || !*a->headline ||
 	    !a->body || (unsigned)a->status >= ARTICLE_STATUSES)
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	if ((r = db_begin(c)))
 		goto out;
 	if (!(r = write_story(c, sv, now, &sid)) &&
@@ -282,8 +278,6 @@ int store_slug_free(struct store *s, const char *slug, int64_t except_id,
 	struct dbc *c = db_get(s, DB_WRITE);
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	r = slug_check(c, slug, except_id);
 	*free = r == 0;
 	db_put(c);
@@ -298,8 +292,6 @@ int store_photo_variants(struct store *s, struct arena *ar,
 	struct dbs *st;
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	*n = 0;
 	*out = arena_alloc(ar, PHOTO_VARIANTS_MAX * sizeof(**out));
 	st = db_query(c, &q_variants, DB_T(photo_key));
@@ -354,8 +346,6 @@ int store_revisions(struct store *s, struct arena *ar, int64_t article_id,
 	struct dbs *st;
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	*n = 0;
 	*out = NULL;
 	st = db_query(c, &q_revisions, DB_I(article_id));
@@ -376,8 +366,6 @@ int store_revision_get(struct store *s, struct arena *ar, int64_t article_id,
 	struct dbs *st;
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	st = db_query(c, &q_revision_get, DB_I(article_id), DB_I(rev_id));
 	if (!(r = db_row(st))) {
 		read_revision(st, ar, article_id, out);
@@ -394,8 +382,6 @@ int store_publish_due(struct store *s, int64_t now, int *published)
 	int64_t changed = 0;
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	/*
 	 * A read first: most ticks find nothing and take no lock.  Run to
 	 * its end, so SQLite lets go of the read before BEGIN IMMEDIATE.
@@ -431,8 +417,7 @@ int store_reaction_series(struct store *s, int64_t article_id, int64_t since,
 
 	if (step < 1 || nsteps < 1 || nsteps > 1000)
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	memset(counts, 0, nsteps * REACTION_KINDS * sizeof(*counts));
 	st = db_query(c, &q_series, DB_I(article_id), DB_I(since), DB_I(step),
 		      DB_I(nsteps));
@@ -456,8 +441,7 @@ int store_comment_top(struct store *s, struct arena *ar, int64_t since,
 
 	if (limit < 1 || limit > 100)
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_WRITE)))
-		return ERR_DB;
+	c = db_get(s, DB_WRITE);
 	out->items = arena_alloc(ar, limit * sizeof(*out->items));
 	*counts = arena_alloc(ar, limit * sizeof(**counts));
 	out->n = 0;

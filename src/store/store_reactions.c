@@ -51,8 +51,6 @@ int store_reaction_state(struct store *s, int64_t article_id,
 	struct dbs *st;
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	memset(out->counts, 0, sizeof(out->counts));
 	out->total = 0;
 	out->mine = -1;
@@ -89,8 +87,7 @@ int store_reaction_top(struct store *s, struct arena *ar, int kind,
 	if (kind < -1 || kind >= REACTION_KINDS || (kind < 0 && since <= 0) ||
 	    limit < 1 || limit > 100)
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_READ)))
-		return ERR_DB;
+	c = db_get(s, DB_READ);
 	v[0] = DB_I(kind);
 	v[1] = DB_I(time_now());
 	v[2] = DB_I(before ? before->count : INT64_MAX);
@@ -145,8 +142,6 @@ int store_secret(struct store *s, const char *name, unsigned char *out,
 	struct dbc *c = db_get(s, DB_WRITE);
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	r = secret_read(c, name, out, len);
 	if (r == ERR_NOTFOUND) {
 		if (len > sizeof(fresh)) {

@@ -87,8 +87,6 @@ int store_migrate(struct store *s, int *applied)
 	size_t n, i, skip;
 	int r, have, done = 0;
 
-	if (!c)
-		return ERR_DB;
 	n = files_of(s, files, &skip);
 	r = schema_version(c, &have);
 	for (i = 0; !r && i < n; i++) {
@@ -113,8 +111,6 @@ int store_check_schema(struct store *s)
 	size_t n, skip;
 	int r, have;
 
-	if (!c)
-		return ERR_DB;
 	n = files_of(s, files, &skip);
 	r = schema_version(c, &have);
 	db_put(c);

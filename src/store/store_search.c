@@ -181,8 +181,7 @@ int store_media_size(struct store *s, const char *key, int64_t *size)
 
 	if (!key)
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_READ)))
-		return ERR_DB;
+	c = db_get(s, DB_READ);
 	r = db_get_int(c, &q_media_size, size, DB_T(key));
 	db_put(c);
 	return r;
@@ -200,8 +199,7 @@ int store_list_prev(struct store *s, const struct article_query *q,
 
 	if (page < 1 || page > 100)
 		return ERR_INVALID;
-	if (!(c = db_get(s, DB_READ)))
-		return ERR_DB;
+	c = db_get(s, DB_READ);
 	st = db_query(c, &q_prev[kind], DB_T(q->tag_slug ? q->tag_slug :
 					      q->section_slug ?
 					      q->section_slug : q->author),
@@ -333,8 +331,7 @@ int store_search(struct store *s, struct arena *ar, const char *text,
 					 SEARCH_TEXT_MAX : len, &match);
 	if (out->terms <= 0)
 		return out->terms;
-	if (!(c = db_get(s, DB_READ)))
-		return ERR_DB;
+	c = db_get(s, DB_READ);
 	expr = match.data;
 	if (db_is_pg(c)) {
 		buf_init(&tsq, ar, TSQUERY_MAX);
@@ -384,8 +381,7 @@ static int collect_urls(struct store *s, struct arena *ar, struct dbq *q,
 
 	*n = 0;
 	*out = NULL;
-	if (!(c = db_get(s, DB_READ)))
-		return ERR_DB;
+	c = db_get(s, DB_READ);
 	st = db_query_v(c, q, v, nargs);
 	while ((r = db_step(st)) == 1) {
 		struct sitemap_url *u;
