@@ -1,9 +1,10 @@
 /*
  * test_newsroom.c - unit tests for the newsroom's logic: the line diff,
  * the WebP metadata filter, and the store's newsroom functions against a
- * temporary SQLite file (saves with optimistic locking, slugs, revisions,
+ * temporary SQLite file and, with $DATELINE_TEST_PG, a fresh PostgreSQL
+ * database (testdb.h): saves with optimistic locking, slugs, revisions,
  * the scheduler's publish step, stage kept right for the CLI's writes,
- * reaction series).
+ * reaction series.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include "media/webp.h"
 #include "site/diff.h"
 #include "store/store.h"
+#include "testdb.h"
 
 /* ---- diff ---- */
 
@@ -136,7 +138,7 @@ static void test_webp_strip(void **state)
 
 struct fixture {
 	char dir[64];
-	char path[96];
+	char path[256];
 	struct store *s;
 	struct arena *a;
 };
@@ -146,10 +148,8 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	char err[256];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/dateline-test-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (testdb_make(f->dir, f->path))
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/test.db", f->dir);
 	if (store_open(f->path, &f->s, err, sizeof(err)) ||
 	    store_migrate(f->s, NULL))
 		return -1;
@@ -161,16 +161,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[128];
 
 	store_close(f->s);
 	arena_free(f->a);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
+	testdb_drop(f->dir, f->path);
 	free(f);
 	return 0;
 }
@@ -362,5 +356,5 @@ int main(void)
 		T(test_reaction_series),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return testdb_run_groups(tests);
 }
