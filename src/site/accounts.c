@@ -1,7 +1,7 @@
 /*
- * accounts.c - reader accounts: the session behind each request, the
- * masthead's account area, the shared parts of the account pages, and
- * sign up, log in and log out.  The reset, verification and settings flows
+ * accounts.c - reader accounts: the masthead's account area, the shared
+ * parts of the account pages, and sign up, log in and log out (the
+ * session behind each request is looked up in reader.c).  The reset, verification and settings flows
  * are in accounts_flows.c.  See docs/security.md for the mechanisms.
  *
  * A session is a random 256-bit token in the dl_session cookie; the store
@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "auth/csrf.h"
@@ -82,42 +81,6 @@ void accounts_stop(struct site *site)
 	site->outbox = NULL;
 	site->login_ip = site->login_account = site->signup_ip = NULL;
 	site->reset_ip = site->reset_address = NULL;
-}
-
-struct reader_state *site_reader(struct site *site, struct http_request *req)
-{
-	struct reader_state *rs = req->app;
-	const char *token;
-	int r;
-
-	if (!rs)
-		rs = req->app = arena_zalloc(req->arena, sizeof(*rs));
-	if (rs->looked_up)
-		return rs;
-	rs->looked_up = true;
-	token = http_cookie(req, SESSION_COOKIE);
-	if (!token_valid(token))
-		return rs;
-	token_hash(token, rs->session_hash);
-	r = store_session_get(site->store, req->arena, rs->session_hash,
-			      time_now(), SESSION_IDLE_S, SESSION_MAX_S,
-			      &rs->account);
-	if (!r)
-		rs->logged_in = true;
-	else if (r != ERR_NOTFOUND)
-		rs->unavailable = true;
-	return rs;
-}
-
-const char *site_csrf_subject(struct site *site, struct http_request *req)
-{
-	struct reader_state *rs = site_reader(site, req);
-	const char *hex;
-
-	if (rs->logged_in)
-		return arena_printf(req->arena, "s:%s", rs->session_hash);
-	hex = reactions_cookie_reader(req);
-	return hex ? hex : "";
 }
 
 bool account_return_ok(const char *path)
@@ -372,14 +335,6 @@ const char *name_problem(const char *name)
 	if (chars > NAME_MAX_CHARS)
 		return "Use at most 60 characters.";
 	return NULL;
-}
-
-bool cookie_secure(struct site *site, struct http_request *req)
-{
-	const char *proto = http_header(req, "X-Forwarded-Proto");
-
-	return !strncmp(site->base_url, "https:", 6) ||
-	       (site->trust_proxy && proto && !strcasecmp(proto, "https"));
 }
 
 const char *session_cookie(struct site *site, struct http_request *req,

@@ -19,9 +19,6 @@
 
 struct tval;
 
-#define SESSION_COOKIE "dl_session"
-#define SESSION_IDLE_S (14 * 24 * 3600)	/* unused this long: ended */
-#define SESSION_MAX_S (60 * 24 * 3600)	/* older than this: ended */
 #define VERIFY_TTL_S (24 * 3600)	/* e-mail confirmation links */
 #define NAME_MAX_CHARS 60
 /* Sign-up and reset requests take at least this long, whether or not the

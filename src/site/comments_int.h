@@ -53,10 +53,6 @@ struct tval *comment_value(struct site *site, struct arena *a,
 void comment_json(struct site *site, struct arena *a, struct buf *b,
 		  const struct comment *c, int64_t now);
 
-/* The answer {"error": @message} with @status. */
-void comments_json_error(struct http_response *res, unsigned status,
-			 const char *message);
-
 /* A visible comment @c of article @slug, for pages already open: the
  * "comment" event on the article's stream, with the new @count. */
 void comments_publish(struct site *site, struct arena *a,

@@ -116,7 +116,7 @@ static void refuse(struct site *site, struct http_request *req,
 		   const char *message)
 {
 	if (c->json) {
-		comments_json_error(res, status, message);
+		json_error(res, status, message);
 		return;
 	}
 	form_page(site, req, res, status, c->op == OP_EDIT ? "Edit your comment" :
@@ -146,7 +146,7 @@ static const char *check_body(struct site *site, struct http_request *req,
 	if (!problem)
 		return clean;
 	if (c->json)
-		comments_json_error(res, 422, problem);
+		json_error(res, 422, problem);
 	else
 		form_page(site, req, res, 422, c->op == OP_EDIT ?
 			  "Edit your comment" : "Your comment was not posted",
@@ -167,8 +167,8 @@ static bool writer_ok(struct site *site, struct http_request *req,
 	    !csrf_token_ok(site->csrf_key, site_csrf_subject(site, req),
 			   http_form(req, "csrf")))) {
 		if (c->json)
-			comments_json_error(res, 403, "cross-site requests are"
-					    " not allowed");
+			json_error(res, 403, "cross-site requests are"
+				   " not allowed");
 		else
 			form_page(site, req, res, 403, "This form has expired",
 				  NULL, NULL, NULL, NULL, "The form has expired"
@@ -178,12 +178,12 @@ static bool writer_ok(struct site *site, struct http_request *req,
 		return false;
 	}
 	if (c->json && needs_body && (!ct || strncmp(ct, "application/json", 16))) {
-		comments_json_error(res, 415, "send the body as application/json");
+		json_error(res, 415, "send the body as application/json");
 		return false;
 	}
 	if (!rs->logged_in) {
 		if (c->json)
-			comments_json_error(res, 401, "log in to comment");
+			json_error(res, 401, "log in to comment");
 		else
 			form_page(site, req, res, 401, "Log in to comment", NULL,
 				  NULL, NULL, NULL, "You need to log in to do"
@@ -314,7 +314,7 @@ static void cjob_answer(struct acct_job *j, struct http_request *req,
 		const char *msg = refusal_text(site, a, c->p.refusal, &status);
 
 		if (c->json)
-			comments_json_error(res, status, msg);
+			json_error(res, status, msg);
 		else
 			refuse(site, req, res, c, status, msg);
 		return;
@@ -330,8 +330,8 @@ static void cjob_answer(struct acct_job *j, struct http_request *req,
 			if (store_comment_get(site->store, a, c->op == OP_POST ?
 					      c->p.id : c->target.id, j->acct.id,
 					      &got)) {
-				comments_json_error(res, 503, "saved, but it"
-						    " cannot be read back now");
+				json_error(res, 503, "saved, but it"
+					   " cannot be read back now");
 				return;
 			}
 			res->status = c->op == OP_EDIT ? 200 :
@@ -409,7 +409,7 @@ static bool rate_ok(struct site *site, struct http_request *req,
 	msg = arena_printf(req->arena, "You are commenting too fast. Wait %u"
 			   " second%s and post again.", retry, retry == 1 ? "" : "s");
 	if (c->json)
-		comments_json_error(res, 429, msg);
+		json_error(res, 429, msg);
 	else
 		form_page(site, req, res, 429, "Your comment was not posted",
 			  action, parent, c->raw, msg, NULL, c->article_path, NULL);

@@ -30,9 +30,6 @@
 #include "render/mustache.h"
 #include "writer.h"
 
-#define READER_COOKIE "dl_reader"
-#define READER_HEX 32
-
 enum answer { ANSWER_JSON, ANSWER_REDIRECT };
 
 struct pending {
@@ -43,17 +40,6 @@ struct pending {
 	const char *redirect;		/* article path, for forms */
 	const char *set_cookie;		/* for a reader's first reaction */
 };
-
-/* The reader id from the cookie (32 hex digits), or NULL. */
-const char *reactions_cookie_reader(struct http_request *req)
-{
-	const char *v = http_cookie(req, READER_COOKIE);
-
-	if (!v || strlen(v) != READER_HEX ||
-	    strspn(v, "0123456789abcdef") != READER_HEX)
-		return NULL;
-	return v;
-}
 
 /*
  * A new reader id and its Set-Cookie value (arena strings).  The id is 48
@@ -99,7 +85,7 @@ static const char *current_reader(struct site *site, struct http_request *req)
 
 	if (rs->logged_in)
 		return arena_printf(req->arena, "u:%" PRId64, rs->account.id);
-	return reader_key(req->arena, reactions_cookie_reader(req));
+	return reader_key(req->arena, site_reader_cookie(req));
 }
 
 /* {"counts":{...},"total":N[,"mine":...]} */
@@ -120,18 +106,6 @@ static void state_json(struct buf *b, const struct reaction_state *st,
 			buf_adds(b, ",\"mine\":null");
 	}
 	buf_addch(b, '}');
-}
-
-void json_error(struct http_response *res, unsigned status,
-		const char *message)
-{
-	res->status = status;
-	res->content_type = "application/json";
-	res->cache_control = "no-store";
-	buf_reset(&res->body);
-	buf_adds(&res->body, "{\"error\":");
-	json_escape(&res->body, message, strlen(message));
-	buf_addch(&res->body, '}');
 }
 
 /* The writer committed (or failed) a batch: tell the live streams. */
