@@ -540,7 +540,7 @@ void h_comments_get(struct site *site, struct http_request *req,
 	r = slug_valid(slug) ? store_article_id(site->store, slug, &id) :
 			       ERR_NOTFOUND;
 	if (r) {
-		json_error(res, r == ERR_NOTFOUND ? 404 : 503,
+		json_error(res, err_http_status(r),
 			   r == ERR_NOTFOUND ? "no such article" :
 			   "the article cannot be read now");
 		return;

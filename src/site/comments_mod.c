@@ -271,8 +271,8 @@ static void mod_answer(struct acct_job *j, struct http_request *req,
 	struct mod *md = j->data;
 
 	if (j->result) {
-		render_error(j->site, req, res, j->result == ERR_NOTFOUND ? 404 :
-			     503, j->result == ERR_NOTFOUND ? "That comment is"
+		render_error(j->site, req, res, err_http_status(j->result),
+			     j->result == ERR_NOTFOUND ? "That comment is"
 			     " no longer there." : "That could not be saved"
 			     " right now. Please try again.");
 		return;
@@ -311,7 +311,7 @@ void h_comment_moderate(struct site *site, struct http_request *req,
 	r = id ? store_comment_get(site->store, req->arena, id, 0, &md->c) :
 		 ERR_NOTFOUND;
 	if (r) {
-		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+		render_error(site, req, res, err_http_status(r),
 			     r == ERR_NOTFOUND ? "That comment is no longer"
 			     " there." : "The comment cannot be loaded now.");
 		return;
@@ -378,7 +378,7 @@ void h_comment_settings(struct site *site, struct http_request *req,
 						     slug, false, &art) :
 			       ERR_NOTFOUND;
 	if (r) {
-		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+		render_error(site, req, res, err_http_status(r),
 			     "We could not find that story.");
 		return;
 	}

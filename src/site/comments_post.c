@@ -470,7 +470,7 @@ static void post(struct site *site, struct http_request *req,
 		return;
 	}
 	if (r) {
-		refuse(site, req, res, c, r == ERR_NOTFOUND ? 404 : 503,
+		refuse(site, req, res, c, err_http_status(r),
 		       r == ERR_NOTFOUND ? "We could not find that story." :
 		       "The story cannot be loaded right now.");
 		return;
@@ -503,7 +503,8 @@ static void post(struct site *site, struct http_request *req,
 						   &c->parent) : ERR_NOTFOUND;
 		if (r || c->parent.article_id != art->id ||
 		    c->parent.status != COMMENT_VISIBLE) {
-			refuse(site, req, res, c, r && r != ERR_NOTFOUND ? 503 : 422,
+			refuse(site, req, res, c, r && r != ERR_NOTFOUND ?
+			       err_http_status(r) : 422,
 			       "The comment you are replying to is no longer"
 			       " there.");
 			return;
@@ -558,7 +559,7 @@ static bool load_target(struct site *site, struct http_request *req,
 	if (!r && c->target.status == COMMENT_DELETED)
 		r = ERR_NOTFOUND;
 	if (r) {
-		refuse(site, req, res, c, r == ERR_NOTFOUND ? 404 : 503,
+		refuse(site, req, res, c, err_http_status(r),
 		       r == ERR_NOTFOUND ? "That comment is no longer there." :
 		       "The comment cannot be loaded right now.");
 		return false;
@@ -737,7 +738,7 @@ static bool page_target(struct site *site, struct http_request *req,
 					 out->article_slug, false, &art)))
 		r = ERR_NOTFOUND;
 	if (r) {
-		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+		render_error(site, req, res, err_http_status(r),
 			     r == ERR_NOTFOUND ? "That comment is no longer"
 			     " there." : "The comment cannot be loaded now.");
 		return false;

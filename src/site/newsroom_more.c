@@ -249,7 +249,7 @@ void h_nr_diff(struct site *site, struct http_request *req,
 	}
 	if ((r = store_revision_get(site->store, a, art->id, f, &from)) ||
 	    (r = store_revision_get(site->store, a, art->id, t, &to))) {
-		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+		render_error(site, req, res, err_http_status(r),
 			     r == ERR_NOTFOUND ? "There is no such revision"
 			     " of this story." : "Try again.");
 		return;
@@ -312,6 +312,24 @@ static void restore_work(struct acct_job *aj)
 	aj->result = store_story_save(aj->site->store, &sv, &j->id, &j->version);
 }
 
+/* What the page says when a restore failed with @result. */
+static const char *restore_problem(int result)
+{
+	switch (result) {
+	case ERR_STALE:
+		return "Someone saved the story since you opened its"
+		       " revisions; nothing was restored. Open the revisions"
+		       " again.";
+	case ERR_CONFLICT:
+		return "Another story has this revision's slug now; nothing"
+		       " was restored.";
+	case ERR_NOTFOUND:
+		return "The story was deleted; nothing was restored.";
+	default:
+		return "The revision could not be restored; please try again.";
+	}
+}
+
 static void restore_answer(struct acct_job *aj, struct http_request *req,
 			   struct http_response *res)
 {
@@ -323,14 +341,8 @@ static void restore_answer(struct acct_job *aj, struct http_request *req,
 					     PRId64 "?done=restore", j->id);
 		return;
 	}
-	nr_message(aj->site, req, res, j->who, aj->result == ERR_STALE ||
-		   aj->result == ERR_CONFLICT ? 409 : 503,
-		   "Not restored", aj->result == ERR_STALE ? "Someone saved"
-		   " the story since you opened its revisions; nothing was"
-		   " restored. Open the revisions again." :
-		   aj->result == ERR_CONFLICT ? "Another story has this"
-		   " revision's slug now; nothing was restored." :
-		   "The revision could not be restored; please try again.");
+	nr_message(aj->site, req, res, j->who, err_http_status(aj->result),
+		   "Not restored", restore_problem(aj->result));
 }
 
 void h_nr_restore(struct site *site, struct http_request *req,
@@ -350,7 +362,7 @@ void h_nr_restore(struct site *site, struct http_request *req,
 		return;
 	if ((r = store_revision_get(site->store, a, art->id,
 				    nr_id(http_form(req, "revision")), &rev))) {
-		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+		render_error(site, req, res, err_http_status(r),
 			     r == ERR_NOTFOUND ? "There is no such revision"
 			     " of this story." : "Try again.");
 		return;
@@ -458,8 +470,8 @@ static void role_answer(struct acct_job *aj, struct http_request *req,
 		res->location = "/newsroom/users?done=role";
 		return;
 	}
-	nr_message(aj->site, req, res, j->who, aj->result == ERR_NOTFOUND ?
-		   404 : 503, "Role not changed", aj->result == ERR_NOTFOUND ?
+	nr_message(aj->site, req, res, j->who, err_http_status(aj->result),
+		   "Role not changed", aj->result == ERR_NOTFOUND ?
 		   "There is no such account." : "Please try again.");
 }
 

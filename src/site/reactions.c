@@ -368,7 +368,7 @@ void h_react_form(struct site *site, struct http_request *req,
 						     slug, false, &art) :
 			       ERR_NOTFOUND;
 	if (r) {
-		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+		render_error(site, req, res, err_http_status(r),
 			     r == ERR_NOTFOUND ? "We could not find that story." :
 			     "The story cannot be loaded right now.");
 		return;

@@ -1,6 +1,7 @@
 /*
  * respond.c - answer pieces shared by the handlers of every area (see
- * respond.h): JSON errors, body ETags, the Secure cookie attribute.
+ * respond.h): error codes to statuses, JSON errors, body ETags, the
+ * Secure cookie attribute.
  */
 #include "respond.h"
 
@@ -9,9 +10,23 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/err.h"
 #include "core/escape.h"
 #include "http/static.h"
 #include "site.h"
+
+unsigned err_http_status(int e)
+{
+	switch (e) {
+	case 0: return 200;
+	case ERR_NOTFOUND: return 404;
+	case ERR_CONFLICT:
+	case ERR_STALE: return 409;
+	case ERR_INVALID: return 422;
+	case ERR_TOOBIG: return 413;
+	default: return 503;
+	}
+}
 
 void json_error(struct http_response *res, unsigned status,
 		const char *message)
