@@ -42,6 +42,10 @@ void render_error(struct site *site, struct http_request *req,
 		  struct http_response *res, unsigned status,
 		  const char *message);
 
+/* The route pattern of a story page, the shape article_path() makes; its
+ * fifth parameter is the slug. */
+#define ARTICLE_PATTERN "/:section/:year/:month/:day/:slug/"
+
 /* "/section/world/" and "/tag/ports/" (arena strings). */
 char *section_path(struct arena *a, const char *slug);
 char *tag_path(struct arena *a, const char *slug);
