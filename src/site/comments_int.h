@@ -69,7 +69,7 @@ void comments_remote(void *ctx, int64_t article_id, int64_t comment_id);
  * NULL when none is due: no account, notifications off, or the same
  * account.  @anchor_id is the comment the link shows.
  */
-struct outbox_msg *comments_reply_mail(struct acct_job *j,
+struct outbox_msg *comments_reply_mail(struct site_job *j,
 				       const struct comment *parent,
 				       const char *reply_author,
 				       const char *reply_text,

@@ -14,7 +14,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "auth/csrf.h"
 #include "auth/ratelimit.h"
@@ -23,6 +22,7 @@
 #include "core/escape.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/timeutil.h"
 #include "core/value.h"
 #include "mail/outbox.h"
 #include "render/comment_md.h"
@@ -43,14 +43,6 @@ struct cjob {
 	bool like_on;
 	int64_t likes, count;
 };
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The page with the comment form again, @alert at the top or @error by
  * the field, and the reader's @text kept. */
@@ -211,7 +203,7 @@ static const char *json_field(struct http_request *req, const char *name,
 
 /* ---- The job ---- */
 
-static void cjob_work(struct acct_job *j)
+static void cjob_work(struct site_job *j)
 {
 	struct cjob *c = j->data;
 	struct site *site = j->site;
@@ -290,7 +282,7 @@ static const char *refusal_text(struct site *site, struct arena *a,
 	}
 }
 
-static void cjob_answer(struct acct_job *j, struct http_request *req,
+static void cjob_answer(struct site_job *j, struct http_request *req,
 		       struct http_response *res)
 {
 	struct cjob *c = j->data;
@@ -384,7 +376,7 @@ static void cjob_answer(struct acct_job *j, struct http_request *req,
 
 static void submit(struct site *site, struct http_request *req, struct cjob *c)
 {
-	struct acct_job *j = job_new(site, req, cjob_work, cjob_answer);
+	struct site_job *j = job_new(site, req, cjob_work, cjob_answer);
 
 	j->data = c;
 	job_submit(j);
@@ -401,9 +393,10 @@ static bool rate_ok(struct site *site, struct http_request *req,
 	const char *msg;
 
 	if (ratelimit_take(site->comment_account, arena_printf(req->arena,
-			   "ca:%" PRId64, rs->account.id), mono_ms(), &retry) &&
+			   "ca:%" PRId64, rs->account.id), time_mono_ms(),
+			   &retry) &&
 	    ratelimit_take(site->comment_ip, arena_printf(req->arena, "ci:%s",
-			   req->remote_ip), mono_ms(), &retry))
+			   req->remote_ip), time_mono_ms(), &retry))
 		return true;
 	http_add_header(res, "Retry-After", arena_printf(req->arena, "%u", retry));
 	msg = arena_printf(req->arena, "You are commenting too fast. Wait %u"

@@ -628,7 +628,7 @@ void newsroom_media_stop(void)
 }
 
 /* On the worker pool: process the photo, then save. */
-static void save_work(struct acct_job *aj)
+static void save_work(struct site_job *aj)
 {
 	struct save_job *j = aj->data;
 	struct site *site = aj->site;
@@ -708,7 +708,7 @@ static const char *save_problem(int result, bool json)
 	}
 }
 
-static void save_answer(struct acct_job *aj, struct http_request *req,
+static void save_answer(struct site_job *aj, struct http_request *req,
 			struct http_response *res)
 {
 	struct save_job *j = aj->data;
@@ -775,7 +775,7 @@ void h_nr_save(struct site *site, struct http_request *req,
 	struct arena *a = req->arena;
 	struct article *old = NULL;
 	struct save_job *j;
-	struct acct_job *aj;
+	struct site_job *aj;
 	struct tval *errors;
 	const char *act, *bad;
 	int64_t id;

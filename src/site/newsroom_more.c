@@ -158,7 +158,7 @@ void newsroom_stop(struct site *site)
 	site->newsroom = NULL;
 }
 
-void nr_submit(struct acct_job *j)
+void nr_submit(struct site_job *j)
 {
 	job_submit_to(j, j->site->newsroom->pool);
 }
@@ -299,7 +299,7 @@ struct restore_job {
 	int64_t expect, id, version;
 };
 
-static void restore_work(struct acct_job *aj)
+static void restore_work(struct site_job *aj)
 {
 	struct restore_job *j = aj->data;
 	struct story_save sv = { 0 };
@@ -330,7 +330,7 @@ static const char *restore_problem(int result)
 	}
 }
 
-static void restore_answer(struct acct_job *aj, struct http_request *req,
+static void restore_answer(struct site_job *aj, struct http_request *req,
 			   struct http_response *res)
 {
 	struct restore_job *j = aj->data;
@@ -351,7 +351,7 @@ void h_nr_restore(struct site *site, struct http_request *req,
 	const struct account *who = nr_access(site, req, res, ROLE_AUTHOR);
 	struct arena *a = req->arena;
 	struct restore_job *j;
-	struct acct_job *aj;
+	struct site_job *aj;
 	struct revision rev;
 	struct article *art;
 	char err[200];
@@ -452,7 +452,7 @@ struct role_job {
 	int role;
 };
 
-static void role_work(struct acct_job *aj)
+static void role_work(struct site_job *aj)
 {
 	struct role_job *j = aj->data;
 
@@ -460,7 +460,7 @@ static void role_work(struct acct_job *aj)
 					    (enum account_role)j->role);
 }
 
-static void role_answer(struct acct_job *aj, struct http_request *req,
+static void role_answer(struct site_job *aj, struct http_request *req,
 			struct http_response *res)
 {
 	struct role_job *j = aj->data;
@@ -480,7 +480,7 @@ void h_nr_role(struct site *site, struct http_request *req,
 {
 	const struct account *who = nr_access(site, req, res, ROLE_ADMIN);
 	struct role_job *j;
-	struct acct_job *aj;
+	struct site_job *aj;
 
 	if (!who || !nr_form_ok(site, req, res))
 		return;

@@ -199,12 +199,10 @@ static void change_finish(void *arg, struct http_request *req,
 static bool within_rate(struct site *site, struct http_request *req,
 			struct http_response *res, bool json)
 {
-	struct timespec ts;
 	unsigned retry = 1;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if (ratelimit_take(site->reaction_limit, req->remote_ip,
-			   (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &retry))
+			   time_mono_ms(), &retry))
 		return true;
 	http_add_header(res, "Retry-After", arena_printf(req->arena, "%u", retry));
 	if (json)
