@@ -135,7 +135,6 @@ static struct reqctx *ctx_get(struct http_server *srv)
 static void ctx_put(struct http_server *srv, struct reqctx *c)
 {
 	struct arena *a = c->req.arena;
-	pthread_mutex_t lock = c->defer.lock;
 
 	if (c->pp)
 		MHD_destroy_post_processor(c->pp);
@@ -146,9 +145,15 @@ static void ctx_put(struct http_server *srv, struct reqctx *c)
 		return;
 	}
 	arena_reset(a);
+	/*
+	 * A pthread mutex must not be copied (POSIX leaves a copy's use
+	 * undefined), so the lock is not saved and put back around the wipe:
+	 * it is ended before it and made anew after.
+	 */
+	pthread_mutex_destroy(&c->defer.lock);
 	memset(c, 0, sizeof(*c));
+	pthread_mutex_init(&c->defer.lock, NULL);
 	c->req.arena = a;
-	c->defer.lock = lock;
 	pthread_mutex_lock(&srv->lock);
 	if (srv->nfree < POOL_KEEP) {
 		c->next = srv->free;

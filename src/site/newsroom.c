@@ -628,7 +628,7 @@ void newsroom_media_stop(void)
 }
 
 /* On the worker pool: process the photo, then save. */
-static void save_work(struct acct_job *aj)
+static void save_work(struct site_job *aj)
 {
 	struct save_job *j = aj->data;
 	struct site *site = aj->site;
@@ -688,15 +688,32 @@ static void save_json(struct http_request *req, struct http_response *res,
 	res->cache_control = "no-store";
 }
 
-static void save_answer(struct acct_job *aj, struct http_request *req,
+/* What the editor (or, when @json, the autosave) says when a save failed
+ * with @result. */
+static const char *save_problem(int result, bool json)
+{
+	switch (result) {
+	case ERR_STALE:
+		return "Someone else saved this story while you were editing"
+		       " it. Your changes were NOT saved: copy them, open the"
+		       " story again and apply them to the newest version.";
+	case ERR_CONFLICT:
+		return json ? "The slug is taken." : "Nothing was saved.";
+	case ERR_INVALID:
+		return json ? "The story could not be saved." :
+		       "The photo was refused; nothing was saved.";
+	default:
+		return json ? "The story could not be saved." :
+		       "The story could not be saved; please try again.";
+	}
+}
+
+static void save_answer(struct site_job *aj, struct http_request *req,
 			struct http_response *res)
 {
 	struct save_job *j = aj->data;
 	struct site *site = aj->site;
 	struct tval *errors = NULL;
-	const char *stale = "Someone else saved this story while you were"
-		" editing it. Your changes were NOT saved: copy them, open the"
-		" story again and apply them to the newest version.";
 
 	if (!aj->result) {
 		if (j->json) {
@@ -710,34 +727,27 @@ static void save_answer(struct acct_job *aj, struct http_request *req,
 		return;
 	}
 	if (j->json) {
-		save_json(req, res, aj->result == ERR_STALE ||
-			  aj->result == ERR_CONFLICT ? 409 : aj->result ==
-			  ERR_INVALID ? 422 : 503, j,
-			  aj->result == ERR_STALE ? stale :
-			  aj->result == ERR_CONFLICT ? "The slug is taken." :
-			  "The story could not be saved.");
+		save_json(req, res, err_http_status(aj->result), j,
+			  save_problem(aj->result, true));
 		return;
 	}
-	if (aj->result == ERR_INVALID)
-		field_error(req->arena, &errors, "photo", j->err);
-	else if (aj->result == ERR_CONFLICT)
-		field_error(req->arena, &errors, "slug", "Another story has"
-			    " this slug; choose another.");
 	if (aj->result == ERR_NOTFOUND) {
 		render_error(site, req, res, 404, "The story was deleted.");
 		return;
 	}
-	if (aj->result == ERR_STALE)
-		tv_set_str(req->arena, errors ? errors : (errors =
-			   tv_map(req->arena)), "newest_url", arena_printf(
+	if (aj->result == ERR_INVALID) {
+		field_error(req->arena, &errors, "photo", j->err);
+	} else if (aj->result == ERR_CONFLICT) {
+		field_error(req->arena, &errors, "slug", "Another story has"
+			    " this slug; choose another.");
+	} else if (aj->result == ERR_STALE) {
+		errors = tv_map(req->arena);
+		tv_set_str(req->arena, errors, "newest_url", arena_printf(
 			   req->arena, "/newsroom/stories/%" PRId64, j->art.id));
+	}
 	editor_page(site, req, res, j->who, &j->art, j->tags_text, j->when,
-		    aj->result == ERR_INVALID ? 422 : aj->result == ERR_STALE ||
-		    aj->result == ERR_CONFLICT ? 409 : 503, NULL,
-		    aj->result == ERR_STALE ? stale : aj->result == ERR_INVALID ?
-		    "The photo was refused; nothing was saved." :
-		    aj->result == ERR_CONFLICT ? "Nothing was saved." :
-		    "The story could not be saved; please try again.", errors);
+		    err_http_status(aj->result), NULL,
+		    save_problem(aj->result, false), errors);
 }
 
 /* The story page as readers would see it, not saved. */
@@ -765,7 +775,7 @@ void h_nr_save(struct site *site, struct http_request *req,
 	struct arena *a = req->arena;
 	struct article *old = NULL;
 	struct save_job *j;
-	struct acct_job *aj;
+	struct site_job *aj;
 	struct tval *errors;
 	const char *act, *bad;
 	int64_t id;
@@ -792,7 +802,7 @@ void h_nr_save(struct site *site, struct http_request *req,
 	if (id) {
 		r = store_story_get(site->store, a, id, &old);
 		if (r) {
-			render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+			render_error(site, req, res, err_http_status(r),
 				     r == ERR_NOTFOUND ? "There is no such"
 				     " story." : "The story cannot be loaded"
 				     " right now; please try again.");

@@ -30,9 +30,6 @@
 #include "render/mustache.h"
 #include "writer.h"
 
-#define READER_COOKIE "dl_reader"
-#define READER_HEX 32
-
 enum answer { ANSWER_JSON, ANSWER_REDIRECT };
 
 struct pending {
@@ -43,17 +40,6 @@ struct pending {
 	const char *redirect;		/* article path, for forms */
 	const char *set_cookie;		/* for a reader's first reaction */
 };
-
-/* The reader id from the cookie (32 hex digits), or NULL. */
-const char *reactions_cookie_reader(struct http_request *req)
-{
-	const char *v = http_cookie(req, READER_COOKIE);
-
-	if (!v || strlen(v) != READER_HEX ||
-	    strspn(v, "0123456789abcdef") != READER_HEX)
-		return NULL;
-	return v;
-}
 
 /*
  * A new reader id and its Set-Cookie value (arena strings).  The id is 48
@@ -99,7 +85,7 @@ static const char *current_reader(struct site *site, struct http_request *req)
 
 	if (rs->logged_in)
 		return arena_printf(req->arena, "u:%" PRId64, rs->account.id);
-	return reader_key(req->arena, reactions_cookie_reader(req));
+	return reader_key(req->arena, site_reader_cookie(req));
 }
 
 /* {"counts":{...},"total":N[,"mine":...]} */
@@ -120,18 +106,6 @@ static void state_json(struct buf *b, const struct reaction_state *st,
 			buf_adds(b, ",\"mine\":null");
 	}
 	buf_addch(b, '}');
-}
-
-void json_error(struct http_response *res, unsigned status,
-		const char *message)
-{
-	res->status = status;
-	res->content_type = "application/json";
-	res->cache_control = "no-store";
-	buf_reset(&res->body);
-	buf_adds(&res->body, "{\"error\":");
-	json_escape(&res->body, message, strlen(message));
-	buf_addch(&res->body, '}');
 }
 
 /* The writer committed (or failed) a batch: tell the live streams. */
@@ -225,12 +199,10 @@ static void change_finish(void *arg, struct http_request *req,
 static bool within_rate(struct site *site, struct http_request *req,
 			struct http_response *res, bool json)
 {
-	struct timespec ts;
 	unsigned retry = 1;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if (ratelimit_take(site->reaction_limit, req->remote_ip,
-			   (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &retry))
+			   time_mono_ms(), &retry))
 		return true;
 	http_add_header(res, "Retry-After", arena_printf(req->arena, "%u", retry));
 	if (json)
@@ -394,7 +366,7 @@ void h_react_form(struct site *site, struct http_request *req,
 						     slug, false, &art) :
 			       ERR_NOTFOUND;
 	if (r) {
-		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+		render_error(site, req, res, err_http_status(r),
 			     r == ERR_NOTFOUND ? "We could not find that story." :
 			     "The story cannot be loaded right now.");
 		return;

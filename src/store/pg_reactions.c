@@ -660,7 +660,8 @@ int pg_article_id(struct store *base, const char *slug, int64_t *id)
 		pthread_mutex_lock(&ids->lock);
 		ids->slot[slot].gen = gen;
 		ids->slot[slot].id = *id;
-		strcpy(ids->slot[slot].slug, slug);
+		/* cacheable: the slug fits */
+		memcpy(ids->slot[slot].slug, slug, strlen(slug) + 1);
 		pthread_mutex_unlock(&ids->lock);
 	}
 	return r;

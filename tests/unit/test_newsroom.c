@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "media/webp.h"
@@ -31,16 +32,16 @@
 static const char *diff_str(struct arena *a, const char *x, const char *y)
 {
 	struct diff_line *d;
-	char *out = arena_alloc(a, 4096), *p = out;
+	struct buf out;
 	size_t n, i;
 
+	buf_init(&out, a, 4096);
 	d = diff_lines(a, x, y, &n);
 	for (i = 0; i < n; i++)
-		p += sprintf(p, "%c%.*s|", d[i].op == DIFF_SAME ? '=' :
-			     d[i].op == DIFF_DEL ? '-' : '+', (int)d[i].len,
-			     d[i].text);
-	*p = '\0';
-	return out;
+		buf_printf(&out, "%c%.*s|", d[i].op == DIFF_SAME ? '=' :
+			   d[i].op == DIFF_DEL ? '-' : '+', (int)d[i].len,
+			   d[i].text);
+	return out.data;
 }
 
 static void test_diff(void **state)
@@ -72,8 +73,8 @@ static void test_diff_large(void **state)
 	/* 2,500 x 2,500 middle lines: past DIFF_MAX_CELLS, so all removed
 	 * then all added, never quadratic memory. */
 	for (i = 0; i < 2500; i++) {
-		px += sprintf(px, "x%zu\n", i);
-		py += sprintf(py, "y%zu\n", i);
+		px += snprintf(px, (size_t)(x + 3000 * 8 - px), "x%zu\n", i);
+		py += snprintf(py, (size_t)(y + 3000 * 8 - py), "y%zu\n", i);
 	}
 	d = diff_lines(a, x, y, &n);
 	assert_int_equal(n, 5000);
