@@ -70,6 +70,8 @@ struct http_request {
 	void *app;		/* the application's per-request state; NULL
 				 * when the request starts, never touched by
 				 * the layer */
+	bool no_log;		/* set by the application: no access line
+				 * (health checks) */
 };
 
 /* Reference-counted immutable bytes shared by responses (page caches). */
@@ -181,6 +183,9 @@ struct http_config {
 	 */
 	const char *upload_prefix;
 	size_t upload_max;
+	/* Keep each request's protocol, Referer and User-Agent for the
+	 * access log (log_format_wants_headers()). */
+	bool log_headers;
 	/*
 	 * Optional: @enter runs on the connection thread before the handler
 	 * (and before a deferred answer's finish), @leave after it, with the

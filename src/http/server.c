@@ -65,6 +65,8 @@ struct reqctx {
 	struct http_part *last;
 	size_t file_bytes, field_bytes, upload_max;
 	char *shed;		/* a stream's method and URI once its arena is gone */
+	/* For the access log formats that show them (arena, or shed). */
+	const char *protocol, *referer, *agent;
 	struct reqctx *next;
 };
 
@@ -82,6 +84,7 @@ struct http_server {
 	atomic_int active;
 	const char *upload_prefix;
 	size_t upload_max;
+	bool log_headers;	/* the access log shows Referer, User-Agent */
 };
 
 struct blob *blob_new(const void *data, size_t len)
@@ -402,15 +405,28 @@ void http_resume(struct http_deferred *d)
  */
 static void stream_shed(struct reqctx *c)
 {
-	size_t m = strlen(c->req.method_name), u = strlen(c->req.uri);
+	const char *keep[5] = { c->req.method_name, c->req.uri, c->protocol,
+				c->referer, c->agent };
+	size_t len[5], total = 0;
+	char *p;
+	int i;
 
-	c->shed = xmalloc(m + u + 2);
-	memcpy(c->shed, c->req.method_name, m + 1);
-	memcpy(c->shed + m + 1, c->req.uri, u + 1);
+	for (i = 0; i < 5; i++)
+		total += (len[i] = keep[i] ? strlen(keep[i]) + 1 : 0);
+	p = c->shed = xmalloc(total);
+	for (i = 0; i < 5; i++) {
+		if (keep[i])
+			memcpy(p, keep[i], len[i]);
+		keep[i] = keep[i] ? p : NULL;
+		p += len[i];
+	}
 	arena_free(c->req.arena);
 	c->req.arena = NULL;
-	c->req.method_name = c->shed;
-	c->req.uri = c->shed + m + 1;
+	c->req.method_name = keep[0];
+	c->req.uri = keep[1];
+	c->protocol = keep[2];
+	c->referer = keep[3];
+	c->agent = keep[4];
 	c->req.path = NULL;
 	c->req.query = (struct str){ NULL, 0 };
 	memset(&c->req.body, 0, sizeof(c->req.body));
@@ -517,6 +533,21 @@ static enum MHD_Result part_cb(void *cls, enum MHD_ValueKind kind,
 	return MHD_YES;
 }
 
+/* The request's protocol, Referer and User-Agent, for the access log. */
+static void log_fields(struct reqctx *c, struct MHD_Connection *conn,
+		       const char *version)
+{
+	struct arena *a = c->req.arena;
+	const char *v;
+
+	c->protocol = arena_strndup(a, version, strnlen(version, 16));
+	if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Referer")))
+		c->referer = arena_strndup(a, v, strnlen(v, 512));
+	if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					     "User-Agent")))
+		c->agent = arena_strndup(a, v, strnlen(v, 512));
+}
+
 /* True when this request may carry a multipart upload. */
 static bool upload_route(struct http_server *srv, struct MHD_Connection *conn,
 			 const struct http_request *req)
@@ -554,6 +585,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 		req->method = parse_method(method);
 		req->method_name = arena_strdup(req->arena, method);
 		client_ip(conn, req->remote_ip, sizeof(req->remote_ip));
+		if (srv->log_headers)
+			log_fields(c, conn, version);
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 "Content-Length");
 		if (!req->error_status && upload_route(srv, conn, req)) {
@@ -614,9 +647,16 @@ static void done_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	ms = (double)(end.tv_sec - c->start.tv_sec) * 1e3 +
 	     (double)(end.tv_nsec - c->start.tv_nsec) / 1e6;
-	if (c->started)
-		log_access(c->req.remote_ip, c->req.method_name, c->req.uri,
-			   c->status, c->bytes, ms);
+	if (c->started && !c->req.no_log) {
+		struct access_entry e = {
+			.ip = c->req.remote_ip, .method = c->req.method_name,
+			.uri = c->req.uri, .protocol = c->protocol,
+			.referer = c->referer, .agent = c->agent,
+			.status = c->status, .bytes = c->bytes, .ms = ms,
+		};
+
+		log_access(&e);
+	}
 	*con_cls = NULL;
 	ctx_put(srv, c);
 	atomic_fetch_sub(&srv->active, 1);
@@ -714,6 +754,7 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 	srv->ctx = cfg->ctx;
 	srv->upload_prefix = cfg->upload_prefix;
 	srv->upload_max = cfg->upload_max ? cfg->upload_max : HTTP_MAX_BODY;
+	srv->log_headers = cfg->log_headers;
 	pthread_mutex_init(&srv->lock, NULL);
 	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, srv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,

@@ -435,7 +435,7 @@ int reactions_render_block(struct site *site, struct http_request *req,
 	struct reaction_state st;
 	struct tval *ctx = tv_map(a), *list = tv_list(a);
 	char token[CSRF_TOKEN_SIZE];
-	uint64_t gen = store_generation(site->store), ticket = 0;
+	uint64_t gen = site_generation(site), ticket = 0;
 	size_t start = out->len;
 	int i, r;
 

@@ -27,6 +27,7 @@
 #include "http/compress.h"
 #include "http/static.h"
 #include "render/mustache.h"
+#include "render/templates.h"
 
 struct handler_info {
 	site_handler fn;
@@ -503,7 +504,7 @@ static bool brotli_variant(struct site *site, struct http_request *req,
 			   struct http_response *res, struct cached_page *p,
 			   const struct hole_fill *fill)
 {
-	uint64_t gen = store_generation(site->store);
+	uint64_t gen = site_generation(site);
 	struct blob *v = page_cache_variant_get(site->cache, req->uri, gen,
 						fill->crc);
 
@@ -644,7 +645,7 @@ static void run_cached(struct site *site, const struct handler_info *h,
 		       struct http_request *req, struct http_response *res,
 		       const struct route_match *m)
 {
-	uint64_t gen = store_generation(site->store);
+	uint64_t gen = site_generation(site);
 	struct reader_state *rs;
 	struct cached_page page;
 
@@ -859,6 +860,32 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 	return newsroom_start(site);
 }
 
+int site_reload_templates(struct site *site, const char *dir, char *err,
+			  size_t errlen)
+{
+	struct tmpl_set *fresh, *old;
+	int r;
+
+	if (site->nretired == SITE_MAX_RELOADS) {
+		snprintf(err, errlen, "templates reloaded %d times: restart to"
+			 " reload again", SITE_MAX_RELOADS);
+		return ERR_TOOBIG;
+	}
+	if ((r = templates_load(dir, &fresh, err, errlen)))
+		return r;
+	old = atomic_exchange(&site->tmpl, fresh);
+	site->retired[site->nretired++] = old;
+	atomic_fetch_add(&site->tmpl_epoch, 1);
+	return 0;
+}
+
+uint64_t site_generation(struct site *site)
+{
+	/* Far above any content generation: the two never meet. */
+	return store_generation(site->store) +
+	       (atomic_load(&site->tmpl_epoch) << 40);
+}
+
 void site_quiesce(struct site *site)
 {
 	if (site->live)
@@ -889,4 +916,6 @@ void site_stop(struct site *site)
 	site->writer = NULL;
 	site->live = NULL;
 	site->reaction_limit = NULL;
+	while (site->nretired > 0)
+		tmpl_set_free(site->retired[--site->nretired]);
 }

@@ -9,6 +9,7 @@
 #define DATELINE_SITE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "http/http.h"
@@ -30,9 +31,13 @@ struct newsroom;
 
 #include "mail/outbox.h"
 
+/* Template reloads kept before a reload is refused (their sets stay). */
+#define SITE_MAX_RELOADS 64
+
 struct site {
 	struct store *store;
-	struct tmpl_set *tmpl;
+	/* Swapped whole by site_reload_templates(); read with one load. */
+	struct tmpl_set *_Atomic tmpl;
 	struct assets *assets;
 	struct page_cache *cache;
 	const char *name;	/* "Dateline" */
@@ -80,6 +85,11 @@ struct site {
 	pthread_mutex_t box_lock;
 	char *box_html;
 	int64_t box_time;
+	/* Template sets replaced on SIGHUP, freed by site_stop(): a request
+	 * may still be rendering with one. */
+	struct tmpl_set *retired[SITE_MAX_RELOADS];
+	int nretired;
+	atomic_uint_fast64_t tmpl_epoch;	/* reloads so far */
 };
 
 /*
@@ -89,6 +99,21 @@ struct site {
  * cannot be made).
  */
 int site_start(struct site *site, unsigned reaction_per_minute);
+/*
+ * Compile the templates of @dir (NULL: the built-in ones) and put them in
+ * place of the running set (SIGHUP); cached pages and blocks rendered
+ * with the old set are dropped.  0, or an error with a reason in @err:
+ * the old set stays.  Call from one thread at a time.
+ */
+int site_reload_templates(struct site *site, const char *dir, char *err,
+			  size_t errlen);
+
+/*
+ * The version caches of rendered pages and blocks are keyed by: the
+ * store's content generation, moved on by each template reload.
+ */
+uint64_t site_generation(struct site *site);
+
 /* Stop accepting live streams; call before stopping the HTTP server. */
 void site_quiesce(struct site *site);
 /* Stop the background parts; call after the HTTP server has stopped. */

@@ -785,11 +785,31 @@ static int pg_sections(struct store *base, struct arena *ar,
 	return r;
 }
 
+static int pg_ping(struct store *base, char *detail, size_t len)
+{
+	struct pg_store *s = PG(base);
+	struct pgconn *c = pg_conn_get(s);
+	size_t used = 0;
+	int r, i;
+
+	if (!c)
+		return ERR_DB;
+	r = pg_exec(c, "SELECT 1");
+	pg_conn_put(s, c);
+	for (i = 0; detail && i < s->nreplicas && used < len; i++)
+		used += (size_t)snprintf(detail + used, len - used,
+			"replica %s %s\n", s->replicas[i].name,
+			atomic_load(&s->replicas[i].usable) ? "usable" :
+			"left out");
+	return r ? ERR_DB : 0;
+}
+
 static const struct store_ops pg_ops = {
 	.name = "postgres",
 	.close = pg_close,
 	.migrate = pg_migrate,
 	.check_schema = pg_check_schema,
+	.ping = pg_ping,
 	.generation = pg_generation,
 	.article_put = pg_article_put,
 	.article_by_slug = pg_article_by_slug,

@@ -392,6 +392,21 @@ static int sq_check_schema(struct store *base)
 	return n && have < atoi(files[n - 1]->name + 7) ? ERR_INVALID : 0;
 }
 
+static int sq_ping(struct store *base, char *detail, size_t len)
+{
+	struct sqlite_store *s = SQ(base);
+	struct conn *c = sq_conn_get(s);
+	int rc;
+
+	(void)detail;
+	(void)len;
+	if (!c)
+		return ERR_DB;
+	rc = sqlite3_exec(c->db, "SELECT 1", NULL, NULL, NULL);
+	sq_conn_put(s, c);
+	return rc == SQLITE_OK ? 0 : ERR_DB;
+}
+
 static long long mono_ns(void)
 {
 	struct timespec ts;
@@ -842,6 +857,7 @@ static const struct store_ops sqlite_ops = {
 	.close = sq_close,
 	.migrate = sq_migrate,
 	.check_schema = sq_check_schema,
+	.ping = sq_ping,
 	.generation = sq_generation,
 	.article_put = sq_article_put,
 	.article_by_slug = sq_article_by_slug,

@@ -170,6 +170,22 @@ struct store;
 int store_open(const char *url, struct store **out, char *err, size_t errlen);
 void store_close(struct store *s);
 
+/*
+ * The SQLite file @url names (borrowed from @url, "sqlite:" taken off),
+ * or NULL when @url is a PostgreSQL URL.  A new SQLite file is created
+ * 0600 whatever the umask (its -wal and -shm files follow its mode): it
+ * holds password hashes and the site's secrets.
+ */
+const char *store_sqlite_path(const char *url);
+
+/*
+ * One round trip to the database on a pooled connection (readiness
+ * checks).  @detail (@len bytes, may be NULL) gets a line per read
+ * replica, "replica NAME usable\n" or "... left out\n" (PostgreSQL;
+ * empty otherwise).  ERR_DB when the database does not answer.
+ */
+int store_ping(struct store *s, char *detail, size_t len);
+
 /* Create or upgrade the schema to the newest version, in one transaction per
  * migration.  *applied (may be NULL) gets the number of migrations run. */
 int store_migrate(struct store *s, int *applied);
@@ -933,6 +949,7 @@ struct store_ops {
 	void (*close)(struct store *s);
 	int (*migrate)(struct store *s, int *applied);
 	int (*check_schema)(struct store *s);
+	int (*ping)(struct store *s, char *detail, size_t len);
 	uint64_t (*generation)(struct store *s);
 	int (*article_put)(struct store *s, const struct article *a,
 			   int64_t *id_out, bool *inserted);
