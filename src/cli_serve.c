@@ -31,7 +31,7 @@ struct serve_args {
 	const char *db, *listen, *templates, *statics, *base_url, *name;
 	const char *tagline, *smtp_url, *mail_from, *maildir, *smtp_ca;
 	const char *time_zone, *feed_content, *language, *cm_mode;
-	const char *access_log, *log_format;
+	const char *access_log, *log_format, *metrics_listen;
 	struct optlist replicas;
 	long threads, react_limit, reset_ttl, login_limit, upload_limit;
 	long max_lag, cm_rate, cm_depth, cm_links, cm_close, cm_min;
@@ -82,6 +82,7 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
 		{ "language", "DATELINE_LANGUAGE", "TAG", "the language of the site's text, a BCP 47 tag such as en, de or pt-BR (default en)", &a->language, NULL },
 		{ "access-log", "DATELINE_ACCESS_LOG", "FILE", "append the access log to FILE (default: standard output); SIGHUP reopens it", &a->access_log, NULL },
 		{ "access-log-format", "DATELINE_ACCESS_LOG_FORMAT", "FORMAT", "short (default), combined (as nginx and Apache write it) or json", &a->log_format, NULL },
+		{ "metrics-listen", "DATELINE_METRICS_LISTEN", "ADDR:PORT", "serve /metrics here, to any client that reaches it, instead of to loopback clients on --listen", &a->metrics_listen, NULL },
 		{ "quiet", "DATELINE_QUIET", NULL, "no access log", NULL, &a->quiet },
 		{ 0 },
 	};
@@ -313,6 +314,27 @@ static int serve_open(struct serve_args *a, struct site *site)
 	return 0;
 }
 
+/* The --metrics-listen server: one thread, /metrics only. */
+static int start_metrics(struct site *site, const char *listen,
+			 struct http_server **out)
+{
+	struct http_config cfg = { 0 };
+	char err[512];
+
+	cfg.listen = listen;
+	cfg.threads = 1;
+	cfg.handler = site_metrics_handle;
+	cfg.ctx = site;
+	if (http_server_start(&cfg, out, err, sizeof(err))) {
+		fprintf(stderr, "error: --metrics-listen: %s\n", err);
+		return 1;
+	}
+	site->metrics_elsewhere = true;
+	log_info("metrics on http://%s/metrics (port %u)", listen,
+		 http_server_port(*out));
+	return 0;
+}
+
 /* Serve until SIGINT or SIGTERM; the signals are blocked in @set. */
 static void serve_wait(struct site *site, const struct serve_args *a,
 		       const sigset_t *set)
@@ -334,7 +356,7 @@ int cmd_serve(int argc, char **argv)
 {
 	struct serve_args a;
 	struct http_config cfg = { 0 };
-	struct http_server *srv = NULL;
+	struct http_server *srv = NULL, *msrv = NULL;
 	struct site site = { 0 };
 	char err[512], *base = NULL, *mdir = NULL, *from = NULL, shown[512];
 	bool curl_up = false;
@@ -382,6 +404,7 @@ int cmd_serve(int argc, char **argv)
 	cfg.handler = site_handle;
 	cfg.enter = site_enter;
 	cfg.leave = site_leave;
+	cfg.done = site_done;
 	cfg.upload_prefix = NEWSROOM_UPLOAD_PREFIX;
 	cfg.upload_max = site.upload_max;
 	cfg.log_headers = !a.quiet && log_format_wants_headers(
@@ -391,6 +414,8 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "error: %s\n", err);
 		goto out;
 	}
+	if (a.metrics_listen && start_metrics(&site, a.metrics_listen, &msrv))
+		goto out;
 	log_info("dateline serving %s on http://%s (port %u)",
 		 shown_db(a.db, shown, sizeof(shown)), a.listen,
 		 http_server_port(srv));
@@ -400,9 +425,12 @@ int cmd_serve(int argc, char **argv)
 	serve_wait(&site, &a, &set);
 	site_quiesce(&site);
 	http_server_stop(srv, 10000);
+	http_server_stop(msrv, 1000);
 	log_info("stopped");
 	code = 0;
 out:
+	if (code)
+		http_server_stop(srv, 0);
 	site_stop(&site);
 	page_cache_free(site.cache);
 	assets_free(site.assets);

@@ -72,6 +72,8 @@ struct http_request {
 				 * the layer */
 	bool no_log;		/* set by the application: no access line
 				 * (health checks) */
+	int label;		/* the application's tag for its done hook
+				 * (a route); 0 when the request starts */
 };
 
 /* Reference-counted immutable bytes shared by responses (page caches). */
@@ -194,6 +196,15 @@ struct http_config {
 	void (*enter)(void *ctx, struct http_request *req);
 	void (*leave)(void *ctx, struct http_request *req,
 		      struct http_response *res);
+	/*
+	 * Optional: @done runs once the answer has been sent (or the
+	 * client left), on a connection thread, with the status sent, the
+	 * seconds since the request line and whether it was an event
+	 * stream.  Only req->label, method_name, uri and remote_ip are
+	 * still valid then.
+	 */
+	void (*done)(void *ctx, struct http_request *req, unsigned status,
+		     double seconds, bool streamed);
 };
 
 /*

@@ -76,6 +76,8 @@ struct http_server {
 	void (*enter)(void *ctx, struct http_request *req);
 	void (*leave)(void *ctx, struct http_request *req,
 		      struct http_response *res);
+	void (*done)(void *ctx, struct http_request *req, unsigned status,
+		     double seconds, bool streamed);
 	void *ctx;
 	unsigned port;
 	pthread_mutex_t lock;
@@ -657,6 +659,9 @@ static void done_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 		log_access(&e);
 	}
+	if (c->started && srv->done)
+		srv->done(srv->ctx, &c->req, c->status, ms / 1e3,
+			  c->req.arena == NULL);
 	*con_cls = NULL;
 	ctx_put(srv, c);
 	atomic_fetch_sub(&srv->active, 1);
@@ -751,6 +756,7 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 	srv->handler = cfg->handler;
 	srv->enter = cfg->enter;
 	srv->leave = cfg->leave;
+	srv->done = cfg->done;
 	srv->ctx = cfg->ctx;
 	srv->upload_prefix = cfg->upload_prefix;
 	srv->upload_max = cfg->upload_max ? cfg->upload_max : HTTP_MAX_BODY;

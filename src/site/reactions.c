@@ -9,6 +9,7 @@
  * See docs/api.md and docs/security.md.
  */
 #include "site_int.h"
+#include "metrics.h"
 
 #include <inttypes.h>
 #include <sodium.h>
@@ -140,6 +141,7 @@ void reactions_committed(void *ctx, const struct reaction_change *ch, size_t n)
 	struct site *site = ctx;
 	size_t i, j;
 
+	metrics_reaction_batch(site->metrics, n);
 	for (i = 0; i < n; i++) {
 		struct buf b;
 		char data[512];

@@ -16,6 +16,7 @@
 #include "accounts_int.h"
 #include "comments_int.h"
 #include "live.h"
+#include "metrics.h"
 #include "writer.h"
 #include "newsroom.h"
 #include "core/arena.h"
@@ -111,6 +112,10 @@ static const struct handler_info cm_like = { h_comment_like, false };
 static const struct handler_info cm_report = { h_comment_report, false };
 static const struct handler_info cm_queue = { h_comment_queue, false };
 static const struct handler_info cm_moderate = { h_comment_moderate, false };
+/* Operations (health.c). */
+static const struct handler_info healthz = { h_healthz, false };
+static const struct handler_info readyz = { h_readyz, false };
+static const struct handler_info metrics = { h_metrics, false };
 
 static const struct route routes[] = {
 	{ HTTP_GET, "/", (void *)&home },
@@ -186,8 +191,12 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/comments/:id/report", (void *)&cm_report },
 	{ HTTP_GET, "/newsroom/comments", (void *)&cm_queue },
 	{ HTTP_POST, "/newsroom/comments/:id", (void *)&cm_moderate },
+	{ HTTP_GET, "/healthz", (void *)&healthz },
+	{ HTTP_GET, "/readyz", (void *)&readyz },
+	{ HTTP_GET, "/metrics", (void *)&metrics },
 	{ HTTP_GET, "/:section/:year/:month/:day/:slug/", (void *)&article },
 };
+#define NROUTES (sizeof(routes) / sizeof(*routes))
 
 char *article_path(struct arena *a, const struct article *art)
 {
@@ -650,9 +659,11 @@ static void run_cached(struct site *site, const struct handler_info *h,
 	struct cached_page page;
 
 	if (!page_cache_get(site->cache, req->uri, gen, &page)) {
+		metrics_page_cache(site->metrics, true);
 		from_cache(site, req, res, &page);
 		return;
 	}
+	metrics_page_cache(site->metrics, false);
 	rs = site_reader(site, req);
 	rs->for_cache = true;
 	h->fn(site, req, res, m);
@@ -726,6 +737,7 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 		return;
 	}
 	h = m.route->handler;
+	req->label = (int)(m.route - routes) + 1;
 	/*
 	 * A reader with a session whose session cannot be looked up (the
 	 * database is down or restarting) gets 503, not the answer for a
@@ -837,6 +849,31 @@ void site_leave(void *ctx, struct http_request *req, struct http_response *res)
 			cookie_secure(site, req) ? "; Secure" : ""));
 }
 
+/* The route table's names for the metrics' labels. */
+static void site_metrics_start(struct site *site)
+{
+	static struct metrics_route names[NROUTES];
+	static const char *const methods[] = { "GET", "HEAD", "POST", "PUT",
+		"DELETE", "PATCH", "OTHER" };
+	size_t i;
+
+	for (i = 0; i < NROUTES; i++) {
+		names[i].method = methods[routes[i].method];
+		names[i].pattern = routes[i].pattern;
+	}
+	site->metrics = metrics_new(names, NROUTES);
+}
+
+void site_done(void *ctx, struct http_request *req, unsigned status,
+	       double seconds, bool streamed)
+{
+	struct site *site = ctx;
+
+	if (site->metrics)
+		metrics_request(site->metrics, req->label, status, seconds,
+				streamed);
+}
+
 int site_start(struct site *site, unsigned reaction_per_minute)
 {
 	int r = store_secret(site->store, "csrf", site->csrf_key,
@@ -849,6 +886,7 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 	comments_start(site);
 	share_limits(site);
 	pthread_mutex_init(&site->box_lock, NULL);
+	site_metrics_start(site);
 	site->sections = section_cache_new();
 	site->reaction_limit = ratelimit_new(reaction_per_minute);
 	site->blocks = block_cache_new();
@@ -916,6 +954,8 @@ void site_stop(struct site *site)
 	site->writer = NULL;
 	site->live = NULL;
 	site->reaction_limit = NULL;
+	metrics_free(site->metrics);
+	site->metrics = NULL;
 	while (site->nretired > 0)
 		tmpl_set_free(site->retired[--site->nretired]);
 }

@@ -28,6 +28,7 @@ struct auth_pool;
 struct mail_outbox;
 struct section_cache;
 struct newsroom;
+struct metrics;
 
 #include "mail/outbox.h"
 
@@ -90,6 +91,8 @@ struct site {
 	struct tmpl_set *retired[SITE_MAX_RELOADS];
 	int nretired;
 	atomic_uint_fast64_t tmpl_epoch;	/* reloads so far */
+	struct metrics *metrics;	/* made by site_start() */
+	bool metrics_elsewhere;	/* --metrics-listen: not on this port */
 };
 
 /*
@@ -125,6 +128,17 @@ bool language_tag_valid(const char *lt);
 
 /* "/world/2026/11/20/some-slug/": an article's canonical path (arena). */
 char *article_path(struct arena *a, const struct article *art);
+
+/*
+ * The http_handler of --metrics-listen: GET /metrics for any client
+ * (the operator chose who can reach that address), 404 for the rest.
+ */
+void site_metrics_handle(void *ctx, struct http_request *req,
+			 struct http_response *res);
+
+/* The http_config done hook: counts the answer for /metrics. */
+void site_done(void *ctx, struct http_request *req, unsigned status,
+	       double seconds, bool streamed);
 
 /* The http_handler: @ctx is the struct site. */
 void site_handle(void *ctx, struct http_request *req, struct http_response *res);
