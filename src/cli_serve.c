@@ -35,6 +35,7 @@ struct serve_args {
 	struct optlist replicas;
 	long threads, react_limit, reset_ttl, login_limit, upload_limit;
 	long max_lag, cm_rate, cm_depth, cm_links, cm_close, cm_min;
+	long client_timeout, per_address;
 	int quiet, smtp_plain, trust_proxy, authors_publish;
 };
 
@@ -82,6 +83,8 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
 		{ "language", "DATELINE_LANGUAGE", "TAG", "the language of the site's text, a BCP 47 tag such as en, de or pt-BR (default en)", &a->language, NULL },
 		{ "access-log", "DATELINE_ACCESS_LOG", "FILE", "append the access log to FILE (default: standard output); SIGHUP reopens it", &a->access_log, NULL },
 		{ "access-log-format", "DATELINE_ACCESS_LOG_FORMAT", "FORMAT", "short (default), combined (as nginx and Apache write it) or json", &a->log_format, NULL },
+		{ "client-timeout", "DATELINE_CLIENT_TIMEOUT", "SECONDS", "close a connection that sends nothing for this long, idle or mid-request (default 30)", .num = &a->client_timeout, .min = 1, .max = 3600 },
+		{ "per-address-limit", "DATELINE_PER_ADDRESS_LIMIT", "N", "open connections one client address may hold (default 2000; 0: no limit; behind a proxy every connection is the proxy's)", .num = &a->per_address, .min = 0, .max = 1000000 },
 		{ "metrics-listen", "DATELINE_METRICS_LISTEN", "ADDR:PORT", "serve /metrics here, to any client that reaches it, instead of to loopback clients on --listen", &a->metrics_listen, NULL },
 		{ "quiet", "DATELINE_QUIET", NULL, "no access log", NULL, &a->quiet },
 		{ 0 },
@@ -94,7 +97,8 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
 		.language = "en", .cm_mode = "open", .log_format = "short",
 		.react_limit = 30, .reset_ttl = 3600, .login_limit = 20,
 		.upload_limit = 20, .max_lag = 5, .cm_rate = 4, .cm_depth = 3,
-		.cm_links = 2, .cm_min = 3,
+		.cm_links = 2, .cm_min = 3, .client_timeout = 30,
+		.per_address = 2000,
 	};
 	return opts_parse(argc, argv, opts, serve_usage, pos, 0, &npos);
 }
@@ -365,6 +369,17 @@ int cmd_serve(int argc, char **argv)
 
 	if ((r = serve_parse(argc, argv, &a)) >= 0)
 		return r;
+	/*
+	 * Block the signals before any thread starts (the store's, the
+	 * site's), so that every thread inherits the mask and only main
+	 * takes them: a SIGHUP reaching another thread would kill.
+	 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	if ((r = cli_start(a.db)) >= 0)
 		return r;
 	if ((r = serve_settings(&a, &site, &base, &mdir, &from))) {
@@ -391,13 +406,6 @@ int cmd_serve(int argc, char **argv)
 		goto out;
 	}
 
-	/* Block the signals in every thread; main waits for them. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	cfg.listen = a.listen;
 	cfg.threads = (unsigned)a.threads;
@@ -405,6 +413,8 @@ int cmd_serve(int argc, char **argv)
 	cfg.enter = site_enter;
 	cfg.leave = site_leave;
 	cfg.done = site_done;
+	cfg.client_timeout = (unsigned)a.client_timeout;
+	cfg.per_address_max = (unsigned)a.per_address;
 	cfg.upload_prefix = NEWSROOM_UPLOAD_PREFIX;
 	cfg.upload_max = site.upload_max;
 	cfg.log_headers = !a.quiet && log_format_wants_headers(

@@ -2,6 +2,11 @@
  * http.h - the HTTP layer: requests, responses and the server, on
  * libmicrohttpd.  This folder is the only code that includes microhttpd.h.
  *
+ * Requests whose framing is ambiguous (two Hosts or Content-Lengths, a
+ * transfer coding other than chunked, HTTP/1.1 without Host) are answered
+ * 400 or 501 and the connection is closed, so that no proxy in front
+ * reads them differently.
+ *
  * The server hands each complete request to one application callback with a
  * struct http_request (everything parsed and size-checked) and a
  * struct http_response to fill.  The layer then adds the security headers,
@@ -175,6 +180,10 @@ struct http_config {
 	const char *listen;	/* "127.0.0.1:8080", "[::1]:8080", ":8080" */
 	unsigned threads;	/* 0: one per core */
 	unsigned max_connections;
+	unsigned client_timeout;	/* seconds a connection may idle or
+					 * send nothing; 0: 30 */
+	unsigned per_address_max;	/* open connections per client
+					 * address; 0: no limit */
 	http_handler handler;
 	void *ctx;
 	/*

@@ -60,6 +60,7 @@ struct reqctx {
 	size_t bytes;
 	bool started;
 	bool responded;
+	bool close;		/* answer with Connection: close (bad framing) */
 	/* A multipart/form-data upload (see http_config.upload_prefix). */
 	struct MHD_PostProcessor *pp;
 	struct http_part *last;
@@ -360,6 +361,8 @@ static enum MHD_Result send_response(struct reqctx *c, struct http_response *res
 	 */
 	if (status == 503 && !MHD_get_response_header(r, "Retry-After"))
 		MHD_add_response_header(r, "Retry-After", "2");
+	if (c->close)
+		MHD_add_response_header(r, "Connection", "close");
 	c->status = status;
 	c->bytes = status == 304 || req->method == HTTP_HEAD ? 0 : sent;
 	ret = MHD_queue_response(conn, status, r);
@@ -550,6 +553,66 @@ static void log_fields(struct reqctx *c, struct MHD_Connection *conn,
 		c->agent = arena_strndup(a, v, strnlen(v, 512));
 }
 
+/* What framing_cb counts over the request's headers. */
+struct framing {
+	int hosts, lengths, encodings;
+	bool lengths_differ, bad_name, bad_encoding;
+	const char *length;
+};
+
+static enum MHD_Result framing_cb(void *cls, enum MHD_ValueKind kind,
+				  const char *key, const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	if (strpbrk(key, " \t"))
+		f->bad_name = true;
+	if (!strcasecmp(key, "Host")) {
+		f->hosts++;
+	} else if (!strcasecmp(key, "Content-Length")) {
+		if (f->lengths++ && strcmp(f->length, value))
+			f->lengths_differ = true;
+		f->length = value;
+	} else if (!strcasecmp(key, "Transfer-Encoding")) {
+		f->encodings++;
+		if (strcasecmp(value, "chunked"))
+			f->bad_encoding = true;
+	}
+	return MHD_YES;
+}
+
+/*
+ * Requests whose framing a proxy in front could read differently
+ * (request smuggling): two Hosts, two different Content-Lengths, both
+ * Content-Length and Transfer-Encoding, a coding other than "chunked",
+ * whitespace in a header name.  libmicrohttpd's strict mode already
+ * refuses HTTP/1.1 without Host.  Sets the error (400, or 501 for an
+ * unknown coding) and true; the answer closes the connection.
+ */
+static bool bad_framing(struct reqctx *c, struct MHD_Connection *conn)
+{
+	struct framing f = { 0 };
+	struct http_request *req = &c->req;
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, framing_cb, &f);
+	if (f.bad_encoding || f.encodings > 1) {
+		req->error_status = 501;
+		req->error_reason = "Only the chunked transfer coding is"
+				    " understood here.";
+	} else if (f.hosts > 1 || f.lengths_differ || f.bad_name ||
+		   (f.encodings && f.lengths)) {
+		req->error_status = 400;
+		req->error_reason = f.hosts > 1 ? "The request has two Host"
+			" headers." : f.bad_name ? "A header name is"
+			" malformed." : "The request's length is ambiguous.";
+	} else {
+		return false;
+	}
+	c->close = true;
+	return true;
+}
+
 /* True when this request may carry a multipart upload. */
 static bool upload_route(struct http_server *srv, struct MHD_Connection *conn,
 			 const struct http_request *req)
@@ -589,6 +652,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 		client_ip(conn, req->remote_ip, sizeof(req->remote_ip));
 		if (srv->log_headers)
 			log_fields(c, conn, version);
+		if (bad_framing(c, conn))
+			return respond(srv, c);
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 "Content-Length");
 		if (!req->error_status && upload_route(srv, conn, req)) {
@@ -775,7 +840,12 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MAX_HEADERS + 4096,
 		MHD_OPTION_CONNECTION_LIMIT,
 		cfg->max_connections ? cfg->max_connections : 20000,
-		MHD_OPTION_CONNECTION_TIMEOUT, 120,
+		/* Idle or slow clients (a request sent a byte at a time)
+		 * are closed; suspended streams are not timed. */
+		MHD_OPTION_CONNECTION_TIMEOUT, cfg->client_timeout ?
+		cfg->client_timeout : 30u,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address_max,
+		MHD_OPTION_STRICT_FOR_CLIENT, 1,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096,
 		MHD_OPTION_END);
 	if (!srv->daemon) {
