@@ -18,6 +18,7 @@
 #include "http/http.h"
 #include "http/static.h"
 #include "mail/message.h"
+#include "media/image.h"
 #include "render/markdown.h"
 #include "render/mustache.h"
 #include "render/templates.h"
@@ -35,7 +36,7 @@ struct serve_args {
 	struct optlist replicas;
 	long threads, react_limit, reset_ttl, login_limit, upload_limit;
 	long max_lag, cm_rate, cm_depth, cm_links, cm_close, cm_min;
-	long client_timeout, per_address;
+	long client_timeout, per_address, photo_pixels, photo_jobs;
 	int quiet, smtp_plain, trust_proxy, authors_publish;
 };
 
@@ -73,6 +74,8 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
 		{ "feed-content", "DATELINE_FEED_CONTENT", "summary|full", "what feed items carry: the summary (default) or the whole story", &a->feed_content, NULL },
 		{ "time-zone", "DATELINE_TIME_ZONE", "ZONE", "the newsroom's time zone for schedule times, e.g. Europe/Berlin (default UTC)", &a->time_zone, NULL },
 		{ "upload-limit", "DATELINE_UPLOAD_LIMIT", "MB", "largest lead photo upload in MB (default 20)", .num = &a->upload_limit, .min = 1, .max = 200 },
+		{ "photo-max-pixels", "DATELINE_PHOTO_MAX_PIXELS", "N", "refuse lead photos of more pixels, read from the file's header before decoding (default 40000000)", .num = &a->photo_pixels, .min = 1, .max = MEDIA_MAX_PIXELS },
+		{ "photo-jobs", "DATELINE_PHOTO_JOBS", "N", "photos processed at once; more uploads wait their turn (default 1)", .num = &a->photo_jobs, .min = 1, .max = 16 },
 		{ "authors-publish", "DATELINE_AUTHORS_PUBLISH", NULL, "authors may publish, schedule and unpublish (default: editors only)", NULL, &a->authors_publish },
 		{ "comment-rate-limit", "DATELINE_COMMENT_RATE_LIMIT", "N", "comments per minute per account and per client address (default 4, 0: off)", .num = &a->cm_rate, .min = 0, .max = 1000000 },
 		{ "comment-moderation", "DATELINE_COMMENT_MODERATION", "MODE", "open, first (hold the first comment of an account) or all (hold every comment); default open", &a->cm_mode, NULL },
@@ -98,7 +101,8 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
 		.react_limit = 30, .reset_ttl = 3600, .login_limit = 20,
 		.upload_limit = 20, .max_lag = 5, .cm_rate = 4, .cm_depth = 3,
 		.cm_links = 2, .cm_min = 3, .client_timeout = 30,
-		.per_address = 2000,
+		.per_address = 2000, .photo_pixels = MEDIA_DEFAULT_PIXELS,
+		.photo_jobs = 1,
 	};
 	return opts_parse(argc, argv, opts, serve_usage, pos, 0, &npos);
 }
@@ -263,6 +267,8 @@ static int serve_settings(struct serve_args *a, struct site *site,
 	site->time_zone = a->time_zone;
 	site->upload_max = (size_t)a->upload_limit * 1024 * 1024;
 	site->authors_publish = a->authors_publish;
+	site->photo_max_pixels = a->photo_pixels;
+	site->photo_jobs = (unsigned)a->photo_jobs;
 	site->comment_per_minute = (unsigned)a->cm_rate;
 	site->comment_depth = (int)a->cm_depth;
 	site->comment_max_links = (int)a->cm_links;

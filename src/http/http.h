@@ -152,6 +152,16 @@ bool http_forwarded_for(const char *header, char *out, size_t len);
  */
 const char *http_form(const struct http_request *req, const char *name);
 
+/*
+ * The name of the first field of a form body (urlencoded, or a plain
+ * multipart field) whose value is not valid UTF-8 ("?" when the name is
+ * not either), or NULL when every value is.
+ */
+const char *http_form_bad_utf8(const struct http_request *req);
+/* The same over an urlencoded @body of @len bytes (copies in @a). */
+const char *http_urlencoded_bad_utf8(struct arena *a, const char *body,
+				     size_t len);
+
 /* The multipart part called @name (a file or a field), or NULL. */
 const struct http_part *http_part(const struct http_request *req,
 				  const char *name);

@@ -310,8 +310,11 @@ static bool api_write_allowed(struct site *site, struct http_request *req,
 		json_error(res, 403, "cross-site requests are not allowed");
 		return false;
 	}
-	if (needs_body && (!ct || strncmp(ct, "application/json", 16) ||
-			   (ct[16] && ct[16] != ';' && ct[16] != ' '))) {
+	/* A call without a body may leave the type out; any other type,
+	 * or a body of no type, is refused (docs/security.md). */
+	if ((needs_body || ct || req->body.len) &&
+	    (!ct || strncmp(ct, "application/json", 16) ||
+	     (ct[16] && ct[16] != ';' && ct[16] != ' '))) {
 		json_error(res, 415, "send the body as application/json");
 		return false;
 	}

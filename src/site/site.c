@@ -694,6 +694,7 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 	struct route_match m;
 	const struct handler_info *h;
 	struct reader_state *rs;
+	const char *bad;
 
 	if (req->error_status) {
 		if (!search_long_uri(site, req, res))
@@ -754,6 +755,12 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 			render_error(site, req, res, 503, "Your session cannot"
 				     " be checked right now. Please try again"
 				     " in a moment.");
+		return;
+	}
+	if (req->method == HTTP_POST && (bad = http_form_bad_utf8(req))) {
+		render_error(site, req, res, 422, arena_printf(req->arena,
+			     "The field '%s' is not valid UTF-8. Nothing was"
+			     " saved.", bad));
 		return;
 	}
 	if (h->cacheable)

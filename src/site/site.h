@@ -68,6 +68,8 @@ struct site {
 	const char *time_zone;	/* schedule times, e.g. "Europe/Berlin"; NULL: UTC */
 	size_t upload_max;	/* bytes of a photo upload; 0: 20 MB */
 	bool authors_publish;	/* authors may publish, not only submit */
+	long photo_max_pixels;	/* larger photos refused; 0: the default */
+	unsigned photo_jobs;	/* photos processed at once; 0: 1 */
 	struct newsroom *newsroom;	/* made by site_start() */
 	/* Comments (comments*.c): set before site_start(); 0 means the
 	 * default where one is noted. */
