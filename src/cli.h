@@ -18,6 +18,8 @@ int cmd_serve(int argc, char **argv);
 int cmd_article(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
+int cmd_outbox(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
 
 /*
  * Option parsing shared by the commands (opts.c).  An option is one of:

@@ -179,6 +179,16 @@ void store_close(struct store *s);
 const char *store_sqlite_path(const char *url);
 
 /*
+ * Copy the SQLite database @url into the new file @dest (0600) while
+ * servers read and write it (SQLite's online backup API; one read
+ * transaction, so the copy is consistent), check it with PRAGMA
+ * integrity_check, and only then give it its name (sqlite_backup.c).
+ * ERR_UNSUPPORTED for PostgreSQL, ERR_CONFLICT when @dest exists; a
+ * one-line reason in @err on any failure (nothing is left at @dest).
+ */
+int store_backup(const char *url, const char *dest, char *err, size_t errlen);
+
+/*
  * One round trip to the database on a pooled connection (readiness
  * checks).  @detail (@len bytes, may be NULL) gets a line per read
  * replica, "replica NAME usable\n" or "... left out\n" (PostgreSQL;
