@@ -6,12 +6,14 @@
 #include "cli.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/err.h"
 #include "core/log.h"
@@ -345,6 +347,26 @@ static int start_metrics(struct site *site, const char *listen,
 	return 0;
 }
 
+/*
+ * The listening socket systemd passed (socket activation: LISTEN_PID is
+ * this process, LISTEN_FDS >= 1; the first is descriptor 3), or 0.  The
+ * variables are removed so that no child takes them for its own.
+ */
+static int systemd_socket(void)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	long p, n;
+
+	if (!pid || !fds || opt_number(pid, 1, LONG_MAX, &p) ||
+	    opt_number(fds, 1, 64, &n) || p != (long)getpid())
+		return 0;
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	fcntl(3, F_SETFD, FD_CLOEXEC);
+	return 3;
+}
+
 /* Serve until SIGINT or SIGTERM; the signals are blocked in @set. */
 static void serve_wait(struct site *site, const struct serve_args *a,
 		       const sigset_t *set)
@@ -414,6 +436,7 @@ int cmd_serve(int argc, char **argv)
 
 
 	cfg.listen = a.listen;
+	cfg.listen_fd = systemd_socket();
 	cfg.threads = (unsigned)a.threads;
 	cfg.handler = site_handle;
 	cfg.enter = site_enter;
@@ -432,9 +455,14 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (a.metrics_listen && start_metrics(&site, a.metrics_listen, &msrv))
 		goto out;
-	log_info("dateline serving %s on http://%s (port %u)",
-		 shown_db(a.db, shown, sizeof(shown)), a.listen,
-		 http_server_port(srv));
+	if (cfg.listen_fd)
+		log_info("dateline serving %s on the socket systemd passed"
+			 " (port %u)", shown_db(a.db, shown, sizeof(shown)),
+			 http_server_port(srv));
+	else
+		log_info("dateline serving %s on http://%s (port %u)",
+			 shown_db(a.db, shown, sizeof(shown)), a.listen,
+			 http_server_port(srv));
 	if (!site.mail.smtp_url)
 		log_info("no --smtp-url: mail is written to %s/new/ and its"
 			 " links to this log", a.maildir);

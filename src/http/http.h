@@ -188,6 +188,8 @@ typedef void (*http_handler)(void *ctx, struct http_request *req,
 
 struct http_config {
 	const char *listen;	/* "127.0.0.1:8080", "[::1]:8080", ":8080" */
+	int listen_fd;		/* > 0: accept on this bound, listening socket
+				 * (socket activation) instead of @listen */
 	unsigned threads;	/* 0: one per core */
 	unsigned max_connections;
 	unsigned client_timeout;	/* seconds a connection may idle or

@@ -797,10 +797,20 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD |
 			 MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *info;
+	struct MHD_OptionItem where[2];
 	int r;
 
-	if ((r = parse_listen(cfg->listen, &ss, err, errlen)))
+	if (cfg->listen_fd > 0) {
+		socklen_t sl = sizeof(ss);
+
+		if (getsockname(cfg->listen_fd, (struct sockaddr *)&ss, &sl)) {
+			snprintf(err, errlen, "descriptor %d is not a socket",
+				 cfg->listen_fd);
+			return ERR_INVALID;
+		}
+	} else if ((r = parse_listen(cfg->listen, &ss, err, errlen))) {
 		return r;
+	}
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (!threads) {
@@ -827,8 +837,14 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 	srv->upload_max = cfg->upload_max ? cfg->upload_max : HTTP_MAX_BODY;
 	srv->log_headers = cfg->log_headers;
 	pthread_mutex_init(&srv->lock, NULL);
+	/* Where to listen: our own socket, or the one systemd passed. */
+	where[0] = cfg->listen_fd > 0 ?
+		(struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET,
+					 cfg->listen_fd, NULL } :
+		(struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &ss };
+	where[1] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, srv,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_ARRAY, where,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_cb, srv,
 		MHD_OPTION_NOTIFY_COMPLETED, done_cb, srv,
