@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,53 @@ static int access_fd = 1;
 static char *access_path;
 static pthread_mutex_t access_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void vlog(int fd, const char *level, const char *fmt, va_list ap)
+/*
+ * Repeated warnings and errors (a full disk, a database gone) would write
+ * a line per request.  Each call site (its format string) may write
+ * repeat_burst lines per repeat_s seconds; the rest are counted, and the
+ * first line after the interval says how many were left out.
+ */
+#define REPEAT_SLOTS 64
+struct repeat {
+	const char *fmt;
+	time_t start;
+	unsigned n, dropped;
+};
+static struct repeat repeats[REPEAT_SLOTS];
+static int repeat_s = LOG_REPEAT_S, repeat_burst = LOG_REPEAT_BURST;
+static pthread_mutex_t repeat_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void log_set_repeat(int seconds, int burst)
+{
+	pthread_mutex_lock(&repeat_lock);
+	repeat_s = seconds;
+	repeat_burst = burst;
+	memset(repeats, 0, sizeof(repeats));
+	pthread_mutex_unlock(&repeat_lock);
+}
+
+/* Whether a line of @fmt may be written now; *dropped: left out before. */
+static bool repeat_admit(const char *fmt, unsigned *dropped)
+{
+	struct repeat *r = &repeats[((uintptr_t)fmt >> 3) % REPEAT_SLOTS];
+	time_t now = time(NULL);
+	bool ok = true;
+
+	*dropped = 0;
+	pthread_mutex_lock(&repeat_lock);
+	if (r->fmt != fmt || now - r->start >= repeat_s) {
+		*dropped = r->fmt == fmt ? r->dropped : 0;
+		*r = (struct repeat){ fmt, now, 1, 0 };
+	} else if (++r->n > (unsigned)repeat_burst) {
+		r->dropped++;
+		ok = false;
+	}
+	pthread_mutex_unlock(&repeat_lock);
+	return ok;
+}
+
+static void vlog(int fd, const char *level, unsigned dropped, const char *fmt,
+		 va_list ap)
 {
 	char line[2048];
 	struct timespec ts;
@@ -37,6 +84,10 @@ static void vlog(int fd, const char *level, const char *fmt, va_list ap)
 	n += snprintf(line + n, sizeof(line) - (size_t)n, "%s", level);
 	if (n < (int)sizeof(line))
 		n += vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	if (dropped && n < (int)sizeof(line))
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " (and %u more"
+			      " like this in the last %d s, not shown)", dropped,
+			      repeat_s);
 	if (n >= (int)sizeof(line) - 1)
 		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';
@@ -44,16 +95,27 @@ static void vlog(int fd, const char *level, const char *fmt, va_list ap)
 		return;
 }
 
+void log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(2, "info: ", 0, fmt, ap);
+	va_end(ap);
+}
+
 #define DEFINE_LOG(name, fd, level)                     \
 	void name(const char *fmt, ...)                 \
 	{                                               \
 		va_list ap;                             \
+		unsigned dropped;                       \
+		if (!repeat_admit(fmt, &dropped))       \
+			return;                         \
 		va_start(ap, fmt);                      \
-		vlog(fd, level, fmt, ap);               \
+		vlog(fd, level, dropped, fmt, ap);      \
 		va_end(ap);                             \
 	}
 
-DEFINE_LOG(log_info, 2, "info: ")
 DEFINE_LOG(log_warn, 2, "warning: ")
 DEFINE_LOG(log_err, 2, "error: ")
 

@@ -11,6 +11,17 @@
 #ifndef DATELINE_LOG_H
 #define DATELINE_LOG_H
 
+/*
+ * Warnings and errors that repeat are throttled per call site (format
+ * string): LOG_REPEAT_BURST lines per LOG_REPEAT_S seconds, then they
+ * are counted, and the next line after the interval ends with "(and N
+ * more like this in the last 10 s, not shown)".  Info lines never are.
+ */
+#define LOG_REPEAT_S 10
+#define LOG_REPEAT_BURST 5
+/* Change the interval and burst (tests); resets the counts. */
+void log_set_repeat(int seconds, int burst);
+
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

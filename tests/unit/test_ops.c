@@ -7,8 +7,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -135,6 +137,51 @@ static void test_log_formats(void **state)
 	assert_int_equal(log_format_from_name("apache"), -1);
 }
 
+/* Lines in @path containing @needle. */
+static int count_lines(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	int n = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
+static void test_log_repeats(void **state)
+{
+	char path[] = "/tmp/dateline-test-log.XXXXXX";
+	int fd = mkstemp(path), saved = dup(2), i;
+
+	(void)state;
+	assert_true(fd >= 0);
+	dup2(fd, 2);
+	log_set_repeat(1, 3);
+	for (i = 0; i < 50; i++)
+		log_err("disk full writing '%s'", "x.db");
+	log_warn("another call site");
+	log_info("info is never throttled %d", 1);
+	log_info("info is never throttled %d", 2);
+	log_info("info is never throttled %d", 3);
+	log_info("info is never throttled %d", 4);
+	sleep(2);
+	log_err("disk full writing '%s'", "x.db");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	assert_int_equal(count_lines(path, "disk full"), 4);
+	assert_int_equal(count_lines(path, "(and 47 more like this in the last"
+				     " 1 s, not shown)"), 1);
+	assert_int_equal(count_lines(path, "another call site"), 1);
+	assert_int_equal(count_lines(path, "never throttled"), 4);
+	log_set_repeat(LOG_REPEAT_S, LOG_REPEAT_BURST);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +189,7 @@ int main(void)
 		cmocka_unit_test(test_number),
 		cmocka_unit_test(test_base_url),
 		cmocka_unit_test(test_log_formats),
+		cmocka_unit_test(test_log_repeats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
