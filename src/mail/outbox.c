@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,13 @@ struct mail_outbox {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	bool stopping, kicked;
+	atomic_ullong failed;	/* messages failed for good since start */
 };
+
+unsigned long long mail_outbox_failed(struct mail_outbox *o)
+{
+	return o ? atomic_load(&o->failed) : 0;
+}
 
 int mail_retry_delay(int attempts)
 {
@@ -225,6 +232,7 @@ static size_t deliver_due(struct mail_outbox *o)
 				 items[i].attempts + 1, why);
 			store_outbox_retry(o->store, items[i].id,
 					   MAIL_FAILED_AT, why);
+			atomic_fetch_add(&o->failed, 1);
 			continue;
 		}
 		log_warn("mail %lld to %s not delivered (attempt %d): %s;"

@@ -61,6 +61,9 @@ struct mail_outbox *mail_outbox_start(struct store *s,
 /* Something was queued: look at the outbox now rather than at the next poll. */
 void mail_outbox_kick(struct mail_outbox *o);
 
+/* Messages this sender failed for good since it started (0 for NULL). */
+unsigned long long mail_outbox_failed(struct mail_outbox *o);
+
 /* Finish the delivery under way, stop the thread, free.  Queued mail stays. */
 void mail_outbox_stop(struct mail_outbox *o);
 

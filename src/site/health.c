@@ -12,6 +12,7 @@
 
 #include "live.h"
 #include "metrics.h"
+#include "mail/outbox.h"
 #include "core/arena.h"
 #include "core/err.h"
 
@@ -77,6 +78,10 @@ void h_readyz(struct site *site, struct http_request *req,
 	buf_adds(&res->body, detail);
 }
 
+/* The outbox, counted for dateline_outbox_pending (one COUNT(*)). */
+static const char *const outbox_cols[] = { "id" };
+static const struct copy_table outbox_t = { "outbox", outbox_cols, 1, "i", 1 };
+
 /* A loopback client: 127.0.0.0/8, ::1 or IPv4-mapped 127.x. */
 static bool loopback(const char *ip)
 {
@@ -89,6 +94,7 @@ static void metrics_answer(struct site *site, struct http_request *req,
 {
 	struct metrics_gauges g = { 0 };
 	char detail[2048], *p;
+	int64_t pending;
 	double ms;
 
 	g.db_up = !ping(site, detail, sizeof(detail), &ms);
@@ -99,6 +105,10 @@ static void metrics_answer(struct site *site, struct http_request *req,
 					      "usable", 6);
 	}
 	g.live_streams = site->live ? live_count(site->live) : 0;
+	g.outbox_pending = -1;
+	if (g.db_up && !store_copy_count(site->store, &outbox_t, &pending))
+		g.outbox_pending = pending;
+	g.outbox_failed = mail_outbox_failed(site->outbox);
 	plain(req, res, 200);
 	res->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	buf_init(&res->body, req->arena, METRICS_MAX_BODY);

@@ -275,6 +275,14 @@ int metrics_render(struct metrics *m, const struct metrics_gauges *g,
 	head(out, "dateline_replicas_usable", "gauge",
 	     "Read replicas up, replaying and within the lag limit.");
 	buf_printf(out, "dateline_replicas_usable %d\n", g->replicas_usable);
+	if (g->outbox_pending >= 0) {
+		head(out, "dateline_outbox_pending", "gauge",
+		     "Mail in the outbox (waiting or failed for good).");
+		buf_printf(out, "dateline_outbox_pending %lld\n", g->outbox_pending);
+	}
+	head(out, "dateline_outbox_failed_total", "counter",
+	     "Mail this node failed for good (SMTP 5xx, or 2 days of retries).");
+	buf_printf(out, "dateline_outbox_failed_total %llu\n", g->outbox_failed);
 	render_process(m, out);
 	return out->overflow ? ERR_TOOBIG : 0;
 }

@@ -43,6 +43,8 @@ struct metrics_gauges {
 	bool db_up;		/* store_ping() answered */
 	double db_ping_seconds;	/* how long it took */
 	int replicas, replicas_usable;
+	long long outbox_pending;	/* queued mail, failed included; -1: unknown */
+	unsigned long long outbox_failed;	/* failed for good by this node */
 };
 
 /* The whole exposition (counters, @g, this process) appended to @out. */

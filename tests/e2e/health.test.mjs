@@ -66,6 +66,8 @@ describe('health and metrics', () => {
 			'process_cpu_seconds_total'])
 			assert.notEqual(sample(m0, name), undefined, `${name} is there`);
 		assert.equal(sample(m0, 'dateline_db_up'), 1);
+		assert.equal(sample(m0, 'dateline_outbox_pending'), 0);
+		assert.equal(sample(m0, 'dateline_outbox_failed_total'), 0);
 		assert.ok(sample(m0, 'process_resident_memory_bytes') > 1e6);
 		const route = 'code="200",method="GET",route="/:section/:year/:month/:day/:slug/"';
 		const before1 = sample(m0, 'dateline_http_requests_total', route) ?? 0;

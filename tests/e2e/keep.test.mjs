@@ -148,6 +148,9 @@ describe('mail refused for good', () => {
 		assert.equal(next, '-');
 		assert.equal(to, 'nobody@refuse.example');
 		assert.match(why, /^failed: the server answered 550/);
+		const m = (await request(`${srv.url}/metrics`)).text;
+		assert.match(m, /^dateline_outbox_failed_total 1$/m);
+		assert.match(m, /^dateline_outbox_pending 1$/m);
 		// retry: due now, the running server tries once more
 		const retry = await runCli(['outbox', 'retry', '--db', site.db, id]);
 		assert.equal(retry.code, 0, retry.stderr);
