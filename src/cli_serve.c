@@ -384,13 +384,50 @@ static void serve_wait(struct site *site, const struct serve_args *a,
 		 sig == SIGINT ? "SIGINT" : "SIGTERM");
 }
 
+/* Start the HTTP server (and the --metrics-listen one); 0, or 1 after an error. */
+static int serve_http(struct serve_args *a, struct site *site,
+		      struct http_server **srv, struct http_server **msrv)
+{
+	struct http_config cfg = { 0 };
+	char err[512], shown[512];
+
+	cfg.listen = a->listen;
+	cfg.listen_fd = systemd_socket();
+	cfg.threads = (unsigned)a->threads;
+	cfg.handler = site_handle;
+	cfg.enter = site_enter;
+	cfg.leave = site_leave;
+	cfg.done = site_done;
+	cfg.client_timeout = (unsigned)a->client_timeout;
+	cfg.per_address_max = (unsigned)a->per_address;
+	cfg.upload_prefix = NEWSROOM_UPLOAD_PREFIX;
+	cfg.upload_max = site->upload_max;
+	cfg.log_headers = !a->quiet && log_format_wants_headers(
+		log_format_from_name(a->log_format));
+	cfg.ctx = site;
+	if (http_server_start(&cfg, srv, err, sizeof(err))) {
+		fprintf(stderr, "error: %s\n", err);
+		return 1;
+	}
+	if (a->metrics_listen && start_metrics(site, a->metrics_listen, msrv))
+		return 1;
+	if (cfg.listen_fd)
+		log_info("dateline serving %s on the socket systemd passed"
+			 " (port %u)", shown_db(a->db, shown, sizeof(shown)),
+			 http_server_port(*srv));
+	else
+		log_info("dateline serving %s on http://%s (port %u)",
+			 shown_db(a->db, shown, sizeof(shown)), a->listen,
+			 http_server_port(*srv));
+	return 0;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	struct serve_args a;
-	struct http_config cfg = { 0 };
 	struct http_server *srv = NULL, *msrv = NULL;
 	struct site site = { 0 };
-	char err[512], *base = NULL, *mdir = NULL, *from = NULL, shown[512];
+	char *base = NULL, *mdir = NULL, *from = NULL;
 	bool curl_up = false;
 	sigset_t set;
 	int r, code = 1;
@@ -435,34 +472,8 @@ int cmd_serve(int argc, char **argv)
 	}
 
 
-	cfg.listen = a.listen;
-	cfg.listen_fd = systemd_socket();
-	cfg.threads = (unsigned)a.threads;
-	cfg.handler = site_handle;
-	cfg.enter = site_enter;
-	cfg.leave = site_leave;
-	cfg.done = site_done;
-	cfg.client_timeout = (unsigned)a.client_timeout;
-	cfg.per_address_max = (unsigned)a.per_address;
-	cfg.upload_prefix = NEWSROOM_UPLOAD_PREFIX;
-	cfg.upload_max = site.upload_max;
-	cfg.log_headers = !a.quiet && log_format_wants_headers(
-		log_format_from_name(a.log_format));
-	cfg.ctx = &site;
-	if (http_server_start(&cfg, &srv, err, sizeof(err))) {
-		fprintf(stderr, "error: %s\n", err);
+	if (serve_http(&a, &site, &srv, &msrv))
 		goto out;
-	}
-	if (a.metrics_listen && start_metrics(&site, a.metrics_listen, &msrv))
-		goto out;
-	if (cfg.listen_fd)
-		log_info("dateline serving %s on the socket systemd passed"
-			 " (port %u)", shown_db(a.db, shown, sizeof(shown)),
-			 http_server_port(srv));
-	else
-		log_info("dateline serving %s on http://%s (port %u)",
-			 shown_db(a.db, shown, sizeof(shown)), a.listen,
-			 http_server_port(srv));
 	if (!site.mail.smtp_url)
 		log_info("no --smtp-url: mail is written to %s/new/ and its"
 			 " links to this log", a.maildir);
