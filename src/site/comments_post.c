@@ -169,7 +169,10 @@ static bool writer_ok(struct site *site, struct http_request *req,
 				  NULL);
 		return false;
 	}
-	if (c->json && needs_body && (!ct || strncmp(ct, "application/json", 16))) {
+	/* As for reactions: without a body the type may be left out. */
+	if (c->json && (needs_body || ct || req->body.len) &&
+	    (!ct || strncmp(ct, "application/json", 16) ||
+	     (ct[16] && ct[16] != ';' && ct[16] != ' '))) {
 		json_error(res, 415, "send the body as application/json");
 		return false;
 	}

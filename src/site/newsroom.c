@@ -244,7 +244,7 @@ void h_nr_list(struct site *site, struct http_request *req,
 	const char *st, *sec, *auth, *search, *before;
 	struct cursor cur;
 	struct buf next;
-	size_t n, i;
+	size_t n, i, shown;
 
 	(void)m;
 	if (!who)
@@ -306,10 +306,16 @@ void h_nr_list(struct site *site, struct http_request *req,
 		tv_set_str(a, ctx, "older_url", next.data);
 	}
 	rows = tv_list(a);
-	for (i = 0; i < n; i++) {
+	for (i = 0, shown = 0; i < n; i++) {
 		const struct article *art = &list[i].a;
-		struct tval *v = tv_map(a);
+		struct tval *v;
 
+		/* An author sees only their own unpublished stories (the
+		 * page after this one follows the rows left out too). */
+		if (art->status != ARTICLE_PUBLISHED && !nr_may_edit(who, art))
+			continue;
+		v = tv_map(a);
+		shown++;
 		tv_set_str(a, v, "headline", art->headline);
 		tv_set_str(a, v, "edit_url", arena_printf(a,
 			   "/newsroom/stories/%" PRId64, art->id));
@@ -327,7 +333,7 @@ void h_nr_list(struct site *site, struct http_request *req,
 		tv_push(a, rows, v);
 	}
 	tv_set(a, ctx, "stories", rows);
-	tv_set_bool(a, ctx, "has_stories", n > 0);
+	tv_set_bool(a, ctx, "has_stories", shown > 0);
 	statuses = tv_list(a);
 	for (i = 0; i < ARTICLE_STATUSES; i++) {
 		struct tval *v = tv_map(a);
@@ -635,6 +641,7 @@ static void save_work(struct site_job *aj)
 	struct arena *a = aj->req->arena;
 	struct story_save sv = { 0 };
 	struct media_set set;
+	int r;
 
 	if (j->photo) {
 		pthread_once(&vips_once, vips_start);
@@ -645,8 +652,20 @@ static void save_work(struct site_job *aj)
 			aj->result = ERR_INVALID;
 			return;
 		}
-		if (media_process(a, j->photo->data.data, j->photo->data.len,
-				  &set, j->err, sizeof(j->err))) {
+		if (media_check_pixels(j->photo->data.data,
+				       j->photo->data.len,
+				       site->photo_max_pixels ?
+				       site->photo_max_pixels :
+				       MEDIA_DEFAULT_PIXELS, j->err,
+				       sizeof(j->err))) {
+			aj->result = ERR_INVALID;
+			return;
+		}
+		nr_photo_begin(site);
+		r = media_process(a, j->photo->data.data, j->photo->data.len,
+				  &set, j->err, sizeof(j->err));
+		nr_photo_end(site);
+		if (r) {
 			aj->result = ERR_INVALID;
 			return;
 		}

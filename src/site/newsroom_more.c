@@ -12,6 +12,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@
 
 struct newsroom {
 	struct auth_pool *pool;		/* images and writes */
+	sem_t photos;			/* photo_jobs slots for processing */
 	pthread_t scheduler;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -128,6 +130,7 @@ int newsroom_start(struct site *site)
 		site->upload_max = NEWSROOM_UPLOAD_MAX;
 	pthread_mutex_init(&nr->lock, NULL);
 	pthread_cond_init(&nr->wake, NULL);
+	sem_init(&nr->photos, 0, site->photo_jobs ? site->photo_jobs : 1);
 	nr->pool = auth_pool_start(WORKERS);
 	site->newsroom = nr;
 	if (pthread_create(&nr->scheduler, NULL, scheduler_main, site)) {
@@ -154,8 +157,20 @@ void newsroom_stop(struct site *site)
 	newsroom_media_stop();
 	pthread_mutex_destroy(&nr->lock);
 	pthread_cond_destroy(&nr->wake);
+	sem_destroy(&nr->photos);
 	free(nr);
 	site->newsroom = NULL;
+}
+
+void nr_photo_begin(struct site *site)
+{
+	while (sem_wait(&site->newsroom->photos))
+		;	/* EINTR */
+}
+
+void nr_photo_end(struct site *site)
+{
+	sem_post(&site->newsroom->photos);
 }
 
 void nr_submit(struct site_job *j)

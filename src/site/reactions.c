@@ -9,6 +9,7 @@
  * See docs/api.md and docs/security.md.
  */
 #include "site_int.h"
+#include "metrics.h"
 
 #include <inttypes.h>
 #include <sodium.h>
@@ -114,6 +115,7 @@ void reactions_committed(void *ctx, const struct reaction_change *ch, size_t n)
 	struct site *site = ctx;
 	size_t i, j;
 
+	metrics_reaction_batch(site->metrics, n);
 	for (i = 0; i < n; i++) {
 		struct buf b;
 		char data[512];
@@ -280,8 +282,11 @@ static bool api_write_allowed(struct site *site, struct http_request *req,
 		json_error(res, 403, "cross-site requests are not allowed");
 		return false;
 	}
-	if (needs_body && (!ct || strncmp(ct, "application/json", 16) ||
-			   (ct[16] && ct[16] != ';' && ct[16] != ' '))) {
+	/* A call without a body may leave the type out; any other type,
+	 * or a body of no type, is refused (docs/security.md). */
+	if ((needs_body || ct || req->body.len) &&
+	    (!ct || strncmp(ct, "application/json", 16) ||
+	     (ct[16] && ct[16] != ';' && ct[16] != ' '))) {
 		json_error(res, 415, "send the body as application/json");
 		return false;
 	}
@@ -407,7 +412,7 @@ int reactions_render_block(struct site *site, struct http_request *req,
 	struct reaction_state st;
 	struct tval *ctx = tv_map(a), *list = tv_list(a);
 	char token[CSRF_TOKEN_SIZE];
-	uint64_t gen = store_generation(site->store), ticket = 0;
+	uint64_t gen = site_generation(site), ticket = 0;
 	size_t start = out->len;
 	int i, r;
 

@@ -16,6 +16,7 @@
 #include "accounts_int.h"
 #include "comments_int.h"
 #include "live.h"
+#include "metrics.h"
 #include "writer.h"
 #include "newsroom.h"
 #include "core/arena.h"
@@ -27,6 +28,7 @@
 #include "http/compress.h"
 #include "http/static.h"
 #include "render/mustache.h"
+#include "render/templates.h"
 
 /*
  * How site_handle() runs a route's handler.  A route with neither flag is
@@ -160,6 +162,10 @@ static const struct site_route routes[] = {
 	{ { HTTP_POST, "/newsroom/comments/:id" },
 	  h_comment_moderate, ROUTE_SESSION },
 	/* Last: its five segments would take other routes' paths. */
+	/* Operations (health.c). */
+	{ { HTTP_GET, "/healthz" }, h_healthz, 0 },
+	{ { HTTP_GET, "/readyz" }, h_readyz, 0 },
+	{ { HTTP_GET, "/metrics" }, h_metrics, 0 },
 	{ { HTTP_GET, ARTICLE_PATTERN }, h_article, ROUTE_CACHE },
 };
 
@@ -478,7 +484,7 @@ static bool brotli_variant(struct site *site, struct http_request *req,
 			   struct http_response *res, struct cached_page *p,
 			   const struct hole_fill *fill)
 {
-	uint64_t gen = store_generation(site->store);
+	uint64_t gen = site_generation(site);
 	struct blob *v = page_cache_variant_get(site->cache, req->uri, gen,
 						fill->crc);
 
@@ -619,14 +625,16 @@ static void run_cached(struct site *site, const struct site_route *sr,
 		       struct http_request *req, struct http_response *res,
 		       const struct route_match *m)
 {
-	uint64_t gen = store_generation(site->store);
+	uint64_t gen = site_generation(site);
 	struct reader_state *rs;
 	struct cached_page page;
 
 	if (!page_cache_get(site->cache, req->uri, gen, &page)) {
+		metrics_page_cache(site->metrics, true);
 		from_cache(site, req, res, &page);
 		return;
 	}
+	metrics_page_cache(site->metrics, false);
 	rs = site_reader(site, req);
 	rs->for_cache = true;
 	sr->fn(site, req, res, m);
@@ -694,6 +702,7 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 	const struct site_route *sr;
 	struct route_match m;
 	struct reader_state *rs;
+	const char *bad;
 
 	if (req->error_status) {
 		if (!search_long_uri(site, req, res))
@@ -708,6 +717,7 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 	}
 	/* m.route is the first member of one of routes[]. */
 	sr = (const struct site_route *)m.route;
+	req->label = (int)(sr - routes) + 1;
 	/*
 	 * A reader with a session whose session cannot be looked up (the
 	 * database is down or restarting) gets 503, not the answer for a
@@ -723,6 +733,12 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 			render_error(site, req, res, 503, "Your session cannot"
 				     " be checked right now. Please try again"
 				     " in a moment.");
+		return;
+	}
+	if (req->method == HTTP_POST && (bad = http_form_bad_utf8(req))) {
+		render_error(site, req, res, 422, arena_printf(req->arena,
+			     "The field '%s' is not valid UTF-8. Nothing was"
+			     " saved.", bad));
 		return;
 	}
 	if (sr->flags & ROUTE_CACHE)
@@ -818,6 +834,31 @@ void site_leave(void *ctx, struct http_request *req, struct http_response *res)
 			cookie_secure(site, req) ? "; Secure" : ""));
 }
 
+/* The route table's names for the metrics' labels. */
+static void site_metrics_start(struct site *site)
+{
+	static struct metrics_route names[NROUTES];
+	static const char *const methods[] = { "GET", "HEAD", "POST", "PUT",
+		"DELETE", "PATCH", "OTHER" };
+	size_t i;
+
+	for (i = 0; i < NROUTES; i++) {
+		names[i].method = methods[routes[i].route.method];
+		names[i].pattern = routes[i].route.pattern;
+	}
+	site->metrics = metrics_new(names, NROUTES);
+}
+
+void site_done(void *ctx, struct http_request *req, unsigned status,
+	       double seconds, bool streamed)
+{
+	struct site *site = ctx;
+
+	if (site->metrics)
+		metrics_request(site->metrics, req->label, status, seconds,
+				streamed);
+}
+
 int site_start(struct site *site, unsigned reaction_per_minute)
 {
 	int r = store_secret(site->store, "csrf", site->csrf_key,
@@ -830,6 +871,7 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 	comments_start(site);
 	share_limits(site);
 	pthread_mutex_init(&site->box_lock, NULL);
+	site_metrics_start(site);
 	site->sections = section_cache_new();
 	site->reaction_limit = ratelimit_new(reaction_per_minute);
 	site->blocks = block_cache_new();
@@ -839,6 +881,32 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 	store_watch_reactions(site->store, reactions_remote, site);
 	store_watch_comments(site->store, comments_remote, site);
 	return newsroom_start(site);
+}
+
+int site_reload_templates(struct site *site, const char *dir, char *err,
+			  size_t errlen)
+{
+	struct tmpl_set *fresh, *old;
+	int r;
+
+	if (site->nretired == SITE_MAX_RELOADS) {
+		snprintf(err, errlen, "templates reloaded %d times: restart to"
+			 " reload again", SITE_MAX_RELOADS);
+		return ERR_TOOBIG;
+	}
+	if ((r = templates_load(dir, &fresh, err, errlen)))
+		return r;
+	old = atomic_exchange(&site->tmpl, fresh);
+	site->retired[site->nretired++] = old;
+	atomic_fetch_add(&site->tmpl_epoch, 1);
+	return 0;
+}
+
+uint64_t site_generation(struct site *site)
+{
+	/* Far above any content generation: the two never meet. */
+	return store_generation(site->store) +
+	       (atomic_load(&site->tmpl_epoch) << 40);
 }
 
 void site_quiesce(struct site *site)
@@ -871,4 +939,8 @@ void site_stop(struct site *site)
 	site->writer = NULL;
 	site->live = NULL;
 	site->reaction_limit = NULL;
+	metrics_free(site->metrics);
+	site->metrics = NULL;
+	while (site->nretired > 0)
+		tmpl_set_free(site->retired[--site->nretired]);
 }

@@ -21,6 +21,14 @@ typedef void (*site_handler)(struct site *site, struct http_request *req,
 			     struct http_response *res,
 			     const struct route_match *m);
 
+/* health.c: /healthz, /readyz, /metrics. */
+void h_healthz(struct site *site, struct http_request *req,
+	       struct http_response *res, const struct route_match *m);
+void h_readyz(struct site *site, struct http_request *req,
+	      struct http_response *res, const struct route_match *m);
+void h_metrics(struct site *site, struct http_request *req,
+	       struct http_response *res, const struct route_match *m);
+
 /*
  * The context every page template gets: site, assets, sections and a "page"
  * map with title, heading, description and canonical URL (@path is made

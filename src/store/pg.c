@@ -320,10 +320,24 @@ int pg_content_bump(struct pg_store *s, struct pgconn *c)
 	return r ? r : pg_notify_content(s, c);
 }
 
+static void pg_replicas(struct store *base, char *detail, size_t len)
+{
+	struct pg_store *s = PG(base);
+	size_t used = 0;
+	int i;
+
+	for (i = 0; i < s->nreplicas && used < len; i++)
+		used += (size_t)snprintf(detail + used, len - used,
+			"replica %s %s\n", s->replicas[i].name,
+			atomic_load(&s->replicas[i].usable) ? "usable" :
+			"left out");
+}
+
 static const struct store_ops pg_ops = {
 	.name = "postgres",
 	.close = pg_close,
 	.generation = pg_generation,
+	.replicas = pg_replicas,
 	.reactions_apply = pg_reactions_apply,
 	.article_id = pg_article_id,
 	.watch_reactions = pg_watch_reactions,

@@ -4,12 +4,15 @@
  */
 #include "store.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "db.h"
 #include "store_int.h"
 
 /*
@@ -53,16 +56,42 @@ int reaction_from_name(const char *name)
 
 int store_open(const char *url, struct store **out, char *err, size_t errlen)
 {
+	const char *path;
+	int fd;
+
 	if (!url || !*url) {
 		snprintf(err, errlen, "no database given (use --db or DATELINE_DB)");
 		return ERR_INVALID;
 	}
-	if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13)) {
+	if (!(path = store_sqlite_path(url)))
 		return store_open_pg(url, out, err, errlen);
-	}
-	if (!strncmp(url, "sqlite:", 7))
-		url += 7;
-	return store_open_sqlite(url, out, err, errlen);
+	/* Created here so that SQLite finds it, with our mode, not 0644. */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0)
+		close(fd);
+	return store_open_sqlite(path, out, err, errlen);
+}
+
+const char *store_sqlite_path(const char *url)
+{
+	if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13))
+		return NULL;
+	return strncmp(url, "sqlite:", 7) ? url : url + 7;
+}
+
+static struct dbq q_ping = DBQ("SELECT 1");
+
+int store_ping(struct store *s, char *detail, size_t len)
+{
+	struct dbc *c = db_get(s, DB_WRITE);
+	int64_t one = 0;
+	int r = db_get_int(c, &q_ping, &one);
+
+	db_put(c);
+	if (detail && len)
+		*detail = '\0';
+	if (!r && detail && s->ops->replicas)
+		s->ops->replicas(s, detail, len);
+	return r ? ERR_DB : 0;
 }
 
 void store_close(struct store *s)

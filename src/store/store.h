@@ -170,6 +170,32 @@ struct store;
 int store_open(const char *url, struct store **out, char *err, size_t errlen);
 void store_close(struct store *s);
 
+/*
+ * The SQLite file @url names (borrowed from @url, "sqlite:" taken off),
+ * or NULL when @url is a PostgreSQL URL.  A new SQLite file is created
+ * 0600 whatever the umask (its -wal and -shm files follow its mode): it
+ * holds password hashes and the site's secrets.
+ */
+const char *store_sqlite_path(const char *url);
+
+/*
+ * Copy the SQLite database @url into the new file @dest (0600) while
+ * servers read and write it (SQLite's online backup API; one read
+ * transaction, so the copy is consistent), check it with PRAGMA
+ * integrity_check, and only then give it its name (sqlite_backup.c).
+ * ERR_UNSUPPORTED for PostgreSQL, ERR_CONFLICT when @dest exists; a
+ * one-line reason in @err on any failure (nothing is left at @dest).
+ */
+int store_backup(const char *url, const char *dest, char *err, size_t errlen);
+
+/*
+ * One round trip to the database on a pooled connection (readiness
+ * checks).  @detail (@len bytes, may be NULL) gets a line per read
+ * replica, "replica NAME usable\n" or "... left out\n" (PostgreSQL;
+ * empty otherwise).  ERR_DB when the database does not answer.
+ */
+int store_ping(struct store *s, char *detail, size_t len);
+
 /* Create or upgrade the schema to the newest version, in one transaction per
  * migration.  *applied (may be NULL) gets the number of migrations run. */
 int store_migrate(struct store *s, int *applied);

@@ -19,6 +19,8 @@ struct store_ops {
 	const char *name;
 	void (*close)(struct store *s);
 	uint64_t (*generation)(struct store *s);
+	/* A line per read replica into @detail (store_ping()). */
+	void (*replicas)(struct store *s, char *detail, size_t len);
 	int (*reactions_apply)(struct store *s, struct reaction_change *changes,
 			       size_t n);
 	int (*article_id)(struct store *s, const char *slug, int64_t *id);
