@@ -16,6 +16,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_article(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /* Option parsing shared by the commands (opts.c). */
 struct opt {

@@ -16,6 +16,7 @@ static const char usage[] =
 	"  article   add or update an article from a file, list articles\n"
 	"  user      add reader accounts, list them, change their roles\n"
 	"  copy      copy a whole site into another database\n"
+	"  import    bring in a WordPress export\n"
 	"\n"
 	"Run 'dateline <command> --help' for a command's options.";
 
@@ -31,6 +32,7 @@ int main(int argc, char **argv)
 		{ "article", cmd_article },
 		{ "user", cmd_user },
 		{ "copy", cmd_copy },
+		{ "import", cmd_import },
 	};
 	size_t i;
 
