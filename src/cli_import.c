@@ -59,15 +59,16 @@ static void on_progress(void *ctx, int pass, uint64_t done, uint64_t size,
 	(void)size;
 	if (!ci->tty)
 		return;
-	if (pass != ci->pass) {
+	if (pass != ci->pass) {	/* each pass's first line is shown */
 		ci->pass = pass;
 		clock_gettime(CLOCK_MONOTONIC, &ci->started);
-	}
-	if (seconds_since(&ci->shown) * 1e9 < PROGRESS_EVERY_NS)
+	} else if (seconds_since(&ci->shown) * 1e9 < PROGRESS_EVERY_NS) {
 		return;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &ci->shown);
 	t = seconds_since(&ci->started);
-	rate = t > 0 ? (double)items / t : 0;
+	/* A rate over less than a quarter second says little: not above. */
+	rate = (double)items / (t > 0.25 ? t : 0.25);
 	pct = ci->size ? 100.0 * (double)done / (double)ci->size : 100;
 	if (pct > 100)
 		pct = 100;

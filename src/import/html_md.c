@@ -452,7 +452,7 @@ static void code_block(struct conv *c, xmlNode *n)
 		for (j = i; j < end; j++) {
 			unsigned char ch = (unsigned char)s[j];
 
-			if (ch >= 0x20 || ch == '\t')
+			if ((ch >= 0x20 && ch != 0x7f) || ch == '\t')
 				buf_addch(&c->out, (char)ch);
 		}
 		i = end + 1;

@@ -76,9 +76,14 @@ static void add_escaped(struct conv *c, const char *s, size_t i, size_t n)
 	case '_':
 		esc = !is_alnum(last(c)) || !is_alnum(next);
 		break;
-	case '&':
-		esc = is_alnum(next) || next == '#';
+	case '&': {	/* only what would read as an entity: &name; &#12; */
+		size_t j = i + 1;
+
+		while (j < n && j < i + 34 && (is_alnum(s[j]) || s[j] == '#'))
+			j++;
+		esc = j > i + 1 && j < n && s[j] == ';';
 		break;
+	}
 	default:
 		break;
 	}

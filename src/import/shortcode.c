@@ -176,7 +176,10 @@ static bool parse_at(const char *text, size_t len, const char *p,
 			nc->name[nc->next++ % 8] = sc->name;
 		}
 	}
-	if (!sc->paired && !selfclose && !keyed && !known_name(sc->name))
+	if (!sc->paired && !selfclose && !keyed && !known_name(sc->name) &&
+	    !(sc->nattr && !sc->attr[0].name.len &&
+	      (str_starts(sc->attr[0].value, "http://") ||
+	       str_starts(sc->attr[0].value, "https://"))))
 		return false;
 	/* [[name]] and [[name]...[/name]] are escapes. */
 	if (sc->start > 0 && p[-1] == '[' && sc->end < len && text[sc->end] == ']') {

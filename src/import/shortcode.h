@@ -5,7 +5,8 @@
  * story's text is full of brackets that are not shortcodes ("[sic]",
  * "[1]", "[citation needed]").  Without the registry we take a bracket
  * for a shortcode when it is closed later by [/name], ends in "/]", has
- * a key=value attribute, or its name is one of WordPress's own (caption,
+ * a key=value attribute or an http(s) address as its first value
+ * ([youtube https://...]), or its name is one of WordPress's own (caption,
  * gallery, embed, audio, video, playlist) or holds an underscore
  * (page builders: vc_row, et_pb_text).  As in WordPress, "[[name]]" is
  * the literal text "[name]", a name is letters, digits, '_' and '-'

@@ -202,8 +202,10 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
 	if (!e || e->level < XML_ERR_ERROR)
 		return;
 	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "error");
-	n = strlen(msg);
-	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+	for (n = 0; msg[n]; n++)
+		if (msg[n] == '\n' || msg[n] == '\r')
+			msg[n] = ' ';
+	while (n && msg[n - 1] == ' ')
 		msg[--n] = '\0';
 	set_err(rd, WXR_MALFORMED, "%s:%d:%d: %s", rd->name, e->line,
 		e->int2, msg);

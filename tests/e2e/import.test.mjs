@@ -1,0 +1,187 @@
+// import.test.mjs - "dateline import wordpress": the dry-run summary of the
+// three real WordPress exports in ../shared/testdata/wxr (exact counts),
+// refusals with FILE:LINE:COLUMN, bad items skipped with a warning naming
+// the post, photos found or missing under --uploads, the progress line on
+// a terminal, and a dry run leaving the database as it was.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { BIN, ROOT, dbSql, makeSite, removeDir, runCli, tempDir } from './lib.mjs';
+
+const WXR = process.env.DATELINE_WXR_DIR || path.join(ROOT, '../shared/testdata/wxr');
+const cli = (args) => runCli(args, { unsetEnv: ['DATELINE_DB', 'DATELINE_UPLOADS'] });
+
+/* The summary lines as an object: {"stories": 5, ...}. */
+function summary(stdout) {
+	const out = {};
+	for (const line of stdout.split('\n')) {
+		const m = /^([a-z -]+): (\d+)$/.exec(line);
+		if (m)
+			out[m[1]] = Number(m[2]);
+	}
+	return out;
+}
+
+const base = {
+	stories: 0, pages: 0, drafts: 0, 'in review': 0, scheduled: 0,
+	'comments shown': 0, 'comments held': 0, sections: 0, tags: 0, authors: 0,
+	'photos imported': 0, 'photos missing': 0, skipped: 0, warnings: 0,
+};
+
+describe('import wordpress --dry-run: the real exports', () => {
+	const cases = [
+		['valid-wxr-1.1.xml', { stories: 1, pages: 1, 'comments shown': 1, sections: 1,
+			tags: 1, authors: 1 }],
+		['small-export.xml', { stories: 5, pages: 4, drafts: 1, 'comments shown': 1,
+			sections: 3, tags: 21, authors: 3, skipped: 1, 'skipped private': 1,
+			warnings: 1 }],
+		['wxr-comprehensive.xml', { stories: 1, pages: 1, 'comments shown': 1,
+			sections: 1, tags: 3, authors: 2 }],
+	];
+	for (const [file, want] of cases) {
+		it(`${file}: exact counts`, async () => {
+			const r = await cli(['import', 'wordpress', '--dry-run', path.join(WXR, file)]);
+			assert.equal(r.code, 0, r.stderr);
+			assert.match(r.stdout, /^dry run: nothing was written\n/);
+			assert.deepEqual(summary(r.stdout), { ...base, ...want });
+		});
+	}
+
+	it('small-export.xml: the one warning names the post', async () => {
+		const f = path.join(WXR, 'small-export.xml');
+		const r = await cli(['import', 'wordpress', '--dry-run', f]);
+		assert.equal(r.stderr, `warning: ${f}: post 22: 6 tags and categories over the 20 a`
+			+ ' story keeps; the last 6 left out\n');
+	});
+
+	it('leaves the database as it was', async () => {
+		const site = await makeSite();
+		const count = async () => (await dbSql(site.db,
+			'SELECT (SELECT count(*) FROM articles) AS a, (SELECT count(*) FROM accounts) AS u,'
+			+ ' (SELECT count(*) FROM comments) AS c, (SELECT count(*) FROM tags) AS t'))[0];
+		const before = await count();
+		const r = await cli(['import', 'wordpress', '--db', site.db, '--dry-run',
+			path.join(WXR, 'small-export.xml')]);
+		assert.equal(r.code, 0, r.stderr);
+		assert.deepEqual(await count(), before);
+		removeDir(site.dir);
+	});
+});
+
+describe('import wordpress: refusals and rules', () => {
+	let dir;
+	before(async () => { dir = await tempDir('dateline-import-'); });
+	after(() => removeDir(dir));
+
+	const write = async (name, text) => {
+		const f = path.join(dir, name);
+		await fsp.writeFile(f, text);
+		return f;
+	};
+	const head = (v = '1.2', ns = `http://wordpress.org/export/${v}/`) =>
+		`<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:wp="${ns}"`
+		+ ' xmlns:content="http://purl.org/rss/1.0/modules/content/">\n<channel>\n'
+		+ `<wp:wxr_version>${v}</wp:wxr_version>\n`;
+
+	it('usage errors exit 2', async () => {
+		for (const [args, re] of [
+			[['import'], /expected 'import wordpress FILE.xml'/],
+			[['import', 'blogger', 'x.xml'], /unknown import source 'blogger'/],
+			[['import', 'wordpress'], /needs one FILE.xml/],
+			[['import', 'wordpress', 'x.xml'], /no database given/],
+		]) {
+			const r = await cli(args);
+			assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+			assert.match(r.stderr, re);
+		}
+		const h = await cli(['import', '--help']);
+		assert.equal(h.code, 0);
+		assert.match(h.stdout, /^usage: dateline import wordpress --db PATH FILE.xml/);
+		assert.match(h.stdout, /--uploads DIR[\s\S]*--dry-run/);
+	});
+
+	it('a file that is not well-formed XML: FILE:LINE:COLUMN and the parser\'s words', async () => {
+		const f = await write('bad.xml', head() + '<item><title>x</titel></item>\n</channel></rss>\n');
+		const r = await cli(['import', 'wordpress', '--dry-run', f]);
+		assert.equal(r.code, 1);
+		assert.equal(r.stderr, `error: ${f}:5:23: Opening and ending tag mismatch: title line 5`
+			+ ' and titel\n');
+		assert.equal(r.stdout, '');
+	});
+
+	it('no version, or another version, is refused saying so', async () => {
+		const none = await write('none.xml', '<rss><channel><item/></channel></rss>');
+		let r = await cli(['import', 'wordpress', '--dry-run', none]);
+		assert.equal(r.code, 1);
+		assert.equal(r.stderr, `error: ${none}: not a WordPress export (no wp:wxr_version in`
+			+ ' its channel)\n');
+		const v13 = await write('v13.xml', head('1.3') + '</channel></rss>');
+		r = await cli(['import', 'wordpress', '--dry-run', v13]);
+		assert.equal(r.code, 1);
+		assert.match(r.stderr, /WXR version '1\.3' is not supported \(1\.0, 1\.1 and 1\.2 are\)/);
+		r = await cli(['import', 'wordpress', '--dry-run', path.join(dir, 'missing.xml')]);
+		assert.equal(r.code, 1);
+		assert.match(r.stderr, /missing\.xml: No such file or directory/);
+	});
+
+	it('bad items are skipped with a warning naming the post; photos from --uploads', async () => {
+		const item = (id, type, extra = '') => `<item><title>T${id}</title>`
+			+ `<wp:post_id>${id}</wp:post_id><wp:post_type>${type}</wp:post_type>`
+			+ '<wp:status>publish</wp:status>'
+			+ `<wp:post_date_gmt>2020-01-02 03:04:05</wp:post_date_gmt>${extra}</item>\n`;
+		const thumb = (id) => `<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>`
+			+ `<wp:meta_value>${id}</wp:meta_value></wp:postmeta>`;
+		const f = await write('rules.xml', head('1.1', 'https://wordpress.org/export/1.1/')
+			+ item(1, 'post', thumb(10)) + item(2, 'post', thumb(11))
+			+ item(3, 'product')
+			+ '<item><wp:post_id>4</wp:post_id><wp:post_type>post</wp:post_type>'
+			+ '<wp:status>publish</wp:status><wp:post_date_gmt>2020-13-45 99:00:00'
+			+ '</wp:post_date_gmt></item>\n'
+			+ item(10, 'attachment', '<wp:attachment_url>http://x/wp-content/uploads/2020/01/'
+				+ 'a.jpg</wp:attachment_url>')
+			+ item(11, 'attachment', '<wp:postmeta><wp:meta_key>_wp_attached_file'
+				+ '</wp:meta_key><wp:meta_value>2020/01/gone.jpg</wp:meta_value></wp:postmeta>')
+			+ '</channel></rss>\n');
+		const uploads = path.join(dir, 'uploads');
+		await fsp.mkdir(path.join(uploads, '2020/01'), { recursive: true });
+		await fsp.writeFile(path.join(uploads, '2020/01/a.jpg'), 'x');
+		const r = await cli(['import', 'wordpress', '--dry-run', '--uploads', uploads, f]);
+		assert.equal(r.code, 0, r.stderr);
+		assert.deepEqual(summary(r.stdout), { ...base, stories: 2, 'photos imported': 1,
+			'photos missing': 1, skipped: 2, 'skipped unknown type': 1, 'skipped unreadable': 1,
+			warnings: 3 });
+		assert.equal(r.stderr, [
+			`warning: ${f}: post 2: photo '2020/01/gone.jpg' is missing`,
+			`warning: ${f}: post 3: unknown post type 'product', skipped`,
+			`warning: ${f}: post 4: unreadable date '2020-13-45 99:00:00', skipped`,
+			''].join('\n'));
+	});
+
+	it('on a terminal: a progress line with items/s, percent read and ETA', async (t) => {
+		try {
+			execFileSync('script', ['--version'], { stdio: 'ignore' });
+		} catch {
+			t.skip('no script(1) to give the command a terminal');
+			return;
+		}
+		const f = path.join(WXR, 'small-export.xml');
+		const out = execFileSync('script', ['-qec',
+			`${BIN} import wordpress --dry-run ${f} 2>&1`, '/dev/null'], { encoding: 'utf8' });
+		assert.match(out, /\r\x1b\[Kchecking: \d+ items, \d+ items\/s, \d+% read, ETA \d+:\d\d/);
+		assert.match(out, /importing: \d+ items/);
+		assert.match(out, /stories: 5\r?\n/);
+	});
+});
+
+// The files must be the unmodified upstream ones (README.md lists their sums).
+it('the test exports are the upstream files', () => {
+	const readme = fs.readFileSync(path.join(WXR, 'README.md'), 'utf8');
+	for (const m of readme.matchAll(/- (\S+\.xml) ([0-9a-f]{64})/g)) {
+		const sum = execFileSync('sha256sum', [path.join(WXR, m[1])], { encoding: 'utf8' });
+		assert.equal(sum.split(' ')[0], m[2], m[1]);
+	}
+});
