@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/escape.h"
 #include "import/html_md_int.h"
 #include "import/shortcode.h"
 
@@ -619,6 +620,67 @@ static htmlDocPtr parse(const char *html, size_t len, xmlNode **body)
 	return doc;
 }
 
+/* The length of the valid UTF-8 sequence at @s (of @n bytes), or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return s[0] ? 1 : 0;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		len = 2, cp = s[0] & 0x1F;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		len = 3, cp = s[0] & 0x0F;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3F);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+		return 0;
+	return len;
+}
+
+/*
+ * @s with each byte that is not part of valid UTF-8 (and each NUL) as
+ * U+FFFD: libxml2's HTML parser passes such bytes through.  An export
+ * read by wxr.c is valid already, so this copies only for other callers.
+ */
+static const char *utf8_repair(struct arena *a, const char *s, size_t *n)
+{
+	struct buf b;
+	size_t i, k;
+
+	if (utf8_valid(s, *n))
+		return s;
+	buf_init(&b, a, *n * 3 + 1);
+	for (i = 0; i < *n; i += k) {
+		if ((k = utf8_seq((const unsigned char *)s + i, *n - i))) {
+			buf_add(&b, s + i, k);
+		} else {
+			buf_adds(&b, "\xEF\xBF\xBD");
+			k = 1;
+		}
+	}
+	*n = b.len;
+	return b.data;
+}
+
+/* Text with no markup, entity or shortcode: what the parser would give. */
+static bool plain_text(const char *s, size_t n)
+{
+	return !memchr(s, '<', n) && !memchr(s, '&', n) && !memchr(s, '[', n) &&
+	       utf8_valid(s, n);
+}
+
 bool html_md_autop(const char *html, size_t len)
 {
 	return !memmem(html, len, "<!-- wp:", 8);
@@ -636,16 +698,25 @@ int html_md(struct arena *a, const char *html, size_t len,
 
 	if (len > HTML_MD_INPUT_MAX)
 		return ERR_TOOBIG;
+	html = utf8_repair(a, html, &len);
+	text = (char *)html;
+	tlen = len;
 	if (memchr(html, '[', len) &&
 	    (r = sc_expand(a, html, len, HTML_MD_INPUT_MAX, &text, &tlen)))
 		return r;
 	buf_init(&c.out, a, HTML_MD_OUTPUT_MAX);
 	buf_init(&c.inl, a, HTML_MD_OUTPUT_MAX);
+	if (plain_text(text, tlen)) {	/* most comments: no parser needed */
+		md_text(&c, text, tlen);
+		md_flush(&c);
+		goto out;
+	}
 	doc = parse(text, tlen, &body);
 	if (body)
 		children(&c, body);
 	if (doc)
 		xmlFreeDoc(doc);
+out:
 	if (c.out.overflow || c.inl.overflow)
 		return ERR_TOOBIG;
 	*out = c.out.data;
@@ -692,6 +763,9 @@ char *html_plain(struct arena *a, const char *html, size_t len, size_t max)
 
 	if (len > HTML_MD_INPUT_MAX)
 		len = HTML_MD_INPUT_MAX;
+	html = utf8_repair(a, html, &len);
+	text = (char *)html;
+	tlen = len;
 	if (memchr(html, '[', len) &&
 	    sc_expand(a, html, len, HTML_MD_INPUT_MAX, &text, &tlen))
 		text = (char *)html, tlen = len;

@@ -92,8 +92,7 @@ static void add_escaped(struct conv *c, const char *s, size_t i, size_t n)
 	buf_addch(&c->inl, ch);
 }
 
-/* Text from the page: whitespace folded (wpautop's rules when asked). */
-static void add_text(struct conv *c, const char *s, size_t n)
+void md_text(struct conv *c, const char *s, size_t n)
 {
 	size_t i = 0;
 
@@ -432,7 +431,7 @@ void md_inline(struct conv *c, xmlNode *n)
 		const char *s = (const char *)n->content;
 
 		if (s)
-			add_text(c, s, strlen(s));
+			md_text(c, s, strlen(s));
 		return;
 	}
 	if (n->type != XML_ELEMENT_NODE)
@@ -440,7 +439,7 @@ void md_inline(struct conv *c, xmlNode *n)
 	if (c->depth >= HTML_MD_DEPTH_MAX) {
 		xmlChar *t = text_of(n);
 
-		add_text(c, (const char *)t, strlen((const char *)t));
+		md_text(c, (const char *)t, strlen((const char *)t));
 		xmlFree(t);
 		return;
 	}

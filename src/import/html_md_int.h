@@ -62,6 +62,10 @@ bool md_block_element(const xmlNode *n);
 /* Elements whose content is never shown (script, style, form controls...). */
 bool md_dropped_element(const xmlNode *n);
 
+/* Text from the page into the paragraph: whitespace folded (wpautop's
+ * rules when asked), Markdown's characters escaped. */
+void md_text(struct conv *c, const char *s, size_t n);
+
 /* Write @n (any node) and what it holds into the paragraph. */
 void md_inline(struct conv *c, xmlNode *n);
 
