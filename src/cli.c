@@ -453,3 +453,20 @@ out:
 		curl_global_cleanup();
 	return code;
 }
+
+int cli_open_store(const char *db, struct store **s)
+{
+	char err[512];
+
+	if (store_open(db, s, err, sizeof(err))) {
+		fprintf(stderr, "error: %s\n", err);
+		return 1;
+	}
+	if (store_check_schema(*s)) {
+		fprintf(stderr, "error: database '%s' needs migrating: run"
+			" 'dateline migrate --db %s'\n", db, db);
+		store_close(*s);
+		return 1;
+	}
+	return 0;
+}

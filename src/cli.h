@@ -51,4 +51,12 @@ int opts_parse(int argc, char **argv, const struct opt *opts,
  */
 int cli_start(const char *db);
 
+struct store;
+
+/*
+ * Open the site database @db, whose schema must be up to date, into *@s
+ * (caller closes).  0, or 1 after a one-line error.
+ */
+int cli_open_store(const char *db, struct store **s);
+
 #endif

@@ -19,6 +19,8 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "import/import.h"
+#include "import/import_write.h"
+#include "store/store.h"
 
 /* How often the progress line is redrawn. */
 #define PROGRESS_EVERY_NS 250000000L
@@ -94,23 +96,31 @@ static int photo_exists(void *ctx, const char *path)
 	return ok;
 }
 
-static int run_import(struct cli_import *ci, bool dry_run)
+static int run_import(struct cli_import *ci, const char *db, bool dry_run)
 {
 	struct imp_sink sink = { ci, NULL, NULL, photo_exists };
 	struct imp_opts o = { ci->file, &sink, on_warn, on_progress, ci };
+	struct imp_writer *w = NULL;
 	struct imp_summary sum;
+	struct store *s = NULL;
 	struct stat st;
 	char err[512];
 	int r;
 
 	if (!dry_run) {
-		fprintf(stderr, "error: import wordpress: this version can only"
-			" check an export (--dry-run)\n");
-		return 1;
+		if (cli_open_store(db, &s))
+			return 1;
+		if (imp_writer_new(s, ci->uploads, &w, &sink)) {
+			fprintf(stderr, "error: the image library cannot start\n");
+			store_close(s);
+			return 1;
+		}
 	}
 	ci->tty = isatty(2);
 	ci->size = !stat(ci->file, &st) ? (uint64_t)st.st_size : 0;
 	r = imp_run(&o, &sum, err, sizeof(err));
+	imp_writer_free(w);
+	store_close(s);
 	if (ci->tty)
 		fprintf(stderr, "\r\033[K");
 	if (r) {
@@ -161,5 +171,5 @@ int cmd_import(int argc, char **argv)
 		return r;
 	ci.file = pos[1];
 	ci.uploads = uploads;
-	return run_import(&ci, dry_run);
+	return run_import(&ci, db, dry_run);
 }

@@ -408,12 +408,15 @@ static void terms_of(struct run *r, const struct wxr_item *it, struct imp_post *
 		top = top_category(r, primary);
 		c = map_get(&r->cats, top);
 		p->section = c && *c->name ? c->name : NULL;
+		p->section_slug = slug_valid(top) ? top : NULL;
 		if (!p->section)
 			for (i = 0; i < it->nterms; i++)
 				if (!strcmp(it->terms[i].nicename, top))
 					p->section = trimmed(r->a, it->terms[i].name);
-		if (p->section && !*p->section)
-			p->section = NULL;
+		if (p->section && !p->section_slug)
+			p->section_slug = slugify(r->a, p->section, 80);
+		if (p->section && (!*p->section || !*p->section_slug))
+			p->section = p->section_slug = NULL;
 	}
 	for (i = 0; i < it->nterms; i++)
 		if (!strcmp(it->terms[i].domain, "post_tag"))
@@ -600,6 +603,7 @@ static int build(struct run *r, const struct wxr_item *it, struct imp_post *p,
 static void count(struct run *r, const struct imp_post *p)
 {
 	struct imp_summary *s = r->sum;
+	const struct imp_sink *sk = r->o->sink;
 	size_t i;
 
 	if (p->state == IMP_PUBLISHED)
@@ -610,8 +614,12 @@ static void count(struct run *r, const struct imp_post *p)
 		s->drafts++;
 	if (p->state == IMP_REVIEW)
 		s->in_review++;
-	for (i = 0; i < p->ncomments; i++)
-		*(p->comments[i].shown ? &s->comments_shown : &s->comments_held) += 1;
+	if (sk && sk->post && !sk->comments)
+		s->skipped[SKIP_NOT_WRITTEN] += (long)p->ncomments;
+	else
+		for (i = 0; i < p->ncomments; i++)
+			*(p->comments[i].shown ? &s->comments_shown :
+			  &s->comments_held) += 1;
 	if (p->section && !map_get(&r->sections, p->section)) {
 		map_put(&r->sections, r->ia, p->section, (void *)1);
 		s->sections++;
@@ -655,8 +663,12 @@ static int import_item(void *ctx, const struct wxr_item *it)
 			p.photo = NULL;
 		}
 	}
-	if (sk && sk->post && (e = sk->post(sk->ctx, &p)))
-		return sink_fail(r, e, "cannot be saved", p.wp_id);
+	if (sk && sk->post && (e = sk->post(sk->ctx, &p))) {
+		if (e != IMP_LEFT_OUT)
+			return sink_fail(r, e, "cannot be saved", p.wp_id);
+		r->sum->skipped[SKIP_NOT_WRITTEN]++;
+		goto out;
+	}
 	count(r, &p);
 out:
 	arena_reset(r->a);
@@ -740,7 +752,7 @@ const char *imp_skip_name(enum imp_skip k)
 		"private", "trash", "auto-draft", "revision", "menu item",
 		"internal", "unknown type", "unreadable", "spam comment",
 		"trashed comment", "pingback or trackback", "comment on a page",
-		"unreadable comment",
+		"unreadable comment", "not written",
 	};
 
 	return k < SKIP_KINDS ? names[k] : "?";

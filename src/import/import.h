@@ -51,7 +51,7 @@ enum imp_skip {
 	SKIP_PRIVATE, SKIP_TRASH, SKIP_AUTO_DRAFT, SKIP_REVISION,
 	SKIP_MENU_ITEM, SKIP_INTERNAL, SKIP_UNKNOWN_TYPE, SKIP_BAD,
 	SKIP_COMMENT_SPAM, SKIP_COMMENT_TRASH, SKIP_PINGBACK,
-	SKIP_COMMENT_ON_PAGE, SKIP_COMMENT_BAD,
+	SKIP_COMMENT_ON_PAGE, SKIP_COMMENT_BAD, SKIP_NOT_WRITTEN,
 	SKIP_KINDS
 };
 
@@ -75,6 +75,7 @@ struct imp_post {
 	const char *headline, *slug, *summary, *body;	/* body: Markdown */
 	const char *author_login, *byline;	/* byline: display name */
 	const char *section;		/* a name, or NULL */
+	const char *section_slug;	/* its slug (the category's), with a section */
 	const char *tags[IMP_TAGS_MAX], *tag_slugs[IMP_TAGS_MAX];
 	size_t ntags;
 	int64_t published;		/* 0: none (a draft without a date) */
@@ -100,15 +101,21 @@ struct imp_summary {
 
 /*
  * Where the content goes.  Each callback returns 0, or an error that
- * stops the run.  photo() says whether the lead photo @path exists (and,
+ * stops the run; post() may also return IMP_LEFT_OUT for an item this
+ * sink cannot write (counted as skipped "not written").  photo() says whether the lead photo @path exists (and,
  * when writing, was imported): 1 yes, 0 missing.  NULL callbacks count
  * as success, a NULL photo() as "missing".
  */
+#define IMP_LEFT_OUT 1
+
 struct imp_sink {
 	void *ctx;
 	int (*author)(void *ctx, const struct imp_author *a);
 	int (*post)(void *ctx, const struct imp_post *p);
 	int (*photo)(void *ctx, const char *path);
+	/* Whether post() writes the post's comments with it; when it does
+	 * not (and post is set), they count as "not written". */
+	bool comments;
 };
 
 struct imp_opts {

@@ -10,7 +10,12 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { BIN, ROOT, dbSql, makeSite, removeDir, runCli, tempDir } from './lib.mjs';
+import {
+	BIN, ROOT, dbSql, get, makeSite, removeDir, runCli, startServer, tempDir,
+} from './lib.mjs';
+import {
+	addUser, editorFields, haveVips, jpegWithGps, loginAs, postMultipart,
+} from './newsroom-lib.mjs';
 
 const WXR = process.env.DATELINE_WXR_DIR || path.join(ROOT, '../shared/testdata/wxr');
 const cli = (args) => runCli(args, { unsetEnv: ['DATELINE_DB', 'DATELINE_UPLOADS'] });
@@ -184,4 +189,150 @@ it('the test exports are the upstream files', () => {
 		const sum = execFileSync('sha256sum', [path.join(WXR, m[1])], { encoding: 'utf8' });
 		assert.equal(sum.split(' ')[0], m[2], m[1]);
 	}
+});
+
+describe('import wordpress: writing stories and authors', () => {
+	let site, server, dir;
+	const small = path.join(WXR, 'small-export.xml');
+	const rows = (q) => dbSql(site.db, q);
+	/* A WXR 1.2 file @name holding @items (XML text); its path. */
+	const wxrFile = async (name, items) => {
+		const f = path.join(dir, name);
+		await fsp.writeFile(f, '<?xml version="1.0"?>\n<rss'
+			+ ' xmlns:wp="http://wordpress.org/export/1.2/"'
+			+ ' xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"'
+			+ ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+			+ `<wp:wxr_version>1.2</wp:wxr_version>${items}</channel></rss>\n`);
+		return f;
+	};
+
+	before(async () => {
+		site = await makeSite();
+		dir = await tempDir('dateline-import-w-');
+		// An account with an author's address is reused as it is.
+		await addUser(site.db, 'editor@example.org', 'Ed Itor', 'editor');
+	});
+	after(async () => {
+		if (server)
+			assert.equal(await server.stop(), 0);
+		removeDir(site.dir);
+		removeDir(dir);
+	});
+
+	it('brings the stories with their slugs, dates, sections, tags and bylines', async () => {
+		const r = await cli(['import', 'wordpress', '--db', site.db, small]);
+		assert.equal(r.code, 0, r.stderr);
+		assert.deepEqual(summary(r.stdout), { ...base, stories: 5, sections: 3, tags: 21,
+			authors: 3, skipped: 7, 'skipped private': 1, 'skipped not written': 6, warnings: 1 });
+		assert.deepEqual(await rows('SELECT slug, headline, author, section, section_slug,'
+			+ ' status, published FROM articles ORDER BY published'), [
+			{ slug: 'hello-world', headline: 'Hello world!', author: 'author', section: '',
+				section_slug: '', status: 1, published: 1295336414 },
+			{ slug: 'foo-child', headline: 'Foo-child', author: 'editor', section: 'Bar',
+				section_slug: 'bar', status: 1, published: 1295336887 },
+			{ slug: 'top-level-foo', headline: 'Top-level Foo', author: 'admin', section: 'Foo',
+				section_slug: 'foo', status: 1, published: 1295336912 },
+			{ slug: 'non-standard-post-format', headline: 'Non-standard post format',
+				author: 'admin', section: '', section_slug: '', status: 1, published: 1295336932 },
+			{ slug: 'many-categories', headline: 'Many Categories', author: 'admin',
+				section: 'alpha', section_slug: 'alpha', status: 1, published: 1295337301 },
+		]);
+		assert.deepEqual(await rows("SELECT t.slug, t.name FROM tags t JOIN article_tags x"
+			+ " ON x.tag_id = t.id JOIN articles a ON a.id = x.article_id"
+			+ " WHERE a.slug = 'foo-child'"), [{ slug: 'foo-bar', name: 'Foo' }]);
+		assert.equal((await rows("SELECT count(*) AS n FROM article_tags x JOIN articles a"
+			+ " ON a.id = x.article_id WHERE a.slug = 'many-categories'"))[0].n, 20);
+	});
+
+	it('authors: accounts with role author, verified, no usable password; one reused', async () => {
+		assert.deepEqual(await rows('SELECT email, name, role, verified, password FROM accounts'
+			+ ' ORDER BY email'), [
+			{ email: 'author@example.org', name: 'author', role: 'author', verified: 1,
+				password: '!imported' },
+			{ email: 'editor@example.org', name: 'Ed Itor', role: 'editor', verified: 1,
+				password: (await rows("SELECT password FROM accounts WHERE email"
+					+ " = 'editor@example.org'"))[0].password },
+			{ email: 'local@host.null', name: 'admin', role: 'author', verified: 1,
+				password: '!imported' },
+		]);
+	});
+
+	it('the stories are on the site at their dates and sections', async () => {
+		server = await startServer({ db: site.db });
+		const p = await get(server.url + '/bar/2011/01/18/foo-child/');
+		assert.equal(p.status, 200);
+		assert.match(p.text, /Post associated with the Foo category that is a child of Bar\./);
+		assert.match(p.text, /Foo-child/);
+		const s = await get(server.url + '/section/bar/');
+		assert.equal(s.status, 200);
+		assert.match(s.text, /foo-child/);
+		const login = await get(server.url + '/account/login');
+		assert.equal(login.status, 200);
+	});
+
+	it('importing again updates in place and duplicates nothing', async () => {
+		const r = await cli(['import', 'wordpress', '--db', site.db, small]);
+		assert.equal(r.code, 0, r.stderr);
+		assert.deepEqual((await rows('SELECT count(*) AS n FROM articles'))[0].n, 5);
+		assert.deepEqual((await rows('SELECT count(*) AS n FROM accounts'))[0].n, 3);
+		assert.deepEqual((await rows('SELECT count(*) AS n FROM tags'))[0].n, 21);
+	});
+
+	it('an imported story saves again unchanged in the newsroom', async () => {
+		await addUser(site.db, 'desk@example.org', 'Desk', 'admin');
+		const c = await loginAs(server.url, 'desk@example.org');
+		const id = (await rows("SELECT id FROM articles WHERE slug = 'many-categories'"))[0].id;
+		const before = (await rows(`SELECT body, headline, summary FROM articles WHERE id = ${id}`))[0];
+		const page = await c.get(`/newsroom/stories/${id}`);
+		assert.equal(page.status, 200);
+		const res = await postMultipart(c, '/newsroom/save',
+			{ ...editorFields(page.text), action: 'save' });
+		assert.equal(res.status, 303, res.text.slice(0, 500));
+		assert.deepEqual((await rows(`SELECT body, headline, summary FROM articles WHERE id = ${id}`))[0],
+			before);
+	});
+
+	it('a slug the newsroom already uses for another story is left alone', async () => {
+		const f = await wxrFile('clash.xml', '<item><title>Another story</title>'
+			+ '<wp:post_id>77</wp:post_id><wp:post_type>post</wp:post_type><wp:status>draft'
+			+ '</wp:status><wp:post_name>hello-world</wp:post_name><content:encoded>Text'
+			+ '</content:encoded></item>');
+		const r = await cli(['import', 'wordpress', '--db', site.db, f]);
+		assert.equal(r.code, 0, r.stderr);
+		assert.deepEqual(await rows("SELECT slug, headline, status FROM articles WHERE slug"
+			+ " LIKE 'hello-world%' ORDER BY slug"), [
+			{ slug: 'hello-world', headline: 'Hello world!', status: 1 },
+			{ slug: 'hello-world-wp77', headline: 'Another story', status: 0 },
+		]);
+	});
+
+	it('the featured image becomes the lead photo, without its metadata', async (t) => {
+		if (!haveVips()) {
+			t.skip('no vips CLI to make a JPEG');
+			return;
+		}
+		const uploads = path.join(dir, 'uploads');
+		await fsp.mkdir(path.join(uploads, '2020/01'), { recursive: true });
+		await fsp.writeFile(path.join(uploads, '2020/01/lead.jpg'), jpegWithGps(dir));
+		const f = await wxrFile('photo.xml', '<item><title>With a photo</title>'
+			+ '<wp:post_id>5</wp:post_id><wp:post_type>post'
+			+ '</wp:post_type><wp:status>publish</wp:status><wp:post_name>with-photo</wp:post_name>'
+			+ '<wp:post_date_gmt>2020-01-05 10:00:00</wp:post_date_gmt><wp:postmeta><wp:meta_key>'
+			+ '_thumbnail_id</wp:meta_key><wp:meta_value>6</wp:meta_value></wp:postmeta></item>'
+			+ '<item><title>lead</title><wp:post_id>6</wp:post_id><wp:post_type>attachment'
+			+ '</wp:post_type><wp:status>inherit</wp:status><excerpt:encoded>Cranes at dusk'
+			+ '</excerpt:encoded><wp:attachment_url>http://old/wp-content/uploads/2020/01/lead.jpg'
+			+ '</wp:attachment_url><wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key>'
+			+ '<wp:meta_value>Three cranes</wp:meta_value></wp:postmeta></item>');
+		const r = await cli(['import', 'wordpress', '--db', site.db, '--uploads', uploads, f]);
+		assert.equal(r.code, 0, r.stderr);
+		assert.equal(summary(r.stdout)['photos imported'], 1);
+		const a = (await rows("SELECT photo_key, caption, photo_alt FROM articles WHERE slug = 'with-photo'"))[0];
+		assert.match(a.photo_key, /^[0-9a-f]+\.jpg$/);
+		assert.equal(a.caption, 'Cranes at dusk');
+		assert.equal(a.photo_alt, 'Three cranes');
+		const img = await get(`${server.url}/media/${a.photo_key}`);
+		assert.equal(img.status, 200);
+		assert.equal(img.body.indexOf('Exif'), -1, 'no EXIF left');
+	});
 });

@@ -388,7 +388,7 @@ static void got_warn(void *ctx, const char *msg)
 
 static int run_import(const char *path, struct got *g, struct imp_summary *sum)
 {
-	struct imp_sink sink = { g, got_author, got_post, got_photo };
+	struct imp_sink sink = { g, got_author, got_post, got_photo, true };
 	struct imp_opts o = { path, &sink, got_warn, NULL, g };
 
 	memset(g, 0, sizeof(*g));
