@@ -83,22 +83,57 @@ static const char *const states[] = {
 
 /*
  * The slug to save @p under: its own, unless a story with another
- * headline has it; then "SLUG-wpID".
+ * headline has it; then "SLUG-wpID".  *@old gets the story already
+ * there under the slug chosen, or NULL.
  */
-static const char *free_slug(struct imp_writer *w, const struct imp_post *p)
+static const char *free_slug(struct imp_writer *w, const struct imp_post *p,
+			     struct article **old)
 {
-	struct article *old;
+	const char *slug = p->slug;
 
-	if (store_article_by_slug(w->s, w->a, p->slug, true, &old) ||
-	    !strcmp(old->headline, p->headline))
-		return p->slug;
-	return arena_printf(w->a, "%.100s-wp%lld", p->slug, (long long)p->wp_id);
+	if (!store_article_by_slug(w->s, w->a, slug, true, old) &&
+	    strcmp((*old)->headline, p->headline)) {
+		slug = arena_printf(w->a, "%.100s-wp%lld", p->slug,
+				    (long long)p->wp_id);
+		if (store_article_by_slug(w->s, w->a, slug, true, old))
+			*old = NULL;
+	} else if (*old && strcmp((*old)->slug, slug)) {
+		*old = NULL;
+	}
+	return slug;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+/* Whether @old already holds everything of @a (an import run again). */
+static bool unchanged(const struct article *old, const struct article *a)
+{
+	size_t i;
+
+	if (!old || !same_text(old->photo.key, a->photo.key) ||
+	    !same_text(old->caption, a->caption) ||
+	    !same_text(old->photo_alt, a->photo_alt) || old->status != a->status ||
+	    old->published != a->published || old->ntags != a->ntags ||
+	    !same_text(old->headline, a->headline) ||
+	    !same_text(old->summary, a->summary) ||
+	    !same_text(old->body, a->body) || !same_text(old->author, a->author) ||
+	    !same_text(old->section_slug, a->section_slug) ||
+	    !same_text(old->section, a->section))
+		return false;
+	for (i = 0; i < a->ntags; i++)
+		if (!same_text(old->tags[i].slug, a->tags[i].slug) ||
+		    !same_text(old->tags[i].name, a->tags[i].name))
+			return false;
+	return true;
 }
 
 static int write_post(void *ctx, const struct imp_post *p)
 {
 	struct imp_writer *w = ctx;
-	struct article art = { 0 };
+	struct article art = { 0 }, *old = NULL;
 	struct tag tags[IMP_TAGS_MAX];
 	size_t i;
 	int r;
@@ -107,7 +142,7 @@ static int write_post(void *ctx, const struct imp_post *p)
 		arena_reset(w->a);
 		return IMP_LEFT_OUT;
 	}
-	art.slug = free_slug(w, p);
+	art.slug = free_slug(w, p, &old);
 	art.headline = p->headline;
 	art.summary = p->summary;
 	art.dateline = "";
@@ -135,7 +170,7 @@ static int write_post(void *ctx, const struct imp_post *p)
 			      p->photo_caption : p->headline;
 		art.photo_alt = p->photo_alt ? p->photo_alt : "";
 	}
-	r = store_article_put(w->s, &art, NULL, NULL);
+	r = unchanged(old, &art) ? 0 : store_article_put(w->s, &art, NULL, NULL);
 	w->have_photo = false;
 	arena_reset(w->a);
 	return r;

@@ -4,7 +4,7 @@
 // the post, photos found or missing under --uploads, the progress line on
 // a terminal, and a dry run leaving the database as it was.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -334,5 +334,51 @@ describe('import wordpress: writing stories and authors', () => {
 		const img = await get(`${server.url}/media/${a.photo_key}`);
 		assert.equal(img.status, 200);
 		assert.equal(img.body.indexOf('Exif'), -1, 'no EXIF left');
+	});
+});
+
+describe('import wordpress: killed halfway, run again', () => {
+	it('ends with exactly the result of one clean run', async () => {
+		const dir = await tempDir('dateline-import-k-');
+		const n = 1500;
+		let items = '';
+		for (let i = 1; i <= n; i++)
+			items += `<item><title>Story ${i}</title><wp:post_id>${i}</wp:post_id>`
+				+ '<wp:post_type>post</wp:post_type><wp:status>publish</wp:status>'
+				+ `<wp:post_name>story-${i}</wp:post_name><wp:post_date_gmt>2020-01-01`
+				+ ` 00:${String(i % 60).padStart(2, '0')}:00</wp:post_date_gmt>`
+				+ `<category domain="category" nicename="s${i % 7}">S${i % 7}</category>`
+				+ `<category domain="post_tag" nicename="t${i % 13}">T${i % 13}</category>`
+				+ `<content:encoded><![CDATA[<p>Paragraph one of ${i}.</p>\n\n<p>Two.</p>]]>`
+				+ '</content:encoded></item>\n';
+		const f = path.join(dir, 'many.xml');
+		await fsp.writeFile(f, '<?xml version="1.0"?>\n<rss xmlns:wp="http://wordpress.org/export/1.2/"'
+			+ ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+			+ `<wp:wxr_version>1.2</wp:wxr_version>\n${items}</channel></rss>\n`);
+		const killed = await makeSite(), clean = await makeSite();
+		const count = async (db) => (await dbSql(db, 'SELECT count(*) AS n FROM articles'))[0].n;
+		const p = spawn(BIN, ['import', 'wordpress', '--db', killed.db, f], { stdio: 'ignore' });
+		const t0 = Date.now();
+		while (await count(killed.db) < 10 && Date.now() - t0 < 20000)
+			await new Promise((r) => setTimeout(r, 20));
+		p.kill('SIGKILL');
+		await new Promise((r) => p.on('close', r));
+		const part = await count(killed.db);
+		assert.ok(part > 0 && part < n, `killed halfway: ${part} of ${n} stories`);
+		for (const db of [killed.db, clean.db]) {
+			const r = await cli(['import', 'wordpress', '--db', db, f]);
+			assert.equal(r.code, 0, r.stderr);
+		}
+		const snapshot = (db) => dbSql(db, 'SELECT slug, headline, body, section, published,'
+			+ ' status, version FROM articles ORDER BY slug');
+		const tags = (db) => dbSql(db, 'SELECT a.slug, t.slug AS tag FROM article_tags x'
+			+ ' JOIN articles a ON a.id = x.article_id JOIN tags t ON t.id = x.tag_id'
+			+ ' ORDER BY a.slug, t.slug');
+		assert.deepEqual(await snapshot(killed.db), await snapshot(clean.db));
+		assert.deepEqual(await tags(killed.db), await tags(clean.db));
+		assert.equal(await count(clean.db), n);
+		removeDir(dir);
+		removeDir(killed.dir);
+		removeDir(clean.dir);
 	});
 });
