@@ -587,6 +587,9 @@ static int build(struct run *r, const struct wxr_item *it, struct imp_post *p,
 		p->byline = au ? au->name : p->author_login;
 	}
 	p->old_path = html_md_local(r->a, r->site, trimmed(r->a, it->link));
+	p->id_path = arena_printf(r->a, k == IMP_PAGE ? "/?page_id=%lld" :
+				  "/?p=%lld", (long long)id);
+	p->source = r->site;
 	if (k == IMP_STORY) {
 		terms_of(r, it, p);
 		photo_of(r, it, p);
@@ -697,6 +700,73 @@ static int send_authors(struct run *r)
 	return 0;
 }
 
+/* The slugs from the top category down to @slug: "news/europe". */
+static const char *category_path(struct run *r, const char *slug)
+{
+	const char *path = slug;
+	int depth;
+
+	for (depth = 0; depth < IMP_PAGE_DEPTH_MAX; depth++) {
+		struct cat *c = map_get(&r->cats, slug);
+
+		if (!c || !*c->parent || !map_get(&r->cats, c->parent))
+			break;
+		slug = c->parent;
+		path = arena_printf(r->ia, "%s/%s", slug, path);
+	}
+	return path;
+}
+
+static int redirect(struct run *r, const char *from, const char *to)
+{
+	const struct imp_sink *sk = r->o->sink;
+	int e;
+
+	if (!sk || !sk->redirect || !(e = sk->redirect(sk->ctx, from, to)))
+		return 0;
+	snprintf(r->sink_msg, sizeof(r->sink_msg), "redirect '%.200s': cannot be"
+		 " saved: %s", from, err_str(e));
+	return r->sink_err = e;
+}
+
+/*
+ * WordPress's list addresses and ours: a top category is a section
+ * (/category/news/ -> /section/news/), a child one a tag
+ * (/category/news/europe/ -> /tag/europe/), an author's page by login
+ * (/author/ann/) ours by byline, and the feeds.
+ */
+static int list_redirects(struct run *r)
+{
+	size_t i;
+	int e = redirect(r, "/feed/", "/feed.xml");
+
+	for (i = 0; !e && i < r->cats.cap; i++) {
+		const char *slug = r->cats.e[i].key, *to, *from;
+		const struct cat *c = r->cats.e[i].val;
+
+		if (!slug || !slug_valid(slug))
+			continue;
+		to = arena_printf(r->ia, *c->parent ? "/tag/%s/" : "/section/%s/", slug);
+		from = arena_printf(r->ia, "/category/%s/", category_path(r, slug));
+		if (!(e = redirect(r, from, to)))
+			e = redirect(r, arena_printf(r->ia, "%sfeed/", from),
+				     arena_printf(r->ia, "%sfeed.xml", to));
+	}
+	for (i = 0; !e && i < r->authors.cap; i++) {
+		const struct imp_author *au = r->authors.e[i].val;
+		struct buf b;
+
+		if (!r->authors.e[i].key || strchr(au->name, '/'))
+			continue;
+		buf_init(&b, r->ia, 1024);
+		buf_adds(&b, "/author/");
+		url_encode(&b, au->name, strlen(au->name));
+		buf_addch(&b, '/');
+		e = redirect(r, arena_printf(r->ia, "/author/%s/", au->login), b.data);
+	}
+	return e;
+}
+
 static void release(struct run *r)
 {
 	free(r->cats.e);
@@ -728,7 +798,7 @@ int imp_run(const struct imp_opts *o, struct imp_summary *sum,
 		return 1;
 	}
 	r.items = 0;
-	if (send_authors(&r)) {
+	if (send_authors(&r) || list_redirects(&r)) {
 		rc = 2;
 		goto out;
 	}

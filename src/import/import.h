@@ -83,6 +83,8 @@ struct imp_post {
 	int64_t parent_id;		/* pages: the parent page's id, or 0 */
 	const char *path;		/* pages: "about/team" from the roots */
 	const char *old_path;		/* its <link> on the old site, or NULL */
+	const char *id_path;		/* "/?p=ID" or "/?page_id=ID" */
+	const char *source;		/* the export's site address */
 	const char *photo;		/* the lead photo's path under the uploads, or NULL */
 	const char *photo_caption, *photo_alt;
 	struct imp_comment *comments;
@@ -113,6 +115,9 @@ struct imp_sink {
 	int (*author)(void *ctx, const struct imp_author *a);
 	int (*post)(void *ctx, const struct imp_post *p);
 	int (*photo)(void *ctx, const char *path);
+	/* An old list address (a category, an author, a feed) of the site,
+	 * and the address on this site that shows the same. */
+	int (*redirect)(void *ctx, const char *from, const char *to);
 	/* Whether post() writes the post's comments with it; when it does
 	 * not (and post is set), they count as "not written". */
 	bool comments;

@@ -332,6 +332,9 @@ struct got {
 	char warnings[8][256];
 	int nwarnings;
 	int authors;
+	char redirects[16][160];
+	int nredirects;
+	char id_path[16][32], source[16][64];
 };
 
 static int got_author(void *ctx, const struct imp_author *a)
@@ -350,7 +353,9 @@ static int got_post(void *ctx, const struct imp_post *p)
 
 	if (g->n >= 16)
 		return 0;
-	g->posts[g->n] = *p;
+	g->posts[g->n] = *p;	/* its numbers; its strings are copied below */
+	snprintf(g->id_path[g->n], 32, "%s", p->id_path);
+	snprintf(g->source[g->n], 64, "%s", p->source);
 	t = g->text[g->n];
 	k = snprintf(t, n, "%lld %d %d %s|%s|%s|%s|%s|%lld|%s|%s|%s|%s|", (long long)p->wp_id,
 		     p->kind, p->state, p->slug, p->headline, p->byline,
@@ -371,6 +376,27 @@ static int got_post(void *ctx, const struct imp_post *p)
 	return 0;
 }
 
+static int got_redirect(void *ctx, const char *from, const char *to)
+{
+	struct got *g = ctx;
+
+	if (g->nredirects < 16)
+		snprintf(g->redirects[g->nredirects], 160, "%s %s", from, to);
+	g->nredirects++;
+	return 0;
+}
+
+/* Whether the run asked for the redirect "FROM TO". */
+static bool has_redirect(const struct got *g, const char *pair)
+{
+	int i;
+
+	for (i = 0; i < g->nredirects && i < 16; i++)
+		if (!strcmp(g->redirects[i], pair))
+			return true;
+	return false;
+}
+
 static int got_photo(void *ctx, const char *path)
 {
 	(void)ctx;
@@ -388,7 +414,9 @@ static void got_warn(void *ctx, const char *msg)
 
 static int run_import(const char *path, struct got *g, struct imp_summary *sum)
 {
-	struct imp_sink sink = { g, got_author, got_post, got_photo, true };
+	struct imp_sink sink = { .ctx = g, .author = got_author, .post = got_post,
+				 .photo = got_photo, .redirect = got_redirect,
+				 .comments = true };
 	struct imp_opts o = { path, &sink, got_warn, NULL, g };
 
 	memset(g, 0, sizeof(*g));
@@ -471,6 +499,18 @@ static void test_import_comprehensive(void **state)
 			    "updates=Updates|c5000<0 shown Commenter Great post!\n"
 			    " 1717668000");
 	assert_int_equal(s.warnings, 0);
+	assert_string_equal(g.id_path[0], "/?p=1000");
+	assert_string_equal(g.id_path[1], "/?page_id=2000");
+	assert_string_equal(g.source[0], "https://playground.internal/site");
+	assert_int_equal(g.nredirects, 7);
+	assert_true(has_redirect(&g, "/feed/ /feed.xml"));
+	assert_true(has_redirect(&g, "/category/news/ /section/news/"));
+	assert_true(has_redirect(&g, "/category/news/feed/ /section/news/feed.xml"));
+	assert_true(has_redirect(&g, "/category/news/updates/ /tag/updates/"));
+	assert_true(has_redirect(&g, "/category/news/updates/feed/"
+				 " /tag/updates/feed.xml"));
+	assert_true(has_redirect(&g, "/author/alice/ /author/Alice/"));
+	assert_true(has_redirect(&g, "/author/bob/ /author/Bob/"));
 }
 
 #define ITEM(id, type, status, extra) \
