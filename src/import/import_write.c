@@ -26,6 +26,10 @@ struct imp_writer {
 	const char *uploads;
 	struct arena *a;	/* the current item's photo */
 	bool have_photo;
+	/* The last photo processed, kept until another one is: WordPress
+	 * sites reuse a featured image on many posts. */
+	struct arena *pa;
+	char *photo_path;
 	struct media_set photo;
 	char err[256];
 };
@@ -68,10 +72,17 @@ static int load_photo(void *ctx, const char *path)
 	w->err[0] = '\0';
 	if (!w->uploads || path[0] == '/' || strstr(path, ".."))
 		return 0;
-	full = arena_printf(w->a, "%s/%s", w->uploads, path);
-	if (media_load_file(w->a, full, &m, w->err, sizeof(w->err)) ||
-	    media_process(w->a, m.data, m.len, &w->photo, w->err, sizeof(w->err)))
+	if (w->photo_path && !strcmp(w->photo_path, path)) {
+		w->have_photo = true;
+		return 1;
+	}
+	arena_reset(w->pa);
+	w->photo_path = NULL;
+	full = arena_printf(w->pa, "%s/%s", w->uploads, path);
+	if (media_load_file(w->pa, full, &m, w->err, sizeof(w->err)) ||
+	    media_process(w->pa, m.data, m.len, &w->photo, w->err, sizeof(w->err)))
 		return 0;
+	w->photo_path = arena_strdup(w->pa, path);
 	w->have_photo = true;
 	return 1;
 }
@@ -187,6 +198,7 @@ int imp_writer_new(struct store *s, const char *uploads,
 	w->s = s;
 	w->uploads = uploads;
 	w->a = arena_new(1 << 20);
+	w->pa = arena_new(1 << 20);
 	sink->ctx = w;
 	sink->author = write_author;
 	sink->post = write_post;
@@ -200,6 +212,7 @@ void imp_writer_free(struct imp_writer *w)
 	if (!w)
 		return;
 	arena_free(w->a);
+	arena_free(w->pa);
 	free(w);
 	media_shutdown();
 }
