@@ -659,6 +659,9 @@ int main(int argc, char **argv)
 		T(test_import_refused_hands_nothing),
 	};
 
-	dir = argc > 1 ? argv[1] : "../shared/testdata/wxr";
+	/* The exports: $DATELINE_WXR_DIR, else the folder meson passes. */
+	dir = getenv("DATELINE_WXR_DIR");
+	if (!dir || !*dir)
+		dir = argc > 1 ? argv[1] : "../shared/testdata/wxr";
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
