@@ -356,9 +356,15 @@ static const char *slug_of(struct run *r, const struct wxr_item *it, int64_t id)
 	return *s ? s : arena_printf(r->a, "post-%lld", (long long)id);
 }
 
-/* The slugs of the category @slug and its ancestors, top first. */
-static const char *top_category(struct run *r, const char *slug)
+/*
+ * Walk from the category @slug up to its top ancestor, whose slug goes
+ * into *@top.  With @a, returns the slugs from the top down to @slug
+ * ("news/europe") in @a; without, NULL.
+ */
+static const char *category_up(struct run *r, struct arena *a,
+			       const char *slug, const char **top)
 {
+	const char *path = slug;
 	int depth;
 
 	for (depth = 0; depth < IMP_PAGE_DEPTH_MAX; depth++) {
@@ -367,8 +373,19 @@ static const char *top_category(struct run *r, const char *slug)
 		if (!c || !*c->parent || !map_get(&r->cats, c->parent))
 			break;
 		slug = c->parent;
+		if (a)
+			path = arena_printf(a, "%s/%s", slug, path);
 	}
-	return slug;
+	*top = slug;
+	return a ? path : NULL;
+}
+
+static const char *top_category(struct run *r, const char *slug)
+{
+	const char *top;
+
+	category_up(r, NULL, slug, &top);
+	return top;
 }
 
 /* Add a tag to @p; false when it is full and the tag was left out. */
@@ -700,23 +717,6 @@ static int send_authors(struct run *r)
 	return 0;
 }
 
-/* The slugs from the top category down to @slug: "news/europe". */
-static const char *category_path(struct run *r, const char *slug)
-{
-	const char *path = slug;
-	int depth;
-
-	for (depth = 0; depth < IMP_PAGE_DEPTH_MAX; depth++) {
-		struct cat *c = map_get(&r->cats, slug);
-
-		if (!c || !*c->parent || !map_get(&r->cats, c->parent))
-			break;
-		slug = c->parent;
-		path = arena_printf(r->ia, "%s/%s", slug, path);
-	}
-	return path;
-}
-
 static int redirect(struct run *r, const char *from, const char *to)
 {
 	const struct imp_sink *sk = r->o->sink;
@@ -741,13 +741,14 @@ static int list_redirects(struct run *r)
 	int e = redirect(r, "/feed/", "/feed.xml");
 
 	for (i = 0; !e && i < r->cats.cap; i++) {
-		const char *slug = r->cats.e[i].key, *to, *from;
+		const char *slug = r->cats.e[i].key, *to, *from, *top;
 		const struct cat *c = r->cats.e[i].val;
 
 		if (!slug || !slug_valid(slug))
 			continue;
 		to = arena_printf(r->ia, *c->parent ? "/tag/%s/" : "/section/%s/", slug);
-		from = arena_printf(r->ia, "/category/%s/", category_path(r, slug));
+		from = arena_printf(r->ia, "/category/%s/",
+				    category_up(r, r->ia, slug, &top));
 		if (!(e = redirect(r, from, to)))
 			e = redirect(r, arena_printf(r->ia, "%sfeed/", from),
 				     arena_printf(r->ia, "%sfeed.xml", to));
