@@ -79,3 +79,20 @@ int cmd_migrate(int argc, char **argv)
 		"Apply the schema migrations this version of dateline needs.",
 		false);
 }
+
+int cli_open_store(const char *db, struct store **s)
+{
+	char err[512];
+
+	if (store_open(db, s, err, sizeof(err))) {
+		fprintf(stderr, "error: %s\n", err);
+		return 1;
+	}
+	if (store_check_schema(*s)) {
+		fprintf(stderr, "error: database '%s' needs migrating: run"
+			" 'dateline migrate --db %s'\n", db, db);
+		store_close(*s);
+		return 1;
+	}
+	return 0;
+}

@@ -20,6 +20,7 @@ int cmd_user(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_outbox(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /*
  * Option parsing shared by the commands (opts.c).  An option is one of:
@@ -84,5 +85,13 @@ int opt_base_url(const char *in, char **out, char *err, size_t errlen);
  * after a one-line error (2: no --db given; 1: libsodium cannot start).
  */
 int cli_start(const char *db);
+
+struct store;
+
+/*
+ * Open the site database @db, whose schema must be up to date, into *@s
+ * (caller closes).  0, or 1 after a one-line error.
+ */
+int cli_open_store(const char *db, struct store **s);
 
 #endif

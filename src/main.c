@@ -18,6 +18,7 @@ static const char usage[] =
 	"  copy      copy a whole site into another database\n"
 	"  backup    copy a SQLite site database while it serves\n"
 	"  outbox    list the queued mail, retry or drop a message\n"
+	"  import    bring in a WordPress export\n"
 	"\n"
 	"Run 'dateline <command> --help' for a command's options.";
 
@@ -35,6 +36,7 @@ int main(int argc, char **argv)
 		{ "copy", cmd_copy },
 		{ "backup", cmd_backup },
 		{ "outbox", cmd_outbox },
+		{ "import", cmd_import },
 	};
 	size_t i;
 
