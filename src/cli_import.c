@@ -7,6 +7,8 @@
  * times a second; warnings go to standard error as they come, and the
  * summary to standard output at the end.  --dry-run reads and converts
  * everything and prints the same summary, writing nothing.
+ * --comment-depth is the site's (serve --comment-depth): a reply nested
+ * deeper joins an ancestor.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@
 
 struct cli_import {
 	const char *file, *uploads;
+	int depth;
 	bool tty;
 	uint64_t size;
 	struct timespec started, shown;
@@ -110,7 +113,7 @@ static int run_import(struct cli_import *ci, const char *db, bool dry_run)
 	if (!dry_run) {
 		if (cli_open_store(db, &s))
 			return 1;
-		if (imp_writer_new(s, ci->uploads, &w, &sink)) {
+		if (imp_writer_new(s, ci->uploads, ci->depth, &w, &sink)) {
 			fprintf(stderr, "error: the image library cannot start\n");
 			store_close(s);
 			return 1;
@@ -135,7 +138,7 @@ static int run_import(struct cli_import *ci, const char *db, bool dry_run)
 
 int cmd_import(int argc, char **argv)
 {
-	const char *db = NULL, *uploads = NULL, *pos[3];
+	const char *db = NULL, *uploads = NULL, *depth = "3", *pos[3];
 	int dry_run = 0, npos, r;
 	const struct opt opts[] = {
 		{ "db", "DATELINE_DB", "PATH|URL", "the site database", &db, NULL },
@@ -144,6 +147,9 @@ int cmd_import(int argc, char **argv)
 		  &uploads, NULL },
 		{ "dry-run", NULL, NULL, "read and check everything, write nothing",
 		  NULL, &dry_run },
+		{ "comment-depth", "DATELINE_COMMENT_DEPTH", "N",
+		  "replies nest at most N deep (1 to 10); deeper ones join an"
+		  " ancestor", &depth, NULL },
 		{ 0 },
 	};
 	struct cli_import ci = { 0 };
@@ -167,8 +173,15 @@ int cmd_import(int argc, char **argv)
 		fprintf(stderr, "error: 'import wordpress' needs one FILE.xml\n");
 		return 2;
 	}
+	if (strspn(depth, "0123456789") != strlen(depth) || atoi(depth) < 1 ||
+	    atoi(depth) > 10) {
+		fprintf(stderr, "error: --comment-depth wants a number from 1 to"
+			" 10\n");
+		return 2;
+	}
 	if (!dry_run && (r = cli_start(db)) >= 0)
 		return r;
+	ci.depth = atoi(depth);
 	ci.file = pos[1];
 	ci.uploads = uploads;
 	return run_import(&ci, db, dry_run);

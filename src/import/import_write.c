@@ -13,6 +13,9 @@
 #include "core/err.h"
 #include "core/escape.h"
 #include "media/image.h"
+#include "render/comment_md.h"
+#include "auth/tokens.h"
+#include "site/site.h"
 #include "store/store.h"
 
 /*
@@ -24,6 +27,7 @@
 struct imp_writer {
 	struct store *s;
 	const char *uploads;
+	int max_depth;		/* --comment-depth */
 	struct arena *a;	/* the current item's photo */
 	bool have_photo;
 	/* The last photo processed, kept until another one is: WordPress
@@ -141,11 +145,106 @@ static bool unchanged(const struct article *old, const struct article *a)
 	return true;
 }
 
+/* The story an earlier import of this export made from @p, or NULL. */
+static struct article *imported_before(struct imp_writer *w,
+				       const struct imp_post *p)
+{
+	struct article *old;
+	int64_t id;
+
+	if (store_import_find(w->s, p->source, IMPORT_POST, p->wp_id, &id) ||
+	    store_story_get(w->s, w->a, id, &old))
+		return NULL;
+	return old;
+}
+
+static int write_redirect(void *ctx, const char *from, const char *to)
+{
+	struct imp_writer *w = ctx;
+	int r = store_redirect_set(w->s, from, to);
+
+	return r == ERR_INVALID ? 0 : r;
+}
+
+/* The story's old addresses answer with its new one. */
+static int story_redirects(struct imp_writer *w, const struct imp_post *p,
+			   const struct article *art)
+{
+	const char *to = article_path(w->a, art);
+	int r = 0;
+
+	if (art->status != ARTICLE_PUBLISHED && art->status != ARTICLE_SCHEDULED)
+		return 0;
+	if (p->old_path && strcmp(p->old_path, to))
+		r = write_redirect(w, p->old_path, to);
+	if (!r)
+		r = write_redirect(w, p->id_path, to);
+	return r;
+}
+
+/*
+ * The comments of story @id, parents before replies (an export may list
+ * a reply first): each round writes those whose parent is written or
+ * not in the post at all (they become top-level).
+ */
+static int story_comments(struct imp_writer *w, const struct imp_post *p,
+			  int64_t id)
+{
+	size_t n = p->ncomments, done = 0, i, j;
+	int64_t *local = arena_zalloc(w->a, (n + 1) * sizeof(*local));
+	bool progress = true;
+	int r;
+
+	while (done < n && progress) {
+		progress = false;
+		for (i = 0; i < n; i++) {
+			const struct imp_comment *c = &p->comments[i];
+			struct comment_import ci = { 0 };
+			char hash[TOKEN_HASH_SIZE];
+			const char *body;
+			size_t chars;
+			bool waiting = false;
+
+			if (local[i])
+				continue;
+			ci.parent_id = 0;
+			for (j = 0; c->parent_id && j < n; j++)
+				if (p->comments[j].wp_id == c->parent_id) {
+					ci.parent_id = local[j];
+					waiting = !local[j] && j != i;
+				}
+			if (waiting)
+				continue;
+			body = comment_clean(w->a, c->body, strlen(c->body), &chars);
+			if (!body || !*body)
+				body = "(empty)";
+			token_hash(body, hash);
+			ci.source = p->source;
+			ci.wp_id = c->wp_id;
+			ci.article_id = id;
+			ci.max_depth = w->max_depth;
+			ci.guest_name = *c->author ? c->author : "Anonymous";
+			ci.guest_email = c->email;
+			ci.body = body;
+			ci.html = comment_render(w->a, body, strlen(body), NULL);
+			ci.body_hash = hash;
+			ci.held = !c->shown;
+			ci.created = c->created;
+			if ((r = store_comment_import(w->s, &ci, &local[i])))
+				return r;
+			done++;
+			progress = true;
+		}
+	}
+	return 0;
+}
+
 static int write_post(void *ctx, const struct imp_post *p)
 {
 	struct imp_writer *w = ctx;
-	struct article art = { 0 }, *old = NULL;
+	struct article art = { 0 }, *old;
 	struct tag tags[IMP_TAGS_MAX];
+	int64_t id = 0;
 	size_t i;
 	int r;
 
@@ -153,7 +252,11 @@ static int write_post(void *ctx, const struct imp_post *p)
 		arena_reset(w->a);
 		return IMP_LEFT_OUT;
 	}
-	art.slug = free_slug(w, p, &old);
+	/* Found again by its id in the export; the newsroom's slug kept. */
+	if ((old = imported_before(w, p)))
+		art.slug = old->slug;
+	else
+		art.slug = free_slug(w, p, &old);
 	art.headline = p->headline;
 	art.summary = p->summary;
 	art.dateline = "";
@@ -181,13 +284,23 @@ static int write_post(void *ctx, const struct imp_post *p)
 			      p->photo_caption : p->headline;
 		art.photo_alt = p->photo_alt ? p->photo_alt : "";
 	}
-	r = unchanged(old, &art) ? 0 : store_article_put(w->s, &art, NULL, NULL);
+	r = 0;
+	if (unchanged(old, &art))
+		id = old->id;
+	else
+		r = store_article_put(w->s, &art, &id, NULL);
 	w->have_photo = false;
+	if (!r)
+		r = store_import_note(w->s, p->source, IMPORT_POST, p->wp_id, id);
+	if (!r)
+		r = story_redirects(w, p, &art);
+	if (!r)
+		r = story_comments(w, p, id);
 	arena_reset(w->a);
 	return r;
 }
 
-int imp_writer_new(struct store *s, const char *uploads,
+int imp_writer_new(struct store *s, const char *uploads, int max_depth,
 		   struct imp_writer **out, struct imp_sink *sink)
 {
 	struct imp_writer *w;
@@ -197,12 +310,15 @@ int imp_writer_new(struct store *s, const char *uploads,
 	w = xcalloc(1, sizeof(*w));
 	w->s = s;
 	w->uploads = uploads;
+	w->max_depth = max_depth;
 	w->a = arena_new(1 << 20);
 	w->pa = arena_new(1 << 20);
 	sink->ctx = w;
 	sink->author = write_author;
 	sink->post = write_post;
 	sink->photo = load_photo;
+	sink->redirect = write_redirect;
+	sink->comments = true;
 	*out = w;
 	return 0;
 }

@@ -633,6 +633,17 @@ void newsroom_media_stop(void)
 		media_shutdown();
 }
 
+/* The public address of story @id, or NULL when it is not published. */
+static const char *public_path(struct site *site, struct arena *a, int64_t id)
+{
+	struct article *art;
+
+	if (!id || store_story_get(site->store, a, id, &art) ||
+	    art->status != ARTICLE_PUBLISHED)
+		return NULL;
+	return article_path(a, art);
+}
+
 /* On the worker pool: process the photo, then save. */
 static void save_work(struct site_job *aj)
 {
@@ -642,6 +653,7 @@ static void save_work(struct site_job *aj)
 	struct story_save sv = { 0 };
 	struct media_set set;
 	int r;
+	const char *was, *now;
 
 	if (j->photo) {
 		pthread_once(&vips_once, vips_start);
@@ -683,7 +695,12 @@ static void save_work(struct site_job *aj)
 	sv.account_id = j->who->id;
 	sv.who = j->who->name;
 	sv.tags_text = j->tags_text;
+	was = public_path(site, a, j->art.id);
 	aj->result = store_story_save(site->store, &sv, &j->id, &j->version);
+	/* A new slug, section or date: the old address answers 301. */
+	if (!aj->result && was && (now = public_path(site, a, j->id)) &&
+	    strcmp(was, now))
+		store_redirect_set(site->store, was, now);
 }
 
 static void save_json(struct http_request *req, struct http_response *res,

@@ -365,13 +365,47 @@ static const char *status_heading(unsigned status)
 	}
 }
 
+/*
+ * An old address that moved (an imported site's, a story whose slug,
+ * section or date changed): answer 301 with its new one.  WordPress's
+ * "/?p=ID" and "/?page_id=ID" are looked up with their query.  True when
+ * answered.
+ */
+static bool moved(struct site *site, struct http_request *req,
+		  struct http_response *res)
+{
+	const char *path = req->path, *to, *id;
+
+	if (!path || (req->method != HTTP_GET && req->method != HTTP_HEAD))
+		return false;
+	if (!strcmp(path, "/")) {
+		if ((id = http_query(req, "p")))
+			path = arena_printf(req->arena, "/?p=%s", id);
+		else if ((id = http_query(req, "page_id")))
+			path = arena_printf(req->arena, "/?page_id=%s", id);
+		else
+			return false;
+	}
+	if (store_redirect_get(site->store, req->arena, path, &to))
+		return false;
+	buf_reset(&res->body);
+	res->status = 301;
+	res->location = to;
+	res->cache_control = "public, max-age=300";
+	return true;
+}
+
 void render_error(struct site *site, struct http_request *req,
 		  struct http_response *res, unsigned status,
 		  const char *message)
 {
 	const char *heading = status_heading(status);
-	struct tval *ctx = page_context(site, req, heading, message,
-					req->path ? req->path : "/");
+	struct tval *ctx;
+
+	if (status == 404 && moved(site, req, res))
+		return;
+	ctx = page_context(site, req, heading, message,
+			   req->path ? req->path : "/");
 
 	buf_reset(&res->body);
 	res->blob = NULL;
@@ -710,6 +744,8 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 				     req->error_reason);
 		return;
 	}
+	if (req->query.len && !strcmp(req->path, "/") && moved(site, req, res))
+		return;
 	if (router_match(&routes[0].route, NROUTES, sizeof(*routes),
 			 req->method, req->path, &m)) {
 		no_route(site, req, res, m.wrong_method);

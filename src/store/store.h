@@ -930,4 +930,53 @@ int store_account_banned(struct store *s, int64_t account_id, bool *banned);
 int store_comment_top(struct store *s, struct arena *ar, int64_t since,
 		      size_t limit, struct article_list *out, int64_t **counts);
 
+/*
+ * Imports (store_import.c).  An import remembers what each exported item
+ * became, keyed by the export's site address (@source), the kind of item
+ * and its id there, so an export imported again updates in place.
+ */
+enum import_kind { IMPORT_POST = 0, IMPORT_COMMENT = 1 };
+
+/* The local id item (@source, @kind, @wp_id) became; ERR_NOTFOUND. */
+int store_import_find(struct store *s, const char *source, int kind,
+		      int64_t wp_id, int64_t *local_id);
+/* Remember that item (@source, @kind, @wp_id) became @local_id. */
+int store_import_note(struct store *s, const char *source, int kind,
+		      int64_t wp_id, int64_t local_id);
+
+/*
+ * Old addresses: @path ("/2011/01/post", no trailing slash but for "/";
+ * or "/?p=12") answers 301 to @target from now on, and earlier redirects
+ * to @path go to @target too.  ERR_INVALID for a path not starting with
+ * "/" or a redirect to itself.
+ */
+int store_redirect_set(struct store *s, const char *path, const char *target);
+/* Where @path moved to (arena string); ERR_NOTFOUND. */
+int store_redirect_get(struct store *s, struct arena *ar, const char *path,
+		       const char **target);
+
+/* An imported comment (store_comment_import()). */
+struct comment_import {
+	const char *source;		/* the export's site address */
+	int64_t wp_id;			/* the comment's id in the export */
+	int64_t article_id;
+	int64_t parent_id;		/* a local comment id, or 0 */
+	int max_depth;			/* deeper replies join an ancestor */
+	const char *guest_name;		/* shown */
+	const char *guest_email;	/* for moderation only */
+	const char *body, *html, *body_hash;
+	bool held;			/* to the moderation queue */
+	int64_t created;
+};
+
+/*
+ * Write imported comment @ci in one transaction with its import_items
+ * row: a reply under its parent, or under the parent's ancestor at depth
+ * @max_depth - 1 when the parent is that deep already; a comment imported
+ * before only gets its text and guest fields refreshed.  *@id gets its id.
+ */
+int store_comment_import(struct store *s, const struct comment_import *ci,
+			 int64_t *id);
+
+
 #endif

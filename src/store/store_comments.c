@@ -40,7 +40,8 @@ const char *const comment_mode_names[COMMENT_MODES] = {
 /* Columns of struct comment; @v is the viewer's parameter (for "liked"). */
 #define CMT_COLS(v) \
 	"c.id, c.article_id, coalesce(c.parent_id, 0), c.root_id, c.depth," \
-	" coalesce(c.account_id, 0), coalesce(a.name, ''), c.body, c.status," \
+	" coalesce(c.account_id, 0), coalesce(a.name, c.guest_name, ''), c.body," \
+	" c.status," \
 	" c.likes, c.reports, c.created, coalesce(c.edited, 0)," \
 	" EXISTS (SELECT 1 FROM comment_likes l WHERE l.comment_id = c.id" \
 	" AND l.account_id = CAST(" v " AS BIGINT)), c.html"

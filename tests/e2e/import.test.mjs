@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import {
-	BIN, ROOT, dbSql, get, makeSite, removeDir, runCli, startServer, tempDir,
+	BIN, ROOT, dbSql, get, makeSite, removeDir, request, runCli, startServer, tempDir,
 } from './lib.mjs';
 import {
 	addUser, editorFields, haveVips, jpegWithGps, loginAs, postMultipart,
@@ -223,7 +223,8 @@ describe('import wordpress: writing stories and authors', () => {
 		const r = await cli(['import', 'wordpress', '--db', site.db, small]);
 		assert.equal(r.code, 0, r.stderr);
 		assert.deepEqual(summary(r.stdout), { ...base, stories: 5, sections: 3, tags: 21,
-			authors: 3, skipped: 7, 'skipped private': 1, 'skipped not written': 6, warnings: 1 });
+			authors: 3, 'comments shown': 1, skipped: 6, 'skipped private': 1,
+			'skipped not written': 5, warnings: 1 });
 		assert.deepEqual(await rows('SELECT slug, headline, author, section, section_slug,'
 			+ ' status, published FROM articles ORDER BY published'), [
 			{ slug: 'hello-world', headline: 'Hello world!', author: 'author', section: '',
@@ -380,5 +381,136 @@ describe('import wordpress: killed halfway, run again', () => {
 		removeDir(dir);
 		removeDir(killed.dir);
 		removeDir(clean.dir);
+	});
+});
+
+describe('import wordpress: comments and old addresses', () => {
+	let site, server, dir;
+	const rows = (q) => dbSql(site.db, q);
+	const comment = (id, parent, approved, author, text, extra = '') => '<wp:comment>'
+		+ `<wp:comment_id>${id}</wp:comment_id><wp:comment_parent>${parent}</wp:comment_parent>`
+		+ `<wp:comment_author>${author}</wp:comment_author><wp:comment_author_email>`
+		+ `${author.toLowerCase().replace(/\W/g, '')}@guest.example</wp:comment_author_email>`
+		+ `<wp:comment_date_gmt>2020-01-0${1 + (id % 8)} 10:00:00</wp:comment_date_gmt>`
+		+ `<wp:comment_approved>${approved}</wp:comment_approved>${extra}`
+		+ `<wp:comment_content><![CDATA[${text}]]></wp:comment_content></wp:comment>`;
+	const thread = '<item><title>Threads</title><link>http://old.example/2020/01/threads/</link>'
+		+ '<wp:post_id>40</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish'
+		+ '</wp:status><wp:post_name>threads</wp:post_name><wp:post_date_gmt>2020-01-01 09:00:00'
+		+ '</wp:post_date_gmt><category domain="category" nicename="world">World</category>'
+		+ '<content:encoded>Body</content:encoded>'
+		+ comment(8, 7, 1, 'Late Child', 'listed before its parent')
+		+ comment(1, 0, 1, 'Ann', 'top <em>level</em>')
+		+ comment(2, 1, 1, 'Bo', 'depth one')
+		+ comment(3, 2, 1, 'Cy', 'depth two')
+		+ comment(4, 3, 1, 'Di', 'depth three')
+		+ comment(5, 4, 1, 'Ed', 'too deep: joins depth three')
+		+ comment(6, 0, 0, 'Held Guest', 'waiting for a moderator')
+		+ comment(7, 0, 1, 'Parent', 'the parent')
+		+ comment(9, 0, 'spam', 'Spammer', 'buy now')
+		+ comment(10, 0, 1, 'Pinger', 'ping', '<wp:comment_type>pingback</wp:comment_type>')
+		+ '</item>';
+	const head = '<?xml version="1.0"?>\n<rss xmlns:wp="http://wordpress.org/export/1.2/"'
+		+ ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+		+ '<wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>http://old.example'
+		+ '</wp:base_site_url><wp:category><wp:term_id>3</wp:term_id><wp:category_nicename>world'
+		+ '</wp:category_nicename><wp:cat_name>World</wp:cat_name></wp:category>'
+		+ '<wp:author><wp:author_login>ann</wp:author_login><wp:author_email>ann@old.example'
+		+ '</wp:author_email><wp:author_display_name>Ann Lee</wp:author_display_name></wp:author>';
+	let f;
+
+	before(async () => {
+		site = await makeSite();
+		dir = await tempDir('dateline-import-c-');
+		f = path.join(dir, 'threads.xml');
+		await fsp.writeFile(f, head + thread + '</channel></rss>\n');
+		const r = await cli(['import', 'wordpress', '--db', site.db, f]);
+		assert.equal(r.code, 0, r.stderr);
+		assert.deepEqual(summary(r.stdout), { ...base, stories: 1, sections: 1, authors: 1,
+			'comments shown': 7, 'comments held': 1, skipped: 2, 'skipped spam comment': 1,
+			'skipped pingback or trackback': 1 });
+		server = await startServer({ db: site.db });
+	});
+	after(async () => {
+		assert.equal(await server.stop(), 0);
+		removeDir(site.dir);
+		removeDir(dir);
+	});
+
+	it('threads keep their places; deeper replies join the deepest allowed ancestor', async () => {
+		const got = await rows('SELECT c.guest_name AS who, c.depth, p.guest_name AS parent,'
+			+ ' c.status, c.created FROM comments c LEFT JOIN comments p ON p.id = c.parent_id'
+			+ ' ORDER BY c.guest_name');
+		assert.deepEqual(got.map((c) => [c.who, c.depth, c.parent, c.status]), [
+			['Ann', 0, null, 0], ['Bo', 1, 'Ann', 0], ['Cy', 2, 'Bo', 0], ['Di', 3, 'Cy', 0],
+			['Ed', 3, 'Cy', 0], ['Held Guest', 0, null, 1], ['Late Child', 1, 'Parent', 0],
+			['Parent', 0, null, 0],
+		]);
+		assert.equal((await rows("SELECT comment_count AS n FROM articles WHERE slug = 'threads'"))[0].n, 7);
+	});
+
+	it('guests show their names, never their e-mail; held comments wait in the queue', async () => {
+		const p = await get(server.url + '/world/2020/01/01/threads/');
+		assert.match(p.text, /Late Child/);
+		assert.match(p.text, /top <em>level<\/em>/);
+		assert.doesNotMatch(p.text, /guest\.example/);
+		assert.doesNotMatch(p.text, /waiting for a moderator/);
+		await addUser(site.db, 'mod@example.org', 'Mod', 'editor');
+		const c = await loginAs(server.url, 'mod@example.org');
+		const q = await c.get('/newsroom/comments');
+		assert.equal(q.status, 200);
+		assert.match(q.text, /waiting for a moderator/);
+		assert.match(q.text, /Held Guest/);
+	});
+
+	it('old addresses answer 301 with the new ones; others stay as they were', async () => {
+		const loc = async (p) => {
+			const r = await request(server.url + p);
+			return `${r.status} ${r.headers.location || ''}`;
+		};
+		assert.equal(await loc('/2020/01/threads/'), '301 /world/2020/01/01/threads/');
+		assert.equal(await loc('/2020/01/threads'), '301 /world/2020/01/01/threads/');
+		assert.equal(await loc('/?p=40'), '301 /world/2020/01/01/threads/');
+		assert.equal(await loc('/category/world/'), '301 /section/world/');
+		assert.equal(await loc('/category/world/feed/'), '301 /section/world/feed.xml');
+		assert.equal(await loc('/author/ann/'), '301 /author/Ann%20Lee/');
+		assert.equal(await loc('/feed/'), '301 /feed.xml');
+		assert.equal(await loc('/?p=41'), '200 ');
+		assert.equal(await loc('/no/such/page/'), '404 ');
+	});
+
+	it('importing again duplicates nothing, even after the newsroom changed the story', async () => {
+		await rows("UPDATE articles SET headline = 'Threads, edited' WHERE slug = 'threads'");
+		const r = await cli(['import', 'wordpress', '--db', site.db, f]);
+		assert.equal(r.code, 0, r.stderr);
+		assert.equal((await rows('SELECT count(*) AS n FROM articles'))[0].n, 1);
+		assert.equal((await rows('SELECT count(*) AS n FROM comments'))[0].n, 8);
+		assert.equal((await rows('SELECT count(*) AS n FROM redirects'))[0].n > 0, true);
+	});
+
+	it('dateline copy carries the redirects, the import map and the guests', async () => {
+		const to = path.join(dir, 'copy.db');
+		const r = await cli(['copy', '--from', site.db, '--to', to]);
+		assert.equal(r.code, 0, r.stderr);
+		for (const q of ['SELECT count(*) AS n FROM redirects', 'SELECT count(*) AS n FROM import_items',
+			"SELECT count(*) AS n FROM comments WHERE guest_name = 'Late Child'"
+			+ " AND guest_email = 'latechild@guest.example'"])
+			assert.deepEqual(await dbSql(to, q), await rows(q), q);
+	});
+
+	it('a slug changed in the newsroom keeps the old address as a 301', async () => {
+		await addUser(site.db, 'desk@example.org', 'Desk', 'admin');
+		const c = await loginAs(server.url, 'desk@example.org');
+		const id = (await rows("SELECT id FROM articles WHERE slug = 'threads'"))[0].id;
+		const page = await c.get(`/newsroom/stories/${id}`);
+		const res = await postMultipart(c, '/newsroom/save',
+			{ ...editorFields(page.text), slug: 'threads-renamed', action: 'save' });
+		assert.equal(res.status, 303, res.text.slice(0, 300));
+		const old = await request(server.url + '/world/2020/01/01/threads/');
+		assert.equal(old.status, 301);
+		assert.equal(old.headers.location, '/world/2020/01/01/threads-renamed/');
+		// The imported site's addresses follow the story to its new one.
+		const wp = await request(server.url + '/?p=40');
+		assert.equal(wp.headers.location, '/world/2020/01/01/threads-renamed/');
 	});
 });
