@@ -4,7 +4,7 @@
 #   make run      install what is missing, build, serve the demo site on :8080
 #   make test     install what is missing, build, run every test suite
 #                 (also under AddressSanitizer + UBSan, and each libFuzzer
-#                 target briefly); ends "N passed, N failed"
+#                 target briefly); ends "N passed, N failed, N skipped"
 #   make asan     the whole suite under AddressSanitizer + UBSan only
 #   make test-pg  the unit tests and the end-to-end suite on a throwaway
 #                 PostgreSQL only (also part of `make test`)

@@ -18,23 +18,6 @@
 #include "mail/message.h"
 #include "store/store.h"
 
-static int open_store(const char *db, struct store **s)
-{
-	char err[512];
-
-	if (store_open(db, s, err, sizeof(err))) {
-		fprintf(stderr, "error: %s\n", err);
-		return 1;
-	}
-	if (store_check_schema(*s)) {
-		fprintf(stderr, "error: database '%s' needs migrating: run"
-			" 'dateline migrate --db %s'\n", db, db);
-		store_close(*s);
-		return 1;
-	}
-	return 0;
-}
-
 /* One line from stdin without its line end; false when there is none. */
 static bool read_password(char *out, size_t len)
 {
@@ -98,7 +81,7 @@ static int user_add(const char *db, const char *email, const char *name,
 		return 1;
 	}
 	sodium_memzero(pw, sizeof(pw));
-	if (open_store(db, &s))
+	if (cli_open_store(db, &s))
 		return 1;
 	a.email = addr;
 	a.name = name;
@@ -128,7 +111,7 @@ static int user_list(const char *db)
 	size_t n, i;
 	int r;
 
-	if (open_store(db, &s)) {
+	if (cli_open_store(db, &s)) {
 		arena_free(a);
 		return 1;
 	}
@@ -164,7 +147,7 @@ static int user_set_role(const char *db, const char *email, const char *role)
 			" editor or admin)\n", role);
 		return 2;
 	}
-	if (open_store(db, &s))
+	if (cli_open_store(db, &s))
 		return 1;
 	a = arena_new(0);
 	r = store_account_by_email(s, a, email, &acct);

@@ -16,6 +16,9 @@ static const char usage[] =
 	"  article   add or update an article from a file, list articles\n"
 	"  user      add reader accounts, list them, change their roles\n"
 	"  copy      copy a whole site into another database\n"
+	"  backup    copy a SQLite site database while it serves\n"
+	"  outbox    list the queued mail, retry or drop a message\n"
+	"  import    bring in a WordPress export\n"
 	"\n"
 	"Run 'dateline <command> --help' for a command's options.";
 
@@ -31,6 +34,9 @@ int main(int argc, char **argv)
 		{ "article", cmd_article },
 		{ "user", cmd_user },
 		{ "copy", cmd_copy },
+		{ "backup", cmd_backup },
+		{ "outbox", cmd_outbox },
+		{ "import", cmd_import },
 	};
 	size_t i;
 

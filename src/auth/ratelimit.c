@@ -85,9 +85,11 @@ static bool bucket(struct ratelimit *rl, const char *key, int64_t now_ms,
 			oldest = c;
 	}
 	if (!s) {
+		size_t n = strnlen(key, KEY_MAX - 1);
+
 		s = oldest;
-		strncpy(s->key, key, KEY_MAX - 1);
-		s->key[KEY_MAX - 1] = '\0';
+		memcpy(s->key, key, n);
+		s->key[n] = '\0';
 		s->tokens = rl->per_minute;
 		s->last_ms = now_ms;
 	}

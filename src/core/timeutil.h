@@ -10,6 +10,9 @@ struct arena;
 
 /* Seconds since the epoch, now. */
 int64_t time_now(void);
+/* Milliseconds on the monotonic clock (for intervals and rate limits;
+ * not a date). */
+int64_t time_mono_ms(void);
 
 /*
  * Parse ISO 8601 / RFC 3339: "2026-11-20", "2026-11-20T08:30",

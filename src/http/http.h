@@ -2,6 +2,11 @@
  * http.h - the HTTP layer: requests, responses and the server, on
  * libmicrohttpd.  This folder is the only code that includes microhttpd.h.
  *
+ * Requests whose framing is ambiguous (two Hosts or Content-Lengths, a
+ * transfer coding other than chunked, HTTP/1.1 without Host) are answered
+ * 400 or 501 and the connection is closed, so that no proxy in front
+ * reads them differently.
+ *
  * The server hands each complete request to one application callback with a
  * struct http_request (everything parsed and size-checked) and a
  * struct http_response to fill.  The layer then adds the security headers,
@@ -70,6 +75,10 @@ struct http_request {
 	void *app;		/* the application's per-request state; NULL
 				 * when the request starts, never touched by
 				 * the layer */
+	bool no_log;		/* set by the application: no access line
+				 * (health checks) */
+	int label;		/* the application's tag for its done hook
+				 * (a route); 0 when the request starts */
 };
 
 /* Reference-counted immutable bytes shared by responses (page caches). */
@@ -143,6 +152,16 @@ bool http_forwarded_for(const char *header, char *out, size_t len);
  */
 const char *http_form(const struct http_request *req, const char *name);
 
+/*
+ * The name of the first field of a form body (urlencoded, or a plain
+ * multipart field) whose value is not valid UTF-8 ("?" when the name is
+ * not either), or NULL when every value is.
+ */
+const char *http_form_bad_utf8(const struct http_request *req);
+/* The same over an urlencoded @body of @len bytes (copies in @a). */
+const char *http_urlencoded_bad_utf8(struct arena *a, const char *body,
+				     size_t len);
+
 /* The multipart part called @name (a file or a field), or NULL. */
 const struct http_part *http_part(const struct http_request *req,
 				  const char *name);
@@ -169,8 +188,14 @@ typedef void (*http_handler)(void *ctx, struct http_request *req,
 
 struct http_config {
 	const char *listen;	/* "127.0.0.1:8080", "[::1]:8080", ":8080" */
+	int listen_fd;		/* > 0: accept on this bound, listening socket
+				 * (socket activation) instead of @listen */
 	unsigned threads;	/* 0: one per core */
 	unsigned max_connections;
+	unsigned client_timeout;	/* seconds a connection may idle or
+					 * send nothing; 0: 30 */
+	unsigned per_address_max;	/* open connections per client
+					 * address; 0: no limit */
 	http_handler handler;
 	void *ctx;
 	/*
@@ -181,6 +206,9 @@ struct http_config {
 	 */
 	const char *upload_prefix;
 	size_t upload_max;
+	/* Keep each request's protocol, Referer and User-Agent for the
+	 * access log (log_format_wants_headers()). */
+	bool log_headers;
 	/*
 	 * Optional: @enter runs on the connection thread before the handler
 	 * (and before a deferred answer's finish), @leave after it, with the
@@ -189,6 +217,15 @@ struct http_config {
 	void (*enter)(void *ctx, struct http_request *req);
 	void (*leave)(void *ctx, struct http_request *req,
 		      struct http_response *res);
+	/*
+	 * Optional: @done runs once the answer has been sent (or the
+	 * client left), on a connection thread, with the status sent, the
+	 * seconds since the request line and whether it was an event
+	 * stream.  Only req->label, method_name, uri and remote_ip are
+	 * still valid then.
+	 */
+	void (*done)(void *ctx, struct http_request *req, unsigned status,
+		     double seconds, bool streamed);
 };
 
 /*

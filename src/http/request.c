@@ -84,6 +84,46 @@ const struct http_part *http_part(const struct http_request *req,
 	return NULL;
 }
 
+const char *http_urlencoded_bad_utf8(struct arena *a, const char *body,
+				     size_t len)
+{
+	const char *p = body, *end = body + len;
+
+	while (p && p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		const char *eq = memchr(p, '=', (size_t)(stop - p));
+		char *k = NULL, *v = NULL;
+
+		if (eq && !url_decode(a, (struct str){ eq + 1,
+				      (size_t)(stop - eq - 1) }, true, &v) &&
+		    !utf8_valid(v, strlen(v)))
+			return url_decode(a, (struct str){ p, (size_t)(eq - p) },
+					  true, &k) || !utf8_valid(k, strlen(k)) ?
+			       "?" : k;
+		p = amp ? amp + 1 : end;
+	}
+	return NULL;
+}
+
+const char *http_form_bad_utf8(const struct http_request *req)
+{
+	const char *type = http_header(req, "Content-Type");
+	const struct http_part *part;
+
+	if (req->multipart) {
+		for (part = req->parts; part; part = part->next)
+			if (!part->filename &&
+			    !utf8_valid(part->data.data, part->data.len))
+				return part->name;
+		return NULL;
+	}
+	if (!type || strncasecmp(type, "application/x-www-form-urlencoded", 33))
+		return NULL;
+	return http_urlencoded_bad_utf8(req->arena, req->body.data,
+					req->body.len);
+}
+
 const char *http_form(const struct http_request *req, const char *name)
 {
 	if (req->multipart) {

@@ -36,15 +36,17 @@ static bool match_pattern(const char *pat, const char *path,
 	return *path == '\0';
 }
 
-int router_match(const struct route *routes, size_t n, enum http_method m,
-		 const char *path, struct route_match *out)
+int router_match(const struct route *table, size_t n, size_t size,
+		 enum http_method m, const char *path,
+		 struct route_match *out)
 {
+	const char *entry = (const char *)table;
 	size_t i;
 
 	out->route = NULL;
 	out->wrong_method = false;
-	for (i = 0; i < n; i++) {
-		const struct route *r = &routes[i];
+	for (i = 0; i < n; i++, entry += size) {
+		const struct route *r = (const struct route *)entry;
 
 		if (!match_pattern(r->pattern, path, out))
 			continue;

@@ -60,11 +60,14 @@ struct reqctx {
 	size_t bytes;
 	bool started;
 	bool responded;
+	bool close;		/* answer with Connection: close (bad framing) */
 	/* A multipart/form-data upload (see http_config.upload_prefix). */
 	struct MHD_PostProcessor *pp;
 	struct http_part *last;
 	size_t file_bytes, field_bytes, upload_max;
 	char *shed;		/* a stream's method and URI once its arena is gone */
+	/* For the access log formats that show them (arena, or shed). */
+	const char *protocol, *referer, *agent;
 	struct reqctx *next;
 };
 
@@ -74,6 +77,8 @@ struct http_server {
 	void (*enter)(void *ctx, struct http_request *req);
 	void (*leave)(void *ctx, struct http_request *req,
 		      struct http_response *res);
+	void (*done)(void *ctx, struct http_request *req, unsigned status,
+		     double seconds, bool streamed);
 	void *ctx;
 	unsigned port;
 	pthread_mutex_t lock;
@@ -82,6 +87,7 @@ struct http_server {
 	atomic_int active;
 	const char *upload_prefix;
 	size_t upload_max;
+	bool log_headers;	/* the access log shows Referer, User-Agent */
 };
 
 struct blob *blob_new(const void *data, size_t len)
@@ -135,7 +141,6 @@ static struct reqctx *ctx_get(struct http_server *srv)
 static void ctx_put(struct http_server *srv, struct reqctx *c)
 {
 	struct arena *a = c->req.arena;
-	pthread_mutex_t lock = c->defer.lock;
 
 	if (c->pp)
 		MHD_destroy_post_processor(c->pp);
@@ -146,9 +151,15 @@ static void ctx_put(struct http_server *srv, struct reqctx *c)
 		return;
 	}
 	arena_reset(a);
+	/*
+	 * A pthread mutex must not be copied (POSIX leaves a copy's use
+	 * undefined), so the lock is not saved and put back around the wipe:
+	 * it is ended before it and made anew after.
+	 */
+	pthread_mutex_destroy(&c->defer.lock);
 	memset(c, 0, sizeof(*c));
+	pthread_mutex_init(&c->defer.lock, NULL);
 	c->req.arena = a;
-	c->defer.lock = lock;
 	pthread_mutex_lock(&srv->lock);
 	if (srv->nfree < POOL_KEEP) {
 		c->next = srv->free;
@@ -355,6 +366,8 @@ static enum MHD_Result send_response(struct reqctx *c, struct http_response *res
 	 */
 	if (status == 503 && !MHD_get_response_header(r, "Retry-After"))
 		MHD_add_response_header(r, "Retry-After", "2");
+	if (c->close)
+		MHD_add_response_header(r, "Connection", "close");
 	c->status = status;
 	c->bytes = status == 304 || req->method == HTTP_HEAD ? 0 : sent;
 	ret = MHD_queue_response(conn, status, r);
@@ -402,15 +415,28 @@ void http_resume(struct http_deferred *d)
  */
 static void stream_shed(struct reqctx *c)
 {
-	size_t m = strlen(c->req.method_name), u = strlen(c->req.uri);
+	const char *keep[5] = { c->req.method_name, c->req.uri, c->protocol,
+				c->referer, c->agent };
+	size_t len[5], total = 0;
+	char *p;
+	int i;
 
-	c->shed = xmalloc(m + u + 2);
-	memcpy(c->shed, c->req.method_name, m + 1);
-	memcpy(c->shed + m + 1, c->req.uri, u + 1);
+	for (i = 0; i < 5; i++)
+		total += (len[i] = keep[i] ? strlen(keep[i]) + 1 : 0);
+	p = c->shed = xmalloc(total);
+	for (i = 0; i < 5; i++) {
+		if (keep[i])
+			memcpy(p, keep[i], len[i]);
+		keep[i] = keep[i] ? p : NULL;
+		p += len[i];
+	}
 	arena_free(c->req.arena);
 	c->req.arena = NULL;
-	c->req.method_name = c->shed;
-	c->req.uri = c->shed + m + 1;
+	c->req.method_name = keep[0];
+	c->req.uri = keep[1];
+	c->protocol = keep[2];
+	c->referer = keep[3];
+	c->agent = keep[4];
 	c->req.path = NULL;
 	c->req.query = (struct str){ NULL, 0 };
 	memset(&c->req.body, 0, sizeof(c->req.body));
@@ -517,6 +543,81 @@ static enum MHD_Result part_cb(void *cls, enum MHD_ValueKind kind,
 	return MHD_YES;
 }
 
+/* The request's protocol, Referer and User-Agent, for the access log. */
+static void log_fields(struct reqctx *c, struct MHD_Connection *conn,
+		       const char *version)
+{
+	struct arena *a = c->req.arena;
+	const char *v;
+
+	c->protocol = arena_strndup(a, version, strnlen(version, 16));
+	if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Referer")))
+		c->referer = arena_strndup(a, v, strnlen(v, 512));
+	if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					     "User-Agent")))
+		c->agent = arena_strndup(a, v, strnlen(v, 512));
+}
+
+/* What framing_cb counts over the request's headers. */
+struct framing {
+	int hosts, lengths, encodings;
+	bool lengths_differ, bad_name, bad_encoding;
+	const char *length;
+};
+
+static enum MHD_Result framing_cb(void *cls, enum MHD_ValueKind kind,
+				  const char *key, const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	if (strpbrk(key, " \t"))
+		f->bad_name = true;
+	if (!strcasecmp(key, "Host")) {
+		f->hosts++;
+	} else if (!strcasecmp(key, "Content-Length")) {
+		if (f->lengths++ && strcmp(f->length, value))
+			f->lengths_differ = true;
+		f->length = value;
+	} else if (!strcasecmp(key, "Transfer-Encoding")) {
+		f->encodings++;
+		if (strcasecmp(value, "chunked"))
+			f->bad_encoding = true;
+	}
+	return MHD_YES;
+}
+
+/*
+ * Requests whose framing a proxy in front could read differently
+ * (request smuggling): two Hosts, two different Content-Lengths, both
+ * Content-Length and Transfer-Encoding, a coding other than "chunked",
+ * whitespace in a header name.  libmicrohttpd's strict mode already
+ * refuses HTTP/1.1 without Host.  Sets the error (400, or 501 for an
+ * unknown coding) and true; the answer closes the connection.
+ */
+static bool bad_framing(struct reqctx *c, struct MHD_Connection *conn)
+{
+	struct framing f = { 0 };
+	struct http_request *req = &c->req;
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, framing_cb, &f);
+	if (f.bad_encoding || f.encodings > 1) {
+		req->error_status = 501;
+		req->error_reason = "Only the chunked transfer coding is"
+				    " understood here.";
+	} else if (f.hosts > 1 || f.lengths_differ || f.bad_name ||
+		   (f.encodings && f.lengths)) {
+		req->error_status = 400;
+		req->error_reason = f.hosts > 1 ? "The request has two Host"
+			" headers." : f.bad_name ? "A header name is"
+			" malformed." : "The request's length is ambiguous.";
+	} else {
+		return false;
+	}
+	c->close = true;
+	return true;
+}
+
 /* True when this request may carry a multipart upload. */
 static bool upload_route(struct http_server *srv, struct MHD_Connection *conn,
 			 const struct http_request *req)
@@ -554,6 +655,10 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 		req->method = parse_method(method);
 		req->method_name = arena_strdup(req->arena, method);
 		client_ip(conn, req->remote_ip, sizeof(req->remote_ip));
+		if (srv->log_headers)
+			log_fields(c, conn, version);
+		if (bad_framing(c, conn))
+			return respond(srv, c);
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 "Content-Length");
 		if (!req->error_status && upload_route(srv, conn, req)) {
@@ -614,9 +719,19 @@ static void done_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	ms = (double)(end.tv_sec - c->start.tv_sec) * 1e3 +
 	     (double)(end.tv_nsec - c->start.tv_nsec) / 1e6;
-	if (c->started)
-		log_access(c->req.remote_ip, c->req.method_name, c->req.uri,
-			   c->status, c->bytes, ms);
+	if (c->started && !c->req.no_log) {
+		struct access_entry e = {
+			.ip = c->req.remote_ip, .method = c->req.method_name,
+			.uri = c->req.uri, .protocol = c->protocol,
+			.referer = c->referer, .agent = c->agent,
+			.status = c->status, .bytes = c->bytes, .ms = ms,
+		};
+
+		log_access(&e);
+	}
+	if (c->started && srv->done)
+		srv->done(srv->ctx, &c->req, c->status, ms / 1e3,
+			  c->req.arena == NULL);
 	*con_cls = NULL;
 	ctx_put(srv, c);
 	atomic_fetch_sub(&srv->active, 1);
@@ -687,10 +802,20 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD |
 			 MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *info;
+	struct MHD_OptionItem where[2];
 	int r;
 
-	if ((r = parse_listen(cfg->listen, &ss, err, errlen)))
+	if (cfg->listen_fd > 0) {
+		socklen_t sl = sizeof(ss);
+
+		if (getsockname(cfg->listen_fd, (struct sockaddr *)&ss, &sl)) {
+			snprintf(err, errlen, "descriptor %d is not a socket",
+				 cfg->listen_fd);
+			return ERR_INVALID;
+		}
+	} else if ((r = parse_listen(cfg->listen, &ss, err, errlen))) {
 		return r;
+	}
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (!threads) {
@@ -711,12 +836,20 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 	srv->handler = cfg->handler;
 	srv->enter = cfg->enter;
 	srv->leave = cfg->leave;
+	srv->done = cfg->done;
 	srv->ctx = cfg->ctx;
 	srv->upload_prefix = cfg->upload_prefix;
 	srv->upload_max = cfg->upload_max ? cfg->upload_max : HTTP_MAX_BODY;
+	srv->log_headers = cfg->log_headers;
 	pthread_mutex_init(&srv->lock, NULL);
+	/* Where to listen: our own socket, or the one systemd passed. */
+	where[0] = cfg->listen_fd > 0 ?
+		(struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET,
+					 cfg->listen_fd, NULL } :
+		(struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &ss };
+	where[1] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, srv,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_ARRAY, where,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_cb, srv,
 		MHD_OPTION_NOTIFY_COMPLETED, done_cb, srv,
@@ -728,7 +861,12 @@ int http_server_start(const struct http_config *cfg, struct http_server **out,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MAX_HEADERS + 4096,
 		MHD_OPTION_CONNECTION_LIMIT,
 		cfg->max_connections ? cfg->max_connections : 20000,
-		MHD_OPTION_CONNECTION_TIMEOUT, 120,
+		/* Idle or slow clients (a request sent a byte at a time)
+		 * are closed; suspended streams are not timed. */
+		MHD_OPTION_CONNECTION_TIMEOUT, cfg->client_timeout ?
+		cfg->client_timeout : 30u,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address_max,
+		MHD_OPTION_STRICT_FOR_CLIENT, 1,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096,
 		MHD_OPTION_END);
 	if (!srv->daemon) {

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,13 @@ struct mail_outbox {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	bool stopping, kicked;
+	atomic_ullong failed;	/* messages failed for good since start */
 };
+
+unsigned long long mail_outbox_failed(struct mail_outbox *o)
+{
+	return o ? atomic_load(&o->failed) : 0;
+}
 
 int mail_retry_delay(int attempts)
 {
@@ -44,6 +51,16 @@ int mail_retry_delay(int attempts)
 	while (attempts-- > 0 && d < MAX_DELAY_S)
 		d *= 2;
 	return d > MAX_DELAY_S ? MAX_DELAY_S : d;
+}
+
+long long mail_retry_total(int attempts)
+{
+	long long t = 0;
+	int i;
+
+	for (i = 0; i < attempts; i++)
+		t += mail_retry_delay(i);
+	return t;
 }
 
 /* Where an upload to libcurl stands. */
@@ -85,11 +102,12 @@ static int send_smtp(struct mail_outbox *o, struct arena *a,
 	CURL *c = curl_easy_init();
 	CURLcode rc;
 	char *from = from_of(a, it->data);
+	bool perm = false;
 
 	if (!c || !from) {
 		snprintf(err, errlen, "%s", c ? "no From line" : "curl_easy_init failed");
 		curl_easy_cleanup(c);
-		return ERR_INVALID;
+		return c ? ERR_INVALID : ERR_NOMEM;	/* ERR_INVALID: for good */
 	}
 	rcpt = curl_slist_append(rcpt, it->to);
 	curl_easy_setopt(c, CURLOPT_URL, o->smtp_url);
@@ -108,11 +126,21 @@ static int send_smtp(struct mail_outbox *o, struct arena *a,
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 15L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
 	rc = curl_easy_perform(c);
-	if (rc != CURLE_OK)
+	if (rc != CURLE_OK) {
+		long code = 0;
+
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 		snprintf(err, errlen, "%s", *cerr ? cerr : curl_easy_strerror(rc));
+		/* 5xx: the server refuses for good (no such mailbox, ...). */
+		if (code >= 500 && code < 600) {
+			snprintf(err, errlen, "the server answered %ld: %s",
+				 code, *cerr ? cerr : curl_easy_strerror(rc));
+			perm = true;
+		}
+	}
 	curl_slist_free_all(rcpt);
 	curl_easy_cleanup(c);
-	return rc == CURLE_OK ? 0 : ERR_IO;
+	return rc == CURLE_OK ? 0 : perm ? ERR_INVALID : ERR_IO;
 }
 
 /* Write the links of a message (lines starting "http") to the log. */
@@ -190,6 +218,21 @@ static size_t deliver_due(struct mail_outbox *o)
 
 		if (!r) {
 			store_outbox_sent(o->store, items[i].id);
+			continue;
+		}
+		if (r == ERR_INVALID || mail_retry_total(items[i].attempts + 1) >=
+		    MAIL_GIVE_UP_S) {
+			char why[600];
+
+			snprintf(why, sizeof(why), MAIL_FAILED_PREFIX "%s%s", err,
+				 r == ERR_INVALID ? "" : " (gave up after 2 days)");
+			log_warn("mail %lld to %s failed for good (attempt %d):"
+				 " %s; kept in the outbox ('dateline outbox"
+				 " list')", (long long)items[i].id, items[i].to,
+				 items[i].attempts + 1, why);
+			store_outbox_retry(o->store, items[i].id,
+					   MAIL_FAILED_AT, why);
+			atomic_fetch_add(&o->failed, 1);
 			continue;
 		}
 		log_warn("mail %lld to %s not delivered (attempt %d): %s;"

@@ -277,6 +277,33 @@ static VipsImage *scaled(VipsImage *img, int width)
 	return out;
 }
 
+int media_check_pixels(const void *data, size_t len, long max_pixels,
+		       char *err, size_t errlen)
+{
+	const char *type, *ext = "";
+	VipsImage *img = open_image(data, len, &type, &ext, "The file", err,
+				    errlen);
+	double w, h;
+	int r = 0;
+
+	if (!img) {
+		vips.thread_shutdown();
+		return ERR_INVALID;
+	}
+	w = vips.get_width(img);
+	h = vips.get_height(img);
+	if (w * h > (double)max_pixels) {
+		snprintf(err, errlen, "The image is %.0f x %.0f pixels (%.1f"
+			 " megapixels); this site takes photos of at most %.1f"
+			 " megapixels.", w, h, w * h / 1e6,
+			 (double)max_pixels / 1e6);
+		r = ERR_TOOBIG;
+	}
+	vips.unref(img);
+	vips.thread_shutdown();
+	return r;
+}
+
 int media_process(struct arena *a, const void *data, size_t len,
 		  struct media_set *out, char *err, size_t errlen)
 {

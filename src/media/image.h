@@ -34,8 +34,19 @@ int media_load_file(struct arena *a, const char *path, struct media *out,
 #define MEDIA_WIDTHS { 480, 960, 1600 }
 /* The stored photo is at most this wide. */
 #define MEDIA_MAX_WIDTH 2400
-/* Larger images are refused before decoding. */
-#define MEDIA_MAX_PIXELS 50000000
+/* Larger images are refused before decoding, whatever the site allows. */
+#define MEDIA_MAX_PIXELS 100000000
+/* What a site allows by default (serve --photo-max-pixels). */
+#define MEDIA_DEFAULT_PIXELS 40000000
+
+/*
+ * Read only the header of the image in @data and refuse it when it has
+ * more than @max_pixels pixels (or is no JPEG, PNG or WebP): ERR_TOOBIG
+ * or ERR_INVALID with a sentence in @err.  Milliseconds, whatever the
+ * image's size: nothing is decoded.
+ */
+int media_check_pixels(const void *data, size_t len, long max_pixels,
+		       char *err, size_t errlen);
 
 /* A processed upload: every image to store, and the variant rows. */
 struct media_set {

@@ -1,7 +1,7 @@
 /*
- * accounts.c - reader accounts: the session behind each request, the
- * masthead's account area, the shared parts of the account pages, and
- * sign up, log in and log out.  The reset, verification and settings flows
+ * accounts.c - reader accounts: the masthead's account area, the shared
+ * parts of the account pages, and sign up, log in and log out (the
+ * session behind each request is looked up in reader.c).  The reset, verification and settings flows
  * are in accounts_flows.c.  See docs/security.md for the mechanisms.
  *
  * A session is a random 256-bit token in the dl_session cookie; the store
@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "auth/csrf.h"
@@ -32,14 +31,6 @@
 #include "render/mustache.h"
 
 #define AUTH_THREADS 2
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int accounts_start(struct site *site)
 {
@@ -82,42 +73,6 @@ void accounts_stop(struct site *site)
 	site->outbox = NULL;
 	site->login_ip = site->login_account = site->signup_ip = NULL;
 	site->reset_ip = site->reset_address = NULL;
-}
-
-struct reader_state *site_reader(struct site *site, struct http_request *req)
-{
-	struct reader_state *rs = req->app;
-	const char *token;
-	int r;
-
-	if (!rs)
-		rs = req->app = arena_zalloc(req->arena, sizeof(*rs));
-	if (rs->looked_up)
-		return rs;
-	rs->looked_up = true;
-	token = http_cookie(req, SESSION_COOKIE);
-	if (!token_valid(token))
-		return rs;
-	token_hash(token, rs->session_hash);
-	r = store_session_get(site->store, req->arena, rs->session_hash,
-			      time_now(), SESSION_IDLE_S, SESSION_MAX_S,
-			      &rs->account);
-	if (!r)
-		rs->logged_in = true;
-	else if (r != ERR_NOTFOUND)
-		rs->unavailable = true;
-	return rs;
-}
-
-const char *site_csrf_subject(struct site *site, struct http_request *req)
-{
-	struct reader_state *rs = site_reader(site, req);
-	const char *hex;
-
-	if (rs->logged_in)
-		return arena_printf(req->arena, "s:%s", rs->session_hash);
-	hex = reactions_cookie_reader(req);
-	return hex ? hex : "";
 }
 
 bool account_return_ok(const char *path)
@@ -314,7 +269,7 @@ bool acct_rate_ok(struct site *site, struct http_request *req,
 {
 	unsigned retry = 1;
 
-	if (ratelimit_take(rl, key, mono_ms(), &retry))
+	if (ratelimit_take(rl, key, time_mono_ms(), &retry))
 		return true;
 	http_add_header(res, "Retry-After", arena_printf(req->arena, "%u", retry));
 	acct_message(site, req, res, 429, tr(req_lang(req), "Too many attempts"),
@@ -376,14 +331,6 @@ const char *name_problem(const struct i18n_lang *l, const char *name)
 	return NULL;
 }
 
-bool cookie_secure(struct site *site, struct http_request *req)
-{
-	const char *proto = http_header(req, "X-Forwarded-Proto");
-
-	return !strncmp(site->base_url, "https:", 6) ||
-	       (site->trust_proxy && proto && !strcasecmp(proto, "https"));
-}
-
 const char *session_cookie(struct site *site, struct http_request *req,
 			   const char *token)
 {
@@ -413,13 +360,13 @@ const char *ttl_words(const struct i18n_lang *l, struct arena *a, int64_t s)
 	return arena_printf(a, trn(l, "%lu second", "%lu seconds", n), n);
 }
 
-struct outbox_msg *acct_mail(struct acct_job *j, const char *to,
+struct outbox_msg *acct_mail(struct site_job *j, const char *to,
 			     const char *subject, const char *text)
 {
 	return acct_mail_list(j, to, subject, text, NULL);
 }
 
-struct outbox_msg *acct_mail_list(struct acct_job *j, const char *to,
+struct outbox_msg *acct_mail_list(struct site_job *j, const char *to,
 				  const char *subject, const char *text,
 				  const char *unsubscribe)
 {
@@ -439,70 +386,8 @@ struct outbox_msg *acct_mail_list(struct acct_job *j, const char *to,
 	return m;
 }
 
-/* ---- Jobs on the auth pool ---- */
-
-static void job_run(void *arg)
-{
-	struct acct_job *j = arg;
-
-	j->work(j);
-	http_resume(j->defer);	/* touch nothing of @j after this */
-}
-
-static void job_finish(void *arg, struct http_request *req,
-		       struct http_response *res)
-{
-	struct acct_job *j = arg;
-
-	if (j->set_cookie)
-		http_add_header(res, "Set-Cookie", j->set_cookie);
-	j->answer(j, req, res);
-}
-
-struct acct_job *job_new(struct site *site, struct http_request *req,
-			 job_fn work, job_answer answer)
-{
-	struct acct_job *j = arena_zalloc(req->arena, sizeof(*j));
-	struct reader_state *rs = site_reader(site, req);
-
-	j->site = site;
-	j->req = req;
-	j->work = work;
-	j->answer = answer;
-	j->start_ms = mono_ms();
-	j->logged_in = rs->logged_in;
-	if (rs->logged_in) {
-		j->acct = rs->account;
-		memcpy(j->session_hash, rs->session_hash, sizeof(j->session_hash));
-	}
-	return j;
-}
-
-void job_submit(struct acct_job *j)
-{
-	job_submit_to(j, j->site->auth_pool);
-}
-
-void job_submit_to(struct acct_job *j, struct auth_pool *pool)
-{
-	j->defer = http_defer(j->req, job_finish, j);
-	auth_pool_submit(pool, job_run, j);
-}
-
-void job_equal_time(struct acct_job *j, int ms)
-{
-	int64_t left = j->start_ms + ms - mono_ms();
-	struct timespec ts;
-
-	if (left <= 0)
-		return;
-	ts.tv_sec = left / 1000;
-	ts.tv_nsec = (left % 1000) * 1000000;
-	nanosleep(&ts, NULL);
-}
-
 /* A new session for account @id: the cookie to set, or NULL. */
-static const char *start_session(struct acct_job *j, int64_t id)
+static const char *start_session(struct site_job *j, int64_t id)
 {
 	char token[TOKEN_SIZE], hash[TOKEN_HASH_SIZE];
 
@@ -545,7 +430,7 @@ void h_login_form(struct site *site, struct http_request *req,
 		   NULL, NULL);
 }
 
-static void login_work(struct acct_job *j)
+static void login_work(struct site_job *j)
 {
 	struct site *site = j->site;
 	struct account a;
@@ -565,7 +450,8 @@ static void login_work(struct acct_job *j)
 			    &rehash) || r) {
 		/* Only failures count against the account. */
 		ratelimit_take(site->login_account, acct_address_key(
-			       j->req->arena, "la:", j->email), mono_ms(), &retry);
+			       j->req->arena, "la:", j->email), time_mono_ms(),
+			       &retry);
 		j->result = ERR_INVALID;
 		return;
 	}
@@ -581,7 +467,7 @@ static void login_work(struct acct_job *j)
 	j->result = 0;
 }
 
-static void login_answer(struct acct_job *j, struct http_request *req,
+static void login_answer(struct site_job *j, struct http_request *req,
 			 struct http_response *res)
 {
 	if (j->result == ERR_INVALID) {
@@ -606,7 +492,7 @@ void h_login(struct site *site, struct http_request *req,
 {
 	const char *email, *pw = http_form(req, "password");
 	const char *next = http_form(req, "next");
-	struct acct_job *j;
+	struct site_job *j;
 	unsigned retry = 1;
 
 	(void)m;
@@ -623,7 +509,7 @@ void h_login(struct site *site, struct http_request *req,
 		return;
 	}
 	if (!ratelimit_peek(site->login_account, acct_address_key(req->arena,
-			    "la:", email), mono_ms(), &retry)) {
+			    "la:", email), time_mono_ms(), &retry)) {
 		http_add_header(res, "Retry-After", arena_printf(req->arena,
 				"%u", retry));
 		login_page(site, req, res, 429, email, next, NULL, NULL,
@@ -644,14 +530,14 @@ void h_login(struct site *site, struct http_request *req,
 
 /* ---- Log out ---- */
 
-static void logout_work(struct acct_job *j)
+static void logout_work(struct site_job *j)
 {
 	j->result = !j->logged_in ? 0 : j->next ?
 		    store_sessions_end(j->site->store, j->acct.id, NULL) :
 		    store_session_delete(j->site->store, j->session_hash);
 }
 
-static void logout_answer(struct acct_job *j, struct http_request *req,
+static void logout_answer(struct site_job *j, struct http_request *req,
 			  struct http_response *res)
 {
 	if (j->result) {
@@ -670,7 +556,7 @@ static void logout_answer(struct acct_job *j, struct http_request *req,
 static void logout(struct site *site, struct http_request *req,
 		   struct http_response *res, bool everywhere)
 {
-	struct acct_job *j;
+	struct site_job *j;
 
 	if (!acct_form_ok(site, req, res))
 		return;
@@ -722,7 +608,7 @@ void h_signup_form(struct site *site, struct http_request *req,
 	signup_page(site, req, res, 200, NULL, NULL, NULL, NULL, NULL);
 }
 
-static void signup_work(struct acct_job *j)
+static void signup_work(struct site_job *j)
 {
 	struct site *site = j->site;
 	struct arena *a = j->req->arena;
@@ -770,7 +656,7 @@ out:
 	job_equal_time(j, EQUAL_TIME_MS);
 }
 
-static void signup_answer(struct acct_job *j, struct http_request *req,
+static void signup_answer(struct site_job *j, struct http_request *req,
 			  struct http_response *res)
 {
 	if (j->result) {
@@ -791,7 +677,7 @@ void h_signup(struct site *site, struct http_request *req,
 {
 	const char *name, *email, *pw = http_form(req, "password");
 	const char *name_err, *email_err = NULL, *pw_err = NULL;
-	struct acct_job *j;
+	struct site_job *j;
 
 	(void)m;
 	if (!acct_form_ok(site, req, res) ||

@@ -82,7 +82,7 @@ void h_forgot_form(struct site *site, struct http_request *req,
 	forgot_page(site, req, res, 200, NULL, NULL);
 }
 
-static void forgot_work(struct acct_job *j)
+static void forgot_work(struct site_job *j)
 {
 	struct site *site = j->site;
 	struct arena *a = j->req->arena;
@@ -118,7 +118,7 @@ static void forgot_work(struct acct_job *j)
 	job_equal_time(j, EQUAL_TIME_MS);
 }
 
-static void forgot_answer(struct acct_job *j, struct http_request *req,
+static void forgot_answer(struct site_job *j, struct http_request *req,
 			  struct http_response *res)
 {
 	if (j->result) {
@@ -136,7 +136,7 @@ void h_forgot(struct site *site, struct http_request *req,
 	      struct http_response *res, const struct route_match *m)
 {
 	const char *email;
-	struct acct_job *j;
+	struct site_job *j;
 
 	(void)m;
 	if (!acct_form_ok(site, req, res) ||
@@ -193,7 +193,7 @@ void h_reset_form(struct site *site, struct http_request *req,
 		reset_page(site, req, res, 200, NULL);
 }
 
-static void reset_work(struct acct_job *j)
+static void reset_work(struct site_job *j)
 {
 	struct site *site = j->site;
 	struct arena *a = j->req->arena;
@@ -225,7 +225,7 @@ static void reset_work(struct acct_job *j)
 	mail_outbox_kick(site->outbox);
 }
 
-static void reset_answer(struct acct_job *j, struct http_request *req,
+static void reset_answer(struct site_job *j, struct http_request *req,
 			 struct http_response *res)
 {
 	if (j->result == ERR_NOTFOUND) {
@@ -248,7 +248,7 @@ void h_reset(struct site *site, struct http_request *req,
 	     struct http_response *res, const struct route_match *m)
 {
 	const char *pw = http_form(req, "password");
-	struct acct_job *j;
+	struct site_job *j;
 	char th[TOKEN_HASH_SIZE];
 
 	if (!acct_form_ok(site, req, res))
@@ -269,14 +269,14 @@ void h_reset(struct site *site, struct http_request *req,
 
 /* ---- E-mail confirmation links ---- */
 
-static void apply_work(struct acct_job *j)
+static void apply_work(struct site_job *j)
 {
 	j->result = store_token_apply(j->site->store, j->next ? TOKEN_EMAIL :
 				      TOKEN_VERIFY, j->token_hash, time_now(),
 				      NULL);
 }
 
-static void apply_answer(struct acct_job *j, struct http_request *req,
+static void apply_answer(struct site_job *j, struct http_request *req,
 			 struct http_response *res)
 {
 	if (j->result == ERR_NOTFOUND || j->result == ERR_CONFLICT) {
@@ -297,7 +297,7 @@ static void apply_link(struct site *site, struct http_request *req,
 		       struct http_response *res, const struct route_match *m,
 		       bool email)
 {
-	struct acct_job *j = job_new(site, req, apply_work, apply_answer);
+	struct site_job *j = job_new(site, req, apply_work, apply_answer);
 
 	/* Link checkers send HEAD: it must not use the token up. */
 	if (req->method == HTTP_HEAD) {
@@ -409,7 +409,7 @@ void h_account_home(struct site *site, struct http_request *req,
 		      " Other devices were logged out.") : NULL, NULL, NULL);
 }
 
-static void settings_answer(struct acct_job *j, struct http_request *req,
+static void settings_answer(struct site_job *j, struct http_request *req,
 			    struct http_response *res)
 {
 	if (j->result == ERR_INVALID) {
@@ -442,7 +442,7 @@ static void settings_answer(struct acct_job *j, struct http_request *req,
 }
 
 /* Check the reader's current password on the pool; false sets result. */
-static bool current_password_ok(struct acct_job *j, const char *field)
+static bool current_password_ok(struct site_job *j, const char *field)
 {
 	bool rehash;
 
@@ -455,12 +455,12 @@ static bool current_password_ok(struct acct_job *j, const char *field)
 	return true;
 }
 
-static void name_work(struct acct_job *j)
+static void name_work(struct site_job *j)
 {
 	j->result = store_account_set_name(j->site->store, j->acct.id, j->name);
 }
 
-static void email_work(struct acct_job *j)
+static void email_work(struct site_job *j)
 {
 	struct site *site = j->site;
 	struct arena *a = j->req->arena;
@@ -485,7 +485,7 @@ static void email_work(struct acct_job *j)
 	mail_outbox_kick(site->outbox);
 }
 
-static void password_work(struct acct_job *j)
+static void password_work(struct site_job *j)
 {
 	struct site *site = j->site;
 	struct arena *a = j->req->arena;
@@ -511,18 +511,18 @@ static void password_work(struct acct_job *j)
 	mail_outbox_kick(site->outbox);
 }
 
-static void delete_work(struct acct_job *j)
+static void delete_work(struct site_job *j)
 {
 	if (current_password_ok(j, "delete-password"))
 		j->result = store_account_delete(j->site->store, j->acct.id);
 }
 
 /* The shared start of the settings posts: a job, or NULL after answering. */
-static struct acct_job *settings_job(struct site *site,
+static struct site_job *settings_job(struct site *site,
 				     struct http_request *req,
 				     struct http_response *res, job_fn work)
 {
-	struct acct_job *j;
+	struct site_job *j;
 
 	if (!need_login(site, req, res) || !acct_form_ok(site, req, res))
 		return NULL;
@@ -534,7 +534,7 @@ static struct acct_job *settings_job(struct site *site,
 void h_account_name(struct site *site, struct http_request *req,
 		    struct http_response *res, const struct route_match *m)
 {
-	struct acct_job *j = settings_job(site, req, res, name_work);
+	struct site_job *j = settings_job(site, req, res, name_work);
 	const char *name;
 
 	(void)m;
@@ -554,7 +554,7 @@ void h_account_name(struct site *site, struct http_request *req,
 void h_account_email(struct site *site, struct http_request *req,
 		     struct http_response *res, const struct route_match *m)
 {
-	struct acct_job *j = settings_job(site, req, res, email_work);
+	struct site_job *j = settings_job(site, req, res, email_work);
 
 	(void)m;
 	if (!j)
@@ -571,7 +571,7 @@ void h_account_email(struct site *site, struct http_request *req,
 void h_account_password(struct site *site, struct http_request *req,
 			struct http_response *res, const struct route_match *m)
 {
-	struct acct_job *j = settings_job(site, req, res, password_work);
+	struct site_job *j = settings_job(site, req, res, password_work);
 
 	(void)m;
 	if (!j)
@@ -589,7 +589,7 @@ void h_account_password(struct site *site, struct http_request *req,
 void h_account_delete(struct site *site, struct http_request *req,
 		      struct http_response *res, const struct route_match *m)
 {
-	struct acct_job *j = settings_job(site, req, res, delete_work);
+	struct site_job *j = settings_job(site, req, res, delete_work);
 
 	(void)m;
 	if (j)

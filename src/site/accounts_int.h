@@ -1,12 +1,12 @@
 /*
  * accounts_int.h - what accounts.c and accounts_flows.c share: the page
- * builder of the account pages, the deferred jobs that run on the auth
- * pool, input checks, cookies and mail.  Not used outside src/site/.
+ * builder of the account pages, input checks, cookies and mail.  Not used
+ * outside src/site/.
  *
  * Every account handler that hashes a password or writes to the store
- * suspends its connection (http_defer) and runs a job on the auth pool;
- * the job resumes the connection and its finish function answers on a
- * connection thread.  Page serving never waits for argon2id or fsync.
+ * runs that work as a job on the auth pool (jobs.h); the job resumes the
+ * connection and its answer function answers on a connection thread.
+ * Page serving never waits for argon2id or fsync.
  */
 #ifndef DATELINE_ACCOUNTS_INT_H
 #define DATELINE_ACCOUNTS_INT_H
@@ -15,54 +15,16 @@
 #include <stdint.h>
 
 #include "auth/tokens.h"
+#include "jobs.h"
 #include "site_int.h"
 
 struct tval;
 
-#define SESSION_COOKIE "dl_session"
-#define SESSION_IDLE_S (14 * 24 * 3600)	/* unused this long: ended */
-#define SESSION_MAX_S (60 * 24 * 3600)	/* older than this: ended */
 #define VERIFY_TTL_S (24 * 3600)	/* e-mail confirmation links */
 #define NAME_MAX_CHARS 60
 /* Sign-up and reset requests take at least this long, whether or not the
  * address has an account, so their timing does not tell. */
 #define EQUAL_TIME_MS 300
-
-struct acct_job;
-typedef void (*job_fn)(struct acct_job *j);
-typedef void (*job_answer)(struct acct_job *j, struct http_request *req,
-			   struct http_response *res);
-
-struct acct_job {
-	struct site *site;
-	struct http_request *req;
-	struct http_deferred *defer;
-	job_fn work;		/* on a pool thread */
-	job_answer answer;	/* on a connection thread, after work */
-	int64_t start_ms;	/* monotonic, when the request came */
-	/* Inputs (arena strings). */
-	const char *email, *name, *password, *new_password, *next;
-	char token_hash[TOKEN_HASH_SIZE];
-	bool logged_in;
-	struct account acct;	/* the logged-in reader */
-	char session_hash[TOKEN_HASH_SIZE];
-	/* Outputs. */
-	int result;
-	const char *set_cookie;
-	const char *field_error;	/* which field failed: "password", ... */
-	void *data;		/* the state of other kinds of job */
-};
-
-/* A job for this request (arena), with the reader's session copied in. */
-struct acct_job *job_new(struct site *site, struct http_request *req,
-			 job_fn work, job_answer answer);
-/* Suspend the connection and run the job on the auth pool. */
-void job_submit(struct acct_job *j);
-/* The same on another pool (the newsroom's workers). */
-struct auth_pool;
-void job_submit_to(struct acct_job *j, struct auth_pool *pool);
-/* Sleep on the pool thread until @ms after the request came. */
-void job_equal_time(struct acct_job *j, int ms);
 
 /* The page context of an account page with heading @heading. */
 struct tval *acct_ctx(struct site *site, struct http_request *req,
@@ -115,11 +77,11 @@ const char *session_cookie_clear(struct site *site, struct http_request *req);
  * An outbox message to @to (arena), with @text under a greeting; NULL
  * when the address cannot take mail.
  */
-struct outbox_msg *acct_mail(struct acct_job *j, const char *to,
+struct outbox_msg *acct_mail(struct site_job *j, const char *to,
 			     const char *subject, const char *text);
 /* The same for mail a reader can stop: with one-click unsubscribe headers
  * pointing at @unsubscribe (an absolute URL). */
-struct outbox_msg *acct_mail_list(struct acct_job *j, const char *to,
+struct outbox_msg *acct_mail_list(struct site_job *j, const char *to,
 				  const char *subject, const char *text,
 				  const char *unsubscribe);
 /* "1 hour", "15 minutes", "30 seconds" (arena). */

@@ -149,13 +149,14 @@ void block_put(struct block_cache *bc, int64_t article_id,
 		      size_t len, uint64_t ticket)
 {
 	struct block_entry *e;
+	size_t slug_len = strlen(slug);
 
-	if (strlen(slug) >= sizeof(e->slug))
+	if (slug_len >= sizeof(e->slug))
 		return;
 	e = xcalloc(1, sizeof(*e) + len);
 	e->article_id = article_id;
 	e->generation = gen;
-	strcpy(e->slug, slug);
+	memcpy(e->slug, slug, slug_len + 1);
 	e->len = len;
 	memcpy(e->html, html, len);
 	if (entry_compress(e)) {

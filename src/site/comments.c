@@ -226,18 +226,6 @@ void comment_json(struct site *site, struct arena *a, struct buf *b,
 	(void)site;
 }
 
-void comments_json_error(struct http_response *res, unsigned status,
-			 const char *message)
-{
-	res->status = status;
-	res->content_type = "application/json";
-	res->cache_control = "no-store";
-	buf_reset(&res->body);
-	buf_adds(&res->body, "{\"error\":");
-	json_escape(&res->body, message, strlen(message));
-	buf_addch(&res->body, '}');
-}
-
 /* The "comment" event on this node's streams only. */
 static void publish_here(struct site *site, struct arena *a,
 			 const struct comment *c, int64_t count)
@@ -548,9 +536,9 @@ void h_comments_get(struct site *site, struct http_request *req,
 	r = slug_valid(slug) ? store_article_id(site->store, slug, &id) :
 			       ERR_NOTFOUND;
 	if (r) {
-		comments_json_error(res, r == ERR_NOTFOUND ? 404 : 503,
-				    r == ERR_NOTFOUND ? "no such article" :
-				    "the article cannot be read now");
+		json_error(res, err_http_status(r),
+			   r == ERR_NOTFOUND ? "no such article" :
+			   "the article cannot be read now");
 		return;
 	}
 	q.sort = COMMENT_OLDEST;
@@ -558,15 +546,15 @@ void h_comments_get(struct site *site, struct http_request *req,
 		for (i = 0; i < 3 && strcmp(sort, names[i]); i++)
 			;
 		if (i == 3) {
-			comments_json_error(res, 400, "sort is oldest, newest or"
-					    " liked");
+			json_error(res, 400, "sort is oldest, newest or"
+				   " liked");
 			return;
 		}
 		q.sort = (enum comment_sort)i;
 	}
 	if (after || http_query_bad(req, "after")) {
 		if (!after || !parse_keyset(after, &cur.published, &cur.id)) {
-			comments_json_error(res, 400, "after is malformed");
+			json_error(res, 400, "after is malformed");
 			return;
 		}
 		q.after = &cur;
@@ -575,7 +563,7 @@ void h_comments_get(struct site *site, struct http_request *req,
 	if (limit) {
 		if (strspn(limit, "0123456789") != strlen(limit) || !*limit ||
 		    strlen(limit) > 3 || atoi(limit) < 1 || atoi(limit) > 100) {
-			comments_json_error(res, 400, "limit is 1 to 100");
+			json_error(res, 400, "limit is 1 to 100");
 			return;
 		}
 		q.limit = (size_t)atoi(limit);
@@ -584,7 +572,7 @@ void h_comments_get(struct site *site, struct http_request *req,
 	q.viewer = rs->logged_in ? rs->account.id : 0;
 	if (store_comment_settings(site->store, id, &cs) ||
 	    store_comments_list(site->store, a, &q, &pg)) {
-		comments_json_error(res, 503, "comments cannot be read now");
+		json_error(res, 503, "comments cannot be read now");
 		return;
 	}
 	parent = arena_alloc(a, (pg.n + 1) * sizeof(long));
@@ -634,5 +622,5 @@ void h_comments_get(struct site *site, struct http_request *req,
 	else
 		buf_adds(&res->body, "null}");
 	if (res->body.overflow)
-		comments_json_error(res, 500, "the answer is too large");
+		json_error(res, 500, "the answer is too large");
 }

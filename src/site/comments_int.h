@@ -53,10 +53,6 @@ struct tval *comment_value(struct site *site, struct arena *a,
 void comment_json(struct site *site, struct arena *a, struct buf *b,
 		  const struct comment *c, int64_t now);
 
-/* The answer {"error": @message} with @status. */
-void comments_json_error(struct http_response *res, unsigned status,
-			 const char *message);
-
 /* A visible comment @c of article @slug, for pages already open: the
  * "comment" event on the article's stream, with the new @count. */
 void comments_publish(struct site *site, struct arena *a,
@@ -73,7 +69,7 @@ void comments_remote(void *ctx, int64_t article_id, int64_t comment_id);
  * NULL when none is due: no account, notifications off, or the same
  * account.  @anchor_id is the comment the link shows.
  */
-struct outbox_msg *comments_reply_mail(struct acct_job *j,
+struct outbox_msg *comments_reply_mail(struct site_job *j,
 				       const struct comment *parent,
 				       const char *reply_author,
 				       const char *reply_text,

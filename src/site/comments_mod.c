@@ -29,7 +29,7 @@
 
 #define QUEUE_MAX 200
 
-struct outbox_msg *comments_reply_mail(struct acct_job *j,
+struct outbox_msg *comments_reply_mail(struct site_job *j,
 				       const struct comment *parent,
 				       const char *reply_author,
 				       const char *reply_text,
@@ -65,13 +65,13 @@ struct outbox_msg *comments_reply_mail(struct acct_job *j,
 
 /* ---- Unsubscribe (no log in needed: the link is signed) ---- */
 
-static void unsub_work(struct acct_job *j)
+static void unsub_work(struct site_job *j)
 {
 	j->result = store_account_reply_mail(j->site->store,
 					     (int64_t)(intptr_t)j->data, false);
 }
 
-static void unsub_answer(struct acct_job *j, struct http_request *req,
+static void unsub_answer(struct site_job *j, struct http_request *req,
 			 struct http_response *res)
 {
 	if (j->result && j->result != ERR_NOTFOUND) {
@@ -92,7 +92,7 @@ void h_comment_unsubscribe(struct site *site, struct http_request *req,
 {
 	char *tok = str_dup(req->arena, m->params[0]), *dot = strchr(tok, '.');
 	struct route_match idm = { 0 };
-	struct acct_job *j;
+	struct site_job *j;
 	int64_t id;
 
 	if (dot)
@@ -214,7 +214,7 @@ struct mod {
 	int64_t count;
 };
 
-static void mod_work(struct acct_job *j)
+static void mod_work(struct site_job *j)
 {
 	struct mod *md = j->data;
 	struct site *site = j->site;
@@ -265,14 +265,14 @@ static void mod_work(struct acct_job *j)
 		mail_outbox_kick(site->outbox);
 }
 
-static void mod_answer(struct acct_job *j, struct http_request *req,
+static void mod_answer(struct site_job *j, struct http_request *req,
 		       struct http_response *res)
 {
 	struct mod *md = j->data;
 
 	if (j->result) {
-		render_error(j->site, req, res, j->result == ERR_NOTFOUND ? 404 :
-			     503, j->result == ERR_NOTFOUND ? "That comment is"
+		render_error(j->site, req, res, err_http_status(j->result),
+			     j->result == ERR_NOTFOUND ? "That comment is"
 			     " no longer there." : "That could not be saved"
 			     " right now. Please try again.");
 		return;
@@ -289,7 +289,7 @@ void h_comment_moderate(struct site *site, struct http_request *req,
 	struct mod *md = arena_zalloc(req->arena, sizeof(*md));
 	const char *action = http_form(req, "action");
 	int64_t id = comments_param_id(req, m, 0);
-	struct acct_job *j;
+	struct site_job *j;
 	int r;
 
 	if (!moderator_ok(site, req, res))
@@ -311,7 +311,7 @@ void h_comment_moderate(struct site *site, struct http_request *req,
 	r = id ? store_comment_get(site->store, req->arena, id, 0, &md->c) :
 		 ERR_NOTFOUND;
 	if (r) {
-		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+		render_error(site, req, res, err_http_status(r),
 			     r == ERR_NOTFOUND ? "That comment is no longer"
 			     " there." : "The comment cannot be loaded now.");
 		return;
@@ -331,7 +331,7 @@ struct settings_job {
 	const char *path;
 };
 
-static void settings_work(struct acct_job *j)
+static void settings_work(struct site_job *j)
 {
 	struct settings_job *sj = j->data;
 
@@ -339,7 +339,7 @@ static void settings_work(struct acct_job *j)
 					       sj->mode, sj->closed);
 }
 
-static void settings_answer(struct acct_job *j, struct http_request *req,
+static void settings_answer(struct site_job *j, struct http_request *req,
 			    struct http_response *res)
 {
 	struct settings_job *sj = j->data;
@@ -361,7 +361,7 @@ void h_comment_settings(struct site *site, struct http_request *req,
 	char *slug = str_dup(req->arena, m->params[0]);
 	const char *mode = http_form(req, "mode"), *closed;
 	struct article *art;
-	struct acct_job *j;
+	struct site_job *j;
 	int i, r;
 
 	if (!moderator_ok(site, req, res))
@@ -378,7 +378,7 @@ void h_comment_settings(struct site *site, struct http_request *req,
 						     slug, false, &art) :
 			       ERR_NOTFOUND;
 	if (r) {
-		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+		render_error(site, req, res, err_http_status(r),
 			     "We could not find that story.");
 		return;
 	}

@@ -14,7 +14,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "auth/csrf.h"
 #include "auth/ratelimit.h"
@@ -23,6 +22,7 @@
 #include "core/escape.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/timeutil.h"
 #include "core/value.h"
 #include "mail/outbox.h"
 #include "render/comment_md.h"
@@ -43,14 +43,6 @@ struct cjob {
 	bool like_on;
 	int64_t likes, count;
 };
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The page with the comment form again, @alert at the top or @error by
  * the field, and the reader's @text kept. */
@@ -116,7 +108,7 @@ static void refuse(struct site *site, struct http_request *req,
 		   const char *message)
 {
 	if (c->json) {
-		comments_json_error(res, status, message);
+		json_error(res, status, message);
 		return;
 	}
 	form_page(site, req, res, status, c->op == OP_EDIT ? tr(req_lang(req), "Edit your comment") :
@@ -146,7 +138,7 @@ static const char *check_body(struct site *site, struct http_request *req,
 	if (!problem)
 		return clean;
 	if (c->json)
-		comments_json_error(res, 422, problem);
+		json_error(res, 422, problem);
 	else
 		form_page(site, req, res, 422, c->op == OP_EDIT ?
 			  tr(req_lang(req), "Edit your comment") : tr(req_lang(req), "Your comment was not posted"),
@@ -167,8 +159,8 @@ static bool writer_ok(struct site *site, struct http_request *req,
 	    !csrf_token_ok(site->csrf_key, site_csrf_subject(site, req),
 			   http_form(req, "csrf")))) {
 		if (c->json)
-			comments_json_error(res, 403, "cross-site requests are"
-					    " not allowed");
+			json_error(res, 403, "cross-site requests are"
+				   " not allowed");
 		else
 			form_page(site, req, res, 403, tr(req_lang(req), "This form has expired"),
 				  NULL, NULL, NULL, NULL, tr(req_lang(req), "The form has expired"
@@ -177,13 +169,16 @@ static bool writer_ok(struct site *site, struct http_request *req,
 				  NULL);
 		return false;
 	}
-	if (c->json && needs_body && (!ct || strncmp(ct, "application/json", 16))) {
-		comments_json_error(res, 415, "send the body as application/json");
+	/* As for reactions: without a body the type may be left out. */
+	if (c->json && (needs_body || ct || req->body.len) &&
+	    (!ct || strncmp(ct, "application/json", 16) ||
+	     (ct[16] && ct[16] != ';' && ct[16] != ' '))) {
+		json_error(res, 415, "send the body as application/json");
 		return false;
 	}
 	if (!rs->logged_in) {
 		if (c->json)
-			comments_json_error(res, 401, "log in to comment");
+			json_error(res, 401, "log in to comment");
 		else
 			form_page(site, req, res, 401, tr(req_lang(req), "Log in to comment"), NULL,
 				  NULL, NULL, NULL, tr(req_lang(req), "You need to log in to do"
@@ -211,7 +206,7 @@ static const char *json_field(struct http_request *req, const char *name,
 
 /* ---- The job ---- */
 
-static void cjob_work(struct acct_job *j)
+static void cjob_work(struct site_job *j)
 {
 	struct cjob *c = j->data;
 	struct site *site = j->site;
@@ -291,7 +286,7 @@ static const char *refusal_text(struct site *site, const struct i18n_lang *l,
 	}
 }
 
-static void cjob_answer(struct acct_job *j, struct http_request *req,
+static void cjob_answer(struct site_job *j, struct http_request *req,
 		       struct http_response *res)
 {
 	struct cjob *c = j->data;
@@ -316,7 +311,7 @@ static void cjob_answer(struct acct_job *j, struct http_request *req,
 					       &status);
 
 		if (c->json)
-			comments_json_error(res, status, msg);
+			json_error(res, status, msg);
 		else
 			refuse(site, req, res, c, status, msg);
 		return;
@@ -332,8 +327,8 @@ static void cjob_answer(struct acct_job *j, struct http_request *req,
 			if (store_comment_get(site->store, a, c->op == OP_POST ?
 					      c->p.id : c->target.id, j->acct.id,
 					      &got)) {
-				comments_json_error(res, 503, "saved, but it"
-						    " cannot be read back now");
+				json_error(res, 503, "saved, but it"
+					   " cannot be read back now");
 				return;
 			}
 			res->status = c->op == OP_EDIT ? 200 :
@@ -386,7 +381,7 @@ static void cjob_answer(struct acct_job *j, struct http_request *req,
 
 static void submit(struct site *site, struct http_request *req, struct cjob *c)
 {
-	struct acct_job *j = job_new(site, req, cjob_work, cjob_answer);
+	struct site_job *j = job_new(site, req, cjob_work, cjob_answer);
 
 	j->data = c;
 	job_submit(j);
@@ -403,9 +398,10 @@ static bool rate_ok(struct site *site, struct http_request *req,
 	const char *msg;
 
 	if (ratelimit_take(site->comment_account, arena_printf(req->arena,
-			   "ca:%" PRId64, rs->account.id), mono_ms(), &retry) &&
+			   "ca:%" PRId64, rs->account.id), time_mono_ms(),
+			   &retry) &&
 	    ratelimit_take(site->comment_ip, arena_printf(req->arena, "ci:%s",
-			   req->remote_ip), mono_ms(), &retry))
+			   req->remote_ip), time_mono_ms(), &retry))
 		return true;
 	http_add_header(res, "Retry-After", arena_printf(req->arena, "%u", retry));
 	msg = arena_printf(req->arena, trn(req_lang(req), "You are commenting too"
@@ -413,7 +409,7 @@ static bool rate_ok(struct site *site, struct http_request *req,
 			   " commenting too fast. Wait %u seconds and post again.",
 			   retry), retry);
 	if (c->json)
-		comments_json_error(res, 429, msg);
+		json_error(res, 429, msg);
 	else
 		form_page(site, req, res, 429, tr(req_lang(req), "Your comment was not posted"),
 			  action, parent, c->raw, msg, NULL, c->article_path, NULL);
@@ -474,7 +470,7 @@ static void post(struct site *site, struct http_request *req,
 		return;
 	}
 	if (r) {
-		refuse(site, req, res, c, r == ERR_NOTFOUND ? 404 : 503,
+		refuse(site, req, res, c, err_http_status(r),
 		       r == ERR_NOTFOUND ? tr(req_lang(req), "We could not find that story.") :
 		       tr(req_lang(req), "The story cannot be loaded right now."));
 		return;
@@ -507,7 +503,8 @@ static void post(struct site *site, struct http_request *req,
 						   &c->parent) : ERR_NOTFOUND;
 		if (r || c->parent.article_id != art->id ||
 		    c->parent.status != COMMENT_VISIBLE) {
-			refuse(site, req, res, c, r && r != ERR_NOTFOUND ? 503 : 422,
+			refuse(site, req, res, c, r && r != ERR_NOTFOUND ?
+			       err_http_status(r) : 422,
 			       tr(req_lang(req), "The comment you are replying to is no longer"
 			       " there."));
 			return;
@@ -562,7 +559,7 @@ static bool load_target(struct site *site, struct http_request *req,
 	if (!r && c->target.status == COMMENT_DELETED)
 		r = ERR_NOTFOUND;
 	if (r) {
-		refuse(site, req, res, c, r == ERR_NOTFOUND ? 404 : 503,
+		refuse(site, req, res, c, err_http_status(r),
 		       r == ERR_NOTFOUND ? tr(req_lang(req), "That comment is no longer there.") :
 		       tr(req_lang(req), "The comment cannot be loaded right now."));
 		return false;
@@ -743,7 +740,7 @@ static bool page_target(struct site *site, struct http_request *req,
 					 out->article_slug, false, &art)))
 		r = ERR_NOTFOUND;
 	if (r) {
-		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+		render_error(site, req, res, err_http_status(r),
 			     r == ERR_NOTFOUND ? tr(req_lang(req), "That comment is no longer"
 			     " there.") : tr(req_lang(req), "The comment cannot be loaded now."));
 		return false;

@@ -244,7 +244,7 @@ void h_nr_list(struct site *site, struct http_request *req,
 	const char *st, *sec, *auth, *search, *before;
 	struct cursor cur;
 	struct buf next;
-	size_t n, i;
+	size_t n, i, shown;
 
 	(void)m;
 	if (!who)
@@ -306,10 +306,16 @@ void h_nr_list(struct site *site, struct http_request *req,
 		tv_set_str(a, ctx, "older_url", next.data);
 	}
 	rows = tv_list(a);
-	for (i = 0; i < n; i++) {
+	for (i = 0, shown = 0; i < n; i++) {
 		const struct article *art = &list[i].a;
-		struct tval *v = tv_map(a);
+		struct tval *v;
 
+		/* An author sees only their own unpublished stories (the
+		 * page after this one follows the rows left out too). */
+		if (art->status != ARTICLE_PUBLISHED && !nr_may_edit(who, art))
+			continue;
+		v = tv_map(a);
+		shown++;
 		tv_set_str(a, v, "headline", art->headline);
 		tv_set_str(a, v, "edit_url", arena_printf(a,
 			   "/newsroom/stories/%" PRId64, art->id));
@@ -327,7 +333,7 @@ void h_nr_list(struct site *site, struct http_request *req,
 		tv_push(a, rows, v);
 	}
 	tv_set(a, ctx, "stories", rows);
-	tv_set_bool(a, ctx, "has_stories", n > 0);
+	tv_set_bool(a, ctx, "has_stories", shown > 0);
 	statuses = tv_list(a);
 	for (i = 0; i < ARTICLE_STATUSES; i++) {
 		struct tval *v = tv_map(a);
@@ -627,14 +633,27 @@ void newsroom_media_stop(void)
 		media_shutdown();
 }
 
+/* The public address of story @id, or NULL when it is not published. */
+static const char *public_path(struct site *site, struct arena *a, int64_t id)
+{
+	struct article *art;
+
+	if (!id || store_story_get(site->store, a, id, &art) ||
+	    art->status != ARTICLE_PUBLISHED)
+		return NULL;
+	return article_path(a, art);
+}
+
 /* On the worker pool: process the photo, then save. */
-static void save_work(struct acct_job *aj)
+static void save_work(struct site_job *aj)
 {
 	struct save_job *j = aj->data;
 	struct site *site = aj->site;
 	struct arena *a = aj->req->arena;
 	struct story_save sv = { 0 };
 	struct media_set set;
+	int r;
+	const char *was, *now;
 
 	if (j->photo) {
 		pthread_once(&vips_once, vips_start);
@@ -645,8 +664,20 @@ static void save_work(struct acct_job *aj)
 			aj->result = ERR_INVALID;
 			return;
 		}
-		if (media_process(a, j->photo->data.data, j->photo->data.len,
-				  &set, j->err, sizeof(j->err))) {
+		if (media_check_pixels(j->photo->data.data,
+				       j->photo->data.len,
+				       site->photo_max_pixels ?
+				       site->photo_max_pixels :
+				       MEDIA_DEFAULT_PIXELS, j->err,
+				       sizeof(j->err))) {
+			aj->result = ERR_INVALID;
+			return;
+		}
+		nr_photo_begin(site);
+		r = media_process(a, j->photo->data.data, j->photo->data.len,
+				  &set, j->err, sizeof(j->err));
+		nr_photo_end(site);
+		if (r) {
 			aj->result = ERR_INVALID;
 			return;
 		}
@@ -664,7 +695,12 @@ static void save_work(struct acct_job *aj)
 	sv.account_id = j->who->id;
 	sv.who = j->who->name;
 	sv.tags_text = j->tags_text;
+	was = public_path(site, a, j->art.id);
 	aj->result = store_story_save(site->store, &sv, &j->id, &j->version);
+	/* A new slug, section or date: the old address answers 301. */
+	if (!aj->result && was && (now = public_path(site, a, j->id)) &&
+	    strcmp(was, now))
+		store_redirect_set(site->store, was, now);
 }
 
 static void save_json(struct http_request *req, struct http_response *res,
@@ -688,15 +724,32 @@ static void save_json(struct http_request *req, struct http_response *res,
 	res->cache_control = "no-store";
 }
 
-static void save_answer(struct acct_job *aj, struct http_request *req,
+/* What the editor (or, when @json, the autosave) says when a save failed
+ * with @result. */
+static const char *save_problem(int result, bool json)
+{
+	switch (result) {
+	case ERR_STALE:
+		return "Someone else saved this story while you were editing"
+		       " it. Your changes were NOT saved: copy them, open the"
+		       " story again and apply them to the newest version.";
+	case ERR_CONFLICT:
+		return json ? "The slug is taken." : "Nothing was saved.";
+	case ERR_INVALID:
+		return json ? "The story could not be saved." :
+		       "The photo was refused; nothing was saved.";
+	default:
+		return json ? "The story could not be saved." :
+		       "The story could not be saved; please try again.";
+	}
+}
+
+static void save_answer(struct site_job *aj, struct http_request *req,
 			struct http_response *res)
 {
 	struct save_job *j = aj->data;
 	struct site *site = aj->site;
 	struct tval *errors = NULL;
-	const char *stale = "Someone else saved this story while you were"
-		" editing it. Your changes were NOT saved: copy them, open the"
-		" story again and apply them to the newest version.";
 
 	if (!aj->result) {
 		if (j->json) {
@@ -710,34 +763,27 @@ static void save_answer(struct acct_job *aj, struct http_request *req,
 		return;
 	}
 	if (j->json) {
-		save_json(req, res, aj->result == ERR_STALE ||
-			  aj->result == ERR_CONFLICT ? 409 : aj->result ==
-			  ERR_INVALID ? 422 : 503, j,
-			  aj->result == ERR_STALE ? stale :
-			  aj->result == ERR_CONFLICT ? "The slug is taken." :
-			  "The story could not be saved.");
+		save_json(req, res, err_http_status(aj->result), j,
+			  save_problem(aj->result, true));
 		return;
 	}
-	if (aj->result == ERR_INVALID)
-		field_error(req->arena, &errors, "photo", j->err);
-	else if (aj->result == ERR_CONFLICT)
-		field_error(req->arena, &errors, "slug", "Another story has"
-			    " this slug; choose another.");
 	if (aj->result == ERR_NOTFOUND) {
 		render_error(site, req, res, 404, "The story was deleted.");
 		return;
 	}
-	if (aj->result == ERR_STALE)
-		tv_set_str(req->arena, errors ? errors : (errors =
-			   tv_map(req->arena)), "newest_url", arena_printf(
+	if (aj->result == ERR_INVALID) {
+		field_error(req->arena, &errors, "photo", j->err);
+	} else if (aj->result == ERR_CONFLICT) {
+		field_error(req->arena, &errors, "slug", "Another story has"
+			    " this slug; choose another.");
+	} else if (aj->result == ERR_STALE) {
+		errors = tv_map(req->arena);
+		tv_set_str(req->arena, errors, "newest_url", arena_printf(
 			   req->arena, "/newsroom/stories/%" PRId64, j->art.id));
+	}
 	editor_page(site, req, res, j->who, &j->art, j->tags_text, j->when,
-		    aj->result == ERR_INVALID ? 422 : aj->result == ERR_STALE ||
-		    aj->result == ERR_CONFLICT ? 409 : 503, NULL,
-		    aj->result == ERR_STALE ? stale : aj->result == ERR_INVALID ?
-		    "The photo was refused; nothing was saved." :
-		    aj->result == ERR_CONFLICT ? "Nothing was saved." :
-		    "The story could not be saved; please try again.", errors);
+		    err_http_status(aj->result), NULL,
+		    save_problem(aj->result, false), errors);
 }
 
 /* The story page as readers would see it, not saved. */
@@ -765,7 +811,7 @@ void h_nr_save(struct site *site, struct http_request *req,
 	struct arena *a = req->arena;
 	struct article *old = NULL;
 	struct save_job *j;
-	struct acct_job *aj;
+	struct site_job *aj;
 	struct tval *errors;
 	const char *act, *bad;
 	int64_t id;
@@ -792,7 +838,7 @@ void h_nr_save(struct site *site, struct http_request *req,
 	if (id) {
 		r = store_story_get(site->store, a, id, &old);
 		if (r) {
-			render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+			render_error(site, req, res, err_http_status(r),
 				     r == ERR_NOTFOUND ? "There is no such"
 				     " story." : "The story cannot be loaded"
 				     " right now; please try again.");

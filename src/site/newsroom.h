@@ -60,7 +60,7 @@ void h_nr_dashboard(struct site *, struct http_request *,
 
 /* ---- Shared by newsroom.c and newsroom_more.c ---- */
 
-struct acct_job;
+struct site_job;
 
 /*
  * The logged-in account when it may use the newsroom with at least
@@ -92,7 +92,15 @@ void nr_message(struct site *site, struct http_request *req,
 bool nr_form_ok(struct site *site, struct http_request *req,
 		struct http_response *res);
 /* Run @j on the newsroom's worker pool (connection suspended). */
-void nr_submit(struct acct_job *j);
+void nr_submit(struct site_job *j);
+
+/*
+ * Around processing a photo on the worker pool: at most site->photo_jobs
+ * at once (the rest wait here, queued), since decoding a large image
+ * takes a hundred MB and seconds.
+ */
+void nr_photo_begin(struct site *site);
+void nr_photo_end(struct site *site);
 /* A positive decimal id from @s, else 0. */
 int64_t nr_id(const char *s);
 /* "YYYY-MM-DDTHH:MM[:SS]" in the site's time zone; 0 when malformed. */

@@ -12,6 +12,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@
 
 struct newsroom {
 	struct auth_pool *pool;		/* images and writes */
+	sem_t photos;			/* photo_jobs slots for processing */
 	pthread_t scheduler;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -128,6 +130,7 @@ int newsroom_start(struct site *site)
 		site->upload_max = NEWSROOM_UPLOAD_MAX;
 	pthread_mutex_init(&nr->lock, NULL);
 	pthread_cond_init(&nr->wake, NULL);
+	sem_init(&nr->photos, 0, site->photo_jobs ? site->photo_jobs : 1);
 	nr->pool = auth_pool_start(WORKERS);
 	site->newsroom = nr;
 	if (pthread_create(&nr->scheduler, NULL, scheduler_main, site)) {
@@ -154,11 +157,23 @@ void newsroom_stop(struct site *site)
 	newsroom_media_stop();
 	pthread_mutex_destroy(&nr->lock);
 	pthread_cond_destroy(&nr->wake);
+	sem_destroy(&nr->photos);
 	free(nr);
 	site->newsroom = NULL;
 }
 
-void nr_submit(struct acct_job *j)
+void nr_photo_begin(struct site *site)
+{
+	while (sem_wait(&site->newsroom->photos))
+		;	/* EINTR */
+}
+
+void nr_photo_end(struct site *site)
+{
+	sem_post(&site->newsroom->photos);
+}
+
+void nr_submit(struct site_job *j)
 {
 	job_submit_to(j, j->site->newsroom->pool);
 }
@@ -249,7 +264,7 @@ void h_nr_diff(struct site *site, struct http_request *req,
 	}
 	if ((r = store_revision_get(site->store, a, art->id, f, &from)) ||
 	    (r = store_revision_get(site->store, a, art->id, t, &to))) {
-		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+		render_error(site, req, res, err_http_status(r),
 			     r == ERR_NOTFOUND ? "There is no such revision"
 			     " of this story." : "Try again.");
 		return;
@@ -299,7 +314,7 @@ struct restore_job {
 	int64_t expect, id, version;
 };
 
-static void restore_work(struct acct_job *aj)
+static void restore_work(struct site_job *aj)
 {
 	struct restore_job *j = aj->data;
 	struct story_save sv = { 0 };
@@ -312,7 +327,25 @@ static void restore_work(struct acct_job *aj)
 	aj->result = store_story_save(aj->site->store, &sv, &j->id, &j->version);
 }
 
-static void restore_answer(struct acct_job *aj, struct http_request *req,
+/* What the page says when a restore failed with @result. */
+static const char *restore_problem(int result)
+{
+	switch (result) {
+	case ERR_STALE:
+		return "Someone saved the story since you opened its"
+		       " revisions; nothing was restored. Open the revisions"
+		       " again.";
+	case ERR_CONFLICT:
+		return "Another story has this revision's slug now; nothing"
+		       " was restored.";
+	case ERR_NOTFOUND:
+		return "The story was deleted; nothing was restored.";
+	default:
+		return "The revision could not be restored; please try again.";
+	}
+}
+
+static void restore_answer(struct site_job *aj, struct http_request *req,
 			   struct http_response *res)
 {
 	struct restore_job *j = aj->data;
@@ -323,14 +356,8 @@ static void restore_answer(struct acct_job *aj, struct http_request *req,
 					     PRId64 "?done=restore", j->id);
 		return;
 	}
-	nr_message(aj->site, req, res, j->who, aj->result == ERR_STALE ||
-		   aj->result == ERR_CONFLICT ? 409 : 503,
-		   "Not restored", aj->result == ERR_STALE ? "Someone saved"
-		   " the story since you opened its revisions; nothing was"
-		   " restored. Open the revisions again." :
-		   aj->result == ERR_CONFLICT ? "Another story has this"
-		   " revision's slug now; nothing was restored." :
-		   "The revision could not be restored; please try again.");
+	nr_message(aj->site, req, res, j->who, err_http_status(aj->result),
+		   "Not restored", restore_problem(aj->result));
 }
 
 void h_nr_restore(struct site *site, struct http_request *req,
@@ -339,7 +366,7 @@ void h_nr_restore(struct site *site, struct http_request *req,
 	const struct account *who = nr_access(site, req, res, ROLE_AUTHOR);
 	struct arena *a = req->arena;
 	struct restore_job *j;
-	struct acct_job *aj;
+	struct site_job *aj;
 	struct revision rev;
 	struct article *art;
 	char err[200];
@@ -350,7 +377,7 @@ void h_nr_restore(struct site *site, struct http_request *req,
 		return;
 	if ((r = store_revision_get(site->store, a, art->id,
 				    nr_id(http_form(req, "revision")), &rev))) {
-		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+		render_error(site, req, res, err_http_status(r),
 			     r == ERR_NOTFOUND ? "There is no such revision"
 			     " of this story." : "Try again.");
 		return;
@@ -440,7 +467,7 @@ struct role_job {
 	int role;
 };
 
-static void role_work(struct acct_job *aj)
+static void role_work(struct site_job *aj)
 {
 	struct role_job *j = aj->data;
 
@@ -448,7 +475,7 @@ static void role_work(struct acct_job *aj)
 					    (enum account_role)j->role);
 }
 
-static void role_answer(struct acct_job *aj, struct http_request *req,
+static void role_answer(struct site_job *aj, struct http_request *req,
 			struct http_response *res)
 {
 	struct role_job *j = aj->data;
@@ -458,8 +485,8 @@ static void role_answer(struct acct_job *aj, struct http_request *req,
 		res->location = "/newsroom/users?done=role";
 		return;
 	}
-	nr_message(aj->site, req, res, j->who, aj->result == ERR_NOTFOUND ?
-		   404 : 503, "Role not changed", aj->result == ERR_NOTFOUND ?
+	nr_message(aj->site, req, res, j->who, err_http_status(aj->result),
+		   "Role not changed", aj->result == ERR_NOTFOUND ?
 		   "There is no such account." : "Please try again.");
 }
 
@@ -468,7 +495,7 @@ void h_nr_role(struct site *site, struct http_request *req,
 {
 	const struct account *who = nr_access(site, req, res, ROLE_ADMIN);
 	struct role_job *j;
-	struct acct_job *aj;
+	struct site_job *aj;
 
 	if (!who || !nr_form_ok(site, req, res))
 		return;

@@ -24,9 +24,7 @@
 #define EMBED_MIN_WIDTH 200
 #define EMBED_HEIGHT 240
 
-static const struct route story_route[] = {
-	{ HTTP_GET, "/:section/:year/:month/:day/:slug/", NULL },
-};
+static const struct route story_route = { HTTP_GET, ARTICLE_PATTERN };
 
 char *oembed_link(struct site *site, struct arena *a, const char *url)
 {
@@ -55,7 +53,8 @@ static struct article *find_story(struct site *site, struct http_request *req,
 		return NULL;
 	}
 	path = arena_strndup(req->arena, url + bl, strcspn(url + bl, "?#"));
-	if (router_match(story_route, 1, HTTP_GET, path, &m)) {
+	if (router_match(&story_route, 1, sizeof(story_route), HTTP_GET, path,
+			 &m)) {
 		json_error(res, 404, "url is not a story of this site");
 		return NULL;
 	}

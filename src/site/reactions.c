@@ -9,6 +9,7 @@
  * See docs/api.md and docs/security.md.
  */
 #include "site_int.h"
+#include "metrics.h"
 
 #include <inttypes.h>
 #include <sodium.h>
@@ -30,9 +31,6 @@
 #include "render/mustache.h"
 #include "writer.h"
 
-#define READER_COOKIE "dl_reader"
-#define READER_HEX 32
-
 enum answer { ANSWER_JSON, ANSWER_REDIRECT };
 
 struct pending {
@@ -43,17 +41,6 @@ struct pending {
 	const char *redirect;		/* article path, for forms */
 	const char *set_cookie;		/* for a reader's first reaction */
 };
-
-/* The reader id from the cookie (32 hex digits), or NULL. */
-const char *reactions_cookie_reader(struct http_request *req)
-{
-	const char *v = http_cookie(req, READER_COOKIE);
-
-	if (!v || strlen(v) != READER_HEX ||
-	    strspn(v, "0123456789abcdef") != READER_HEX)
-		return NULL;
-	return v;
-}
 
 /*
  * A new reader id and its Set-Cookie value (arena strings).  The id is 48
@@ -99,7 +86,7 @@ static const char *current_reader(struct site *site, struct http_request *req)
 
 	if (rs->logged_in)
 		return arena_printf(req->arena, "u:%" PRId64, rs->account.id);
-	return reader_key(req->arena, reactions_cookie_reader(req));
+	return reader_key(req->arena, site_reader_cookie(req));
 }
 
 /* {"counts":{...},"total":N[,"mine":...]} */
@@ -122,24 +109,13 @@ static void state_json(struct buf *b, const struct reaction_state *st,
 	buf_addch(b, '}');
 }
 
-void json_error(struct http_response *res, unsigned status,
-		const char *message)
-{
-	res->status = status;
-	res->content_type = "application/json";
-	res->cache_control = "no-store";
-	buf_reset(&res->body);
-	buf_adds(&res->body, "{\"error\":");
-	json_escape(&res->body, message, strlen(message));
-	buf_addch(&res->body, '}');
-}
-
 /* The writer committed (or failed) a batch: tell the live streams. */
 void reactions_committed(void *ctx, const struct reaction_change *ch, size_t n)
 {
 	struct site *site = ctx;
 	size_t i, j;
 
+	metrics_reaction_batch(site->metrics, n);
 	for (i = 0; i < n; i++) {
 		struct buf b;
 		char data[512];
@@ -225,12 +201,10 @@ static void change_finish(void *arg, struct http_request *req,
 static bool within_rate(struct site *site, struct http_request *req,
 			struct http_response *res, bool json)
 {
-	struct timespec ts;
 	unsigned retry = 1;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if (ratelimit_take(site->reaction_limit, req->remote_ip,
-			   (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &retry))
+			   time_mono_ms(), &retry))
 		return true;
 	http_add_header(res, "Retry-After", arena_printf(req->arena, "%u", retry));
 	if (json)
@@ -308,8 +282,11 @@ static bool api_write_allowed(struct site *site, struct http_request *req,
 		json_error(res, 403, "cross-site requests are not allowed");
 		return false;
 	}
-	if (needs_body && (!ct || strncmp(ct, "application/json", 16) ||
-			   (ct[16] && ct[16] != ';' && ct[16] != ' '))) {
+	/* A call without a body may leave the type out; any other type,
+	 * or a body of no type, is refused (docs/security.md). */
+	if ((needs_body || ct || req->body.len) &&
+	    (!ct || strncmp(ct, "application/json", 16) ||
+	     (ct[16] && ct[16] != ';' && ct[16] != ' '))) {
 		json_error(res, 415, "send the body as application/json");
 		return false;
 	}
@@ -394,7 +371,7 @@ void h_react_form(struct site *site, struct http_request *req,
 						     slug, false, &art) :
 			       ERR_NOTFOUND;
 	if (r) {
-		render_error(site, req, res, r == ERR_NOTFOUND ? 404 : 503,
+		render_error(site, req, res, err_http_status(r),
 			     r == ERR_NOTFOUND ? tr(req_lang(req), "We could not find that story.") :
 			     tr(req_lang(req), "The story cannot be loaded right now."));
 		return;
@@ -450,7 +427,7 @@ int reactions_render_block(struct site *site, struct http_request *req,
 	struct reaction_state st;
 	struct tval *ctx = tv_map(a), *list = tv_list(a);
 	char token[CSRF_TOKEN_SIZE];
-	uint64_t gen = store_generation(site->store), ticket = 0;
+	uint64_t gen = site_generation(site), ticket = 0;
 	size_t start = out->len;
 	int i, r;
 

@@ -24,17 +24,8 @@
 #include "core/json.h"
 #include "core/timeutil.h"
 #include "core/value.h"
-#include "http/static.h"
 
 #define SEARCH_PAGE 10
-
-void body_etag(struct http_request *req, struct http_response *res)
-{
-	char hash[11];
-
-	content_hash(res->body.data, res->body.len, hash);
-	res->etag = arena_printf(req->arena, "\"%s\"", hash);
-}
 
 /* The length of at most @max bytes of @s, not splitting a character. */
 static size_t utf8_cut(const char *s, size_t max)

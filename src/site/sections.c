@@ -79,7 +79,7 @@ int site_sections(struct site *site, struct arena *a, struct section **out,
 		  size_t *n)
 {
 	struct section_cache *c = site->sections;
-	uint64_t gen = store_generation(site->store);
+	uint64_t gen = site_generation(site);
 	int64_t now = time_now();
 	struct section *fresh;
 	size_t i;

@@ -16,6 +16,7 @@
 #include "accounts_int.h"
 #include "comments_int.h"
 #include "live.h"
+#include "metrics.h"
 #include "writer.h"
 #include "newsroom.h"
 #include "core/arena.h"
@@ -28,10 +29,27 @@
 #include "http/compress.h"
 #include "http/static.h"
 #include "render/mustache.h"
+#include "render/templates.h"
 
-struct handler_info {
+/*
+ * How site_handle() runs a route's handler.  A route with neither flag is
+ * an asset (static files, media): no page cache, no session look-up.
+ */
+enum route_flags {
+	/* A public page, the same bytes for every reader: served through the
+	 * page cache (built once per content generation). */
+	ROUTE_CACHE = 1 << 0,
+	/* The answer depends on who asks: a reader whose session cookie
+	 * cannot be checked now (the database is away) gets 503, not the
+	 * answer for a stranger. */
+	ROUTE_SESSION = 1 << 1,
+};
+
+/* One route of the site: the router's part first, then what runs it. */
+struct site_route {
+	struct route route;	/* first: router_match() sees only this */
 	site_handler fn;
-	bool cacheable;		/* a public page: same bytes for every reader */
+	unsigned flags;		/* enum route_flags */
 };
 
 static void h_static(struct site *, struct http_request *,
@@ -39,154 +57,117 @@ static void h_static(struct site *, struct http_request *,
 static void h_media(struct site *, struct http_request *,
 		    struct http_response *, const struct route_match *);
 
-static const struct handler_info home = { h_home, true };
-static const struct handler_info section = { h_section, true };
-static const struct handler_info tag = { h_tag, true };
-static const struct handler_info article = { h_article, true };
-static const struct handler_info stat = { h_static, false };
-static const struct handler_info media = { h_media, false };
-static const struct handler_info react_get = { h_reactions_get, false };
-static const struct handler_info react_put = { h_reactions_put, false };
-static const struct handler_info react_del = { h_reactions_delete, false };
-static const struct handler_info react_form = { h_react_form, false };
-static const struct handler_info events = { h_events, false };
-static const struct handler_info archive = { h_reaction_archive, false };
-static const struct handler_info archive_feed = { h_reaction_feed, false };
-static const struct handler_info acct_home = { h_account_home, false };
-static const struct handler_info login_form = { h_login_form, false };
-static const struct handler_info login = { h_login, false };
-static const struct handler_info logout = { h_logout, false };
-static const struct handler_info logout_all = { h_logout_all, false };
-static const struct handler_info signup_form = { h_signup_form, false };
-static const struct handler_info signup = { h_signup, false };
-static const struct handler_info forgot_form = { h_forgot_form, false };
-static const struct handler_info forgot = { h_forgot, false };
-static const struct handler_info reset_form = { h_reset_form, false };
-static const struct handler_info reset = { h_reset, false };
-static const struct handler_info verify = { h_verify, false };
-static const struct handler_info confirm_email = { h_confirm_email, false };
-static const struct handler_info acct_name = { h_account_name, false };
-static const struct handler_info acct_email = { h_account_email, false };
-static const struct handler_info acct_password = { h_account_password, false };
-static const struct handler_info acct_delete = { h_account_delete, false };
-/* Reach: feeds, sitemaps, search, oEmbed. */
-static const struct handler_info author = { h_author, true };
-static const struct handler_info feed = { h_feed, true };
-static const struct handler_info list_feed = { h_list_feed, true };
-static const struct handler_info sitemap_index = { h_sitemap_index, true };
-static const struct handler_info sitemap = { h_sitemap, true };
-static const struct handler_info robots = { h_robots, true };
-static const struct handler_info search = { h_search, false };
-static const struct handler_info search_api = { h_search_api, false };
-static const struct handler_info oembed = { h_oembed, false };
-static const struct handler_info opensearch = { h_opensearch, true };
-/* The newsroom (newsroom.c, newsroom_more.c). */
-static const struct handler_info nr_list = { h_nr_list, false };
-static const struct handler_info nr_new = { h_nr_new, false };
-static const struct handler_info nr_edit = { h_nr_edit, false };
-static const struct handler_info nr_save = { h_nr_save, false };
-static const struct handler_info nr_preview = { h_nr_preview, false };
-static const struct handler_info nr_slug = { h_nr_slug, false };
-static const struct handler_info nr_revisions = { h_nr_revisions, false };
-static const struct handler_info nr_diff = { h_nr_diff, false };
-static const struct handler_info nr_restore = { h_nr_restore, false };
-static const struct handler_info nr_users = { h_nr_users, false };
-static const struct handler_info nr_role = { h_nr_role, false };
-static const struct handler_info nr_dashboard = { h_nr_dashboard, false };
-/* Comments (comments*.c). */
-static const struct handler_info cm_get = { h_comments_get, false };
-static const struct handler_info cm_post_api = { h_comments_post_api, false };
-static const struct handler_info cm_patch = { h_comment_patch, false };
-static const struct handler_info cm_del_api = { h_comment_delete_api, false };
-static const struct handler_info cm_like_put = { h_comment_like_put, false };
-static const struct handler_info cm_like_del = { h_comment_like_delete, false };
-static const struct handler_info cm_new = { h_comment_new, false };
-static const struct handler_info cm_settings = { h_comment_settings, false };
-static const struct handler_info cm_unsub = { h_comment_unsubscribe, false };
-static const struct handler_info cm_reply = { h_comment_reply_form, false };
-static const struct handler_info cm_edit_form = { h_comment_edit_form, false };
-static const struct handler_info cm_edit = { h_comment_edit, false };
-static const struct handler_info cm_delete = { h_comment_delete, false };
-static const struct handler_info cm_like = { h_comment_like, false };
-static const struct handler_info cm_report = { h_comment_report, false };
-static const struct handler_info cm_queue = { h_comment_queue, false };
-static const struct handler_info cm_moderate = { h_comment_moderate, false };
-
-static const struct route routes[] = {
-	{ HTTP_GET, "/", (void *)&home },
-	{ HTTP_GET, "/section/:slug/", (void *)&section },
-	{ HTTP_GET, "/tag/:slug/", (void *)&tag },
-	{ HTTP_GET, "/static/:name", (void *)&stat },
-	{ HTTP_GET, "/media/:key", (void *)&media },
-	{ HTTP_GET, "/api/v1/articles/:slug/reactions", (void *)&react_get },
-	{ HTTP_PUT, "/api/v1/articles/:slug/reactions", (void *)&react_put },
-	{ HTTP_DELETE, "/api/v1/articles/:slug/reactions", (void *)&react_del },
-	{ HTTP_GET, "/api/v1/articles/:slug/events", (void *)&events },
-	{ HTTP_POST, "/react/:slug", (void *)&react_form },
-	{ HTTP_GET, "/reactions/:name/", (void *)&archive },
-	{ HTTP_GET, "/reactions/:name/:feed", (void *)&archive_feed },
-	{ HTTP_GET, "/account/", (void *)&acct_home },
-	{ HTTP_GET, "/account/login", (void *)&login_form },
-	{ HTTP_POST, "/account/login", (void *)&login },
-	{ HTTP_POST, "/account/logout", (void *)&logout },
-	{ HTTP_POST, "/account/logout-all", (void *)&logout_all },
-	{ HTTP_GET, "/account/signup", (void *)&signup_form },
-	{ HTTP_POST, "/account/signup", (void *)&signup },
-	{ HTTP_GET, "/account/forgot", (void *)&forgot_form },
-	{ HTTP_POST, "/account/forgot", (void *)&forgot },
-	{ HTTP_GET, "/account/reset/:token", (void *)&reset_form },
-	{ HTTP_POST, "/account/reset/:token", (void *)&reset },
-	{ HTTP_GET, "/account/verify/:token", (void *)&verify },
-	{ HTTP_GET, "/account/email/:token", (void *)&confirm_email },
-	{ HTTP_POST, "/account/name", (void *)&acct_name },
-	{ HTTP_POST, "/account/email", (void *)&acct_email },
-	{ HTTP_POST, "/account/password", (void *)&acct_password },
-	{ HTTP_POST, "/account/delete", (void *)&acct_delete },
-	{ HTTP_GET, "/author/:name/", (void *)&author },
-	{ HTTP_GET, "/feed.xml", (void *)&feed },
-	{ HTTP_GET, "/atom.xml", (void *)&feed },
-	{ HTTP_GET, "/feed.json", (void *)&feed },
-	{ HTTP_GET, "/section/:slug/:feed", (void *)&list_feed },
-	{ HTTP_GET, "/tag/:slug/:feed", (void *)&list_feed },
-	{ HTTP_GET, "/author/:name/:feed", (void *)&list_feed },
-	{ HTTP_GET, "/sitemap.xml", (void *)&sitemap_index },
-	{ HTTP_GET, "/sitemaps/:file", (void *)&sitemap },
-	{ HTTP_GET, "/robots.txt", (void *)&robots },
-	{ HTTP_GET, "/search", (void *)&search },
-	{ HTTP_GET, "/api/v1/search", (void *)&search_api },
-	{ HTTP_GET, "/oembed", (void *)&oembed },
-	{ HTTP_GET, "/opensearch.xml", (void *)&opensearch },
-	{ HTTP_GET, "/newsroom", (void *)&nr_list },
-	{ HTTP_GET, "/newsroom/new", (void *)&nr_new },
-	{ HTTP_GET, "/newsroom/stories/:id", (void *)&nr_edit },
-	{ HTTP_POST, NEWSROOM_UPLOAD_PREFIX, (void *)&nr_save },
-	{ HTTP_POST, "/newsroom/preview", (void *)&nr_preview },
-	{ HTTP_GET, "/newsroom/slug", (void *)&nr_slug },
-	{ HTTP_GET, "/newsroom/stories/:id/revisions", (void *)&nr_revisions },
-	{ HTTP_GET, "/newsroom/stories/:id/diff", (void *)&nr_diff },
-	{ HTTP_POST, "/newsroom/stories/:id/restore", (void *)&nr_restore },
-	{ HTTP_GET, "/newsroom/users", (void *)&nr_users },
-	{ HTTP_POST, "/newsroom/users/:id/role", (void *)&nr_role },
-	{ HTTP_GET, "/newsroom/dashboard", (void *)&nr_dashboard },
-	{ HTTP_GET, "/api/v1/articles/:slug/comments", (void *)&cm_get },
-	{ HTTP_POST, "/api/v1/articles/:slug/comments", (void *)&cm_post_api },
-	{ HTTP_PATCH, "/api/v1/comments/:id", (void *)&cm_patch },
-	{ HTTP_DELETE, "/api/v1/comments/:id", (void *)&cm_del_api },
-	{ HTTP_PUT, "/api/v1/comments/:id/like", (void *)&cm_like_put },
-	{ HTTP_DELETE, "/api/v1/comments/:id/like", (void *)&cm_like_del },
-	{ HTTP_POST, "/comments/new/:slug", (void *)&cm_new },
-	{ HTTP_POST, "/comments/settings/:slug", (void *)&cm_settings },
-	{ HTTP_GET, "/comments/unsubscribe/:token", (void *)&cm_unsub },
-	{ HTTP_POST, "/comments/unsubscribe/:token", (void *)&cm_unsub },
-	{ HTTP_GET, "/comments/:id/reply", (void *)&cm_reply },
-	{ HTTP_GET, "/comments/:id/edit", (void *)&cm_edit_form },
-	{ HTTP_POST, "/comments/:id/edit", (void *)&cm_edit },
-	{ HTTP_POST, "/comments/:id/delete", (void *)&cm_delete },
-	{ HTTP_POST, "/comments/:id/like", (void *)&cm_like },
-	{ HTTP_POST, "/comments/:id/report", (void *)&cm_report },
-	{ HTTP_GET, "/newsroom/comments", (void *)&cm_queue },
-	{ HTTP_POST, "/newsroom/comments/:id", (void *)&cm_moderate },
-	{ HTTP_GET, "/:section/:year/:month/:day/:slug/", (void *)&article },
+/* Tried in order, the first match wins (see router.h for patterns). */
+static const struct site_route routes[] = {
+	{ { HTTP_GET, "/" }, h_home, ROUTE_CACHE },
+	{ { HTTP_GET, "/section/:slug/" }, h_section, ROUTE_CACHE },
+	{ { HTTP_GET, "/tag/:slug/" }, h_tag, ROUTE_CACHE },
+	{ { HTTP_GET, "/static/:name" }, h_static, 0 },
+	{ { HTTP_GET, "/media/:key" }, h_media, 0 },
+	/* Reactions (reactions.c, archive.c). */
+	{ { HTTP_GET, "/api/v1/articles/:slug/reactions" },
+	  h_reactions_get, ROUTE_SESSION },
+	{ { HTTP_PUT, "/api/v1/articles/:slug/reactions" },
+	  h_reactions_put, ROUTE_SESSION },
+	{ { HTTP_DELETE, "/api/v1/articles/:slug/reactions" },
+	  h_reactions_delete, ROUTE_SESSION },
+	{ { HTTP_GET, "/api/v1/articles/:slug/events" },
+	  h_events, ROUTE_SESSION },
+	{ { HTTP_POST, "/react/:slug" }, h_react_form, ROUTE_SESSION },
+	{ { HTTP_GET, "/reactions/:name/" },
+	  h_reaction_archive, ROUTE_SESSION },
+	{ { HTTP_GET, "/reactions/:name/:feed" },
+	  h_reaction_feed, ROUTE_SESSION },
+	/* Accounts (accounts.c, accounts_flows.c). */
+	{ { HTTP_GET, "/account/" }, h_account_home, ROUTE_SESSION },
+	{ { HTTP_GET, "/account/login" }, h_login_form, ROUTE_SESSION },
+	{ { HTTP_POST, "/account/login" }, h_login, ROUTE_SESSION },
+	{ { HTTP_POST, "/account/logout" }, h_logout, ROUTE_SESSION },
+	{ { HTTP_POST, "/account/logout-all" }, h_logout_all, ROUTE_SESSION },
+	{ { HTTP_GET, "/account/signup" }, h_signup_form, ROUTE_SESSION },
+	{ { HTTP_POST, "/account/signup" }, h_signup, ROUTE_SESSION },
+	{ { HTTP_GET, "/account/forgot" }, h_forgot_form, ROUTE_SESSION },
+	{ { HTTP_POST, "/account/forgot" }, h_forgot, ROUTE_SESSION },
+	{ { HTTP_GET, "/account/reset/:token" }, h_reset_form, ROUTE_SESSION },
+	{ { HTTP_POST, "/account/reset/:token" }, h_reset, ROUTE_SESSION },
+	{ { HTTP_GET, "/account/verify/:token" }, h_verify, ROUTE_SESSION },
+	{ { HTTP_GET, "/account/email/:token" },
+	  h_confirm_email, ROUTE_SESSION },
+	{ { HTTP_POST, "/account/name" }, h_account_name, ROUTE_SESSION },
+	{ { HTTP_POST, "/account/email" }, h_account_email, ROUTE_SESSION },
+	{ { HTTP_POST, "/account/password" },
+	  h_account_password, ROUTE_SESSION },
+	{ { HTTP_POST, "/account/delete" }, h_account_delete, ROUTE_SESSION },
+	/* Reach: feeds, sitemaps, search, oEmbed. */
+	{ { HTTP_GET, "/author/:name/" }, h_author, ROUTE_CACHE },
+	{ { HTTP_GET, "/feed.xml" }, h_feed, ROUTE_CACHE },
+	{ { HTTP_GET, "/atom.xml" }, h_feed, ROUTE_CACHE },
+	{ { HTTP_GET, "/feed.json" }, h_feed, ROUTE_CACHE },
+	{ { HTTP_GET, "/section/:slug/:feed" }, h_list_feed, ROUTE_CACHE },
+	{ { HTTP_GET, "/tag/:slug/:feed" }, h_list_feed, ROUTE_CACHE },
+	{ { HTTP_GET, "/author/:name/:feed" }, h_list_feed, ROUTE_CACHE },
+	{ { HTTP_GET, "/sitemap.xml" }, h_sitemap_index, ROUTE_CACHE },
+	{ { HTTP_GET, "/sitemaps/:file" }, h_sitemap, ROUTE_CACHE },
+	{ { HTTP_GET, "/robots.txt" }, h_robots, ROUTE_CACHE },
+	{ { HTTP_GET, "/search" }, h_search, ROUTE_SESSION },
+	{ { HTTP_GET, "/api/v1/search" }, h_search_api, ROUTE_SESSION },
+	{ { HTTP_GET, "/oembed" }, h_oembed, ROUTE_SESSION },
+	{ { HTTP_GET, "/opensearch.xml" }, h_opensearch, ROUTE_CACHE },
+	/* The newsroom (newsroom.c, newsroom_more.c). */
+	{ { HTTP_GET, "/newsroom" }, h_nr_list, ROUTE_SESSION },
+	{ { HTTP_GET, "/newsroom/new" }, h_nr_new, ROUTE_SESSION },
+	{ { HTTP_GET, "/newsroom/stories/:id" }, h_nr_edit, ROUTE_SESSION },
+	{ { HTTP_POST, NEWSROOM_UPLOAD_PREFIX }, h_nr_save, ROUTE_SESSION },
+	{ { HTTP_POST, "/newsroom/preview" }, h_nr_preview, ROUTE_SESSION },
+	{ { HTTP_GET, "/newsroom/slug" }, h_nr_slug, ROUTE_SESSION },
+	{ { HTTP_GET, "/newsroom/stories/:id/revisions" },
+	  h_nr_revisions, ROUTE_SESSION },
+	{ { HTTP_GET, "/newsroom/stories/:id/diff" },
+	  h_nr_diff, ROUTE_SESSION },
+	{ { HTTP_POST, "/newsroom/stories/:id/restore" },
+	  h_nr_restore, ROUTE_SESSION },
+	{ { HTTP_GET, "/newsroom/users" }, h_nr_users, ROUTE_SESSION },
+	{ { HTTP_POST, "/newsroom/users/:id/role" }, h_nr_role, ROUTE_SESSION },
+	{ { HTTP_GET, "/newsroom/dashboard" }, h_nr_dashboard, ROUTE_SESSION },
+	/* Comments (comments*.c). */
+	{ { HTTP_GET, "/api/v1/articles/:slug/comments" },
+	  h_comments_get, ROUTE_SESSION },
+	{ { HTTP_POST, "/api/v1/articles/:slug/comments" },
+	  h_comments_post_api, ROUTE_SESSION },
+	{ { HTTP_PATCH, "/api/v1/comments/:id" },
+	  h_comment_patch, ROUTE_SESSION },
+	{ { HTTP_DELETE, "/api/v1/comments/:id" },
+	  h_comment_delete_api, ROUTE_SESSION },
+	{ { HTTP_PUT, "/api/v1/comments/:id/like" },
+	  h_comment_like_put, ROUTE_SESSION },
+	{ { HTTP_DELETE, "/api/v1/comments/:id/like" },
+	  h_comment_like_delete, ROUTE_SESSION },
+	{ { HTTP_POST, "/comments/new/:slug" }, h_comment_new, ROUTE_SESSION },
+	{ { HTTP_POST, "/comments/settings/:slug" },
+	  h_comment_settings, ROUTE_SESSION },
+	{ { HTTP_GET, "/comments/unsubscribe/:token" },
+	  h_comment_unsubscribe, ROUTE_SESSION },
+	{ { HTTP_POST, "/comments/unsubscribe/:token" },
+	  h_comment_unsubscribe, ROUTE_SESSION },
+	{ { HTTP_GET, "/comments/:id/reply" },
+	  h_comment_reply_form, ROUTE_SESSION },
+	{ { HTTP_GET, "/comments/:id/edit" },
+	  h_comment_edit_form, ROUTE_SESSION },
+	{ { HTTP_POST, "/comments/:id/edit" }, h_comment_edit, ROUTE_SESSION },
+	{ { HTTP_POST, "/comments/:id/delete" },
+	  h_comment_delete, ROUTE_SESSION },
+	{ { HTTP_POST, "/comments/:id/like" }, h_comment_like, ROUTE_SESSION },
+	{ { HTTP_POST, "/comments/:id/report" },
+	  h_comment_report, ROUTE_SESSION },
+	{ { HTTP_GET, "/newsroom/comments" }, h_comment_queue, ROUTE_SESSION },
+	{ { HTTP_POST, "/newsroom/comments/:id" },
+	  h_comment_moderate, ROUTE_SESSION },
+	/* Last: its five segments would take other routes' paths. */
+	/* Operations (health.c). */
+	{ { HTTP_GET, "/healthz" }, h_healthz, 0 },
+	{ { HTTP_GET, "/readyz" }, h_readyz, 0 },
+	{ { HTTP_GET, "/metrics" }, h_metrics, 0 },
+	{ { HTTP_GET, ARTICLE_PATTERN }, h_article, ROUTE_CACHE },
 };
 
 char *article_path(struct arena *a, const struct article *art)
@@ -455,13 +436,47 @@ static const char *status_heading(const struct http_request *req,
 	}
 }
 
+/*
+ * An old address that moved (an imported site's, a story whose slug,
+ * section or date changed): answer 301 with its new one.  WordPress's
+ * "/?p=ID" and "/?page_id=ID" are looked up with their query.  True when
+ * answered.
+ */
+static bool moved(struct site *site, struct http_request *req,
+		  struct http_response *res)
+{
+	const char *path = req->path, *to, *id;
+
+	if (!path || (req->method != HTTP_GET && req->method != HTTP_HEAD))
+		return false;
+	if (!strcmp(path, "/")) {
+		if ((id = http_query(req, "p")))
+			path = arena_printf(req->arena, "/?p=%s", id);
+		else if ((id = http_query(req, "page_id")))
+			path = arena_printf(req->arena, "/?page_id=%s", id);
+		else
+			return false;
+	}
+	if (store_redirect_get(site->store, req->arena, path, &to))
+		return false;
+	buf_reset(&res->body);
+	res->status = 301;
+	res->location = to;
+	res->cache_control = "public, max-age=300";
+	return true;
+}
+
 void render_error(struct site *site, struct http_request *req,
 		  struct http_response *res, unsigned status,
 		  const char *message)
 {
 	const char *heading = status_heading(req, status);
-	struct tval *ctx = page_context(site, req, heading, message,
-					req->path ? req->path : "/");
+	struct tval *ctx;
+
+	if (status == 404 && moved(site, req, res))
+		return;
+	ctx = page_context(site, req, heading, message,
+			   req->path ? req->path : "/");
 
 	buf_reset(&res->body);
 	res->blob = NULL;
@@ -575,7 +590,7 @@ static bool brotli_variant(struct site *site, struct http_request *req,
 			   struct http_response *res, struct cached_page *p,
 			   const struct hole_fill *fill)
 {
-	uint64_t gen = store_generation(site->store);
+	uint64_t gen = site_generation(site);
 	struct blob *v = page_cache_variant_get(site->cache, req->uri, gen,
 						fill->crc);
 
@@ -712,21 +727,23 @@ static void from_cache(struct site *site, struct http_request *req,
 	res->cache_control = "public, max-age=0, s-maxage=30, must-revalidate";
 }
 
-static void run_cached(struct site *site, const struct handler_info *h,
+static void run_cached(struct site *site, const struct site_route *sr,
 		       struct http_request *req, struct http_response *res,
 		       const struct route_match *m)
 {
-	uint64_t gen = store_generation(site->store);
+	uint64_t gen = site_generation(site);
 	struct reader_state *rs;
 	struct cached_page page;
 
 	if (!page_cache_get(site->cache, req->uri, gen, &page)) {
+		metrics_page_cache(site->metrics, true);
 		from_cache(site, req, res, &page);
 		return;
 	}
+	metrics_page_cache(site->metrics, false);
 	rs = site_reader(site, req);
 	rs->for_cache = true;
-	h->fn(site, req, res, m);
+	sr->fn(site, req, res, m);
 	rs->for_cache = false;
 	if (res->status == 503 && !page_cache_get_stale(site->cache, req->uri,
 							&page)) {
@@ -748,12 +765,50 @@ static void run_cached(struct site *site, const struct handler_info *h,
 	from_cache(site, req, res, &page);
 }
 
+#define NROUTES (sizeof(routes) / sizeof(*routes))
+
+/*
+ * No route answers @req: 405 with the Allow header when some route has its
+ * path (@wrong_method), else 404.
+ */
+static void no_route(struct site *site, struct http_request *req,
+		     struct http_response *res, bool wrong_method)
+{
+	/* The methods some route may answer at a path. */
+	static const enum http_method meth[] = { HTTP_GET, HTTP_HEAD,
+		HTTP_POST, HTTP_PUT, HTTP_DELETE, HTTP_PATCH };
+	static const char *const names[] = { "GET", "HEAD", "POST", "PUT",
+		"DELETE", "PATCH" };
+	struct route_match o;
+	char allow[48] = "";
+	size_t i;
+
+	if (!wrong_method) {
+		render_error(site, req, res, 404, "We could not find that"
+			     " page. It may have moved, or the address may be"
+			     " mistyped.");
+		return;
+	}
+	for (i = 0; i < sizeof(meth) / sizeof(*meth); i++)
+		if (!router_match(&routes[0].route, NROUTES, sizeof(*routes),
+				  meth[i], req->path, &o))
+			snprintf(allow + strlen(allow), sizeof(allow) -
+				 strlen(allow), "%s%s", *allow ? ", " : "",
+				 names[i]);
+	http_add_header(res, "Allow", arena_strdup(req->arena, allow));
+	render_error(site, req, res, 405, strcmp(allow, "GET, HEAD") ?
+		     arena_printf(req->arena, "This address only answers %s"
+				  " requests.", allow) :
+		     "This address only answers GET and HEAD requests.");
+}
+
 void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 {
 	struct site *site = ctx;
+	const struct site_route *sr;
 	struct route_match m;
-	const struct handler_info *h;
 	struct reader_state *rs;
+	const char *bad;
 
 	rs = req->app ? req->app : (req->app = arena_zalloc(req->arena,
 					     sizeof(*rs)));
@@ -764,50 +819,23 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 				     req->error_reason);
 		return;
 	}
-	if (router_match(routes, sizeof(routes) / sizeof(*routes), req->method,
-			 req->path, &m)) {
-		if (m.wrong_method) {
-			/* The methods some route answers at this path. */
-			static const enum http_method meth[] = { HTTP_GET,
-				HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_DELETE,
-				HTTP_PATCH };
-			static const char *const names[] = { "GET", "HEAD",
-				"POST", "PUT", "DELETE", "PATCH" };
-			struct route_match o;
-			char allow[48] = "";
-			size_t i;
-
-			for (i = 0; i < sizeof(meth) / sizeof(*meth); i++)
-				if (!router_match(routes, sizeof(routes) /
-						  sizeof(*routes), meth[i],
-						  req->path, &o))
-					snprintf(allow + strlen(allow),
-						 sizeof(allow) - strlen(allow),
-						 "%s%s", *allow ? ", " : "",
-						 names[i]);
-			http_add_header(res, "Allow", arena_strdup(req->arena,
-								   allow));
-			render_error(site, req, res, 405, strcmp(allow,
-				     "GET, HEAD") ? arena_printf(req->arena,
-				     tr(req_lang(req), "This address only answers %s requests."),
-				     allow) : tr(req_lang(req), "This address only answers GET"
-				     " and HEAD requests."));
-		} else {
-			render_error(site, req, res, 404, tr(req_lang(req), "We could not find"
-				     " that page. It may have moved, or the"
-				     " address may be mistyped."));
-		}
+	if (req->query.len && !strcmp(req->path, "/") && moved(site, req, res))
+		return;
+	if (router_match(&routes[0].route, NROUTES, sizeof(*routes),
+			 req->method, req->path, &m)) {
+		no_route(site, req, res, m.wrong_method);
 		return;
 	}
-	h = m.route->handler;
+	/* m.route is the first member of one of routes[]. */
+	sr = (const struct site_route *)m.route;
+	req->label = (int)(sr - routes) + 1;
 	/*
 	 * A reader with a session whose session cannot be looked up (the
 	 * database is down or restarting) gets 503, not the answer for a
 	 * stranger (401, the login form).  Cached public pages are still
 	 * served from the cache; assets never look the session up.
 	 */
-	if (!h->cacheable && h != &stat && h != &media &&
-	    http_cookie(req, SESSION_COOKIE) &&
+	if ((sr->flags & ROUTE_SESSION) && http_cookie(req, SESSION_COOKIE) &&
 	    site_reader(site, req)->unavailable) {
 		if (!strncmp(req->path, "/api/", 5))
 			json_error(res, 503, "the session cannot be checked"
@@ -818,10 +846,16 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 				     " in a moment."));
 		return;
 	}
-	if (h->cacheable)
-		run_cached(site, h, req, res, &m);
+	if (req->method == HTTP_POST && (bad = http_form_bad_utf8(req))) {
+		render_error(site, req, res, 422, arena_printf(req->arena,
+			     "The field '%s' is not valid UTF-8. Nothing was"
+			     " saved.", bad));
+		return;
+	}
+	if (sr->flags & ROUTE_CACHE)
+		run_cached(site, sr, req, res, &m);
 	else
-		h->fn(site, req, res, &m);
+		sr->fn(site, req, res, &m);
 	/* A logged-in reader's pages show who they are: never shared.  Only
 	 * pages look the session up; assets keep their public caching. */
 	rs = req->app;
@@ -911,6 +945,31 @@ void site_leave(void *ctx, struct http_request *req, struct http_response *res)
 			cookie_secure(site, req) ? "; Secure" : ""));
 }
 
+/* The route table's names for the metrics' labels. */
+static void site_metrics_start(struct site *site)
+{
+	static struct metrics_route names[NROUTES];
+	static const char *const methods[] = { "GET", "HEAD", "POST", "PUT",
+		"DELETE", "PATCH", "OTHER" };
+	size_t i;
+
+	for (i = 0; i < NROUTES; i++) {
+		names[i].method = methods[routes[i].route.method];
+		names[i].pattern = routes[i].route.pattern;
+	}
+	site->metrics = metrics_new(names, NROUTES);
+}
+
+void site_done(void *ctx, struct http_request *req, unsigned status,
+	       double seconds, bool streamed)
+{
+	struct site *site = ctx;
+
+	if (site->metrics)
+		metrics_request(site->metrics, req->label, status, seconds,
+				streamed);
+}
+
 int site_start(struct site *site, unsigned reaction_per_minute)
 {
 	int r = store_secret(site->store, "csrf", site->csrf_key,
@@ -923,6 +982,7 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 	comments_start(site);
 	share_limits(site);
 	pthread_mutex_init(&site->box_lock, NULL);
+	site_metrics_start(site);
 	site->sections = section_cache_new();
 	site->reaction_limit = ratelimit_new(reaction_per_minute);
 	site->blocks = block_cache_new();
@@ -932,6 +992,32 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 	store_watch_reactions(site->store, reactions_remote, site);
 	store_watch_comments(site->store, comments_remote, site);
 	return newsroom_start(site);
+}
+
+int site_reload_templates(struct site *site, const char *dir, char *err,
+			  size_t errlen)
+{
+	struct tmpl_set *fresh, *old;
+	int r;
+
+	if (site->nretired == SITE_MAX_RELOADS) {
+		snprintf(err, errlen, "templates reloaded %d times: restart to"
+			 " reload again", SITE_MAX_RELOADS);
+		return ERR_TOOBIG;
+	}
+	if ((r = templates_load(dir, site->lang, &fresh, err, errlen)))
+		return r;
+	old = atomic_exchange(&site->tmpl, fresh);
+	site->retired[site->nretired++] = old;
+	atomic_fetch_add(&site->tmpl_epoch, 1);
+	return 0;
+}
+
+uint64_t site_generation(struct site *site)
+{
+	/* Far above any content generation: the two never meet. */
+	return store_generation(site->store) +
+	       (atomic_load(&site->tmpl_epoch) << 40);
 }
 
 void site_quiesce(struct site *site)
@@ -964,4 +1050,8 @@ void site_stop(struct site *site)
 	site->writer = NULL;
 	site->live = NULL;
 	site->reaction_limit = NULL;
+	metrics_free(site->metrics);
+	site->metrics = NULL;
+	while (site->nretired > 0)
+		tmpl_set_free(site->retired[--site->nretired]);
 }

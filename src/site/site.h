@@ -9,6 +9,7 @@
 #define DATELINE_SITE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "http/http.h"
@@ -27,14 +28,19 @@ struct auth_pool;
 struct mail_outbox;
 struct section_cache;
 struct newsroom;
+struct metrics;
 struct i18n;
 struct i18n_lang;
 
 #include "mail/outbox.h"
 
+/* Template reloads kept before a reload is refused (their sets stay). */
+#define SITE_MAX_RELOADS 64
+
 struct site {
 	struct store *store;
-	struct tmpl_set *tmpl;
+	/* Swapped whole by site_reload_templates(); read with one load. */
+	struct tmpl_set *_Atomic tmpl;
 	struct assets *assets;
 	struct page_cache *cache;
 	const char *name;	/* "Dateline" */
@@ -68,6 +74,8 @@ struct site {
 	const char *time_zone;	/* schedule times, e.g. "Europe/Berlin"; NULL: UTC */
 	size_t upload_max;	/* bytes of a photo upload; 0: 20 MB */
 	bool authors_publish;	/* authors may publish, not only submit */
+	long photo_max_pixels;	/* larger photos refused; 0: the default */
+	unsigned photo_jobs;	/* photos processed at once; 0: 1 */
 	struct newsroom *newsroom;	/* made by site_start() */
 	/* Comments (comments*.c): set before site_start(); 0 means the
 	 * default where one is noted. */
@@ -86,6 +94,13 @@ struct site {
 	pthread_mutex_t box_lock;
 	char *box_html;
 	int64_t box_time;
+	/* Template sets replaced on SIGHUP, freed by site_stop(): a request
+	 * may still be rendering with one. */
+	struct tmpl_set *retired[SITE_MAX_RELOADS];
+	int nretired;
+	atomic_uint_fast64_t tmpl_epoch;	/* reloads so far */
+	struct metrics *metrics;	/* made by site_start() */
+	bool metrics_elsewhere;	/* --metrics-listen: not on this port */
 };
 
 /*
@@ -95,6 +110,21 @@ struct site {
  * cannot be made).
  */
 int site_start(struct site *site, unsigned reaction_per_minute);
+/*
+ * Compile the templates of @dir (NULL: the built-in ones) and put them in
+ * place of the running set (SIGHUP); cached pages and blocks rendered
+ * with the old set are dropped.  0, or an error with a reason in @err:
+ * the old set stays.  Call from one thread at a time.
+ */
+int site_reload_templates(struct site *site, const char *dir, char *err,
+			  size_t errlen);
+
+/*
+ * The version caches of rendered pages and blocks are keyed by: the
+ * store's content generation, moved on by each template reload.
+ */
+uint64_t site_generation(struct site *site);
+
 /* Stop accepting live streams; call before stopping the HTTP server. */
 void site_quiesce(struct site *site);
 /* Stop the background parts; call after the HTTP server has stopped. */
@@ -106,6 +136,17 @@ bool language_tag_valid(const char *lt);
 
 /* "/world/2026/11/20/some-slug/": an article's canonical path (arena). */
 char *article_path(struct arena *a, const struct article *art);
+
+/*
+ * The http_handler of --metrics-listen: GET /metrics for any client
+ * (the operator chose who can reach that address), 404 for the rest.
+ */
+void site_metrics_handle(void *ctx, struct http_request *req,
+			 struct http_response *res);
+
+/* The http_config done hook: counts the answer for /metrics. */
+void site_done(void *ctx, struct http_request *req, unsigned status,
+	       double seconds, bool streamed);
 
 /* The http_handler: @ctx is the struct site. */
 void site_handle(void *ctx, struct http_request *req, struct http_response *res);

@@ -1,6 +1,8 @@
 /*
  * site_int.h - what the handlers in src/site/ share: the page context,
- * rendering, error pages and URLs.  Not used outside src/site/.
+ * rendering, error pages and URLs; with reader.h (who is calling) and
+ * respond.h (error statuses, JSON errors, ETags).  Not used outside
+ * src/site/.
  */
 #ifndef DATELINE_SITE_INT_H
 #define DATELINE_SITE_INT_H
@@ -8,6 +10,8 @@
 #include <stdint.h>
 
 #include "http/router.h"
+#include "reader.h"
+#include "respond.h"
 #include "site.h"
 #include "store/store.h"
 #include "i18n/i18n.h"
@@ -17,6 +21,14 @@ struct tval;
 typedef void (*site_handler)(struct site *site, struct http_request *req,
 			     struct http_response *res,
 			     const struct route_match *m);
+
+/* health.c: /healthz, /readyz, /metrics. */
+void h_healthz(struct site *site, struct http_request *req,
+	       struct http_response *res, const struct route_match *m);
+void h_readyz(struct site *site, struct http_request *req,
+	      struct http_response *res, const struct route_match *m);
+void h_metrics(struct site *site, struct http_request *req,
+	       struct http_response *res, const struct route_match *m);
 
 /*
  * The context every page template gets: site, assets, sections and a "page"
@@ -38,6 +50,10 @@ void render_page(struct site *site, struct http_request *req,
 void render_error(struct site *site, struct http_request *req,
 		  struct http_response *res, unsigned status,
 		  const char *message);
+
+/* The route pattern of a story page, the shape article_path() makes; its
+ * fifth parameter is the slug. */
+#define ARTICLE_PATTERN "/:section/:year/:month/:day/:slug/"
 
 /* "/section/world/" and "/tag/ports/" (arena strings). */
 char *section_path(struct arena *a, const char *slug);
@@ -138,41 +154,6 @@ int most_reacted_render(struct site *site, struct http_request *req,
 /* Start and stop the account machinery (auth pool, limits, mail sender). */
 int accounts_start(struct site *site);
 void accounts_stop(struct site *site);
-
-/* Per-request state of the site, kept in req->app (arena). */
-struct reader_state {
-	bool looked_up;		/* the session cookie has been checked */
-	bool logged_in;
-	bool unavailable;	/* the session could not be looked up (database) */
-	struct account account;	/* when logged_in */
-	char session_hash[65];	/* when logged_in */
-	bool for_cache;		/* rendering a page for the page cache */
-	size_t acct_off, acct_len;	/* the account area render_page() put */
-	bool acct_placed;
-	const struct i18n_lang *lang;	/* this request's language */
-};
-
-/*
- * The language this request is answered in (site_handle() sets it: the
- * site's --language), for tr()/trn() of its messages; never NULL after
- * site_handle() began (NULL, i.e. English, before).
- */
-const struct i18n_lang *req_lang(const struct http_request *req);
-
-/* This request's reader, looking the session cookie up once. */
-struct reader_state *site_reader(struct site *site, struct http_request *req);
-
-/*
- * The identity CSRF tokens of this reader's forms are bound to: the
- * session (a logged-in reader), else the dl_reader id, else "".
- */
-const char *site_csrf_subject(struct site *site, struct http_request *req);
-
-/*
- * The dl_reader id (32 hex digits) of an anonymous reader, or NULL
- * (reactions.c).
- */
-const char *reactions_cookie_reader(struct http_request *req);
 
 /* Append the account area for this reader (or the anonymous one) to @out. */
 int account_area_render(struct site *site, struct http_request *req,
@@ -305,11 +286,6 @@ char *story_breadcrumbs(struct site *site, struct arena *a,
 void list_breadcrumbs(struct site *site, struct arena *a, struct tval *page,
 		      const char *title, const char *path);
 
-/* A JSON error answer {"error": @message} with @status, not stored
- * (reactions.c). */
-void json_error(struct http_response *res, unsigned status,
-		const char *message);
-
 /* The sections with public stories, as store_sections() gives them, kept
  * per store generation (sections.c); the store's answer when the site
  * has no cache (before site_start()). */
@@ -317,11 +293,6 @@ struct section_cache *section_cache_new(void);
 void section_cache_free(struct section_cache *c);
 int site_sections(struct site *site, struct arena *a, struct section **out,
 		  size_t *n);
-
-/* A strong ETag from a hash of res->body, for answers not in the page
- * cache (search, oEmbed): a revalidation still costs the work, not the
- * bytes (search.c). */
-void body_etag(struct http_request *req, struct http_response *res);
 
 /* The oEmbed address for story @url (absolute; arena). */
 char *oembed_link(struct site *site, struct arena *a, const char *url);
@@ -356,8 +327,5 @@ void h_oembed(struct site *, struct http_request *, struct http_response *,
 
 /* The site's language tag (--language; "en" when not given). */
 const char *site_language(const struct site *site);
-
-/* Whether cookies set for @req get the Secure attribute (accounts.c). */
-bool cookie_secure(struct site *site, struct http_request *req);
 
 #endif

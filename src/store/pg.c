@@ -28,73 +28,7 @@
 
 #define WATCH_INTERVAL_NS (100 * 1000 * 1000LL)
 
-/* Newest first, strictly before the cursor ($2, $3), visible per $4/$5. */
-#define LIST_TAIL \
-	" AND a.status >= $4::int AND a.published <= $5::bigint" \
-	" AND (a.published, a.id) < ($2::bigint, $3::bigint)" \
-	" ORDER BY a.published DESC, a.id DESC LIMIT $6::bigint"
-
 static const char *const stmt_sql[PS_CONTENT_VERSION + 1] = {
-	[PS_ARTICLE_FIND] = "SELECT id FROM articles WHERE slug = $1 FOR UPDATE",
-	[PS_ARTICLE_INSERT] =
-		"INSERT INTO articles (slug, headline, summary, dateline, body,"
-		" author, section, section_slug, photo_key, caption, credit,"
-		" photo_alt, status, published, created, updated, version)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-		" $13, $14, $15, $15, 1) RETURNING id",
-	[PS_ARTICLE_UPDATE] =
-		"UPDATE articles SET headline = $2, summary = $3, dateline = $4,"
-		" body = $5, author = $6, section = $7, section_slug = $8,"
-		" photo_key = $9, caption = $10, credit = $11, photo_alt = $12,"
-		" status = $13, published = $14, updated = $15,"
-		" version = version + 1 WHERE slug = $1 RETURNING id",
-	[PS_TAGS_CLEAR] = "DELETE FROM article_tags WHERE article_id = $1",
-	[PS_TAG_UPSERT] =
-		"INSERT INTO tags (slug, name) VALUES ($1, $2)"
-		" ON CONFLICT (slug) DO UPDATE SET name = excluded.name"
-		" RETURNING id",
-	[PS_ARTICLE_TAG_ADD] =
-		"INSERT INTO article_tags (article_id, tag_id, pos)"
-		" VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-	[PS_ARTICLE_BY_SLUG] =
-		"SELECT " PG_ARTICLE_COLS ", a.body" PG_ARTICLE_FROM
-		"WHERE a.slug = $1 AND a.status >= $2::int"
-		" AND a.published <= $3::bigint",
-	[PS_ARTICLE_TAGS] =
-		"SELECT t.slug, t.name FROM article_tags x"
-		" JOIN tags t ON t.id = x.tag_id WHERE x.article_id = $1"
-		" ORDER BY x.pos",
-	[PS_LIST_ALL] = "SELECT " PG_ARTICLE_COLS PG_ARTICLE_FROM
-		"WHERE $1::text IS NULL" LIST_TAIL,
-	[PS_LIST_SECTION] = "SELECT " PG_ARTICLE_COLS PG_ARTICLE_FROM
-		"WHERE a.section_slug = $1::text" LIST_TAIL,
-	[PS_LIST_TAG] = "SELECT " PG_ARTICLE_COLS
-		" FROM article_tags x JOIN tags t ON t.id = x.tag_id"
-		" JOIN articles a ON a.id = x.article_id"
-		" LEFT JOIN media m ON m.key = a.photo_key"
-		" WHERE t.slug = $1::text" LIST_TAIL,
-	[PS_LIST_AUTHOR] = "SELECT " PG_ARTICLE_COLS PG_ARTICLE_FROM
-		"WHERE a.author = $1::text" LIST_TAIL,
-	/* Only names with a public story: drafts must not show through. */
-	[PS_SECTION_NAME] =
-		"SELECT section FROM articles WHERE section_slug = $1"
-		" AND status = 1 AND published <= " PG_NOW " LIMIT 1",
-	[PS_TAG_NAME] =
-		"SELECT t.name FROM tags t WHERE t.slug = $1 AND EXISTS (SELECT 1"
-		" FROM article_tags x JOIN articles a ON a.id = x.article_id"
-		" WHERE x.tag_id = t.id AND a.status = 1"
-		" AND a.published <= " PG_NOW ")",
-	[PS_MEDIA_PUT] =
-		"INSERT INTO media (key, type, width, height, data, created)"
-		" VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING",
-	[PS_MEDIA_GET] =
-		"SELECT type, width, height, data FROM media WHERE key = $1",
-	[PS_ARTICLE_COUNT] = "SELECT count(*) FROM articles",
-	[PS_SECTIONS] =
-		"SELECT section_slug, min(section), count(*) FROM articles"
-		" WHERE status = 1 AND published <= $1 AND section_slug <> ''"
-		" GROUP BY section_slug ORDER BY count(*) DESC, section_slug"
-		" LIMIT 12",
 	[PS_CONTENT_BUMP] =
 		"UPDATE meta SET value = (value::bigint + 1)::text"
 		" WHERE key = 'content_version'",
@@ -251,20 +185,6 @@ int pg_run(struct pgconn *c, enum pst_id id, const char *sql,
 	return r;
 }
 
-int pg_change(struct pgconn *c, enum pst_id id, const char *sql,
-	      const struct pgargs *a)
-{
-	PGresult *res;
-	int r = pg_run(c, id, sql, a, &res);
-
-	if (r)
-		return r;
-	if (!strcmp(PQcmdTuples(res), "0"))
-		r = ERR_NOTFOUND;
-	PQclear(res);
-	return r;
-}
-
 int pg_exec(struct pgconn *c, const char *sql)
 {
 	PGresult *res = PQexec(c->db, sql);
@@ -277,34 +197,9 @@ int pg_exec(struct pgconn *c, const char *sql)
 	return r;
 }
 
-int pg_txn_end(struct pgconn *c, int r)
-{
-	if (!r)
-		r = pg_exec(c, "COMMIT");
-	if (r && PQtransactionStatus(c->db) != PQTRANS_IDLE)
-		pg_exec(c, "ROLLBACK");
-	return r;
-}
-
 int64_t pg_int(const PGresult *r, int row, int col)
 {
 	return strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
-
-const char *pg_text(struct arena *ar, const PGresult *r, int row, int col)
-{
-	if (PQgetisnull(r, row, col))
-		return NULL;
-	return arena_strndup(ar, PQgetvalue(r, row, col),
-			     (size_t)PQgetlength(r, row, col));
-}
-
-const char *pg_text_or_empty(struct arena *ar, const PGresult *r, int row,
-			     int col)
-{
-	const char *t = pg_text(ar, r, row, col);
-
-	return t ? t : "";
 }
 
 void *pg_bytes(struct arena *ar, const PGresult *r, int row, int col,
@@ -322,33 +217,6 @@ void *pg_bytes(struct arena *ar, const PGresult *r, int row, int col,
 	memcpy(p, raw, *len);
 	PQfreemem(raw);
 	return p;
-}
-
-void pg_read_article(struct arena *ar, const PGresult *r, int row,
-		     struct article *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->id = pg_int(r, row, 0);
-	a->slug = pg_text_or_empty(ar, r, row, 1);
-	a->headline = pg_text_or_empty(ar, r, row, 2);
-	a->summary = pg_text_or_empty(ar, r, row, 3);
-	a->dateline = pg_text_or_empty(ar, r, row, 4);
-	a->author = pg_text_or_empty(ar, r, row, 5);
-	a->section = pg_text_or_empty(ar, r, row, 6);
-	a->section_slug = pg_text_or_empty(ar, r, row, 7);
-	a->photo.key = pg_text(ar, r, row, 8);
-	a->photo.type = pg_text(ar, r, row, 9);
-	a->photo.width = (int)pg_int(r, row, 10);
-	a->photo.height = (int)pg_int(r, row, 11);
-	a->caption = pg_text_or_empty(ar, r, row, 12);
-	a->credit = pg_text_or_empty(ar, r, row, 13);
-	a->photo_alt = pg_text_or_empty(ar, r, row, 14);
-	a->status = pg_int(r, row, 15) ? ARTICLE_PUBLISHED : ARTICLE_DRAFT;
-	a->published = pg_int(r, row, 16);
-	a->created = pg_int(r, row, 17);
-	a->updated = pg_int(r, row, 18);
-	a->version = pg_int(r, row, 19);
-	a->body = "";
 }
 
 /* Statement @id of this file's table. */
@@ -434,75 +302,13 @@ static uint64_t pg_generation(struct store *base)
 				if (s->nreplicas)
 					pg_lsn_raise(&s->content_lsn,
 						     pg_wal_position(s->watch->db));
-				atomic_fetch_add(&s->generation, 1);
+				atomic_fetch_add(&s->base.generation, 1);
 			}
 			s->watch_checked = mono_ns();
 		}
 		pthread_mutex_unlock(&s->watch_lock);
 	}
-	return atomic_load(&s->generation);
-}
-
-void pg_article_args(struct pgargs *p, const struct article *a, int64_t now)
-{
-	pa_text(p, a->slug);
-	pa_text(p, a->headline);
-	pa_text(p, a->summary ? a->summary : "");
-	pa_text(p, a->dateline ? a->dateline : "");
-	pa_text(p, a->body);
-	pa_text(p, a->author ? a->author : "");
-	pa_text(p, a->section ? a->section : "");
-	pa_text(p, a->section_slug ? a->section_slug : "");
-	pa_text(p, a->photo.key);
-	pa_text(p, a->caption ? a->caption : "");
-	pa_text(p, a->credit ? a->credit : "");
-	pa_text(p, a->photo_alt ? a->photo_alt : "");
-	pa_int(p, a->status == ARTICLE_PUBLISHED);
-	pa_int(p, a->published);
-	pa_int(p, now);
-}
-
-int pg_put_tags(struct pgconn *c, int64_t id, const struct article *a)
-{
-	struct pgargs p = { 0 };
-	PGresult *res;
-	size_t i;
-	int r;
-
-	pa_int(&p, id);
-	if ((r = run(c, PS_TAGS_CLEAR, &p, NULL)))
-		return r;
-	for (i = 0; i < a->ntags; i++) {
-		int64_t tag;
-
-		memset(&p, 0, sizeof(p));
-		pa_text(&p, a->tags[i].slug);
-		pa_text(&p, a->tags[i].name);
-		if ((r = run(c, PS_TAG_UPSERT, &p, &res)))
-			return r;
-		tag = pg_int(res, 0, 0);
-		PQclear(res);
-		memset(&p, 0, sizeof(p));
-		pa_int(&p, id);
-		pa_int(&p, tag);
-		pa_int(&p, (int64_t)i);
-		if ((r = run(c, PS_ARTICLE_TAG_ADD, &p, NULL)))
-			return r;
-	}
-	return 0;
-}
-
-int pg_media_insert(struct pgconn *c, const struct media *m)
-{
-	struct pgargs p = { 0 };
-
-	pa_text(&p, m->key);
-	pa_text(&p, m->type);
-	pa_int(&p, m->width);
-	pa_int(&p, m->height);
-	pa_bytes(&p, m->data, m->len);
-	pa_int(&p, time_now());
-	return run(c, PS_MEDIA_PUT, &p, NULL);
+	return atomic_load(&s->base.generation);
 }
 
 int pg_content_bump(struct pg_store *s, struct pgconn *c)
@@ -514,345 +320,32 @@ int pg_content_bump(struct pg_store *s, struct pgconn *c)
 	return r ? r : pg_notify_content(s, c);
 }
 
-static int pg_article_put(struct store *base, const struct article *a,
-			  int64_t *id_out, bool *inserted)
+static void pg_replicas(struct store *base, char *detail, size_t len)
 {
 	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_get(s);
-	struct pgargs p = { 0 };
-	PGresult *res;
-	int64_t id = 0;
-	bool found = false;
-	int r;
+	size_t used = 0;
+	int i;
 
-	if (!c)
-		return ERR_DB;
-	if ((r = pg_exec(c, "BEGIN")))
-		goto out_put;
-	if ((a->new_photo && (r = pg_media_insert(c, a->new_photo))) ||
-	    (r = pg_photos_put(c, a->new_copies, a->ncopies, a->new_variants,
-			       a->nvariants)))
-		goto out;
-	pa_text(&p, a->slug);
-	if ((r = run(c, PS_ARTICLE_FIND, &p, &res)))
-		goto out;
-	found = PQntuples(res) > 0;
-	PQclear(res);
-	memset(&p, 0, sizeof(p));
-	pg_article_args(&p, a, time_now());
-	if ((r = run(c, found ? PS_ARTICLE_UPDATE : PS_ARTICLE_INSERT, &p, &res)))
-		goto out;
-	id = PQntuples(res) ? pg_int(res, 0, 0) : 0;
-	PQclear(res);
-	if ((r = pg_put_tags(c, id, a)))
-		goto out;
-	r = pg_content_bump(s, c);
-out:
-	r = pg_txn_end(c, r);
-	if (!r) {
-		atomic_fetch_add(&s->generation, 1);
-		if (id_out)
-			*id_out = id;
-		if (inserted)
-			*inserted = !found;
-	}
-out_put:
-	pg_conn_put(s, c);
-	return r;
-}
-
-int pg_read_tags(struct pgconn *c, struct arena *ar, struct article *a)
-{
-	struct pgargs p = { 0 };
-	PGresult *res;
-	int r, i, n;
-
-	pa_int(&p, a->id);
-	if ((r = run(c, PS_ARTICLE_TAGS, &p, &res)))
-		return r;
-	n = PQntuples(res);
-	a->tags = arena_alloc(ar, (size_t)(n ? n : 1) * sizeof(*a->tags));
-	a->ntags = (size_t)n;
-	for (i = 0; i < n; i++) {
-		a->tags[i].slug = pg_text_or_empty(ar, res, i, 0);
-		a->tags[i].name = pg_text_or_empty(ar, res, i, 1);
-	}
-	PQclear(res);
-	return 0;
-}
-
-static int pg_article_by_slug(struct store *base, struct arena *ar,
-			      const char *slug, bool include_drafts,
-			      struct article **out)
-{
-	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_read(s);
-	struct pgargs p = { 0 };
-	struct article *a;
-	PGresult *res;
-	int r;
-
-	if (!c)
-		return ERR_DB;
-	pa_text(&p, slug);
-	pa_int(&p, include_drafts ? 0 : 1);
-	pa_int(&p, include_drafts ? INT64_MAX : time_now());
-	if ((r = run(c, PS_ARTICLE_BY_SLUG, &p, &res)))
-		goto out;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		r = ERR_NOTFOUND;
-		goto out;
-	}
-	a = arena_alloc(ar, sizeof(*a));
-	pg_read_article(ar, res, 0, a);
-	a->body = pg_text_or_empty(ar, res, 0, 20);
-	PQclear(res);
-	if ((r = pg_read_tags(c, ar, a)))
-		goto out;
-	*out = a;
-out:
-	pg_conn_put(s, c);
-	return r;
-}
-
-static int pg_articles_list(struct store *base, struct arena *ar,
-			    const struct article_query *q,
-			    struct article_list *out)
-{
-	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_read(s);
-	enum pst_id id = q->tag_slug ? PS_LIST_TAG :
-			 q->section_slug ? PS_LIST_SECTION :
-			 q->author ? PS_LIST_AUTHOR : PS_LIST_ALL;
-	struct pgargs p = { 0 };
-	PGresult *res;
-	int r, i, n;
-
-	if (!c)
-		return ERR_DB;
-	pa_text(&p, q->tag_slug ? q->tag_slug : q->section_slug ?
-		q->section_slug : q->author);
-	pa_int(&p, q->before ? q->before->published : INT64_MAX);
-	pa_int(&p, q->before ? q->before->id : INT64_MAX);
-	pa_int(&p, q->include_drafts ? 0 : 1);
-	pa_int(&p, q->include_drafts ? INT64_MAX : time_now());
-	pa_int(&p, (int64_t)q->limit + 1);
-	out->items = arena_alloc(ar, (q->limit + 1) * sizeof(*out->items));
-	out->n = 0;
-	out->more = false;
-	if ((r = run(c, id, &p, &res)))
-		goto out;
-	n = PQntuples(res);
-	for (i = 0; i < n; i++) {
-		if (out->n == q->limit) {
-			out->more = true;
-			break;
-		}
-		pg_read_article(ar, res, i, &out->items[out->n++]);
-	}
-	PQclear(res);
-out:
-	pg_conn_put(s, c);
-	return r;
-}
-
-/* Run a one-text-column lookup by slug. */
-static int name_by_slug(struct pg_store *s, enum pst_id id, struct arena *ar,
-			const char *slug, const char **name)
-{
-	struct pgconn *c = pg_conn_read(s);
-	struct pgargs p = { 0 };
-	PGresult *res;
-	int r;
-
-	if (!c)
-		return ERR_DB;
-	pa_text(&p, slug);
-	if (!(r = run(c, id, &p, &res))) {
-		if (PQntuples(res))
-			*name = pg_text_or_empty(ar, res, 0, 0);
-		else
-			r = ERR_NOTFOUND;
-		PQclear(res);
-	}
-	pg_conn_put(s, c);
-	return r;
-}
-
-static int pg_section_name(struct store *base, struct arena *ar,
-			   const char *slug, const char **name)
-{
-	return name_by_slug(PG(base), PS_SECTION_NAME, ar, slug, name);
-}
-
-static int pg_tag_name(struct store *base, struct arena *ar, const char *slug,
-		       const char **name)
-{
-	return name_by_slug(PG(base), PS_TAG_NAME, ar, slug, name);
-}
-
-static int pg_media_put(struct store *base, const struct media *m)
-{
-	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_get(s);
-	int r;
-
-	if (!c)
-		return ERR_DB;
-	r = pg_media_insert(c, m);
-	if (!r)
-		atomic_fetch_add(&s->generation, 1);
-	pg_conn_put(s, c);
-	return r;
-}
-
-static int pg_media_get(struct store *base, struct arena *ar, const char *key,
-			struct media *out)
-{
-	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_read(s);
-	struct pgargs p = { 0 };
-	PGresult *res;
-	int r;
-
-	if (!c)
-		return ERR_DB;
-	pa_text(&p, key);
-	if ((r = run(c, PS_MEDIA_GET, &p, &res)))
-		goto out;
-	if (PQntuples(res) == 0) {
-		r = ERR_NOTFOUND;
-	} else {
-		out->key = arena_strdup(ar, key);
-		out->type = pg_text_or_empty(ar, res, 0, 0);
-		out->width = (int)pg_int(res, 0, 1);
-		out->height = (int)pg_int(res, 0, 2);
-		out->data = pg_bytes(ar, res, 0, 3, &out->len);
-		if (!out->data)
-			r = ERR_NOMEM;
-	}
-	PQclear(res);
-out:
-	pg_conn_put(s, c);
-	return r;
-}
-
-static int pg_article_count(struct store *base, int64_t *n)
-{
-	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_read(s);
-	PGresult *res;
-	int r;
-
-	if (!c)
-		return ERR_DB;
-	if (!(r = run(c, PS_ARTICLE_COUNT, NULL, &res))) {
-		*n = pg_int(res, 0, 0);
-		PQclear(res);
-	}
-	pg_conn_put(s, c);
-	return r;
-}
-
-static int pg_sections(struct store *base, struct arena *ar,
-		       struct section **out, size_t *n)
-{
-	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_read(s);
-	struct pgargs p = { 0 };
-	struct section *list;
-	PGresult *res;
-	int r, i, rows;
-
-	if (!c)
-		return ERR_DB;
-	list = arena_alloc(ar, 12 * sizeof(*list));
-	*n = 0;
-	*out = list;
-	pa_int(&p, time_now());
-	if (!(r = run(c, PS_SECTIONS, &p, &res))) {
-		rows = PQntuples(res);
-		for (i = 0; i < rows && i < 12; i++) {
-			list[i].slug = pg_text_or_empty(ar, res, i, 0);
-			list[i].name = pg_text_or_empty(ar, res, i, 1);
-			list[i].count = pg_int(res, i, 2);
-			(*n)++;
-		}
-		PQclear(res);
-	}
-	pg_conn_put(s, c);
-	return r;
+	for (i = 0; i < s->nreplicas && used < len; i++)
+		used += (size_t)snprintf(detail + used, len - used,
+			"replica %s %s\n", s->replicas[i].name,
+			atomic_load(&s->replicas[i].usable) ? "usable" :
+			"left out");
 }
 
 static const struct store_ops pg_ops = {
 	.name = "postgres",
 	.close = pg_close,
-	.migrate = pg_migrate,
-	.check_schema = pg_check_schema,
 	.generation = pg_generation,
-	.article_put = pg_article_put,
-	.article_by_slug = pg_article_by_slug,
-	.articles_list = pg_articles_list,
-	.section_name = pg_section_name,
-	.tag_name = pg_tag_name,
-	.media_put = pg_media_put,
-	.media_get = pg_media_get,
-	.article_count = pg_article_count,
-	.sections = pg_sections,
+	.replicas = pg_replicas,
 	.reactions_apply = pg_reactions_apply,
-	.reaction_state = pg_reaction_state,
 	.article_id = pg_article_id,
-	.reaction_top = pg_reaction_top,
-	.secret = pg_secret,
-	.account_create = pg_account_create,
-	.account_by_email = pg_account_by_email,
-	.account_by_id = pg_account_by_id,
-	.accounts_list = pg_accounts_list,
-	.account_set_name = pg_account_set_name,
-	.account_set_role = pg_account_set_role,
-	.account_set_password = pg_account_set_password,
-	.account_rehash = pg_account_rehash,
-	.account_delete = pg_account_delete,
-	.token_add = pg_token_add,
-	.token_find = pg_token_find,
-	.token_apply = pg_token_apply,
-	.session_create = pg_session_create,
-	.session_get = pg_session_get,
-	.session_delete = pg_session_delete,
-	.sessions_end = pg_sessions_end,
-	.outbox_add = pg_outbox_add,
-	.outbox_due = pg_outbox_due,
-	.outbox_sent = pg_outbox_sent,
-	.outbox_retry = pg_outbox_retry,
-	.outbox_next = pg_outbox_next,
 	.watch_reactions = pg_watch_reactions,
-	.media_size = pg_media_size,
-	.list_prev = pg_list_prev,
-	.search = pg_search,
-	.sitemap_parts = pg_sitemap_parts,
-	.sitemap_urls = pg_sitemap_urls,
-	.sitemap_sections = pg_sitemap_sections,
-	.stories = pg_stories,
-	.story_get = pg_story_get,
-	.story_save = pg_story_save,
-	.slug_free = pg_slug_free,
-	.photo_variants = pg_photo_variants,
-	.revisions = pg_revisions,
-	.revision_get = pg_revision_get,
-	.publish_due = pg_publish_due,
-	.reaction_series = pg_reaction_series,
-	.comment_top = pg_comment_top,
 	.comment_announce = pg_comment_announce,
 	.watch_comments = pg_watch_comments,
 	.rate_take = pg_rate_take,
-	.comments = &pg_comment_ops,
 	.add_replica = pg_add_replica,
 	.write_position = pg_write_position,
-	.copy_read = pg_copy_read,
-	.copy_write = pg_copy_write,
-	.copy_count = pg_copy_count,
-	.copy_done = pg_copy_done,
 };
 
 int store_open_pg(const char *url, struct store **out, char *err,
@@ -864,6 +357,7 @@ int store_open_pg(const char *url, struct store **out, char *err,
 
 	s = xcalloc(1, sizeof(*s));
 	s->base.ops = &pg_ops;
+	s->base.db = &db_pg;
 	pg_pool_init(s, url);
 	pthread_mutex_init(&s->watch_lock, NULL);
 	s->watch_checked = mono_ns();

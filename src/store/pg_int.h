@@ -12,127 +12,19 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "db.h"
 #include "store.h"
+#include "store_int.h"
 
 /* One id per statement of the backend (its prepared name is "d<id>"). */
 enum pst_id {
 	/* pg.c */
-	PS_ARTICLE_FIND,
-	PS_ARTICLE_INSERT,
-	PS_ARTICLE_UPDATE,
-	PS_TAGS_CLEAR,
-	PS_TAG_UPSERT,
-	PS_ARTICLE_TAG_ADD,
-	PS_ARTICLE_BY_SLUG,
-	PS_ARTICLE_TAGS,
-	PS_LIST_ALL,
-	PS_LIST_SECTION,
-	PS_LIST_TAG,
-	PS_LIST_AUTHOR,
-	PS_SECTION_NAME,
-	PS_TAG_NAME,
-	PS_MEDIA_PUT,
-	PS_MEDIA_GET,
-	PS_ARTICLE_COUNT,
-	PS_SECTIONS,
 	PS_CONTENT_BUMP,
 	PS_CONTENT_VERSION,
 	/* pg_reactions.c */
-	PS_REACTION_MINE,
-	PS_REACTION_COUNTS,
 	PS_ARTICLE_ID,
-	PS_TOP_ALL,
-	PS_TOP_SINCE,
-	PS_SECRET_GET,
-	PS_SECRET_PUT,
-	/* pg_accounts.c */
-	PS_ACCT_INSERT,
-	PS_ACCT_BY_EMAIL,
-	PS_ACCT_BY_ID,
-	PS_ACCT_LIST,
-	PS_ACCT_SET_NAME,
-	PS_ACCT_SET_ROLE,
-	PS_ACCT_SET_PW,
-	PS_ACCT_DELETE,
-	PS_ACCT_VERIFY,
-	PS_ACCT_SET_EMAIL,
-	PS_OUTBOX_DROP_FOR,
-	PS_TOKEN_INSERT,
-	PS_TOKEN_FIND,
-	PS_TOKEN_TAKE,
-	PS_TOKENS_DROP,
-	PS_SESSION_INSERT,
-	PS_SESSION_GET,
-	PS_SESSION_TOUCH,
-	PS_SESSION_DELETE,
-	PS_SESSIONS_END,
-	PS_OUTBOX_INSERT,
-	PS_OUTBOX_CLAIM,
-	PS_OUTBOX_SENT,
-	PS_OUTBOX_RETRY,
-	PS_OUTBOX_NEXT,
 	/* pg_notify.c */
 	PS_NOTIFY,
-	/* pg_comments.c */
-	PS_CMT_ACCOUNT,
-	PS_CMT_ARTICLE,
-	PS_CMT_BAN,
-	PS_CMT_BAN_HELD,
-	PS_CMT_BAN_SESSIONS,
-	PS_CMT_CONTENT_BUMP,
-	PS_CMT_COUNT,
-	PS_CMT_COUNTS,
-	PS_CMT_DELETE,
-	PS_CMT_DUP,
-	PS_CMT_EDIT,
-	PS_CMT_GET,
-	PS_CMT_HAS_VISIBLE,
-	PS_CMT_INSERT,
-	PS_CMT_LIKES,
-	PS_CMT_LIKE_ADD,
-	PS_CMT_LIKE_DEL,
-	PS_CMT_OUTBOX,
-	PS_CMT_PARENT,
-	PS_CMT_QUEUE,
-	PS_CMT_REPLY_MAIL,
-	PS_CMT_REPORT,
-	PS_CMT_ROOT,
-	PS_CMT_SETTINGS,
-	PS_CMT_SETTINGS_SET,
-	PS_CMT_SET_STATUS,
-	PS_CMT_STATUS,
-	PS_CMT_THREAD,
-	PS_CMT_TOP_LIKED,
-	PS_CMT_TOP_NEWEST,
-	PS_CMT_TOP_OLDEST,
-	/* pg_newsroom.c */
-	PS_COMMENT_TOP,
-	PS_DUE_ANY,
-	PS_DUE_LOCK,
-	PS_PUBLISH_DUE,
-	PS_PUBLISH_REVISIONS,
-	PS_REACTION_SERIES,
-	PS_REVISIONS,
-	PS_REVISION_GET,
-	PS_REVISION_INSERT,
-	PS_SLUG_OWNER,
-	PS_STORIES,
-	PS_STORY_GET,
-	PS_STORY_INSERT,
-	PS_STORY_UPDATE,
-	PS_STORY_VERSION,
-	PS_VARIANTS,
-	PS_VARIANT_PUT,
-	/* pg_search.c */
-	PS_MEDIA_SIZE,
-	PS_PREV_ALL,
-	PS_SEARCH,
-	PS_SEARCH_SNIPPET,
-	PS_SITEMAP_ARTICLES,
-	PS_SITEMAP_ARTICLE_PARTS,
-	PS_SITEMAP_SECTIONS,
-	PS_SITEMAP_TAGS,
-	PS_SITEMAP_TAG_PARTS,
 	/* pg_ratelimit.c */
 	PS_RATE_TAKE,
 	PS_RATE_SWEEP,
@@ -150,20 +42,14 @@ enum pst_id {
 	PS_COUNT
 };
 
-/* The article columns, in the order pg_read_article() reads them. */
-#define PG_ARTICLE_COLS \
-	"a.id, a.slug, a.headline, a.summary, a.dateline, a.author, " \
-	"a.section, a.section_slug, a.photo_key, m.type, m.width, m.height, " \
-	"a.caption, a.credit, a.photo_alt, a.status, a.published, a.created, " \
-	"a.updated, a.version"
-#define PG_ARTICLE_FROM " FROM articles a LEFT JOIN media m ON m.key = a.photo_key "
-
 /* The time as Unix seconds, in SQL. */
 #define PG_NOW "extract(epoch FROM now())::bigint"
 
 struct pgpool;
 
 struct pgconn {
+	struct dbc base;	/* first: the driver's view (db.h) */
+	unsigned char qprep[DB_MAX_SLOTS / 8];	/* db.h statements prepared */
 	PGconn *db;
 	bool prepared[PS_COUNT];
 	bool broken;		/* the connection failed: close, do not pool */
@@ -212,7 +98,6 @@ struct pg_store {
 	bool checking;			/* the checker thread runs */
 	atomic_bool check_stop;
 	pthread_t checker;
-	atomic_uint_fast64_t generation;
 	pthread_mutex_t watch_lock;
 	struct pgconn *watch;
 	int64_t watch_version;
@@ -296,9 +181,6 @@ void pg_lsn_raise(atomic_uint_fast64_t *a, uint64_t v);
 int pg_run(struct pgconn *c, enum pst_id id, const char *sql,
 	   const struct pgargs *a, PGresult **res);
 
-/* Like pg_run(), but ERR_NOTFOUND when the statement changed no row. */
-int pg_change(struct pgconn *c, enum pst_id id, const char *sql,
-	      const struct pgargs *a);
 
 /*
  * Map the failed result @res of @what to an enum err: unique and foreign
@@ -309,23 +191,15 @@ int pg_result_err(struct pgconn *c, PGresult *res, const char *what);
 
 /* Run @sql (no parameters, e.g. "BEGIN") as a simple query. */
 int pg_exec(struct pgconn *c, const char *sql);
-/* COMMIT when @r is 0, ROLLBACK otherwise; the result. */
-int pg_txn_end(struct pgconn *c, int r);
 
 /* Whether the last failure on @c was a foreign key violation. */
 bool pg_fk_violation(const struct pgconn *c);
 
-/* Row helpers: an integer, a text (NULL for SQL NULL) or "" for NULL. */
+/* Row helpers: an integer column. */
 int64_t pg_int(const PGresult *r, int row, int col);
-const char *pg_text(struct arena *ar, const PGresult *r, int row, int col);
-const char *pg_text_or_empty(struct arena *ar, const PGresult *r, int row,
-			     int col);
 /* A bytea column into the arena; its length in *len. */
 void *pg_bytes(struct arena *ar, const PGresult *r, int row, int col,
 	       size_t *len);
-/* Fill @a from row @row in PG_ARTICLE_COLS order (body left ""). */
-void pg_read_article(struct arena *ar, const PGresult *r, int row,
-		     struct article *a);
 
 /*
  * Pipeline mode (pg_pipe.c): statements sent one after the other without
@@ -365,9 +239,6 @@ void pg_pipe_clear(struct pgpipe *p);
 /* Leave pipeline mode (results freed); p->err or 0. */
 int pg_pipe_end(struct pgpipe *p);
 
-/* pg_schema.c */
-int pg_migrate(struct store *s, int *applied);
-int pg_check_schema(struct store *s);
 
 /* pg_notify.c: set up / tear down the event state of @s. */
 void pg_notify_init(struct pg_store *s);
@@ -403,123 +274,17 @@ int pg_watch_comments(struct store *s, store_comments_fn fn, void *arg);
 int pg_rate_take(struct store *s, const char *key, unsigned per_minute,
 		 bool take, bool *allowed, unsigned *retry_after);
 
-/* Shared writes of pg.c, inside an open transaction. */
-/* The 15 parameters of PS_ARTICLE_INSERT/UPDATE ($15: @now). */
-void pg_article_args(struct pgargs *p, const struct article *a, int64_t now);
-/* Replace article @id's tags by a->tags. */
-int pg_put_tags(struct pgconn *c, int64_t id, const struct article *a);
-/* Store image @m (a second put of the same key is a no-op). */
-int pg_media_insert(struct pgconn *c, const struct media *m);
-/* Read article a->id's tags into @a (arena). */
-int pg_read_tags(struct pgconn *c, struct arena *ar, struct article *a);
-/* Store images @media and variant rows @variants (pg_newsroom.c). */
-int pg_photos_put(struct pgconn *c, const struct media *media, size_t nmedia,
-		  const struct photo_variant *variants, size_t nvariants);
-/* Move the content version on and tell the other nodes, at commit. */
+/* Inside an open transaction: move the content version on and tell the
+ * other nodes, at commit. */
 int pg_content_bump(struct pg_store *s, struct pgconn *c);
 
-/* The comment functions (pg_comments.c). */
-extern const struct comment_store_ops pg_comment_ops;
-
-/* Backend functions implemented in pg_newsroom.c. */
-int pg_stories(struct store *s, struct arena *ar, const struct story_query *q,
-	       struct story_row **out, size_t *n);
-int pg_story_get(struct store *s, struct arena *ar, int64_t id,
-		 struct article **out);
-int pg_story_save(struct store *s, const struct story_save *sv, int64_t *id,
-		  int64_t *version);
-int pg_slug_free(struct store *s, const char *slug, int64_t except_id,
-		 bool *free);
-int pg_photo_variants(struct store *s, struct arena *ar, const char *photo_key,
-		      struct photo_variant **out, size_t *n);
-int pg_revisions(struct store *s, struct arena *ar, int64_t article_id,
-		 struct revision **out, size_t *n);
-int pg_revision_get(struct store *s, struct arena *ar, int64_t article_id,
-		    int64_t rev_id, struct revision *out);
-int pg_publish_due(struct store *s, int64_t now, int *published);
-int pg_reaction_series(struct store *s, int64_t article_id, int64_t since,
-		       int64_t step, size_t nsteps, int64_t *counts);
-int pg_comment_top(struct store *s, struct arena *ar, int64_t since,
-		   size_t limit, struct article_list *out, int64_t **counts);
-
-/* Backend functions implemented in pg_search.c. */
-int pg_media_size(struct store *s, const char *key, int64_t *size);
-int pg_list_prev(struct store *s, const struct article_query *q,
-		 const struct cursor *first, size_t page, int *prev_kind,
-		 struct cursor *prev);
-int pg_search(struct store *s, struct arena *ar, const char *text,
-	      const struct search_cursor *after, size_t limit,
-	      struct search_results *out);
-int pg_sitemap_parts(struct store *s, struct arena *ar,
-		     enum sitemap_kind kind, int64_t per_part,
-		     struct sitemap_part **out, size_t *n);
-int pg_sitemap_urls(struct store *s, struct arena *ar,
-		    enum sitemap_kind kind, int64_t number, int64_t per_part,
-		    struct sitemap_url **out, size_t *n);
-int pg_sitemap_sections(struct store *s, struct arena *ar, size_t max,
-			struct sitemap_url **out, size_t *n);
 
 /* Backend functions implemented in pg_reactions.c. */
 int pg_reactions_apply(struct store *s, struct reaction_change *changes,
 		       size_t n);
-int pg_reaction_state(struct store *s, int64_t article_id, const char *reader,
-		      struct reaction_state *out);
 int pg_article_id(struct store *s, const char *slug, int64_t *id);
-int pg_reaction_top(struct store *s, struct arena *ar, int kind, int64_t since,
-		    const struct top_cursor *before, size_t limit,
-		    struct article_list *out, int64_t **counts);
-int pg_secret(struct store *s, const char *name, unsigned char *out,
-	      size_t len);
 /* Free the slug -> id cache of pg_article_id() (at close). */
 void pg_idcache_free(struct pg_store *s);
 
-/* Backend functions implemented in pg_accounts.c. */
-int pg_account_create(struct store *s, const struct account *a,
-		      const char *verify_hash, int64_t verify_expires,
-		      const struct outbox_msg *mail, int64_t *id);
-int pg_account_by_email(struct store *s, struct arena *ar, const char *email,
-			struct account *out);
-int pg_account_by_id(struct store *s, struct arena *ar, int64_t id,
-		     struct account *out);
-int pg_accounts_list(struct store *s, struct arena *ar, struct account **out,
-		     size_t *n);
-int pg_account_set_name(struct store *s, int64_t id, const char *name);
-int pg_account_set_role(struct store *s, int64_t id, enum account_role role);
-int pg_account_set_password(struct store *s, int64_t id, const char *hash,
-			    const char *reset_hash, const char *keep_session,
-			    int64_t now, const struct outbox_msg *mail);
-int pg_account_rehash(struct store *s, int64_t id, const char *hash);
-int pg_account_delete(struct store *s, int64_t id);
-int pg_token_add(struct store *s, int64_t account_id,
-		 enum token_purpose purpose, const char *hash,
-		 const char *email, int64_t expires,
-		 const struct outbox_msg *mail);
-int pg_token_find(struct store *s, struct arena *ar, enum token_purpose purpose,
-		  const char *hash, int64_t now, struct account *out);
-int pg_token_apply(struct store *s, enum token_purpose purpose,
-		   const char *hash, int64_t now, int64_t *account_id);
-int pg_session_create(struct store *s, const char *hash, int64_t account_id,
-		      int64_t now);
-int pg_session_get(struct store *s, struct arena *ar, const char *hash,
-		   int64_t now, int64_t idle, int64_t absolute,
-		   struct account *out);
-int pg_session_delete(struct store *s, const char *hash);
-int pg_sessions_end(struct store *s, int64_t account_id, const char *keep);
-int pg_outbox_add(struct store *s, const struct outbox_msg *mail);
-int pg_outbox_due(struct store *s, struct arena *ar, int64_t now, size_t limit,
-		  struct outbox_item **out, size_t *n);
-int pg_outbox_sent(struct store *s, int64_t id);
-int pg_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
-		    const char *error);
-int pg_outbox_next(struct store *s, int64_t *when);
-
-/* `dateline copy` (pg_copy.c): see store_copy_read() and the rest. */
-int pg_copy_read(struct store *s, struct arena *ar, const struct copy_table *t,
-		 const struct copy_cell *after, size_t limit,
-		 struct copy_cell **rows, size_t *n);
-int pg_copy_write(struct store *s, const struct copy_table *t,
-		  const struct copy_cell *rows, size_t n, enum copy_mode mode);
-int pg_copy_count(struct store *s, const struct copy_table *t, int64_t *n);
-int pg_copy_done(struct store *s);
 
 #endif

@@ -93,7 +93,7 @@ static void content_changed(struct pg_store *s, PGconn *db)
 {
 	if (s->nreplicas)
 		pg_lsn_raise(&s->content_lsn, pg_wal_position(db));
-	atomic_fetch_add(&s->generation, 1);
+	atomic_fetch_add(&s->base.generation, 1);
 }
 
 /* See pg_int.h. */

@@ -50,6 +50,7 @@
 void pg_conn_free(struct pgconn *c)
 {
 	if (c) {
+		db_conn_release(&c->base);
 		PQfinish(c->db);
 		free(c);
 	}
@@ -303,6 +304,7 @@ bool pg_conn_failover(struct pgconn *c)
 {
 	struct pg_replica *r = c->pool->replica;
 	struct pgconn *p, tmp;
+	struct dbc hdr;
 
 	if (!r)
 		return false;
@@ -315,6 +317,10 @@ bool pg_conn_failover(struct pgconn *c)
 	tmp = *c;
 	*c = *p;
 	*p = tmp;
+	/* The caller's statements (db.h) stay with the caller. */
+	hdr = c->base;
+	c->base = p->base;
+	p->base = hdr;
 	pool_put(&r->pool, p);		/* broken: closed */
 	pool_drain(&r->pool);
 	return true;

@@ -44,10 +44,6 @@
 /* Size limit of one array parameter (1,024 changes need about 50 KB). */
 #define ARRAY_MAX (64 * 1024 * 1024)
 
-static const char sql_mine[] =
-	"SELECT kind FROM reactions WHERE article_id = $1 AND reader = $2";
-static const char sql_counts[] =
-	"SELECT kind, count FROM reaction_counts WHERE article_id = $1";
 /*
  * For this transaction only: the batch's statements find rows by key, and
  * must do so whatever the size of the table was when a connection first
@@ -110,53 +106,6 @@ static const char sql_rx_counts_read[] =
 static const char sql_article_id[] =
 	"SELECT id FROM articles WHERE slug = $1 AND status = 1"
 	" AND published <= $2::bigint";
-static const char sql_top_all[] =
-	"SELECT " PG_ARTICLE_COLS ", rc.count FROM reaction_counts rc"
-	" JOIN articles a ON a.id = rc.article_id"
-	" LEFT JOIN media m ON m.key = a.photo_key"
-	" WHERE rc.kind = $1::int AND rc.count > 0 AND a.status = 1"
-	" AND a.published <= $2::bigint"
-	" AND (rc.count, a.id) < ($3::bigint, $4::bigint)"
-	" ORDER BY rc.count DESC, a.id DESC LIMIT $5::bigint";
-static const char sql_top_since[] =
-	"WITH t AS (SELECT article_id, count(*) AS n FROM reactions"
-	" WHERE ($1::int < 0 OR kind = $1::int) AND created >= $6::bigint"
-	" GROUP BY article_id)"
-	" SELECT " PG_ARTICLE_COLS ", t.n FROM t"
-	" JOIN articles a ON a.id = t.article_id"
-	" LEFT JOIN media m ON m.key = a.photo_key"
-	" WHERE a.status = 1 AND a.published <= $2::bigint"
-	" AND (t.n, a.id) < ($3::bigint, $4::bigint)"
-	" ORDER BY t.n DESC, a.id DESC LIMIT $5::bigint";
-static const char sql_secret_get[] = "SELECT value FROM secrets WHERE name = $1";
-static const char sql_secret_put[] =
-	"INSERT INTO secrets (name, value) VALUES ($1, $2)"
-	" ON CONFLICT (name) DO NOTHING";
-
-static int read_counts(struct pgconn *c, int64_t article,
-		       struct reaction_state *out)
-{
-	struct pgargs p = { 0 };
-	PGresult *res;
-	int r, i, n;
-
-	memset(out->counts, 0, sizeof(out->counts));
-	out->total = 0;
-	pa_int(&p, article);
-	if ((r = pg_run(c, PS_REACTION_COUNTS, sql_counts, &p, &res)))
-		return r;
-	n = PQntuples(res);
-	for (i = 0; i < n; i++) {
-		int k = (int)pg_int(res, i, 0);
-
-		if (k >= 0 && k < REACTION_KINDS) {
-			out->counts[k] = pg_int(res, i, 1);
-			out->total += out->counts[k];
-		}
-	}
-	PQclear(res);
-	return 0;
-}
 
 /* ---- PostgreSQL array literals, passed as text parameters ---- */
 
@@ -618,33 +567,6 @@ int pg_reactions_apply(struct store *base, struct reaction_change *changes,
 	return r;
 }
 
-int pg_reaction_state(struct store *base, int64_t article_id,
-		      const char *reader, struct reaction_state *out)
-{
-	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_get(s);
-	struct pgargs p = { 0 };
-	PGresult *res;
-	int r;
-
-	if (!c)
-		return ERR_DB;
-	out->mine = -1;
-	r = read_counts(c, article_id, out);
-	if (!r && reader) {
-		/* Not current(): a reader needs no row lock. */
-		pa_int(&p, article_id);
-		pa_text(&p, reader);
-		r = pg_run(c, PS_REACTION_MINE, sql_mine, &p, &res);
-		if (!r) {
-			out->mine = PQntuples(res) ? (int)pg_int(res, 0, 0) : -1;
-			PQclear(res);
-		}
-	}
-	pg_conn_put(s, c);
-	return r;
-}
-
 /*
  * Slug -> id of published articles, so that a reaction does not cost a
  * query for its article on every request: direct-mapped by a hash of the
@@ -738,111 +660,10 @@ int pg_article_id(struct store *base, const char *slug, int64_t *id)
 		pthread_mutex_lock(&ids->lock);
 		ids->slot[slot].gen = gen;
 		ids->slot[slot].id = *id;
-		strcpy(ids->slot[slot].slug, slug);
+		/* cacheable: the slug fits */
+		memcpy(ids->slot[slot].slug, slug, strlen(slug) + 1);
 		pthread_mutex_unlock(&ids->lock);
 	}
 	return r;
 }
 
-int pg_reaction_top(struct store *base, struct arena *ar, int kind,
-		    int64_t since, const struct top_cursor *before,
-		    size_t limit, struct article_list *out, int64_t **counts)
-{
-	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_read(s);
-	struct pgargs p = { 0 };
-	PGresult *res;
-	int r, i, rows;
-
-	if (!c)
-		return ERR_DB;
-	pa_int(&p, kind);
-	pa_int(&p, time_now());
-	pa_int(&p, before ? before->count : INT64_MAX);
-	pa_int(&p, before ? before->id : INT64_MAX);
-	pa_int(&p, (int64_t)limit + 1);
-	if (since)
-		pa_int(&p, since);
-	out->items = arena_alloc(ar, (limit + 1) * sizeof(*out->items));
-	*counts = arena_alloc(ar, (limit + 1) * sizeof(**counts));
-	out->n = 0;
-	out->more = false;
-	r = since ? pg_run(c, PS_TOP_SINCE, sql_top_since, &p, &res) :
-		    pg_run(c, PS_TOP_ALL, sql_top_all, &p, &res);
-	if (!r) {
-		rows = PQntuples(res);
-		for (i = 0; i < rows; i++) {
-			if (out->n == limit) {
-				out->more = true;
-				break;
-			}
-			pg_read_article(ar, res, i, &out->items[out->n]);
-			(*counts)[out->n] = pg_int(res, i, 20);
-			out->n++;
-		}
-		PQclear(res);
-	}
-	pg_conn_put(s, c);
-	return r;
-}
-
-/* Read secret @name into @out; ERR_NOTFOUND when absent. */
-static int secret_read(struct pgconn *c, const char *name, unsigned char *out,
-		       size_t len)
-{
-	struct pgargs p = { 0 };
-	unsigned char *raw;
-	PGresult *res;
-	size_t n = 0;
-	int r;
-
-	pa_text(&p, name);
-	if ((r = pg_run(c, PS_SECRET_GET, sql_secret_get, &p, &res)))
-		return r;
-	r = ERR_NOTFOUND;
-	if (PQntuples(res)) {
-		raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 0),
-				      &n);
-		if (raw && n == len) {
-			memcpy(out, raw, len);
-			r = 0;
-		}
-		if (raw) {
-			sodium_memzero(raw, n);
-			PQfreemem(raw);
-		}
-	}
-	PQclear(res);
-	return r;
-}
-
-int pg_secret(struct store *base, const char *name, unsigned char *out,
-	      size_t len)
-{
-	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_get(s);
-	unsigned char fresh[256];
-	struct pgargs p = { 0 };
-	int r;
-
-	if (!c)
-		return ERR_DB;
-	r = secret_read(c, name, out, len);
-	if (r == ERR_NOTFOUND) {
-		if (len > sizeof(fresh)) {
-			r = ERR_INVALID;
-			goto out;
-		}
-		randombytes_buf(fresh, len);
-		pa_text(&p, name);
-		pa_bytes(&p, fresh, len);
-		r = pg_run(c, PS_SECRET_PUT, sql_secret_put, &p, NULL);
-		/* Another node may have won the race: read what is stored. */
-		if (!r)
-			r = secret_read(c, name, out, len);
-		sodium_memzero(fresh, sizeof(fresh));
-	}
-out:
-	pg_conn_put(s, c);
-	return r;
-}

@@ -10,137 +10,23 @@
 #include <sqlite3.h>
 #include <stdatomic.h>
 
+#include "db.h"
 #include "store.h"
+#include "store_int.h"
 
 enum stmt_id {
-	ST_ARTICLE_FIND,
-	ST_ARTICLE_INSERT,
-	ST_ARTICLE_UPDATE,
-	ST_TAGS_CLEAR,
-	ST_TAG_UPSERT,
-	ST_ARTICLE_TAG_ADD,
-	ST_ARTICLE_BY_SLUG,
-	ST_ARTICLE_TAGS,
-	ST_LIST_ALL,
-	ST_LIST_SECTION,
-	ST_LIST_TAG,
-	ST_SECTION_NAME,
-	ST_TAG_NAME,
-	ST_MEDIA_PUT,
-	ST_MEDIA_GET,
-	ST_ARTICLE_COUNT,
-	ST_SECTIONS,
-	ST_LIST_AUTHOR,
-	ST_SQLITE_C_END,	/* statements below live in sqlite_reactions.c */
-	ST_REACTION_GET = ST_SQLITE_C_END,
+	/* sqlite_reactions.c */
+	ST_REACTION_GET,
 	ST_REACTION_INSERT,
 	ST_REACTION_UPDATE,
 	ST_REACTION_DELETE,
 	ST_REACTION_COUNTS,
 	ST_ARTICLE_ID,
-	ST_TOP_ALL,
-	ST_TOP_SINCE,
-	ST_SECRET_GET,
-	ST_SECRET_PUT,
-	ST_CONTENT_BUMP,
-	/* sqlite_accounts.c */
-	ST_ACCT_INSERT,
-	ST_ACCT_BY_EMAIL,
-	ST_ACCT_BY_ID,
-	ST_ACCT_LIST,
-	ST_ACCT_SET_NAME,
-	ST_ACCT_SET_ROLE,
-	ST_ACCT_SET_PW,
-	ST_ACCT_DELETE,
-	ST_ACCT_VERIFY,
-	ST_ACCT_SET_EMAIL,
-	ST_OUTBOX_DROP_FOR,
-	ST_TOKEN_INSERT,
-	ST_TOKEN_FIND,
-	ST_TOKEN_TAKE,
-	ST_TOKENS_DROP,
-	ST_SESSION_INSERT,
-	ST_SESSION_GET,
-	ST_SESSION_TOUCH,
-	ST_SESSION_DELETE,
-	ST_SESSIONS_END,
-	ST_OUTBOX_INSERT,
-	ST_OUTBOX_DUE,
-	ST_OUTBOX_SENT,
-	ST_OUTBOX_RETRY,
-	ST_OUTBOX_NEXT,
-	/* sqlite_search.c */
-	ST_SEARCH,
-	ST_SEARCH_SNIPPET,
-	ST_SITEMAP_ARTICLE_PARTS,
-	ST_SITEMAP_TAG_PARTS,
-	ST_SITEMAP_ARTICLES,
-	ST_SITEMAP_TAGS,
-	ST_SITEMAP_SECTIONS,
-	ST_PREV_ALL,
-	ST_PREV_SECTION,
-	ST_PREV_TAG,
-	ST_PREV_AUTHOR,
-	ST_MEDIA_SIZE,
-	/* sqlite_newsroom.c */
-	ST_STORIES,
-	ST_STORY_GET,
-	ST_STORY_VERSION,
-	ST_STORY_INSERT,
-	ST_STORY_UPDATE,
-	ST_REVISION_INSERT,
-	ST_SLUG_OWNER,
-	ST_VARIANT_PUT,
-	ST_VARIANTS,
-	ST_REVISIONS,
-	ST_REVISION_GET,
-	ST_DUE_ANY,
-	ST_PUBLISH_REVISIONS,
-	ST_PUBLISH_DUE,
-	ST_REACTION_SERIES,
-	ST_COMMENT_TOP,
-	/* sqlite_comments.c */
-	ST_CMT_ARTICLE,
-	ST_CMT_PARENT,
-	ST_CMT_ACCOUNT,
-	ST_CMT_DUP,
-	ST_CMT_HAS_VISIBLE,
-	ST_CMT_INSERT,
-	ST_CMT_ROOT,
-	ST_CMT_TOP_OLDEST,
-	ST_CMT_TOP_NEWEST,
-	ST_CMT_TOP_LIKED,
-	ST_CMT_THREAD,
-	ST_CMT_GET,
-	ST_CMT_EDIT,
-	ST_CMT_DELETE,
-	ST_CMT_LIKE_ADD,
-	ST_CMT_LIKE_DEL,
-	ST_CMT_LIKES,
-	ST_CMT_REPORT,
-	ST_CMT_STATUS,
-	ST_CMT_SET_STATUS,
-	ST_CMT_BAN,
-	ST_CMT_BAN_HELD,
-	ST_CMT_BAN_SESSIONS,
-	ST_CMT_QUEUE,
-	ST_CMT_SETTINGS,
-	ST_CMT_SETTINGS_SET,
-	ST_CMT_COUNT,
-	ST_CMT_REPLY_MAIL,
-	ST_CMT_BANNED,
-	ST_CMT_CONTENT_BUMP,
 	ST_COUNT
 };
 
-#define ARTICLE_COLS \
-	"a.id, a.slug, a.headline, a.summary, a.dateline, a.author, " \
-	"a.section, a.section_slug, a.photo_key, m.type, m.width, m.height, " \
-	"a.caption, a.credit, a.photo_alt, a.status, a.published, a.created, " \
-	"a.updated, a.version"
-#define ARTICLE_FROM " FROM articles a LEFT JOIN media m ON m.key = a.photo_key "
-
 struct conn {
+	struct dbc base;	/* first: the driver's view (db.h) */
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
 	struct conn *next;
@@ -153,7 +39,6 @@ struct sqlite_store {
 	pthread_cond_t freed;
 	struct conn *free;
 	int nconns;
-	atomic_uint_fast64_t generation;
 	pthread_mutex_t watch_lock;
 	sqlite3 *watch;
 	int64_t watch_version;
@@ -166,139 +51,19 @@ struct sqlite_store {
 struct conn *sq_conn_get(struct sqlite_store *s);
 void sq_conn_put(struct sqlite_store *s, struct conn *c);
 
-/* Statement @id of sqlite.c's table, prepared once per connection, reset. */
-sqlite3_stmt *sq_stmt(struct conn *c, enum stmt_id id);
-/* The same for a statement whose SQL lives in another file. */
+/* Statement @id prepared from @sql once per connection, reset. */
 sqlite3_stmt *sq_prepared(struct conn *c, enum stmt_id id, const char *sql);
-
-/*
- * Run one statement that returns no rows on a pooled connection: @types
- * says how to bind the arguments that follow, one letter each, 'i' an
- * int64_t and 't' a const char * (NULL binds NULL).  0 or an error.
- */
-int sq_run(struct store *base, enum stmt_id id, const char *sql,
-	   const char *what, const char *types, ...);
 
 /* Log and map the connection's last error to an enum err. */
 int sq_db_err(sqlite3 *db, const char *what);
 int sq_exec(struct conn *c, const char *sql);
-int sq_step_done(struct conn *c, sqlite3_stmt *st, const char *what);
 void sq_bind_text(sqlite3_stmt *st, int i, const char *s);
-const char *sq_col_text(struct arena *a, sqlite3_stmt *st, int i);
-const char *sq_col_text_or_empty(struct arena *a, sqlite3_stmt *st, int i);
-/* Fill @a from a row in ARTICLE_COLS order (body left ""). */
-void sq_read_article(struct arena *ar, sqlite3_stmt *st, struct article *a);
-
-/* Shared steps of sqlite.c: tags of an article (replace / read), an
- * image row, and the content version (other processes drop caches). */
-int sq_put_tags(struct conn *c, int64_t id, const struct article *a);
-int sq_read_tags(struct conn *c, struct arena *ar, struct article *a);
-int sq_media_insert(struct conn *c, const struct media *m);
-/* Store images @media and variant rows @variants (sqlite_newsroom.c). */
-int sq_photos_put(struct conn *c, const struct media *media, size_t nmedia,
-		  const struct photo_variant *variants, size_t nvariants);
-int sq_content_bump(struct conn *c);
-/* Bind @a's fields as ?1..?15 (slug ... status flag, published, now). */
-void sq_bind_article(sqlite3_stmt *st, const struct article *a, int64_t now);
-
-/* Backend functions implemented in sqlite_newsroom.c. */
-int sq_stories(struct store *s, struct arena *ar, const struct story_query *q,
-	       struct story_row **out, size_t *n);
-int sq_story_get(struct store *s, struct arena *ar, int64_t id,
-		 struct article **out);
-int sq_story_save(struct store *s, const struct story_save *sv, int64_t *id,
-		  int64_t *version);
-int sq_slug_free(struct store *s, const char *slug, int64_t except_id,
-		 bool *free);
-int sq_photo_variants(struct store *s, struct arena *ar, const char *photo_key,
-		      struct photo_variant **out, size_t *n);
-int sq_revisions(struct store *s, struct arena *ar, int64_t article_id,
-		 struct revision **out, size_t *n);
-int sq_revision_get(struct store *s, struct arena *ar, int64_t article_id,
-		    int64_t rev_id, struct revision *out);
-int sq_publish_due(struct store *s, int64_t now, int *published);
-int sq_reaction_series(struct store *s, int64_t article_id, int64_t since,
-		       int64_t step, size_t nsteps, int64_t *counts);
-int sq_comment_top(struct store *s, struct arena *ar, int64_t since,
-		   size_t limit, struct article_list *out, int64_t **counts);
 
 /* Backend functions implemented in sqlite_reactions.c. */
 int sq_reactions_apply(struct store *s, struct reaction_change *changes,
 		       size_t n);
-int sq_reaction_state(struct store *s, int64_t article_id, const char *reader,
-		      struct reaction_state *out);
 int sq_article_id(struct store *s, const char *slug, int64_t *id);
-int sq_reaction_top(struct store *s, struct arena *ar, int kind, int64_t since,
-		    const struct top_cursor *before, size_t limit,
-		    struct article_list *out, int64_t **counts);
-int sq_secret(struct store *s, const char *name, unsigned char *out,
-	      size_t len);
 
-/* Backend functions implemented in sqlite_accounts.c. */
-int sq_account_create(struct store *s, const struct account *a,
-		      const char *verify_hash, int64_t verify_expires,
-		      const struct outbox_msg *mail, int64_t *id);
-int sq_account_by_email(struct store *s, struct arena *ar, const char *email,
-			struct account *out);
-int sq_account_by_id(struct store *s, struct arena *ar, int64_t id,
-		     struct account *out);
-int sq_accounts_list(struct store *s, struct arena *ar, struct account **out,
-		     size_t *n);
-int sq_account_set_name(struct store *s, int64_t id, const char *name);
-int sq_account_set_role(struct store *s, int64_t id, enum account_role role);
-int sq_account_set_password(struct store *s, int64_t id, const char *hash,
-			    const char *reset_hash, const char *keep_session,
-			    int64_t now, const struct outbox_msg *mail);
-int sq_account_rehash(struct store *s, int64_t id, const char *hash);
-int sq_account_delete(struct store *s, int64_t id);
-int sq_token_add(struct store *s, int64_t account_id,
-		 enum token_purpose purpose, const char *hash,
-		 const char *email, int64_t expires,
-		 const struct outbox_msg *mail);
-int sq_token_find(struct store *s, struct arena *ar, enum token_purpose purpose,
-		  const char *hash, int64_t now, struct account *out);
-int sq_token_apply(struct store *s, enum token_purpose purpose,
-		   const char *hash, int64_t now, int64_t *account_id);
-int sq_session_create(struct store *s, const char *hash, int64_t account_id,
-		      int64_t now);
-int sq_session_get(struct store *s, struct arena *ar, const char *hash,
-		   int64_t now, int64_t idle, int64_t absolute,
-		   struct account *out);
-int sq_session_delete(struct store *s, const char *hash);
-int sq_sessions_end(struct store *s, int64_t account_id, const char *keep);
-int sq_outbox_add(struct store *s, const struct outbox_msg *mail);
-int sq_outbox_due(struct store *s, struct arena *ar, int64_t now, size_t limit,
-		  struct outbox_item **out, size_t *n);
-int sq_outbox_sent(struct store *s, int64_t id);
-int sq_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
-		    const char *error);
-int sq_outbox_next(struct store *s, int64_t *when);
 
-/* Backend functions implemented in sqlite_search.c. */
-int sq_media_size(struct store *s, const char *key, int64_t *size);
-int sq_list_prev(struct store *s, const struct article_query *q,
-		 const struct cursor *first, size_t page, int *prev_kind,
-		 struct cursor *prev);
-int sq_search(struct store *s, struct arena *ar, const char *text,
-	      const struct search_cursor *after, size_t limit,
-	      struct search_results *out);
-int sq_sitemap_parts(struct store *s, struct arena *ar, enum sitemap_kind kind,
-		     int64_t per_part, struct sitemap_part **out, size_t *n);
-int sq_sitemap_urls(struct store *s, struct arena *ar, enum sitemap_kind kind,
-		    int64_t number, int64_t per_part, struct sitemap_url **out,
-		    size_t *n);
-int sq_sitemap_sections(struct store *s, struct arena *ar, size_t max,
-			struct sitemap_url **out, size_t *n);
-/* The comment functions (sqlite_comments.c). */
-extern const struct comment_store_ops sq_comment_ops;
-
-/* `dateline copy` (sqlite_copy.c): see store_copy_read() and the rest. */
-int sq_copy_read(struct store *s, struct arena *ar, const struct copy_table *t,
-		 const struct copy_cell *after, size_t limit,
-		 struct copy_cell **rows, size_t *n);
-int sq_copy_write(struct store *s, const struct copy_table *t,
-		  const struct copy_cell *rows, size_t n, enum copy_mode mode);
-int sq_copy_count(struct store *s, const struct copy_table *t, int64_t *n);
-int sq_copy_done(struct store *s);
 
 #endif

@@ -33,24 +33,6 @@ static const char sql_counts[] =
 static const char sql_article_id[] =
 	"SELECT id FROM articles WHERE slug = ?1 AND status = 1"
 	" AND published <= ?2";
-static const char sql_top_all[] =
-	"SELECT " ARTICLE_COLS ", rc.count FROM reaction_counts rc"
-	" JOIN articles a ON a.id = rc.article_id"
-	" LEFT JOIN media m ON m.key = a.photo_key"
-	" WHERE rc.kind = ?1 AND rc.count > 0 AND a.status = 1"
-	" AND a.published <= ?2 AND (rc.count, a.id) < (?3, ?4)"
-	" ORDER BY rc.count DESC, a.id DESC LIMIT ?5";
-static const char sql_top_since[] =
-	"WITH t AS (SELECT article_id, count(*) AS n FROM reactions"
-	" WHERE (?1 < 0 OR kind = ?1) AND created >= ?6 GROUP BY article_id)"
-	" SELECT " ARTICLE_COLS ", t.n FROM t"
-	" JOIN articles a ON a.id = t.article_id"
-	" LEFT JOIN media m ON m.key = a.photo_key"
-	" WHERE a.status = 1 AND a.published <= ?2 AND (t.n, a.id) < (?3, ?4)"
-	" ORDER BY t.n DESC, a.id DESC LIMIT ?5";
-static const char sql_secret_get[] = "SELECT value FROM secrets WHERE name = ?1";
-static const char sql_secret_put[] =
-	"INSERT OR IGNORE INTO secrets (name, value) VALUES (?1, ?2)";
 
 /* The reader's current reaction on the article, -1 for none. */
 static int current(struct conn *c, int64_t article, const char *reader,
@@ -192,23 +174,6 @@ out:
 	return r;
 }
 
-int sq_reaction_state(struct store *base, int64_t article_id, const char *reader,
-		      struct reaction_state *out)
-{
-	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
-	int r;
-
-	if (!c)
-		return ERR_DB;
-	out->mine = -1;
-	r = read_counts(c, article_id, out);
-	if (!r && reader)
-		r = current(c, article_id, reader, &out->mine);
-	sq_conn_put(s, c);
-	return r;
-}
-
 int sq_article_id(struct store *base, const char *slug, int64_t *id)
 {
 	struct sqlite_store *s = SQ(base);
@@ -235,98 +200,3 @@ int sq_article_id(struct store *base, const char *slug, int64_t *id)
 	return r;
 }
 
-int sq_reaction_top(struct store *base, struct arena *ar, int kind, int64_t since,
-		    const struct top_cursor *before, size_t limit,
-		    struct article_list *out, int64_t **counts)
-{
-	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
-	sqlite3_stmt *st;
-	int r = ERR_DB, rc;
-
-	if (!c)
-		return ERR_DB;
-	st = since ? sq_prepared(c, ST_TOP_SINCE, sql_top_since) :
-		     sq_prepared(c, ST_TOP_ALL, sql_top_all);
-	if (!st)
-		goto out;
-	sqlite3_bind_int(st, 1, kind);
-	sqlite3_bind_int64(st, 2, time_now());
-	sqlite3_bind_int64(st, 3, before ? before->count : INT64_MAX);
-	sqlite3_bind_int64(st, 4, before ? before->id : INT64_MAX);
-	sqlite3_bind_int64(st, 5, (int64_t)limit + 1);
-	if (since)
-		sqlite3_bind_int64(st, 6, since);
-	out->items = arena_alloc(ar, (limit + 1) * sizeof(*out->items));
-	*counts = arena_alloc(ar, (limit + 1) * sizeof(**counts));
-	out->n = 0;
-	out->more = false;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == limit) {
-			out->more = true;
-			break;
-		}
-		sq_read_article(ar, st, &out->items[out->n]);
-		(*counts)[out->n] = sqlite3_column_int64(st, 20);
-		out->n++;
-	}
-	r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_db_err(c->db, "top");
-	sqlite3_reset(st);
-out:
-	sq_conn_put(s, c);
-	return r;
-}
-
-/* Read secret @name into @out; ERR_NOTFOUND when absent. */
-static int secret_read(struct conn *c, const char *name, unsigned char *out,
-		       size_t len)
-{
-	sqlite3_stmt *st = sq_prepared(c, ST_SECRET_GET, sql_secret_get);
-	int rc, r = ERR_NOTFOUND;
-
-	if (!st)
-		return ERR_DB;
-	sq_bind_text(st, 1, name);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == len) {
-		memcpy(out, sqlite3_column_blob(st, 0), len);
-		r = 0;
-	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		r = sq_db_err(c->db, "secret");
-	}
-	sqlite3_reset(st);
-	return r;
-}
-
-int sq_secret(struct store *base, const char *name, unsigned char *out,
-	      size_t len)
-{
-	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
-	sqlite3_stmt *st;
-	int r;
-
-	if (!c)
-		return ERR_DB;
-	r = secret_read(c, name, out, len);
-	if (r == ERR_NOTFOUND && (st = sq_prepared(c, ST_SECRET_PUT, sql_secret_put))) {
-		unsigned char fresh[256];
-
-		if (len > sizeof(fresh)) {
-			r = ERR_INVALID;
-			goto out;
-		}
-		randombytes_buf(fresh, len);
-		sq_bind_text(st, 1, name);
-		sqlite3_bind_blob(st, 2, fresh, (int)len, SQLITE_TRANSIENT);
-		r = sq_step_done(c, st, "secret create");
-		sqlite3_reset(st);
-		/* Another process may have won the race: read what is stored. */
-		if (!r)
-			r = secret_read(c, name, out, len);
-		sodium_memzero(fresh, sizeof(fresh));
-	}
-out:
-	sq_conn_put(s, c);
-	return r;
-}

@@ -170,6 +170,32 @@ struct store;
 int store_open(const char *url, struct store **out, char *err, size_t errlen);
 void store_close(struct store *s);
 
+/*
+ * The SQLite file @url names (borrowed from @url, "sqlite:" taken off),
+ * or NULL when @url is a PostgreSQL URL.  A new SQLite file is created
+ * 0600 whatever the umask (its -wal and -shm files follow its mode): it
+ * holds password hashes and the site's secrets.
+ */
+const char *store_sqlite_path(const char *url);
+
+/*
+ * Copy the SQLite database @url into the new file @dest (0600) while
+ * servers read and write it (SQLite's online backup API; one read
+ * transaction, so the copy is consistent), check it with PRAGMA
+ * integrity_check, and only then give it its name (sqlite_backup.c).
+ * ERR_UNSUPPORTED for PostgreSQL, ERR_CONFLICT when @dest exists; a
+ * one-line reason in @err on any failure (nothing is left at @dest).
+ */
+int store_backup(const char *url, const char *dest, char *err, size_t errlen);
+
+/*
+ * One round trip to the database on a pooled connection (readiness
+ * checks).  @detail (@len bytes, may be NULL) gets a line per read
+ * replica, "replica NAME usable\n" or "... left out\n" (PostgreSQL;
+ * empty otherwise).  ERR_DB when the database does not answer.
+ */
+int store_ping(struct store *s, char *detail, size_t len);
+
 /* Create or upgrade the schema to the newest version, in one transaction per
  * migration.  *applied (may be NULL) gets the number of migrations run. */
 int store_migrate(struct store *s, int *applied);
@@ -468,6 +494,9 @@ struct copy_cell {
 	const void *p;		/* CELL_BYTES: text or blob, @len bytes */
 	size_t len;
 };
+
+/* The most columns a table `dateline copy` moves may have. */
+enum { COPY_MAX_COLS = 32 };
 
 /*
  * A table as `dateline copy` moves it: columns @cols (@ncols), each typed
@@ -820,34 +849,6 @@ struct comment_page {
 	struct cursor next;	/* the position to continue from */
 };
 
-/* The table store.c dispatches comment calls through; see below. */
-struct comment_store_ops {
-	int (*post)(struct store *s, struct comment_post *p);
-	int (*list)(struct store *s, struct arena *ar,
-		    const struct comment_query *q, struct comment_page *out);
-	int (*get)(struct store *s, struct arena *ar, int64_t id,
-		   int64_t viewer, struct comment *out);
-	int (*edit)(struct store *s, int64_t id, const char *body,
-		    const char *html, const char *body_hash, int64_t now);
-	int (*remove)(struct store *s, int64_t id);
-	int (*like)(struct store *s, int64_t id, int64_t account_id, bool on,
-		    int64_t *likes);
-	int (*report)(struct store *s, int64_t id, int64_t account_id,
-		      int64_t now);
-	int (*moderate)(struct store *s, int64_t id, enum comment_action act,
-			const struct outbox_msg *mail, bool *now_visible);
-	int (*ban)(struct store *s, int64_t account_id);
-	int (*queue)(struct store *s, struct arena *ar, size_t limit,
-		     struct comment **out, size_t *n);
-	int (*settings)(struct store *s, int64_t article_id,
-			struct comment_settings *out);
-	int (*settings_set)(struct store *s, int64_t article_id, int mode,
-			    bool closed);
-	int (*counts)(struct store *s, const int64_t *ids, size_t n,
-		      int64_t *counts);
-	int (*reply_mail)(struct store *s, int64_t account_id, bool on);
-	int (*banned)(struct store *s, int64_t account_id, bool *banned);
-};
 
 /*
  * Add comment @p in one transaction: checks (closed, parent, depth,
@@ -886,7 +887,9 @@ int store_comment_report(struct store *s, int64_t id, int64_t account_id,
 			 int64_t now);
 
 /*
- * Approve (visible, reports cleared), reject or mark as spam comment @id.
+ * Approve (visible, its reports marked reviewed so they no longer bring it
+ * to the queue), reject or mark as spam comment @id; ERR_NOTFOUND when it
+ * is deleted or unknown.
  * @mail (may be NULL) is queued in the same transaction only when the
  * comment becomes visible; *now_visible (may be NULL) says whether it did.
  */
@@ -927,158 +930,53 @@ int store_account_banned(struct store *s, int64_t account_id, bool *banned);
 int store_comment_top(struct store *s, struct arena *ar, int64_t since,
 		      size_t limit, struct article_list *out, int64_t **counts);
 
-/* The function table a backend provides; see the functions above. */
-struct store_ops {
-	const char *name;
-	void (*close)(struct store *s);
-	int (*migrate)(struct store *s, int *applied);
-	int (*check_schema)(struct store *s);
-	uint64_t (*generation)(struct store *s);
-	int (*article_put)(struct store *s, const struct article *a,
-			   int64_t *id_out, bool *inserted);
-	int (*article_by_slug)(struct store *s, struct arena *ar,
-			       const char *slug, bool include_drafts,
-			       struct article **out);
-	int (*articles_list)(struct store *s, struct arena *ar,
-			     const struct article_query *q,
-			     struct article_list *out);
-	int (*section_name)(struct store *s, struct arena *ar, const char *slug,
-			    const char **name);
-	int (*tag_name)(struct store *s, struct arena *ar, const char *slug,
-			const char **name);
-	int (*media_put)(struct store *s, const struct media *m);
-	int (*media_get)(struct store *s, struct arena *ar, const char *key,
-			 struct media *out);
-	int (*article_count)(struct store *s, int64_t *n);
-	int (*sections)(struct store *s, struct arena *ar,
-			struct section **out, size_t *n);
-	int (*reactions_apply)(struct store *s, struct reaction_change *changes,
-			       size_t n);
-	int (*reaction_state)(struct store *s, int64_t article_id,
-			      const char *reader, struct reaction_state *out);
-	int (*article_id)(struct store *s, const char *slug, int64_t *id);
-	int (*reaction_top)(struct store *s, struct arena *ar, int kind,
-			    int64_t since, const struct top_cursor *before,
-			    size_t limit, struct article_list *out,
-			    int64_t **counts);
-	int (*secret)(struct store *s, const char *name, unsigned char *out,
-		      size_t len);
-	int (*account_create)(struct store *s, const struct account *a,
-			      const char *verify_hash, int64_t verify_expires,
-			      const struct outbox_msg *mail, int64_t *id);
-	int (*account_by_email)(struct store *s, struct arena *ar,
-				const char *email, struct account *out);
-	int (*account_by_id)(struct store *s, struct arena *ar, int64_t id,
-			     struct account *out);
-	int (*accounts_list)(struct store *s, struct arena *ar,
-			     struct account **out, size_t *n);
-	int (*account_set_name)(struct store *s, int64_t id, const char *name);
-	int (*account_set_role)(struct store *s, int64_t id,
-				enum account_role role);
-	int (*account_set_password)(struct store *s, int64_t id,
-				    const char *hash, const char *reset_hash,
-				    const char *keep_session, int64_t now,
-				    const struct outbox_msg *mail);
-	int (*account_rehash)(struct store *s, int64_t id, const char *hash);
-	int (*account_delete)(struct store *s, int64_t id);
-	int (*token_add)(struct store *s, int64_t account_id,
-			 enum token_purpose purpose, const char *hash,
-			 const char *email, int64_t expires,
-			 const struct outbox_msg *mail);
-	int (*token_find)(struct store *s, struct arena *ar,
-			  enum token_purpose purpose, const char *hash,
-			  int64_t now, struct account *out);
-	int (*token_apply)(struct store *s, enum token_purpose purpose,
-			   const char *hash, int64_t now, int64_t *account_id);
-	int (*session_create)(struct store *s, const char *hash,
-			      int64_t account_id, int64_t now);
-	int (*session_get)(struct store *s, struct arena *ar, const char *hash,
-			   int64_t now, int64_t idle, int64_t absolute,
-			   struct account *out);
-	int (*session_delete)(struct store *s, const char *hash);
-	int (*sessions_end)(struct store *s, int64_t account_id,
-			    const char *keep);
-	int (*outbox_add)(struct store *s, const struct outbox_msg *mail);
-	int (*outbox_due)(struct store *s, struct arena *ar, int64_t now,
-			  size_t limit, struct outbox_item **out, size_t *n);
-	int (*outbox_sent)(struct store *s, int64_t id);
-	int (*outbox_retry)(struct store *s, int64_t id, int64_t next_attempt,
-			    const char *error);
-	int (*outbox_next)(struct store *s, int64_t *when);
-	int (*watch_reactions)(struct store *s, store_reactions_fn fn,
-			       void *arg);
-	int (*media_size)(struct store *s, const char *key, int64_t *size);
-	int (*list_prev)(struct store *s, const struct article_query *q,
-			 const struct cursor *first, size_t page,
-			 int *prev_kind, struct cursor *prev);
-	int (*search)(struct store *s, struct arena *ar, const char *text,
-		      const struct search_cursor *after, size_t limit,
-		      struct search_results *out);
-	int (*sitemap_parts)(struct store *s, struct arena *ar,
-			     enum sitemap_kind kind, int64_t per_part,
-			     struct sitemap_part **out, size_t *n);
-	int (*sitemap_urls)(struct store *s, struct arena *ar,
-			    enum sitemap_kind kind, int64_t number,
-			    int64_t per_part, struct sitemap_url **out,
-			    size_t *n);
-	int (*sitemap_sections)(struct store *s, struct arena *ar, size_t max,
-				struct sitemap_url **out, size_t *n);
-	int (*stories)(struct store *s, struct arena *ar,
-		       const struct story_query *q, struct story_row **out,
-		       size_t *n);
-	int (*story_get)(struct store *s, struct arena *ar, int64_t id,
-			 struct article **out);
-	int (*story_save)(struct store *s, const struct story_save *sv,
-			  int64_t *id, int64_t *version);
-	int (*slug_free)(struct store *s, const char *slug, int64_t except_id,
-			 bool *free);
-	int (*photo_variants)(struct store *s, struct arena *ar,
-			      const char *photo_key, struct photo_variant **out,
-			      size_t *n);
-	int (*revisions)(struct store *s, struct arena *ar, int64_t article_id,
-			 struct revision **out, size_t *n);
-	int (*revision_get)(struct store *s, struct arena *ar,
-			    int64_t article_id, int64_t rev_id,
-			    struct revision *out);
-	int (*publish_due)(struct store *s, int64_t now, int *published);
-	int (*reaction_series)(struct store *s, int64_t article_id,
-			       int64_t since, int64_t step, size_t nsteps,
-			       int64_t *counts);
-	int (*comment_top)(struct store *s, struct arena *ar, int64_t since,
-			   size_t limit, struct article_list *out,
-			   int64_t **counts);
-	const struct comment_store_ops *comments;
-	/* Across nodes (pg_notify.c). */
-	int (*comment_announce)(struct store *s, int64_t article_id,
-				int64_t comment_id);
-	int (*watch_comments)(struct store *s, store_comments_fn fn,
-			      void *arg);
-	int (*rate_take)(struct store *s, const char *key, unsigned per_minute,
-			 bool take, bool *allowed, unsigned *retry_after);
-	int (*add_replica)(struct store *s, const char *url, int max_lag_ms,
-			   char *err, size_t errlen);
-	uint64_t (*write_position)(struct store *s);
-	int (*copy_read)(struct store *s, struct arena *ar,
-			 const struct copy_table *t,
-			 const struct copy_cell *after, size_t limit,
-			 struct copy_cell **rows, size_t *n);
-	int (*copy_write)(struct store *s, const struct copy_table *t,
-			  const struct copy_cell *rows, size_t n,
-			  enum copy_mode mode);
-	int (*copy_count)(struct store *s, const struct copy_table *t,
-			  int64_t *n);
-	int (*copy_done)(struct store *s);
+/*
+ * Imports (store_import.c).  An import remembers what each exported item
+ * became, keyed by the export's site address (@source), the kind of item
+ * and its id there, so an export imported again updates in place.
+ */
+enum import_kind { IMPORT_POST = 0, IMPORT_COMMENT = 1 };
+
+/* The local id item (@source, @kind, @wp_id) became; ERR_NOTFOUND. */
+int store_import_find(struct store *s, const char *source, int kind,
+		      int64_t wp_id, int64_t *local_id);
+/* Remember that item (@source, @kind, @wp_id) became @local_id. */
+int store_import_note(struct store *s, const char *source, int kind,
+		      int64_t wp_id, int64_t local_id);
+
+/*
+ * Old addresses: @path ("/2011/01/post", no trailing slash but for "/";
+ * or "/?p=12") answers 301 to @target from now on, and earlier redirects
+ * to @path go to @target too.  ERR_INVALID for a path not starting with
+ * "/" or a redirect to itself.
+ */
+int store_redirect_set(struct store *s, const char *path, const char *target);
+/* Where @path moved to (arena string); ERR_NOTFOUND. */
+int store_redirect_get(struct store *s, struct arena *ar, const char *path,
+		       const char **target);
+
+/* An imported comment (store_comment_import()). */
+struct comment_import {
+	const char *source;		/* the export's site address */
+	int64_t wp_id;			/* the comment's id in the export */
+	int64_t article_id;
+	int64_t parent_id;		/* a local comment id, or 0 */
+	int max_depth;			/* deeper replies join an ancestor */
+	const char *guest_name;		/* shown */
+	const char *guest_email;	/* for moderation only */
+	const char *body, *html, *body_hash;
+	bool held;			/* to the moderation queue */
+	int64_t created;
 };
 
-/* Every backend's struct starts with this header. */
-struct store {
-	const struct store_ops *ops;
-};
+/*
+ * Write imported comment @ci in one transaction with its import_items
+ * row: a reply under its parent, or under the parent's ancestor at depth
+ * @max_depth - 1 when the parent is that deep already; a comment imported
+ * before only gets its text and guest fields refreshed.  *@id gets its id.
+ */
+int store_comment_import(struct store *s, const struct comment_import *ci,
+			 int64_t *id);
 
-/* Backend constructors (store.c chooses by URL). */
-int store_open_sqlite(const char *path, struct store **out, char *err,
-		      size_t errlen);
-int store_open_pg(const char *url, struct store **out, char *err,
-		  size_t errlen);
 
 #endif

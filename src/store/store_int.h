@@ -6,10 +6,55 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "core/embedded.h"
 #include "store.h"
+
+struct db_driver;
+
+/* The function table a backend provides; see the functions above. */
+struct store_ops {
+	const char *name;
+	void (*close)(struct store *s);
+	uint64_t (*generation)(struct store *s);
+	/* A line per read replica into @detail (store_ping()). */
+	void (*replicas)(struct store *s, char *detail, size_t len);
+	int (*reactions_apply)(struct store *s, struct reaction_change *changes,
+			       size_t n);
+	int (*article_id)(struct store *s, const char *slug, int64_t *id);
+	int (*watch_reactions)(struct store *s, store_reactions_fn fn,
+			       void *arg);
+	/* Across nodes (pg_notify.c). */
+	int (*comment_announce)(struct store *s, int64_t article_id,
+				int64_t comment_id);
+	int (*watch_comments)(struct store *s, store_comments_fn fn,
+			      void *arg);
+	int (*rate_take)(struct store *s, const char *key, unsigned per_minute,
+			 bool take, bool *allowed, unsigned *retry_after);
+	int (*add_replica)(struct store *s, const char *url, int max_lag_ms,
+			   char *err, size_t errlen);
+	uint64_t (*write_position)(struct store *s);
+};
+
+/*
+ * Every engine's struct starts with this header: the operations only an
+ * engine has (above), its half of the driver (db.h), and the generation
+ * page caches follow (moved on after each committed content change).
+ */
+struct store {
+	const struct store_ops *ops;
+	const struct db_driver *db;
+	atomic_uint_fast64_t generation;
+};
+
+/* Backend constructors (store.c chooses by URL). */
+int store_open_sqlite(const char *path, struct store **out, char *err,
+		      size_t errlen);
+int store_open_pg(const char *url, struct store **out, char *err,
+		  size_t errlen);
+
 
 /*
  * The embedded migrations whose names start with @prefix ("sqlite/",
@@ -30,21 +75,43 @@ struct store_route {
 struct store_route *store_route(void);
 
 /*
- * Sitemap parts from @n rows of the URL collector whose slug is the part
- * number as text and modified the part's newest change (arena).
+ * Shared steps on stories (store_articles.c), over the driver (db.h).
+ * ARTICLE_COLS are the columns art_read() reads, from ARTICLE_FROM.
  */
-struct sitemap_part *sitemap_parts_of(struct arena *a,
-				      const struct sitemap_url *rows, size_t n);
+#define ARTICLE_COLS \
+	"a.id, a.slug, a.headline, a.summary, a.dateline, a.author, " \
+	"a.section, a.section_slug, a.photo_key, m.type, m.width, m.height, " \
+	"a.caption, a.credit, a.photo_alt, a.status, a.published, a.created, " \
+	"a.updated, a.version"
+#define ARTICLE_FROM " FROM articles a LEFT JOIN media m ON m.key = a.photo_key "
+
+struct dbc;
+struct dbs;
+struct dbv;
+/* Fill @a from the row of @st, ARTICLE_COLS from column @col (body ""). */
+void art_read(struct dbs *st, struct arena *ar, int col, struct article *a);
+/*
+ * @a's 15 stored fields as parameters 1..15 of an article INSERT/UPDATE
+ * (slug, headline, summary, dateline, body, author, section, section
+ * slug, photo key, caption, credit, alt, published flag, published, @now)
+ * into @v[0..14]; texts borrowed from @a.
+ */
+void art_args(struct dbv *v, const struct article *a, int64_t now);
+/* Inside a transaction: replace article @id's tags by a->tags. */
+int art_put_tags(struct dbc *c, int64_t id, const struct article *a);
+/* Read article a->id's tags into @a (arena). */
+int art_read_tags(struct dbc *c, struct arena *ar, struct article *a);
+/* Store image @m (a second put of the same key is a no-op). */
+int art_media_insert(struct dbc *c, const struct media *m);
+/* Store images @media and the variant rows @variants (no-ops if there). */
+struct photo_variant;
+int art_photos_put(struct dbc *c, const struct media *media, size_t nmedia,
+		   const struct photo_variant *variants, size_t nvariants);
 
 /*
- * The copy statements of @t (store_copy.c), placeholders "?i" or "$i"
- * by @mark: a keyset SELECT (after the key: parameters 1..nkeys, then the
- * limit), and the write of one row for @mode (parameter i = column i).
+ * Queue @m (NULL: nothing) on @c in its transaction, due at @now
+ * (store_accounts.c): the change that causes a message commits with it.
  */
-struct arena;
-const char *copy_sql_select(struct arena *a, const struct copy_table *t,
-			    bool after, char mark);
-const char *copy_sql_write(struct arena *a, const struct copy_table *t,
-			   enum copy_mode mode, char mark);
+int outbox_insert(struct dbc *c, const struct outbox_msg *m, int64_t now);
 
 #endif

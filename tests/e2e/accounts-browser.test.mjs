@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 
-import { BIN, addArticle, makeSite, removeDir, startServer } from './lib.mjs';
+import { BIN, addArticle, launchBrowser, makeSite, removeDir, startServer } from './lib.mjs';
 import { mailLink, startSmtp } from './accounts-lib.mjs';
 
 const enabled = process.env.DATELINE_BROWSER === '1';
@@ -35,12 +35,7 @@ describe('accounts in a browser', { skip: !enabled && 'set DATELINE_BROWSER=1 to
 		smtp = await startSmtp();
 		srv = await startServer({ db: site.db, args: ['--smtp-url', `smtp://127.0.0.1:${smtp.port}`,
 			'--smtp-plain', '--mail-from', 'news@example.com'] });
-		const { chromium } = await import('playwright-core');
-		browser = await chromium.launch({
-			executablePath: '/usr/bin/chromium', headless: true,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-				'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-		});
+		browser = await launchBrowser();
 	});
 
 	after(async () => {

@@ -7,7 +7,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { ROOT, addArticle, makeSite, removeDir, startServer } from './lib.mjs';
+import { ROOT, addArticle, launchBrowser, makeSite, removeDir, startServer } from './lib.mjs';
 
 const enabled = process.env.DATELINE_BROWSER === '1';
 
@@ -25,12 +25,7 @@ describe('article page in a browser', { skip: !enabled && 'set DATELINE_BROWSER=
 			section: 'Culture', tags: 'crafts, textiles', published: '2025-11-24T14:00:00Z',
 		}, 'The cloth took two winters to weave.\n\nIt goes on show on Monday.\n');
 		srv = await startServer({ db: site.db });
-		const { chromium } = await import('playwright-core');
-		browser = await chromium.launch({
-			executablePath: '/usr/bin/chromium', headless: true,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-				'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-		});
+		browser = await launchBrowser();
 	});
 
 	after(async () => {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { ROOT, makeSite, removeDir, startServer } from './lib.mjs';
+import { ROOT, launchBrowser, makeSite, removeDir, startServer } from './lib.mjs';
 import { PW, addUser, api, loginAs, story } from './comments-lib.mjs';
 
 const ENABLED = process.env.DATELINE_BROWSER === '1';
@@ -44,12 +44,7 @@ describe('comments in the browser', { skip: !ENABLED && 'set DATELINE_BROWSER=1'
 		await addUser(site.db, 'ann@example.com', 'Ann');
 		srv = await startServer({ db: site.db, args: ['--comment-min-seconds', '0', '--comment-rate-limit', '1000'] });
 		url = srv.url + url;
-		const { chromium } = await import('playwright-core');
-		browser = await chromium.launch({
-			executablePath: '/usr/bin/chromium', headless: true,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-				'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-		});
+		browser = await launchBrowser();
 	});
 
 	after(async () => {

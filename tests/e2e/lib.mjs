@@ -1,6 +1,7 @@
 // lib.mjs - helpers for the end-to-end tests: temporary sites, the CLI,
 // article files, a server process per suite, HTTP clients (node:http and a
-// raw socket one for malformed input) and a few HTML extractors.
+// raw socket one for malformed input), a few HTML extractors and the
+// browser of the browser tests (launchBrowser()).
 //
 // The binary is $DATELINE_BIN (default build/dateline).  With
 // $DATELINE_TEST_PG (a postgres:// URL of a server where databases may be
@@ -253,6 +254,23 @@ function canConnect(port) {
 		const s = net.connect(port, '127.0.0.1');
 		s.on('connect', () => { s.destroy(); resolve(true); });
 		s.on('error', () => resolve(false));
+	});
+}
+
+/*
+ * Chromium for the browser tests: Debian's /usr/bin/chromium, headless,
+ * driven by playwright-core (loaded here, so suites that never launch a
+ * browser do not load it).  No sandbox (tests may run as root), no GPU,
+ * and none of its own traffic: no QUIC, first-run, background networking,
+ * component updates or sync.  Resolves the playwright Browser; the caller
+ * closes it.
+ */
+export async function launchBrowser() {
+	const { chromium } = await import('playwright-core');
+	return chromium.launch({
+		executablePath: '/usr/bin/chromium', headless: true,
+		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+			'--disable-background-networking', '--disable-component-update', '--disable-sync'],
 	});
 }
 

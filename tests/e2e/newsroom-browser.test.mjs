@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { ROOT, makeSite, removeDir, startServer, request } from './lib.mjs';
+import { ROOT, launchBrowser, makeSite, removeDir, startServer, request } from './lib.mjs';
 import { addUser, PW, jpegWithGps, haveVips } from './newsroom-lib.mjs';
 
 const enabled = process.env.DATELINE_BROWSER === '1';
@@ -25,12 +25,7 @@ describe('the newsroom in a browser', { skip: (!enabled && 'set DATELINE_BROWSER
 		await addUser(site.db, 'ann@example.com', 'Ann Author', 'author');
 		await addUser(site.db, 'ed@example.com', 'Ed Editor', 'editor');
 		srv = await startServer({ db: site.db, args: ['--login-rate-limit', '1000'] });
-		const { chromium } = await import('playwright-core');
-		browser = await chromium.launch({
-			executablePath: '/usr/bin/chromium', headless: true,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-				'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-		});
+		browser = await launchBrowser();
 	});
 
 	after(async () => {

@@ -8,7 +8,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { ROOT, addArticle, makeSite, removeDir, startServer } from './lib.mjs';
+import { ROOT, addArticle, launchBrowser, makeSite, removeDir, startServer } from './lib.mjs';
 
 const enabled = process.env.DATELINE_BROWSER === '1';
 
@@ -32,12 +32,7 @@ describe('search in a browser', { skip: !enabled && 'set DATELINE_BROWSER=1 to r
 			published: '2025-11-18T07:00:00Z',
 		}, 'Nothing about ports here.\n');
 		srv = await startServer({ db: site.db });
-		const { chromium } = await import('playwright-core');
-		browser = await chromium.launch({
-			executablePath: '/usr/bin/chromium', headless: true,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-				'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-		});
+		browser = await launchBrowser();
 	});
 
 	after(async () => {

@@ -8,7 +8,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { ROOT, addArticle, makeSite, removeDir, startServer } from './lib.mjs';
+import { ROOT, addArticle, launchBrowser, makeSite, removeDir, startServer } from './lib.mjs';
 
 const ENABLED = process.env.DATELINE_BROWSER === '1';
 const KINDS = ['angry', 'fail', 'geeky', 'lol', 'love', 'scary', 'win'];
@@ -107,12 +107,7 @@ describe('reactions in the browser', { skip: !ENABLED && 'set DATELINE_BROWSER=1
 		}, 'The keepers voted on Tuesday.\n');
 		srv = await startServer({ db: site.db, args: ['--reaction-rate-limit', '0'] });
 		url = srv.url + storyPath;
-		const { chromium } = await import('playwright-core');
-		browser = await chromium.launch({
-			executablePath: '/usr/bin/chromium', headless: true,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-				'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-		});
+		browser = await launchBrowser();
 	});
 
 	after(async () => {

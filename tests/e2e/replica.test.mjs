@@ -126,8 +126,9 @@ describe('PostgreSQL primary with a streaming replica', { skip: !PG && 'set DATE
 		assert.match(r.stderr, /--db-replica: a replica URL starts with postgres:\/\//);
 		r = await runCli(['serve', '--db', primary, '--db-replica', replica,
 			'--replica-max-lag', '0', '--listen', '127.0.0.1:0']);
-		assert.equal(r.code, 1);
-		assert.match(r.stderr, /--replica-max-lag/);
+		// a value out of its range is a usage error (exit 2), as for every option
+		assert.equal(r.code, 2);
+		assert.match(r.stderr, /--replica-max-lag wants a whole number from 1 to 3600/);
 	});
 
 	test('visitors read from the replica', async () => {
@@ -220,6 +221,16 @@ describe('PostgreSQL primary with a streaming replica', { skip: !PG && 'set DATE
 			assert.equal(await status(a, `/search?q=direct+${i}`), 200, `search ${i}`);
 	});
 
+	test('/readyz and /metrics show the replica usable', async () => {
+		assert.ok(await eventually(async () => {
+			const r = await request(`${a.url}/readyz`);
+			return r.status === 200 && /^replica \S+ usable$/m.test(r.text);
+		}), 'the replica is usable on /readyz');
+		const m = (await request(`${a.url}/metrics`)).text;
+		assert.match(m, /^dateline_replicas 1$/m);
+		assert.match(m, /^dateline_replicas_usable 1$/m);
+	});
+
 	test('a stopped replica is left out: reads fall back to the primary', async () => {
 		cluster('stop', path.join(dir, 'replica'));
 		const p = insertStory(primary, 'after-replica-stop');
@@ -229,5 +240,10 @@ describe('PostgreSQL primary with a streaming replica', { skip: !PG && 'set DATE
 			assert.equal(await status(a, i % 2 ? p : known), 200);
 		assert.equal(await status(b, p), 200);
 		assert.equal(a.proc.exitCode, null, 'the node is running');
+		// ready still (the primary answers), the replica shown left out
+		assert.ok(await eventually(async () => {
+			const r = await request(`${a.url}/readyz`);
+			return r.status === 200 && /^replica \S+ left out$/m.test(r.text);
+		}), '/readyz shows the replica left out');
 	});
 });

@@ -295,7 +295,7 @@ static void test_forwarded_for(void **state)
 	assert_string_equal(a, "5.6.7.8");
 	assert_true(http_forwarded_for("x,::1", a, sizeof(a)));
 	assert_string_equal(a, "::1");
-	strcpy(a, "kept");
+	snprintf(a, sizeof(a), "kept");
 	assert_false(http_forwarded_for("", a, sizeof(a)));
 	assert_false(http_forwarded_for("1.2.3.4,", a, sizeof(a)));
 	assert_false(http_forwarded_for("<script>", a, sizeof(a)));

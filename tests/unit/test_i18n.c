@@ -81,12 +81,10 @@ static void test_plural_errors(void **state)
 		assert_int_equal(plural_eval(&r, 1), 0);
 		assert_int_equal(plural_eval(&r, 2), 1);
 	}
-	strcpy(deep, "nplurals=2; plural=");
-	for (i = 0; i < 100; i++)
-		strcat(deep, "(");
-	strcat(deep, "n");
-	for (i = 0; i < 100; i++)
-		strcat(deep, ")");
+	snprintf(deep, sizeof(deep), "nplurals=2; plural=%.100s%s%.100s",
+		 "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((",
+		 "n",
+		 "))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))");
 	assert_int_equal(plural_parse(&r, deep, strlen(deep)), ERR_INVALID);
 }
 

@@ -1,9 +1,10 @@
 /*
  * test_newsroom.c - unit tests for the newsroom's logic: the line diff,
  * the WebP metadata filter, and the store's newsroom functions against a
- * temporary SQLite file (saves with optimistic locking, slugs, revisions,
+ * temporary SQLite file and, with $DATELINE_TEST_PG, a fresh PostgreSQL
+ * database (testdb.h): saves with optimistic locking, slugs, revisions,
  * the scheduler's publish step, stage kept right for the CLI's writes,
- * reaction series).
+ * reaction series.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,11 +18,13 @@
 #include <cmocka.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "media/webp.h"
 #include "site/diff.h"
 #include "store/store.h"
+#include "testdb.h"
 
 /* ---- diff ---- */
 
@@ -29,16 +32,16 @@
 static const char *diff_str(struct arena *a, const char *x, const char *y)
 {
 	struct diff_line *d;
-	char *out = arena_alloc(a, 4096), *p = out;
+	struct buf out;
 	size_t n, i;
 
+	buf_init(&out, a, 4096);
 	d = diff_lines(a, x, y, &n);
 	for (i = 0; i < n; i++)
-		p += sprintf(p, "%c%.*s|", d[i].op == DIFF_SAME ? '=' :
-			     d[i].op == DIFF_DEL ? '-' : '+', (int)d[i].len,
-			     d[i].text);
-	*p = '\0';
-	return out;
+		buf_printf(&out, "%c%.*s|", d[i].op == DIFF_SAME ? '=' :
+			   d[i].op == DIFF_DEL ? '-' : '+', (int)d[i].len,
+			   d[i].text);
+	return out.data;
 }
 
 static void test_diff(void **state)
@@ -70,8 +73,8 @@ static void test_diff_large(void **state)
 	/* 2,500 x 2,500 middle lines: past DIFF_MAX_CELLS, so all removed
 	 * then all added, never quadratic memory. */
 	for (i = 0; i < 2500; i++) {
-		px += sprintf(px, "x%zu\n", i);
-		py += sprintf(py, "y%zu\n", i);
+		px += snprintf(px, (size_t)(x + 3000 * 8 - px), "x%zu\n", i);
+		py += snprintf(py, (size_t)(y + 3000 * 8 - py), "y%zu\n", i);
 	}
 	d = diff_lines(a, x, y, &n);
 	assert_int_equal(n, 5000);
@@ -136,7 +139,7 @@ static void test_webp_strip(void **state)
 
 struct fixture {
 	char dir[64];
-	char path[96];
+	char path[256];
 	struct store *s;
 	struct arena *a;
 };
@@ -146,10 +149,8 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	char err[256];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/dateline-test-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (testdb_make(f->dir, f->path))
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/test.db", f->dir);
 	if (store_open(f->path, &f->s, err, sizeof(err)) ||
 	    store_migrate(f->s, NULL))
 		return -1;
@@ -161,16 +162,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[128];
 
 	store_close(f->s);
 	arena_free(f->a);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
+	testdb_drop(f->dir, f->path);
 	free(f);
 	return 0;
 }
@@ -362,5 +357,5 @@ int main(void)
 		T(test_reaction_series),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return testdb_run_groups(tests);
 }

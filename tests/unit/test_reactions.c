@@ -1050,10 +1050,10 @@ static void test_csrf_tokens(void **state)
 	assert_false(csrf_token_ok(key, "", ""));
 
 	/* One character changed, one short, one long. */
-	strcpy(bad, anon);
+	snprintf(bad, sizeof(bad), "%s", anon);
 	bad[10] = bad[10] == 'A' ? 'B' : 'A';
 	assert_false(csrf_token_ok(key, "", bad));
-	strcpy(bad, anon);
+	snprintf(bad, sizeof(bad), "%s", anon);
 	bad[CSRF_TOKEN_SIZE - 2] = '\0';
 	assert_false(csrf_token_ok(key, "", bad));
 	snprintf(bad, sizeof(bad), "%sA", anon);

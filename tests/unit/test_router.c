@@ -18,27 +18,47 @@
 static int h_home, h_section, h_tag, h_static, h_media, h_article, h_files,
 	h_post, h_put_article, h_nine;
 
-static const struct route routes[] = {
-	{ HTTP_GET, "/", &h_home },
-	{ HTTP_GET, "/section/:slug/", &h_section },
-	{ HTTP_GET, "/tag/:slug/", &h_tag },
-	{ HTTP_GET, "/static/:name", &h_static },
-	{ HTTP_GET, "/media/:key", &h_media },
-	{ HTTP_GET, "/files/*", &h_files },
-	{ HTTP_POST, "/admin/articles", &h_post },
-	{ HTTP_PUT, "/admin/articles/:slug", &h_put_article },
-	{ HTTP_GET, "/:section/:year/:month/:day/:slug/", &h_article },
+/* A caller's table entry: its struct route first, then its own fields. */
+struct test_route {
+	struct route route;
+	const int *handler;
+};
+
+static const struct test_route routes[] = {
+	{ { HTTP_GET, "/" }, &h_home },
+	{ { HTTP_GET, "/section/:slug/" }, &h_section },
+	{ { HTTP_GET, "/tag/:slug/" }, &h_tag },
+	{ { HTTP_GET, "/static/:name" }, &h_static },
+	{ { HTTP_GET, "/media/:key" }, &h_media },
+	{ { HTTP_GET, "/files/*" }, &h_files },
+	{ { HTTP_POST, "/admin/articles" }, &h_post },
+	{ { HTTP_PUT, "/admin/articles/:slug" }, &h_put_article },
+	{ { HTTP_GET, "/:section/:year/:month/:day/:slug/" }, &h_article },
 };
 #define NROUTES (sizeof(routes) / sizeof(*routes))
+
+/* The router over @n entries of @table. */
+static int match_in(const struct test_route *table, size_t n,
+		    enum http_method m, const char *path,
+		    struct route_match *out)
+{
+	return router_match(&table->route, n, sizeof(*table), m, path, out);
+}
+
+/* The handler field of the entry that matched. */
+static const void *handler_of(const struct route_match *m)
+{
+	return ((const struct test_route *)m->route)->handler;
+}
 
 static const void *match(enum http_method m, const char *path,
 			 struct route_match *out)
 {
 	memset(out, 0x5A, sizeof(*out));
-	if (router_match(routes, NROUTES, m, path, out))
+	if (match_in(routes, NROUTES, m, path, out))
 		return NULL;
 	assert_non_null(out->route);
-	return out->route->handler;
+	return handler_of(out);
 }
 
 static void assert_param(const struct route_match *m, size_t i, const char *want)
@@ -131,16 +151,16 @@ static void test_rest(void **state)
 static void test_rest_only_at_end(void **state)
 {
 	static int h_star;
-	static const struct route mid[] = {
-		{ HTTP_GET, "/a/*/b", &h_star },
+	static const struct test_route mid[] = {
+		{ { HTTP_GET, "/a/*/b" }, &h_star },
 	};
 	struct route_match m;
 
 	(void)state;
 	/* '*' in the middle of a pattern is a literal character. */
-	assert_int_equal(router_match(mid, 1, HTTP_GET, "/a/*/b", &m), 0);
+	assert_int_equal(match_in(mid, 1, HTTP_GET, "/a/*/b", &m), 0);
 	assert_int_equal(m.nparams, 0);
-	assert_int_equal(router_match(mid, 1, HTTP_GET, "/a/x/b", &m),
+	assert_int_equal(match_in(mid, 1, HTTP_GET, "/a/x/b", &m),
 			 ERR_NOTFOUND);
 }
 
@@ -175,27 +195,27 @@ static void test_wrong_method_vs_not_found(void **state)
 	struct route_match m;
 
 	(void)state;
-	assert_int_equal(router_match(routes, NROUTES, HTTP_POST, "/", &m),
-			 ERR_NOTFOUND);
+	assert_int_equal(match_in(routes, NROUTES, HTTP_POST, "/", &m),
+				  ERR_NOTFOUND);
 	assert_null(m.route);
 	assert_true(m.wrong_method);
 	assert_int_equal(m.nparams, 0);
 
-	assert_int_equal(router_match(routes, NROUTES, HTTP_GET,
-				      "/admin/articles", &m), ERR_NOTFOUND);
+	assert_int_equal(match_in(routes, NROUTES, HTTP_GET,
+				  "/admin/articles", &m), ERR_NOTFOUND);
 	assert_true(m.wrong_method);
-	assert_int_equal(router_match(routes, NROUTES, HTTP_DELETE,
-				      "/admin/articles/slug", &m), ERR_NOTFOUND);
+	assert_int_equal(match_in(routes, NROUTES, HTTP_DELETE,
+				  "/admin/articles/slug", &m), ERR_NOTFOUND);
 	assert_true(m.wrong_method);
 
-	assert_int_equal(router_match(routes, NROUTES, HTTP_GET, "/nope", &m),
-			 ERR_NOTFOUND);
+	assert_int_equal(match_in(routes, NROUTES, HTTP_GET, "/nope", &m),
+				  ERR_NOTFOUND);
 	assert_null(m.route);
 	assert_false(m.wrong_method);
 
-	assert_int_equal(router_match(routes, NROUTES, HTTP_PUT,
-				      "/admin/articles/abc", &m), 0);
-	assert_ptr_equal(m.route->handler, &h_put_article);
+	assert_int_equal(match_in(routes, NROUTES, HTTP_PUT,
+				  "/admin/articles/abc", &m), 0);
+	assert_ptr_equal(handler_of(&m), &h_put_article);
 	assert_param(&m, 0, "abc");
 }
 
@@ -212,35 +232,36 @@ static void test_first_match_wins(void **state)
 	 * path is still found. */
 	{
 		static int h_get;
-		static const struct route two[] = {
-			{ HTTP_POST, "/x", &h_post },
-			{ HTTP_GET, "/x", &h_get },
+		static const struct test_route two[] = {
+			{ { HTTP_POST, "/x" }, &h_post },
+			{ { HTTP_GET, "/x" }, &h_get },
 		};
 
-		assert_int_equal(router_match(two, 2, HTTP_GET, "/x", &m), 0);
-		assert_ptr_equal(m.route->handler, &h_get);
-		assert_int_equal(router_match(two, 2, HTTP_HEAD, "/x", &m), 0);
-		assert_ptr_equal(m.route->handler, &h_get);
+		assert_int_equal(match_in(two, 2, HTTP_GET, "/x", &m), 0);
+		assert_ptr_equal(handler_of(&m), &h_get);
+		assert_int_equal(match_in(two, 2, HTTP_HEAD, "/x", &m), 0);
+		assert_ptr_equal(handler_of(&m), &h_get);
 	}
 }
 
 static void test_param_limit(void **state)
 {
-	static const struct route many[] = {
-		{ HTTP_GET, "/:a/:b/:c/:d/:e/:f/:g/:h/:i", &h_nine },
-		{ HTTP_GET, "/:a/:b/:c/:d/:e/:f/:g/:h", &h_nine },
+	static const struct test_route many[] = {
+		{ { HTTP_GET, "/:a/:b/:c/:d/:e/:f/:g/:h/:i" }, &h_nine },
+		{ { HTTP_GET, "/:a/:b/:c/:d/:e/:f/:g/:h" }, &h_nine },
 	};
 	struct route_match m;
 
 	(void)state;
 	/* Nine parameters do not fit: the route cannot match. */
-	assert_int_equal(router_match(many, 1, HTTP_GET, "/1/2/3/4/5/6/7/8/9",
-				      &m), ERR_NOTFOUND);
-	assert_int_equal(router_match(many, 2, HTTP_GET, "/1/2/3/4/5/6/7/8",
-				      &m), 0);
+	assert_int_equal(match_in(many, 1, HTTP_GET, "/1/2/3/4/5/6/7/8/9",
+				  &m), ERR_NOTFOUND);
+	assert_int_equal(match_in(many, 2, HTTP_GET, "/1/2/3/4/5/6/7/8",
+				  &m), 0);
 	assert_int_equal(m.nparams, ROUTE_MAX_PARAMS);
 	assert_param(&m, 7, "8");
-	assert_int_equal(router_match(NULL, 0, HTTP_GET, "/", &m), ERR_NOTFOUND);
+	assert_int_equal(router_match(NULL, 0, sizeof(struct route), HTTP_GET,
+				      "/", &m), ERR_NOTFOUND);
 	assert_false(m.wrong_method);
 }
 

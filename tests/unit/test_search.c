@@ -1,8 +1,9 @@
 /*
  * test_search.c - unit tests for the reader's search text translator
  * (src/store/fts_query.c), the store's full-text search and sitemap lists
- * (src/store/sqlite_search.c, sql/sqlite/006_search.sql) against a
- * temporary SQLite file, author lists, HTTP date parsing, and the page
+ * (src/store/store_search.c, sql/{sqlite,postgres}/006_search.sql) against
+ * a temporary SQLite file and, with $DATELINE_TEST_PG, a fresh PostgreSQL
+ * database (testdb.h), author lists, HTTP date parsing, and the page
  * cache's brotli copies (src/site/cache.c).
  */
 #include <setjmp.h>
@@ -24,6 +25,7 @@
 #include "site/cache.h"
 #include "store/fts_query.h"
 #include "store/store.h"
+#include "testdb.h"
 
 /* ---- the translator ---- */
 
@@ -71,9 +73,9 @@ static void test_translate_limits(void **state)
 
 	(void)state;
 	/* At most FTS_QUERY_MAX_PARTS parts. */
-	in[0] = '\0';
 	for (i = 0; i < 40; i++)
-		strcat(in, "w ");
+		memcpy(in + 2 * i, "w ", 2);
+	in[2 * i] = '\0';
 	buf_init(&b, a, 4096);
 	assert_int_equal(fts_query_translate(in, strlen(in), &b),
 			 FTS_QUERY_MAX_PARTS);
@@ -99,7 +101,7 @@ static void test_translate_limits(void **state)
 
 struct fixture {
 	char dir[64];
-	char path[96];
+	char path[256];
 	struct store *s;
 	struct arena *a;
 };
@@ -109,10 +111,8 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	char err[256];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/dateline-search-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (testdb_make(f->dir, f->path))
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/test.db", f->dir);
 	if (store_open(f->path, &f->s, err, sizeof(err)) ||
 	    store_migrate(f->s, NULL))
 		return -1;
@@ -124,16 +124,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[128];
 
 	store_close(f->s);
 	arena_free(f->a);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
+	testdb_drop(f->dir, f->path);
 	free(f);
 	return 0;
 }
@@ -499,5 +493,5 @@ int main(void)
 		cmocka_unit_test(test_cache_brotli),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return testdb_run_groups(tests);
 }

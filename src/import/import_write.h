@@ -1,0 +1,52 @@
+/*
+ * import_write.h - the sink that writes an import into a site
+ * (import.h's struct imp_sink over store.h).
+ *
+ * Authors become accounts with role author, verified, with no usable
+ * password (they set one with "Forgot your password?"); an account with
+ * the same e-mail address is reused as it is.  Stories are saved with
+ * store_article_put(), one transaction each (story, tags and photo
+ * together): their original slug, publication date, status, section,
+ * tags and byline (no owner account yet: editors edit them).  A lead photo is read from the uploads folder
+ * and goes through the newsroom's photo pipeline (media_process(): upright,
+ * no metadata, responsive copies, WebP).
+ *
+ * What each item became is kept (store_import_note()), keyed by the
+ * export's site address and the item's id there: importing the same
+ * export again finds each story again (with the slug the newsroom may
+ * have given it since) and each comment, and updates them in place; a
+ * story that already holds what the export brings is not written again.
+ * A slug already taken by a story the import did not make is not
+ * touched: the imported story gets "SLUG-wpID" instead.
+ *
+ * Comments: each in its own transaction with its map row, parents
+ * before replies; a reply deeper than @max_depth joins the deepest
+ * ancestor allowed; approved ones are shown, pending ones held; the
+ * commenter is kept as a guest (name shown, e-mail for moderation only).
+ * Old addresses: the story's <link> path and "/?p=ID" answer 301 with its
+ * new address, and so do the site's list addresses.
+ *
+ * Not written yet (counted as "not written" in the summary): static
+ * pages (the sink answers IMP_LEFT_OUT).
+ */
+#ifndef DATELINE_IMPORT_WRITE_H
+#define DATELINE_IMPORT_WRITE_H
+
+#include "import/import.h"
+
+struct store;
+struct imp_writer;
+
+/*
+ * A writer into @s reading photos under @uploads (may be NULL), replies
+ * nested at most @max_depth deep; its sink in *@sink.  Starts libvips.  Caller frees with imp_writer_free().
+ * ERR_INVALID when the image library cannot start.
+ */
+int imp_writer_new(struct store *s, const char *uploads, int max_depth,
+		   struct imp_writer **out, struct imp_sink *sink);
+void imp_writer_free(struct imp_writer *w);
+
+/* The last photo problem (for a warning), or "". */
+const char *imp_writer_error(const struct imp_writer *w);
+
+#endif

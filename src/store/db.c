@@ -1,0 +1,352 @@
+/*
+ * db.c - the engine-neutral half of the store's driver (db.h): statement
+ * slots, the statements a connection has run, sticky failures,
+ * transactions and typed column reads.  The engines' halves are
+ * db_sqlite.c and db_pg.c.
+ */
+#include "db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "store_int.h"
+
+static atomic_int next_slot;
+
+int db_slot(struct dbq *q)
+{
+	int s = atomic_load_explicit(&q->slot, memory_order_acquire);
+	int expect = 0;
+
+	if (s)
+		return s;
+	s = atomic_fetch_add(&next_slot, 1) + 1;
+	if (!atomic_compare_exchange_strong(&q->slot, &expect, s))
+		s = expect;	/* another thread gave it one first */
+	return s;
+}
+
+/* What db_get() hands out when no connection can be had (per thread). */
+static _Thread_local struct dbc dead_conn;
+static _Thread_local struct dbs dead_stmt;
+
+struct dbc *db_get(struct store *s, enum db_use use)
+{
+	struct dbc *c = s->db->get(s, use);
+
+	if (!c) {
+		c = &dead_conn;
+		c->dead = true;
+	}
+	c->store = s;
+	c->err = c->dead ? ERR_DB : 0;
+	c->bumped = false;
+	return c;
+}
+
+/* Drop the bindings and results of every statement @c ran. */
+static void release_all(struct dbc *c)
+{
+	const struct db_driver *d = c->store->db;
+	struct dbs *st = c->active, *next;
+
+	for (; st; st = next) {
+		next = st->next;
+		d->release(st);
+		st->on_list = false;
+		st->next = NULL;
+	}
+	c->active = NULL;
+}
+
+void db_put(struct dbc *c)
+{
+	if (!c || c->dead)
+		return;
+	release_all(c);
+	c->store->db->put(c);
+}
+
+void db_conn_release(struct dbc *c)
+{
+	int i;
+
+	if (!c->st)
+		return;
+	release_all(c);
+	for (i = 0; i < c->nst; i++) {
+		if (!c->st[i])
+			continue;
+		if (c->store)
+			c->store->db->finalize(c->st[i]);
+		free(c->st[i]);
+	}
+	free(c->st);
+	c->st = NULL;
+	c->nst = 0;
+}
+
+/* The statement of slot @slot on @c, made on first use. */
+static struct dbs *stmt_of(struct dbc *c, struct dbq *q, int slot)
+{
+	struct dbs *st;
+
+	if (slot >= c->nst) {
+		int n = slot + 32;
+
+		c->st = xrealloc(c->st, n * sizeof(*c->st));
+		memset(c->st + c->nst, 0, (n - c->nst) * sizeof(*c->st));
+		c->nst = n;
+	}
+	if (!(st = c->st[slot])) {
+		st = c->st[slot] = xcalloc(1, sizeof(*st));
+		st->c = c;
+	}
+	st->q = q;
+	return st;
+}
+
+/* "?N" -> "$N" for PostgreSQL, into a malloc'd copy. */
+static char *to_dollars(const char *sql)
+{
+	char *out = xstrdup(sql), *p;
+
+	for (p = out; *p; p++)
+		if (*p == '?' && p[1] >= '0' && p[1] <= '9')
+			*p = '$';
+	return out;
+}
+
+/* Run @sql (statement @q, NULL for a one-off) at @slot of @c. */
+static struct dbs *run_at(struct dbc *c, struct dbq *q, int slot,
+			  const char *sql, const struct dbv *v, size_t n)
+{
+	const struct db_driver *d = c->store->db;
+	struct dbs *st;
+	char *own = NULL;
+
+	if (c->dead) {
+		dead_stmt.c = c;
+		dead_stmt.err = ERR_DB;
+		return &dead_stmt;
+	}
+	st = stmt_of(c, q, slot);
+	if (st->on_list) {
+		d->release(st);
+	} else {
+		st->on_list = true;
+		st->next = c->active;
+		c->active = st;
+	}
+	st->row = -1;
+	st->nrows = 0;
+	st->changes = 0;
+	st->done = false;
+	if ((st->err = c->err))
+		return st;
+	if (d->mark == '$') {
+		if (q && q->pg)
+			sql = q->pg;
+		else
+			sql = own = to_dollars(sql);
+	}
+	st->err = d->run(st, slot, sql, v, n);
+	free(own);
+	if (st->err && !c->err)
+		c->err = st->err;
+	return st;
+}
+
+struct dbs *db_query_v(struct dbc *c, struct dbq *q, const struct dbv *v,
+		       size_t n)
+{
+	int slot = db_slot(q);
+
+	if (slot >= DB_MAX_SLOTS) {
+		log_err("store: more than %d statements", DB_MAX_SLOTS);
+		abort();
+	}
+	return run_at(c, q, slot, q->sql, v, n);
+}
+
+struct dbs *db_query_sql(struct dbc *c, const char *sql, const struct dbv *v,
+			 size_t n)
+{
+	return run_at(c, NULL, 0, sql, v, n);
+}
+
+int db_step(struct dbs *st)
+{
+	int r;
+
+	if (st->err)
+		return st->err;
+	if (st->done)
+		return 0;
+	r = st->c->store->db->step(st);
+	if (r == 0)
+		st->done = true;
+	if (r < 0) {
+		st->err = r;
+		if (!st->c->err)
+			st->c->err = r;
+	}
+	return r;
+}
+
+int db_row(struct dbs *st)
+{
+	int r = db_step(st);
+
+	return r == 1 ? 0 : r == 0 ? ERR_NOTFOUND : r;
+}
+
+int db_done(struct dbs *st)
+{
+	int r;
+
+	while ((r = db_step(st)) == 1)
+		;
+	return r;
+}
+
+int64_t db_changes(struct dbs *st)
+{
+	return st->changes;
+}
+
+int db_change_v(struct dbc *c, struct dbq *q, const struct dbv *v, size_t n)
+{
+	struct dbs *st = db_query_v(c, q, v, n);
+	int r = db_done(st);
+
+	return r ? r : st->changes ? 0 : ERR_NOTFOUND;
+}
+
+int db_int_v(struct dbc *c, struct dbq *q, int64_t *out,
+	     const struct dbv *v, size_t n)
+{
+	struct dbs *st = db_query_v(c, q, v, n);
+	int r = db_row(st);
+
+	if (!r)
+		*out = db_int(st, 0);
+	return r;
+}
+
+int64_t db_int(struct dbs *st, int col)
+{
+	return st->c->store->db->column_int(st, col);
+}
+
+bool db_is_null(struct dbs *st, int col)
+{
+	size_t len;
+
+	return !st->c->store->db->column(st, col, &len);
+}
+
+const char *db_peek(struct dbs *st, int col)
+{
+	size_t len;
+
+	return st->c->store->db->column(st, col, &len);
+}
+
+const char *db_text(struct dbs *st, struct arena *a, int col)
+{
+	size_t len;
+	const char *s = st->c->store->db->column(st, col, &len);
+
+	return s ? arena_strndup(a, s, len) : NULL;
+}
+
+const char *db_text0(struct dbs *st, struct arena *a, int col)
+{
+	const char *s = db_text(st, a, col);
+
+	return s ? s : "";
+}
+
+void *db_blob(struct dbs *st, struct arena *a, int col, size_t *len)
+{
+	return st->c->store->db->blob(st, a, col, len);
+}
+
+int db_begin(struct dbc *c)
+{
+	int r;
+
+	if (c->dead)
+		return c->err;
+	c->err = 0;
+	c->bumped = false;
+	r = c->store->db->exec(c, c->store->db->mark == '?' ?
+			       "BEGIN IMMEDIATE" : "BEGIN");
+	if (r)
+		c->err = r;
+	return r;
+}
+
+int db_end(struct dbc *c, int r)
+{
+	const struct db_driver *d = c->store->db;
+
+	if (c->dead)
+		return r ? r : c->err;
+	release_all(c);
+	if (!r)
+		r = c->err;
+	if (!r)
+		r = d->exec(c, "COMMIT");
+	if (r)
+		d->exec(c, "ROLLBACK");
+	else if (c->bumped)
+		atomic_fetch_add(&c->store->generation, 1);
+	c->err = 0;
+	c->bumped = false;
+	return r;
+}
+
+int db_script(struct dbc *c, const char *sql)
+{
+	int r;
+
+	release_all(c);
+	if (c->err)
+		return c->err;
+	if ((r = c->store->db->exec(c, sql)))
+		c->err = r;
+	return r;
+}
+
+int db_failed(const struct dbc *c)
+{
+	return c->err;
+}
+
+int db_content_bump(struct dbc *c)
+{
+	int r;
+
+	if (c->err)
+		return c->err;
+	if ((r = c->store->db->content_bump(c)))
+		c->err = r;
+	else
+		c->bumped = true;
+	return r;
+}
+
+bool db_fk_failed(const struct dbc *c)
+{
+	return c->err == ERR_CONFLICT && c->store->db->fk_failed(c);
+}
+
+bool db_is_pg(const struct dbc *c)
+{
+	return c->store->db->mark == '$';
+}

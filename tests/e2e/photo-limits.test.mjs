@@ -1,0 +1,64 @@
+// photo-limits.test.mjs - lead photos an attacker could use to exhaust
+// the server: the pixel count is read from the header and refused in
+// milliseconds (--photo-max-pixels, default 40 million), and uploads are
+// processed --photo-jobs at a time, the rest queued, not refused.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { makeSite, removeDir, startServer } from './lib.mjs';
+import { mainText, sql } from './accounts-lib.mjs';
+import { addUser, haveVips, jpegWithGps, loginAs, saveStory } from './newsroom-lib.mjs';
+
+const FAST = ['--login-rate-limit', '1000'];
+const photoFields = (data, name, type) => ({ caption: 'A caption.', credit: 'A. Photographer', alt: 'Alt text',
+	body: 'Text.', photo: { data, name, type } });
+
+describe('photo limits', { skip: !haveVips() && 'needs the vips command (libvips-tools)' }, () => {
+	let site, srv, ed;
+	before(async () => {
+		site = await makeSite();
+		await addUser(site.db, 'editor@example.com', 'Ed Editor', 'editor');
+		srv = await startServer({ db: site.db, args: [...FAST, '--upload-limit', '5', '--photo-jobs', '1'] });
+		ed = await loginAs(srv.url, 'editor@example.com');
+	});
+	after(async () => {
+		await srv.stop();
+		await removeDir(site.dir);
+	});
+
+	test('a 41-megapixel PNG of a few KB is refused at once, from its header', async () => {
+		const file = path.join(site.dir, 'huge.png');
+		execFileSync('vips', ['black', file, '6400', '6400']);
+		const png = fs.readFileSync(file);
+		assert.ok(png.length < 1024 * 1024, `small file: ${png.length} bytes`);
+		const t0 = Date.now();
+		const r = await saveStory(ed, { headline: 'Huge photo', ...photoFields(png, 'huge.png', 'image/png') });
+		const ms = Date.now() - t0;
+		assert.equal(r.status, 422, r.text.slice(0, 300));
+		assert.match(mainText(r.text), /The image is 6400 x 6400 pixels \(41\.0 megapixels\); this site takes photos of at most 40\.0 megapixels\./);
+		assert.ok(ms < 2000, `refused in ${ms} ms (decoding it takes tens of seconds)`);
+		assert.equal(Number(sql(site.db, 'SELECT count(*) FROM media')[0][0]), 0);
+	});
+
+	test('--photo-max-pixels sets the limit; uploads beyond --photo-jobs wait their turn', async () => {
+		const small = await startServer({ db: site.db, args: [...FAST, '--photo-max-pixels', '500000', '--photo-jobs', '1'] });
+		try {
+			const c = await loginAs(small.url, 'editor@example.com');
+			const big = jpegWithGps(site.dir, 1000, 600, 1);
+			const r = await saveStory(c, { headline: 'Too many pixels', ...photoFields(big, 'a.jpg', 'image/jpeg') });
+			assert.equal(r.status, 422);
+			assert.match(mainText(r.text), /0\.6 megapixels\); this site takes photos of at most 0\.5 megapixels/);
+			const ok = jpegWithGps(site.dir, 600, 400, 1);
+			// three at once with one photo job: all saved, one after the other
+			const rs = await Promise.all([1, 2, 3].map((i) =>
+				saveStory(c, { headline: `Queued photo ${i}`, ...photoFields(ok, `q${i}.jpg`, 'image/jpeg') })));
+			for (const x of rs)
+				assert.equal(x.status, 303, x.text.slice(0, 300));
+		} finally {
+			await small.stop();
+		}
+	});
+});
