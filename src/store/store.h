@@ -3,8 +3,9 @@
  *
  * Nothing outside src/store/ knows which database is underneath: the
  * embedded SQLite file (default) or PostgreSQL (several nodes on one
- * database).  A backend fills a
- * struct store_ops; store.c picks the backend from the URL and dispatches.
+ * database).  Each function is written once, in the store_<area>.c of its
+ * area, over the internal driver db.h; store_open() picks the engine from
+ * the URL.
  *
  * Threads: a struct store may be used from any number of threads at once;
  * backends keep a pool of connections.  Memory: everything a store
