@@ -28,23 +28,6 @@ static const struct copy_table outbox_t = {
 /* How many rows `list` reads at a time. */
 #define LIST_BATCH 500
 
-static int open_store(const char *db, struct store **s)
-{
-	char err[512];
-
-	if (store_open(db, s, err, sizeof(err))) {
-		fprintf(stderr, "error: %s\n", err);
-		return 1;
-	}
-	if (store_check_schema(*s)) {
-		fprintf(stderr, "error: database '%s' needs migrating: run"
-			" 'dateline migrate --db %s'\n", db, db);
-		store_close(*s);
-		return 1;
-	}
-	return 0;
-}
-
 static const char *cell_text(struct arena *a, const struct copy_cell *c)
 {
 	return c->kind == CELL_BYTES ? arena_strndup(a, c->p, c->len) : "";
@@ -153,7 +136,7 @@ int cmd_outbox(int argc, char **argv)
 			" or 'outbox drop ID' (try --help)\n");
 		return 2;
 	}
-	if (open_store(db, &s))
+	if (cli_open_store(db, &s))
 		return 1;
 	r = npos == 1 ? outbox_list(s) : outbox_change(s, pos[0], pos[1]);
 	store_close(s);

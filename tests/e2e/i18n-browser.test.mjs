@@ -5,7 +5,7 @@
 // site folder (or $DATELINE_SCREENSHOTS) as arabic.png, for a look.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { addArticle, makeSite, removeDir, startServer } from './lib.mjs';
+import { addArticle, launchBrowser, makeSite, removeDir, startServer } from './lib.mjs';
 
 const ENABLED = process.env.DATELINE_BROWSER === '1';
 
@@ -20,12 +20,7 @@ describe('the Arabic page in the browser', { skip: !ENABLED && 'set DATELINE_BRO
 		}, 'بيروت — نص.\n');
 		srv = await startServer({ db: site.db, args: ['--language', 'ar', '--reaction-rate-limit', '0'] });
 		url = srv.url + path;
-		const { chromium } = await import('playwright-core');
-		browser = await chromium.launch({
-			executablePath: '/usr/bin/chromium', headless: true,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-				'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-		});
+		browser = await launchBrowser();
 	});
 
 	after(async () => {
