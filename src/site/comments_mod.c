@@ -38,6 +38,7 @@ struct outbox_msg *comments_reply_mail(struct site_job *j,
 	struct site *site = j->site;
 	struct arena *a = j->req->arena;
 	struct article *art;
+	struct outbox_msg *mail;
 	const char *story, *unsub;
 
 	if (!parent->account_id || !parent->author_wants_mail ||
@@ -53,7 +54,7 @@ struct outbox_msg *comments_reply_mail(struct site_job *j,
 				article_path(a, art), anchor_id));
 	unsub = absolute_url(site, a, comments_unsub_path(site, a,
 							  parent->account_id));
-	return acct_mail_list(j, parent->author_email, arena_printf(a, "New"
+	mail = acct_mail_list(j, parent->author_email, arena_printf(a, "New"
 			      " reply to your comment on \"%s\"", art->headline),
 			      arena_printf(a, "%s replied to your comment on"
 					   " \"%s\":\n\n%.600s\n\nRead the"
@@ -61,6 +62,9 @@ struct outbox_msg *comments_reply_mail(struct site_job *j,
 					   " about replies, open this link:\n%s",
 					   reply_author, art->headline,
 					   reply_text, story, unsub), unsub);
+	if (mail)
+		mail->notice = true;	/* not queued to an address that bounces */
+	return mail;
 }
 
 /* ---- Unsubscribe (no log in needed: the link is signed) ---- */

@@ -101,6 +101,8 @@ void nr_submit(struct site_job *j);
  */
 void nr_photo_begin(struct site *site);
 void nr_photo_end(struct site *site);
+/* Photos being processed now, and uploads waiting for a slot. */
+void nr_photo_count(struct site *site, unsigned *running, unsigned *waiting);
 /* A positive decimal id from @s, else 0. */
 int64_t nr_id(const char *s);
 /* "YYYY-MM-DDTHH:MM[:SS]" in the site's time zone; 0 when malformed. */

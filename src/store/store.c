@@ -94,6 +94,24 @@ int store_ping(struct store *s, char *detail, size_t len)
 	return r ? ERR_DB : 0;
 }
 
+void store_stats(struct store *s, struct store_stats *out)
+{
+	struct store_counters *k = &s->counters;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i <= STORE_WAIT_BUCKETS; i++)
+		out->wait[i] = atomic_load_explicit(&k->wait[i],
+						    memory_order_relaxed);
+	out->wait_seconds = (double)atomic_load_explicit(&k->wait_ns,
+					memory_order_relaxed) / 1e9;
+	for (i = 0; i < STORE_ERR_KINDS; i++)
+		out->errors[i] = atomic_load_explicit(&k->errors[i],
+						      memory_order_relaxed);
+	if (s->ops->replica_lag)
+		s->ops->replica_lag(s, out);
+}
+
 void store_close(struct store *s)
 {
 	if (s)
@@ -109,6 +127,7 @@ int store_reactions_apply(struct store *s, struct reaction_change *changes,
 			  size_t n)
 {
 	size_t i;
+	int r;
 
 	for (i = 0; i < n; i++) {
 		struct reaction_change *c = &changes[i];
@@ -119,7 +138,11 @@ int store_reactions_apply(struct store *s, struct reaction_change *changes,
 		     (c->kind < 0 || c->kind >= REACTION_KINDS)))
 			c->result = ERR_INVALID;
 	}
-	return n ? OP(s, reactions_apply, changes, n) : 0;
+	if (!n)
+		return 0;
+	r = OP(s, reactions_apply, changes, n);
+	store_count_error(s, r);	/* the engines' own batch code */
+	return r;
 }
 
 int store_article_id(struct store *s, const char *slug, int64_t *id)

@@ -309,15 +309,25 @@ struct account {
 	enum account_role role;
 	bool verified;		/* the e-mail address was confirmed */
 	int64_t created;
+	/* When mail to the address was refused for good (an SMTP 5xx), 0
+	 * while it is delivered; the server's answer (never NULL). */
+	int64_t bounced;
+	const char *bounce_reason;
 };
 
 /*
  * An e-mail to queue in the outbox, in the same transaction as the change
  * that causes it.  @data is the whole RFC 5322 message (CRLF line ends).
+ * A @notice is mail the reader did not ask for just then (a reply to
+ * their comment, "your password was changed"): it is not queued while
+ * an account with the address @to bounces (account.bounced), and
+ * nothing fails for it.  Links the reader asked for (confirmation,
+ * reset) are always queued: they are how an address is confirmed again.
  */
 struct outbox_msg {
 	const char *to;
 	const char *data;
+	bool notice;
 };
 
 /* A queued message as the sender thread sees it. */
@@ -363,7 +373,8 @@ int store_account_set_role(struct store *s, int64_t id, enum account_role role);
 /*
  * Set account @id's password hash.  In one transaction: when
  * @reset_hash is not NULL that reset token is consumed first (ERR_NOTFOUND
- * when it is gone or expired at @now: nothing changes); every reset token
+ * when it is gone or expired at @now: nothing changes), and since its
+ * link reached the reader the account no longer bounces; every reset token
  * of the account dies; every session except @keep_session (may be NULL)
  * ends; @mail (may be NULL) is queued.
  */
@@ -397,7 +408,8 @@ int store_token_find(struct store *s, struct arena *ar,
 
 /*
  * Consume a TOKEN_VERIFY (the account becomes verified) or TOKEN_EMAIL
- * (the account takes the new address, verified) token.  ERR_NOTFOUND when
+ * (the account takes the new address, verified) token; either way the
+ * account no longer bounces.  ERR_NOTFOUND when
  * gone or expired, ERR_CONFLICT when the new address was taken meanwhile.
  * *account_id (may be NULL) gets the account.
  */
@@ -445,6 +457,17 @@ int store_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
 
 /* The soonest next_attempt of any queued message; ERR_NOTFOUND when none. */
 int store_outbox_next(struct store *s, int64_t *when);
+
+/*
+ * Mail to @address was refused for good at @when with @reason (an SMTP
+ * 5xx): the account with that address (ignoring case), if any, bounces
+ * from now on: notices to it are not queued (struct outbox_msg) until
+ * its address is confirmed again (store_token_apply() of a TOKEN_VERIFY
+ * or TOKEN_EMAIL token, or a password set with a reset token, clears
+ * it).  0 also when no account has the address.
+ */
+int store_address_bounced(struct store *s, const char *address, int64_t when,
+			  const char *reason);
 
 /* ---- Changes made by other nodes on the same database ---- */
 
@@ -557,6 +580,42 @@ int store_copy_done(struct store *s);
 #define STORE_MAX_REPLICAS 8
 int store_add_replica(struct store *s, const char *url, int max_lag_ms,
 		      char *err, size_t errlen);
+
+/* ---- What the store counts, for monitoring (/metrics) ---- */
+
+/*
+ * Upper bounds (seconds) of the histogram of waits for a pooled
+ * connection (db_get(): a free one, or a new one opened); +Inf implied.
+ */
+#define STORE_WAIT_BUCKETS 10
+extern const double store_wait_le[STORE_WAIT_BUCKETS];
+
+/* Failed database work by kind; names in store_error_names[]. */
+enum store_error_kind {
+	STORE_ERR_BUSY,		/* lock contention, serialization: "busy" */
+	STORE_ERR_FAILED,	/* a statement or commit failed: "failed" */
+	STORE_ERR_UNAVAILABLE,	/* no connection could be had: "unavailable" */
+	STORE_ERR_KINDS
+};
+extern const char *const store_error_names[STORE_ERR_KINDS];
+
+struct store_stats {
+	uint64_t wait[STORE_WAIT_BUCKETS + 1];	/* by bucket, not cumulative */
+	double wait_seconds;			/* the sum */
+	uint64_t errors[STORE_ERR_KINDS];
+	/* PostgreSQL: each read replica's lag behind the primary (how long
+	 * ago the primary had written what the replica has replayed; 0 when
+	 * it has replayed everything), < 0 when unknown (down).  SQLite: 0
+	 * replicas. */
+	int nreplicas;
+	struct {
+		const char *name;	/* host:port/db, borrowed from the store */
+		double lag_seconds;
+	} replica[STORE_MAX_REPLICAS];
+};
+
+/* The counters since the store opened (relaxed reads: a snapshot). */
+void store_stats(struct store *s, struct store_stats *out);
 
 /*
  * Read routing of the calling thread.  Reads may go to a replica only

@@ -1,7 +1,8 @@
 /*
  * store_accounts.c - reader accounts, sessions, one-time tokens and the
- * e-mail outbox (sql/{sqlite,postgres}/003_accounts.sql), written once
- * over the driver (db.h).
+ * e-mail outbox (sql/{sqlite,postgres}/003_accounts.sql) with the
+ * addresses that bounce (009_bounces.sql), written once over the driver
+ * (db.h).
  *
  * Every change that causes an e-mail queues it in the same transaction, so
  * a message is never lost and never sent for a change that rolled back.
@@ -27,7 +28,8 @@
 #define CLAIM_LEASE 300
 
 #define ACCT_COLS \
-	"a.id, a.email, a.name, a.password, a.role, a.verified, a.created"
+	"a.id, a.email, a.name, a.password, a.role, a.verified, a.created," \
+	" a.bounced, a.bounce_reason"
 
 static const char *const purpose_names[] = { "verify", "reset", "email" };
 
@@ -65,10 +67,17 @@ static struct dbq q_set_pw = DBQ(
 	"UPDATE accounts SET password = ?2, updated = ?3 WHERE id = ?1");
 static struct dbq q_delete = DBQ("DELETE FROM accounts WHERE id = ?1");
 static struct dbq q_verify = DBQ(
-	"UPDATE accounts SET verified = 1, updated = ?2 WHERE id = ?1");
+	"UPDATE accounts SET verified = 1, bounced = NULL, bounce_reason = NULL,"
+	" updated = ?2 WHERE id = ?1");
 static struct dbq q_set_email = DBQ(
-	"UPDATE accounts SET email = ?2, verified = 1, updated = ?3"
-	" WHERE id = ?1");
+	"UPDATE accounts SET email = ?2, verified = 1, bounced = NULL,"
+	" bounce_reason = NULL, updated = ?3 WHERE id = ?1");
+static struct dbq q_unbounce = DBQ(
+	"UPDATE accounts SET bounced = NULL, bounce_reason = NULL WHERE id = ?1");
+static struct dbq q_bounced = DBQ2(
+	"UPDATE accounts SET bounced = ?2, bounce_reason = ?3 WHERE email = ?1",
+	"UPDATE accounts SET bounced = $2, bounce_reason = $3"
+	" WHERE lower(email) = lower($1)");
 static struct dbq q_token_insert = DBQ(
 	"INSERT INTO account_tokens (hash, account_id, purpose, email, expires)"
 	" VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -94,9 +103,15 @@ static struct dbq q_session_delete = DBQ(
 static struct dbq q_sessions_end = DBQ(
 	"DELETE FROM sessions WHERE account_id = ?1"
 	" AND hash IS DISTINCT FROM CAST(?2 AS TEXT)");
-static struct dbq q_outbox_insert = DBQ(
+/* ?4 1: a notice, left out for an address that bounces. */
+static struct dbq q_outbox_insert = DBQ2(
 	"INSERT INTO outbox (recipient, message, created, next_attempt)"
-	" VALUES (?1, ?2, ?3, ?3)");
+	" SELECT ?1, ?2, ?3, ?3 WHERE ?4 = 0 OR NOT EXISTS (SELECT 1"
+	" FROM accounts WHERE email = ?1 AND bounced IS NOT NULL)",
+	"INSERT INTO outbox (recipient, message, created, next_attempt)"
+	" SELECT CAST($1 AS text), CAST($2 AS text), $3::bigint, $3::bigint"
+	" WHERE $4::bigint = 0 OR NOT EXISTS (SELECT 1 FROM accounts"
+	" WHERE lower(email) = lower($1) AND bounced IS NOT NULL)");
 static struct dbq q_outbox_sent = DBQ("DELETE FROM outbox WHERE id = ?1");
 static struct dbq q_outbox_retry = DBQ(
 	"UPDATE outbox SET attempts = attempts + 1, next_attempt = ?2,"
@@ -129,6 +144,8 @@ static void read_account(struct arena *ar, struct dbs *st, int col,
 	a->role = role < 0 ? ROLE_READER : (enum account_role)role;
 	a->verified = db_int(st, col + 5) != 0;
 	a->created = db_int(st, col + 6);
+	a->bounced = db_is_null(st, col + 7) ? 0 : db_int(st, col + 7);
+	a->bounce_reason = db_text0(st, ar, col + 8);
 }
 
 /* The first row of @st as an account; ERR_NOTFOUND when it has none. */
@@ -147,7 +164,7 @@ int outbox_insert(struct dbc *c, const struct outbox_msg *m,
 	if (!m)
 		return 0;
 	return db_exec(c, &q_outbox_insert, DB_T(m->to), DB_T(m->data),
-		       DB_I(now));
+		       DB_I(now), DB_I(m->notice));
 }
 
 int store_account_create(struct store *s, const struct account *a,
@@ -304,6 +321,8 @@ int store_account_set_password(struct store *s, int64_t id, const char *hash,
 	}
 	if (!r)
 		r = db_change(c, &q_set_pw, DB_I(id), DB_T(hash), DB_I(now));
+	if (!r && reset_hash)
+		db_exec(c, &q_unbounce, DB_I(id));
 	if (!r) {
 		db_exec(c, &q_tokens_drop, DB_I(id),
 			DB_T(purpose_names[TOKEN_RESET]));
@@ -545,6 +564,21 @@ int store_outbox_next(struct store *s, int64_t *when)
 		else
 			*when = db_int(st, 0);
 	}
+	db_put(c);
+	return r;
+}
+
+int store_address_bounced(struct store *s, const char *address, int64_t when,
+			  const char *reason)
+{
+	struct dbc *c;
+	int r;
+
+	if (!address || !*address || when <= 0)
+		return ERR_INVALID;
+	c = db_get(s, DB_WRITE);
+	r = db_exec(c, &q_bounced, DB_T(address), DB_I(when),
+		    DB_T(reason ? reason : ""));
 	db_put(c);
 	return r;
 }

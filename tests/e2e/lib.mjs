@@ -9,7 +9,7 @@
 // database instead of a SQLite file, dropped when the test process ends.  Every server is
 // stopped with SIGTERM and must exit 0: under ASan a leak makes it exit 86,
 // so leaks fail the suite.
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import http from 'node:http';
@@ -546,6 +546,24 @@ export async function rawRequest(port, data, opts = {}) {
 
 const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0',
 	middot: '\u00b7', mdash: '\u2014', ndash: '\u2013', hellip: '\u2026' };
+
+/*
+ * `promtool check metrics` (Debian's prometheus package) over the
+ * exposition @text: {code, out} (out empty when it finds nothing).
+ */
+export function promtool(text) {
+	const r = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+	if (r.error)
+		throw new Error(`promtool runs (Debian's prometheus package): ${r.error}`);
+	return { code: r.status, out: (r.stdout + r.stderr).trim() };
+}
+
+/* The value of the sample @name{@labels} in exposition @text, or undefined. */
+export function metricSample(text, name, labels = '') {
+	const esc = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+	const m = new RegExp(`^${esc(name)}${labels ? esc(`{${labels}}`) : ''} (\\S+)$`, 'm').exec(text);
+	return m ? Number(m[1]) : undefined;
+}
 
 export function decodeEntities(s) {
 	return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (all, e) => {
