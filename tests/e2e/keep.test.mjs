@@ -2,8 +2,9 @@
 // and writes (a consistent copy that passes integrity_check and serves),
 // refused on PostgreSQL, where the pg_dump / pg_restore recipe of
 // docs/deployment.md is run as written; mail refused for good (SMTP 5xx) ends as failed
-// with the reason instead of being retried forever; `dateline outbox
-// list|retry|drop` for the operator.
+// with the reason instead of being retried forever, and a temporary one
+// (4xx) is retried with a growing delay and given up after 2 days;
+// `dateline outbox list|retry|drop` for the operator.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import {
 	PG, ROOT, addArticle, get, makeSite, removeDir, request, runCli, sleep, startServer, tempDir,
 } from './lib.mjs';
-import { Client } from './accounts-lib.mjs';
+import { Client, sql } from './accounts-lib.mjs';
 import { addUser } from './comments-lib.mjs';
 
 const PW = 'correct horse battery';
@@ -256,5 +257,60 @@ describe('mail refused for good', () => {
 		assert.match(gone.stderr, /no message/);
 		const bad = await runCli(['outbox', 'retry', '--db', site.db, 'x']);
 		assert.equal(bad.code, 2);
+	});
+});
+
+describe('mail that fails for a while (SMTP 4xx)', () => {
+	let site, smtp, srv;
+	const args = () => ['--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--smtp-plain',
+		'--mail-from', 'news@example.com', '--login-rate-limit', '1000'];
+	before(async () => {
+		site = await makeSite();
+		smtp = await refusingSmtp(451);
+		await addUser(site.db, 'later@refuse.example', 'Later');
+		srv = await startServer({ db: site.db, args: args() });
+	});
+	after(async () => {
+		await srv.stop();
+		smtp.close();
+		await removeDir(site.dir);
+	});
+
+	it('is retried 1 s, 2 s, ... apart, given up after 2 days of retries, and the address does not bounce', async () => {
+		const c = new Client(srv.url);
+		const r = await c.submit('/account/forgot', '/account/forgot', { email: 'later@refuse.example' });
+		assert.equal(r.status, 200);
+		const deadline = Date.now() + 15000;
+		while (smtp.seen.rcpt < 3 && Date.now() < deadline)
+			await sleep(50);
+		assert.ok(smtp.seen.rcpt >= 3, `tried again and again (${smtp.seen.rcpt})`);
+		assert.match(srv.stderr(), /mail \d+ to later@refuse\.example not delivered \(attempt 1\): .*451.*; trying again in 1 s/);
+		assert.match(srv.stderr(), /mail \d+ to later@refuse\.example not delivered \(attempt 2\): .*451.*; trying again in 2 s/);
+		assert.doesNotMatch(srv.stderr(), /failed for good/);
+		let rows = (await runCli(['outbox', 'list', '--db', site.db])).stdout.trim().split('\n');
+		assert.equal(rows.length, 2);
+		assert.notEqual(rows[1].split('\t')[1], 'failed');
+		// Two days of retries later (the attempts so far say so): the next
+		// failure ends it.  The server is stopped meanwhile, so its own
+		// bookkeeping does not race the change.
+		await srv.stop();
+		sql(site.db, 'UPDATE outbox SET attempts = 600, next_attempt = 0');
+		const before = smtp.seen.rcpt;
+		srv = await startServer({ db: site.db, args: args() });
+		const d2 = Date.now() + 15000;
+		while (!/failed for good/.test(srv.stderr()) && Date.now() < d2)
+			await sleep(50);
+		assert.equal(smtp.seen.rcpt, before + 1, 'one more attempt');
+		assert.match(srv.stderr(), /mail \d+ to later@refuse\.example failed for good \(attempt 601\): failed: .*451.* \(gave up after 2 days\)/);
+		rows = (await runCli(['outbox', 'list', '--db', site.db])).stdout.trim().split('\n');
+		const [, state, attempts, , next, , why] = rows[1].split('\t');
+		assert.equal(state, 'failed');
+		assert.equal(attempts, '601');
+		assert.equal(next, '-');
+		assert.match(why, /^failed: .*451.*\(gave up after 2 days\)$/);
+		assert.match((await request(`${srv.url}/metrics`)).text, /^dateline_outbox_failed_total 1$/m);
+		// A temporary refusal is not a bounce.
+		assert.deepEqual(sql(site.db, "SELECT count(*) FROM accounts WHERE bounced IS NOT NULL"), [['0']]);
+		assert.doesNotMatch(srv.stderr(), /bounces/);
 	});
 });
