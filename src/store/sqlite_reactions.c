@@ -167,7 +167,8 @@ int sq_reactions_apply(struct store *base, struct reaction_change *changes,
 		r = batch_counts(c, changes, n);
 	if (!r)
 		r = sq_exec(c, "COMMIT");
-	if (r)
+	/* A failed COMMIT (disk full, I/O error) may have rolled back. */
+	if (r && !sqlite3_get_autocommit(c->db))
 		sq_exec(c, "ROLLBACK");
 out:
 	sq_conn_put(s, c);
