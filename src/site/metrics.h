@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 #include "core/buf.h"
-#include "store/store.h"
+#include "store/store_stats.h"
 
 struct metrics;
 

@@ -11,6 +11,7 @@
 
 #include "core/embedded.h"
 #include "store.h"
+#include "store_stats.h"
 
 struct db_driver;
 
