@@ -24,6 +24,10 @@ int db_slot(struct dbq *q)
 	if (s)
 		return s;
 	s = atomic_fetch_add(&next_slot, 1) + 1;
+	if (s >= DB_MAX_SLOTS) {
+		log_err("store: more than %d statements", DB_MAX_SLOTS);
+		abort();
+	}
 	if (!atomic_compare_exchange_strong(&q->slot, &expect, s))
 		s = expect;	/* another thread gave it one first */
 	return s;
@@ -163,13 +167,7 @@ static struct dbs *run_at(struct dbc *c, struct dbq *q, int slot,
 struct dbs *db_query_v(struct dbc *c, struct dbq *q, const struct dbv *v,
 		       size_t n)
 {
-	int slot = db_slot(q);
-
-	if (slot >= DB_MAX_SLOTS) {
-		log_err("store: more than %d statements", DB_MAX_SLOTS);
-		abort();
-	}
-	return run_at(c, q, slot, q->sql, v, n);
+	return run_at(c, q, db_slot(q), q->sql, v, n);
 }
 
 struct dbs *db_query_sql(struct dbc *c, const char *sql, const struct dbv *v,

@@ -55,6 +55,8 @@ struct dbq {
 };
 #define DBQ(sql_) { .sql = (sql_) }
 #define DBQ2(sqlite_, pg_) { .sql = (sqlite_), .pg = (pg_) }
+/* A statement of PostgreSQL's own files (pg_*.c), in its "$N" text. */
+#define DBQ_PG(pg_) { .sql = (pg_), .pg = (pg_) }
 
 /* A parameter value; build with DB_I(), DB_T(), DB_B(), DB_NULL. */
 struct dbv {

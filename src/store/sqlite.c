@@ -227,7 +227,6 @@ static const struct store_ops sqlite_ops = {
 	.close = sq_close,
 	.generation = sq_generation,
 	.reactions_apply = sq_reactions_apply,
-	.article_id = sq_article_id,
 };
 
 int store_open_sqlite(const char *path, struct store **out, char *err,

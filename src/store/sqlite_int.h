@@ -21,7 +21,6 @@ enum stmt_id {
 	ST_REACTION_UPDATE,
 	ST_REACTION_DELETE,
 	ST_REACTION_COUNTS,
-	ST_ARTICLE_ID,
 	ST_COUNT
 };
 
@@ -62,7 +61,6 @@ void sq_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Backend functions implemented in sqlite_reactions.c. */
 int sq_reactions_apply(struct store *s, struct reaction_change *changes,
 		       size_t n);
-int sq_article_id(struct store *s, const char *slug, int64_t *id);
 
 
 

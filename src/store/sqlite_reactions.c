@@ -30,9 +30,6 @@ static const char sql_delete[] =
 	"DELETE FROM reactions WHERE article_id = ?1 AND reader = ?2";
 static const char sql_counts[] =
 	"SELECT kind, count FROM reaction_counts WHERE article_id = ?1";
-static const char sql_article_id[] =
-	"SELECT id FROM articles WHERE slug = ?1 AND status = 1"
-	" AND published <= ?2";
 
 /* The reader's current reaction on the article, -1 for none. */
 static int current(struct conn *c, int64_t article, const char *reader,
@@ -173,30 +170,3 @@ out:
 	sq_conn_put(s, c);
 	return r;
 }
-
-int sq_article_id(struct store *base, const char *slug, int64_t *id)
-{
-	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
-	sqlite3_stmt *st;
-	int r = ERR_DB, rc;
-
-	if (!c)
-		return ERR_DB;
-	if ((st = sq_prepared(c, ST_ARTICLE_ID, sql_article_id))) {
-		sq_bind_text(st, 1, slug);
-		sqlite3_bind_int64(st, 2, time_now());
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			*id = sqlite3_column_int64(st, 0);
-			r = 0;
-		} else {
-			r = rc == SQLITE_DONE ? ERR_NOTFOUND :
-			    sq_db_err(c->db, "article id");
-		}
-		sqlite3_reset(st);
-	}
-	sq_conn_put(s, c);
-	return r;
-}
-

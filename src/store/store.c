@@ -96,8 +96,10 @@ int store_ping(struct store *s, char *detail, size_t len)
 
 void store_close(struct store *s)
 {
-	if (s)
+	if (s) {
+		store_idcache_free(s);
 		s->ops->close(s);
+	}
 }
 
 uint64_t store_generation(struct store *s)
@@ -120,11 +122,6 @@ int store_reactions_apply(struct store *s, struct reaction_change *changes,
 			c->result = ERR_INVALID;
 	}
 	return n ? OP(s, reactions_apply, changes, n) : 0;
-}
-
-int store_article_id(struct store *s, const char *slug, int64_t *id)
-{
-	return OP(s, article_id, slug, id);
 }
 
 const char *const role_names[ACCOUNT_ROLES] = {

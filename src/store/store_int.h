@@ -23,7 +23,6 @@ struct store_ops {
 	void (*replicas)(struct store *s, char *detail, size_t len);
 	int (*reactions_apply)(struct store *s, struct reaction_change *changes,
 			       size_t n);
-	int (*article_id)(struct store *s, const char *slug, int64_t *id);
 	int (*watch_reactions)(struct store *s, store_reactions_fn fn,
 			       void *arg);
 	/* Across nodes (pg_notify.c). */
@@ -41,13 +40,19 @@ struct store_ops {
 /*
  * Every engine's struct starts with this header: the operations only an
  * engine has (above), its half of the driver (db.h), and the generation
- * page caches follow (moved on after each committed content change).
+ * page caches follow (moved on after each committed content change), and
+ * the slug -> id cache of store_article_id().
  */
+struct store_idcache;
 struct store {
 	const struct store_ops *ops;
 	const struct db_driver *db;
 	atomic_uint_fast64_t generation;
+	_Atomic(struct store_idcache *) ids;	/* store_article_id()'s */
 };
+
+/* Free the cache of store_article_id() (store_close()). */
+void store_idcache_free(struct store *s);
 
 /* Backend constructors (store.c chooses by URL). */
 int store_open_sqlite(const char *path, struct store **out, char *err,
