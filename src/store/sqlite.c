@@ -75,11 +75,7 @@ static int open_db(const char *path, sqlite3 **out, char *err, size_t errlen)
 
 static void conn_free(struct conn *c)
 {
-	int i;
-
 	db_conn_release(&c->base);
-	for (i = 0; i < ST_COUNT; i++)
-		sqlite3_finalize(c->st[i]);
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -122,30 +118,6 @@ void sq_conn_put(struct sqlite_store *s, struct conn *c)
 	s->free = c;
 	pthread_cond_signal(&s->freed);
 	pthread_mutex_unlock(&s->lock);
-}
-
-/* The prepared statement @id on @c, reset and unbound, or NULL. */
-sqlite3_stmt *sq_prepared(struct conn *c, enum stmt_id id, const char *sql)
-{
-	if (!c->st[id]) {
-		if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-				       &c->st[id], NULL) != SQLITE_OK) {
-			sq_db_err(c->db, sql);
-			return NULL;
-		}
-	} else {
-		sqlite3_reset(c->st[id]);
-		sqlite3_clear_bindings(c->st[id]);
-	}
-	return c->st[id];
-}
-
-void sq_bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
 }
 
 int sq_exec(struct conn *c, const char *sql)

@@ -114,6 +114,15 @@ int art_photos_put(struct dbc *c, const struct media *media, size_t nmedia,
 		   const struct photo_variant *variants, size_t nvariants);
 
 /*
+ * On @c: article @article_id's reaction counts, and @reader's reaction
+ * when @reader is not NULL (out->mine, else -1) (store_reactions.c).
+ */
+int rx_state(struct dbc *c, int64_t article_id, const char *reader,
+	     struct reaction_state *out);
+/* On @c: @reader's reaction on the article into *mine, -1 for none. */
+int rx_mine(struct dbc *c, int64_t article_id, const char *reader, int *mine);
+
+/*
  * Queue @m (NULL: nothing) on @c in its transaction, due at @now
  * (store_accounts.c): the change that causes a message commits with it.
  */

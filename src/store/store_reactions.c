@@ -56,10 +56,18 @@ static struct dbq q_secret_put = DBQ(
 	"INSERT INTO secrets (name, value) VALUES (?1, ?2)"
 	" ON CONFLICT (name) DO NOTHING");
 
-int store_reaction_state(struct store *s, int64_t article_id,
-			 const char *reader, struct reaction_state *out)
+int rx_mine(struct dbc *c, int64_t article_id, const char *reader, int *mine)
 {
-	struct dbc *c = db_get(s, DB_WRITE);
+	int64_t k;
+	int r = db_get_int(c, &q_mine, &k, DB_I(article_id), DB_T(reader));
+
+	*mine = r ? -1 : (int)k;
+	return r == ERR_NOTFOUND ? 0 : r;
+}
+
+int rx_state(struct dbc *c, int64_t article_id, const char *reader,
+	     struct reaction_state *out)
+{
 	struct dbs *st;
 	int r;
 
@@ -75,13 +83,17 @@ int store_reaction_state(struct store *s, int64_t article_id,
 			out->total += out->counts[k];
 		}
 	}
-	if (!r && reader) {
-		st = db_query(c, &q_mine, DB_I(article_id), DB_T(reader));
-		if (!(r = db_row(st)))
-			out->mine = (int)db_int(st, 0);
-		else if (r == ERR_NOTFOUND)
-			r = 0;
-	}
+	if (!r && reader)
+		r = rx_mine(c, article_id, reader, &out->mine);
+	return r;
+}
+
+int store_reaction_state(struct store *s, int64_t article_id,
+			 const char *reader, struct reaction_state *out)
+{
+	struct dbc *c = db_get(s, DB_WRITE);
+	int r = rx_state(c, article_id, reader, out);
+
 	db_put(c);
 	return r;
 }
