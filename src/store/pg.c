@@ -26,7 +26,6 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 
-#define WATCH_INTERVAL_NS (100 * 1000 * 1000LL)
 
 static struct dbq q_bump = DBQ_PG(
 	"UPDATE meta SET value = (value::bigint + 1)::text"
@@ -145,16 +144,7 @@ static void pg_close(struct store *base)
 	pg_notify_close(s);
 	pg_pool_close(s);
 	pg_conn_free(s->watch);
-	pthread_mutex_destroy(&s->watch_lock);
 	free(s);
-}
-
-static long long mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /*
@@ -177,49 +167,34 @@ static int content_version(struct pgconn *c, int64_t *out)
 	return r;
 }
 
-static uint64_t pg_generation(struct store *base)
+/* The version, read on the watch connection (opened again when lost). */
+static int pg_content_version(struct store *base, int64_t *out)
 {
 	struct pg_store *s = PG(base);
-	long long now = mono_ns();
+	char err[512];
 
-	/*
-	 * Only one thread polls, and only every WATCH_INTERVAL_NS.  The content
-	 * version moves with content writes only, so reactions and other
-	 * high-rate writes do not empty the page cache.  A lost watch
-	 * connection is opened again at the next poll.
-	 */
-	if (now - s->watch_checked >= WATCH_INTERVAL_NS &&
-	    !pthread_mutex_trylock(&s->watch_lock)) {
-		int64_t v;
-
-		if (now - s->watch_checked >= WATCH_INTERVAL_NS) {
-			if (s->watch && s->watch->broken) {
-				pg_conn_free(s->watch);
-				s->watch = NULL;
-			}
-			if (!s->watch) {
-				char err[512];
-				PGconn *db = pg_connect(s->url, err, sizeof(err));
-
-				if (db) {
-					s->watch = xcalloc(1, sizeof(*s->watch));
-					s->watch->db = db;
-				}
-			}
-			if (s->watch && !content_version(s->watch, &v) &&
-			    v != s->watch_version) {
-				s->watch_version = v;
-				/* Caches refill from replicas that have it. */
-				if (s->nreplicas)
-					pg_lsn_raise(&s->content_lsn,
-						     pg_wal_position(s->watch->db));
-				atomic_fetch_add(&s->base.generation, 1);
-			}
-			s->watch_checked = mono_ns();
-		}
-		pthread_mutex_unlock(&s->watch_lock);
+	if (s->watch && s->watch->broken) {
+		pg_conn_free(s->watch);
+		s->watch = NULL;
 	}
-	return atomic_load(&s->base.generation);
+	if (!s->watch) {
+		PGconn *db = pg_connect(s->url, err, sizeof(err));
+
+		if (!db)
+			return ERR_DB;
+		s->watch = xcalloc(1, sizeof(*s->watch));
+		s->watch->db = db;
+	}
+	return content_version(s->watch, out);
+}
+
+/* Caches refill from replicas that have the change. */
+static void pg_moved(struct store *base)
+{
+	struct pg_store *s = PG(base);
+
+	if (s->nreplicas)
+		pg_lsn_raise(&s->content_lsn, pg_wal_position(s->watch->db));
 }
 
 int pg_content_bump(struct pg_store *s, struct pgconn *c)
@@ -246,7 +221,8 @@ static void pg_replicas(struct store *base, char *detail, size_t len)
 static const struct store_ops pg_ops = {
 	.name = "postgres",
 	.close = pg_close,
-	.generation = pg_generation,
+	.content_version = pg_content_version,
+	.moved = pg_moved,
 	.replicas = pg_replicas,
 	.reactions_apply = pg_reactions_apply,
 	.watch_reactions = pg_watch_reactions,
@@ -262,14 +238,10 @@ int store_open_pg(const char *url, struct store **out, char *err,
 {
 	struct pg_store *s;
 	PGconn *db;
-	int64_t v;
 
 	s = xcalloc(1, sizeof(*s));
-	s->base.ops = &pg_ops;
-	s->base.db = &db_pg;
+	store_init(&s->base, &pg_ops, &db_pg);
 	pg_pool_init(s, url);
-	pthread_mutex_init(&s->watch_lock, NULL);
-	s->watch_checked = mono_ns();
 	pg_notify_init(s);
 	/* Connect once now so a bad URL fails here, clearly. */
 	if (!(db = pg_connect(url, err, errlen))) {
@@ -282,9 +254,6 @@ int store_open_pg(const char *url, struct store **out, char *err,
 		pg_close(&s->base);
 		return ERR_IO;
 	}
-	/* Start from the stored content version, so the first poll is quiet. */
-	if (!content_version(s->watch, &v))
-		s->watch_version = v;
 	*out = &s->base;
 	return 0;
 }

@@ -71,10 +71,7 @@ struct pg_store {
 	bool checking;			/* the checker thread runs */
 	atomic_bool check_stop;
 	pthread_t checker;
-	pthread_mutex_t watch_lock;
-	struct pgconn *watch;
-	int64_t watch_version;
-	atomic_llong watch_checked;	/* monotonic ns of the last check */
+	struct pgconn *watch;		/* reads the content version */
 	/* pg_notify.c: events from other nodes */
 	char node[17];			/* random hex id of this store */
 	pthread_mutex_t listen_lock;	/* held while calling listen_fn */

@@ -40,6 +40,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/timeutil.h"
 #include "store_int.h"
 
 #define POOL_MAX 16
@@ -331,14 +332,6 @@ uint64_t pg_write_position(struct store *base)
 	return atomic_load(&PG(base)->write_lsn);
 }
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* The primary's positions over the last SAMPLES checks. */
 struct samples {
 	long long at[SAMPLES];
@@ -414,7 +407,7 @@ static void *check_main(void *arg)
 
 	while (!atomic_load(&s->check_stop)) {
 		struct timespec ts = { 0, CHECK_INTERVAL_MS * 1000000L };
-		long long now = mono_ms();
+		long long now = time_mono_ms();
 		uint64_t limit = 0;
 		bool ok = false;
 

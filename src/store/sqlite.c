@@ -27,7 +27,6 @@
 #include "core/timeutil.h"
 
 #define POOL_MAX 16
-#define WATCH_INTERVAL_NS (100 * 1000 * 1000LL)
 
 int sq_db_err(sqlite3 *db, const char *what)
 {
@@ -139,22 +138,14 @@ static void sq_close(struct store *base)
 	sqlite3_close(s->watch);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->freed);
-	pthread_mutex_destroy(&s->watch_lock);
 	free(s->path);
 	free(s);
 }
 
-static long long mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* The meta table's content version; ERR_DB before migration 002. */
-static int content_version(sqlite3 *db, int64_t *out)
+static int content_version(struct store *base, int64_t *out)
 {
+	sqlite3 *db = SQ(base)->watch;
 	sqlite3_stmt *st;
 	int r = ERR_DB;
 
@@ -169,35 +160,10 @@ static int content_version(sqlite3 *db, int64_t *out)
 	return r;
 }
 
-static uint64_t sq_generation(struct store *base)
-{
-	struct sqlite_store *s = SQ(base);
-	long long now = mono_ns();
-
-	/*
-	 * Only one thread polls, and only every WATCH_INTERVAL_NS.  The content
-	 * version (meta table) moves with content writes only, so reactions
-	 * and other high-rate writes do not empty the page cache.
-	 */
-	if (now - s->watch_checked >= WATCH_INTERVAL_NS &&
-	    !pthread_mutex_trylock(&s->watch_lock)) {
-		int64_t v;
-
-		if (now - s->watch_checked >= WATCH_INTERVAL_NS &&
-		    !content_version(s->watch, &v) && v != s->watch_version) {
-			s->watch_version = v;
-			atomic_fetch_add(&s->base.generation, 1);
-		}
-		s->watch_checked = now;
-		pthread_mutex_unlock(&s->watch_lock);
-	}
-	return atomic_load(&s->base.generation);
-}
-
 static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
-	.generation = sq_generation,
+	.content_version = content_version,
 	.reactions_apply = sq_reactions_apply,
 };
 
@@ -209,13 +175,10 @@ int store_open_sqlite(const char *path, struct store **out, char *err,
 	int r;
 
 	s = xcalloc(1, sizeof(*s));
-	s->base.ops = &sqlite_ops;
-	s->base.db = &db_sqlite;
+	store_init(&s->base, &sqlite_ops, &db_sqlite);
 	s->path = xstrdup(path);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->freed, NULL);
-	pthread_mutex_init(&s->watch_lock, NULL);
-	s->watch_checked = mono_ns();
 	/* Open one connection now so a bad path fails here, clearly. */
 	c = xcalloc(1, sizeof(*c));
 	if ((r = open_db(path, &c->db, err, errlen))) {
@@ -226,8 +189,6 @@ int store_open_sqlite(const char *path, struct store **out, char *err,
 	s->free = c;
 	if ((r = open_db(path, &s->watch, err, errlen)))
 		goto fail;
-	/* Start from the stored content version, so the first poll is quiet. */
-	content_version(s->watch, &s->watch_version);
 	*out = &s->base;
 	return 0;
 fail:

@@ -27,10 +27,7 @@ struct sqlite_store {
 	pthread_cond_t freed;
 	struct conn *free;
 	int nconns;
-	pthread_mutex_t watch_lock;
-	sqlite3 *watch;
-	int64_t watch_version;
-	atomic_llong watch_checked;	/* monotonic ns of the last check */
+	sqlite3 *watch;			/* reads the content version */
 };
 
 #define SQ(s) ((struct sqlite_store *)(s))

@@ -4,6 +4,7 @@
 #ifndef DATELINE_STORE_INT_H
 #define DATELINE_STORE_INT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdatomic.h>
@@ -18,7 +19,14 @@ struct db_driver;
 struct store_ops {
 	const char *name;
 	void (*close)(struct store *s);
-	uint64_t (*generation)(struct store *s);
+	/*
+	 * The meta table's content version, read on the engine's own watch
+	 * connection (store_generation() polls it): 0 or an error (also
+	 * before migration 002 made the table).  moved() (may be NULL) is
+	 * told when it changed, before the generation moves on.
+	 */
+	int (*content_version)(struct store *s, int64_t *out);
+	void (*moved)(struct store *s);
 	/* A line per read replica into @detail (store_ping()). */
 	void (*replicas)(struct store *s, char *detail, size_t len);
 	int (*reactions_apply)(struct store *s, struct reaction_change *changes,
@@ -49,7 +57,15 @@ struct store {
 	const struct db_driver *db;
 	atomic_uint_fast64_t generation;
 	_Atomic(struct store_idcache *) ids;	/* store_article_id()'s */
+	/* store_generation()'s poll of the content version */
+	pthread_mutex_t watch_lock;
+	int64_t watch_version;
+	_Atomic int64_t watch_checked;		/* time_mono_ms() */
 };
+
+/* Set up the header of a new engine store (store.c). */
+void store_init(struct store *s, const struct store_ops *ops,
+		const struct db_driver *db);
 
 /* Free the cache of store_article_id() (store_close()). */
 void store_idcache_free(struct store *s);
