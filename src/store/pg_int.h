@@ -30,17 +30,12 @@ struct pgconn {
 	bool bumped;		/* moved the content version since taken */
 	char sqlstate[6];	/* of the last failed statement */
 	struct pgpool *pool;	/* where it goes back */
-	struct pgconn *next;
 };
 
-/* Connections to one server, opened on demand, at most @max. */
+/* Connections to one server (db.h's pool). */
 struct pgpool {
+	struct db_pool base;		/* first */
 	char *url;
-	int max;
-	pthread_mutex_t lock;
-	pthread_cond_t freed;
-	struct pgconn *free;
-	int nconns;
 	struct pg_replica *replica;	/* NULL for the primary */
 };
 

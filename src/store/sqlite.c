@@ -11,7 +11,7 @@
 #include "sqlite_int.h"
 
 #include <pthread.h>
-#include <stdarg.h>
+#include <stddef.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -26,7 +26,6 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 
-#define POOL_MAX 16
 
 int sq_db_err(sqlite3 *db, const char *what)
 {
@@ -72,51 +71,28 @@ static int open_db(const char *path, sqlite3 **out, char *err, size_t errlen)
 	return 0;
 }
 
-static void conn_free(struct conn *c)
+static void conn_close(struct dbc *dc)
 {
+	struct conn *c = (struct conn *)dc;
+
 	db_conn_release(&c->base);
 	sqlite3_close(c->db);
 	free(c);
 }
 
-/* Take a connection from the pool, opening one if the pool may grow. */
-struct conn *sq_conn_get(struct sqlite_store *s)
+static struct dbc *conn_open(struct db_pool *p)
 {
-	struct conn *c;
+	struct sqlite_store *s = (struct sqlite_store *)
+		((char *)p - offsetof(struct sqlite_store, pool));
+	struct conn *c = xcalloc(1, sizeof(*c));
 	char err[256];
 
-	pthread_mutex_lock(&s->lock);
-	while (!s->free && s->nconns >= POOL_MAX)
-		pthread_cond_wait(&s->freed, &s->lock);
-	c = s->free;
-	if (c) {
-		s->free = c->next;
-		pthread_mutex_unlock(&s->lock);
-		return c;
-	}
-	s->nconns++;
-	pthread_mutex_unlock(&s->lock);
-
-	c = xcalloc(1, sizeof(*c));
 	if (open_db(s->path, &c->db, err, sizeof(err))) {
 		log_err("%s", err);
 		free(c);
-		pthread_mutex_lock(&s->lock);
-		s->nconns--;
-		pthread_cond_signal(&s->freed);
-		pthread_mutex_unlock(&s->lock);
 		return NULL;
 	}
-	return c;
-}
-
-void sq_conn_put(struct sqlite_store *s, struct conn *c)
-{
-	pthread_mutex_lock(&s->lock);
-	c->next = s->free;
-	s->free = c;
-	pthread_cond_signal(&s->freed);
-	pthread_mutex_unlock(&s->lock);
+	return &c->base;
 }
 
 int sq_exec(struct conn *c, const char *sql)
@@ -129,15 +105,9 @@ int sq_exec(struct conn *c, const char *sql)
 static void sq_close(struct store *base)
 {
 	struct sqlite_store *s = SQ(base);
-	struct conn *c, *next;
 
-	for (c = s->free; c; c = next) {
-		next = c->next;
-		conn_free(c);
-	}
+	db_pool_release(&s->pool);
 	sqlite3_close(s->watch);
-	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->freed);
 	free(s->path);
 	free(s);
 }
@@ -177,16 +147,14 @@ int store_open_sqlite(const char *path, struct store **out, char *err,
 	s = xcalloc(1, sizeof(*s));
 	store_init(&s->base, &sqlite_ops, &db_sqlite);
 	s->path = xstrdup(path);
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->freed, NULL);
+	db_pool_init(&s->pool, conn_open, conn_close, NULL);
 	/* Open one connection now so a bad path fails here, clearly. */
 	c = xcalloc(1, sizeof(*c));
 	if ((r = open_db(path, &c->db, err, errlen))) {
 		free(c);
 		goto fail;
 	}
-	s->nconns = 1;
-	s->free = c;
+	db_pool_adopt(&s->pool, &c->base);
 	if ((r = open_db(path, &s->watch, err, errlen)))
 		goto fail;
 	*out = &s->base;

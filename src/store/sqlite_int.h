@@ -17,24 +17,17 @@
 struct conn {
 	struct dbc base;	/* first: the driver's view (db.h) */
 	sqlite3 *db;
-	struct conn *next;
 };
 
 struct sqlite_store {
 	struct store base;
 	char *path;
-	pthread_mutex_t lock;
-	pthread_cond_t freed;
-	struct conn *free;
-	int nconns;
+	struct db_pool pool;
 	sqlite3 *watch;			/* reads the content version */
 };
 
 #define SQ(s) ((struct sqlite_store *)(s))
 
-/* A pooled connection, or NULL when none can be opened (logged). */
-struct conn *sq_conn_get(struct sqlite_store *s);
-void sq_conn_put(struct sqlite_store *s, struct conn *c);
 
 /* Log and map the connection's last error to an enum err. */
 int sq_db_err(sqlite3 *db, const char *what);
