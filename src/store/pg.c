@@ -26,10 +26,6 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 
-
-static struct dbq q_bump = DBQ_PG(
-	"UPDATE meta SET value = (value::bigint + 1)::text"
-	" WHERE key = 'content_version'");
 /* Not prepared: it fails before migration 002 (see content_version()). */
 static const char sql_version[] =
 	"SELECT value::bigint FROM meta WHERE key = 'content_version'";
@@ -196,6 +192,10 @@ static void pg_moved(struct store *base)
 	if (s->nreplicas)
 		pg_lsn_raise(&s->content_lsn, pg_wal_position(s->watch->db));
 }
+
+static struct dbq q_bump = DBQ_PG(
+	"UPDATE meta SET value = (value::bigint + 1)::text"
+	" WHERE key = 'content_version'");
 
 int pg_content_bump(struct pg_store *s, struct pgconn *c)
 {

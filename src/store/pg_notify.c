@@ -32,10 +32,6 @@
 #include "core/err.h"
 #include "core/log.h"
 
-static struct dbq q_notify = DBQ_PG("SELECT pg_notify('dateline', $1)");
-static struct dbq q_notify_articles = DBQ_PG(
-	"SELECT pg_notify('dateline', $1 || a) FROM unnest($2::bigint[]) AS a");
-
 void pg_notify_init(struct pg_store *s)
 {
 	unsigned char id[8];
@@ -57,6 +53,8 @@ void pg_notify_close(struct pg_store *s)
 	pthread_mutex_destroy(&s->listen_lock);
 }
 
+static struct dbq q_notify = DBQ_PG("SELECT pg_notify('dateline', $1)");
+
 static int notify(struct pg_store *s, struct dbc *c, const char *what)
 {
 	char payload[80];
@@ -64,6 +62,9 @@ static int notify(struct pg_store *s, struct dbc *c, const char *what)
 	snprintf(payload, sizeof(payload), "%s:%s", s->node, what);
 	return db_exec(c, &q_notify, DB_T(payload));
 }
+
+static struct dbq q_notify_articles = DBQ_PG(
+	"SELECT pg_notify('dateline', $1 || a) FROM unnest($2::bigint[]) AS a");
 
 int pg_notify_reactions(struct pg_store *s, struct pgpipe *p,
 			const char *articles)

@@ -35,20 +35,12 @@
  */
 #define REFILL "least($2::float8, r.tokens + greatest(EXCLUDED.at - r.at, 0)" \
 	" * $2::float8 / 60000.0)"
-static struct dbq q_take = DBQ_PG(
-	"INSERT INTO rate_limits AS r (key, tokens, at, ok) VALUES ($1,"
-	" $2::float8 - $3::float8,"
-	" (extract(epoch FROM clock_timestamp()) * 1000)::bigint, true)"
-	" ON CONFLICT (key) DO UPDATE SET"
-	" tokens = CASE WHEN " REFILL " >= 1 THEN " REFILL " - $3::float8"
-	" ELSE " REFILL " END,"
-	" ok = " REFILL " >= 1, at = EXCLUDED.at"
-	" RETURNING ok, tokens");
+
+static _Atomic long long last_sweep;
+
 static struct dbq q_sweep = DBQ_PG(
 	"DELETE FROM rate_limits WHERE at <"
 	" (extract(epoch FROM clock_timestamp()) * 1000)::bigint - $1");
-
-static _Atomic long long last_sweep;
 
 /* Delete old buckets at most once a SWEEP_EVERY_S in this process. */
 static void sweep(struct dbc *c)
@@ -61,6 +53,16 @@ static void sweep(struct dbc *c)
 	if (db_exec(c, &q_sweep, DB_I(KEEP_MS)))
 		log_warn("postgres: old rate limit buckets not deleted");
 }
+
+static struct dbq q_take = DBQ_PG(
+	"INSERT INTO rate_limits AS r (key, tokens, at, ok) VALUES ($1,"
+	" $2::float8 - $3::float8,"
+	" (extract(epoch FROM clock_timestamp()) * 1000)::bigint, true)"
+	" ON CONFLICT (key) DO UPDATE SET"
+	" tokens = CASE WHEN " REFILL " >= 1 THEN " REFILL " - $3::float8"
+	" ELSE " REFILL " END,"
+	" ok = " REFILL " >= 1, at = EXCLUDED.at"
+	" RETURNING ok, tokens");
 
 int pg_rate_take(struct store *s, const char *key, unsigned per_minute,
 		 bool take, bool *allowed, unsigned *retry_after)

@@ -44,65 +44,6 @@
 /* Size limit of one array parameter (1,024 changes need about 50 KB). */
 #define ARRAY_MAX (64 * 1024 * 1024)
 
-/*
- * For this transaction only: the batch's statements find rows by key, and
- * must do so whatever the size of the table was when a connection first
- * planned them (a generic plan made while the table was small used a
- * hash join over a sequential scan of every reaction, and kept it).
- */
-static struct dbq q_rx_plan = DBQ_PG(
-	"SELECT set_config('enable_seqscan', 'off', true),"
-	" set_config('enable_hashjoin', 'off', true),"
-	" set_config('enable_mergejoin', 'off', true)");
-/*
- * A transaction-scoped advisory lock per (article, reader) of the batch,
- * taken in key order before anything is read: a reader's first reaction
- * has no row to lock yet, so without it two nodes could both insert it
- * (and one batch fail on the unique key).  With it, the second node waits
- * for the first one's commit and then finds the row.  Two 32-bit keys, a
- * key space apart from the one-key locks of migrations and the publisher.
- */
-static struct dbq q_rx_guard = DBQ_PG(
-	"SELECT count(pg_advisory_xact_lock(l.k1, l.k2)) FROM"
-	" (SELECT DISTINCT (u.a % 2147483648)::int AS k1, hashtext(u.rd) AS k2"
-	" FROM unnest($1::bigint[], $2::text[]) AS u(a, rd) ORDER BY 1, 2) AS l");
-static struct dbq q_rx_articles = DBQ_PG(
-	"SELECT id FROM articles WHERE id = ANY($1::bigint[])");
-static struct dbq q_rx_lock = DBQ_PG(
-	"SELECT r.article_id, r.reader, r.kind"
-	" FROM unnest($1::bigint[], $2::text[]) AS u(a, rd)"
-	" JOIN reactions r ON r.article_id = u.a AND r.reader = u.rd"
-	" ORDER BY r.article_id, r.reader FOR UPDATE OF r");
-static struct dbq q_rx_delete = DBQ_PG(
-	"DELETE FROM reactions r USING unnest($1::bigint[], $2::text[]) AS u(a, rd)"
-	" WHERE r.article_id = u.a AND r.reader = u.rd");
-static struct dbq q_rx_update = DBQ_PG(
-	"UPDATE reactions r SET kind = u.k, created = $4::bigint"
-	" FROM unnest($1::bigint[], $2::text[], $3::int[]) AS u(a, rd, k)"
-	" WHERE r.article_id = u.a AND r.reader = u.rd");
-/* No ON CONFLICT: a row another node inserted meanwhile fails the batch. */
-static struct dbq q_rx_insert = DBQ_PG(
-	"INSERT INTO reactions (article_id, reader, kind, created)"
-	" SELECT u.a, u.rd, u.k, $4::bigint"
-	" FROM unnest($1::bigint[], $2::text[], $3::int[]) AS u(a, rd, k)"
-	" ORDER BY u.a, u.rd");
-/*
- * The proposed row of a negative move would break CHECK (count >= 0)
- * before ON CONFLICT is considered, so it proposes 0 and the update takes
- * the move from the arrays.  Rows are taken in (article, kind) order.
- */
-static struct dbq q_rx_counts_move = DBQ_PG(
-	"INSERT INTO reaction_counts AS rc (article_id, kind, count)"
-	" SELECT d.a, d.k, greatest(d.n, 0)"
-	" FROM unnest($1::bigint[], $2::int[], $3::bigint[]) AS d(a, k, n)"
-	" ORDER BY d.a, d.k"
-	" ON CONFLICT (article_id, kind) DO UPDATE SET count = rc.count +"
-	" (SELECT d.n FROM unnest($1::bigint[], $2::int[], $3::bigint[])"
-	" AS d(a, k, n) WHERE d.a = excluded.article_id"
-	" AND d.k = excluded.kind)");
-static struct dbq q_rx_counts_read = DBQ_PG(
-	"SELECT article_id, kind, count FROM reaction_counts"
-	" WHERE article_id = ANY($1::bigint[])");
 /* ---- PostgreSQL array literals, passed as text parameters ---- */
 
 /* A new array literal "{" on the heap. */
@@ -334,6 +275,37 @@ static int rows_send(struct pgpipe *p, struct dbq *q, struct rows *w,
 			    DB_T(w->rd.data), DB_T(w->k.data), DB_I(now) }, n);
 }
 
+static struct dbq q_rx_delete = DBQ_PG(
+	"DELETE FROM reactions r USING unnest($1::bigint[], $2::text[]) AS u(a, rd)"
+	" WHERE r.article_id = u.a AND r.reader = u.rd");
+static struct dbq q_rx_update = DBQ_PG(
+	"UPDATE reactions r SET kind = u.k, created = $4::bigint"
+	" FROM unnest($1::bigint[], $2::text[], $3::int[]) AS u(a, rd, k)"
+	" WHERE r.article_id = u.a AND r.reader = u.rd");
+/* No ON CONFLICT: a row another node inserted meanwhile fails the batch. */
+static struct dbq q_rx_insert = DBQ_PG(
+	"INSERT INTO reactions (article_id, reader, kind, created)"
+	" SELECT u.a, u.rd, u.k, $4::bigint"
+	" FROM unnest($1::bigint[], $2::text[], $3::int[]) AS u(a, rd, k)"
+	" ORDER BY u.a, u.rd");
+/*
+ * The proposed row of a negative move would break CHECK (count >= 0)
+ * before ON CONFLICT is considered, so it proposes 0 and the update takes
+ * the move from the arrays.  Rows are taken in (article, kind) order.
+ */
+static struct dbq q_rx_counts_move = DBQ_PG(
+	"INSERT INTO reaction_counts AS rc (article_id, kind, count)"
+	" SELECT d.a, d.k, greatest(d.n, 0)"
+	" FROM unnest($1::bigint[], $2::int[], $3::bigint[]) AS d(a, k, n)"
+	" ORDER BY d.a, d.k"
+	" ON CONFLICT (article_id, kind) DO UPDATE SET count = rc.count +"
+	" (SELECT d.n FROM unnest($1::bigint[], $2::int[], $3::bigint[])"
+	" AS d(a, k, n) WHERE d.a = excluded.article_id"
+	" AND d.k = excluded.kind)");
+static struct dbq q_rx_counts_read = DBQ_PG(
+	"SELECT article_id, kind, count FROM reaction_counts"
+	" WHERE article_id = ANY($1::bigint[])");
+
 /*
  * Step 2: the writes of the batch, the counts read back, the events and
  * COMMIT, into pipeline @p.  @live gets the articles with a successful
@@ -439,6 +411,36 @@ static void batch_answer(struct batch *b, PGresult *counts)
 	}
 	free(st);
 }
+
+/*
+ * For this transaction only: the batch's statements find rows by key, and
+ * must do so whatever the size of the table was when a connection first
+ * planned them (a generic plan made while the table was small used a
+ * hash join over a sequential scan of every reaction, and kept it).
+ */
+static struct dbq q_rx_plan = DBQ_PG(
+	"SELECT set_config('enable_seqscan', 'off', true),"
+	" set_config('enable_hashjoin', 'off', true),"
+	" set_config('enable_mergejoin', 'off', true)");
+/*
+ * A transaction-scoped advisory lock per (article, reader) of the batch,
+ * taken in key order before anything is read: a reader's first reaction
+ * has no row to lock yet, so without it two nodes could both insert it
+ * (and one batch fail on the unique key).  With it, the second node waits
+ * for the first one's commit and then finds the row.  Two 32-bit keys, a
+ * key space apart from the one-key locks of migrations and the publisher.
+ */
+static struct dbq q_rx_guard = DBQ_PG(
+	"SELECT count(pg_advisory_xact_lock(l.k1, l.k2)) FROM"
+	" (SELECT DISTINCT (u.a % 2147483648)::int AS k1, hashtext(u.rd) AS k2"
+	" FROM unnest($1::bigint[], $2::text[]) AS u(a, rd) ORDER BY 1, 2) AS l");
+static struct dbq q_rx_articles = DBQ_PG(
+	"SELECT id FROM articles WHERE id = ANY($1::bigint[])");
+static struct dbq q_rx_lock = DBQ_PG(
+	"SELECT r.article_id, r.reader, r.kind"
+	" FROM unnest($1::bigint[], $2::text[]) AS u(a, rd)"
+	" JOIN reactions r ON r.article_id = u.a AND r.reader = u.rd"
+	" ORDER BY r.article_id, r.reader FOR UPDATE OF r");
 
 /* One try of the whole batch in one transaction. */
 static int apply_batch(struct pg_store *s, struct pgconn *c,

@@ -30,31 +30,6 @@
 
 static struct dbq q_mine = DBQ(
 	"SELECT kind FROM reactions WHERE article_id = ?1 AND reader = ?2");
-static struct dbq q_counts = DBQ(
-	"SELECT kind, count FROM reaction_counts WHERE article_id = ?1");
-static struct dbq q_top_all = DBQ(
-	"SELECT " ARTICLE_COLS ", rc.count FROM reaction_counts rc"
-	" JOIN articles a ON a.id = rc.article_id"
-	" LEFT JOIN media m ON m.key = a.photo_key"
-	" WHERE rc.kind = ?1 AND rc.count > 0 AND a.status = 1"
-	" AND a.published <= ?2 AND (rc.count, a.id) < (?3, ?4)"
-	" ORDER BY rc.count DESC, a.id DESC LIMIT ?5");
-static struct dbq q_top_since = DBQ(
-	"WITH t AS (SELECT article_id, count(*) AS n FROM reactions"
-	" WHERE (?1 < 0 OR kind = ?1) AND created >= ?6 GROUP BY article_id)"
-	" SELECT " ARTICLE_COLS ", t.n FROM t"
-	" JOIN articles a ON a.id = t.article_id"
-	" LEFT JOIN media m ON m.key = a.photo_key"
-	" WHERE a.status = 1 AND a.published <= ?2 AND (t.n, a.id) < (?3, ?4)"
-	" ORDER BY t.n DESC, a.id DESC LIMIT ?5");
-static struct dbq q_article_id = DBQ(
-	"SELECT id FROM articles WHERE slug = ?1 AND status = 1"
-	" AND published <= ?2");
-static struct dbq q_secret_get = DBQ(
-	"SELECT value FROM secrets WHERE name = ?1");
-static struct dbq q_secret_put = DBQ(
-	"INSERT INTO secrets (name, value) VALUES (?1, ?2)"
-	" ON CONFLICT (name) DO NOTHING");
 
 int rx_mine(struct dbc *c, int64_t article_id, const char *reader, int *mine)
 {
@@ -64,6 +39,9 @@ int rx_mine(struct dbc *c, int64_t article_id, const char *reader, int *mine)
 	*mine = r ? -1 : (int)k;
 	return r == ERR_NOTFOUND ? 0 : r;
 }
+
+static struct dbq q_counts = DBQ(
+	"SELECT kind, count FROM reaction_counts WHERE article_id = ?1");
 
 int rx_state(struct dbc *c, int64_t article_id, const char *reader,
 	     struct reaction_state *out)
@@ -97,6 +75,22 @@ int store_reaction_state(struct store *s, int64_t article_id,
 	db_put(c);
 	return r;
 }
+
+static struct dbq q_top_all = DBQ(
+	"SELECT " ARTICLE_COLS ", rc.count FROM reaction_counts rc"
+	" JOIN articles a ON a.id = rc.article_id"
+	" LEFT JOIN media m ON m.key = a.photo_key"
+	" WHERE rc.kind = ?1 AND rc.count > 0 AND a.status = 1"
+	" AND a.published <= ?2 AND (rc.count, a.id) < (?3, ?4)"
+	" ORDER BY rc.count DESC, a.id DESC LIMIT ?5");
+static struct dbq q_top_since = DBQ(
+	"WITH t AS (SELECT article_id, count(*) AS n FROM reactions"
+	" WHERE (?1 < 0 OR kind = ?1) AND created >= ?6 GROUP BY article_id)"
+	" SELECT " ARTICLE_COLS ", t.n FROM t"
+	" JOIN articles a ON a.id = t.article_id"
+	" LEFT JOIN media m ON m.key = a.photo_key"
+	" WHERE a.status = 1 AND a.published <= ?2 AND (t.n, a.id) < (?3, ?4)"
+	" ORDER BY t.n DESC, a.id DESC LIMIT ?5");
 
 int store_reaction_top(struct store *s, struct arena *ar, int kind,
 		       int64_t since, const struct top_cursor *before,
@@ -137,6 +131,9 @@ int store_reaction_top(struct store *s, struct arena *ar, int kind,
 	return r;
 }
 
+static struct dbq q_secret_get = DBQ(
+	"SELECT value FROM secrets WHERE name = ?1");
+
 /* Read secret @name into @out; ERR_NOTFOUND when absent or not @len long. */
 static int secret_read(struct dbc *c, const char *name, unsigned char *out,
 		       size_t len)
@@ -158,6 +155,10 @@ static int secret_read(struct dbc *c, const char *name, unsigned char *out,
 	arena_free(a);
 	return r;
 }
+
+static struct dbq q_secret_put = DBQ(
+	"INSERT INTO secrets (name, value) VALUES (?1, ?2)"
+	" ON CONFLICT (name) DO NOTHING");
 
 int store_secret(struct store *s, const char *name, unsigned char *out,
 		 size_t len)
@@ -229,6 +230,10 @@ static size_t slug_slot(const char *slug)
 		h = (h ^ (unsigned char)*slug) * 16777619u;
 	return h % IDS_SLOTS;
 }
+
+static struct dbq q_article_id = DBQ(
+	"SELECT id FROM articles WHERE slug = ?1 AND status = 1"
+	" AND published <= ?2");
 
 int store_article_id(struct store *s, const char *slug, int64_t *id)
 {
