@@ -8,7 +8,7 @@
  * sitemaps) take pg_conn_read(): a replica when the calling thread allows
  * it (store_reads_begin(): a visitor's request) and the replica is usable
  * and has replayed the log far enough, else the primary.  A read whose
- * replica connection breaks is run again on the primary (pg_run()).
+ * replica connection breaks is run again on the primary (db_pg.c).
  *
  * "Far enough" makes writes visible where they must be:
  *  - the reader's own writes: after a write, the site hands the reader the
