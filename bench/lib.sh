@@ -92,6 +92,31 @@ bench_cleanup() {
 	exit "$rc"
 }
 
+# bench_pg_cluster - after bench_init: a throwaway PostgreSQL 15 cluster
+# (scripts/pg-cluster) with its durable settings (fsync and
+# synchronous_commit on); sets BENCH_PG_URL (postgres://...).  At exit
+# the servers and wrk are stopped first, then the cluster, then the rest.
+bench_pg_cluster() {
+	[ -x /usr/lib/postgresql/15/bin/initdb ] ||
+		bench_die "PostgreSQL 15 is not installed (scripts/install-deps)"
+	BENCH_PG_DIR=$(mktemp -d -u "${TMPDIR:-/tmp}/dateline-bench-pg.XXXXXX")
+	trap bench_pg_exit EXIT
+	BENCH_PG_URL=$(PG_DURABLE=1 scripts/pg-cluster start "$BENCH_PG_DIR") ||
+		bench_die "cannot start a PostgreSQL cluster"
+}
+
+bench_pg_exit() {
+	local rc=$? pid
+	trap '' INT TERM HUP
+	for pid in "${BENCH_PIDS[@]}"; do
+		bench_stop "$pid"
+	done
+	BENCH_PIDS=()
+	scripts/pg-cluster stop "$BENCH_PG_DIR"
+	(exit "$rc")
+	bench_cleanup
+}
+
 # bench_free_port - print a TCP port nothing listens on at 127.0.0.1.
 # (Another process could take it before we bind; the start functions
 # notice a server that exits at once and say so.)

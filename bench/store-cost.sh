@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# bench/store-cost.sh - the store redesign (src/store/db.h, from commit
+# e84e9dd) against the build before it, two binaries in the same run.
+#
+#   BENCH_BASE_BIN=/path/to/old/dateline bench/store-cost.sh [DATELINE_BIN]
+#
+# Three workloads, each on its own fresh SQLite database made (and
+# migrated) by the binary that serves it, rate limits off, 127.0.0.1 only:
+#   page      the cached story page (the demo article): req/s and the
+#             server's CPU time per request (user + system, /proc/PID/stat);
+#   reaction  durable reaction changes, the POST path of bench/reactions.sh
+#             (bench/put.lua: each request a new reader's first reaction,
+#             answered after its commit);
+#   comment   durable comment posts from 1,000 logged-in readers, as in
+#             bench/comments.sh (bench/comments.lua).
+# wrk measures each workload in BENCH_ROUNDS interleaved rounds (base, then
+# new, BENCH_DURATION s after BENCH_WARMUP s; defaults here 3 rounds of
+# 5 s after 2 s).  The table gives the median of the rounds for each binary,
+# the change, and a judgement: "within noise" when the change is no larger
+# than the spread of the rounds ((max - min) / median of either binary,
+# whichever is larger), otherwise "better" or "worse".
+#
+# BENCH_STORE_PG=1 also runs the three workloads on PostgreSQL (a throwaway
+# durable cluster from scripts/pg-cluster, one database per binary and
+# workload).
+#
+# Without BENCH_BASE_BIN the base is built: `git archive` of
+# BENCH_BASE_REV (default e84e9dd~1) unpacked under build/, `meson setup
+# --buildtype=debugoptimized -Dtests=false`, ninja; the binary is kept in
+# build/bench-base-REV/ and reused next time.  When that is not possible
+# (no git checkout, the build fails) the benchmark says so and stops
+# (exit 0).  Settings: bench/lib.sh.
+set -eu
+cd "$(dirname "$0")/.."
+BENCH_DURATION=${BENCH_DURATION:-5}
+BENCH_WARMUP=${BENCH_WARMUP:-2}
+. bench/lib.sh
+
+[ $# -ge 1 ] && DATELINE_BIN=$1
+ARTICLE=${BENCH_ARTICLE:-demo/articles/harbour-cranes-return.md}
+ACCOUNTS=${BENCH_ACCOUNTS:-1000}
+BASE_REV=${BENCH_BASE_REV:-e84e9dd~1}
+bench_need wrk curl awk node sqlite3
+[ -x "$DATELINE_BIN" ] || bench_die "no dateline binary at $DATELINE_BIN (run: make build)"
+
+# build_base - print the path of a build of $BASE_REV, building it once.
+# Each step is skipped when done, so a build cut short (bench/run.sh's
+# timeout) goes on where it stopped the next time.
+build_base() {
+	local rev dir
+	rev=$(git rev-parse --short "$BASE_REV^{commit}" 2>/dev/null) || return 1
+	dir=$PWD/build/bench-base-$rev
+	mkdir -p build || return 1
+	[ -x "$dir/build/dateline" ] && [ -f "$dir/.built" ] && { echo "$dir/build/dateline"; return 0; }
+	bench_log "building $BASE_REV ($rev) in $dir (once; log: $dir.log)"
+	{
+		if [ ! -f "$dir/.unpacked" ]; then
+			rm -rf "$dir" && mkdir -p "$dir" &&
+				git archive "$rev" | tar -x -C "$dir" && touch "$dir/.unpacked"
+		fi &&
+		{ [ -f "$dir/build/build.ninja" ] ||
+			meson setup "$dir/build" "$dir" --buildtype=debugoptimized -Dtests=false; } &&
+		ninja -C "$dir/build" dateline && touch "$dir/.built"
+	} >>"$dir.log" 2>&1 || return 1
+	echo "$dir/build/dateline"
+}
+if [ -z "${BENCH_BASE_BIN:-}" ]; then
+	BENCH_BASE_BIN=$(build_base) || {
+		bench_log "cannot build $BASE_REV (see build/bench-base-*.log); set BENCH_BASE_BIN to a build before the store redesign to compare; skipped"
+		exit 0
+	}
+fi
+[ -x "$BENCH_BASE_BIN" ] || bench_die "no base binary at $BENCH_BASE_BIN"
+
+bench_init store-cost
+BACKENDS=sqlite
+if [ "${BENCH_STORE_PG:-0}" = 1 ]; then
+	bench_need psql
+	bench_pg_cluster
+	pg=$BENCH_PG_URL
+	BACKENDS="sqlite pg"
+fi
+export BENCH_TOKENS=$BENCH_TMP/tokens
+node bench/comments-seed.mjs accounts "$ACCOUNTS" "$BENCH_TMP/accounts.sql" "$BENCH_TOKENS"
+tck=$(getconf CLK_TCK)
+
+# setup WHO BIN BACKEND WORKLOAD - a fresh database made by BIN with what
+# WORKLOAD needs, and BIN serving it.  Sets URL_<key> and PID_<key>, key
+# WHO_BACKEND_WORKLOAD; the target URL of the workload is kept in TARGET_<key>.
+setup() {
+	local who=$1 bin=$2 be=$3 wl=$4 key=${1}_${3}_${4} db port path pid name
+	if [ "$be" = pg ]; then
+		name=bench_${key}_$$
+		psql -X -q "$pg" -c "CREATE DATABASE $name" >/dev/null ||
+			bench_die "cannot create a database on $pg"
+		db=${pg%/*}/$name
+	else
+		db=$BENCH_TMP/$key.db
+	fi
+	"$bin" init --db "$db" >"$BENCH_TMP/$key.init.log" 2>&1 ||
+		{ cat "$BENCH_TMP/$key.init.log" >&2; bench_die "$who: dateline init failed"; }
+	if [ "$wl" = comment ]; then
+		printf -- '---\nheadline: Busy thread\nslug: busy-thread\nsection: World\npublished: 2024-01-02T03:04:05Z\n---\nA story many readers comment on.\n' >"$BENCH_TMP/busy.md"
+		"$bin" article add --db "$db" "$BENCH_TMP/busy.md" >>"$BENCH_TMP/$key.init.log" 2>&1 ||
+			bench_die "$who: article add failed"
+		if [ "$be" = pg ]; then
+			psql -X -q -v ON_ERROR_STOP=1 "$db" <"$BENCH_TMP/accounts.sql" >/dev/null
+		else
+			sqlite3 "$db" <"$BENCH_TMP/accounts.sql"
+		fi
+	else
+		path=$("$bin" article add --db "$db" "$ARTICLE" 2>>"$BENCH_TMP/$key.init.log" | tail -n 1) ||
+			bench_die "$who: article add failed"
+	fi
+	port=$(bench_free_port) || exit 1
+	"$bin" serve --db "$db" --listen "127.0.0.1:$port" --quiet --reaction-rate-limit 0 \
+		--comment-rate-limit 0 >"$BENCH_TMP/$key.log" 2>&1 &
+	pid=$!
+	BENCH_PIDS+=("$pid")
+	bench_wait_http "$pid" "http://127.0.0.1:$port/" "$key"
+	case $wl in
+	page) printf -v "TARGET_$key" '%s' "http://127.0.0.1:$port$path" ;;
+	reaction) printf -v "TARGET_$key" '%s' \
+		"http://127.0.0.1:$port/api/v1/articles/$(basename "$path")/reactions" ;;
+	comment) printf -v "TARGET_$key" '%s' "http://127.0.0.1:$port/api/v1/articles/busy-thread/comments" ;;
+	esac
+	printf -v "PID_$key" '%s' "$pid"
+}
+
+# measure KEY WORKLOAD - one round; appends "req/s p99_ms cpu_us_per_request"
+# to $BENCH_TMP/KEY.rounds.  Fails on socket errors or non-2xx answers.
+measure() {
+	local key=$1 wl=$2 url pid t0 t1 f opts=()
+	url=TARGET_$key pid=PID_$key
+	url=${!url} pid=${!pid}
+	case $wl in
+	reaction) opts=(-s bench/put.lua) ;;
+	comment) opts=(-s bench/comments.lua) ;;
+	esac
+	# A tag of its own for every wrk run: comment bodies never repeat.
+	BENCH_RUNS=$((BENCH_RUNS + 1))
+	BENCH_RUN=" (run $BENCH_RUNS)" bench_warm "$url" "${opts[@]}"
+	t0=$(bench_cpu_ticks "$pid")
+	BENCH_RUNS=$((BENCH_RUNS + 1))
+	BENCH_RUN=" (run $BENCH_RUNS)" bench_wrk "$key" "$url" "${opts[@]}"
+	t1=$(bench_cpu_ticks "$pid")
+	f=$(bench_parse_wrk "$BENCH_TMP/$key.wrk")
+	set -- $f
+	[ "$7" -eq 0 ] && [ "$8" -eq 0 ] ||
+		{ cat "$BENCH_TMP/$key.wrk" >&2; bench_die "$key: $7 socket errors, $8 answers not 2xx/3xx"; }
+	awk -v rps="$1" -v p99="$5" -v n="$6" -v d=$((t1 - t0)) -v tck="$tck" \
+		'BEGIN { printf "%s %s %.2f\n", rps, p99, n ? d / tck * 1e6 / n : 0 }' >>"$BENCH_TMP/$key.rounds"
+}
+
+WORKLOADS="page reaction comment"
+BENCH_RUNS=0
+for be in $BACKENDS; do
+	for wl in $WORKLOADS; do
+		setup base "$BENCH_BASE_BIN" "$be" "$wl"
+		setup new "$DATELINE_BIN" "$be" "$wl"
+	done
+done
+bench_log "base $BENCH_BASE_BIN, new $DATELINE_BIN; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+for r in $(seq "$BENCH_ROUNDS"); do
+	bench_log "round $r of $BENCH_ROUNDS (machine busy $(bench_cpu_busy)% before)"
+	for be in $BACKENDS; do
+		for wl in $WORKLOADS; do
+			measure "base_${be}_$wl" "$wl"
+			measure "new_${be}_$wl" "$wl"
+		done
+	done
+done
+
+# row LABEL BACKEND WORKLOAD COLUMN HIGHER_IS_BETTER - one line of the table.
+row() {
+	local b=$BENCH_TMP/base_${2}_$3.rounds n=$BENCH_TMP/new_${2}_$3.rounds
+	awk -v label="$1" -v c="$4" -v up="$5" '
+		function med(a, k,   i, j, t) {
+			for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
+				if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+			return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+		}
+		FNR == 1 { f++ }
+		f == 1 { b[++nb] = $c } f == 2 { n[++nn] = $c }
+		END {
+			mb = med(b, nb); mn = med(n, nn)
+			sb = mb ? (b[nb] - b[1]) / mb * 100 : 0
+			sn = mn ? (n[nn] - n[1]) / mn * 100 : 0
+			s = sb > sn ? sb : sn
+			ch = mb ? (mn - mb) / mb * 100 : 0
+			if (nb < 2 || nn < 2) v = "(one round: no spread)"
+			else if (ch <= s && -ch <= s) v = "within noise"
+			else v = ((ch > 0) == (up == 1)) ? "better" : "worse"
+			printf "%-40s %10.2f %10.2f %+8.1f%% %7.1f%%  %s\n", label, mb, mn, ch, s, v
+		}' "$b" "$n"
+}
+echo
+printf '%-40s %10s %10s %9s %8s  %s\n' metric before after change spread judgement
+for be in $BACKENDS; do
+	name=SQLite
+	[ "$be" = pg ] && name=PostgreSQL
+	row "$name story page, CPU µs/request" "$be" page 3 0
+	row "$name story page, req/s" "$be" page 1 1
+	row "$name reaction PUT, req/s" "$be" reaction 1 1
+	row "$name reaction PUT, p99 ms" "$be" reaction 2 0
+	row "$name reaction PUT, CPU µs/request" "$be" reaction 3 0
+	row "$name comment POST, req/s" "$be" comment 1 1
+	row "$name comment POST, p99 ms" "$be" comment 2 0
+	row "$name comment POST, CPU µs/request" "$be" comment 3 0
+done
+echo
+echo "before: $BENCH_BASE_BIN; after: $DATELINE_BIN; medians of $BENCH_ROUNDS rounds of ${BENCH_DURATION}s;"
+echo "spread: (max - min) / median of the rounds, the larger of the two binaries'"
