@@ -13,10 +13,10 @@
 #             answered after its commit);
 #   comment   durable comment posts from 1,000 logged-in readers, as in
 #             bench/comments.sh (bench/comments.lua).
-# wrk measures each workload in BENCH_ROUNDS interleaved rounds (base, then
-# new, BENCH_DURATION s after BENCH_WARMUP s; defaults here 3 rounds of
-# 5 s after 2 s).  The table gives the median of the rounds for each binary,
-# the change, and a judgement: "within noise" when the change is no larger
+# wrk measures each workload in BENCH_ROUNDS interleaved rounds (base then
+# new, then new then base, ...; BENCH_DURATION s after BENCH_WARMUP s;
+# defaults here 3 rounds of 5 s after 2 s; wrk's timeout 10 s).  The table
+# gives the median of the rounds for each binary, the change, and a judgement: "within noise" when the change is no larger
 # than the spread of the rounds ((max - min) / median of either binary,
 # whichever is larger), otherwise "better" or "worse".
 #
@@ -35,6 +35,7 @@ cd "$(dirname "$0")/.."
 BENCH_DURATION=${BENCH_DURATION:-5}
 BENCH_WARMUP=${BENCH_WARMUP:-2}
 . bench/lib.sh
+BENCH_NAME=store-cost
 
 [ $# -ge 1 ] && DATELINE_BIN=$1
 ARTICLE=${BENCH_ARTICLE:-demo/articles/harbour-cranes-return.md}
@@ -127,15 +128,19 @@ setup() {
 	printf -v "PID_$key" '%s' "$pid"
 }
 
-# measure KEY WORKLOAD - one round; appends "req/s p99_ms cpu_us_per_request"
-# to $BENCH_TMP/KEY.rounds.  Fails on socket errors or non-2xx answers.
+# measure KEY WORKLOAD - one round; appends "req/s p99_ms cpu_us_per_request
+# socket_errors" to $BENCH_TMP/KEY.rounds.  Fails on an answer not 2xx/3xx
+# (a set-up that does not work: nothing worth measuring).
 measure() {
 	local key=$1 wl=$2 url pid t0 t1 f opts=()
 	url=TARGET_$key pid=PID_$key
 	url=${!url} pid=${!pid}
+	# A write can wait seconds for its commit on a busy machine: a 10 s
+	# timeout, not wrk's 2 s, so that slow answers count as slow.
+	opts=(--timeout 10s)
 	case $wl in
-	reaction) opts=(-s bench/put.lua) ;;
-	comment) opts=(-s bench/comments.lua) ;;
+	reaction) opts+=(-s bench/put.lua) ;;
+	comment) opts+=(-s bench/comments.lua) ;;
 	esac
 	# A tag of its own for every wrk run: comment bodies never repeat.
 	BENCH_RUNS=$((BENCH_RUNS + 1))
@@ -146,10 +151,13 @@ measure() {
 	t1=$(bench_cpu_ticks "$pid")
 	f=$(bench_parse_wrk "$BENCH_TMP/$key.wrk")
 	set -- $f
-	[ "$7" -eq 0 ] && [ "$8" -eq 0 ] ||
-		{ cat "$BENCH_TMP/$key.wrk" >&2; bench_die "$key: $7 socket errors, $8 answers not 2xx/3xx"; }
-	awk -v rps="$1" -v p99="$5" -v n="$6" -v d=$((t1 - t0)) -v tck="$tck" \
-		'BEGIN { printf "%s %s %.2f\n", rps, p99, n ? d / tck * 1e6 / n : 0 }' >>"$BENCH_TMP/$key.rounds"
+	if [ "$8" -ne 0 ]; then
+		cat "$BENCH_TMP/$key.wrk" >&2
+		bench_die "$key: $8 answers not 2xx/3xx (see $BENCH_TMP/$key.log)"
+	fi
+	awk -v rps="$1" -v p99="$5" -v n="$6" -v d=$((t1 - t0)) -v tck="$tck" -v e="$7" \
+		'BEGIN { printf "%s %s %.2f %d\n", rps, p99, n ? d / tck * 1e6 / n : 0, e }' \
+		>>"$BENCH_TMP/$key.rounds"
 }
 
 WORKLOADS="page reaction comment"
@@ -163,10 +171,15 @@ done
 bench_log "base $BENCH_BASE_BIN, new $DATELINE_BIN; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$BENCH_ROUNDS"); do
 	bench_log "round $r of $BENCH_ROUNDS (machine busy $(bench_cpu_busy)% before)"
+	# base first in odd rounds, new first in even ones: a drift of the
+	# machine's load over a round favours neither.
+	order="base new"
+	[ $((r % 2)) -eq 0 ] && order="new base"
 	for be in $BACKENDS; do
 		for wl in $WORKLOADS; do
-			measure "base_${be}_$wl" "$wl"
-			measure "new_${be}_$wl" "$wl"
+			for who in $order; do
+				measure "${who}_${be}_$wl" "$wl"
+			done
 		done
 	done
 done
@@ -211,3 +224,5 @@ done
 echo
 echo "before: $BENCH_BASE_BIN; after: $DATELINE_BIN; medians of $BENCH_ROUNDS rounds of ${BENCH_DURATION}s;"
 echo "spread: (max - min) / median of the rounds, the larger of the two binaries'"
+errors=$(cat "$BENCH_TMP"/*.rounds | awk '{ e += $4 } END { print e + 0 }')
+echo "socket errors (timeouts over 10 s included), all runs: $errors"
