@@ -8,7 +8,7 @@
 # migrated) by the binary that serves it, rate limits off, 127.0.0.1 only:
 #   page      the cached story page (the demo article): req/s and the
 #             server's CPU time per request (user + system, /proc/PID/stat);
-#   reaction  durable reaction changes, the POST path of bench/reactions.sh
+#   reaction  durable reaction changes, the write (PUT) of bench/reactions.sh
 #             (bench/put.lua: each request a new reader's first reaction,
 #             answered after its commit);
 #   comment   durable comment posts from 1,000 logged-in readers, as in
@@ -16,9 +16,12 @@
 # wrk measures each workload in BENCH_ROUNDS interleaved rounds (base then
 # new, then new then base, ...; BENCH_DURATION s after BENCH_WARMUP s;
 # defaults here 3 rounds of 5 s after 2 s; wrk's timeout 10 s).  The table
-# gives the median of the rounds for each binary, the change, and a judgement: "within noise" when the change is no larger
-# than the spread of the rounds ((max - min) / median of either binary,
-# whichever is larger), otherwise "better" or "worse".
+# gives the median of the rounds for each binary and their change, the
+# range of the changes of single rounds (new against the base measured
+# beside it in the same round), and a judgement: "within noise" when the
+# rounds disagree on the sign of the change, otherwise "better" or "worse"
+# (a sign test: with 5 rounds that all agree, p = 1/16 for two binaries
+# that cost the same; with 3 it is a weak test, 1/4).
 #
 # BENCH_STORE_PG=1 also runs the three workloads on PostgreSQL (a throwaway
 # durable cluster from scripts/pg-cluster, one database per binary and
@@ -184,7 +187,9 @@ for r in $(seq "$BENCH_ROUNDS"); do
 	done
 done
 
-# row LABEL BACKEND WORKLOAD COLUMN HIGHER_IS_BETTER - one line of the table.
+# row LABEL BACKEND WORKLOAD COLUMN HIGHER_IS_BETTER - one line of the
+# table: the medians, their change, the range of the per-round changes
+# (new against base of the same round) and the judgement.
 row() {
 	local b=$BENCH_TMP/base_${2}_$3.rounds n=$BENCH_TMP/new_${2}_$3.rounds
 	awk -v label="$1" -v c="$4" -v up="$5" '
@@ -194,21 +199,25 @@ row() {
 			return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
 		}
 		FNR == 1 { f++ }
-		f == 1 { b[++nb] = $c } f == 2 { n[++nn] = $c }
+		f == 1 { b[++k] = $c } f == 2 { n[++m] = $c }
 		END {
-			mb = med(b, nb); mn = med(n, nn)
-			sb = mb ? (b[nb] - b[1]) / mb * 100 : 0
-			sn = mn ? (n[nn] - n[1]) / mn * 100 : 0
-			s = sb > sn ? sb : sn
+			lo = 1e18; hi = -1e18
+			for (i = 1; i <= k && i <= m; i++) {
+				d = b[i] ? (n[i] - b[i]) / b[i] * 100 : 0
+				if (d < lo) lo = d
+				if (d > hi) hi = d
+			}
+			mb = med(b, k); mn = med(n, m)
 			ch = mb ? (mn - mb) / mb * 100 : 0
-			if (nb < 2 || nn < 2) v = "(one round: no spread)"
-			else if (ch <= s && -ch <= s) v = "within noise"
+			if (k < 2) v = "(one round: no spread)"
+			else if (lo <= 0 && hi >= 0) v = "within noise"
 			else v = ((ch > 0) == (up == 1)) ? "better" : "worse"
-			printf "%-40s %10.2f %10.2f %+8.1f%% %7.1f%%  %s\n", label, mb, mn, ch, s, v
+			printf "%-40s %9.2f %9.2f %+7.1f%%  %-19s %s\n", label, mb, mn, ch,
+				sprintf("%+.1f%%..%+.1f%%", lo, hi), v
 		}' "$b" "$n"
 }
 echo
-printf '%-40s %10s %10s %9s %8s  %s\n' metric before after change spread judgement
+printf '%-40s %9s %9s %8s  %-19s %s\n' metric before after change 'rounds: change' judgement
 for be in $BACKENDS; do
 	name=SQLite
 	[ "$be" = pg ] && name=PostgreSQL
@@ -223,6 +232,7 @@ for be in $BACKENDS; do
 done
 echo
 echo "before: $BENCH_BASE_BIN; after: $DATELINE_BIN; medians of $BENCH_ROUNDS rounds of ${BENCH_DURATION}s;"
-echo "spread: (max - min) / median of the rounds, the larger of the two binaries'"
+echo "rounds: the lowest and highest change of one round against the same round's base;"
+echo "within noise: the rounds disagree on the sign of the change"
 errors=$(cat "$BENCH_TMP"/*.rounds | awk '{ e += $4 } END { print e + 0 }')
 echo "socket errors (timeouts over 10 s included), all runs: $errors"
