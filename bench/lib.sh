@@ -72,8 +72,10 @@ bench_stop() {
 	wait "$pid" 2>/dev/null || true
 }
 
+# bench_cleanup [RC] - the exit trap: stop what was started, remove
+# $BENCH_TMP, exit with RC (default: the status the script exited with).
 bench_cleanup() {
-	local rc=$? pid
+	local rc=${1:-$?} pid
 	# No second interrupt may cut the cleanup short.
 	trap '' INT TERM HUP
 	trap - EXIT
@@ -112,9 +114,9 @@ bench_pg_exit() {
 		bench_stop "$pid"
 	done
 	BENCH_PIDS=()
-	scripts/pg-cluster stop "$BENCH_PG_DIR"
-	(exit "$rc")
-	bench_cleanup
+	# Under set -e a failing command here would end the trap early.
+	scripts/pg-cluster stop "$BENCH_PG_DIR" || true
+	bench_cleanup "$rc"
 }
 
 # bench_free_port - print a TCP port nothing listens on at 127.0.0.1.
