@@ -326,6 +326,10 @@ static int serve_open(struct serve_args *a, struct site *site)
 		return 1;
 	}
 	site->tmpl = tmpl;
+	if (site_templates_languages(site, a->templates, err, sizeof(err))) {
+		fprintf(stderr, "error: %s\n", err);
+		return 1;
+	}
 	if (log_access_open(a->access_log, log_format_from_name(a->log_format))) {
 		fprintf(stderr, "error: cannot open the access log '%s'\n",
 			a->access_log);

@@ -27,7 +27,8 @@
 #define CLAIM_LEASE 300
 
 #define ACCT_COLS \
-	"a.id, a.email, a.name, a.password, a.role, a.verified, a.created"
+	"a.id, a.email, a.name, a.password, a.role, a.verified, a.created," \
+	" a.language"
 
 static const char *const purpose_names[] = { "verify", "reset", "email" };
 
@@ -59,6 +60,8 @@ static struct dbq q_list = DBQ(
 	"SELECT " ACCT_COLS " FROM accounts a ORDER BY a.id");
 static struct dbq q_set_name = DBQ(
 	"UPDATE accounts SET name = ?2, updated = ?3 WHERE id = ?1");
+static struct dbq q_set_language = DBQ(
+	"UPDATE accounts SET language = ?2, updated = ?3 WHERE id = ?1");
 static struct dbq q_set_role = DBQ(
 	"UPDATE accounts SET role = ?2, updated = ?3 WHERE id = ?1");
 static struct dbq q_set_pw = DBQ(
@@ -129,6 +132,7 @@ static void read_account(struct arena *ar, struct dbs *st, int col,
 	a->role = role < 0 ? ROLE_READER : (enum account_role)role;
 	a->verified = db_int(st, col + 5) != 0;
 	a->created = db_int(st, col + 6);
+	a->language = db_text0(st, ar, col + 7);
 }
 
 /* The first row of @st as an account; ERR_NOTFOUND when it has none. */
@@ -247,6 +251,13 @@ int store_account_set_name(struct store *s, int64_t id, const char *name)
 	if (!name || !*name)
 		return ERR_INVALID;
 	return set_field(s, &q_set_name, id, name);
+}
+
+int store_account_set_language(struct store *s, int64_t id, const char *tag)
+{
+	if (!tag || strlen(tag) > ACCOUNT_LANGUAGE_MAX)
+		return ERR_INVALID;
+	return set_field(s, &q_set_language, id, tag);
 }
 
 int store_account_set_role(struct store *s, int64_t id, enum account_role role)

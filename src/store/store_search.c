@@ -350,7 +350,7 @@ int store_search(struct store *s, struct arena *ar, const char *text,
 			break;
 		}
 		art_read(st, ar, 0, &out->hits[out->n].article);
-		out->hits[out->n].score = db_int(st, 20);
+		out->hits[out->n].score = db_int(st, ARTICLE_NCOLS);
 		out->n++;
 	}
 	for (i = 0; i < out->n; i++)
