@@ -506,6 +506,8 @@ void render_error(struct site *site, struct http_request *req,
 
 	if (status == 404 && moved(site, req, res))
 		return;
+	/* Callers pass translated text; the HTTP layer's reasons are English. */
+	message = tr(req_lang(req), message);
 	ctx = page_context(site, req, heading, message,
 			   req->path ? req->path : "/");
 
@@ -513,8 +515,7 @@ void render_error(struct site *site, struct http_request *req,
 	res->blob = NULL;
 	site_reader(site, req)->for_cache = false;	/* errors are not cached */
 	tv_set_str(req->arena, ctx, "heading", heading);
-	/* Callers pass translated text; the HTTP layer's reasons are English. */
-	tv_set_str(req->arena, ctx, "message", tr(req_lang(req), message));
+	tv_set_str(req->arena, ctx, "message", message);
 	render_page(site, req, res, "error", ctx);
 	res->status = status;
 	res->content_type = "text/html; charset=utf-8";

@@ -372,6 +372,13 @@ int store_account_set_role(struct store *s, int64_t id, enum account_role role);
 int store_account_set_language(struct store *s, int64_t id, const char *tag);
 
 /*
+ * Tell the store the site's language (BCP 47 @tag), which search stems
+ * stories without their own language in; a change indexes those again
+ * (once: the tag is kept in the database).  ERR_INVALID, ERR_DB.
+ */
+int store_site_language(struct store *s, const char *tag);
+
+/*
  * Set account @id's password hash.  In one transaction: when
  * @reset_hash is not NULL that reset token is consumed first (ERR_NOTFOUND
  * when it is gone or expired at @now: nothing changes); every reset token
