@@ -866,6 +866,8 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 	}
 	if (req->query.len && !strcmp(req->path, "/") && moved(site, req, res))
 		return;
+	if (!strncmp(req->path, "/newsroom", 9))
+		newsroom_language(site, req);
 	if (router_match(&routes[0].route, NROUTES, sizeof(*routes),
 			 req->method, req->path, &m)) {
 		no_route(site, req, res, m.wrong_method);
@@ -891,8 +893,6 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 				     " in a moment."));
 		return;
 	}
-	if (!strncmp(req->path, "/newsroom", 9))
-		newsroom_language(site, req);
 	if (req->method == HTTP_POST && (bad = http_form_bad_utf8(req))) {
 		render_error(site, req, res, 422, arena_printf(req->arena,
 			     tr(req_lang(req), "The field '%s' is not valid"

@@ -167,9 +167,12 @@ describe('the newsroom in its user\'s language', () => {
 		assert.match(html, /<html lang="de">/);
 		for (const w of ['Neuer Artikel', 'Übersicht', 'Artikel'])
 			assert.ok(html.includes(w), `"${w}"`);
-		const text = textOf(html);
-		for (const id of englishSentences())
-			assert.ok(!text.includes(id), `no English "${id}" in the German newsroom`);
+		for (const p of ['/newsroom', '/newsroom/new', '/newsroom/dashboard', '/newsroom/comments',
+			'/newsroom/no-such-page']) {
+			const text = textOf((await editor.get(p)).text);
+			for (const id of englishSentences())
+				assert.ok(!text.includes(id), `${p}: no English "${id}" in the German newsroom`);
+		}
 		const edit = (await editor.get('/newsroom/new')).text;
 		assert.ok(edit.includes('Überschrift') && edit.includes('Entwurf speichern'));
 		const strings = JSON.parse(edit.match(/id="dl-i18n" data-strings="([^"]*)"/)[1]
