@@ -76,6 +76,19 @@ struct save_job {
 	bool json;			/* the script's autosave */
 };
 
+/*
+ * The photo refusals of src/media/image.c as it words them for an upload
+ * ("The file" ...), marked here so the catalogues hold them: the editor
+ * shows j->err through field_error(), which translates.  (Its messages
+ * with numbers in them stay English.)
+ */
+static const char *const media_messages[] __attribute__((unused)) = {
+	N_("The file is not a JPEG, PNG or WebP image"),
+	N_("The file is damaged or incomplete"),
+	N_("The file is damaged or incomplete."),
+	N_("The image could not be processed."),
+};
+
 /* ---- Shared helpers ---- */
 
 const char *nr_status_label(const struct i18n_lang *l, enum article_status s)
