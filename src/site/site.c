@@ -661,19 +661,25 @@ static void fill_hole(struct site *site, struct http_request *req,
 	bool personal = false, own_page, degraded = false;
 	struct hole_fill fill = { 0 };
 	struct buf mid;
+	int r;
 
-	buf_init(&mid, req->arena, 256 * 1024);
-	if (p->hole_id ? reactions_render_block(site, req, p->hole_id,
+	buf_init(&mid, req->arena, HOLE_BODY_MAX);
+	r = p->hole_id ? reactions_render_block(site, req, p->hole_id,
 						p->hole_key, &mid, &fill,
 						&personal) :
 	    !strcmp(p->hole_key, HOLE_MOST_REACTED) ?
-	    most_reacted_render(site, req, &mid) : ERR_INVALID) {
+	    most_reacted_render(site, req, &mid) : ERR_INVALID;
+	if (r || mid.overflow) {
 		/*
-		 * The database is away: the page itself is in the cache, so
-		 * readers still get the story, with a note where the live
-		 * part goes, and no shared cache keeps this version.
+		 * The database is away (or the block outgrew its cap): the
+		 * page itself is in the cache, so readers still get the
+		 * story, with a note where the live part goes, and no
+		 * shared cache keeps this version.
 		 */
+		log_warn("%s: the live part of the page could not be built: %s",
+			 req->uri, r ? err_str(r) : "larger than its cap");
 		mid.len = 0;
+		mid.overflow = false;
 		buf_adds(&mid, "<p class=\"unavailable\" role=\"status\">");
 		buf_adds(&mid, tr(req_lang(req), "This part of the page is"
 				  " unavailable for a moment."));

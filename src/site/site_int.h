@@ -139,6 +139,13 @@ void reactions_remote(void *ctx, int64_t article_id);
 #define MOST_REACTED_TTL_S 5
 /* Hole keys of cached pages (see cache.h). */
 #define HOLE_MOST_REACTED "most-reacted"
+/*
+ * The most bytes the live part of a story page (reactions, the comments
+ * and their threads, as one reader sees them) may take: a thread of the
+ * store's most replies (THREAD_MAX in store_comments.c) fits, with its
+ * forms.  A cap, not an allocation: memory grows as the block does.
+ */
+#define HOLE_BODY_MAX (32u * 1024 * 1024)
 
 /* The "Most reacted" box (archive.c). */
 int most_reacted_render(struct site *site, struct http_request *req,
