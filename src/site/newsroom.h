@@ -110,4 +110,7 @@ int64_t nr_local_time(struct site *site, const char *s);
 /* "2026-11-28 14:05" in the site's time zone (arena). */
 const char *nr_time(struct site *site, struct arena *a, int64_t t);
 
+/* The name of status @s in language @l ("Ready for review"). */
+const char *nr_status_label(const struct i18n_lang *l, enum article_status s);
+
 #endif

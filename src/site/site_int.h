@@ -87,6 +87,9 @@ const char *site_asset_url(struct site *site, const char *name);
 
 /* The name of reaction @kind as readers of language @l see it ("Lol"). */
 const char *reaction_label(const struct i18n_lang *l, int kind);
+/* The name of account role @role as language @l says it ("editor";
+ * role_names[] holds the machine names). */
+const char *role_label(const struct i18n_lang *l, int role);
 
 /* The reaction block of a story page (reactions.c); *personal is set when
  * it shows the reader's own state, so the page must not be shared. */
@@ -199,6 +202,8 @@ void h_verify(struct site *, struct http_request *, struct http_response *,
 	      const struct route_match *);
 void h_confirm_email(struct site *, struct http_request *,
 		     struct http_response *, const struct route_match *);
+void h_account_language(struct site *, struct http_request *,
+			struct http_response *, const struct route_match *);
 void h_account_name(struct site *, struct http_request *,
 		    struct http_response *, const struct route_match *);
 void h_account_email(struct site *, struct http_request *,

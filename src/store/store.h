@@ -73,6 +73,9 @@ struct article {
 	const char *caption;
 	const char *credit;
 	const char *photo_alt;
+	/* BCP 47 tag of the story's text when it is not the site's
+	 * language ("en" on an Arabic site); "" for the site's. */
+	const char *lang;
 	enum article_status status;
 	int64_t published;	/* Unix seconds; the publication time */
 	int64_t created, updated;
@@ -309,11 +312,16 @@ struct account {
 	enum account_role role;
 	bool verified;		/* the e-mail address was confirmed */
 	int64_t created;
+	/* BCP 47 tag of the newsroom's language for this account; "" for
+	 * the site's (at most ACCOUNT_LANGUAGE_MAX bytes). */
+	const char *language;
 	/* When mail to the address was refused for good (an SMTP 5xx), 0
 	 * while it is delivered; the server's answer (never NULL). */
 	int64_t bounced;
 	const char *bounce_reason;
 };
+
+#define ACCOUNT_LANGUAGE_MAX 35
 
 /*
  * An e-mail to queue in the outbox, in the same transaction as the change
@@ -369,6 +377,16 @@ int store_accounts_list(struct store *s, struct arena *ar,
 /* Change the display name or the role of account @id; ERR_NOTFOUND. */
 int store_account_set_name(struct store *s, int64_t id, const char *name);
 int store_account_set_role(struct store *s, int64_t id, enum account_role role);
+/* The newsroom language of account @id (@tag: a BCP 47 tag, "" for the
+ * site's); ERR_INVALID when longer than ACCOUNT_LANGUAGE_MAX, ERR_NOTFOUND. */
+int store_account_set_language(struct store *s, int64_t id, const char *tag);
+
+/*
+ * Tell the store the site's language (BCP 47 @tag), which search stems
+ * stories without their own language in; a change indexes those again
+ * (once: the tag is kept in the database).  ERR_INVALID, ERR_DB.
+ */
+int store_site_language(struct store *s, const char *tag);
 
 /*
  * Set account @id's password hash.  In one transaction: when

@@ -1,7 +1,7 @@
 /*
  * store_accounts.c - reader accounts, sessions, one-time tokens and the
  * e-mail outbox (sql/{sqlite,postgres}/003_accounts.sql) with the
- * addresses that bounce (009_bounces.sql), written once over the driver
+ * addresses that bounce (012_bounces.sql), written once over the driver
  * (db.h).
  *
  * Every change that causes an e-mail queues it in the same transaction, so
@@ -29,7 +29,7 @@
 
 #define ACCT_COLS \
 	"a.id, a.email, a.name, a.password, a.role, a.verified, a.created," \
-	" a.bounced, a.bounce_reason"
+	" a.language, a.bounced, a.bounce_reason"
 
 static const char *const purpose_names[] = { "verify", "reset", "email" };
 
@@ -59,8 +59,9 @@ static void read_account(struct arena *ar, struct dbs *st, int col,
 	a->role = role < 0 ? ROLE_READER : (enum account_role)role;
 	a->verified = db_int(st, col + 5) != 0;
 	a->created = db_int(st, col + 6);
-	a->bounced = db_is_null(st, col + 7) ? 0 : db_int(st, col + 7);
-	a->bounce_reason = db_text0(st, ar, col + 8);
+	a->language = db_text0(st, ar, col + 7);
+	a->bounced = db_is_null(st, col + 8) ? 0 : db_int(st, col + 8);
+	a->bounce_reason = db_text0(st, ar, col + 9);
 }
 
 /* The first row of @st as an account; ERR_NOTFOUND when it has none. */
@@ -210,6 +211,16 @@ int store_account_set_name(struct store *s, int64_t id, const char *name)
 	if (!name || !*name)
 		return ERR_INVALID;
 	return set_field(s, &q_set_name, id, name);
+}
+
+static struct dbq q_set_language = DBQ(
+	"UPDATE accounts SET language = ?2, updated = ?3 WHERE id = ?1");
+
+int store_account_set_language(struct store *s, int64_t id, const char *tag)
+{
+	if (!tag || strlen(tag) > ACCOUNT_LANGUAGE_MAX)
+		return ERR_INVALID;
+	return set_field(s, &q_set_language, id, tag);
 }
 
 static struct dbq q_set_role = DBQ(
