@@ -136,6 +136,7 @@ struct tval *nr_ctx(struct site *site, struct http_request *req,
 	} nav[] = {
 		{ "stories", "/newsroom", "Stories", ROLE_AUTHOR },
 		{ "new", "/newsroom/new", "New story", ROLE_AUTHOR },
+		{ "pages", "/newsroom/pages", "Pages", ROLE_AUTHOR },
 		{ "dashboard", "/newsroom/dashboard", "Dashboard", ROLE_AUTHOR },
 		{ "comments", "/newsroom/comments", "Comments", ROLE_EDITOR },
 		{ "users", "/newsroom/users", "Users", ROLE_ADMIN },

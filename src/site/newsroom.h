@@ -58,7 +58,17 @@ void h_nr_role(struct site *, struct http_request *, struct http_response *,
 void h_nr_dashboard(struct site *, struct http_request *,
 		    struct http_response *, const struct route_match *);
 
-/* ---- Shared by newsroom.c and newsroom_more.c ---- */
+/* Handlers (newsroom_pages.c). */
+void h_nr_pages(struct site *, struct http_request *, struct http_response *,
+		const struct route_match *);
+void h_nr_page_new(struct site *, struct http_request *,
+		   struct http_response *, const struct route_match *);
+void h_nr_page_edit(struct site *, struct http_request *,
+		    struct http_response *, const struct route_match *);
+void h_nr_page_save(struct site *, struct http_request *,
+		    struct http_response *, const struct route_match *);
+
+/* ---- Shared by the newsroom's files ---- */
 
 struct site_job;
 

@@ -62,6 +62,7 @@ struct site {
 	bool trust_proxy;	/* believe X-Forwarded-Proto (Secure) and -For */
 	bool feed_full;		/* feeds carry whole stories, not summaries */
 	struct section_cache *sections;	/* the masthead's list (sections.c) */
+	struct section_cache *footer_pages;	/* the footer's (sections.c) */
 	int64_t reset_ttl;	/* seconds a password reset link works */
 	unsigned login_per_minute;	/* log in tries per client address */
 	/* Made by site_start(). */

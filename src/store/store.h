@@ -931,12 +931,62 @@ int store_account_banned(struct store *s, int64_t account_id, bool *banned);
 int store_comment_top(struct store *s, struct arena *ar, int64_t since,
 		      size_t limit, struct article_list *out, int64_t **counts);
 
+/* ---- Static pages (sql/sqlite/009_pages.sql; store_pages.c) ---- */
+
+enum page_status { PAGE_DRAFT = 0, PAGE_PUBLISHED = 1 };
+
+/* How deep pages nest: a page and at most three ancestors. */
+#define PAGE_DEPTH_MAX 4
+
+/*
+ * A static page (About, Contact, Imprint).  @path is its ancestors' slugs
+ * and its own joined by "/" ("about/team"), kept by the store: a page
+ * answers at "/" PATH "/".
+ */
+struct page {
+	int64_t id;
+	int64_t parent_id;	/* 0: a top-level page */
+	const char *slug, *path, *title;
+	const char *body;	/* Markdown; "" in lists */
+	enum page_status status;
+	int64_t owner_id;	/* 0: none (imported without an account) */
+	int64_t created, updated, version;
+};
+
+/* Page @id in any status; ERR_NOTFOUND. */
+int store_page_get(struct store *s, struct arena *ar, int64_t id,
+		   struct page **out);
+/* The published page at @path ("about/team", no slashes around); ERR_NOTFOUND. */
+int store_page_by_path(struct store *s, struct arena *ar, const char *path,
+		       struct page **out);
+/*
+ * Pages by path (bodies left ""): only published ones when
+ * @published_only, only top-level ones when @top_only.  At most @max.
+ */
+int store_pages_list(struct store *s, struct arena *ar, bool published_only,
+		     bool top_only, size_t max, struct page **out, size_t *n);
+
+/*
+ * Save @p in one transaction: p->id 0 inserts (*id gets the new id),
+ * else updates when the stored version is still @expect_version (else
+ * ERR_STALE, nothing written; ERR_NOTFOUND when it is gone).  The path
+ * comes from p->parent_id and p->slug; the pages below a page whose path
+ * changes move with it, and each published page whose address changed
+ * keeps the old one as a 301 (redirects).  ERR_INVALID for a bad slug, a
+ * parent that is missing, the page itself or below it, or nesting deeper
+ * than PAGE_DEPTH_MAX; ERR_CONFLICT when another page has the path.
+ * Content version bumped when a published page changed.  *version (may be
+ * NULL) gets the saved version.
+ */
+int store_page_save(struct store *s, const struct page *p,
+		    int64_t expect_version, int64_t *id, int64_t *version);
+
 /*
  * Imports (store_import.c).  An import remembers what each exported item
  * became, keyed by the export's site address (@source), the kind of item
  * and its id there, so an export imported again updates in place.
  */
-enum import_kind { IMPORT_POST = 0, IMPORT_COMMENT = 1 };
+enum import_kind { IMPORT_POST = 0, IMPORT_COMMENT = 1, IMPORT_PAGE = 2 };
 
 /* The local id item (@source, @kind, @wp_id) became; ERR_NOTFOUND. */
 int store_import_find(struct store *s, const char *source, int kind,

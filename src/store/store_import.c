@@ -12,6 +12,7 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "db.h"
+#include "store_int.h"
 
 static struct dbq q_map_get = DBQ(
 	"SELECT local_id FROM import_items"
@@ -86,21 +87,25 @@ static bool redirect_key(const char *path, char out[REDIRECT_PATH_MAX + 1])
 	return true;
 }
 
-int store_redirect_set(struct store *s, const char *path, const char *target)
+int redirect_put(struct dbc *c, const char *path, const char *target)
 {
 	char key[REDIRECT_PATH_MAX + 1], tkey[REDIRECT_PATH_MAX + 1];
-	const char *raw = path;
-	struct dbc *c;
-	int r;
 
 	if (!redirect_key(path, key) || !target || !*target ||
 	    (redirect_key(target, tkey) && !strcmp(key, tkey)))
 		return ERR_INVALID;
-	c = db_get(s, DB_WRITE);
+	db_exec(c, &q_redirect_chain, DB_T(key), DB_T(target), DB_T(path));
+	return db_exec(c, &q_redirect_put, DB_T(key), DB_T(target),
+		       DB_I(time_now()));
+}
+
+int store_redirect_set(struct store *s, const char *path, const char *target)
+{
+	struct dbc *c = db_get(s, DB_WRITE);
+	int r;
+
 	db_begin(c);
-	db_exec(c, &q_redirect_chain, DB_T(key), DB_T(target), DB_T(raw));
-	db_exec(c, &q_redirect_put, DB_T(key), DB_T(target), DB_I(time_now()));
-	r = db_end(c, 0);
+	r = db_end(c, redirect_put(c, path, target));
 	db_put(c);
 	return r;
 }
