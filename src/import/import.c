@@ -109,6 +109,7 @@ struct run {
 	struct map cats, cat_ids, authors, atts, pages;
 	struct map sections, tags;	/* the ones used, for the counts */
 	const char *site;		/* the old site's address */
+	int64_t post_id;		/* the item being converted */
 	long items;
 	int sink_err;
 	char sink_msg[256];
@@ -472,19 +473,57 @@ static const char *page_path(struct run *r, const struct imp_post *p)
 	return path;
 }
 
-static const char *markdown(struct run *r, const char *html, int64_t id)
+/* Where an upload of the old site is kept: "/wp-content/uploads/". */
+#define UPLOADS_DIR "/wp-content/uploads/"
+
+/* An image of a post's body: from the uploads, or left out when missing. */
+static const char *body_image(void *ctx, const char *src, const char *alt)
+{
+	struct run *r = ctx;
+	const struct imp_sink *sk = r->o->sink;
+	const char *u = strstr(src, UPLOADS_DIR), *to = NULL;
+	char *path;
+
+	(void)alt;
+	if (!u)
+		return NULL;	/* not an upload: kept as it is */
+	path = arena_strdup(r->a, u + strlen(UPLOADS_DIR));
+	path[strcspn(path, "?#")] = '\0';
+	if (sk && sk->body_photo)
+		to = sk->body_photo(sk->ctx, r->a, path);
+	else if (sk && sk->photo && sk->photo(sk->ctx, path) == 1)
+		to = src;
+	if (!to) {
+		warn(r, "post %lld: photo '%.200s' is missing", (long long)r->post_id,
+		     path);
+		r->sum->photos_missing++;
+		return "";
+	}
+	r->sum->photos_imported++;
+	return to;
+}
+
+static const char *convert(struct run *r, const char *html, int64_t id,
+			   bool photos)
 {
 	struct html_md_opts mo = { html_md_autop(html, strlen(html)), r->site,
-				   NULL, NULL };
+				   photos ? body_image : NULL, r };
 	char *out;
 	size_t n;
 
+	r->post_id = id;
 	if (html_md(r->a, html, strlen(html), &mo, &out, &n)) {
 		warn(r, "post %lld: the body is too big to convert; left empty",
 		     (long long)id);
 		return "";
 	}
 	return out;
+}
+
+/* A comment's text: converted, its images kept as they are. */
+static const char *markdown(struct run *r, const char *html, int64_t id)
+{
+	return convert(r, html, id, false);
 }
 
 static void comments_of(struct run *r, const struct wxr_item *it,
@@ -596,7 +635,7 @@ static int build(struct run *r, const struct wxr_item *it, struct imp_post *p,
 	p->slug = cut(r->a, slug_of(r, it, id), IMP_SLUG_MAX);
 	p->summary = html_plain(r->a, it->excerpt, strlen(it->excerpt),
 				IMP_SUMMARY_MAX);
-	p->body = markdown(r, it->content, id);
+	p->body = convert(r, it->content, id, true);
 	p->author_login = trimmed(r->a, it->creator);
 	{
 		struct imp_author *au = map_get(&r->authors, p->author_login);
@@ -804,6 +843,10 @@ int imp_run(const struct imp_opts *o, struct imp_summary *sum,
 		goto out;
 	}
 	rc = wxr_read_file(o->file, &h2, err, errlen);
+	if (!rc && !r.sink_err && o->sink && o->sink->finish &&
+	    (r.sink_err = o->sink->finish(o->sink->ctx)))
+		snprintf(r.sink_msg, sizeof(r.sink_msg), "the last items cannot"
+			 " be saved: %s", err_str(r.sink_err));
 	if (r.sink_err) {
 		rc = 2;
 		snprintf(err, errlen, "%s", r.sink_msg);

@@ -34,6 +34,16 @@ static const char *const reserved[] = {
 	"section", "sitemaps", "static", "tag", NULL,
 };
 
+bool page_slug_reserved(const char *slug)
+{
+	size_t i;
+
+	for (i = 0; reserved[i]; i++)
+		if (!strcmp(slug, reserved[i]))
+			return true;
+	return false;
+}
+
 enum page_action { PACT_SAVE, PACT_PUBLISH, PACT_UNPUBLISH };
 static const char *const page_actions[] = { "save", "publish", "unpublish" };
 
@@ -229,7 +239,6 @@ static struct tval *read_page_form(struct http_request *req,
 	struct page *p = &j->pg;
 	struct tval *errors = NULL;
 	const char *body = http_form(req, "body");
-	size_t i;
 
 	p->title = field(req, "title");
 	p->slug = field(req, "slug");
@@ -256,10 +265,9 @@ static struct tval *read_page_form(struct http_request *req,
 	if (!slug_valid(p->slug) || strlen(p->slug) > PAGE_SLUG_MAX)
 		set_error(a, &errors, "slug", "Use lower-case letters, digits"
 			  " and single hyphens.");
-	for (i = 0; !p->parent_id && reserved[i]; i++)
-		if (!strcmp(p->slug, reserved[i]))
-			set_error(a, &errors, "slug", "The site uses this"
-				  " address itself; choose another slug.");
+	if (!p->parent_id && page_slug_reserved(p->slug))
+		set_error(a, &errors, "slug", "The site uses this address"
+			  " itself; choose another slug.");
 	if (j->act == PACT_PUBLISH && !*p->body)
 		set_error(a, &errors, "body", "Write the page before"
 			  " publishing it.");

@@ -160,4 +160,11 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 void site_enter(void *ctx, struct http_request *req);
 void site_leave(void *ctx, struct http_request *req, struct http_response *res);
 
+/*
+ * Whether the site's own addresses hold the top-level slug @slug
+ * ("newsroom", "search", ...), so a static page there would never be
+ * reached (newsroom_pages.c).
+ */
+bool page_slug_reserved(const char *slug);
+
 #endif

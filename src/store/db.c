@@ -33,9 +33,23 @@ int db_slot(struct dbq *q)
 static _Thread_local struct dbc dead_conn;
 static _Thread_local struct dbs dead_stmt;
 
+/* The calling thread's batch (db_batch_begin()), or NULL. */
+static _Thread_local struct dbc *batch;
+
+/* The name of the savepoint each store function's work is in a batch. */
+#define UNIT_SAVEPOINT "dbunit"
+
 struct dbc *db_get(struct store *s, enum db_use use)
 {
-	struct dbc *c = s->db->get(s, use);
+	struct dbc *c;
+
+	if (batch && batch->store == s) {
+		c = batch;
+		c->units++;
+		c->err = s->db->exec(c, "SAVEPOINT " UNIT_SAVEPOINT);
+		return c;
+	}
+	c = s->db->get(s, use);
 
 	if (!c) {
 		c = &dead_conn;
@@ -62,12 +76,61 @@ static void release_all(struct dbc *c)
 	c->active = NULL;
 }
 
+/* The end of a store function's work in a batch: kept, or undone when
+ * it failed. */
+static void unit_end(struct dbc *c)
+{
+	const struct db_driver *d = c->store->db;
+
+	if (c->err)
+		d->exec(c, "ROLLBACK TO SAVEPOINT " UNIT_SAVEPOINT);
+	d->exec(c, "RELEASE SAVEPOINT " UNIT_SAVEPOINT);
+	c->units--;
+	c->err = 0;
+}
+
 void db_put(struct dbc *c)
 {
 	if (!c || c->dead)
 		return;
 	release_all(c);
+	if (c->pinned) {
+		unit_end(c);
+		return;
+	}
 	c->store->db->put(c);
+}
+
+int db_batch_begin(struct store *s)
+{
+	struct dbc *c;
+	int r;
+
+	if (batch)
+		return ERR_INVALID;
+	c = db_get(s, DB_WRITE);
+	if ((r = db_begin(c))) {
+		db_put(c);
+		return r;
+	}
+	c->pinned = true;
+	c->units = 0;
+	batch = c;
+	return 0;
+}
+
+int db_batch_end(struct store *s, int r)
+{
+	struct dbc *c = batch;
+
+	if (!c || c->store != s)
+		return r ? r : ERR_INVALID;
+	batch = NULL;
+	c->pinned = false;
+	c->err = 0;
+	r = db_end(c, r);
+	db_put(c);
+	return r;
 }
 
 void db_conn_release(struct dbc *c)
@@ -282,6 +345,8 @@ int db_begin(struct dbc *c)
 
 	if (c->dead)
 		return c->err;
+	if (c->pinned)		/* in a batch: the unit's savepoint is it */
+		return c->err;
 	c->err = 0;
 	c->bumped = false;
 	r = c->store->db->exec(c, c->store->db->mark == '?' ?
@@ -300,6 +365,13 @@ int db_end(struct dbc *c, int r)
 	release_all(c);
 	if (!r)
 		r = c->err;
+	if (c->pinned) {	/* the batch commits; a failure undoes the unit */
+		if (r) {
+			d->exec(c, "ROLLBACK TO SAVEPOINT " UNIT_SAVEPOINT);
+			c->err = r;
+		}
+		return r;
+	}
 	if (!r)
 		r = d->exec(c, "COMMIT");
 	if (r)

@@ -85,6 +85,8 @@ struct dbc {
 	int err;		/* the first failure since taken / begun */
 	bool bumped;		/* the content version moved in this txn */
 	bool dead;		/* no connection could be had (db_get()) */
+	bool pinned;		/* a batch's (db_batch_begin()) */
+	int units;		/* pinned: store functions running on it */
 };
 
 /* A statement on one connection (engine handle in @h). */
@@ -183,6 +185,21 @@ int db_end(struct dbc *c, int r);
  * migration), as the engine's simple query: 0 or an error, which sticks.
  */
 int db_script(struct dbc *c, const char *sql);
+
+/*
+ * A batch: several store functions' writes in one transaction, for a
+ * writer that makes many small changes in a row (an import).  Between
+ * db_batch_begin() and db_batch_end() on a thread, every db_get() of
+ * that store on that thread gets the batch's one connection, and each
+ * store function's work on it (from its db_get() to its db_put()) is a
+ * savepoint: a function that fails rolls back its own writes only, as it
+ * would alone; its db_begin()/db_end() mark no transaction of their own.
+ * Nothing is visible to other connections before db_batch_end() commits
+ * (@r 0) or after it rolls back (@r an error).  0 or an error; one batch
+ * at a time per thread (ERR_INVALID otherwise).
+ */
+int db_batch_begin(struct store *s);
+int db_batch_end(struct store *s, int r);
 
 /* The failure that sticks on @c, or 0. */
 int db_failed(const struct dbc *c);

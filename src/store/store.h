@@ -213,7 +213,10 @@ uint64_t store_generation(struct store *s);
 
 /*
  * Insert @a, or update the article with the same slug, in one transaction
- * (tags replaced, version + 1, created kept).  Fields id, created, updated,
+ * (tags replaced, version + 1, created kept).  a->status is the full
+ * newsroom status (a scheduled story is published by the scheduler at
+ * a->published); a->owner_id, when not 0, makes that account its owner
+ * (0 keeps the owner it has).  Fields id, created, updated,
  * version of @a are ignored; *id_out (may be NULL) gets the id and
  * *inserted (may be NULL) whether a new row was made.
  * ERR_INVALID when a required field is missing.
@@ -247,6 +250,11 @@ int store_tag_name(struct store *s, struct arena *ar, const char *slug,
 
 /* Store an image under m->key (a second put of the same key is a no-op). */
 int store_media_put(struct store *s, const struct media *m);
+
+/* Store the @n images @items (a photo and its copies) and the variant rows
+ * @variants in one transaction (those already there are no-ops). */
+int store_photo_put(struct store *s, const struct media *items, size_t n,
+		    const struct photo_variant *variants, size_t nvariants);
 
 /* The image stored under @key, or ERR_NOTFOUND; data in the arena. */
 int store_media_get(struct store *s, struct arena *ar, const char *key,
@@ -1005,6 +1013,18 @@ int store_redirect_set(struct store *s, const char *path, const char *target);
 /* Where @path moved to (arena string); ERR_NOTFOUND. */
 int store_redirect_get(struct store *s, struct arena *ar, const char *path,
 		       const char **target);
+
+/*
+ * A batch of writes in one transaction on the calling thread (an import
+ * commits a few hundred items at once instead of each alone): between
+ * store_batch_begin() and store_batch_end(), each store function this
+ * thread calls on @s works as it does alone (a failure undoes its own
+ * writes only), but nothing is committed, and so nothing is visible to
+ * readers, until store_batch_end() with @r 0; with an error @r it all
+ * rolls back.  0 or an error; ERR_INVALID when this thread has a batch.
+ */
+int store_batch_begin(struct store *s);
+int store_batch_end(struct store *s, int r);
 
 /* An imported comment (store_comment_import()). */
 struct comment_import {

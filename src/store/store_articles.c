@@ -135,14 +135,16 @@ static struct dbq q_find = DBQ("SELECT id FROM articles WHERE slug = ?1");
 static struct dbq q_insert = DBQ(
 	"INSERT INTO articles (slug, headline, summary, dateline, body,"
 	" author, section, section_slug, photo_key, caption, credit,"
-	" photo_alt, status, published, created, updated, version)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-	" ?13, ?14, ?15, ?15, 1) RETURNING id");
+	" photo_alt, status, published, created, updated, version, stage,"
+	" owner_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+	" ?13, ?14, ?15, ?15, 1, ?16, nullif(CAST(?17 AS BIGINT), 0))"
+	" RETURNING id");
 static struct dbq q_update = DBQ(
 	"UPDATE articles SET headline = ?2, summary = ?3, dateline = ?4,"
 	" body = ?5, author = ?6, section = ?7, section_slug = ?8,"
 	" photo_key = ?9, caption = ?10, credit = ?11, photo_alt = ?12,"
-	" status = ?13, published = ?14, updated = ?15,"
+	" status = ?13, published = ?14, updated = ?15, stage = ?16,"
+	" owner_id = coalesce(nullif(CAST(?17 AS BIGINT), 0), owner_id),"
 	" version = version + 1 WHERE slug = ?1 RETURNING id");
 static struct dbq q_by_slug = DBQ(
 	"SELECT " ARTICLE_COLS ", a.body" ARTICLE_FROM
@@ -200,7 +202,7 @@ int art_photos_put(struct dbc *c, const struct media *media, size_t nmedia,
 int store_article_put(struct store *s, const struct article *a,
 		      int64_t *id_out, bool *inserted)
 {
-	struct dbv v[15];
+	struct dbv v[17];
 	int64_t id = 0, old = 0;
 	bool found;
 	struct dbc *c;
@@ -216,7 +218,10 @@ int store_article_put(struct store *s, const struct article *a,
 		       a->nvariants);
 	found = !db_get_int(c, &q_find, &old, DB_T(a->slug));
 	art_args(v, a, time_now());
-	r = db_int_v(c, found ? &q_update : &q_insert, &id, v, 15);
+	v[15] = DB_I((int)a->status >= 0 && (int)a->status < ARTICLE_STATUSES ?
+		     a->status : ARTICLE_DRAFT);
+	v[16] = DB_I(a->owner_id);
+	r = db_int_v(c, found ? &q_update : &q_insert, &id, v, 17);
 	art_put_tags(c, id, a);
 	db_content_bump(c);
 	r = db_end(c, r);
@@ -322,6 +327,18 @@ int store_media_put(struct store *s, const struct media *m)
 	c = db_get(s, DB_WRITE);
 	if (!(r = art_media_insert(c, m)))
 		atomic_fetch_add(&s->generation, 1);
+	db_put(c);
+	return r;
+}
+
+int store_photo_put(struct store *s, const struct media *items, size_t n,
+		    const struct photo_variant *variants, size_t nvariants)
+{
+	struct dbc *c = db_get(s, DB_WRITE);
+	int r;
+
+	db_begin(c);
+	r = db_end(c, art_photos_put(c, items, n, variants, nvariants));
 	db_put(c);
 	return r;
 }

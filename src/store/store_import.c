@@ -204,3 +204,13 @@ out:
 	db_put(c);
 	return r;
 }
+
+int store_batch_begin(struct store *s)
+{
+	return db_batch_begin(s);
+}
+
+int store_batch_end(struct store *s, int r)
+{
+	return db_batch_end(s, r);
+}
