@@ -17,3 +17,26 @@ CREATE INDEX pages_parent ON pages(parent_id);
 ALTER TABLE import_items DROP CONSTRAINT import_items_kind_check;
 ALTER TABLE import_items ADD CONSTRAINT import_items_kind_check
 	CHECK (kind BETWEEN 0 AND 2);
+
+-- A redirect to an address that moves follows it (store_redirect_set()):
+-- found by its target, not by reading them all.
+CREATE INDEX redirects_target ON redirects(target);
+
+-- A story's tags_text (and so its search vector) is written once per
+-- change of its tags, not once per tag; see sql/sqlite/009_pages.sql.
+CREATE OR REPLACE FUNCTION article_tags_search() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'DELETE' THEN
+		IF NOT EXISTS (SELECT 1 FROM article_tags
+			       WHERE article_id = OLD.article_id) THEN
+			PERFORM article_tags_text(OLD.article_id);
+		END IF;
+		RETURN OLD;
+	END IF;
+	IF NEW.pos = 0 OR EXISTS (SELECT 1 FROM article_tags
+				  WHERE article_id = NEW.article_id AND pos = 0) THEN
+		PERFORM article_tags_text(NEW.article_id);
+	END IF;
+	RETURN NEW;
+END $$;

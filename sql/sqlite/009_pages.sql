@@ -34,3 +34,29 @@ INSERT INTO import_items_new SELECT source, kind, wp_id, local_id
 	FROM import_items;
 DROP TABLE import_items;
 ALTER TABLE import_items_new RENAME TO import_items;
+
+-- A redirect to an address that moves follows it (store_redirect_set()):
+-- found by its target, not by reading them all.
+CREATE INDEX redirects_target ON redirects(target);
+
+-- A story's tags are indexed for search once, not once per tag: each
+-- change of the index row re-indexes the whole story (its body too).
+-- The store writes a story's tags from the last to the first (pos 0
+-- last), so the index is written when pos 0 comes; a writer that goes
+-- from the first still gets every tag indexed (pos 0 is there by then).
+-- Clearing a story's tags re-indexes once, when the last one goes.
+DROP TRIGGER article_search_tag_add;
+CREATE TRIGGER article_search_tag_add AFTER INSERT ON article_tags
+WHEN new.pos = 0 OR EXISTS (SELECT 1 FROM article_tags
+	WHERE article_id = new.article_id AND pos = 0) BEGIN
+	UPDATE article_search SET tags = (SELECT group_concat(t.name, ' ')
+		FROM article_tags x JOIN tags t ON t.id = x.tag_id
+		WHERE x.article_id = new.article_id)
+	WHERE rowid = new.article_id;
+END;
+DROP TRIGGER article_search_tag_drop;
+CREATE TRIGGER article_search_tag_drop AFTER DELETE ON article_tags
+WHEN NOT EXISTS (SELECT 1 FROM article_tags
+	WHERE article_id = old.article_id) BEGIN
+	UPDATE article_search SET tags = '' WHERE rowid = old.article_id;
+END;

@@ -476,12 +476,45 @@ static const char *page_path(struct run *r, const struct imp_post *p)
 /* Where an upload of the old site is kept: "/wp-content/uploads/". */
 #define UPLOADS_DIR "/wp-content/uploads/"
 
+/*
+ * @path without WordPress's size suffix ("photo-300x200.jpg" ->
+ * "photo.jpg", the upload the copy was made from), in @a; NULL when it
+ * has none.
+ */
+static const char *original_of(struct arena *a, const char *path)
+{
+	const char *dot = strrchr(path, '.'), *dash, *p;
+
+	if (!dot)
+		return NULL;
+	for (dash = dot; dash > path && dash[-1] != '-' && dash[-1] != '/'; dash--)
+		;
+	if (dash == path || dash[-1] != '-')
+		return NULL;
+	p = dash + strspn(dash, "0123456789");
+	if (p == dash || *p != 'x' || p + 1 == dot ||
+	    p + 1 + strspn(p + 1, "0123456789") != dot)
+		return NULL;
+	return arena_printf(a, "%.*s%s", (int)(dash - 1 - path), path, dot);
+}
+
+/* The body's address of the upload @path, or NULL when it is missing. */
+static const char *upload(struct run *r, const char *path, const char *src)
+{
+	const struct imp_sink *sk = r->o->sink;
+
+	if (sk && sk->body_photo)
+		return sk->body_photo(sk->ctx, r->a, path);
+	if (sk && sk->photo && sk->photo(sk->ctx, path) == 1)
+		return src;
+	return NULL;
+}
+
 /* An image of a post's body: from the uploads, or left out when missing. */
 static const char *body_image(void *ctx, const char *src, const char *alt)
 {
 	struct run *r = ctx;
-	const struct imp_sink *sk = r->o->sink;
-	const char *u = strstr(src, UPLOADS_DIR), *to = NULL;
+	const char *u = strstr(src, UPLOADS_DIR), *to, *orig;
 	char *path;
 
 	(void)alt;
@@ -489,10 +522,10 @@ static const char *body_image(void *ctx, const char *src, const char *alt)
 		return NULL;	/* not an upload: kept as it is */
 	path = arena_strdup(r->a, u + strlen(UPLOADS_DIR));
 	path[strcspn(path, "?#")] = '\0';
-	if (sk && sk->body_photo)
-		to = sk->body_photo(sk->ctx, r->a, path);
-	else if (sk && sk->photo && sk->photo(sk->ctx, path) == 1)
-		to = src;
+	to = upload(r, path, src);
+	/* A resized copy WordPress made: the original upload, when kept. */
+	if (!to && (orig = original_of(r->a, path)))
+		to = upload(r, orig, src);
 	if (!to) {
 		warn(r, "post %lld: photo '%.200s' is missing", (long long)r->post_id,
 		     path);

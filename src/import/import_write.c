@@ -172,40 +172,15 @@ static uint64_t path_hash(const char *s)
 	return h;
 }
 
-/*
- * @path without WordPress's size suffix ("photo-300x200.jpg" ->
- * "photo.jpg", the original upload), in @a; NULL when it has none.
- */
-static const char *original_of(struct arena *a, const char *path)
-{
-	const char *dot = strrchr(path, '.'), *dash, *p;
-
-	if (!dot)
-		return NULL;
-	for (dash = dot; dash > path && dash[-1] != '-' && dash[-1] != '/'; dash--)
-		;
-	if (dash == path || dash[-1] != '-')
-		return NULL;
-	p = dash + strspn(dash, "0123456789");
-	if (p == dash || *p != 'x' || p + 1 + strspn(p + 1, "0123456789") != dot ||
-	    p + 1 == dot)
-		return NULL;
-	return arena_printf(a, "%.*s%s", (int)(dash - 1 - path), path, dot);
-}
-
 /* Read and process the upload @path into @set (in @pa): 0 or an error. */
 static int process_upload(struct imp_writer *w, struct arena *pa,
 			  const char *path, struct media_set *set)
 {
 	struct media m;
-	const char *orig;
 	int r;
 
 	r = media_load_file(pa, arena_printf(pa, "%s/%s", w->uploads, path), &m,
 			    w->err, sizeof(w->err));
-	if (r == ERR_IO && (orig = original_of(pa, path)))
-		r = media_load_file(pa, arena_printf(pa, "%s/%s", w->uploads, orig),
-				    &m, w->err, sizeof(w->err));
 	if (!r)
 		r = media_process(pa, m.data, m.len, set, w->err, sizeof(w->err));
 	return r;

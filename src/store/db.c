@@ -36,9 +36,6 @@ static _Thread_local struct dbs dead_stmt;
 /* The calling thread's batch (db_batch_begin()), or NULL. */
 static _Thread_local struct dbc *batch;
 
-/* The name of the savepoint each store function's work is in a batch. */
-#define UNIT_SAVEPOINT "dbunit"
-
 struct dbc *db_get(struct store *s, enum db_use use)
 {
 	struct dbc *c;
@@ -46,7 +43,7 @@ struct dbc *db_get(struct store *s, enum db_use use)
 	if (batch && batch->store == s) {
 		c = batch;
 		c->units++;
-		c->err = s->db->exec(c, "SAVEPOINT " UNIT_SAVEPOINT);
+		c->err = c->batch_err;	/* a failed batch fails what follows */
 		return c;
 	}
 	c = s->db->get(s, use);
@@ -76,17 +73,14 @@ static void release_all(struct dbc *c)
 	c->active = NULL;
 }
 
-/* The end of a store function's work in a batch: kept, or undone when
- * it failed. */
+/* The end of a store function's work in a batch: a failure fails the
+ * batch. */
 static void unit_end(struct dbc *c)
 {
-	const struct db_driver *d = c->store->db;
-
-	if (c->err)
-		d->exec(c, "ROLLBACK TO SAVEPOINT " UNIT_SAVEPOINT);
-	d->exec(c, "RELEASE SAVEPOINT " UNIT_SAVEPOINT);
+	if (c->err && !c->batch_err)
+		c->batch_err = c->err;
 	c->units--;
-	c->err = 0;
+	c->err = c->batch_err;
 }
 
 void db_put(struct dbc *c)
@@ -115,6 +109,7 @@ int db_batch_begin(struct store *s)
 	}
 	c->pinned = true;
 	c->units = 0;
+	c->batch_err = 0;
 	batch = c;
 	return 0;
 }
@@ -128,7 +123,7 @@ int db_batch_end(struct store *s, int r)
 	batch = NULL;
 	c->pinned = false;
 	c->err = 0;
-	r = db_end(c, r);
+	r = db_end(c, r ? r : c->batch_err);
 	db_put(c);
 	return r;
 }
@@ -345,7 +340,7 @@ int db_begin(struct dbc *c)
 
 	if (c->dead)
 		return c->err;
-	if (c->pinned)		/* in a batch: the unit's savepoint is it */
+	if (c->pinned)		/* in a batch: the batch's transaction is it */
 		return c->err;
 	c->err = 0;
 	c->bumped = false;
@@ -365,11 +360,10 @@ int db_end(struct dbc *c, int r)
 	release_all(c);
 	if (!r)
 		r = c->err;
-	if (c->pinned) {	/* the batch commits; a failure undoes the unit */
-		if (r) {
-			d->exec(c, "ROLLBACK TO SAVEPOINT " UNIT_SAVEPOINT);
-			c->err = r;
-		}
+	if (c->pinned) {	/* the batch commits; a failure fails it */
+		if (r && !c->batch_err)
+			c->batch_err = r;
+		c->err = c->batch_err;
 		return r;
 	}
 	if (!r)

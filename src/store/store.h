@@ -1017,11 +1017,13 @@ int store_redirect_get(struct store *s, struct arena *ar, const char *path,
 /*
  * A batch of writes in one transaction on the calling thread (an import
  * commits a few hundred items at once instead of each alone): between
- * store_batch_begin() and store_batch_end(), each store function this
- * thread calls on @s works as it does alone (a failure undoes its own
- * writes only), but nothing is committed, and so nothing is visible to
- * readers, until store_batch_end() with @r 0; with an error @r it all
- * rolls back.  0 or an error; ERR_INVALID when this thread has a batch.
+ * store_batch_begin() and store_batch_end(), the store functions this
+ * thread calls on @s write into one transaction; nothing is committed,
+ * and so nothing is visible to readers, until store_batch_end() with @r
+ * 0.  The first error of any of them fails the batch (what follows fails
+ * too, and store_batch_end() rolls it all back and returns the error);
+ * so does an error @r.  0 or an error; ERR_INVALID when this thread has
+ * a batch already.
  */
 int store_batch_begin(struct store *s);
 int store_batch_end(struct store *s, int r);

@@ -84,7 +84,9 @@ int art_put_tags(struct dbc *c, int64_t id, const struct article *a)
 	size_t i;
 
 	db_exec(c, &q_tags_clear, DB_I(id));
-	for (i = 0; i < a->ntags; i++) {
+	/* The last first: the search index is written once, when pos 0
+	 * comes (sql/sqlite/009_pages.sql). */
+	for (i = a->ntags; i-- > 0;) {
 		int64_t tag = 0;
 
 		db_get_int(c, &q_tag_upsert, &tag, DB_T(a->tags[i].slug),
