@@ -216,6 +216,17 @@ static int page_write(struct dbc *c, struct arena *ar, const struct page *p,
 
 	if (!p->title || !*p->title || !p->body)
 		return ERR_INVALID;
+	if (p->id) {
+		struct dbs *st = db_query(c, &q_current, DB_I(p->id));
+
+		if ((r = db_row(st)))
+			return r;
+		have = db_int(st, 0);
+		was = db_text0(st, ar, 1);
+		was_public = db_int(st, 2) == PAGE_PUBLISHED;
+		if (have != expect)
+			return ERR_STALE;
+	}
 	if ((r = path_of(c, ar, p->id, p->parent_id, p->slug, &path)))
 		return r;
 	r = db_get_int(c, &q_path_owner, &other, DB_T(path), DB_I(p->id));
@@ -230,17 +241,6 @@ static int page_write(struct dbc *c, struct arena *ar, const struct page *p,
 			r = db_content_bump(c);
 		return r;
 	}
-	{
-		struct dbs *st = db_query(c, &q_current, DB_I(p->id));
-
-		if ((r = db_row(st)))
-			return r;
-		have = db_int(st, 0);
-		was = db_text0(st, ar, 1);
-		was_public = db_int(st, 2) == PAGE_PUBLISHED;
-	}
-	if (have != expect)
-		return ERR_STALE;
 	*id = p->id;
 	if ((r = db_exec(c, &q_update, DB_T(p->slug), DB_I(p->parent_id),
 			 DB_T(path), DB_T(p->title), DB_T(p->body),
