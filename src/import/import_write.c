@@ -283,7 +283,6 @@ static bool unchanged(const struct article *old, const struct article *a)
 	    !same_text(old->headline, a->headline) ||
 	    !same_text(old->summary, a->summary) ||
 	    !same_text(old->body, a->body) || !same_text(old->author, a->author) ||
-	    old->owner_id != a->owner_id ||
 	    !same_text(old->section_slug, a->section_slug) ||
 	    !same_text(old->section, a->section))
 		return false;
@@ -620,6 +619,8 @@ static int write_post(void *ctx, const struct imp_post *p)
 		id = old->id;
 	else
 		r = store_article_put(w->s, &art, &id, NULL);
+	if (!r && (!old || old->owner_id != art.owner_id))
+		r = store_story_owner_set(w->s, id, art.owner_id);
 	w->have_photo = false;
 	if (!r)
 		r = store_import_note(w->s, p->source, IMPORT_POST, p->wp_id, id);

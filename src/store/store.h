@@ -215,8 +215,7 @@ uint64_t store_generation(struct store *s);
  * Insert @a, or update the article with the same slug, in one transaction
  * (tags replaced, version + 1, created kept).  a->status is the full
  * newsroom status (a scheduled story is published by the scheduler at
- * a->published); a->owner_id, when not 0, makes that account its owner
- * (0 keeps the owner it has).  Fields id, created, updated,
+ * a->published).  Fields id, created, updated, owner_id,
  * version of @a are ignored; *id_out (may be NULL) gets the id and
  * *inserted (may be NULL) whether a new row was made.
  * ERR_INVALID when a required field is missing.
@@ -999,6 +998,9 @@ enum import_kind { IMPORT_POST = 0, IMPORT_COMMENT = 1, IMPORT_PAGE = 2 };
 /* The local id item (@source, @kind, @wp_id) became; ERR_NOTFOUND. */
 int store_import_find(struct store *s, const char *source, int kind,
 		      int64_t wp_id, int64_t *local_id);
+/* Account @owner_id (0: none) owns story @id from now on: its author in
+ * the newsroom. */
+int store_story_owner_set(struct store *s, int64_t id, int64_t owner_id);
 /* Remember that item (@source, @kind, @wp_id) became @local_id. */
 int store_import_note(struct store *s, const char *source, int kind,
 		      int64_t wp_id, int64_t local_id);

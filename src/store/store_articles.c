@@ -137,16 +137,14 @@ static struct dbq q_find = DBQ("SELECT id FROM articles WHERE slug = ?1");
 static struct dbq q_insert = DBQ(
 	"INSERT INTO articles (slug, headline, summary, dateline, body,"
 	" author, section, section_slug, photo_key, caption, credit,"
-	" photo_alt, status, published, created, updated, version, stage,"
-	" owner_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-	" ?13, ?14, ?15, ?15, 1, ?16, nullif(CAST(?17 AS BIGINT), 0))"
-	" RETURNING id");
+	" photo_alt, status, published, created, updated, version, stage)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+	" ?13, ?14, ?15, ?15, 1, ?16) RETURNING id");
 static struct dbq q_update = DBQ(
 	"UPDATE articles SET headline = ?2, summary = ?3, dateline = ?4,"
 	" body = ?5, author = ?6, section = ?7, section_slug = ?8,"
 	" photo_key = ?9, caption = ?10, credit = ?11, photo_alt = ?12,"
 	" status = ?13, published = ?14, updated = ?15, stage = ?16,"
-	" owner_id = coalesce(nullif(CAST(?17 AS BIGINT), 0), owner_id),"
 	" version = version + 1 WHERE slug = ?1 RETURNING id");
 static struct dbq q_by_slug = DBQ(
 	"SELECT " ARTICLE_COLS ", a.body" ARTICLE_FROM
@@ -204,7 +202,7 @@ int art_photos_put(struct dbc *c, const struct media *media, size_t nmedia,
 int store_article_put(struct store *s, const struct article *a,
 		      int64_t *id_out, bool *inserted)
 {
-	struct dbv v[17];
+	struct dbv v[16];
 	int64_t id = 0, old = 0;
 	bool found;
 	struct dbc *c;
@@ -222,8 +220,7 @@ int store_article_put(struct store *s, const struct article *a,
 	art_args(v, a, time_now());
 	v[15] = DB_I((int)a->status >= 0 && (int)a->status < ARTICLE_STATUSES ?
 		     a->status : ARTICLE_DRAFT);
-	v[16] = DB_I(a->owner_id);
-	r = db_int_v(c, found ? &q_update : &q_insert, &id, v, 17);
+	r = db_int_v(c, found ? &q_update : &q_insert, &id, v, 16);
 	art_put_tags(c, id, a);
 	db_content_bump(c);
 	r = db_end(c, r);

@@ -21,6 +21,9 @@ static struct dbq q_map_put = DBQ(
 	"INSERT INTO import_items (source, kind, wp_id, local_id)"
 	" VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source, kind, wp_id)"
 	" DO UPDATE SET local_id = excluded.local_id");
+static struct dbq q_owner_set = DBQ(
+	"UPDATE articles SET owner_id = nullif(CAST(?2 AS BIGINT), 0)"
+	" WHERE id = ?1");
 static struct dbq q_redirect_get = DBQ(
 	"SELECT target FROM redirects WHERE path = ?1");
 static struct dbq q_redirect_put = DBQ(
@@ -63,6 +66,15 @@ int store_import_note(struct store *s, const char *source, int kind,
 
 	r = db_exec(c, &q_map_put, DB_T(source), DB_I(kind), DB_I(wp_id),
 		    DB_I(local_id));
+	db_put(c);
+	return r;
+}
+
+int store_story_owner_set(struct store *s, int64_t id, int64_t owner_id)
+{
+	struct dbc *c = db_get(s, DB_WRITE);
+	int r = db_change(c, &q_owner_set, DB_I(id), DB_I(owner_id));
+
 	db_put(c);
 	return r;
 }
