@@ -79,6 +79,7 @@ bool page_serve(struct site *site, struct http_request *req,
 	render_page(site, req, res, "page", ctx);
 	res->status = 200;
 	res->content_type = "text/html; charset=utf-8";
-	res->cache_control = "public, max-age=60";
+	/* Not in the page cache: readers ask again, and see an edit at once. */
+	res->cache_control = "public, no-cache";
 	return true;
 }

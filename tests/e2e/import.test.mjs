@@ -283,6 +283,15 @@ describe('import wordpress: writing stories and authors', () => {
 		]);
 	});
 
+	it('dateline copy carries the pages with their parents', async () => {
+		const to = path.join(dir, 'pages-copy.db');
+		const r = await cli(['copy', '--from', site.db, '--to', to]);
+		assert.equal(r.code, 0, r.stderr);
+		const q = 'SELECT id, parent_id, slug, path, title, body, status, owner_id, version'
+			+ ' FROM pages ORDER BY id';
+		assert.deepEqual(await dbSql(to, q), await rows(q));
+	});
+
 	it('the stories are on the site at their dates and sections', async () => {
 		server = await startServer({ db: site.db });
 		const p = await get(server.url + '/bar/2011/01/18/foo-child/');
