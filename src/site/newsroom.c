@@ -224,8 +224,7 @@ static char *unix_lines(struct arena *a, const char *s)
 	return out;
 }
 
-/* Form field @name trimmed (arena), "" when absent. */
-static const char *field(struct http_request *req, const char *name)
+const char *nr_field(struct http_request *req, const char *name)
 {
 	const char *v = http_form(req, name);
 
@@ -506,7 +505,7 @@ void h_nr_edit(struct site *site, struct http_request *req,
 }
 
 /* Set field error @name: @text in @errors (made on first use). */
-static void field_error(struct arena *a, struct tval **errors,
+void nr_field_error(struct arena *a, struct tval **errors,
 			const char *name, const char *text)
 {
 	if (!*errors)
@@ -530,38 +529,38 @@ static struct tval *read_form(struct site *site, struct http_request *req,
 
 		if (v && (strlen(v) > limits[i].max ||
 			  !utf8_valid(v, strlen(v))))
-			field_error(a, &errors, limits[i].name, arena_printf(a,
+			nr_field_error(a, &errors, limits[i].name, arena_printf(a,
 				    "%s: use at most %zu characters of text.",
 				    limits[i].label, limits[i].max));
 	}
-	art->headline = field(req, "headline");
-	art->slug = field(req, "slug");
-	art->summary = field(req, "summary");
-	art->dateline = field(req, "dateline");
-	art->section = field(req, "section");
-	art->author = field(req, "byline");
+	art->headline = nr_field(req, "headline");
+	art->slug = nr_field(req, "slug");
+	art->summary = nr_field(req, "summary");
+	art->dateline = nr_field(req, "dateline");
+	art->section = nr_field(req, "section");
+	art->author = nr_field(req, "byline");
 	art->body = unix_lines(a, http_form(req, "body") ? http_form(req,
 			       "body") : "");
 	art->summary = unix_lines(a, art->summary);
-	art->caption = field(req, "caption");
-	art->credit = field(req, "credit");
-	art->photo_alt = field(req, "alt");
-	j->tags_text = field(req, "tags");
-	j->when = field(req, "when");
+	art->caption = nr_field(req, "caption");
+	art->credit = nr_field(req, "credit");
+	art->photo_alt = nr_field(req, "alt");
+	j->tags_text = nr_field(req, "tags");
+	j->when = nr_field(req, "when");
 	if (!*art->headline)
-		field_error(a, &errors, "headline", "Enter a headline.");
+		nr_field_error(a, &errors, "headline", "Enter a headline.");
 	if (!*art->slug && *art->headline)
 		art->slug = slugify(a, art->headline, SLUG_MAX);
 	if (!slug_valid(art->slug))
-		field_error(a, &errors, "slug", "Use lower-case letters, digits"
+		nr_field_error(a, &errors, "slug", "Use lower-case letters, digits"
 			    " and hyphens (at most 120).");
 	art->section_slug = slugify(a, art->section, SLUG_MAX);
 	if (*art->section && !*art->section_slug)
-		field_error(a, &errors, "section", "The section needs letters"
+		nr_field_error(a, &errors, "section", "The section needs letters"
 			    " or digits.");
 	if (tags_parse(a, j->tags_text, &art->tags, &art->ntags, err,
 		       sizeof(err)))
-		field_error(a, &errors, "tags", arena_printf(a, "Tags: %s.",
+		nr_field_error(a, &errors, "tags", arena_printf(a, "Tags: %s.",
 			    err));
 	j->photo = http_part(req, "photo");
 	if (j->photo && (!j->photo->filename || !j->photo->data.len))
@@ -572,7 +571,7 @@ static struct tval *read_form(struct site *site, struct http_request *req,
 	}
 	if ((j->photo || art->photo.key) && !*art->photo_alt &&
 	    j->act != ACT_AUTOSAVE && j->act != ACT_PREVIEW)
-		field_error(a, &errors, "alt", "Describe the photo for readers"
+		nr_field_error(a, &errors, "alt", "Describe the photo for readers"
 			    " who cannot see it (alt text).");
 	(void)site;
 	return errors;
@@ -773,9 +772,9 @@ static void save_answer(struct site_job *aj, struct http_request *req,
 		return;
 	}
 	if (aj->result == ERR_INVALID) {
-		field_error(req->arena, &errors, "photo", j->err);
+		nr_field_error(req->arena, &errors, "photo", j->err);
 	} else if (aj->result == ERR_CONFLICT) {
-		field_error(req->arena, &errors, "slug", "Another story has"
+		nr_field_error(req->arena, &errors, "slug", "Another story has"
 			    " this slug; choose another.");
 	} else if (aj->result == ERR_STALE) {
 		errors = tv_map(req->arena);
@@ -871,9 +870,9 @@ void h_nr_save(struct site *site, struct http_request *req,
 	}
 	errors = read_form(site, req, j);
 	if ((bad = apply_action(site, j, old)))
-		field_error(a, &errors, "when", bad);
+		nr_field_error(a, &errors, "when", bad);
 	if (j->act == ACT_PUBLISH && !*j->art.body)
-		field_error(a, &errors, "body", "Write the story before"
+		nr_field_error(a, &errors, "body", "Write the story before"
 			    " publishing it.");
 	if (errors) {
 		if (j->json) {

@@ -111,6 +111,12 @@ void nr_submit(struct site_job *j);
  */
 void nr_photo_begin(struct site *site);
 void nr_photo_end(struct site *site);
+/* Form field @name trimmed (arena), "" when absent. */
+const char *nr_field(struct http_request *req, const char *name);
+/* Note @text as field @name's error in *@errors (made when NULL; the
+ * first error of a field is kept). */
+void nr_field_error(struct arena *a, struct tval **errors, const char *name,
+		    const char *text);
 /* A positive decimal id from @s, else 0. */
 int64_t nr_id(const char *s);
 /* "YYYY-MM-DDTHH:MM[:SS]" in the site's time zone; 0 when malformed. */

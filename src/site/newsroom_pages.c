@@ -65,15 +65,6 @@ static bool may_edit(const struct account *who, const struct page *p)
 	return who->role >= ROLE_EDITOR || p->owner_id == who->id;
 }
 
-static void set_error(struct arena *a, struct tval **errors, const char *name,
-		      const char *text)
-{
-	if (!*errors)
-		*errors = tv_map(a);
-	if (!tv_get(*errors, name, strlen(name)))
-		tv_set_str(a, *errors, name, text);
-}
-
 void h_nr_pages(struct site *site, struct http_request *req,
 		struct http_response *res, const struct route_match *m)
 {
@@ -223,14 +214,6 @@ void h_nr_page_edit(struct site *site, struct http_request *req,
 		    done_notice(http_query(req, "done")), NULL, NULL);
 }
 
-/* Form field @name trimmed (arena), "" when absent. */
-static const char *field(struct http_request *req, const char *name)
-{
-	const char *v = http_form(req, name);
-
-	return v ? str_dup(req->arena, str_trim(str_from(v))) : "";
-}
-
 /* Read and check the form into @j->pg; the field errors, or NULL. */
 static struct tval *read_page_form(struct http_request *req,
 				   struct page_job *j)
@@ -240,8 +223,8 @@ static struct tval *read_page_form(struct http_request *req,
 	struct tval *errors = NULL;
 	const char *body = http_form(req, "body");
 
-	p->title = field(req, "title");
-	p->slug = field(req, "slug");
+	p->title = nr_field(req, "title");
+	p->slug = nr_field(req, "slug");
 	p->parent_id = nr_id(http_form(req, "parent"));
 	p->body = body ? arena_strdup(a, body) : "";
 	/* Browsers send CR LF from a textarea; the store keeps LF. */
@@ -255,21 +238,21 @@ static struct tval *read_page_form(struct http_request *req,
 		*w = '\0';
 	}
 	if (!*p->title)
-		set_error(a, &errors, "title", "Enter a title.");
+		nr_field_error(a, &errors, "title", "Enter a title.");
 	else if (strlen(p->title) > PAGE_TITLE_MAX)
-		set_error(a, &errors, "title", "The title is too long.");
+		nr_field_error(a, &errors, "title", "The title is too long.");
 	if (strlen(p->body) > PAGE_BODY_MAX)
-		set_error(a, &errors, "body", "The body is too long.");
+		nr_field_error(a, &errors, "body", "The body is too long.");
 	if (!*p->slug)
 		p->slug = slugify(a, p->title, 80);
 	if (!slug_valid(p->slug) || strlen(p->slug) > PAGE_SLUG_MAX)
-		set_error(a, &errors, "slug", "Use lower-case letters, digits"
+		nr_field_error(a, &errors, "slug", "Use lower-case letters, digits"
 			  " and single hyphens.");
 	if (!p->parent_id && page_slug_reserved(p->slug))
-		set_error(a, &errors, "slug", "The site uses this address"
+		nr_field_error(a, &errors, "slug", "The site uses this address"
 			  " itself; choose another slug.");
 	if (j->act == PACT_PUBLISH && !*p->body)
-		set_error(a, &errors, "body", "Write the page before"
+		nr_field_error(a, &errors, "body", "Write the page before"
 			  " publishing it.");
 	return errors;
 }
@@ -302,11 +285,11 @@ static void page_save_answer(struct site_job *aj, struct http_request *req,
 			" page again and apply them to the newest version.";
 	} else if (aj->result == ERR_CONFLICT) {
 		alert = "Nothing was saved.";
-		set_error(req->arena, &errors, "slug", "Another page has this"
+		nr_field_error(req->arena, &errors, "slug", "Another page has this"
 			  " address; choose another slug or parent.");
 	} else if (aj->result == ERR_INVALID) {
 		alert = "Nothing was saved.";
-		set_error(req->arena, &errors, "parent", "This parent cannot"
+		nr_field_error(req->arena, &errors, "parent", "This parent cannot"
 			  " take the page (it is gone, below the page, or"
 			  " nested too deep).");
 	} else if (aj->result == ERR_NOTFOUND) {
