@@ -400,6 +400,8 @@ int db_content_bump(struct dbc *c)
 
 	if (c->err)
 		return c->err;
+	if (c->pinned && c->bumped)
+		return 0;	/* once per batch is enough */
 	if ((r = c->store->db->content_bump(c)))
 		c->err = r;
 	else
