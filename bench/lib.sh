@@ -72,8 +72,10 @@ bench_stop() {
 	wait "$pid" 2>/dev/null || true
 }
 
+# bench_cleanup [RC] - the exit trap: stop what was started, remove
+# $BENCH_TMP, exit with RC (default: the status the script exited with).
 bench_cleanup() {
-	local rc=$? pid
+	local rc=${1:-$?} pid
 	# No second interrupt may cut the cleanup short.
 	trap '' INT TERM HUP
 	trap - EXIT
@@ -90,6 +92,31 @@ bench_cleanup() {
 		fi
 	fi
 	exit "$rc"
+}
+
+# bench_pg_cluster - after bench_init: a throwaway PostgreSQL 15 cluster
+# (scripts/pg-cluster) with its durable settings (fsync and
+# synchronous_commit on); sets BENCH_PG_URL (postgres://...).  At exit
+# the servers and wrk are stopped first, then the cluster, then the rest.
+bench_pg_cluster() {
+	[ -x /usr/lib/postgresql/15/bin/initdb ] ||
+		bench_die "PostgreSQL 15 is not installed (scripts/install-deps)"
+	BENCH_PG_DIR=$(mktemp -d -u "${TMPDIR:-/tmp}/dateline-bench-pg.XXXXXX")
+	trap bench_pg_exit EXIT
+	BENCH_PG_URL=$(PG_DURABLE=1 scripts/pg-cluster start "$BENCH_PG_DIR") ||
+		bench_die "cannot start a PostgreSQL cluster"
+}
+
+bench_pg_exit() {
+	local rc=$? pid
+	trap '' INT TERM HUP
+	for pid in "${BENCH_PIDS[@]}"; do
+		bench_stop "$pid"
+	done
+	BENCH_PIDS=()
+	# Under set -e a failing command here would end the trap early.
+	scripts/pg-cluster stop "$BENCH_PG_DIR" || true
+	bench_cleanup "$rc"
 }
 
 # bench_free_port - print a TCP port nothing listens on at 127.0.0.1.

@@ -36,25 +36,9 @@ GOAL_PG_PAGE=0.80	# PostgreSQL article page req/s / SQLite's
 
 bench_need wrk curl psql awk
 [ -x "$DATELINE_BIN" ] || bench_die "no dateline binary at $DATELINE_BIN (run: make build)"
-[ -x /usr/lib/postgresql/15/bin/initdb ] ||
-	bench_die "PostgreSQL 15 is not installed (scripts/install-deps)"
 bench_init postgres
-pgdir=$(mktemp -d -u "${TMPDIR:-/tmp}/dateline-bench-pg.XXXXXX")
-# At exit: the servers and wrk first, then the cluster, then the rest.
-pg_exit() {
-	local rc=$? pid
-	trap '' INT TERM HUP
-	for pid in "${BENCH_PIDS[@]}"; do
-		bench_stop "$pid"
-	done
-	BENCH_PIDS=()
-	scripts/pg-cluster stop "$pgdir"
-	(exit "$rc")
-	bench_cleanup
-}
-trap pg_exit EXIT
-pg=$(PG_DURABLE=1 scripts/pg-cluster start "$pgdir") ||
-	bench_die "cannot start a PostgreSQL cluster"
+bench_pg_cluster
+pg=$BENCH_PG_URL
 bench_log "PostgreSQL (durable settings) at $pg; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # new_db NAME: a database with the article; sets DB and SLUGPATH.

@@ -1,13 +1,15 @@
 /*
  * db.c - the engine-neutral half of the store's driver (db.h): statement
  * slots, the statements a connection has run, sticky failures,
- * transactions and typed column reads.  The engines' halves are
+ * transactions, typed column reads and connection pools.  The engines' halves are
  * db_sqlite.c and db_pg.c.
  */
 #include "db.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/arena.h"
 #include "core/err.h"
@@ -24,6 +26,10 @@ int db_slot(struct dbq *q)
 	if (s)
 		return s;
 	s = atomic_fetch_add(&next_slot, 1) + 1;
+	if (s >= DB_MAX_SLOTS) {
+		log_err("store: more than %d statements", DB_MAX_SLOTS);
+		abort();
+	}
 	if (!atomic_compare_exchange_strong(&q->slot, &expect, s))
 		s = expect;	/* another thread gave it one first */
 	return s;
@@ -221,13 +227,7 @@ static struct dbs *run_at(struct dbc *c, struct dbq *q, int slot,
 struct dbs *db_query_v(struct dbc *c, struct dbq *q, const struct dbv *v,
 		       size_t n)
 {
-	int slot = db_slot(q);
-
-	if (slot >= DB_MAX_SLOTS) {
-		log_err("store: more than %d statements", DB_MAX_SLOTS);
-		abort();
-	}
-	return run_at(c, q, slot, q->sql, v, n);
+	return run_at(c, q, db_slot(q), q->sql, v, n);
 }
 
 struct dbs *db_query_sql(struct dbc *c, const char *sql, const struct dbv *v,
@@ -417,4 +417,101 @@ bool db_fk_failed(const struct dbc *c)
 bool db_is_pg(const struct dbc *c)
 {
 	return c->store->db->mark == '$';
+}
+
+void db_pool_init(struct db_pool *p, struct dbc *(*open)(struct db_pool *),
+		  void (*close)(struct dbc *), bool (*usable)(struct dbc *))
+{
+	memset(p, 0, sizeof(*p));
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	p->open = open;
+	p->close = close;
+	p->usable = usable;
+}
+
+/* One connection fewer (closed, or never opened): a waiter may open one. */
+static void pool_less(struct db_pool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->n--;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+struct dbc *db_pool_get(struct db_pool *p)
+{
+	struct timespec until;
+	struct dbc *c;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += DB_POOL_WAIT_S;
+	pthread_mutex_lock(&p->lock);
+	while (!p->free && p->n >= DB_POOL_MAX)
+		if (pthread_cond_timedwait(&p->freed, &p->lock, &until) ==
+		    ETIMEDOUT && !p->free && p->n >= DB_POOL_MAX) {
+			pthread_mutex_unlock(&p->lock);
+			log_warn("store: no free database connection after %d s",
+				 DB_POOL_WAIT_S);
+			return NULL;
+		}
+	if ((c = p->free)) {
+		p->free = c->next;
+		pthread_mutex_unlock(&p->lock);
+		return c;
+	}
+	p->n++;
+	pthread_mutex_unlock(&p->lock);
+	if (!(c = p->open(p)))
+		pool_less(p);
+	return c;
+}
+
+void db_pool_put(struct db_pool *p, struct dbc *c)
+{
+	if (p->usable && !p->usable(c)) {
+		p->close(c);
+		pool_less(p);
+		return;
+	}
+	pthread_mutex_lock(&p->lock);
+	c->next = p->free;
+	p->free = c;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void db_pool_adopt(struct db_pool *p, struct dbc *c)
+{
+	pthread_mutex_lock(&p->lock);
+	p->n++;
+	c->next = p->free;
+	p->free = c;
+	pthread_mutex_unlock(&p->lock);
+}
+
+void db_pool_drain(struct db_pool *p)
+{
+	struct dbc *c, *next;
+
+	pthread_mutex_lock(&p->lock);
+	c = p->free;
+	p->free = NULL;
+	for (; c; c = next) {
+		next = c->next;
+		p->n--;
+		p->close(c);
+	}
+	pthread_cond_broadcast(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void db_pool_release(struct db_pool *p)
+{
+	if (!p->open)
+		return;
+	db_pool_drain(p);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->freed);
+	p->open = NULL;
 }

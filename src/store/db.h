@@ -39,6 +39,7 @@
 #ifndef DATELINE_DB_H
 #define DATELINE_DB_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -55,6 +56,8 @@ struct dbq {
 };
 #define DBQ(sql_) { .sql = (sql_) }
 #define DBQ2(sqlite_, pg_) { .sql = (sqlite_), .pg = (pg_) }
+/* A statement of PostgreSQL's own files (pg_*.c), in its "$N" text. */
+#define DBQ_PG(pg_) { .sql = (pg_), .pg = (pg_) }
 
 /* A parameter value; build with DB_I(), DB_T(), DB_B(), DB_NULL. */
 struct dbv {
@@ -88,6 +91,7 @@ struct dbc {
 	bool pinned;		/* a batch's (db_batch_begin()) */
 	int units;		/* pinned: store functions running on it */
 	int batch_err;		/* pinned: the failure that fails the batch */
+	struct dbc *next;	/* in its pool's free list */
 };
 
 /* A statement on one connection (engine handle in @h). */
@@ -247,6 +251,35 @@ struct db_driver {
 	bool (*fk_failed)(const struct dbc *c);
 };
 extern const struct db_driver db_sqlite, db_pg;
+
+/*
+ * A pool of connections to one database, opened on demand by the engine's
+ * @open (NULL when it failed, logged), at most DB_POOL_MAX.  db_pool_get()
+ * waits at most DB_POOL_WAIT_S for a free one and then gives NULL (the
+ * request fails instead of queueing without end).  db_pool_put() keeps
+ * a connection only when @usable (may be NULL: always) says it is fit,
+ * and closes it otherwise.
+ */
+enum { DB_POOL_MAX = 16, DB_POOL_WAIT_S = 10 };
+struct db_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	struct dbc *free;
+	int n;			/* open connections, lent or free */
+	struct dbc *(*open)(struct db_pool *p);
+	void (*close)(struct dbc *c);
+	bool (*usable)(struct dbc *c);
+};
+void db_pool_init(struct db_pool *p, struct dbc *(*open)(struct db_pool *),
+		  void (*close)(struct dbc *), bool (*usable)(struct dbc *));
+struct dbc *db_pool_get(struct db_pool *p);
+void db_pool_put(struct db_pool *p, struct dbc *c);
+/* Count @c, opened apart, as one of the pool's free connections. */
+void db_pool_adopt(struct db_pool *p, struct dbc *c);
+/* Close the free connections (after the server went away). */
+void db_pool_drain(struct db_pool *p);
+/* Drain, then free what the pool holds (every connection is back). */
+void db_pool_release(struct db_pool *p);
 
 /* The slot of @q (assigned on first use), from 1. */
 int db_slot(struct dbq *q);

@@ -42,9 +42,48 @@ static int pgd_exec(struct dbc *dc, const char *sql)
 	return pg_exec(c, sql);
 }
 
-static bool prepared(const struct pgconn *c, int slot)
+bool pg_prepared(const struct pgconn *c, int slot)
 {
 	return c->qprep[slot / 8] & (1u << (slot % 8));
+}
+
+void pg_set_prepared(struct pgconn *c, int slot)
+{
+	c->qprep[slot / 8] |= (unsigned char)(1u << (slot % 8));
+}
+
+void pg_note_write(struct pgconn *c, PGresult *res)
+{
+	/* Rows changed: with replicas, pg_conn_put() notes the position. */
+	if (!strncmp(PQcmdStatus(res), "INSERT", 6) ||
+	    !strncmp(PQcmdStatus(res), "UPDATE", 6) ||
+	    !strncmp(PQcmdStatus(res), "DELETE", 6))
+		c->wrote = true;
+}
+
+int pg_args(struct pgargs *a, const struct dbv *v, size_t n)
+{
+	size_t i;
+
+	if (n > PG_MAXARGS)
+		return ERR_INVALID;
+	a->n = (int)n;
+	for (i = 0; i < n; i++) {
+		a->len[i] = 0;
+		a->fmt[i] = 0;
+		if (v[i].type == 'i') {
+			snprintf(a->num[i], sizeof(a->num[i]), "%lld",
+				 (long long)v[i].i);
+			a->v[i] = a->num[i];
+		} else if (v[i].type == 'b') {
+			a->v[i] = v[i].p;
+			a->len[i] = (int)v[i].len;
+			a->fmt[i] = 1;
+		} else {
+			a->v[i] = v[i].type == 't' ? v[i].p : NULL;
+		}
+	}
+	return 0;
 }
 
 static int run_once(struct pgconn *c, int slot, const char *sql,
@@ -60,14 +99,14 @@ static int run_once(struct pgconn *c, int slot, const char *sql,
 		/* A one-off: the unnamed statement, parsed with its run. */
 		res = PQexecParams(c->db, sql, a->n, NULL, a->v, a->len, a->fmt,
 				   0);
-	} else if (!prepared(c, slot)) {
+	} else if (!pg_prepared(c, slot)) {
 		res = PQprepare(c->db, name, sql, 0, NULL);
 		r = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 :
 			pg_result_err(c, res, sql);
 		PQclear(res);
 		if (r)
 			return r;
-		c->qprep[slot / 8] |= (unsigned char)(1u << (slot % 8));
+		pg_set_prepared(c, slot);
 	}
 	if (slot)
 		res = PQexecPrepared(c->db, name, a->n, a->v, a->len, a->fmt,
@@ -78,11 +117,7 @@ static int run_once(struct pgconn *c, int slot, const char *sql,
 		PQclear(res);
 		return r;
 	}
-	/* Rows changed: with replicas, pg_conn_put() notes the position. */
-	if (!strncmp(PQcmdStatus(res), "INSERT", 6) ||
-	    !strncmp(PQcmdStatus(res), "UPDATE", 6) ||
-	    !strncmp(PQcmdStatus(res), "DELETE", 6))
-		c->wrote = true;
+	pg_note_write(c, res);
 	*out = res;
 	return 0;
 }
@@ -91,21 +126,12 @@ static int pgd_run(struct dbs *st, int slot, const char *sql,
 		   const struct dbv *v, size_t n)
 {
 	struct pgconn *c = (struct pgconn *)st->c;
-	struct pgargs a = { 0 };
+	struct pgargs a;
 	PGresult *res = NULL;
-	size_t i;
 	int r;
 
-	if (n > PG_MAXARGS)
-		return ERR_INVALID;
-	for (i = 0; i < n; i++) {
-		if (v[i].type == 'i')
-			pa_int(&a, v[i].i);
-		else if (v[i].type == 'b')
-			pa_bytes(&a, v[i].p, v[i].len);
-		else
-			pa_text(&a, v[i].type == 't' ? v[i].p : NULL);
-	}
+	if ((r = pg_args(&a, v, n)))
+		return r;
 	r = run_once(c, slot, sql, &a, &res);
 	if (r && c->broken && pg_conn_failover(c))
 		r = run_once(c, slot, sql, &a, &res);

@@ -14,15 +14,13 @@
 
 static struct dbc *lite_get(struct store *s, enum db_use use)
 {
-	struct conn *c = sq_conn_get(SQ(s));
-
 	(void)use;	/* WAL: readers and the writer share the one file */
-	return c ? &c->base : NULL;
+	return db_pool_get(&SQ(s)->pool);
 }
 
 static void lite_put(struct dbc *c)
 {
-	sq_conn_put(SQ(c->store), (struct conn *)c);
+	db_pool_put(&SQ(c->store)->pool, c);
 }
 
 static int lite_exec(struct dbc *dc, const char *sql)

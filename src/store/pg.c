@@ -10,7 +10,7 @@
  * version (meta table), like the SQLite backend, so page caches follow
  * writes made by other nodes and by the CLI.
  *
- * Migrations are in pg_schema.c, events between nodes in pg_notify.c.
+ * Migrations are in store_schema.c, events between nodes in pg_notify.c.
  */
 #include "pg_int.h"
 
@@ -26,43 +26,9 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 
-#define WATCH_INTERVAL_NS (100 * 1000 * 1000LL)
-
-static const char *const stmt_sql[PS_CONTENT_VERSION + 1] = {
-	[PS_CONTENT_BUMP] =
-		"UPDATE meta SET value = (value::bigint + 1)::text"
-		" WHERE key = 'content_version'",
-	[PS_CONTENT_VERSION] =
-		"SELECT value::bigint FROM meta WHERE key = 'content_version'",
-};
-
-void pa_int(struct pgargs *a, int64_t v)
-{
-	int i = a->n++;
-
-	snprintf(a->num[i], sizeof(a->num[i]), "%lld", (long long)v);
-	a->v[i] = a->num[i];
-	a->len[i] = 0;
-	a->fmt[i] = 0;
-}
-
-void pa_text(struct pgargs *a, const char *s)
-{
-	int i = a->n++;
-
-	a->v[i] = s;
-	a->len[i] = 0;
-	a->fmt[i] = 0;
-}
-
-void pa_bytes(struct pgargs *a, const void *p, size_t len)
-{
-	int i = a->n++;
-
-	a->v[i] = p;
-	a->len[i] = (int)len;
-	a->fmt[i] = 1;
-}
+/* Not prepared: it fails before migration 002 (see content_version()). */
+static const char sql_version[] =
+	"SELECT value::bigint FROM meta WHERE key = 'content_version'";
 
 /* Server notices ("relation already exists, skipping") are not errors. */
 static void quiet(void *arg, const char *message)
@@ -133,58 +99,6 @@ bool pg_fk_violation(const struct pgconn *c)
 	return !strcmp(c->sqlstate, "23503");
 }
 
-static int run_once(struct pgconn *c, enum pst_id id, const char *sql,
-		    const struct pgargs *a, PGresult **out)
-{
-	char name[16];
-	PGresult *res;
-	ExecStatusType st;
-	int r = 0;
-
-	if (out)
-		*out = NULL;
-	snprintf(name, sizeof(name), "d%d", (int)id);
-	if (!c->prepared[id]) {
-		res = PQprepare(c->db, name, sql, 0, NULL);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			r = pg_result_err(c, res, sql);
-			PQclear(res);
-			return r;
-		}
-		PQclear(res);
-		c->prepared[id] = true;
-	}
-	res = PQexecPrepared(c->db, name, a ? a->n : 0, a ? a->v : NULL,
-			     a ? a->len : NULL, a ? a->fmt : NULL, 0);
-	st = PQresultStatus(res);
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		r = pg_result_err(c, res, sql);
-		PQclear(res);
-		return r;
-	}
-	/* Rows changed: with replicas, pg_conn_put() notes the position. */
-	if (!strncmp(PQcmdStatus(res), "INSERT", 6) ||
-	    !strncmp(PQcmdStatus(res), "UPDATE", 6) ||
-	    !strncmp(PQcmdStatus(res), "DELETE", 6))
-		c->wrote = true;
-	if (out)
-		*out = res;
-	else
-		PQclear(res);
-	return 0;
-}
-
-int pg_run(struct pgconn *c, enum pst_id id, const char *sql,
-	   const struct pgargs *a, PGresult **out)
-{
-	int r = run_once(c, id, sql, a, out);
-
-	/* A replica that went away: the read is done on the primary. */
-	if (r && c->broken && pg_conn_failover(c))
-		r = run_once(c, id, sql, a, out);
-	return r;
-}
-
 int pg_exec(struct pgconn *c, const char *sql)
 {
 	PGresult *res = PQexec(c->db, sql);
@@ -219,31 +133,14 @@ void *pg_bytes(struct arena *ar, const PGresult *r, int row, int col,
 	return p;
 }
 
-/* Statement @id of this file's table. */
-static int run(struct pgconn *c, enum pst_id id, const struct pgargs *a,
-	       PGresult **res)
-{
-	return pg_run(c, id, stmt_sql[id], a, res);
-}
-
 static void pg_close(struct store *base)
 {
 	struct pg_store *s = PG(base);
 
 	pg_notify_close(s);
-	pg_idcache_free(s);
 	pg_pool_close(s);
 	pg_conn_free(s->watch);
-	pthread_mutex_destroy(&s->watch_lock);
 	free(s);
-}
-
-static long long mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /*
@@ -252,7 +149,7 @@ static long long mono_ns(void)
  */
 static int content_version(struct pgconn *c, int64_t *out)
 {
-	PGresult *res = PQexec(c->db, stmt_sql[PS_CONTENT_VERSION]);
+	PGresult *res = PQexec(c->db, sql_version);
 	int r = ERR_NOTFOUND;
 
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
@@ -266,57 +163,45 @@ static int content_version(struct pgconn *c, int64_t *out)
 	return r;
 }
 
-static uint64_t pg_generation(struct store *base)
+/* The version, read on the watch connection (opened again when lost). */
+static int pg_content_version(struct store *base, int64_t *out)
 {
 	struct pg_store *s = PG(base);
-	long long now = mono_ns();
+	char err[512];
 
-	/*
-	 * Only one thread polls, and only every WATCH_INTERVAL_NS.  The content
-	 * version moves with content writes only, so reactions and other
-	 * high-rate writes do not empty the page cache.  A lost watch
-	 * connection is opened again at the next poll.
-	 */
-	if (now - s->watch_checked >= WATCH_INTERVAL_NS &&
-	    !pthread_mutex_trylock(&s->watch_lock)) {
-		int64_t v;
-
-		if (now - s->watch_checked >= WATCH_INTERVAL_NS) {
-			if (s->watch && s->watch->broken) {
-				pg_conn_free(s->watch);
-				s->watch = NULL;
-			}
-			if (!s->watch) {
-				char err[512];
-				PGconn *db = pg_connect(s->url, err, sizeof(err));
-
-				if (db) {
-					s->watch = xcalloc(1, sizeof(*s->watch));
-					s->watch->db = db;
-				}
-			}
-			if (s->watch && !content_version(s->watch, &v) &&
-			    v != s->watch_version) {
-				s->watch_version = v;
-				/* Caches refill from replicas that have it. */
-				if (s->nreplicas)
-					pg_lsn_raise(&s->content_lsn,
-						     pg_wal_position(s->watch->db));
-				atomic_fetch_add(&s->base.generation, 1);
-			}
-			s->watch_checked = mono_ns();
-		}
-		pthread_mutex_unlock(&s->watch_lock);
+	if (s->watch && s->watch->broken) {
+		pg_conn_free(s->watch);
+		s->watch = NULL;
 	}
-	return atomic_load(&s->base.generation);
+	if (!s->watch) {
+		PGconn *db = pg_connect(s->url, err, sizeof(err));
+
+		if (!db)
+			return ERR_DB;
+		s->watch = xcalloc(1, sizeof(*s->watch));
+		s->watch->db = db;
+	}
+	return content_version(s->watch, out);
 }
+
+/* Caches refill from replicas that have the change. */
+static void pg_moved(struct store *base)
+{
+	struct pg_store *s = PG(base);
+
+	if (s->nreplicas)
+		pg_lsn_raise(&s->content_lsn, pg_wal_position(s->watch->db));
+}
+
+static struct dbq q_bump = DBQ_PG(
+	"UPDATE meta SET value = (value::bigint + 1)::text"
+	" WHERE key = 'content_version'");
 
 int pg_content_bump(struct pg_store *s, struct pgconn *c)
 {
-	int r = run(c, PS_CONTENT_BUMP, NULL, NULL);
+	int r = db_done(db_query0(&c->base, &q_bump));
 
 	c->bumped = true;
-
 	return r ? r : pg_notify_content(s, c);
 }
 
@@ -336,10 +221,10 @@ static void pg_replicas(struct store *base, char *detail, size_t len)
 static const struct store_ops pg_ops = {
 	.name = "postgres",
 	.close = pg_close,
-	.generation = pg_generation,
+	.content_version = pg_content_version,
+	.moved = pg_moved,
 	.replicas = pg_replicas,
 	.reactions_apply = pg_reactions_apply,
-	.article_id = pg_article_id,
 	.watch_reactions = pg_watch_reactions,
 	.comment_announce = pg_comment_announce,
 	.watch_comments = pg_watch_comments,
@@ -353,14 +238,10 @@ int store_open_pg(const char *url, struct store **out, char *err,
 {
 	struct pg_store *s;
 	PGconn *db;
-	int64_t v;
 
 	s = xcalloc(1, sizeof(*s));
-	s->base.ops = &pg_ops;
-	s->base.db = &db_pg;
+	store_init(&s->base, &pg_ops, &db_pg);
 	pg_pool_init(s, url);
-	pthread_mutex_init(&s->watch_lock, NULL);
-	s->watch_checked = mono_ns();
 	pg_notify_init(s);
 	/* Connect once now so a bad URL fails here, clearly. */
 	if (!(db = pg_connect(url, err, errlen))) {
@@ -373,9 +254,6 @@ int store_open_pg(const char *url, struct store **out, char *err,
 		pg_close(&s->base);
 		return ERR_IO;
 	}
-	/* Start from the stored content version, so the first poll is quiet. */
-	if (!content_version(s->watch, &v))
-		s->watch_version = v;
 	*out = &s->base;
 	return 0;
 }

@@ -16,32 +16,6 @@
 #include "store.h"
 #include "store_int.h"
 
-/* One id per statement of the backend (its prepared name is "d<id>"). */
-enum pst_id {
-	/* pg.c */
-	PS_CONTENT_BUMP,
-	PS_CONTENT_VERSION,
-	/* pg_reactions.c */
-	PS_ARTICLE_ID,
-	/* pg_notify.c */
-	PS_NOTIFY,
-	/* pg_ratelimit.c */
-	PS_RATE_TAKE,
-	PS_RATE_SWEEP,
-	/* pg_reactions.c: the set-based batch (one statement per step) */
-	PS_RX_PLAN,
-	PS_RX_ARTICLES,
-	PS_RX_GUARD,
-	PS_RX_LOCK,
-	PS_RX_DELETE,
-	PS_RX_UPDATE,
-	PS_RX_INSERT,
-	PS_RX_COUNTS_MOVE,
-	PS_RX_COUNTS_READ,
-	PS_NOTIFY_ARTICLES,
-	PS_COUNT
-};
-
 /* The time as Unix seconds, in SQL. */
 #define PG_NOW "extract(epoch FROM now())::bigint"
 
@@ -51,23 +25,17 @@ struct pgconn {
 	struct dbc base;	/* first: the driver's view (db.h) */
 	unsigned char qprep[DB_MAX_SLOTS / 8];	/* db.h statements prepared */
 	PGconn *db;
-	bool prepared[PS_COUNT];
 	bool broken;		/* the connection failed: close, do not pool */
 	bool wrote;		/* changed rows since taken from the pool */
 	bool bumped;		/* moved the content version since taken */
 	char sqlstate[6];	/* of the last failed statement */
 	struct pgpool *pool;	/* where it goes back */
-	struct pgconn *next;
 };
 
-/* Connections to one server, opened on demand, at most @max. */
+/* Connections to one server (db.h's pool). */
 struct pgpool {
+	struct db_pool base;		/* first */
 	char *url;
-	int max;
-	pthread_mutex_t lock;
-	pthread_cond_t freed;
-	struct pgconn *free;
-	int nconns;
 	struct pg_replica *replica;	/* NULL for the primary */
 };
 
@@ -98,10 +66,7 @@ struct pg_store {
 	bool checking;			/* the checker thread runs */
 	atomic_bool check_stop;
 	pthread_t checker;
-	pthread_mutex_t watch_lock;
-	struct pgconn *watch;
-	int64_t watch_version;
-	atomic_llong watch_checked;	/* monotonic ns of the last check */
+	struct pgconn *watch;		/* reads the content version */
 	/* pg_notify.c: events from other nodes */
 	char node[17];			/* random hex id of this store */
 	pthread_mutex_t listen_lock;	/* held while calling listen_fn */
@@ -112,13 +77,11 @@ struct pg_store {
 	bool listening;			/* the thread runs */
 	atomic_bool listen_stop;
 	pthread_t listener;
-	/* pg_reactions.c: slug -> id of published articles */
-	_Atomic(struct pg_idcache *) idcache;
 };
 
 #define PG(s) ((struct pg_store *)(s))
 
-/* The parameters of one statement, all passed as text (or bytes). */
+/* The parameters of one statement as libpq takes them: text, or bytes. */
 enum { PG_MAXARGS = 32 };
 struct pgargs {
 	int n;
@@ -128,9 +91,13 @@ struct pgargs {
 	char num[PG_MAXARGS][24];
 };
 
-void pa_int(struct pgargs *a, int64_t v);
-void pa_text(struct pgargs *a, const char *s);	/* NULL passes NULL */
-void pa_bytes(struct pgargs *a, const void *p, size_t len);
+/* @v[0..n) into @a (db_pg.c): ERR_INVALID for more than PG_MAXARGS. */
+int pg_args(struct pgargs *a, const struct dbv *v, size_t n);
+/* Whether the statement of slot @slot (db.h) is prepared on @c, as "q<slot>". */
+bool pg_prepared(const struct pgconn *c, int slot);
+void pg_set_prepared(struct pgconn *c, int slot);
+/* Note that a result of @res's kind changed rows (for the replicas). */
+void pg_note_write(struct pgconn *c, PGresult *res);
 
 /* A new connection to @url (notices silenced); NULL with a reason in @err. */
 PGconn *pg_connect(const char *url, char *err, size_t errlen);
@@ -174,15 +141,6 @@ uint64_t pg_wal_position(PGconn *db);
 void pg_lsn_raise(atomic_uint_fast64_t *a, uint64_t v);
 
 /*
- * Run statement @id (prepared on @c from @sql on first use) with @a (may
- * be NULL).  0 or an error (SQLSTATE in c->sqlstate); the result goes to
- * *res when @res is not NULL (PQclear it), else is dropped.
- */
-int pg_run(struct pgconn *c, enum pst_id id, const char *sql,
-	   const struct pgargs *a, PGresult **res);
-
-
-/*
  * Map the failed result @res of @what to an enum err: unique and foreign
  * key violations are ERR_CONFLICT, deadlocks and serialisation failures
  * ERR_BUSY; a lost connection marks @c broken.  Logs what is unexpected.
@@ -206,18 +164,19 @@ void *pg_bytes(struct arena *ar, const PGresult *r, int row, int col,
  * waiting, their results read together at pg_pipe_sync() (one round trip).
  *
  *	pg_pipe_begin(&p, c);
- *	pg_pipe_send(&p, PS_X, sql_x, &args);	(up to PG_PIPE_MAX)
+ *	pg_pipe_query(&p, &q_x, DB_T(a));	(up to PG_PIPE_MAX)
  *	r = pg_pipe_sync(&p);			results in p.items[i].res
  *	... pg_pipe_clear(&p); more sends and syncs ...
  *	r = pg_pipe_end(&p);
  *
  * The parameters are copied when sent.  After a failure the server skips
- * the rest up to the sync; pg_pipe_sync() returns the first failure like
- * pg_run() (and keeps returning it), a lost connection marks @c broken.
+ * the rest up to the sync; pg_pipe_sync() returns the first failure as
+ * the driver would (and keeps returning it), a lost connection marks @c broken.
  */
 enum { PG_PIPE_MAX = 12 };
 struct pgpipe_item {
-	int id;			/* enum pst_id, -1 for a plain statement */
+	struct dbq *q;		/* NULL for a plain statement */
+	int slot;		/* of @q (db_slot()) */
 	const char *sql;
 	bool prepare;		/* a Prepare was sent before it */
 	PGresult *res;		/* after a successful sync */
@@ -229,8 +188,11 @@ struct pgpipe {
 	struct pgpipe_item items[PG_PIPE_MAX];
 };
 int pg_pipe_begin(struct pgpipe *p, struct pgconn *c);
-int pg_pipe_send(struct pgpipe *p, enum pst_id id, const char *sql,
-		 const struct pgargs *a);
+int pg_pipe_send(struct pgpipe *p, struct dbq *q, const struct dbv *v,
+		 size_t n);
+#define pg_pipe_query(p, q, ...) pg_pipe_send((p), (q), DB_ARGS(__VA_ARGS__))
+/* The result of the item of @p that ran @q in the last sync, or NULL. */
+PGresult *pg_pipe_result(struct pgpipe *p, const struct dbq *q);
 /* A statement without parameters that is not prepared ("BEGIN"). */
 int pg_pipe_send_plain(struct pgpipe *p, const char *sql);
 int pg_pipe_sync(struct pgpipe *p);
@@ -282,9 +244,6 @@ int pg_content_bump(struct pg_store *s, struct pgconn *c);
 /* Backend functions implemented in pg_reactions.c. */
 int pg_reactions_apply(struct store *s, struct reaction_change *changes,
 		       size_t n);
-int pg_article_id(struct store *s, const char *slug, int64_t *id);
-/* Free the slug -> id cache of pg_article_id() (at close). */
-void pg_idcache_free(struct pg_store *s);
 
 
 #endif

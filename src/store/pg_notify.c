@@ -32,8 +32,6 @@
 #include "core/err.h"
 #include "core/log.h"
 
-static const char sql_notify[] = "SELECT pg_notify('dateline', $1)";
-
 void pg_notify_init(struct pg_store *s)
 {
 	unsigned char id[8];
@@ -55,33 +53,32 @@ void pg_notify_close(struct pg_store *s)
 	pthread_mutex_destroy(&s->listen_lock);
 }
 
-static int notify(struct pg_store *s, struct pgconn *c, const char *what)
+static struct dbq q_notify = DBQ_PG("SELECT pg_notify('dateline', $1)");
+
+static int notify(struct pg_store *s, struct dbc *c, const char *what)
 {
-	struct pgargs p = { 0 };
-	char payload[64];
+	char payload[80];
 
 	snprintf(payload, sizeof(payload), "%s:%s", s->node, what);
-	pa_text(&p, payload);
-	return pg_run(c, PS_NOTIFY, sql_notify, &p, NULL);
+	return db_exec(c, &q_notify, DB_T(payload));
 }
+
+static struct dbq q_notify_articles = DBQ_PG(
+	"SELECT pg_notify('dateline', $1 || a) FROM unnest($2::bigint[]) AS a");
 
 int pg_notify_reactions(struct pg_store *s, struct pgpipe *p,
 			const char *articles)
 {
-	static const char sql[] =
-		"SELECT pg_notify('dateline', $1 || a) FROM unnest($2::bigint[]) AS a";
-	struct pgargs a = { 0 };
 	char prefix[24];
 
 	snprintf(prefix, sizeof(prefix), "%s:", s->node);
-	pa_text(&a, prefix);
-	pa_text(&a, articles);
-	return pg_pipe_send(p, PS_NOTIFY_ARTICLES, sql, &a);
+	return pg_pipe_query(p, &q_notify_articles, DB_T(prefix),
+			     DB_T(articles));
 }
 
 int pg_notify_content(struct pg_store *s, struct pgconn *c)
 {
-	return notify(s, c, "c");
+	return notify(s, &c->base, "c");
 }
 
 /*
@@ -256,16 +253,13 @@ int pg_watch_comments(struct store *base, store_comments_fn fn, void *arg)
 int pg_comment_announce(struct store *base, int64_t article_id,
 			int64_t comment_id)
 {
-	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_get(s);
+	struct dbc *c = db_get(base, DB_WRITE);
 	char what[48];
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	snprintf(what, sizeof(what), "m%lld:%lld", (long long)article_id,
 		 (long long)comment_id);
-	r = notify(s, c, what);
-	pg_conn_put(s, c);
+	r = notify(PG(base), c, what);
+	db_put(c);
 	return r;
 }

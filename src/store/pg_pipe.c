@@ -9,7 +9,7 @@
  * marked prepared only once the server has answered the Prepare.  When a
  * statement fails, the server skips the rest of the pipeline up to the
  * sync (PGRES_PIPELINE_ABORTED); pg_pipe_sync() reports the first failure
- * the way pg_run() does (pg_result_err()).  The connection stays in
+ * the way the driver does (pg_result_err()).  The connection stays in
  * blocking mode: pipelines here are a few statements with parameters of
  * tens of kilobytes at most, which the socket buffers hold.
  */
@@ -46,42 +46,49 @@ static int send_failed(struct pgpipe *p, const char *what)
 	return p->err;
 }
 
-int pg_pipe_send(struct pgpipe *p, enum pst_id id, const char *sql,
-		 const struct pgargs *a)
+int pg_pipe_send(struct pgpipe *p, struct dbq *q, const struct dbv *v,
+		 size_t n)
 {
 	struct pgconn *c = p->c;
 	struct pgpipe_item *it;
+	struct pgargs a;
 	char name[16];
-	bool prepare;
 	int i;
 
 	if (p->err)
 		return p->err;
-	if (p->n == PG_PIPE_MAX) {
-		log_err("postgres: more than %d statements in one pipeline",
-			PG_PIPE_MAX);
+	if (p->n == PG_PIPE_MAX || pg_args(&a, v, n)) {
+		log_err("postgres: a pipeline of more than %d statements, or"
+			" of more than %d parameters", PG_PIPE_MAX, PG_MAXARGS);
 		return p->err = ERR_INVALID;
 	}
 	it = &p->items[p->n];
 	memset(it, 0, sizeof(*it));
-	it->id = id;
-	it->sql = sql;
-	snprintf(name, sizeof(name), "d%d", (int)id);
+	it->q = q;
+	it->slot = db_slot(q);
+	it->sql = q->pg;
+	snprintf(name, sizeof(name), "q%d", it->slot);
 	/* Not prepared yet, nor earlier in this pipeline. */
-	prepare = !c->prepared[id];
-	for (i = 0; i < p->n && prepare; i++)
-		if (p->items[i].id == (int)id && p->items[i].prepare)
-			prepare = false;
-	if (prepare) {
-		if (PQsendPrepare(c->db, name, sql, 0, NULL) != 1)
-			return send_failed(p, sql);
-		it->prepare = true;
-	}
-	if (PQsendQueryPrepared(c->db, name, a ? a->n : 0, a ? a->v : NULL,
-				a ? a->len : NULL, a ? a->fmt : NULL, 0) != 1)
-		return send_failed(p, sql);
+	it->prepare = !pg_prepared(c, it->slot);
+	for (i = 0; i < p->n && it->prepare; i++)
+		if (p->items[i].q == q && p->items[i].prepare)
+			it->prepare = false;
+	if (it->prepare && PQsendPrepare(c->db, name, it->sql, 0, NULL) != 1)
+		return send_failed(p, it->sql);
+	if (PQsendQueryPrepared(c->db, name, a.n, a.v, a.len, a.fmt, 0) != 1)
+		return send_failed(p, it->sql);
 	p->n++;
 	return 0;
+}
+
+PGresult *pg_pipe_result(struct pgpipe *p, const struct dbq *q)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->items[i].q == q)
+			return p->items[i].res;
+	return NULL;
 }
 
 int pg_pipe_send_plain(struct pgpipe *p, const char *sql)
@@ -94,7 +101,6 @@ int pg_pipe_send_plain(struct pgpipe *p, const char *sql)
 		return p->err = ERR_INVALID;
 	it = &p->items[p->n];
 	memset(it, 0, sizeof(*it));
-	it->id = -1;
 	it->sql = sql;
 	if (PQsendQueryParams(p->c->db, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
 		return send_failed(p, sql);
@@ -120,7 +126,7 @@ static PGresult *next_result(struct pgpipe *p)
 	return NULL;
 }
 
-/* Keep the first failure, as pg_run() would report it. */
+/* Keep the first failure, as the driver would report it. */
 static void failed(struct pgpipe *p, PGresult *res, const char *what)
 {
 	if (PQresultStatus(res) == PGRES_PIPELINE_ABORTED) {
@@ -149,9 +155,8 @@ int pg_pipe_sync(struct pgpipe *p)
 		if (it->prepare) {
 			if (!(res = next_result(p)))
 				goto lost;
-			if (PQresultStatus(res) == PGRES_COMMAND_OK &&
-			    it->id >= 0)
-				c->prepared[it->id] = true;
+			if (PQresultStatus(res) == PGRES_COMMAND_OK)
+				pg_set_prepared(c, it->slot);
 			else if (PQresultStatus(res) != PGRES_COMMAND_OK)
 				failed(p, res, it->sql);
 			PQclear(res);
@@ -160,11 +165,7 @@ int pg_pipe_sync(struct pgpipe *p)
 			goto lost;
 		st = PQresultStatus(res);
 		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-			/* Rows changed: as in pg_run(), for the replicas. */
-			if (!strncmp(PQcmdStatus(res), "INSERT", 6) ||
-			    !strncmp(PQcmdStatus(res), "UPDATE", 6) ||
-			    !strncmp(PQcmdStatus(res), "DELETE", 6))
-				c->wrote = true;
+			pg_note_write(c, res);
 			it->res = res;
 			continue;
 		}

@@ -8,7 +8,7 @@
  * sitemaps) take pg_conn_read(): a replica when the calling thread allows
  * it (store_reads_begin(): a visitor's request) and the replica is usable
  * and has replayed the log far enough, else the primary.  A read whose
- * replica connection breaks is run again on the primary (pg_run()).
+ * replica connection breaks is run again on the primary (db_pg.c).
  *
  * "Far enough" makes writes visible where they must be:
  *  - the reader's own writes: after a write, the site hands the reader the
@@ -31,7 +31,6 @@
  */
 #include "pg_int.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +39,9 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/timeutil.h"
 #include "store_int.h"
 
-#define POOL_MAX 16
-#define POOL_WAIT_S 10	/* longest wait for a free connection */
 #define CHECK_INTERVAL_MS 100
 #define SAMPLES 1024		/* primary positions kept: 102 s */
 
@@ -56,107 +54,65 @@ void pg_conn_free(struct pgconn *c)
 	}
 }
 
+static void conn_close(struct dbc *c)
+{
+	pg_conn_free((struct pgconn *)c);
+}
+
+static struct dbc *conn_open(struct db_pool *base)
+{
+	struct pgpool *p = (struct pgpool *)base;
+	struct pgconn *c = xcalloc(1, sizeof(*c));
+	char err[512];
+
+	c->pool = p;
+	if (!(c->db = pg_connect(p->url, err, sizeof(err)))) {
+		log_err("%s%s", p->replica ? "replica: " : "", err);
+		free(c);
+		return NULL;
+	}
+	return &c->base;
+}
+
+/* Whether @c may go back to its pool: whole, and outside a transaction. */
+static bool conn_usable(struct dbc *dc)
+{
+	struct pgconn *c = (struct pgconn *)dc;
+
+	return !c->broken && PQstatus(c->db) == CONNECTION_OK &&
+	       PQtransactionStatus(c->db) == PQTRANS_IDLE;
+}
+
 static void pool_init(struct pgpool *p, const char *url,
 		      struct pg_replica *replica)
 {
+	db_pool_init(&p->base, conn_open, conn_close, conn_usable);
 	p->url = xstrdup(url);
-	p->max = POOL_MAX;
 	p->replica = replica;
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->freed, NULL);
-}
-
-/* Close the idle connections (after the server went away). */
-static void pool_drain(struct pgpool *p)
-{
-	struct pgconn *c, *next;
-
-	pthread_mutex_lock(&p->lock);
-	c = p->free;
-	p->free = NULL;
-	for (; c; c = next) {
-		next = c->next;
-		p->nconns--;
-		pg_conn_free(c);
-	}
-	pthread_cond_broadcast(&p->freed);
-	pthread_mutex_unlock(&p->lock);
 }
 
 static void pool_destroy(struct pgpool *p)
 {
 	if (!p->url)
 		return;
-	pool_drain(p);
-	pthread_mutex_destroy(&p->lock);
-	pthread_cond_destroy(&p->freed);
+	db_pool_release(&p->base);
 	free(p->url);
 	p->url = NULL;
 }
 
 static struct pgconn *pool_get(struct pgpool *p)
 {
-	struct pgconn *c;
-	char err[512];
-
-	struct timespec until;
-
-	/*
-	 * A bounded wait for a free connection: when every connection is stuck
-	 * (the server is restarting, a statement is slow) the caller fails
-	 * with NULL after POOL_WAIT_S and answers 503 rather than queueing
-	 * requests without end.
-	 */
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += POOL_WAIT_S;
-	pthread_mutex_lock(&p->lock);
-	while (!p->free && p->nconns >= p->max)
-		if (pthread_cond_timedwait(&p->freed, &p->lock, &until) ==
-		    ETIMEDOUT && !p->free && p->nconns >= p->max) {
-			pthread_mutex_unlock(&p->lock);
-			log_warn("postgres: no free connection after %d s",
-				 POOL_WAIT_S);
-			return NULL;
-		}
-	c = p->free;
-	if (c) {
-		p->free = c->next;
-		pthread_mutex_unlock(&p->lock);
-		return c;
-	}
-	p->nconns++;
-	pthread_mutex_unlock(&p->lock);
-
-	c = xcalloc(1, sizeof(*c));
-	c->pool = p;
-	if (!(c->db = pg_connect(p->url, err, sizeof(err)))) {
-		log_err("%s%s", p->replica ? "replica: " : "", err);
-		free(c);
-		pthread_mutex_lock(&p->lock);
-		p->nconns--;
-		pthread_cond_signal(&p->freed);
-		pthread_mutex_unlock(&p->lock);
-		return NULL;
-	}
-	return c;
+	return (struct pgconn *)db_pool_get(&p->base);
 }
 
 static void pool_put(struct pgpool *p, struct pgconn *c)
 {
-	if (c->broken || PQstatus(c->db) != CONNECTION_OK ||
-	    PQtransactionStatus(c->db) != PQTRANS_IDLE) {
-		pg_conn_free(c);
-		pthread_mutex_lock(&p->lock);
-		p->nconns--;
-		pthread_cond_signal(&p->freed);
-		pthread_mutex_unlock(&p->lock);
-		return;
-	}
-	pthread_mutex_lock(&p->lock);
-	c->next = p->free;
-	p->free = c;
-	pthread_cond_signal(&p->freed);
-	pthread_mutex_unlock(&p->lock);
+	db_pool_put(&p->base, &c->base);
+}
+
+static void pool_drain(struct pgpool *p)
+{
+	db_pool_drain(&p->base);
 }
 
 void pg_pool_init(struct pg_store *s, const char *url)
@@ -171,11 +127,7 @@ void pg_pool_adopt(struct pg_store *s, PGconn *db)
 
 	c->db = db;
 	c->pool = &s->primary;
-	pthread_mutex_lock(&s->primary.lock);
-	s->primary.nconns++;
-	c->next = s->primary.free;
-	s->primary.free = c;
-	pthread_mutex_unlock(&s->primary.lock);
+	db_pool_adopt(&s->primary.base, &c->base);
 }
 
 void pg_lsn_raise(atomic_uint_fast64_t *a, uint64_t v)
@@ -331,14 +283,6 @@ uint64_t pg_write_position(struct store *base)
 	return atomic_load(&PG(base)->write_lsn);
 }
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* The primary's positions over the last SAMPLES checks. */
 struct samples {
 	long long at[SAMPLES];
@@ -414,7 +358,7 @@ static void *check_main(void *arg)
 
 	while (!atomic_load(&s->check_stop)) {
 		struct timespec ts = { 0, CHECK_INTERVAL_MS * 1000000L };
-		long long now = mono_ms();
+		long long now = time_mono_ms();
 		uint64_t limit = 0;
 		bool ok = false;
 

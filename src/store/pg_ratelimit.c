@@ -35,7 +35,26 @@
  */
 #define REFILL "least($2::float8, r.tokens + greatest(EXCLUDED.at - r.at, 0)" \
 	" * $2::float8 / 60000.0)"
-static const char sql_take[] =
+
+static _Atomic long long last_sweep;
+
+static struct dbq q_sweep = DBQ_PG(
+	"DELETE FROM rate_limits WHERE at <"
+	" (extract(epoch FROM clock_timestamp()) * 1000)::bigint - $1");
+
+/* Delete old buckets at most once a SWEEP_EVERY_S in this process. */
+static void sweep(struct dbc *c)
+{
+	long long now = (long long)time(NULL), was = atomic_load(&last_sweep);
+
+	if (now - was < SWEEP_EVERY_S ||
+	    !atomic_compare_exchange_strong(&last_sweep, &was, now))
+		return;
+	if (db_exec(c, &q_sweep, DB_I(KEEP_MS)))
+		log_warn("postgres: old rate limit buckets not deleted");
+}
+
+static struct dbq q_take = DBQ_PG(
 	"INSERT INTO rate_limits AS r (key, tokens, at, ok) VALUES ($1,"
 	" $2::float8 - $3::float8,"
 	" (extract(epoch FROM clock_timestamp()) * 1000)::bigint, true)"
@@ -43,64 +62,31 @@ static const char sql_take[] =
 	" tokens = CASE WHEN " REFILL " >= 1 THEN " REFILL " - $3::float8"
 	" ELSE " REFILL " END,"
 	" ok = " REFILL " >= 1, at = EXCLUDED.at"
-	" RETURNING ok, tokens";
-static const char sql_sweep[] =
-	"DELETE FROM rate_limits WHERE at <"
-	" (extract(epoch FROM clock_timestamp()) * 1000)::bigint - $1";
+	" RETURNING ok, tokens");
 
-static _Atomic long long last_sweep;
-
-/* Delete old buckets at most once a SWEEP_EVERY_S in this process. */
-static void sweep(struct pgconn *c)
-{
-	long long now = (long long)time(NULL), was = atomic_load(&last_sweep);
-	struct pgargs p = { 0 };
-
-	if (now - was < SWEEP_EVERY_S ||
-	    !atomic_compare_exchange_strong(&last_sweep, &was, now))
-		return;
-	pa_int(&p, KEEP_MS);
-	if (pg_run(c, PS_RATE_SWEEP, sql_sweep, &p, NULL))
-		log_warn("postgres: old rate limit buckets not deleted");
-}
-
-int pg_rate_take(struct store *base, const char *key, unsigned per_minute,
+int pg_rate_take(struct store *s, const char *key, unsigned per_minute,
 		 bool take, bool *allowed, unsigned *retry_after)
 {
-	struct pg_store *s = PG(base);
-	struct pgconn *c = pg_conn_get(s);
+	struct dbc *c = db_get(s, DB_WRITE);
 	unsigned char h[16];
 	char hex[2 * sizeof(h) + 1];
-	struct pgargs p = { 0 };
-	PGresult *res;
+	struct dbs *st;
 	int r;
 
-	if (!c)
-		return ERR_DB;
 	crypto_generichash(h, sizeof(h), (const unsigned char *)key,
 			   strlen(key), NULL, 0);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	pa_text(&p, hex);
-	pa_int(&p, per_minute);
-	pa_int(&p, take ? 1 : 0);
-	r = pg_run(c, PS_RATE_TAKE, sql_take, &p, &res);
-	if (!r) {
-		if (PQntuples(res) != 1) {
-			r = ERR_DB;
-		} else {
-			double tokens = strtod(PQgetvalue(res, 0, 1), NULL);
+	st = db_query(c, &q_take, DB_T(hex), DB_I(per_minute),
+		      DB_I(take ? 1 : 0));
+	if (!(r = db_row(st))) {
+		double tokens = strtod(db_peek(st, 1), NULL);
 
-			*allowed = PQgetvalue(res, 0, 0)[0] == 't';
-			if (!*allowed) {
-				double wait_ms = (1.0 - tokens) * 60000.0 /
-						 per_minute;
-
-				*retry_after = (unsigned)(wait_ms / 1000.0) + 1;
-			}
-		}
-		PQclear(res);
+		*allowed = db_int(st, 0);
+		if (!*allowed)
+			*retry_after = (unsigned)((1.0 - tokens) * 60.0 /
+						  per_minute) + 1;
 		sweep(c);
 	}
-	pg_conn_put(s, c);
-	return r;
+	db_put(c);
+	return r == ERR_NOTFOUND ? ERR_DB : r;
 }

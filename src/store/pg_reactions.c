@@ -44,69 +44,6 @@
 /* Size limit of one array parameter (1,024 changes need about 50 KB). */
 #define ARRAY_MAX (64 * 1024 * 1024)
 
-/*
- * For this transaction only: the batch's statements find rows by key, and
- * must do so whatever the size of the table was when a connection first
- * planned them (a generic plan made while the table was small used a
- * hash join over a sequential scan of every reaction, and kept it).
- */
-static const char sql_rx_plan[] =
-	"SELECT set_config('enable_seqscan', 'off', true),"
-	" set_config('enable_hashjoin', 'off', true),"
-	" set_config('enable_mergejoin', 'off', true)";
-/*
- * A transaction-scoped advisory lock per (article, reader) of the batch,
- * taken in key order before anything is read: a reader's first reaction
- * has no row to lock yet, so without it two nodes could both insert it
- * (and one batch fail on the unique key).  With it, the second node waits
- * for the first one's commit and then finds the row.  Two 32-bit keys, a
- * key space apart from the one-key locks of migrations and the publisher.
- */
-static const char sql_rx_guard[] =
-	"SELECT count(pg_advisory_xact_lock(l.k1, l.k2)) FROM"
-	" (SELECT DISTINCT (u.a % 2147483648)::int AS k1, hashtext(u.rd) AS k2"
-	" FROM unnest($1::bigint[], $2::text[]) AS u(a, rd) ORDER BY 1, 2) AS l";
-static const char sql_rx_articles[] =
-	"SELECT id FROM articles WHERE id = ANY($1::bigint[])";
-static const char sql_rx_lock[] =
-	"SELECT r.article_id, r.reader, r.kind"
-	" FROM unnest($1::bigint[], $2::text[]) AS u(a, rd)"
-	" JOIN reactions r ON r.article_id = u.a AND r.reader = u.rd"
-	" ORDER BY r.article_id, r.reader FOR UPDATE OF r";
-static const char sql_rx_delete[] =
-	"DELETE FROM reactions r USING unnest($1::bigint[], $2::text[]) AS u(a, rd)"
-	" WHERE r.article_id = u.a AND r.reader = u.rd";
-static const char sql_rx_update[] =
-	"UPDATE reactions r SET kind = u.k, created = $4::bigint"
-	" FROM unnest($1::bigint[], $2::text[], $3::int[]) AS u(a, rd, k)"
-	" WHERE r.article_id = u.a AND r.reader = u.rd";
-/* No ON CONFLICT: a row another node inserted meanwhile fails the batch. */
-static const char sql_rx_insert[] =
-	"INSERT INTO reactions (article_id, reader, kind, created)"
-	" SELECT u.a, u.rd, u.k, $4::bigint"
-	" FROM unnest($1::bigint[], $2::text[], $3::int[]) AS u(a, rd, k)"
-	" ORDER BY u.a, u.rd";
-/*
- * The proposed row of a negative move would break CHECK (count >= 0)
- * before ON CONFLICT is considered, so it proposes 0 and the update takes
- * the move from the arrays.  Rows are taken in (article, kind) order.
- */
-static const char sql_rx_counts_move[] =
-	"INSERT INTO reaction_counts AS rc (article_id, kind, count)"
-	" SELECT d.a, d.k, greatest(d.n, 0)"
-	" FROM unnest($1::bigint[], $2::int[], $3::bigint[]) AS d(a, k, n)"
-	" ORDER BY d.a, d.k"
-	" ON CONFLICT (article_id, kind) DO UPDATE SET count = rc.count +"
-	" (SELECT d.n FROM unnest($1::bigint[], $2::int[], $3::bigint[])"
-	" AS d(a, k, n) WHERE d.a = excluded.article_id"
-	" AND d.k = excluded.kind)";
-static const char sql_rx_counts_read[] =
-	"SELECT article_id, kind, count FROM reaction_counts"
-	" WHERE article_id = ANY($1::bigint[])";
-static const char sql_article_id[] =
-	"SELECT id FROM articles WHERE slug = $1 AND status = 1"
-	" AND published <= $2::bigint";
-
 /* ---- PostgreSQL array literals, passed as text parameters ---- */
 
 /* A new array literal "{" on the heap. */
@@ -324,25 +261,50 @@ static int rows_close(struct rows *w)
 	return r;
 }
 
-/* Send statement @id over @w when it has rows: (a, rd, k[, now]). */
-static int rows_send(struct pgpipe *p, enum pst_id id, const char *sql,
-		     struct rows *w, bool with_kind, int64_t now)
+/* Send @q over @w when it has rows: the first @n of (a, rd, k, now). */
+static int rows_send(struct pgpipe *p, struct dbq *q, struct rows *w,
+		     int64_t now, size_t n)
 {
-	struct pgargs args = { 0 };
 	int r;
 
 	if (!w->n)
 		return 0;
 	if ((r = rows_close(w)))
 		return r;
-	pa_text(&args, w->a.data);
-	pa_text(&args, w->rd.data);
-	if (with_kind) {
-		pa_text(&args, w->k.data);
-		pa_int(&args, now);
-	}
-	return pg_pipe_send(p, id, sql, &args);
+	return pg_pipe_send(p, q, (const struct dbv[]){ DB_T(w->a.data),
+			    DB_T(w->rd.data), DB_T(w->k.data), DB_I(now) }, n);
 }
+
+static struct dbq q_rx_delete = DBQ_PG(
+	"DELETE FROM reactions r USING unnest($1::bigint[], $2::text[]) AS u(a, rd)"
+	" WHERE r.article_id = u.a AND r.reader = u.rd");
+static struct dbq q_rx_update = DBQ_PG(
+	"UPDATE reactions r SET kind = u.k, created = $4::bigint"
+	" FROM unnest($1::bigint[], $2::text[], $3::int[]) AS u(a, rd, k)"
+	" WHERE r.article_id = u.a AND r.reader = u.rd");
+/* No ON CONFLICT: a row another node inserted meanwhile fails the batch. */
+static struct dbq q_rx_insert = DBQ_PG(
+	"INSERT INTO reactions (article_id, reader, kind, created)"
+	" SELECT u.a, u.rd, u.k, $4::bigint"
+	" FROM unnest($1::bigint[], $2::text[], $3::int[]) AS u(a, rd, k)"
+	" ORDER BY u.a, u.rd");
+/*
+ * The proposed row of a negative move would break CHECK (count >= 0)
+ * before ON CONFLICT is considered, so it proposes 0 and the update takes
+ * the move from the arrays.  Rows are taken in (article, kind) order.
+ */
+static struct dbq q_rx_counts_move = DBQ_PG(
+	"INSERT INTO reaction_counts AS rc (article_id, kind, count)"
+	" SELECT d.a, d.k, greatest(d.n, 0)"
+	" FROM unnest($1::bigint[], $2::int[], $3::bigint[]) AS d(a, k, n)"
+	" ORDER BY d.a, d.k"
+	" ON CONFLICT (article_id, kind) DO UPDATE SET count = rc.count +"
+	" (SELECT d.n FROM unnest($1::bigint[], $2::int[], $3::bigint[])"
+	" AS d(a, k, n) WHERE d.a = excluded.article_id"
+	" AND d.k = excluded.kind)");
+static struct dbq q_rx_counts_read = DBQ_PG(
+	"SELECT article_id, kind, count FROM reaction_counts"
+	" WHERE article_id = ANY($1::bigint[])");
 
 /*
  * Step 2: the writes of the batch, the counts read back, the events and
@@ -400,26 +362,16 @@ static int batch_send_writes(struct pg_store *s, struct pgpipe *p,
 			arr_int(live, b->arts[i]);
 	r = arr_close(live);
 	if (!r)
-		r = rows_send(p, PS_RX_DELETE, sql_rx_delete, &del, false, 0);
+		r = rows_send(p, &q_rx_delete, &del, now, 2);
 	if (!r)
-		r = rows_send(p, PS_RX_UPDATE, sql_rx_update, &upd, true, now);
+		r = rows_send(p, &q_rx_update, &upd, now, 4);
 	if (!r)
-		r = rows_send(p, PS_RX_INSERT, sql_rx_insert, &ins, true, now);
-	if (!r && mv.n && !(r = rows_close(&mv))) {
-		struct pgargs args = { 0 };
-
-		pa_text(&args, mv.a.data);
-		pa_text(&args, mv.rd.data);
-		pa_text(&args, mv.k.data);
-		r = pg_pipe_send(p, PS_RX_COUNTS_MOVE, sql_rx_counts_move,
-				 &args);
-	}
+		r = rows_send(p, &q_rx_insert, &ins, now, 4);
+	if (!r && mv.n && !(r = rows_close(&mv)))
+		r = pg_pipe_query(p, &q_rx_counts_move, DB_T(mv.a.data),
+				  DB_T(mv.rd.data), DB_T(mv.k.data));
 	if (!r && live->len > 2) {
-		struct pgargs args = { 0 };
-
-		pa_text(&args, live->data);
-		r = pg_pipe_send(p, PS_RX_COUNTS_READ, sql_rx_counts_read,
-				 &args);
+		r = pg_pipe_query(p, &q_rx_counts_read, DB_T(live->data));
 		if (!r)
 			r = pg_notify_reactions(s, p, live->data);
 	}
@@ -460,23 +412,41 @@ static void batch_answer(struct batch *b, PGresult *counts)
 	free(st);
 }
 
-/* The item of pipeline @p that ran statement @id, or NULL. */
-static PGresult *result_of(struct pgpipe *p, enum pst_id id)
-{
-	int i;
-
-	for (i = 0; i < p->n; i++)
-		if (p->items[i].id == (int)id)
-			return p->items[i].res;
-	return NULL;
-}
+/*
+ * For this transaction only: the batch's statements find rows by key, and
+ * must do so whatever the size of the table was when a connection first
+ * planned them (a generic plan made while the table was small used a
+ * hash join over a sequential scan of every reaction, and kept it).
+ */
+static struct dbq q_rx_plan = DBQ_PG(
+	"SELECT set_config('enable_seqscan', 'off', true),"
+	" set_config('enable_hashjoin', 'off', true),"
+	" set_config('enable_mergejoin', 'off', true)");
+/*
+ * A transaction-scoped advisory lock per (article, reader) of the batch,
+ * taken in key order before anything is read: a reader's first reaction
+ * has no row to lock yet, so without it two nodes could both insert it
+ * (and one batch fail on the unique key).  With it, the second node waits
+ * for the first one's commit and then finds the row.  Two 32-bit keys, a
+ * key space apart from the one-key locks of migrations and the publisher.
+ */
+static struct dbq q_rx_guard = DBQ_PG(
+	"SELECT count(pg_advisory_xact_lock(l.k1, l.k2)) FROM"
+	" (SELECT DISTINCT (u.a % 2147483648)::int AS k1, hashtext(u.rd) AS k2"
+	" FROM unnest($1::bigint[], $2::text[]) AS u(a, rd) ORDER BY 1, 2) AS l");
+static struct dbq q_rx_articles = DBQ_PG(
+	"SELECT id FROM articles WHERE id = ANY($1::bigint[])");
+static struct dbq q_rx_lock = DBQ_PG(
+	"SELECT r.article_id, r.reader, r.kind"
+	" FROM unnest($1::bigint[], $2::text[]) AS u(a, rd)"
+	" JOIN reactions r ON r.article_id = u.a AND r.reader = u.rd"
+	" ORDER BY r.article_id, r.reader FOR UPDATE OF r");
 
 /* One try of the whole batch in one transaction. */
 static int apply_batch(struct pg_store *s, struct pgconn *c,
 		       struct reaction_change *changes, size_t n)
 {
 	struct buf arts, pa, prd, live;
-	struct pgargs args = { 0 };
 	struct batch b;
 	struct pgpipe p;
 	size_t i;
@@ -504,17 +474,14 @@ static int apply_batch(struct pg_store *s, struct pgconn *c,
 
 	/* 1. BEGIN, the articles, the readers' rows locked. */
 	pg_pipe_send_plain(&p, "BEGIN");
-	pg_pipe_send(&p, PS_RX_PLAN, sql_rx_plan, NULL);
-	pa_text(&args, arts.data);
-	pg_pipe_send(&p, PS_RX_ARTICLES, sql_rx_articles, &args);
-	memset(&args, 0, sizeof(args));
-	pa_text(&args, pa.data);
-	pa_text(&args, prd.data);
-	pg_pipe_send(&p, PS_RX_GUARD, sql_rx_guard, &args);
-	pg_pipe_send(&p, PS_RX_LOCK, sql_rx_lock, &args);
+	pg_pipe_send(&p, &q_rx_plan, NULL, 0);
+	pg_pipe_query(&p, &q_rx_articles, DB_T(arts.data));
+	pg_pipe_query(&p, &q_rx_guard, DB_T(pa.data), DB_T(prd.data));
+	pg_pipe_query(&p, &q_rx_lock, DB_T(pa.data), DB_T(prd.data));
 	if ((r = pg_pipe_sync(&p)))
 		goto out;
-	batch_read(&b, result_of(&p, PS_RX_ARTICLES), result_of(&p, PS_RX_LOCK));
+	batch_read(&b, pg_pipe_result(&p, &q_rx_articles),
+		   pg_pipe_result(&p, &q_rx_lock));
 	pg_pipe_clear(&p);
 
 	/* 2. The changes, in order; the writes; COMMIT. */
@@ -527,7 +494,7 @@ static int apply_batch(struct pg_store *s, struct pgconn *c,
 	if ((r = pg_pipe_sync(&p)))
 		goto out;
 	if (live.len > 2)
-		batch_answer(&b, result_of(&p, PS_RX_COUNTS_READ));
+		batch_answer(&b, pg_pipe_result(&p, &q_rx_counts_read));
 out:
 	r = pg_pipe_end(&p) ? p.err : r;
 	if (r && !c->broken && PQtransactionStatus(c->db) != PQTRANS_IDLE)
@@ -566,104 +533,3 @@ int pg_reactions_apply(struct store *base, struct reaction_change *changes,
 	free(given);
 	return r;
 }
-
-/*
- * Slug -> id of published articles, so that a reaction does not cost a
- * query for its article on every request: direct-mapped by a hash of the
- * slug, each entry valid while the store's generation (moved by every
- * content write, of this node at once and of the others by NOTIFY) is the
- * one it was read in.  Only found articles are kept: one that is not
- * published yet can become visible by the clock alone.
- */
-enum { IDS_SLOTS = 512, IDS_SLUG_MAX = 96 };
-
-struct pg_idcache {
-	pthread_mutex_t lock;
-	struct {
-		uint64_t gen;
-		int64_t id;
-		char slug[IDS_SLUG_MAX];	/* "" when unused */
-	} slot[IDS_SLOTS];
-};
-
-static struct pg_idcache *idcache(struct pg_store *s)
-{
-	struct pg_idcache *c = atomic_load(&s->idcache), *none = NULL;
-
-	if (c)
-		return c;
-	c = xcalloc(1, sizeof(*c));
-	pthread_mutex_init(&c->lock, NULL);
-	if (!atomic_compare_exchange_strong(&s->idcache, &none, c)) {
-		pthread_mutex_destroy(&c->lock);
-		free(c);
-		c = none;
-	}
-	return c;
-}
-
-void pg_idcache_free(struct pg_store *s)
-{
-	struct pg_idcache *c = atomic_load(&s->idcache);
-
-	if (c) {
-		pthread_mutex_destroy(&c->lock);
-		free(c);
-	}
-}
-
-static size_t slug_slot(const char *slug)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	for (; *slug; slug++)
-		h = (h ^ (unsigned char)*slug) * 16777619u;
-	return h % IDS_SLOTS;
-}
-
-int pg_article_id(struct store *base, const char *slug, int64_t *id)
-{
-	struct pg_store *s = PG(base);
-	struct pg_idcache *ids = idcache(s);
-	uint64_t gen = store_generation(base);
-	size_t slot = slug_slot(slug);
-	bool cacheable = *slug && strlen(slug) < IDS_SLUG_MAX;
-	struct pgconn *c;
-	struct pgargs p = { 0 };
-	PGresult *res;
-	int r;
-
-	if (cacheable) {
-		pthread_mutex_lock(&ids->lock);
-		r = ids->slot[slot].gen == gen &&
-		    !strcmp(ids->slot[slot].slug, slug);
-		if (r)
-			*id = ids->slot[slot].id;
-		pthread_mutex_unlock(&ids->lock);
-		if (r)
-			return 0;
-	}
-	if (!(c = pg_conn_get(s)))
-		return ERR_DB;
-	pa_text(&p, slug);
-	pa_int(&p, time_now());
-	if (!(r = pg_run(c, PS_ARTICLE_ID, sql_article_id, &p, &res))) {
-		if (PQntuples(res))
-			*id = pg_int(res, 0, 0);
-		else
-			r = ERR_NOTFOUND;
-		PQclear(res);
-	}
-	pg_conn_put(s, c);
-	if (!r && cacheable) {
-		/* @gen was read before the query: a write since then wins. */
-		pthread_mutex_lock(&ids->lock);
-		ids->slot[slot].gen = gen;
-		ids->slot[slot].id = *id;
-		/* cacheable: the slug fits */
-		memcpy(ids->slot[slot].slug, slug, strlen(slug) + 1);
-		pthread_mutex_unlock(&ids->lock);
-	}
-	return r;
-}
-

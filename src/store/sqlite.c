@@ -11,7 +11,7 @@
 #include "sqlite_int.h"
 
 #include <pthread.h>
-#include <stdarg.h>
+#include <stddef.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -26,8 +26,6 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 
-#define POOL_MAX 16
-#define WATCH_INTERVAL_NS (100 * 1000 * 1000LL)
 
 int sq_db_err(sqlite3 *db, const char *what)
 {
@@ -73,79 +71,28 @@ static int open_db(const char *path, sqlite3 **out, char *err, size_t errlen)
 	return 0;
 }
 
-static void conn_free(struct conn *c)
+static void conn_close(struct dbc *dc)
 {
-	int i;
+	struct conn *c = (struct conn *)dc;
 
 	db_conn_release(&c->base);
-	for (i = 0; i < ST_COUNT; i++)
-		sqlite3_finalize(c->st[i]);
 	sqlite3_close(c->db);
 	free(c);
 }
 
-/* Take a connection from the pool, opening one if the pool may grow. */
-struct conn *sq_conn_get(struct sqlite_store *s)
+static struct dbc *conn_open(struct db_pool *p)
 {
-	struct conn *c;
+	struct sqlite_store *s = (struct sqlite_store *)
+		((char *)p - offsetof(struct sqlite_store, pool));
+	struct conn *c = xcalloc(1, sizeof(*c));
 	char err[256];
 
-	pthread_mutex_lock(&s->lock);
-	while (!s->free && s->nconns >= POOL_MAX)
-		pthread_cond_wait(&s->freed, &s->lock);
-	c = s->free;
-	if (c) {
-		s->free = c->next;
-		pthread_mutex_unlock(&s->lock);
-		return c;
-	}
-	s->nconns++;
-	pthread_mutex_unlock(&s->lock);
-
-	c = xcalloc(1, sizeof(*c));
 	if (open_db(s->path, &c->db, err, sizeof(err))) {
 		log_err("%s", err);
 		free(c);
-		pthread_mutex_lock(&s->lock);
-		s->nconns--;
-		pthread_cond_signal(&s->freed);
-		pthread_mutex_unlock(&s->lock);
 		return NULL;
 	}
-	return c;
-}
-
-void sq_conn_put(struct sqlite_store *s, struct conn *c)
-{
-	pthread_mutex_lock(&s->lock);
-	c->next = s->free;
-	s->free = c;
-	pthread_cond_signal(&s->freed);
-	pthread_mutex_unlock(&s->lock);
-}
-
-/* The prepared statement @id on @c, reset and unbound, or NULL. */
-sqlite3_stmt *sq_prepared(struct conn *c, enum stmt_id id, const char *sql)
-{
-	if (!c->st[id]) {
-		if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-				       &c->st[id], NULL) != SQLITE_OK) {
-			sq_db_err(c->db, sql);
-			return NULL;
-		}
-	} else {
-		sqlite3_reset(c->st[id]);
-		sqlite3_clear_bindings(c->st[id]);
-	}
-	return c->st[id];
-}
-
-void sq_bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
+	return &c->base;
 }
 
 int sq_exec(struct conn *c, const char *sql)
@@ -158,31 +105,17 @@ int sq_exec(struct conn *c, const char *sql)
 static void sq_close(struct store *base)
 {
 	struct sqlite_store *s = SQ(base);
-	struct conn *c, *next;
 
-	for (c = s->free; c; c = next) {
-		next = c->next;
-		conn_free(c);
-	}
+	db_pool_release(&s->pool);
 	sqlite3_close(s->watch);
-	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->freed);
-	pthread_mutex_destroy(&s->watch_lock);
 	free(s->path);
 	free(s);
 }
 
-static long long mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* The meta table's content version; ERR_DB before migration 002. */
-static int content_version(sqlite3 *db, int64_t *out)
+static int content_version(struct store *base, int64_t *out)
 {
+	sqlite3 *db = SQ(base)->watch;
 	sqlite3_stmt *st;
 	int r = ERR_DB;
 
@@ -197,37 +130,11 @@ static int content_version(sqlite3 *db, int64_t *out)
 	return r;
 }
 
-static uint64_t sq_generation(struct store *base)
-{
-	struct sqlite_store *s = SQ(base);
-	long long now = mono_ns();
-
-	/*
-	 * Only one thread polls, and only every WATCH_INTERVAL_NS.  The content
-	 * version (meta table) moves with content writes only, so reactions
-	 * and other high-rate writes do not empty the page cache.
-	 */
-	if (now - s->watch_checked >= WATCH_INTERVAL_NS &&
-	    !pthread_mutex_trylock(&s->watch_lock)) {
-		int64_t v;
-
-		if (now - s->watch_checked >= WATCH_INTERVAL_NS &&
-		    !content_version(s->watch, &v) && v != s->watch_version) {
-			s->watch_version = v;
-			atomic_fetch_add(&s->base.generation, 1);
-		}
-		s->watch_checked = now;
-		pthread_mutex_unlock(&s->watch_lock);
-	}
-	return atomic_load(&s->base.generation);
-}
-
 static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
-	.generation = sq_generation,
+	.content_version = content_version,
 	.reactions_apply = sq_reactions_apply,
-	.article_id = sq_article_id,
 };
 
 int store_open_sqlite(const char *path, struct store **out, char *err,
@@ -238,25 +145,18 @@ int store_open_sqlite(const char *path, struct store **out, char *err,
 	int r;
 
 	s = xcalloc(1, sizeof(*s));
-	s->base.ops = &sqlite_ops;
-	s->base.db = &db_sqlite;
+	store_init(&s->base, &sqlite_ops, &db_sqlite);
 	s->path = xstrdup(path);
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->freed, NULL);
-	pthread_mutex_init(&s->watch_lock, NULL);
-	s->watch_checked = mono_ns();
+	db_pool_init(&s->pool, conn_open, conn_close, NULL);
 	/* Open one connection now so a bad path fails here, clearly. */
 	c = xcalloc(1, sizeof(*c));
 	if ((r = open_db(path, &c->db, err, errlen))) {
 		free(c);
 		goto fail;
 	}
-	s->nconns = 1;
-	s->free = c;
+	db_pool_adopt(&s->pool, &c->base);
 	if ((r = open_db(path, &s->watch, err, errlen)))
 		goto fail;
-	/* Start from the stored content version, so the first poll is quiet. */
-	content_version(s->watch, &s->watch_version);
 	*out = &s->base;
 	return 0;
 fail:

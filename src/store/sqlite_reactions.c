@@ -1,109 +1,49 @@
 /*
- * sqlite_reactions.c - reactions, most-reacted lists and shared secrets in
- * the SQLite backend.  Counts are kept by triggers (sql/sqlite/002_*.sql)
- * in the same transaction as the reader's row, so they always equal the
- * number of rows.
+ * sqlite_reactions.c - the reaction writer of the SQLite backend: a batch
+ * is one transaction (group commit: one disk flush for all), its changes
+ * applied one after the other.  Counts are kept by triggers
+ * (sql/sqlite/002_*.sql) in the same transaction as the reader's row, so
+ * they always equal the number of rows.  A change on a missing article
+ * is found before it writes, and fails alone.
  */
 #include "sqlite_int.h"
 
-#include <sodium.h>
 #include <string.h>
 
-#include "core/arena.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 
-static const char sql_get[] =
-	"SELECT kind FROM reactions WHERE article_id = ?1 AND reader = ?2";
+static struct dbq q_exists = DBQ("SELECT 1 FROM articles WHERE id = ?1");
 /*
  * Separate INSERT and UPDATE, not an UPSERT: the DO UPDATE of an UPSERT
  * overrides the OR IGNORE inside the count triggers, so moving to a kind
  * that already has a count row would fail with a UNIQUE constraint error.
  */
-static const char sql_insert[] =
+static struct dbq q_insert = DBQ(
 	"INSERT INTO reactions (article_id, reader, kind, created)"
-	" VALUES (?1, ?2, ?3, ?4)";
-static const char sql_update[] =
+	" VALUES (?1, ?2, ?3, ?4)");
+static struct dbq q_update = DBQ(
 	"UPDATE reactions SET kind = ?3, created = ?4"
-	" WHERE article_id = ?1 AND reader = ?2";
-static const char sql_delete[] =
-	"DELETE FROM reactions WHERE article_id = ?1 AND reader = ?2";
-static const char sql_counts[] =
-	"SELECT kind, count FROM reaction_counts WHERE article_id = ?1";
-static const char sql_article_id[] =
-	"SELECT id FROM articles WHERE slug = ?1 AND status = 1"
-	" AND published <= ?2";
-
-/* The reader's current reaction on the article, -1 for none. */
-static int current(struct conn *c, int64_t article, const char *reader,
-		   int *kind)
-{
-	sqlite3_stmt *st = sq_prepared(c, ST_REACTION_GET, sql_get);
-	int rc;
-
-	if (!st)
-		return ERR_DB;
-	sqlite3_bind_int64(st, 1, article);
-	sq_bind_text(st, 2, reader);
-	rc = sqlite3_step(st);
-	*kind = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_db_err(c->db, "reaction");
-}
-
-static int read_counts(struct conn *c, int64_t article, struct reaction_state *out)
-{
-	sqlite3_stmt *st = sq_prepared(c, ST_REACTION_COUNTS, sql_counts);
-	int rc;
-
-	memset(out->counts, 0, sizeof(out->counts));
-	out->total = 0;
-	if (!st)
-		return ERR_DB;
-	sqlite3_bind_int64(st, 1, article);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int k = sqlite3_column_int(st, 0);
-
-		if (k >= 0 && k < REACTION_KINDS) {
-			out->counts[k] = sqlite3_column_int64(st, 1);
-			out->total += out->counts[k];
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : sq_db_err(c->db, "reaction counts");
-}
+	" WHERE article_id = ?1 AND reader = ?2");
+static struct dbq q_delete = DBQ(
+	"DELETE FROM reactions WHERE article_id = ?1 AND reader = ?2");
 
 /* Apply one change inside the open transaction. */
-static int apply_one(struct conn *c, struct reaction_change *ch, int64_t now)
+static int apply_one(struct dbc *c, struct reaction_change *ch, int64_t now)
 {
-	sqlite3_stmt *st;
-	int cur, target, r, code;
+	int64_t one;
+	int cur, target, r;
 
-	if ((r = current(c, ch->article_id, ch->reader, &cur)))
+	if ((r = db_get_int(c, &q_exists, &one, DB_I(ch->article_id))) ||
+	    (r = rx_mine(c, ch->article_id, ch->reader, &cur)))
 		return r;
 	target = ch->op == REACTION_CLEAR ? -1 :
 		 ch->op == REACTION_TOGGLE && cur == ch->kind ? -1 : ch->kind;
-	if (target != cur) {
-		st = target < 0 ? sq_prepared(c, ST_REACTION_DELETE, sql_delete) :
-		     cur < 0 ? sq_prepared(c, ST_REACTION_INSERT, sql_insert) :
-			       sq_prepared(c, ST_REACTION_UPDATE, sql_update);
-		if (!st)
-			return ERR_DB;
-		sqlite3_bind_int64(st, 1, ch->article_id);
-		sq_bind_text(st, 2, ch->reader);
-		if (target >= 0) {
-			sqlite3_bind_int(st, 3, target);
-			sqlite3_bind_int64(st, 4, now);
-		}
-		code = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (code != SQLITE_DONE) {
-			/* The article is gone (the reactions.article_id key). */
-			if (sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
-				return ERR_NOTFOUND;
-			return sq_db_err(c->db, "reaction change");
-		}
-	}
+	if (target != cur &&
+	    (r = db_exec(c, target < 0 ? &q_delete : cur < 0 ? &q_insert :
+			 &q_update, DB_I(ch->article_id), DB_T(ch->reader),
+			 DB_I(target), DB_I(now))))
+		return r;
 	ch->state.mine = target;
 	return 0;
 }
@@ -112,7 +52,7 @@ static int apply_one(struct conn *c, struct reaction_change *ch, int64_t now)
  * Counts after the batch, read once per article: every change of the batch
  * is answered with the state its commit produced.
  */
-static int batch_counts(struct conn *c, struct reaction_change *changes,
+static int batch_counts(struct dbc *c, struct reaction_change *changes,
 			size_t n)
 {
 	size_t i, j;
@@ -126,7 +66,7 @@ static int batch_counts(struct conn *c, struct reaction_change *changes,
 
 		if (ch->result || ch->state.total >= 0)
 			continue;
-		if ((r = read_counts(c, ch->article_id, &ch->state)))
+		if ((r = rx_state(c, ch->article_id, NULL, &ch->state)))
 			return r;
 		ch->state.mine = mine;
 		for (j = i + 1; j < n; j++) {
@@ -141,62 +81,25 @@ static int batch_counts(struct conn *c, struct reaction_change *changes,
 	return 0;
 }
 
-int sq_reactions_apply(struct store *base, struct reaction_change *changes,
+int sq_reactions_apply(struct store *s, struct reaction_change *changes,
 		       size_t n)
 {
-	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
+	struct dbc *c = db_get(s, DB_WRITE);
 	int64_t now = time_now();
 	size_t i;
-	int r;
+	int r = db_begin(c);
 
-	if (!c)
-		return ERR_DB;
-	if ((r = sq_exec(c, "BEGIN IMMEDIATE")))
-		goto out;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !r; i++) {
 		if (changes[i].result)
 			continue;
 		changes[i].result = apply_one(c, &changes[i], now);
-		if (changes[i].result == ERR_DB) {
-			r = ERR_DB;
-			break;
-		}
+		/* A missing article fails its change; anything else the batch. */
+		if (changes[i].result != ERR_NOTFOUND)
+			r = changes[i].result;
 	}
 	if (!r)
 		r = batch_counts(c, changes, n);
-	if (!r)
-		r = sq_exec(c, "COMMIT");
-	if (r)
-		sq_exec(c, "ROLLBACK");
-out:
-	sq_conn_put(s, c);
+	r = db_end(c, r);
+	db_put(c);
 	return r;
 }
-
-int sq_article_id(struct store *base, const char *slug, int64_t *id)
-{
-	struct sqlite_store *s = SQ(base);
-	struct conn *c = sq_conn_get(s);
-	sqlite3_stmt *st;
-	int r = ERR_DB, rc;
-
-	if (!c)
-		return ERR_DB;
-	if ((st = sq_prepared(c, ST_ARTICLE_ID, sql_article_id))) {
-		sq_bind_text(st, 1, slug);
-		sqlite3_bind_int64(st, 2, time_now());
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			*id = sqlite3_column_int64(st, 0);
-			r = 0;
-		} else {
-			r = rc == SQLITE_DONE ? ERR_NOTFOUND :
-			    sq_db_err(c->db, "article id");
-		}
-		sqlite3_reset(st);
-	}
-	sq_conn_put(s, c);
-	return r;
-}
-

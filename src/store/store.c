@@ -12,6 +12,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/timeutil.h"
 #include "db.h"
 #include "store_int.h"
 
@@ -57,18 +58,24 @@ int reaction_from_name(const char *name)
 int store_open(const char *url, struct store **out, char *err, size_t errlen)
 {
 	const char *path;
-	int fd;
+	int fd, r;
 
 	if (!url || !*url) {
 		snprintf(err, errlen, "no database given (use --db or DATELINE_DB)");
 		return ERR_INVALID;
 	}
-	if (!(path = store_sqlite_path(url)))
-		return store_open_pg(url, out, err, errlen);
-	/* Created here so that SQLite finds it, with our mode, not 0644. */
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0)
-		close(fd);
-	return store_open_sqlite(path, out, err, errlen);
+	if (!(path = store_sqlite_path(url))) {
+		r = store_open_pg(url, out, err, errlen);
+	} else {
+		/* Created here so that SQLite finds it, with our mode, not 0644. */
+		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0)
+			close(fd);
+		r = store_open_sqlite(path, out, err, errlen);
+	}
+	/* From the stored content version, so the first poll is quiet. */
+	if (!r)
+		(*out)->ops->content_version(*out, &(*out)->watch_version);
+	return r;
 }
 
 const char *store_sqlite_path(const char *url)
@@ -96,13 +103,47 @@ int store_ping(struct store *s, char *detail, size_t len)
 
 void store_close(struct store *s)
 {
-	if (s)
+	if (s) {
+		store_idcache_free(s);
+		pthread_mutex_destroy(&s->watch_lock);
 		s->ops->close(s);
+	}
 }
+
+void store_init(struct store *s, const struct store_ops *ops,
+		const struct db_driver *db)
+{
+	s->ops = ops;
+	s->db = db;
+	pthread_mutex_init(&s->watch_lock, NULL);
+	s->watch_checked = time_mono_ms();
+}
+
+/* How often the content version is read (other processes' writes). */
+#define WATCH_INTERVAL_MS 100
 
 uint64_t store_generation(struct store *s)
 {
-	return s->ops->generation(s);
+	int64_t now = time_mono_ms(), v;
+
+	/*
+	 * Only one thread polls, and only every WATCH_INTERVAL_MS.  The
+	 * content version moves with content writes only, so reactions and
+	 * other high-rate writes do not empty the page cache.
+	 */
+	if (now - s->watch_checked >= WATCH_INTERVAL_MS &&
+	    !pthread_mutex_trylock(&s->watch_lock)) {
+		if (now - s->watch_checked >= WATCH_INTERVAL_MS &&
+		    !s->ops->content_version(s, &v) && v != s->watch_version) {
+			s->watch_version = v;
+			if (s->ops->moved)
+				s->ops->moved(s);
+			atomic_fetch_add(&s->generation, 1);
+		}
+		s->watch_checked = time_mono_ms();
+		pthread_mutex_unlock(&s->watch_lock);
+	}
+	return atomic_load(&s->generation);
 }
 
 int store_reactions_apply(struct store *s, struct reaction_change *changes,
@@ -120,11 +161,6 @@ int store_reactions_apply(struct store *s, struct reaction_change *changes,
 			c->result = ERR_INVALID;
 	}
 	return n ? OP(s, reactions_apply, changes, n) : 0;
-}
-
-int store_article_id(struct store *s, const char *slug, int64_t *id)
-{
-	return OP(s, article_id, slug, id);
 }
 
 const char *const role_names[ACCOUNT_ROLES] = {

@@ -31,78 +31,6 @@
 
 static const char *const purpose_names[] = { "verify", "reset", "email" };
 
-/* SQLite compares addresses with the column's NOCASE; PostgreSQL lower(). */
-static struct dbq q_by_email = DBQ2(
-	"SELECT " ACCT_COLS " FROM accounts a WHERE a.email = ?1",
-	"SELECT " ACCT_COLS " FROM accounts a WHERE lower(a.email) = lower($1)");
-static struct dbq q_outbox_drop_for = DBQ2(
-	"DELETE FROM outbox WHERE recipient = (SELECT email FROM accounts"
-	" WHERE id = ?1) COLLATE NOCASE",
-	"DELETE FROM outbox WHERE lower(recipient) = (SELECT lower(email)"
-	" FROM accounts WHERE id = $1)");
-static struct dbq q_outbox_due = DBQ2(
-	"SELECT id, recipient, message, attempts FROM outbox"
-	" WHERE next_attempt <= ?1 ORDER BY next_attempt, id LIMIT ?2",
-	"WITH due AS (SELECT id FROM outbox WHERE next_attempt <= $1::bigint"
-	" ORDER BY next_attempt, id LIMIT $2::bigint FOR UPDATE SKIP LOCKED),"
-	" taken AS (UPDATE outbox o SET next_attempt = $1::bigint + $3::bigint"
-	" FROM due WHERE o.id = due.id"
-	" RETURNING o.id, o.recipient, o.message, o.attempts)"
-	" SELECT id, recipient, message, attempts FROM taken ORDER BY id");
-
-static struct dbq q_insert = DBQ(
-	"INSERT INTO accounts (email, name, password, role, verified, created,"
-	" updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id");
-static struct dbq q_by_id = DBQ(
-	"SELECT " ACCT_COLS " FROM accounts a WHERE a.id = ?1");
-static struct dbq q_list = DBQ(
-	"SELECT " ACCT_COLS " FROM accounts a ORDER BY a.id");
-static struct dbq q_set_name = DBQ(
-	"UPDATE accounts SET name = ?2, updated = ?3 WHERE id = ?1");
-static struct dbq q_set_role = DBQ(
-	"UPDATE accounts SET role = ?2, updated = ?3 WHERE id = ?1");
-static struct dbq q_set_pw = DBQ(
-	"UPDATE accounts SET password = ?2, updated = ?3 WHERE id = ?1");
-static struct dbq q_delete = DBQ("DELETE FROM accounts WHERE id = ?1");
-static struct dbq q_verify = DBQ(
-	"UPDATE accounts SET verified = 1, updated = ?2 WHERE id = ?1");
-static struct dbq q_set_email = DBQ(
-	"UPDATE accounts SET email = ?2, verified = 1, updated = ?3"
-	" WHERE id = ?1");
-static struct dbq q_token_insert = DBQ(
-	"INSERT INTO account_tokens (hash, account_id, purpose, email, expires)"
-	" VALUES (?1, ?2, ?3, ?4, ?5)");
-static struct dbq q_token_find = DBQ(
-	"SELECT " ACCT_COLS " FROM account_tokens t"
-	" JOIN accounts a ON a.id = t.account_id"
-	" WHERE t.hash = ?1 AND t.purpose = ?2 AND t.expires > ?3");
-static struct dbq q_token_take = DBQ(
-	"DELETE FROM account_tokens WHERE hash = ?1 AND purpose = ?2"
-	" AND expires > ?3 RETURNING account_id, email");
-static struct dbq q_tokens_drop = DBQ(
-	"DELETE FROM account_tokens WHERE account_id = ?1 AND purpose = ?2");
-static struct dbq q_session_insert = DBQ(
-	"INSERT INTO sessions (hash, account_id, created, seen)"
-	" VALUES (?1, ?2, ?3, ?3)");
-static struct dbq q_session_get = DBQ(
-	"SELECT s.created, s.seen, " ACCT_COLS " FROM sessions s"
-	" JOIN accounts a ON a.id = s.account_id WHERE s.hash = ?1");
-static struct dbq q_session_touch = DBQ(
-	"UPDATE sessions SET seen = ?2 WHERE hash = ?1");
-static struct dbq q_session_delete = DBQ(
-	"DELETE FROM sessions WHERE hash = ?1");
-static struct dbq q_sessions_end = DBQ(
-	"DELETE FROM sessions WHERE account_id = ?1"
-	" AND hash IS DISTINCT FROM CAST(?2 AS TEXT)");
-static struct dbq q_outbox_insert = DBQ(
-	"INSERT INTO outbox (recipient, message, created, next_attempt)"
-	" VALUES (?1, ?2, ?3, ?3)");
-static struct dbq q_outbox_sent = DBQ("DELETE FROM outbox WHERE id = ?1");
-static struct dbq q_outbox_retry = DBQ(
-	"UPDATE outbox SET attempts = attempts + 1, next_attempt = ?2,"
-	" last_error = ?3 WHERE id = ?1");
-static struct dbq q_outbox_next = DBQ("SELECT min(next_attempt) FROM outbox");
-
 /* A token or session hash: 64 lower-case hex digits. */
 static bool hash_ok(const char *h)
 {
@@ -141,6 +69,10 @@ static int one_account(struct dbs *st, struct arena *ar, struct account *out)
 	return r;
 }
 
+static struct dbq q_outbox_insert = DBQ(
+	"INSERT INTO outbox (recipient, message, created, next_attempt)"
+	" VALUES (?1, ?2, ?3, ?3)");
+
 int outbox_insert(struct dbc *c, const struct outbox_msg *m,
 			 int64_t now)
 {
@@ -149,6 +81,13 @@ int outbox_insert(struct dbc *c, const struct outbox_msg *m,
 	return db_exec(c, &q_outbox_insert, DB_T(m->to), DB_T(m->data),
 		       DB_I(now));
 }
+
+static struct dbq q_insert = DBQ(
+	"INSERT INTO accounts (email, name, password, role, verified, created,"
+	" updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id");
+static struct dbq q_token_insert = DBQ(
+	"INSERT INTO account_tokens (hash, account_id, purpose, email, expires)"
+	" VALUES (?1, ?2, ?3, ?4, ?5)");
 
 int store_account_create(struct store *s, const struct account *a,
 			 const char *verify_hash, int64_t verify_expires,
@@ -190,6 +129,11 @@ static int lookup(struct store *s, struct arena *ar, struct dbq *q,
 	return r;
 }
 
+/* SQLite compares addresses with the column's NOCASE; PostgreSQL lower(). */
+static struct dbq q_by_email = DBQ2(
+	"SELECT " ACCT_COLS " FROM accounts a WHERE a.email = ?1",
+	"SELECT " ACCT_COLS " FROM accounts a WHERE lower(a.email) = lower($1)");
+
 int store_account_by_email(struct store *s, struct arena *ar, const char *email,
 			   struct account *out)
 {
@@ -198,11 +142,17 @@ int store_account_by_email(struct store *s, struct arena *ar, const char *email,
 	return lookup(s, ar, &q_by_email, DB_T(email), out);
 }
 
+static struct dbq q_by_id = DBQ(
+	"SELECT " ACCT_COLS " FROM accounts a WHERE a.id = ?1");
+
 int store_account_by_id(struct store *s, struct arena *ar, int64_t id,
 			struct account *out)
 {
 	return lookup(s, ar, &q_by_id, DB_I(id), out);
 }
+
+static struct dbq q_list = DBQ(
+	"SELECT " ACCT_COLS " FROM accounts a ORDER BY a.id");
 
 int store_accounts_list(struct store *s, struct arena *ar,
 			struct account **out, size_t *n)
@@ -242,12 +192,18 @@ static int set_field(struct store *s, struct dbq *q, int64_t id,
 	return r;
 }
 
+static struct dbq q_set_name = DBQ(
+	"UPDATE accounts SET name = ?2, updated = ?3 WHERE id = ?1");
+
 int store_account_set_name(struct store *s, int64_t id, const char *name)
 {
 	if (!name || !*name)
 		return ERR_INVALID;
 	return set_field(s, &q_set_name, id, name);
 }
+
+static struct dbq q_set_role = DBQ(
+	"UPDATE accounts SET role = ?2, updated = ?3 WHERE id = ?1");
 
 int store_account_set_role(struct store *s, int64_t id, enum account_role role)
 {
@@ -256,12 +212,19 @@ int store_account_set_role(struct store *s, int64_t id, enum account_role role)
 	return set_field(s, &q_set_role, id, role_names[role]);
 }
 
+static struct dbq q_set_pw = DBQ(
+	"UPDATE accounts SET password = ?2, updated = ?3 WHERE id = ?1");
+
 int store_account_rehash(struct store *s, int64_t id, const char *hash)
 {
 	if (!hash || !*hash)
 		return ERR_INVALID;
 	return set_field(s, &q_set_pw, id, hash);
 }
+
+static struct dbq q_token_take = DBQ(
+	"DELETE FROM account_tokens WHERE hash = ?1 AND purpose = ?2"
+	" AND expires > ?3 RETURNING account_id, email");
 
 /*
  * Consume token @hash of @purpose on @c: its account in *account and its
@@ -283,6 +246,12 @@ static int token_take(struct dbc *c, enum token_purpose purpose,
 	}
 	return r;
 }
+
+static struct dbq q_tokens_drop = DBQ(
+	"DELETE FROM account_tokens WHERE account_id = ?1 AND purpose = ?2");
+static struct dbq q_sessions_end = DBQ(
+	"DELETE FROM sessions WHERE account_id = ?1"
+	" AND hash IS DISTINCT FROM CAST(?2 AS TEXT)");
 
 int store_account_set_password(struct store *s, int64_t id, const char *hash,
 			       const char *reset_hash, const char *keep_session,
@@ -314,6 +283,13 @@ int store_account_set_password(struct store *s, int64_t id, const char *hash,
 	db_put(c);
 	return r;
 }
+
+static struct dbq q_outbox_drop_for = DBQ2(
+	"DELETE FROM outbox WHERE recipient = (SELECT email FROM accounts"
+	" WHERE id = ?1) COLLATE NOCASE",
+	"DELETE FROM outbox WHERE lower(recipient) = (SELECT lower(email)"
+	" FROM accounts WHERE id = $1)");
+static struct dbq q_delete = DBQ("DELETE FROM accounts WHERE id = ?1");
 
 int store_account_delete(struct store *s, int64_t id)
 {
@@ -351,6 +327,11 @@ int store_token_add(struct store *s, int64_t account_id,
 	return r;
 }
 
+static struct dbq q_token_find = DBQ(
+	"SELECT " ACCT_COLS " FROM account_tokens t"
+	" JOIN accounts a ON a.id = t.account_id"
+	" WHERE t.hash = ?1 AND t.purpose = ?2 AND t.expires > ?3");
+
 int store_token_find(struct store *s, struct arena *ar,
 		     enum token_purpose purpose, const char *hash, int64_t now,
 		     struct account *out)
@@ -367,6 +348,12 @@ int store_token_find(struct store *s, struct arena *ar,
 	db_put(c);
 	return r;
 }
+
+static struct dbq q_verify = DBQ(
+	"UPDATE accounts SET verified = 1, updated = ?2 WHERE id = ?1");
+static struct dbq q_set_email = DBQ(
+	"UPDATE accounts SET email = ?2, verified = 1, updated = ?3"
+	" WHERE id = ?1");
 
 int store_token_apply(struct store *s, enum token_purpose purpose,
 		      const char *hash, int64_t now, int64_t *account_id)
@@ -396,6 +383,10 @@ int store_token_apply(struct store *s, enum token_purpose purpose,
 	return r;
 }
 
+static struct dbq q_session_insert = DBQ(
+	"INSERT INTO sessions (hash, account_id, created, seen)"
+	" VALUES (?1, ?2, ?3, ?3)");
+
 int store_session_create(struct store *s, const char *hash, int64_t account_id,
 			 int64_t now)
 {
@@ -410,6 +401,14 @@ int store_session_create(struct store *s, const char *hash, int64_t account_id,
 	db_put(c);
 	return r;
 }
+
+static struct dbq q_session_get = DBQ(
+	"SELECT s.created, s.seen, " ACCT_COLS " FROM sessions s"
+	" JOIN accounts a ON a.id = s.account_id WHERE s.hash = ?1");
+static struct dbq q_session_touch = DBQ(
+	"UPDATE sessions SET seen = ?2 WHERE hash = ?1");
+static struct dbq q_session_delete = DBQ(
+	"DELETE FROM sessions WHERE hash = ?1");
 
 int store_session_get(struct store *s, struct arena *ar, const char *hash,
 		      int64_t now, int64_t idle, int64_t absolute,
@@ -480,6 +479,16 @@ int store_outbox_add(struct store *s, const struct outbox_msg *mail)
 	return r;
 }
 
+static struct dbq q_outbox_due = DBQ2(
+	"SELECT id, recipient, message, attempts FROM outbox"
+	" WHERE next_attempt <= ?1 ORDER BY next_attempt, id LIMIT ?2",
+	"WITH due AS (SELECT id FROM outbox WHERE next_attempt <= $1::bigint"
+	" ORDER BY next_attempt, id LIMIT $2::bigint FOR UPDATE SKIP LOCKED),"
+	" taken AS (UPDATE outbox o SET next_attempt = $1::bigint + $3::bigint"
+	" FROM due WHERE o.id = due.id"
+	" RETURNING o.id, o.recipient, o.message, o.attempts)"
+	" SELECT id, recipient, message, attempts FROM taken ORDER BY id");
+
 int store_outbox_due(struct store *s, struct arena *ar, int64_t now,
 		     size_t limit, struct outbox_item **out, size_t *n)
 {
@@ -520,10 +529,16 @@ static int outbox_change(struct store *s, struct dbq *q, int64_t id,
 	return r;
 }
 
+static struct dbq q_outbox_sent = DBQ("DELETE FROM outbox WHERE id = ?1");
+
 int store_outbox_sent(struct store *s, int64_t id)
 {
 	return outbox_change(s, &q_outbox_sent, id, 0, NULL);
 }
+
+static struct dbq q_outbox_retry = DBQ(
+	"UPDATE outbox SET attempts = attempts + 1, next_attempt = ?2,"
+	" last_error = ?3 WHERE id = ?1");
 
 int store_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
 		       const char *error)
@@ -531,6 +546,8 @@ int store_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
 	return outbox_change(s, &q_outbox_retry, id, next_attempt,
 			     error ? error : "");
 }
+
+static struct dbq q_outbox_next = DBQ("SELECT min(next_attempt) FROM outbox");
 
 int store_outbox_next(struct store *s, int64_t *when)
 {

@@ -13,22 +13,6 @@
 #include "db.h"
 #include "store_int.h"
 
-static struct dbq q_tags_clear = DBQ(
-	"DELETE FROM article_tags WHERE article_id = ?1");
-static struct dbq q_tag_upsert = DBQ(
-	"INSERT INTO tags (slug, name) VALUES (?1, ?2)"
-	" ON CONFLICT (slug) DO UPDATE SET name = excluded.name RETURNING id");
-static struct dbq q_article_tag_add = DBQ(
-	"INSERT INTO article_tags (article_id, tag_id, pos)"
-	" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
-static struct dbq q_article_tags = DBQ(
-	"SELECT t.slug, t.name FROM article_tags x"
-	" JOIN tags t ON t.id = x.tag_id WHERE x.article_id = ?1"
-	" ORDER BY x.pos");
-static struct dbq q_media_put = DBQ(
-	"INSERT INTO media (key, type, width, height, data, created)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (key) DO NOTHING");
-
 void art_read(struct dbs *st, struct arena *ar, int col, struct article *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -79,6 +63,15 @@ void art_args(struct dbv *v, const struct article *a, int64_t now)
 	v[14] = DB_I(now);
 }
 
+static struct dbq q_tags_clear = DBQ(
+	"DELETE FROM article_tags WHERE article_id = ?1");
+static struct dbq q_tag_upsert = DBQ(
+	"INSERT INTO tags (slug, name) VALUES (?1, ?2)"
+	" ON CONFLICT (slug) DO UPDATE SET name = excluded.name RETURNING id");
+static struct dbq q_article_tag_add = DBQ(
+	"INSERT INTO article_tags (article_id, tag_id, pos)"
+	" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
+
 int art_put_tags(struct dbc *c, int64_t id, const struct article *a)
 {
 	size_t i;
@@ -96,6 +89,11 @@ int art_put_tags(struct dbc *c, int64_t id, const struct article *a)
 	}
 	return db_failed(c);
 }
+
+static struct dbq q_article_tags = DBQ(
+	"SELECT t.slug, t.name FROM article_tags x"
+	" JOIN tags t ON t.id = x.tag_id WHERE x.article_id = ?1"
+	" ORDER BY x.pos");
 
 int art_read_tags(struct dbc *c, struct arena *ar, struct article *a)
 {
@@ -120,6 +118,10 @@ int art_read_tags(struct dbc *c, struct arena *ar, struct article *a)
 	return r;
 }
 
+static struct dbq q_media_put = DBQ(
+	"INSERT INTO media (key, type, width, height, data, created)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (key) DO NOTHING");
+
 int art_media_insert(struct dbc *c, const struct media *m)
 {
 	return db_exec(c, &q_media_put, DB_T(m->key), DB_T(m->type),
@@ -133,52 +135,6 @@ int art_media_insert(struct dbc *c, const struct media *m)
 	" AND (a.published, a.id) < (?2, ?3)" \
 	" ORDER BY a.published DESC, a.id DESC LIMIT ?6"
 
-static struct dbq q_find = DBQ("SELECT id FROM articles WHERE slug = ?1");
-static struct dbq q_insert = DBQ(
-	"INSERT INTO articles (slug, headline, summary, dateline, body,"
-	" author, section, section_slug, photo_key, caption, credit,"
-	" photo_alt, status, published, created, updated, version, stage)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-	" ?13, ?14, ?15, ?15, 1, ?16) RETURNING id");
-static struct dbq q_update = DBQ(
-	"UPDATE articles SET headline = ?2, summary = ?3, dateline = ?4,"
-	" body = ?5, author = ?6, section = ?7, section_slug = ?8,"
-	" photo_key = ?9, caption = ?10, credit = ?11, photo_alt = ?12,"
-	" status = ?13, published = ?14, updated = ?15, stage = ?16,"
-	" version = version + 1 WHERE slug = ?1 RETURNING id");
-static struct dbq q_by_slug = DBQ(
-	"SELECT " ARTICLE_COLS ", a.body" ARTICLE_FROM
-	"WHERE a.slug = ?1 AND a.status >= ?2 AND a.published <= ?3");
-static struct dbq q_list_all = DBQ(
-	"SELECT " ARTICLE_COLS ARTICLE_FROM
-	"WHERE CAST(?1 AS TEXT) IS NULL" LIST_TAIL);
-static struct dbq q_list_section = DBQ(
-	"SELECT " ARTICLE_COLS ARTICLE_FROM "WHERE a.section_slug = ?1"
-	LIST_TAIL);
-static struct dbq q_list_author = DBQ(
-	"SELECT " ARTICLE_COLS ARTICLE_FROM "WHERE a.author = ?1" LIST_TAIL);
-static struct dbq q_list_tag = DBQ(
-	"SELECT " ARTICLE_COLS
-	" FROM article_tags x JOIN tags t ON t.id = x.tag_id"
-	" JOIN articles a ON a.id = x.article_id"
-	" LEFT JOIN media m ON m.key = a.photo_key"
-	" WHERE t.slug = ?1" LIST_TAIL);
-/* Only names with a public story: drafts must not show through. */
-static struct dbq q_section_name = DBQ(
-	"SELECT section FROM articles WHERE section_slug = ?1"
-	" AND status = 1 AND published <= ?2 LIMIT 1");
-static struct dbq q_tag_name = DBQ(
-	"SELECT t.name FROM tags t WHERE t.slug = ?1 AND EXISTS (SELECT 1"
-	" FROM article_tags x JOIN articles a ON a.id = x.article_id"
-	" WHERE x.tag_id = t.id AND a.status = 1 AND a.published <= ?2)");
-static struct dbq q_media_get = DBQ(
-	"SELECT type, width, height, data FROM media WHERE key = ?1");
-static struct dbq q_count = DBQ("SELECT count(*) FROM articles");
-static struct dbq q_sections = DBQ(
-	"SELECT section_slug, min(section), count(*) FROM articles"
-	" WHERE status = 1 AND published <= ?1 AND section_slug <> ''"
-	" GROUP BY section_slug ORDER BY count(*) DESC, section_slug"
-	" LIMIT 12");
 static struct dbq q_variant_put = DBQ(
 	"INSERT INTO photo_variants (photo_key, type, width, height,"
 	" media_key) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING");
@@ -198,6 +154,20 @@ int art_photos_put(struct dbc *c, const struct media *media, size_t nmedia,
 	}
 	return db_failed(c);
 }
+
+static struct dbq q_find = DBQ("SELECT id FROM articles WHERE slug = ?1");
+static struct dbq q_insert = DBQ(
+	"INSERT INTO articles (slug, headline, summary, dateline, body,"
+	" author, section, section_slug, photo_key, caption, credit,"
+	" photo_alt, status, published, created, updated, version, stage)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+	" ?13, ?14, ?15, ?15, 1, ?16) RETURNING id");
+static struct dbq q_update = DBQ(
+	"UPDATE articles SET headline = ?2, summary = ?3, dateline = ?4,"
+	" body = ?5, author = ?6, section = ?7, section_slug = ?8,"
+	" photo_key = ?9, caption = ?10, credit = ?11, photo_alt = ?12,"
+	" status = ?13, published = ?14, updated = ?15, stage = ?16,"
+	" version = version + 1 WHERE slug = ?1 RETURNING id");
 
 int store_article_put(struct store *s, const struct article *a,
 		      int64_t *id_out, bool *inserted)
@@ -232,6 +202,10 @@ int store_article_put(struct store *s, const struct article *a,
 	return r;
 }
 
+static struct dbq q_by_slug = DBQ(
+	"SELECT " ARTICLE_COLS ", a.body" ARTICLE_FROM
+	"WHERE a.slug = ?1 AND a.status >= ?2 AND a.published <= ?3");
+
 int store_article_by_slug(struct store *s, struct arena *ar, const char *slug,
 			  bool include_drafts, struct article **out)
 {
@@ -252,6 +226,21 @@ int store_article_by_slug(struct store *s, struct arena *ar, const char *slug,
 	db_put(c);
 	return r;
 }
+
+static struct dbq q_list_all = DBQ(
+	"SELECT " ARTICLE_COLS ARTICLE_FROM
+	"WHERE CAST(?1 AS TEXT) IS NULL" LIST_TAIL);
+static struct dbq q_list_section = DBQ(
+	"SELECT " ARTICLE_COLS ARTICLE_FROM "WHERE a.section_slug = ?1"
+	LIST_TAIL);
+static struct dbq q_list_author = DBQ(
+	"SELECT " ARTICLE_COLS ARTICLE_FROM "WHERE a.author = ?1" LIST_TAIL);
+static struct dbq q_list_tag = DBQ(
+	"SELECT " ARTICLE_COLS
+	" FROM article_tags x JOIN tags t ON t.id = x.tag_id"
+	" JOIN articles a ON a.id = x.article_id"
+	" LEFT JOIN media m ON m.key = a.photo_key"
+	" WHERE t.slug = ?1" LIST_TAIL);
 
 int store_articles_list(struct store *s, struct arena *ar,
 			const struct article_query *q, struct article_list *out)
@@ -304,11 +293,21 @@ static int name_by_slug(struct store *s, struct dbq *q, struct arena *ar,
 	return r;
 }
 
+/* Only names with a public story: drafts must not show through. */
+static struct dbq q_section_name = DBQ(
+	"SELECT section FROM articles WHERE section_slug = ?1"
+	" AND status = 1 AND published <= ?2 LIMIT 1");
+
 int store_section_name(struct store *s, struct arena *ar, const char *slug,
 		       const char **name)
 {
 	return name_by_slug(s, &q_section_name, ar, slug, name);
 }
+
+static struct dbq q_tag_name = DBQ(
+	"SELECT t.name FROM tags t WHERE t.slug = ?1 AND EXISTS (SELECT 1"
+	" FROM article_tags x JOIN articles a ON a.id = x.article_id"
+	" WHERE x.tag_id = t.id AND a.status = 1 AND a.published <= ?2)");
 
 int store_tag_name(struct store *s, struct arena *ar, const char *slug,
 		   const char **name)
@@ -342,6 +341,9 @@ int store_photo_put(struct store *s, const struct media *items, size_t n,
 	return r;
 }
 
+static struct dbq q_media_get = DBQ(
+	"SELECT type, width, height, data FROM media WHERE key = ?1");
+
 int store_media_get(struct store *s, struct arena *ar, const char *key,
 		    struct media *out)
 {
@@ -361,6 +363,8 @@ int store_media_get(struct store *s, struct arena *ar, const char *key,
 	return r;
 }
 
+static struct dbq q_count = DBQ("SELECT count(*) FROM articles");
+
 int store_article_count(struct store *s, int64_t *n)
 {
 	struct dbc *c = db_get(s, DB_READ);
@@ -370,6 +374,12 @@ int store_article_count(struct store *s, int64_t *n)
 	db_put(c);
 	return r;
 }
+
+static struct dbq q_sections = DBQ(
+	"SELECT section_slug, min(section), count(*) FROM articles"
+	" WHERE status = 1 AND published <= ?1 AND section_slug <> ''"
+	" GROUP BY section_slug ORDER BY count(*) DESC, section_slug"
+	" LIMIT 12");
 
 int store_sections(struct store *s, struct arena *ar, struct section **out,
 		   size_t *n)

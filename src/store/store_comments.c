@@ -63,88 +63,6 @@ const char *const comment_mode_names[COMMENT_MODES] = {
 	" (CAST(?2 AS BIGINT), CAST(?3 AS BIGINT)) ORDER BY " order \
 	" LIMIT CAST(?4 AS BIGINT)")
 
-/* Locked on PostgreSQL: the decision to accept rests on this row. */
-static struct dbq q_article = DBQ2(
-	"SELECT published, comment_mode, comments_closed FROM articles"
-	" WHERE id = ?1 AND status = 1 AND published <= ?2",
-	"SELECT published, comment_mode, comments_closed FROM articles"
-	" WHERE id = $1 AND status = 1 AND published <= $2::bigint FOR UPDATE");
-/* Locked on PostgreSQL: a like or a decision rests on the status. */
-static struct dbq q_status = DBQ2(
-	"SELECT status FROM comments WHERE id = ?1",
-	"SELECT status FROM comments WHERE id = $1 FOR UPDATE");
-/* One JSON array parameter "[1,2,3]" for any number of articles. */
-static struct dbq q_counts = DBQ2(
-	"SELECT id, comment_count FROM articles"
-	" WHERE id IN (SELECT value FROM json_each(?1))",
-	"SELECT id, comment_count FROM articles WHERE id IN"
-	" (SELECT CAST(value AS bigint)"
-	" FROM json_array_elements_text(CAST($1 AS json)))");
-
-static struct dbq q_parent = DBQ(
-	"SELECT article_id, root_id, depth, status FROM comments"
-	" WHERE id = ?1");
-static struct dbq q_banned = DBQ("SELECT banned FROM accounts WHERE id = ?1");
-static struct dbq q_dup = DBQ(
-	"SELECT 1 FROM comments WHERE account_id = ?1 AND body_hash = ?2"
-	" AND created >= CAST(?3 AS BIGINT) AND status <> 4 LIMIT 1");
-static struct dbq q_has_visible = DBQ(
-	"SELECT 1 FROM comments WHERE account_id = ?1 AND status = 0 LIMIT 1");
-static struct dbq q_insert = DBQ(
-	"INSERT INTO comments (article_id, parent_id, root_id, depth,"
-	" account_id, body, body_hash, status, ip, created, html)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id");
-static struct dbq q_root = DBQ(
-	"UPDATE comments SET root_id = id WHERE id = ?1");
-static struct dbq q_count = DBQ(
-	"SELECT comment_count FROM articles WHERE id = ?1");
-/* By enum comment_sort. */
-static struct dbq q_top[] = {
-	CMT_TOP("c.created", ">", "c.created, c.id"),
-	CMT_TOP("c.created", "<", "c.created DESC, c.id DESC"),
-	CMT_TOP("c.likes", "<", "c.likes DESC, c.id DESC"),
-};
-static struct dbq q_thread = DBQ(
-	"SELECT " CMT_COLS("?2") CMT_FROM " WHERE c.root_id = ?1"
-	" AND c.depth > 0 AND c.status IN (0, 4) ORDER BY c.created, c.id"
-	" LIMIT " THREAD_MAX);
-static struct dbq q_get = DBQ(
-	"SELECT " CMT_COLS("?2") CMT_MORE CMT_FROM_MORE " WHERE c.id = ?1");
-static struct dbq q_edit = DBQ(
-	"UPDATE comments SET body = ?2, body_hash = ?3, edited = ?4, html = ?5"
-	" WHERE id = ?1 AND status IN (0, 1)");
-static struct dbq q_delete = DBQ(
-	"UPDATE comments SET status = 4, body = '', html = ''"
-	" WHERE id = ?1 AND status <> 4");
-static struct dbq q_like_add = DBQ(
-	"INSERT INTO comment_likes (comment_id, account_id) VALUES (?1, ?2)"
-	" ON CONFLICT DO NOTHING");
-static struct dbq q_like_del = DBQ(
-	"DELETE FROM comment_likes WHERE comment_id = ?1 AND account_id = ?2");
-static struct dbq q_likes = DBQ("SELECT likes FROM comments WHERE id = ?1");
-static struct dbq q_report = DBQ(
-	"INSERT INTO comment_reports (comment_id, account_id, created)"
-	" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
-static struct dbq q_set_status = DBQ(
-	"UPDATE comments SET status = ?2, reviewed = 1 WHERE id = ?1");
-static struct dbq q_ban = DBQ("UPDATE accounts SET banned = 1 WHERE id = ?1");
-static struct dbq q_ban_held = DBQ(
-	"UPDATE comments SET status = 3 WHERE account_id = ?1 AND status = 1");
-static struct dbq q_ban_sessions = DBQ(
-	"DELETE FROM sessions WHERE account_id = ?1");
-static struct dbq q_queue = DBQ(
-	"SELECT " CMT_COLS("0") CMT_MORE CMT_FROM_MORE
-	" WHERE c.status = 1 OR (c.reports > 0 AND c.reviewed = 0"
-	" AND c.status = 0) ORDER BY c.created, c.id LIMIT CAST(?1 AS BIGINT)");
-static struct dbq q_settings = DBQ(
-	"SELECT comment_count, comment_mode, comments_closed, published"
-	" FROM articles WHERE id = ?1");
-static struct dbq q_settings_set = DBQ(
-	"UPDATE articles SET comment_mode = CAST(?2 AS INTEGER),"
-	" comments_closed = ?3 WHERE id = ?1");
-static struct dbq q_reply_mail = DBQ(
-	"UPDATE accounts SET reply_mail = ?2 WHERE id = ?1");
-
 /* Fill @c from CMT_COLS of the row of @st (the rest ""). */
 static void read_comment(struct dbs *st, struct arena *ar, struct comment *c)
 {
@@ -210,6 +128,13 @@ static int cvec_rows(struct cvec *cv, struct dbs *st, struct arena *ar)
 	return r;
 }
 
+/* Locked on PostgreSQL: the decision to accept rests on this row. */
+static struct dbq q_article = DBQ2(
+	"SELECT published, comment_mode, comments_closed FROM articles"
+	" WHERE id = ?1 AND status = 1 AND published <= ?2",
+	"SELECT published, comment_mode, comments_closed FROM articles"
+	" WHERE id = $1 AND status = 1 AND published <= $2::bigint FOR UPDATE");
+
 /*
  * Admission, step 1: article p->article_id must be published and open.
  * *mode gets its moderation mode (else the site's).  0 with p->refusal
@@ -231,6 +156,10 @@ static int check_article(struct dbc *c, struct comment_post *p, int *mode)
 		p->refusal = COMMENT_CLOSED;
 	return 0;
 }
+
+static struct dbq q_parent = DBQ(
+	"SELECT article_id, root_id, depth, status FROM comments"
+	" WHERE id = ?1");
 
 /*
  * Admission, step 3: a reply needs a visible parent on the same article
@@ -263,6 +192,11 @@ static int check_parent(struct dbc *c, struct comment_post *p, int64_t *root,
 	return 0;
 }
 
+static struct dbq q_banned = DBQ("SELECT banned FROM accounts WHERE id = ?1");
+static struct dbq q_dup = DBQ(
+	"SELECT 1 FROM comments WHERE account_id = ?1 AND body_hash = ?2"
+	" AND created >= CAST(?3 AS BIGINT) AND status <> 4 LIMIT 1");
+
 /*
  * Every check of a new comment, inside its transaction and before any
  * write: closed, banned, parent and depth, duplicate.  0 with p->refusal
@@ -291,6 +225,9 @@ static int post_checks(struct dbc *c, struct comment_post *p, int64_t *root,
 	return r == ERR_NOTFOUND ? 0 : r;
 }
 
+static struct dbq q_has_visible = DBQ(
+	"SELECT 1 FROM comments WHERE account_id = ?1 AND status = 0 LIMIT 1");
+
 /* The status a comment admitted under @mode gets: 0 or an error. */
 static int post_status(struct dbc *c, struct comment_post *p, int mode)
 {
@@ -310,6 +247,15 @@ static int post_status(struct dbc *c, struct comment_post *p, int mode)
 	}
 	return 0;
 }
+
+static struct dbq q_insert = DBQ(
+	"INSERT INTO comments (article_id, parent_id, root_id, depth,"
+	" account_id, body, body_hash, status, ip, created, html)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id");
+static struct dbq q_root = DBQ(
+	"UPDATE comments SET root_id = id WHERE id = ?1");
+static struct dbq q_count = DBQ(
+	"SELECT comment_count FROM articles WHERE id = ?1");
 
 /* Write admitted comment @p at (@root, @depth): 0 or an error. */
 static int post_write(struct dbc *c, struct comment_post *p, int64_t root,
@@ -357,6 +303,13 @@ int store_comment_post(struct store *s, struct comment_post *p)
 	return r;
 }
 
+/* By enum comment_sort. */
+static struct dbq q_top[] = {
+	CMT_TOP("c.created", ">", "c.created, c.id"),
+	CMT_TOP("c.created", "<", "c.created DESC, c.id DESC"),
+	CMT_TOP("c.likes", "<", "c.likes DESC, c.id DESC"),
+};
+
 /*
  * The top-level comments of the page @q asks for, from keyset @after
  * (NULL: the first page), into @top, and where the next page starts into
@@ -386,6 +339,11 @@ static int list_top(struct dbc *c, struct arena *ar,
 	out->next.id = last->id;
 	return 0;
 }
+
+static struct dbq q_thread = DBQ(
+	"SELECT " CMT_COLS("?2") CMT_FROM " WHERE c.root_id = ?1"
+	" AND c.depth > 0 AND c.status IN (0, 4) ORDER BY c.created, c.id"
+	" LIMIT " THREAD_MAX);
 
 int store_comments_list(struct store *s, struct arena *ar,
 			const struct comment_query *q,
@@ -418,6 +376,9 @@ int store_comments_list(struct store *s, struct arena *ar,
 	}
 	return r;
 }
+
+static struct dbq q_get = DBQ(
+	"SELECT " CMT_COLS("?2") CMT_MORE CMT_FROM_MORE " WHERE c.id = ?1");
 
 int store_comment_get(struct store *s, struct arena *ar, int64_t id,
 		      int64_t viewer, struct comment *out)
@@ -459,6 +420,10 @@ static int write_one(struct store *s, bool content, struct dbq *q,
 	return r;
 }
 
+static struct dbq q_edit = DBQ(
+	"UPDATE comments SET body = ?2, body_hash = ?3, edited = ?4, html = ?5"
+	" WHERE id = ?1 AND status IN (0, 1)");
+
 int store_comment_edit(struct store *s, int64_t id, const char *body,
 		       const char *html, const char *body_hash, int64_t now)
 {
@@ -469,10 +434,25 @@ int store_comment_edit(struct store *s, int64_t id, const char *body,
 				 DB_I(now), DB_T(html)));
 }
 
+static struct dbq q_delete = DBQ(
+	"UPDATE comments SET status = 4, body = '', html = ''"
+	" WHERE id = ?1 AND status <> 4");
+
 int store_comment_delete(struct store *s, int64_t id)
 {
 	return write_one(s, true, &q_delete, DB_ARGS(DB_I(id)));
 }
+
+/* Locked on PostgreSQL: a like or a decision rests on the status. */
+static struct dbq q_status = DBQ2(
+	"SELECT status FROM comments WHERE id = ?1",
+	"SELECT status FROM comments WHERE id = $1 FOR UPDATE");
+static struct dbq q_like_add = DBQ(
+	"INSERT INTO comment_likes (comment_id, account_id) VALUES (?1, ?2)"
+	" ON CONFLICT DO NOTHING");
+static struct dbq q_like_del = DBQ(
+	"DELETE FROM comment_likes WHERE comment_id = ?1 AND account_id = ?2");
+static struct dbq q_likes = DBQ("SELECT likes FROM comments WHERE id = ?1");
 
 int store_comment_like(struct store *s, int64_t id, int64_t account_id,
 		       bool on, int64_t *likes)
@@ -499,12 +479,19 @@ int store_comment_like(struct store *s, int64_t id, int64_t account_id,
 	return r;
 }
 
+static struct dbq q_report = DBQ(
+	"INSERT INTO comment_reports (comment_id, account_id, created)"
+	" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
+
 int store_comment_report(struct store *s, int64_t id, int64_t account_id,
 			 int64_t now)
 {
 	return write_one(s, false, &q_report,
 			 DB_ARGS(DB_I(id), DB_I(account_id), DB_I(now)));
 }
+
+static struct dbq q_set_status = DBQ(
+	"UPDATE comments SET status = ?2, reviewed = 1 WHERE id = ?1");
 
 int store_comment_moderate(struct store *s, int64_t id,
 			   enum comment_action act,
@@ -539,6 +526,12 @@ int store_comment_moderate(struct store *s, int64_t id,
 	return r;
 }
 
+static struct dbq q_ban = DBQ("UPDATE accounts SET banned = 1 WHERE id = ?1");
+static struct dbq q_ban_held = DBQ(
+	"UPDATE comments SET status = 3 WHERE account_id = ?1 AND status = 1");
+static struct dbq q_ban_sessions = DBQ(
+	"DELETE FROM sessions WHERE account_id = ?1");
+
 int store_account_ban(struct store *s, int64_t account_id)
 {
 	struct dbc *c = db_get(s, DB_WRITE);
@@ -554,6 +547,11 @@ int store_account_ban(struct store *s, int64_t account_id)
 	db_put(c);
 	return r;
 }
+
+static struct dbq q_queue = DBQ(
+	"SELECT " CMT_COLS("0") CMT_MORE CMT_FROM_MORE
+	" WHERE c.status = 1 OR (c.reports > 0 AND c.reviewed = 0"
+	" AND c.status = 0) ORDER BY c.created, c.id LIMIT CAST(?1 AS BIGINT)");
 
 int store_comment_queue(struct store *s, struct arena *ar, size_t limit,
 			struct comment **out, size_t *n)
@@ -575,6 +573,10 @@ int store_comment_queue(struct store *s, struct arena *ar, size_t limit,
 	return r;
 }
 
+static struct dbq q_settings = DBQ(
+	"SELECT comment_count, comment_mode, comments_closed, published"
+	" FROM articles WHERE id = ?1");
+
 int store_comment_settings(struct store *s, int64_t article_id,
 			   struct comment_settings *out)
 {
@@ -595,6 +597,10 @@ int store_comment_settings(struct store *s, int64_t article_id,
 	db_put(c);
 	return r;
 }
+
+static struct dbq q_settings_set = DBQ(
+	"UPDATE articles SET comment_mode = CAST(?2 AS INTEGER),"
+	" comments_closed = ?3 WHERE id = ?1");
 
 int store_comment_settings_set(struct store *s, int64_t article_id, int mode,
 			       bool closed)
@@ -623,6 +629,14 @@ static char *json_ids(const int64_t *ids, size_t n)
 	return out;
 }
 
+/* One JSON array parameter "[1,2,3]" for any number of articles. */
+static struct dbq q_counts = DBQ2(
+	"SELECT id, comment_count FROM articles"
+	" WHERE id IN (SELECT value FROM json_each(?1))",
+	"SELECT id, comment_count FROM articles WHERE id IN"
+	" (SELECT CAST(value AS bigint)"
+	" FROM json_array_elements_text(CAST($1 AS json)))");
+
 int store_comment_counts(struct store *s, const int64_t *ids, size_t n,
 			 int64_t *counts)
 {
@@ -648,6 +662,9 @@ int store_comment_counts(struct store *s, const int64_t *ids, size_t n,
 	db_put(c);
 	return r;
 }
+
+static struct dbq q_reply_mail = DBQ(
+	"UPDATE accounts SET reply_mail = ?2 WHERE id = ?1");
 
 int store_account_reply_mail(struct store *s, int64_t account_id, bool on)
 {

@@ -17,34 +17,6 @@
 static struct dbq q_map_get = DBQ(
 	"SELECT local_id FROM import_items"
 	" WHERE source = ?1 AND kind = ?2 AND wp_id = ?3");
-static struct dbq q_map_put = DBQ(
-	"INSERT INTO import_items (source, kind, wp_id, local_id)"
-	" VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source, kind, wp_id)"
-	" DO UPDATE SET local_id = excluded.local_id");
-static struct dbq q_owner_set = DBQ(
-	"UPDATE articles SET owner_id = nullif(CAST(?2 AS BIGINT), 0)"
-	" WHERE id = ?1");
-static struct dbq q_redirect_get = DBQ(
-	"SELECT target FROM redirects WHERE path = ?1");
-static struct dbq q_redirect_put = DBQ(
-	"INSERT INTO redirects (path, target, created) VALUES (?1, ?2, ?3)"
-	" ON CONFLICT (path) DO UPDATE SET target = excluded.target");
-/* Older redirects to @path (as keyed, ?1, or as given, ?3) now go
- * straight to its new address. */
-static struct dbq q_redirect_chain = DBQ(
-	"UPDATE redirects SET target = ?2 WHERE target = ?1 OR target = ?3");
-static struct dbq q_cmt_parent = DBQ(
-	"SELECT coalesce(parent_id, 0), root_id, depth FROM comments"
-	" WHERE id = ?1 AND article_id = ?2");
-static struct dbq q_cmt_insert = DBQ(
-	"INSERT INTO comments (article_id, parent_id, root_id, depth, body,"
-	" html, body_hash, status, created, guest_name, guest_email)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id");
-static struct dbq q_cmt_root = DBQ(
-	"UPDATE comments SET root_id = id WHERE id = ?1");
-static struct dbq q_cmt_update = DBQ(
-	"UPDATE comments SET body = ?2, html = ?3, body_hash = ?4,"
-	" guest_name = ?5, guest_email = ?6 WHERE id = ?1");
 
 int store_import_find(struct store *s, const char *source, int kind,
 		      int64_t wp_id, int64_t *local_id)
@@ -58,6 +30,11 @@ int store_import_find(struct store *s, const char *source, int kind,
 	return r;
 }
 
+static struct dbq q_map_put = DBQ(
+	"INSERT INTO import_items (source, kind, wp_id, local_id)"
+	" VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source, kind, wp_id)"
+	" DO UPDATE SET local_id = excluded.local_id");
+
 int store_import_note(struct store *s, const char *source, int kind,
 		      int64_t wp_id, int64_t local_id)
 {
@@ -69,6 +46,10 @@ int store_import_note(struct store *s, const char *source, int kind,
 	db_put(c);
 	return r;
 }
+
+static struct dbq q_owner_set = DBQ(
+	"UPDATE articles SET owner_id = nullif(CAST(?2 AS BIGINT), 0)"
+	" WHERE id = ?1");
 
 int store_story_owner_set(struct store *s, int64_t id, int64_t owner_id)
 {
@@ -99,6 +80,14 @@ static bool redirect_key(const char *path, char out[REDIRECT_PATH_MAX + 1])
 	return true;
 }
 
+static struct dbq q_redirect_put = DBQ(
+	"INSERT INTO redirects (path, target, created) VALUES (?1, ?2, ?3)"
+	" ON CONFLICT (path) DO UPDATE SET target = excluded.target");
+/* Older redirects to @path (as keyed, ?1, or as given, ?3) now go
+ * straight to its new address. */
+static struct dbq q_redirect_chain = DBQ(
+	"UPDATE redirects SET target = ?2 WHERE target = ?1 OR target = ?3");
+
 int redirect_put(struct dbc *c, const char *path, const char *target)
 {
 	char key[REDIRECT_PATH_MAX + 1], tkey[REDIRECT_PATH_MAX + 1];
@@ -122,6 +111,9 @@ int store_redirect_set(struct store *s, const char *path, const char *target)
 	return r;
 }
 
+static struct dbq q_redirect_get = DBQ(
+	"SELECT target FROM redirects WHERE path = ?1");
+
 int store_redirect_get(struct store *s, struct arena *ar, const char *path,
 		       const char **target)
 {
@@ -139,6 +131,10 @@ int store_redirect_get(struct store *s, struct arena *ar, const char *path,
 	db_put(c);
 	return r;
 }
+
+static struct dbq q_cmt_parent = DBQ(
+	"SELECT coalesce(parent_id, 0), root_id, depth FROM comments"
+	" WHERE id = ?1 AND article_id = ?2");
 
 /*
  * Where a reply to @parent goes: under @parent, or under the ancestor at
@@ -175,6 +171,16 @@ static int place(struct dbc *c, int64_t article, int64_t parent, int max,
 	}
 	return 0;
 }
+
+static struct dbq q_cmt_insert = DBQ(
+	"INSERT INTO comments (article_id, parent_id, root_id, depth, body,"
+	" html, body_hash, status, created, guest_name, guest_email)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id");
+static struct dbq q_cmt_root = DBQ(
+	"UPDATE comments SET root_id = id WHERE id = ?1");
+static struct dbq q_cmt_update = DBQ(
+	"UPDATE comments SET body = ?2, html = ?3, body_hash = ?4,"
+	" guest_name = ?5, guest_email = ?6 WHERE id = ?1");
 
 int store_comment_import(struct store *s, const struct comment_import *ci,
 			 int64_t *id)

@@ -4,6 +4,7 @@
 #ifndef DATELINE_STORE_INT_H
 #define DATELINE_STORE_INT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdatomic.h>
@@ -18,12 +19,18 @@ struct db_driver;
 struct store_ops {
 	const char *name;
 	void (*close)(struct store *s);
-	uint64_t (*generation)(struct store *s);
+	/*
+	 * The meta table's content version, read on the engine's own watch
+	 * connection (store_generation() polls it): 0 or an error (also
+	 * before migration 002 made the table).  moved() (may be NULL) is
+	 * told when it changed, before the generation moves on.
+	 */
+	int (*content_version)(struct store *s, int64_t *out);
+	void (*moved)(struct store *s);
 	/* A line per read replica into @detail (store_ping()). */
 	void (*replicas)(struct store *s, char *detail, size_t len);
 	int (*reactions_apply)(struct store *s, struct reaction_change *changes,
 			       size_t n);
-	int (*article_id)(struct store *s, const char *slug, int64_t *id);
 	int (*watch_reactions)(struct store *s, store_reactions_fn fn,
 			       void *arg);
 	/* Across nodes (pg_notify.c). */
@@ -41,13 +48,27 @@ struct store_ops {
 /*
  * Every engine's struct starts with this header: the operations only an
  * engine has (above), its half of the driver (db.h), and the generation
- * page caches follow (moved on after each committed content change).
+ * page caches follow (moved on after each committed content change), and
+ * the slug -> id cache of store_article_id().
  */
+struct store_idcache;
 struct store {
 	const struct store_ops *ops;
 	const struct db_driver *db;
 	atomic_uint_fast64_t generation;
+	_Atomic(struct store_idcache *) ids;	/* store_article_id()'s */
+	/* store_generation()'s poll of the content version */
+	pthread_mutex_t watch_lock;
+	int64_t watch_version;
+	_Atomic int64_t watch_checked;		/* time_mono_ms() */
 };
+
+/* Set up the header of a new engine store (store.c). */
+void store_init(struct store *s, const struct store_ops *ops,
+		const struct db_driver *db);
+
+/* Free the cache of store_article_id() (store_close()). */
+void store_idcache_free(struct store *s);
 
 /* Backend constructors (store.c chooses by URL). */
 int store_open_sqlite(const char *path, struct store **out, char *err,
@@ -107,6 +128,15 @@ int art_media_insert(struct dbc *c, const struct media *m);
 struct photo_variant;
 int art_photos_put(struct dbc *c, const struct media *media, size_t nmedia,
 		   const struct photo_variant *variants, size_t nvariants);
+
+/*
+ * On @c: article @article_id's reaction counts, and @reader's reaction
+ * when @reader is not NULL (out->mine, else -1) (store_reactions.c).
+ */
+int rx_state(struct dbc *c, int64_t article_id, const char *reader,
+	     struct reaction_state *out);
+/* On @c: @reader's reaction on the article into *mine, -1 for none. */
+int rx_mine(struct dbc *c, int64_t article_id, const char *reader, int *mine);
 
 /*
  * Queue @m (NULL: nothing) on @c in its transaction, due at @now

@@ -37,6 +37,31 @@
 	" reaction_counts rc WHERE rc.article_id = a.id), 0), a.comment_count" \
 	ARTICLE_FROM
 
+/* Both revision writes: the columns of a revision. */
+#define REVISION_INSERT \
+	"INSERT INTO revisions (article_id, version, account_id, who," \
+	" created, stage, slug, headline, summary, dateline, section, tags," \
+	" author, body, photo_key, caption, credit, photo_alt, published) "
+
+#define REVISION_COLS \
+	"id, version, coalesce(account_id, 0), who, created, stage, slug," \
+	" headline, summary, dateline, section, tags, author, photo_key," \
+	" caption, credit, photo_alt, published"
+
+static enum article_status stage_of(int64_t stage)
+{
+	return stage >= 0 && stage < ARTICLE_STATUSES ?
+	       (enum article_status)stage : ARTICLE_DRAFT;
+}
+
+/* Fill a story row: ARTICLE_COLS, then stage and owner. */
+static void read_story(struct dbs *st, struct arena *ar, struct article *a)
+{
+	art_read(st, ar, 0, a);
+	a->status = stage_of(db_int(st, 20));
+	a->owner_id = db_int(st, 21);
+}
+
 /* A headline contains the search text: instr() in SQLite, strpos() here. */
 static struct dbq q_stories = DBQ2(
 	STORIES_HEAD
@@ -54,96 +79,6 @@ static struct dbq q_stories = DBQ2(
 	" AND ($6::text IS NULL OR a.slug = $6::text)"
 	" AND (a.updated, a.id) < ($7::bigint, $8::bigint)"
 	" ORDER BY a.updated DESC, a.id DESC LIMIT $5::bigint");
-/* PostgreSQL locks the row until commit; SQLite holds the write lock. */
-static struct dbq q_story_version = DBQ2(
-	"SELECT version FROM articles WHERE id = ?1",
-	"SELECT version FROM articles WHERE id = $1 FOR UPDATE");
-
-/* Both revision writes: the columns of a revision. */
-#define REVISION_INSERT \
-	"INSERT INTO revisions (article_id, version, account_id, who," \
-	" created, stage, slug, headline, summary, dateline, section, tags," \
-	" author, body, photo_key, caption, credit, photo_alt, published) "
-
-static struct dbq q_story_get = DBQ(
-	"SELECT " STORY_COLS ", a.body" ARTICLE_FROM "WHERE a.id = ?1");
-static struct dbq q_story_insert = DBQ(
-	"INSERT INTO articles (slug, headline, summary, dateline, body, author,"
-	" section, section_slug, photo_key, caption, credit, photo_alt, status,"
-	" published, created, updated, version, stage, owner_id) VALUES"
-	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-	" ?15, 1, ?16, nullif(CAST(?17 AS BIGINT), 0)) RETURNING id");
-static struct dbq q_story_update = DBQ(
-	"UPDATE articles SET slug = ?1, headline = ?2, summary = ?3,"
-	" dateline = ?4, body = ?5, author = ?6, section = ?7,"
-	" section_slug = ?8, photo_key = ?9, caption = ?10, credit = ?11,"
-	" photo_alt = ?12, status = ?13, published = ?14, updated = ?15,"
-	" stage = ?16, version = version + 1 WHERE id = ?17 AND version = ?18"
-	" RETURNING id");
-static struct dbq q_revision_insert = DBQ(
-	REVISION_INSERT "SELECT id, version,"
-	" nullif(CAST(?2 AS BIGINT), 0), ?3, ?4, stage, slug, headline,"
-	" summary, dateline, section, ?5, author, body, photo_key, caption,"
-	" credit, photo_alt, published FROM articles WHERE id = ?1");
-static struct dbq q_slug_owner = DBQ(
-	"SELECT id FROM articles WHERE slug = ?1 AND id <> ?2");
-static struct dbq q_variants = DBQ(
-	"SELECT type, width, height, media_key FROM photo_variants"
-	" WHERE photo_key = ?1 ORDER BY type, width");
-#define REVISION_COLS \
-	"id, version, coalesce(account_id, 0), who, created, stage, slug," \
-	" headline, summary, dateline, section, tags, author, photo_key," \
-	" caption, credit, photo_alt, published"
-static struct dbq q_revisions = DBQ(
-	"SELECT " REVISION_COLS " FROM revisions WHERE article_id = ?1"
-	" ORDER BY id DESC LIMIT " REVISIONS_MAX_SQL);
-static struct dbq q_revision_get = DBQ(
-	"SELECT " REVISION_COLS ", body FROM revisions WHERE article_id = ?1"
-	" AND id = ?2");
-static struct dbq q_due_any = DBQ(
-	"SELECT 1 FROM articles WHERE stage = 3 AND published <= ?1 LIMIT 1");
-/* Several nodes run the scheduler: one at a time publishes. */
-static struct dbq q_due_lock = DBQ("SELECT pg_advisory_xact_lock(4242018)");
-/* The scheduler's revision: the story as it becomes public. */
-static struct dbq q_publish_revisions = DBQ(
-	REVISION_INSERT "SELECT a.id,"
-	" a.version + 1, NULL, 'Scheduler', CAST(?1 AS BIGINT), 1, a.slug,"
-	" a.headline, a.summary, a.dateline, a.section, coalesce((SELECT r.tags"
-	" FROM revisions r WHERE r.article_id = a.id ORDER BY r.id DESC"
-	" LIMIT 1), ''), a.author, a.body, a.photo_key, a.caption, a.credit,"
-	" a.photo_alt, a.published FROM articles a WHERE a.stage = 3"
-	" AND a.published <= CAST(?1 AS BIGINT)");
-static struct dbq q_publish_due = DBQ(
-	"UPDATE articles SET stage = 1, status = 1,"
-	" updated = CAST(?1 AS BIGINT), version = version + 1 WHERE stage = 3"
-	" AND published <= CAST(?1 AS BIGINT)");
-static struct dbq q_series = DBQ(
-	"SELECT (created - CAST(?2 AS BIGINT)) / CAST(?3 AS BIGINT), kind,"
-	" count(*) FROM reactions WHERE article_id = ?1"
-	" AND created >= CAST(?2 AS BIGINT) AND created < CAST(?2 AS BIGINT)"
-	" + CAST(?3 AS BIGINT) * CAST(?4 AS BIGINT) GROUP BY 1, 2");
-/* m.key in the grouping: PostgreSQL then lets the media columns be read. */
-static struct dbq q_comment_top = DBQ(
-	"SELECT " ARTICLE_COLS ", count(*) FROM comments c"
-	" JOIN articles a ON a.id = c.article_id"
-	" LEFT JOIN media m ON m.key = a.photo_key"
-	" WHERE c.status = 0 AND c.created >= CAST(?1 AS BIGINT)"
-	" AND a.status = 1 GROUP BY a.id, m.key"
-	" ORDER BY count(*) DESC, a.id DESC LIMIT CAST(?2 AS BIGINT)");
-
-static enum article_status stage_of(int64_t stage)
-{
-	return stage >= 0 && stage < ARTICLE_STATUSES ?
-	       (enum article_status)stage : ARTICLE_DRAFT;
-}
-
-/* Fill a story row: ARTICLE_COLS, then stage and owner. */
-static void read_story(struct dbs *st, struct arena *ar, struct article *a)
-{
-	art_read(st, ar, 0, a);
-	a->status = stage_of(db_int(st, 20));
-	a->owner_id = db_int(st, 21);
-}
 
 int store_stories(struct store *s, struct arena *ar,
 		  const struct story_query *q, struct story_row **out,
@@ -175,6 +110,9 @@ int store_stories(struct store *s, struct arena *ar,
 	return r;
 }
 
+static struct dbq q_story_get = DBQ(
+	"SELECT " STORY_COLS ", a.body" ARTICLE_FROM "WHERE a.id = ?1");
+
 int store_story_get(struct store *s, struct arena *ar, int64_t id,
 		    struct article **out)
 {
@@ -196,6 +134,9 @@ out:
 	return r;
 }
 
+static struct dbq q_slug_owner = DBQ(
+	"SELECT id FROM articles WHERE slug = ?1 AND id <> ?2");
+
 /* ERR_CONFLICT when a story other than @id has @slug. */
 static int slug_check(struct dbc *c, const char *slug, int64_t id)
 {
@@ -203,6 +144,11 @@ static int slug_check(struct dbc *c, const char *slug, int64_t id)
 
 	return r == ERR_NOTFOUND ? 0 : r ? r : ERR_CONFLICT;
 }
+
+/* PostgreSQL locks the row until commit; SQLite holds the write lock. */
+static struct dbq q_story_version = DBQ2(
+	"SELECT version FROM articles WHERE id = ?1",
+	"SELECT version FROM articles WHERE id = $1 FOR UPDATE");
 
 /* ERR_NOTFOUND / ERR_STALE unless story @id is at @version. */
 static int version_check(struct dbc *c, int64_t id, int64_t version)
@@ -212,6 +158,20 @@ static int version_check(struct dbc *c, int64_t id, int64_t version)
 
 	return r ? r : have == version ? 0 : ERR_STALE;
 }
+
+static struct dbq q_story_insert = DBQ(
+	"INSERT INTO articles (slug, headline, summary, dateline, body, author,"
+	" section, section_slug, photo_key, caption, credit, photo_alt, status,"
+	" published, created, updated, version, stage, owner_id) VALUES"
+	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+	" ?15, 1, ?16, nullif(CAST(?17 AS BIGINT), 0)) RETURNING id");
+static struct dbq q_story_update = DBQ(
+	"UPDATE articles SET slug = ?1, headline = ?2, summary = ?3,"
+	" dateline = ?4, body = ?5, author = ?6, section = ?7,"
+	" section_slug = ?8, photo_key = ?9, caption = ?10, credit = ?11,"
+	" photo_alt = ?12, status = ?13, published = ?14, updated = ?15,"
+	" stage = ?16, version = version + 1 WHERE id = ?17 AND version = ?18"
+	" RETURNING id");
 
 /* Inside the transaction: the story row itself; its id into *id. */
 static int write_story(struct dbc *c, const struct story_save *sv,
@@ -240,6 +200,12 @@ static int write_story(struct dbc *c, const struct story_save *sv,
 	/* No row back: the version moved on between check and write. */
 	return r == ERR_NOTFOUND ? ERR_STALE : r;
 }
+
+static struct dbq q_revision_insert = DBQ(
+	REVISION_INSERT "SELECT id, version,"
+	" nullif(CAST(?2 AS BIGINT), 0), ?3, ?4, stage, slug, headline,"
+	" summary, dateline, section, ?5, author, body, photo_key, caption,"
+	" credit, photo_alt, published FROM articles WHERE id = ?1");
 
 int store_story_save(struct store *s, const struct story_save *sv,
 		     int64_t *id, int64_t *version)
@@ -283,6 +249,10 @@ int store_slug_free(struct store *s, const char *slug, int64_t except_id,
 	db_put(c);
 	return r == ERR_CONFLICT ? 0 : r;
 }
+
+static struct dbq q_variants = DBQ(
+	"SELECT type, width, height, media_key FROM photo_variants"
+	" WHERE photo_key = ?1 ORDER BY type, width");
 
 int store_photo_variants(struct store *s, struct arena *ar,
 			 const char *photo_key, struct photo_variant **out,
@@ -339,6 +309,10 @@ static void read_revision(struct dbs *st, struct arena *ar,
 	v->a.body = "";
 }
 
+static struct dbq q_revisions = DBQ(
+	"SELECT " REVISION_COLS " FROM revisions WHERE article_id = ?1"
+	" ORDER BY id DESC LIMIT " REVISIONS_MAX_SQL);
+
 int store_revisions(struct store *s, struct arena *ar, int64_t article_id,
 		    struct revision **out, size_t *n)
 {
@@ -359,6 +333,10 @@ int store_revisions(struct store *s, struct arena *ar, int64_t article_id,
 	return r;
 }
 
+static struct dbq q_revision_get = DBQ(
+	"SELECT " REVISION_COLS ", body FROM revisions WHERE article_id = ?1"
+	" AND id = ?2");
+
 int store_revision_get(struct store *s, struct arena *ar, int64_t article_id,
 		       int64_t rev_id, struct revision *out)
 {
@@ -374,6 +352,24 @@ int store_revision_get(struct store *s, struct arena *ar, int64_t article_id,
 	db_put(c);
 	return r;
 }
+
+static struct dbq q_due_any = DBQ(
+	"SELECT 1 FROM articles WHERE stage = 3 AND published <= ?1 LIMIT 1");
+/* Several nodes run the scheduler: one at a time publishes. */
+static struct dbq q_due_lock = DBQ("SELECT pg_advisory_xact_lock(4242018)");
+/* The scheduler's revision: the story as it becomes public. */
+static struct dbq q_publish_revisions = DBQ(
+	REVISION_INSERT "SELECT a.id,"
+	" a.version + 1, NULL, 'Scheduler', CAST(?1 AS BIGINT), 1, a.slug,"
+	" a.headline, a.summary, a.dateline, a.section, coalesce((SELECT r.tags"
+	" FROM revisions r WHERE r.article_id = a.id ORDER BY r.id DESC"
+	" LIMIT 1), ''), a.author, a.body, a.photo_key, a.caption, a.credit,"
+	" a.photo_alt, a.published FROM articles a WHERE a.stage = 3"
+	" AND a.published <= CAST(?1 AS BIGINT)");
+static struct dbq q_publish_due = DBQ(
+	"UPDATE articles SET stage = 1, status = 1,"
+	" updated = CAST(?1 AS BIGINT), version = version + 1 WHERE stage = 3"
+	" AND published <= CAST(?1 AS BIGINT)");
 
 int store_publish_due(struct store *s, int64_t now, int *published)
 {
@@ -408,6 +404,12 @@ out:
 	return r;
 }
 
+static struct dbq q_series = DBQ(
+	"SELECT (created - CAST(?2 AS BIGINT)) / CAST(?3 AS BIGINT), kind,"
+	" count(*) FROM reactions WHERE article_id = ?1"
+	" AND created >= CAST(?2 AS BIGINT) AND created < CAST(?2 AS BIGINT)"
+	" + CAST(?3 AS BIGINT) * CAST(?4 AS BIGINT) GROUP BY 1, 2");
+
 int store_reaction_series(struct store *s, int64_t article_id, int64_t since,
 			  int64_t step, size_t nsteps, int64_t *counts)
 {
@@ -431,6 +433,15 @@ int store_reaction_series(struct store *s, int64_t article_id, int64_t since,
 	db_put(c);
 	return r;
 }
+
+/* m.key in the grouping: PostgreSQL then lets the media columns be read. */
+static struct dbq q_comment_top = DBQ(
+	"SELECT " ARTICLE_COLS ", count(*) FROM comments c"
+	" JOIN articles a ON a.id = c.article_id"
+	" LEFT JOIN media m ON m.key = a.photo_key"
+	" WHERE c.status = 0 AND c.created >= CAST(?1 AS BIGINT)"
+	" AND a.status = 1 GROUP BY a.id, m.key"
+	" ORDER BY count(*) DESC, a.id DESC LIMIT CAST(?2 AS BIGINT)");
 
 int store_comment_top(struct store *s, struct arena *ar, int64_t since,
 		      size_t limit, struct article_list *out, int64_t **counts)

@@ -31,10 +31,6 @@ static struct dbq q_has_table = DBQ2(
 	" AND schemaname = current_schema()");
 static struct dbq q_version = DBQ(
 	"SELECT coalesce(max(version), 0) FROM schema_migrations");
-static struct dbq q_record = DBQ(
-	"INSERT INTO schema_migrations VALUES (?1, ?2)");
-/* Another node may be migrating: wait for it (any fixed key will do). */
-static struct dbq q_lock = DBQ("SELECT pg_advisory_xact_lock(4242017)");
 
 /* The newest migration applied on @c's database (0: none, no table). */
 static int schema_version(struct dbc *c, int *version)
@@ -58,6 +54,11 @@ static size_t files_of(struct store *s, const struct embedded_file **files,
 	*skip = strlen(prefix);
 	return store_migration_files(prefix, files, MAX_MIGRATIONS);
 }
+
+static struct dbq q_record = DBQ(
+	"INSERT INTO schema_migrations VALUES (?1, ?2)");
+/* Another node may be migrating: wait for it (any fixed key will do). */
+static struct dbq q_lock = DBQ("SELECT pg_advisory_xact_lock(4242017)");
 
 /* Apply migration @f (number @v) unless it has been: 0 or an error. */
 static int migrate_one(struct dbc *c, const struct embedded_file *f, int v,

@@ -51,50 +51,12 @@
 #define RANK "ts_rank('{0.1, 0.2, 0.4, 1.0}', a.search, " TSQ ")"
 
 /*
- * ?1 the expression, ?2 now, ?3..?5 the cursor (score, published, id),
- * ?6 the page and one more.  SQLite's ranking touches only the FTS index
- * and the small covering index articles_visible (id, status, published);
- * whole rows are read for the page's hits alone.
- */
-static struct dbq q_search = DBQ2(
-	"SELECT " ARTICLE_COLS ", r.score FROM"
-	" (SELECT f.id, f.score, v.published FROM"
-	"  (SELECT rowid AS id, CAST(round(-" BM25 " * 1000000) AS INTEGER)"
-	"   AS score FROM article_search WHERE article_search MATCH ?1"
-	"   ORDER BY rowid DESC LIMIT " SEARCH_WINDOW_SQL ") f"
-	"  JOIN articles v INDEXED BY articles_visible ON v.id = f.id"
-	"  WHERE v.status = 1 AND v.published <= ?2"
-	"  AND (f.score, v.published, f.id) < (?3, ?4, ?5)"
-	"  ORDER BY f.score DESC, v.published DESC, f.id DESC LIMIT ?6) r"
-	" JOIN articles a ON a.id = r.id"
-	" LEFT JOIN media m ON m.key = a.photo_key"
-	" ORDER BY r.score DESC, r.published DESC, r.id DESC",
-	"SELECT " ARTICLE_COLS ", r.score FROM"
-	" (SELECT a.id, a.published,"
-	"  (round(" RANK " * 1000000))::bigint AS score FROM articles a"
-	"  WHERE a.search @@ " TSQ " AND a.status = 1"
-	"  AND a.published <= $2::bigint) r"
-	" JOIN articles a ON a.id = r.id"
-	" LEFT JOIN media m ON m.key = a.photo_key"
-	" WHERE (r.score, r.published, r.id) < ($3::bigint, $4::bigint,"
-	" $5::bigint)"
-	" ORDER BY r.score DESC, r.published DESC, r.id DESC LIMIT $6::bigint");
-
-/*
  * SQLite: the snippets of one page of hits in one FTS query, since
  * evaluating a MATCH (a prefix merges many doclists) costs more than the
  * snippets.  ?4 .. ?54 are the page's ids (unbound: NULL, matching
  * nothing); the range ?2..?3 lets FTS5 skip the rest.
  */
 #define SNIPPET_IDS 51
-static struct dbq q_fts_snippets = DBQ(
-	"SELECT rowid, snippet(article_search, -1, char(1), char(2),"
-	" '\xE2\x80\xA6', 28) FROM article_search"
-	" WHERE article_search MATCH ?1 AND rowid BETWEEN ?2 AND ?3"
-	" AND rowid IN (?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-	" ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29,"
-	" ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43,"
-	" ?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, ?53, ?54)");
 /*
  * PostgreSQL: one hit's snippet, from the summary and body, or from the
  * headline when only that matched (as SQLite's snippet() takes the best
@@ -107,15 +69,6 @@ static struct dbq q_fts_snippets = DBQ(
 	" 'StartSel=' || chr(1) || ', StopSel=' || chr(2) ||" \
 	" ', MaxWords=28, MinWords=12, ShortWord=2, MaxFragments=1')," \
 	" chr(3), '<'), chr(4), '>')"
-static struct dbq q_ts_headline = DBQ(
-	"SELECT CASE WHEN strpos(h.s, chr(1)) > 0 THEN h.s"
-	" ELSE " TS_HEADLINE("h.headline") " END FROM"
-	" (SELECT a.headline, " TS_HEADLINE("a.summary || ' ' || a.body")
-	" AS s FROM articles a WHERE a.id = $2) h");
-
-/* length() of a blob: SQLite reads its record header, not its pages. */
-static struct dbq q_media_size = DBQ(
-	"SELECT length(data) FROM media WHERE key = ?1");
 
 /* Oldest first, strictly after the cursor: the stories of newer pages. */
 #define PREV_TAIL \
@@ -123,6 +76,33 @@ static struct dbq q_media_size = DBQ(
 	" AND a.published <= CAST(?5 AS BIGINT)" \
 	" AND (a.published, a.id) > (CAST(?2 AS BIGINT), CAST(?3 AS BIGINT))" \
 	" ORDER BY a.published, a.id LIMIT CAST(?6 AS BIGINT)"
+
+/*
+ * The sitemap lists: rows of (slug, section, published, modified), ?1
+ * now.  A story's newest change is its update or its publication,
+ * whichever is later (written as CASE: SQLite's scalar max() is
+ * PostgreSQL's greatest()).
+ */
+#define MODIFIED \
+	"CASE WHEN a.updated > a.published THEN a.updated ELSE a.published END"
+#define PUBLIC "a.status = 1 AND a.published <= CAST(?1 AS BIGINT)"
+
+/* length() of a blob: SQLite reads its record header, not its pages. */
+static struct dbq q_media_size = DBQ(
+	"SELECT length(data) FROM media WHERE key = ?1");
+
+int store_media_size(struct store *s, const char *key, int64_t *size)
+{
+	struct dbc *c;
+	int r;
+
+	if (!key)
+		return ERR_INVALID;
+	c = db_get(s, DB_READ);
+	r = db_get_int(c, &q_media_size, size, DB_T(key));
+	db_put(c);
+	return r;
+}
 
 /* By list: all, section, tag, author (list_kind()). */
 static struct dbq q_prev[] = {
@@ -137,55 +117,6 @@ static struct dbq q_prev[] = {
 	DBQ("SELECT a.published, a.id FROM articles a"
 	    " WHERE a.author = ?1" PREV_TAIL),
 };
-
-/*
- * The sitemap lists: rows of (slug, section, published, modified), ?1
- * now.  A story's newest change is its update or its publication,
- * whichever is later (written as CASE: SQLite's scalar max() is
- * PostgreSQL's greatest()).
- */
-#define MODIFIED \
-	"CASE WHEN a.updated > a.published THEN a.updated ELSE a.published END"
-#define PUBLIC "a.status = 1 AND a.published <= CAST(?1 AS BIGINT)"
-
-/* The parts, ?2 rows a part: the slug column is the part's number. */
-static struct dbq q_article_parts = DBQ(
-	"SELECT (a.id - 1) / CAST(?2 AS BIGINT), NULL, 0, max(" MODIFIED ")"
-	" FROM articles a WHERE " PUBLIC " GROUP BY 1 ORDER BY 1");
-static struct dbq q_tag_parts = DBQ(
-	"SELECT (x.tag_id - 1) / CAST(?2 AS BIGINT), NULL, 0, max(" MODIFIED ")"
-	" FROM article_tags x JOIN articles a ON a.id = x.article_id"
-	" WHERE " PUBLIC " GROUP BY 1 ORDER BY 1");
-/* The URLs of one part: ids ?2 to ?3. */
-static struct dbq q_article_urls = DBQ(
-	"SELECT a.slug, a.section_slug, a.published, " MODIFIED
-	" FROM articles a WHERE a.id BETWEEN CAST(?2 AS BIGINT)"
-	" AND CAST(?3 AS BIGINT) AND " PUBLIC " ORDER BY a.id");
-static struct dbq q_tag_urls = DBQ(
-	"SELECT t.slug, NULL, 0, max(" MODIFIED ") FROM tags t"
-	" JOIN article_tags x ON x.tag_id = t.id"
-	" JOIN articles a ON a.id = x.article_id"
-	" WHERE t.id BETWEEN CAST(?2 AS BIGINT) AND CAST(?3 AS BIGINT)"
-	" AND " PUBLIC " GROUP BY t.id ORDER BY t.id");
-/* At most ?2 sections. */
-static struct dbq q_section_urls = DBQ(
-	"SELECT a.section_slug, NULL, 0, max(" MODIFIED ") FROM articles a"
-	" WHERE a.section_slug <> '' AND " PUBLIC
-	" GROUP BY a.section_slug ORDER BY a.section_slug"
-	" LIMIT CAST(?2 AS BIGINT)");
-
-int store_media_size(struct store *s, const char *key, int64_t *size)
-{
-	struct dbc *c;
-	int r;
-
-	if (!key)
-		return ERR_INVALID;
-	c = db_get(s, DB_READ);
-	r = db_get_int(c, &q_media_size, size, DB_T(key));
-	db_put(c);
-	return r;
-}
 
 int store_list_prev(struct store *s, const struct article_query *q,
 		    const struct cursor *first, size_t page, int *prev_kind,
@@ -263,6 +194,15 @@ static int to_tsquery_text(const char *fts, struct buf *out)
 	return r ? ERR_TOOBIG : parts;
 }
 
+static struct dbq q_fts_snippets = DBQ(
+	"SELECT rowid, snippet(article_search, -1, char(1), char(2),"
+	" '\xE2\x80\xA6', 28) FROM article_search"
+	" WHERE article_search MATCH ?1 AND rowid BETWEEN ?2 AND ?3"
+	" AND rowid IN (?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+	" ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29,"
+	" ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43,"
+	" ?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, ?53, ?54)");
+
 /* SQLite: the snippets of the page's hits, in one FTS query. */
 static int fts_snippets(struct dbc *c, struct arena *ar, const char *match,
 			struct search_results *out)
@@ -292,6 +232,12 @@ static int fts_snippets(struct dbc *c, struct arena *ar, const char *match,
 	return r;
 }
 
+static struct dbq q_ts_headline = DBQ(
+	"SELECT CASE WHEN strpos(h.s, chr(1)) > 0 THEN h.s"
+	" ELSE " TS_HEADLINE("h.headline") " END FROM"
+	" (SELECT a.headline, " TS_HEADLINE("a.summary || ' ' || a.body")
+	" AS s FROM articles a WHERE a.id = $2) h");
+
 /* PostgreSQL: each hit's snippet, ts_headline over summary and body. */
 static int ts_snippets(struct dbc *c, struct arena *ar, const char *tsq,
 		       struct search_results *out)
@@ -310,6 +256,36 @@ static int ts_snippets(struct dbc *c, struct arena *ar, const char *tsq,
 	}
 	return r;
 }
+
+/*
+ * ?1 the expression, ?2 now, ?3..?5 the cursor (score, published, id),
+ * ?6 the page and one more.  SQLite's ranking touches only the FTS index
+ * and the small covering index articles_visible (id, status, published);
+ * whole rows are read for the page's hits alone.
+ */
+static struct dbq q_search = DBQ2(
+	"SELECT " ARTICLE_COLS ", r.score FROM"
+	" (SELECT f.id, f.score, v.published FROM"
+	"  (SELECT rowid AS id, CAST(round(-" BM25 " * 1000000) AS INTEGER)"
+	"   AS score FROM article_search WHERE article_search MATCH ?1"
+	"   ORDER BY rowid DESC LIMIT " SEARCH_WINDOW_SQL ") f"
+	"  JOIN articles v INDEXED BY articles_visible ON v.id = f.id"
+	"  WHERE v.status = 1 AND v.published <= ?2"
+	"  AND (f.score, v.published, f.id) < (?3, ?4, ?5)"
+	"  ORDER BY f.score DESC, v.published DESC, f.id DESC LIMIT ?6) r"
+	" JOIN articles a ON a.id = r.id"
+	" LEFT JOIN media m ON m.key = a.photo_key"
+	" ORDER BY r.score DESC, r.published DESC, r.id DESC",
+	"SELECT " ARTICLE_COLS ", r.score FROM"
+	" (SELECT a.id, a.published,"
+	"  (round(" RANK " * 1000000))::bigint AS score FROM articles a"
+	"  WHERE a.search @@ " TSQ " AND a.status = 1"
+	"  AND a.published <= $2::bigint) r"
+	" JOIN articles a ON a.id = r.id"
+	" LEFT JOIN media m ON m.key = a.photo_key"
+	" WHERE (r.score, r.published, r.id) < ($3::bigint, $4::bigint,"
+	" $5::bigint)"
+	" ORDER BY r.score DESC, r.published DESC, r.id DESC LIMIT $6::bigint");
 
 int store_search(struct store *s, struct arena *ar, const char *text,
 		 const struct search_cursor *after, size_t limit,
@@ -406,6 +382,15 @@ static int collect_urls(struct store *s, struct arena *ar, struct dbq *q,
 	return r;
 }
 
+/* The parts, ?2 rows a part: the slug column is the part's number. */
+static struct dbq q_article_parts = DBQ(
+	"SELECT (a.id - 1) / CAST(?2 AS BIGINT), NULL, 0, max(" MODIFIED ")"
+	" FROM articles a WHERE " PUBLIC " GROUP BY 1 ORDER BY 1");
+static struct dbq q_tag_parts = DBQ(
+	"SELECT (x.tag_id - 1) / CAST(?2 AS BIGINT), NULL, 0, max(" MODIFIED ")"
+	" FROM article_tags x JOIN articles a ON a.id = x.article_id"
+	" WHERE " PUBLIC " GROUP BY 1 ORDER BY 1");
+
 int store_sitemap_parts(struct store *s, struct arena *ar,
 			enum sitemap_kind kind, int64_t per_part,
 			struct sitemap_part **out, size_t *n)
@@ -429,6 +414,18 @@ int store_sitemap_parts(struct store *s, struct arena *ar,
 	return 0;
 }
 
+/* The URLs of one part: ids ?2 to ?3. */
+static struct dbq q_article_urls = DBQ(
+	"SELECT a.slug, a.section_slug, a.published, " MODIFIED
+	" FROM articles a WHERE a.id BETWEEN CAST(?2 AS BIGINT)"
+	" AND CAST(?3 AS BIGINT) AND " PUBLIC " ORDER BY a.id");
+static struct dbq q_tag_urls = DBQ(
+	"SELECT t.slug, NULL, 0, max(" MODIFIED ") FROM tags t"
+	" JOIN article_tags x ON x.tag_id = t.id"
+	" JOIN articles a ON a.id = x.article_id"
+	" WHERE t.id BETWEEN CAST(?2 AS BIGINT) AND CAST(?3 AS BIGINT)"
+	" AND " PUBLIC " GROUP BY t.id ORDER BY t.id");
+
 int store_sitemap_urls(struct store *s, struct arena *ar,
 		       enum sitemap_kind kind, int64_t number, int64_t per_part,
 		       struct sitemap_url **out, size_t *n)
@@ -439,6 +436,13 @@ int store_sitemap_urls(struct store *s, struct arena *ar,
 			    &q_article_urls, number * per_part + 1,
 			    (number + 1) * per_part, 3, out, n);
 }
+
+/* At most ?2 sections. */
+static struct dbq q_section_urls = DBQ(
+	"SELECT a.section_slug, NULL, 0, max(" MODIFIED ") FROM articles a"
+	" WHERE a.section_slug <> '' AND " PUBLIC
+	" GROUP BY a.section_slug ORDER BY a.section_slug"
+	" LIMIT CAST(?2 AS BIGINT)");
 
 int store_sitemap_sections(struct store *s, struct arena *ar, size_t max,
 			   struct sitemap_url **out, size_t *n)
