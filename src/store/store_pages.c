@@ -24,37 +24,6 @@
 	"id, coalesce(parent_id, 0), slug, path, title, status," \
 	" coalesce(owner_id, 0), created, updated, version"
 
-static struct dbq q_get = DBQ(
-	"SELECT " PAGE_COLS ", body FROM pages WHERE id = ?1");
-static struct dbq q_by_path = DBQ(
-	"SELECT " PAGE_COLS ", body FROM pages WHERE path = ?1 AND status = 1");
-static struct dbq q_list = DBQ(
-	"SELECT " PAGE_COLS " FROM pages WHERE (?1 = 0 OR status = 1)"
-	" AND (?2 = 0 OR parent_id IS NULL) ORDER BY path LIMIT ?3");
-static struct dbq q_parent = DBQ(
-	"SELECT path, coalesce(parent_id, 0) FROM pages WHERE id = ?1");
-static struct dbq q_path_owner = DBQ(
-	"SELECT id FROM pages WHERE path = ?1 AND id <> ?2");
-static struct dbq q_current = DBQ2(
-	"SELECT version, path, status FROM pages WHERE id = ?1",
-	"SELECT version, path, status FROM pages WHERE id = $1 FOR UPDATE");
-static struct dbq q_insert = DBQ(
-	"INSERT INTO pages (slug, parent_id, path, title, body, status,"
-	" owner_id, created, updated, version) VALUES (?1,"
-	" nullif(CAST(?2 AS BIGINT), 0), ?3, ?4, ?5, ?6,"
-	" nullif(CAST(?7 AS BIGINT), 0), ?8, ?8, 1) RETURNING id");
-static struct dbq q_update = DBQ(
-	"UPDATE pages SET slug = ?1, parent_id = nullif(CAST(?2 AS BIGINT), 0),"
-	" path = ?3, title = ?4, body = ?5, status = ?6, updated = ?7,"
-	" version = version + 1 WHERE id = ?8 AND version = ?9");
-/* The pages below @path ("a/b": "a/b/c", "a/b/c/d"), for moving them. */
-static struct dbq q_below = DBQ(
-	"SELECT id, path, status FROM pages WHERE substr(path, 1, ?2) = ?1"
-	" ORDER BY path");
-static struct dbq q_move = DBQ(
-	"UPDATE pages SET path = ?2, updated = ?3, version = version + 1"
-	" WHERE id = ?1");
-
 /* Fill @p from PAGE_COLS (and the body at column 10 when @body). */
 static void page_read(struct dbs *st, struct arena *ar, struct page *p,
 		      bool body)
@@ -87,11 +56,17 @@ static int page_one(struct store *s, struct arena *ar, struct dbq *q,
 	return r;
 }
 
+static struct dbq q_get = DBQ(
+	"SELECT " PAGE_COLS ", body FROM pages WHERE id = ?1");
+
 int store_page_get(struct store *s, struct arena *ar, int64_t id,
 		   struct page **out)
 {
 	return page_one(s, ar, &q_get, DB_I(id), out);
 }
+
+static struct dbq q_by_path = DBQ(
+	"SELECT " PAGE_COLS ", body FROM pages WHERE path = ?1 AND status = 1");
 
 int store_page_by_path(struct store *s, struct arena *ar, const char *path,
 		       struct page **out)
@@ -100,6 +75,10 @@ int store_page_by_path(struct store *s, struct arena *ar, const char *path,
 		return ERR_NOTFOUND;
 	return page_one(s, ar, &q_by_path, DB_T(path), out);
 }
+
+static struct dbq q_list = DBQ(
+	"SELECT " PAGE_COLS " FROM pages WHERE (?1 = 0 OR status = 1)"
+	" AND (?2 = 0 OR parent_id IS NULL) ORDER BY path LIMIT ?3");
 
 int store_pages_list(struct store *s, struct arena *ar, bool published_only,
 		     bool top_only, size_t max, struct page **out, size_t *n)
@@ -120,6 +99,9 @@ int store_pages_list(struct store *s, struct arena *ar, bool published_only,
 	db_put(c);
 	return r;
 }
+
+static struct dbq q_parent = DBQ(
+	"SELECT path, coalesce(parent_id, 0) FROM pages WHERE id = ?1");
 
 /*
  * The path of a page with @slug under @parent (0: none), in @ar; @self
@@ -161,6 +143,14 @@ static const char *address(struct arena *ar, const char *path)
 {
 	return arena_printf(ar, "/%s/", path);
 }
+
+/* The pages below @path ("a/b": "a/b/c", "a/b/c/d"), for moving them. */
+static struct dbq q_below = DBQ(
+	"SELECT id, path, status FROM pages WHERE substr(path, 1, ?2) = ?1"
+	" ORDER BY path");
+static struct dbq q_move = DBQ(
+	"UPDATE pages SET path = ?2, updated = ?3, version = version + 1"
+	" WHERE id = ?1");
 
 /*
  * The pages below @old move under @new; each published one keeps its old
@@ -204,6 +194,21 @@ static int move_below(struct dbc *c, struct arena *ar, const char *old,
 	}
 	return r;
 }
+
+static struct dbq q_current = DBQ2(
+	"SELECT version, path, status FROM pages WHERE id = ?1",
+	"SELECT version, path, status FROM pages WHERE id = $1 FOR UPDATE");
+static struct dbq q_path_owner = DBQ(
+	"SELECT id FROM pages WHERE path = ?1 AND id <> ?2");
+static struct dbq q_insert = DBQ(
+	"INSERT INTO pages (slug, parent_id, path, title, body, status,"
+	" owner_id, created, updated, version) VALUES (?1,"
+	" nullif(CAST(?2 AS BIGINT), 0), ?3, ?4, ?5, ?6,"
+	" nullif(CAST(?7 AS BIGINT), 0), ?8, ?8, 1) RETURNING id");
+static struct dbq q_update = DBQ(
+	"UPDATE pages SET slug = ?1, parent_id = nullif(CAST(?2 AS BIGINT), 0),"
+	" path = ?3, title = ?4, body = ?5, status = ?6, updated = ?7,"
+	" version = version + 1 WHERE id = ?8 AND version = ?9");
 
 /* Inside the transaction: check @p against what is stored, and write it. */
 static int page_write(struct dbc *c, struct arena *ar, const struct page *p,
