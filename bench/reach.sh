@@ -39,7 +39,8 @@ if [ -n "${BENCH_REACH_DB:-}" ]; then
 else
 	bench_dateline_db
 	bench_log "generating $STORIES stories"
-	node bench/gen-site.mjs "$STORIES" | sqlite3 -bail "$DATELINE_DB" >/dev/null ||
+	node bench/gen-site.mjs "$STORIES" |
+		sqlite3 -bail -cmd ".load build/dateline-fts" "$DATELINE_DB" >/dev/null ||
 		bench_die "generating the site failed"
 fi
 gen_s=$(( $(date +%s) - t0 ))

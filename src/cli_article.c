@@ -122,6 +122,12 @@ static int build_article(struct arena *a, const char *file,
 	art->caption = fm->caption ? fm->caption : "";
 	art->credit = fm->credit ? fm->credit : "";
 	art->photo_alt = fm->alt ? fm->alt : "";
+	art->lang = fm->lang ? fm->lang : "";
+	if (*art->lang && !language_tag_valid(art->lang)) {
+		fprintf(stderr, "error: %s: lang '%s' must be a language tag"
+			" such as en, de or ar\n", file, art->lang);
+		return ERR_INVALID;
+	}
 	art->body = fm->body;
 	art->section = fm->section ? fm->section : "";
 	art->section_slug = slugify(a, art->section, SLUG_MAX);

@@ -318,6 +318,11 @@ static int serve_open(struct serve_args *a, struct site *site)
 		return 1;
 	}
 	site->lang = i18n_lang(site->i18n, a->language);
+	/* Search stems the site's stories in its language: every writer
+	 * (the CLI too) finds it in the database. */
+	if (store_site_language(site->store, a->language))
+		fprintf(stderr, "warning: the site's language could not be"
+			" stored; search stems as before\n");
 	if (templates_load(a->templates, site->lang, &tmpl, err, sizeof(err)) ||
 	    assets_load(a->statics, &site->assets, err, sizeof(err))) {
 		fprintf(stderr, "error: %s\n", err);
@@ -326,6 +331,10 @@ static int serve_open(struct serve_args *a, struct site *site)
 		return 1;
 	}
 	site->tmpl = tmpl;
+	if (site_templates_languages(site, a->templates, err, sizeof(err))) {
+		fprintf(stderr, "error: %s\n", err);
+		return 1;
+	}
 	if (log_access_open(a->access_log, log_format_from_name(a->log_format))) {
 		fprintf(stderr, "error: cannot open the access log '%s'\n",
 			a->access_log);

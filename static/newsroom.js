@@ -1,7 +1,8 @@
 /* dateline newsroom - progressive enhancement of the story editor.  The
  * editor works without this file; with it, the preview follows the body as
  * the author types, the slug is checked as it is typed, and a draft saves
- * itself every few seconds after a change.  No framework. */
+ * itself every few seconds after a change.  No framework.  Its words come
+ * from the page (window.datelineText of site.js, in the page's language). */
 (function () {
 	'use strict';
 
@@ -16,6 +17,8 @@
 	var versionField = form.querySelector('input[name=version]');
 	var previewTimer = null, slugTimer = null, saveTimer = null;
 	var dirty = false, saving = false, inflight = null;
+	var text = window.datelineText || { say: function (k, a) { return a === undefined ? k : k + ' ' + a; } };
+	var lang = document.documentElement.lang || undefined;
 
 	function post(url, data) {
 		return fetch(url, { method: 'POST', body: data, credentials: 'same-origin',
@@ -36,13 +39,13 @@
 
 	function checkSlug() {
 		var hint = document.getElementById('slug-hint');
-		if (!slug.value) { hint.textContent = 'Part of the address; made from the headline when empty.'; return; }
+		if (!slug.value) { hint.textContent = text.say('slugHint'); return; }
 		fetch('/newsroom/slug?slug=' + encodeURIComponent(slug.value) +
 		      '&id=' + encodeURIComponent(idField.value), { credentials: 'same-origin' })
 			.then(function (r) { return r.json(); })
 			.then(function (v) {
-				hint.textContent = !v.valid ? 'Use lower-case letters, digits and hyphens.' :
-					v.available ? 'This slug is free.' : 'Another story has this slug.';
+				hint.textContent = text.say(!v.valid ? 'slugBad' :
+					v.available ? 'slugFree' : 'slugTaken');
 			}).catch(function () {});
 	}
 
@@ -59,7 +62,7 @@
 		}).then(function (res) {
 			saving = false;
 			if (!res.ok) {
-				status.textContent = 'Not saved: ' + (res.v.error || 'try the Save draft button.');
+				status.textContent = text.say('notSavedBecause', res.v.error || text.say('useSaveButton'));
 				form.setAttribute('data-autosave', '');
 				return;
 			}
@@ -67,7 +70,7 @@
 			versionField.value = res.v.version;
 			if (window.history && location.pathname !== res.v.url)
 				history.replaceState(null, '', res.v.url);
-			status.textContent = 'Draft saved at ' + new Date().toLocaleTimeString() + '.';
+			status.textContent = text.say('draftSavedAt', new Date().toLocaleTimeString(lang));
 		}).catch(function () {
 			saving = false;
 			dirty = true;

@@ -11,7 +11,7 @@ window.datelineText = (function () {
 	/* The message @key with %s / %lu filled in by @arg. */
 	function say(key, arg) {
 		var s = typeof t[key] === 'string' ? t[key] : key;
-		return arg === undefined ? s : s.replace(/%(s|lu)/, String(arg));
+		return arg === undefined ? s : s.replace(/%(s|lu)/, function () { return String(arg); });
 	}
 	/* The form of plural message @key that @n takes, filled in (at
 	 * @mark, "%lu" when not given). */

@@ -123,7 +123,8 @@ int account_area_render(struct site *site, struct http_request *req,
 		if (!b.overflow && b.len)
 			tv_set_str(a, ctx, "next", b.data);
 	}
-	return tmpl_render(site->tmpl, "account-area", ctx, out);
+	return tmpl_render(site_tmpl(site, req_lang(req)), "account-area", ctx,
+			   out);
 }
 
 /* ---- Page building ---- */
@@ -176,7 +177,8 @@ void acct_field(struct http_request *req, struct tval *form, const char *name,
 	tv_set_str(a, f, "autocomplete", autocomplete);
 	tv_set_bool(a, f, "required", true);
 	if (!strcmp(autocomplete, "new-password"))
-		tv_set_str(a, f, "hint", "8 to 256 characters.");
+		tv_set_str(a, f, "hint", tr(req_lang(req),
+			   "8 to 256 characters."));
 	if (error)
 		tv_set_str(a, f, "error", error);
 	tv_push(a, tv_get(form, "fields", 6), f);

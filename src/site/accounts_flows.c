@@ -328,6 +328,76 @@ void h_confirm_email(struct site *site, struct http_request *req,
 
 /* ---- The account page ---- */
 
+/* A shipped language's name in itself, for the language list. */
+static const char *language_name(const char *tag)
+{
+	static const struct {
+		const char *tag, *name;
+	} names[] = {
+		{ "en", "English" }, { "de", "Deutsch" },
+		{ "fr", "Fran\xC3\xA7" "ais" },
+		{ "ar", "\xD8\xA7\xD9\x84\xD8\xB9\xD8\xB1\xD8\xA8\xD9\x8A\xD8\xA9" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (!strcmp(tag, names[i].tag))
+			return names[i].name;
+	return tag;
+}
+
+/* True for "" (the site's) and the tags of the shipped languages. */
+static bool language_offered(struct site *site, const char *tag)
+{
+	size_t i, n = i18n_count(site->i18n);
+
+	if (!*tag)
+		return true;
+	for (i = 0; i < n && i < SITE_MAX_LANGS; i++)
+		if (!strcmp(tag, i18n_at(site->i18n, i)->tag))
+			return true;
+	return false;
+}
+
+/* The newsroom language form: the site's, or one of the shipped ones,
+ * each named in itself. */
+static void language_form(struct site *site, struct http_request *req,
+			  struct tval *ctx, const char *error)
+{
+	const struct account *acc = &site_reader(site, req)->account;
+	const char *mine = acc->language ? acc->language : "";
+	struct arena *a = req->arena;
+	struct tval *f, *field, *opts = tv_list(a), *o;
+	size_t i, n = i18n_count(site->i18n);
+
+	f = acct_form(req, ctx, "/account/language", tr(req_lang(req),
+		      "Change the language"));
+	tv_set_str(a, f, "title", tr(req_lang(req), "Newsroom language"));
+	acct_field(req, f, "language", tr(req_lang(req), "Language of the"
+		   " newsroom"), "select", mine, "off", error);
+	field = tv_get(f, "fields", 6);
+	field = field->u.list.items[field->u.list.n - 1];
+	o = tv_map(a);
+	tv_set_str(a, o, "value", "");
+	tv_set_str(a, o, "text", arena_printf(a, tr(req_lang(req),
+		   "The site's language (%s)"),
+		   language_name(site_language(site))));
+	tv_set_bool(a, o, "selected", !*mine);
+	tv_push(a, opts, o);
+	for (i = 0; i < n && i < SITE_MAX_LANGS; i++) {
+		const char *tag = i18n_at(site->i18n, i)->tag;
+
+		o = tv_map(a);
+		tv_set_str(a, o, "value", tag);
+		tv_set_str(a, o, "text", language_name(tag));
+		tv_set_str(a, o, "lang", tag);
+		tv_set_bool(a, o, "selected", !strcmp(tag, mine));
+		tv_push(a, opts, o);
+	}
+	tv_set_bool(a, field, "is_select", true);
+	tv_set(a, field, "options", opts);
+}
+
 static void settings_page(struct site *site, struct http_request *req,
 			  struct http_response *res, unsigned status,
 			  const char *notice, const char *field,
@@ -343,7 +413,7 @@ static void settings_page(struct site *site, struct http_request *req,
 		tv_set_str(req->arena, ctx, "notice", notice);
 	acct_paragraph(req, ctx, arena_printf(req->arena, tr(req_lang(req), "You are logged in"
 		       " as %s (%s), role %s."), a->name, a->email,
-		       role_names[a->role]));
+		       role_label(req_lang(req), a->role)));
 	if (!a->verified)
 		acct_paragraph(req, ctx, tr(req_lang(req), "Your e-mail address is not confirmed"
 			       " yet: follow the link we sent you. Until then"
@@ -353,7 +423,7 @@ static void settings_page(struct site *site, struct http_request *req,
 	acct_field(req, f, "name", tr(req_lang(req), "Display name"), "text", a->name, "nickname",
 		   ERR("name"));
 	f = acct_form(req, ctx, "/account/email", tr(req_lang(req), "Change the address"));
-	tv_set_str(req->arena, f, "title", "E-mail address");
+	tv_set_str(req->arena, f, "title", tr(req_lang(req), "E-mail address"));
 	tv_set_str(req->arena, f, "intro", tr(req_lang(req), "We send a link to the new address;"
 		   " the change is made when you follow it."));
 	acct_field(req, f, "email", tr(req_lang(req), "Email"), "email", a->email, "email",
@@ -366,6 +436,8 @@ static void settings_page(struct site *site, struct http_request *req,
 		   "current-password", ERR("password"));
 	acct_field(req, f, "new_password", tr(req_lang(req), "New password"), "password", NULL,
 		   "new-password", ERR("new_password"));
+	if (a->role >= ROLE_AUTHOR)
+		language_form(site, req, ctx, ERR("language"));
 	f = acct_form(req, ctx, "/account/logout-all",
 		      tr(req_lang(req), "Log out of all devices"));
 	tv_set_str(req->arena, f, "title", tr(req_lang(req), "Devices"));
@@ -406,7 +478,9 @@ void h_account_home(struct site *site, struct http_request *req,
 		      !strcmp(done, "email") ? tr(req_lang(req), "We sent a link to the new"
 		      " address. Follow it to make the change.") :
 		      !strcmp(done, "password") ? tr(req_lang(req), "Your password is changed."
-		      " Other devices were logged out.") : NULL, NULL, NULL);
+		      " Other devices were logged out.") :
+		      !strcmp(done, "language") ? tr(req_lang(req), "The newsroom"
+		      " language is changed.") : NULL, NULL, NULL);
 }
 
 static void settings_answer(struct site_job *j, struct http_request *req,
@@ -420,6 +494,9 @@ static void settings_answer(struct site_job *j, struct http_request *req,
 			      tr(req_lang(req), "Enter an e-mail address like name@example.com.") :
 			      !strcmp(j->field_error, "new_password") ?
 			      tr(req_lang(req), "Use 8 to 256 characters.") :
+			      !strcmp(j->field_error, "language") ?
+			      tr(req_lang(req), "Choose one of the languages"
+				 " listed.") :
 			      tr(req_lang(req), "The password is not right."));
 		return;
 	}
@@ -458,6 +535,12 @@ static bool current_password_ok(struct site_job *j, const char *field)
 static void name_work(struct site_job *j)
 {
 	j->result = store_account_set_name(j->site->store, j->acct.id, j->name);
+}
+
+static void language_work(struct site_job *j)
+{
+	j->result = store_account_set_language(j->site->store, j->acct.id,
+					       j->name);
 }
 
 static void email_work(struct site_job *j)
@@ -544,6 +627,26 @@ void h_account_name(struct site *site, struct http_request *req,
 	j->name = name ? str_dup(req->arena, str_trim(str_from(name))) : "";
 	j->field_error = "name";
 	if (name_problem(req_lang(j->req), j->name)) {
+		j->result = ERR_INVALID;
+		settings_answer(j, req, res);
+		return;
+	}
+	job_submit(j);
+}
+
+void h_account_language(struct site *site, struct http_request *req,
+			struct http_response *res, const struct route_match *m)
+{
+	struct site_job *j = settings_job(site, req, res, language_work);
+	const char *tag;
+
+	(void)m;
+	if (!j)
+		return;
+	tag = http_form(req, "language");
+	j->name = tag ? tag : "";
+	j->field_error = "language";
+	if (!tag || !language_offered(site, tag)) {
 		j->result = ERR_INVALID;
 		settings_answer(j, req, res);
 		return;

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cache.h"
 #include "core/arena.h"
@@ -153,6 +154,24 @@ static void photo_srcset(struct site *site, struct arena *a,
 	tv_set_str(a, p, "sizes", "(min-width: 50rem) 46rem, 100vw");
 }
 
+/*
+ * A story written in another language than the site's: its text (headline,
+ * standfirst, photo, body) carries lang, and dir when the direction
+ * differs, so readers' software reads and lays it out as that language;
+ * the page's own words stay in the site's.
+ */
+static void story_language(struct site *site, struct arena *a,
+			   struct tval *v, const char *lang)
+{
+	bool site_rtl = site->lang && site->lang->rtl;
+
+	if (!lang || !*lang || !strcasecmp(lang, site_language(site)))
+		return;
+	tv_set_str(a, v, "lang", lang);
+	if (i18n_tag_rtl(lang) != site_rtl)
+		tv_set_str(a, v, "dir", i18n_tag_rtl(lang) ? "rtl" : "ltr");
+}
+
 struct tval *article_page_context(struct site *site, struct http_request *req,
 				  const struct article *art, const char *path,
 				  bool reactions)
@@ -186,6 +205,7 @@ struct tval *article_page_context(struct site *site, struct http_request *req,
 	v = article_summary_value(site, a, art);
 	tv_set_str(a, v, "body_html", md_render(a, art->body, strlen(art->body),
 						art->dateline));
+	story_language(site, a, v, art->lang);
 	if (art->version > 1 && art->updated > art->published) {
 		tv_set_bool(a, v, "updated", true);
 		tv_set_str(a, v, "updated_iso", time_iso(a, art->updated));

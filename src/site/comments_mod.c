@@ -37,6 +37,9 @@ struct outbox_msg *comments_reply_mail(struct site_job *j,
 {
 	struct site *site = j->site;
 	struct arena *a = j->req->arena;
+	/* The reader is written to in the site's language, whoever
+	 * approved the reply (a moderator may use the newsroom in another). */
+	const struct i18n_lang *l = site->lang;
 	struct article *art;
 	const char *story, *unsub;
 
@@ -48,17 +51,18 @@ struct outbox_msg *comments_reply_mail(struct site_job *j,
 		return NULL;
 	reply_author = comment_clean(a, reply_author, strlen(reply_author), NULL);
 	if (!reply_author || !*reply_author)
-		reply_author = "A reader";
+		reply_author = tr(l, "A reader");
 	story = absolute_url(site, a, arena_printf(a, "%s#comment-%" PRId64,
 				article_path(a, art), anchor_id));
 	unsub = absolute_url(site, a, comments_unsub_path(site, a,
 							  parent->account_id));
-	return acct_mail_list(j, parent->author_email, arena_printf(a, "New"
-			      " reply to your comment on \"%s\"", art->headline),
-			      arena_printf(a, "%s replied to your comment on"
-					   " \"%s\":\n\n%.600s\n\nRead the"
+	return acct_mail_list(j, parent->author_email, arena_printf(a, tr(l,
+			      "New reply to your comment on \"%s\""),
+			      art->headline),
+			      arena_printf(a, tr(l, "%s replied to your comment"
+					   " on \"%s\":\n\n%.600s\n\nRead the"
 					   " conversation:\n%s\n\nTo stop e-mail"
-					   " about replies, open this link:\n%s",
+					   " about replies, open this link:\n%s"),
 					   reply_author, art->headline,
 					   reply_text, story, unsub), unsub);
 }
@@ -76,14 +80,15 @@ static void unsub_answer(struct site_job *j, struct http_request *req,
 {
 	if (j->result && j->result != ERR_NOTFOUND) {
 		http_add_header(res, "Retry-After", "2");
-		acct_message(j->site, req, res, 503, "Not unsubscribed",
-			     "That did not work right now. Please open the"
-			     " link again.");
+		acct_message(j->site, req, res, 503, tr(req_lang(req),
+			     "Not unsubscribed"), tr(req_lang(req), "That did"
+			     " not work right now. Please open the link"
+			     " again."));
 		return;
 	}
-	acct_message(j->site, req, res, 200, "Unsubscribed",
-		     "You will get no more e-mail about replies to your"
-		     " comments.");
+	acct_message(j->site, req, res, 200, tr(req_lang(req), "Unsubscribed"),
+		     tr(req_lang(req), "You will get no more e-mail about"
+			" replies to your comments."));
 }
 
 void h_comment_unsubscribe(struct site *site, struct http_request *req,
@@ -102,21 +107,25 @@ void h_comment_unsubscribe(struct site *site, struct http_request *req,
 	if (!id || strcmp(comments_unsub_path(site, req->arena, id) +
 			  strlen("/comments/unsubscribe/"),
 			  arena_printf(req->arena, "%s.%s", tok, dot + 1))) {
-		acct_message(site, req, res, 400, "This link does not work",
+		acct_message(site, req, res, 400, tr(req_lang(req),
+			     "This link does not work"), tr(req_lang(req),
 			     "The unsubscribe link is not complete. Copy the"
-			     " whole link from the e-mail.");
+			     " whole link from the e-mail."));
 		return;
 	}
 	if (req->method != HTTP_POST) {
 		/* Opening the link asks; only a POST (the button, or a mail
 		 * program's one-click, RFC 8058) unsubscribes, so link
 		 * checkers that fetch every link in a mail change nothing. */
-		struct tval *ctx = acct_ctx(site, req, "Stop e-mail about replies?");
+		const struct i18n_lang *l = req_lang(req);
+		struct tval *ctx = acct_ctx(site, req, tr(l,
+					    "Stop e-mail about replies?"));
 
-		acct_paragraph(req, ctx, "You get an e-mail when someone replies"
-			       " to one of your comments. Press the button to"
-			       " stop these e-mails.");
-		acct_form(req, ctx, req->path, "Stop e-mail about replies");
+		acct_paragraph(req, ctx, tr(l, "You get an e-mail when someone"
+			       " replies to one of your comments. Press the"
+			       " button to stop these e-mails."));
+		acct_form(req, ctx, req->path, tr(l,
+			  "Stop e-mail about replies"));
 		acct_render(site, req, res, ctx, 200);
 		return;
 	}
@@ -161,14 +170,14 @@ void h_comment_queue(struct site *site, struct http_request *req,
 	if (!moderator_ok(site, req, res))
 		return;
 	if (store_comment_queue(site->store, a, QUEUE_MAX, &items, &n)) {
-		render_error(site, req, res, 503, "The queue cannot be loaded"
-			     " right now; please try again.");
+		render_error(site, req, res, 503, N_("The queue cannot be"
+			     " loaded right now; please try again."));
 		return;
 	}
 	csrf_token(site->csrf_key, site_csrf_subject(site, req), token);
 	/* The newsroom's page context: its navigation, "Comments" current. */
 	ctx = nr_ctx(site, req, &site_reader(site, req)->account,
-		     "Comments to moderate", "comments");
+		     N_("Comments to moderate"), "comments");
 	list = tv_list(a);
 	for (i = 0; i < n; i++) {
 		struct tval *v = tv_map(a);
@@ -176,8 +185,9 @@ void h_comment_queue(struct site *site, struct http_request *req,
 		struct article *art;
 
 		tv_set_int(a, v, "id", c->id);
-		tv_set_str(a, v, "state", c->status == COMMENT_HELD ? "Held" :
-			   "Reported");
+		tv_set_str(a, v, "state", c->status == COMMENT_HELD ?
+			   tr(req_lang(req), "Held") :
+			   tr(req_lang(req), "Reported"));
 		tv_set_str(a, v, "author", comments_author(a, c));
 		tv_set_str(a, v, "html", c->html);
 		tv_set_str(a, v, "iso", time_iso(a, c->created));
@@ -187,9 +197,11 @@ void h_comment_queue(struct site *site, struct http_request *req,
 			   c->article_slug, true, &art) ? "/" :
 			   arena_printf(a, "%s#comments", article_path(a, art)));
 		if (c->reports > 0)
-			tv_set_str(a, v, "reports", arena_printf(a, "reported %"
-				   PRId64 " time%s", c->reports,
-				   c->reports == 1 ? "" : "s"));
+			tv_set_str(a, v, "reports", arena_printf(a,
+				   trn(req_lang(req), "reported %lu time",
+				       "reported %lu times",
+				       (unsigned long)c->reports),
+				   (unsigned long)c->reports));
 		else
 			tv_set_bool(a, v, "reports", false);
 		tv_set_bool(a, v, "can_ban", c->account_id != 0);
@@ -199,9 +211,11 @@ void h_comment_queue(struct site *site, struct http_request *req,
 	tv_set(a, ctx, "items", list);
 	if (done && (!strcmp(done, "approve") || !strcmp(done, "reject") ||
 		     !strcmp(done, "spam") || !strcmp(done, "ban")))
-		tv_set_str(a, ctx, "notice", !strcmp(done, "approve") ?
-			   "The comment is published." : !strcmp(done, "ban") ?
-			   "The account is banned." : "The comment is removed.");
+		tv_set_str(a, ctx, "notice", tr(req_lang(req),
+			   !strcmp(done, "approve") ?
+			   N_("The comment is published.") :
+			   !strcmp(done, "ban") ? N_("The account is banned.") :
+			   N_("The comment is removed.")));
 	render_page(site, req, res, "comment-queue", ctx);
 	res->content_type = "text/html; charset=utf-8";
 	res->cache_control = "no-store";
@@ -272,9 +286,10 @@ static void mod_answer(struct site_job *j, struct http_request *req,
 
 	if (j->result) {
 		render_error(j->site, req, res, err_http_status(j->result),
-			     j->result == ERR_NOTFOUND ? "That comment is"
-			     " no longer there." : "That could not be saved"
-			     " right now. Please try again.");
+			     j->result == ERR_NOTFOUND ?
+			     N_("That comment is no longer there.") :
+			     N_("That could not be saved right now. Please"
+				" try again."));
 		return;
 	}
 	res->status = 303;
@@ -312,8 +327,9 @@ void h_comment_moderate(struct site *site, struct http_request *req,
 		 ERR_NOTFOUND;
 	if (r) {
 		render_error(site, req, res, err_http_status(r),
-			     r == ERR_NOTFOUND ? "That comment is no longer"
-			     " there." : "The comment cannot be loaded now.");
+			     r == ERR_NOTFOUND ?
+			     N_("That comment is no longer there.") :
+			     N_("The comment cannot be loaded now."));
 		return;
 	}
 	md->action = action;

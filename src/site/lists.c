@@ -184,9 +184,11 @@ bool list_target_find(struct site *site, struct http_request *req,
 			t->section_slug = key;
 		t->path = is_tag ? tag_path(a, key) : section_path(a, key);
 		if (!r)
-			t->description = arena_printf(a, tr(req_lang(req), "The latest stories %s"
-				" %s from %s."), is_tag ? "tagged" : "in",
-				t->name, site->name);
+			t->description = arena_printf(a, is_tag ?
+				tr(req_lang(req), "The latest stories tagged"
+				   " %s from %s.") :
+				tr(req_lang(req), "The latest stories in %s"
+				   " from %s."), t->name, site->name);
 	}
 	if (r == ERR_NOTFOUND) {
 		render_error(site, req, res, 404, is_author ?

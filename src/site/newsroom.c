@@ -36,21 +36,23 @@ static const struct field_limit {
 	const char *name, *label;
 	size_t max;
 } limits[] = {
-	{ "headline", "Headline", 300 },
-	{ "slug", "Slug", 120 },
-	{ "summary", "Summary", 1000 },
-	{ "dateline", "Dateline", 100 },
-	{ "section", "Section", 80 },
-	{ "tags", "Tags", 1000 },
-	{ "byline", "Byline", 200 },
-	{ "body", "Body", 200000 },
-	{ "caption", "Caption", 1000 },
-	{ "credit", "Credit", 200 },
-	{ "alt", "Alt text", 500 },
+	{ "headline", N_("Headline"), 300 },
+	{ "slug", N_("Slug"), 120 },
+	{ "summary", N_("Summary"), 1000 },
+	{ "dateline", N_("Dateline"), 100 },
+	{ "section", N_("Section"), 80 },
+	{ "tags", N_("Tags"), 1000 },
+	{ "byline", N_("Byline"), 200 },
+	{ "body", N_("Body"), 200000 },
+	{ "caption", N_("Caption"), 1000 },
+	{ "credit", N_("Credit"), 200 },
+	{ "alt", N_("Alt text"), 500 },
+	{ "lang", N_("Language"), ACCOUNT_LANGUAGE_MAX },
 };
 
 static const char *const status_labels[ARTICLE_STATUSES] = {
-	"Draft", "Published", "Ready for review", "Scheduled", "Unpublished",
+	N_("Draft"), N_("Published"), N_("Ready for review"), N_("Scheduled"),
+	N_("Unpublished"),
 };
 
 /* What the editor form asks for. */
@@ -74,7 +76,36 @@ struct save_job {
 	bool json;			/* the script's autosave */
 };
 
+/*
+ * The photo refusals of src/media/image.c as it words them for an upload
+ * ("The file" ...), marked here so the catalogues hold them: the editor
+ * shows j->err through nr_field_error(), which translates.  (Its messages
+ * with numbers in them stay English.)
+ */
+static const char *const media_messages[] __attribute__((unused)) = {
+	N_("The file is not a JPEG, PNG or WebP image"),
+	N_("The file is damaged or incomplete"),
+	N_("The file is damaged or incomplete."),
+	N_("The image could not be processed."),
+};
+
 /* ---- Shared helpers ---- */
+
+const char *nr_status_label(const struct i18n_lang *l, enum article_status s)
+{
+	return (unsigned)s < ARTICLE_STATUSES ? tr(l, status_labels[s]) : "";
+}
+
+const char *role_label(const struct i18n_lang *l, int role)
+{
+	static const char *const labels[ACCOUNT_ROLES] = {
+		NP_("role", "reader"), NP_("role", "author"),
+		NP_("role", "editor"), NP_("role", "admin"),
+	};
+
+	return role >= 0 && role < ACCOUNT_ROLES ? trp(l, "role", labels[role])
+						   : "";
+}
 
 int64_t nr_id(const char *s)
 {
@@ -105,9 +136,9 @@ const struct account *nr_access(struct site *site, struct http_request *req,
 	}
 	if (rs->account.role < min_role) {
 		render_error(site, req, res, 403, min_role == ROLE_ADMIN ?
-			     "This page is for administrators." :
-			     "The newsroom is for authors, editors and"
-			     " administrators.");
+			     N_("This page is for administrators.") :
+			     N_("The newsroom is for authors, editors and"
+				" administrators."));
 		return NULL;
 	}
 	return &rs->account;
@@ -134,19 +165,21 @@ struct tval *nr_ctx(struct site *site, struct http_request *req,
 		const char *key, *href, *text;
 		enum account_role role;
 	} nav[] = {
-		{ "stories", "/newsroom", "Stories", ROLE_AUTHOR },
-		{ "new", "/newsroom/new", "New story", ROLE_AUTHOR },
-		{ "pages", "/newsroom/pages", "Pages", ROLE_AUTHOR },
-		{ "dashboard", "/newsroom/dashboard", "Dashboard", ROLE_AUTHOR },
-		{ "comments", "/newsroom/comments", "Comments", ROLE_EDITOR },
-		{ "users", "/newsroom/users", "Users", ROLE_ADMIN },
+		{ "stories", "/newsroom", N_("Stories"), ROLE_AUTHOR },
+		{ "new", "/newsroom/new", N_("New story"), ROLE_AUTHOR },
+		{ "pages", "/newsroom/pages", N_("Pages"), ROLE_AUTHOR },
+		{ "dashboard", "/newsroom/dashboard", N_("Dashboard"), ROLE_AUTHOR },
+		{ "comments", "/newsroom/comments", N_("Comments"), ROLE_EDITOR },
+		{ "users", "/newsroom/users", N_("Users"), ROLE_ADMIN },
 	};
 	struct arena *a = req->arena;
-	struct tval *ctx = page_context(site, req, heading, "", req->path),
-		    *items = tv_list(a);
+	const struct i18n_lang *l = req_lang(req);
+	struct tval *ctx, *items = tv_list(a);
 	char token[CSRF_TOKEN_SIZE];
 	size_t i;
 
+	heading = tr(l, heading);
+	ctx = page_context(site, req, heading, "", req->path);
 	for (i = 0; i < sizeof(nav) / sizeof(*nav); i++) {
 		struct tval *v;
 
@@ -154,14 +187,14 @@ struct tval *nr_ctx(struct site *site, struct http_request *req,
 			continue;
 		v = tv_map(a);
 		tv_set_str(a, v, "href", nav[i].href);
-		tv_set_str(a, v, "text", nav[i].text);
+		tv_set_str(a, v, "text", tr(l, nav[i].text));
 		tv_set_bool(a, v, "current", !strcmp(nav[i].key, current));
 		tv_push(a, items, v);
 	}
 	tv_set(a, ctx, "nav", items);
 	tv_set_str(a, ctx, "heading", heading);
 	tv_set_str(a, ctx, "me", who->name);
-	tv_set_str(a, ctx, "my_role", role_names[who->role]);
+	tv_set_str(a, ctx, "my_role", role_label(l, who->role));
 	csrf_token(site->csrf_key, site_csrf_subject(site, req), token);
 	tv_set_str(a, ctx, "csrf", arena_strdup(a, token));
 	/* The newsroom's own style and script, in the head. */
@@ -190,7 +223,7 @@ void nr_message(struct site *site, struct http_request *req,
 {
 	struct tval *ctx = nr_ctx(site, req, who, heading, "");
 
-	tv_set_str(req->arena, ctx, "message", text);
+	tv_set_str(req->arena, ctx, "message", tr(req_lang(req), text));
 	nr_render(site, req, res, "newsroom-message", ctx, status);
 }
 
@@ -201,8 +234,8 @@ bool nr_form_ok(struct site *site, struct http_request *req,
 	    csrf_token_ok(site->csrf_key, site_csrf_subject(site, req),
 			  http_form(req, "csrf")))
 		return true;
-	render_error(site, req, res, 403, "The form has expired or came from"
-		     " another site. Go back, reload the page and try again.");
+	render_error(site, req, res, 403, N_("The form has expired or came from"
+		     " another site. Go back, reload the page and try again."));
 	return false;
 }
 
@@ -256,8 +289,8 @@ void h_nr_list(struct site *site, struct http_request *req,
 	before = http_query(req, "before");
 	if (before && *before) {
 		if (!parse_keyset(before, &cur.published, &cur.id)) {
-			render_error(site, req, res, 400, "The page position is"
-				     " malformed.");
+			render_error(site, req, res, 400, N_("The page position is"
+				     " malformed."));
 			return;
 		}
 		q.before = &cur;
@@ -265,7 +298,7 @@ void h_nr_list(struct site *site, struct http_request *req,
 	if (st && *st)
 		q.status = status_from_name(st);
 	if (q.status < -1 || (st && *st && q.status < 0)) {
-		render_error(site, req, res, 400, "There is no such status.");
+		render_error(site, req, res, 400, N_("There is no such status."));
 		return;
 	}
 	q.section_slug = sec && *sec ? sec : NULL;
@@ -274,15 +307,15 @@ void h_nr_list(struct site *site, struct http_request *req,
 	if ((q.search && strlen(q.search) > 200) ||
 	    (q.author && strlen(q.author) > 200) ||
 	    (q.section_slug && strlen(q.section_slug) > 120)) {
-		render_error(site, req, res, 400, "The filter is too long.");
+		render_error(site, req, res, 400, N_("The filter is too long."));
 		return;
 	}
 	if (store_stories(site->store, a, &q, &list, &n)) {
-		render_error(site, req, res, 503, "The stories cannot be"
-			     " loaded right now; please try again.");
+		render_error(site, req, res, 503, N_("The stories cannot be"
+			     " loaded right now; please try again."));
 		return;
 	}
-	ctx = nr_ctx(site, req, who, "Stories", "stories");
+	ctx = nr_ctx(site, req, who, N_("Stories"), "stories");
 	if (n > LIST_LIMIT) {
 		/* Another page: the same filters, after the last row shown. */
 		n = LIST_LIMIT;
@@ -320,7 +353,8 @@ void h_nr_list(struct site *site, struct http_request *req,
 		tv_set_str(a, v, "edit_url", arena_printf(a,
 			   "/newsroom/stories/%" PRId64, art->id));
 		tv_set_str(a, v, "status", status_names[art->status]);
-		tv_set_str(a, v, "status_label", status_labels[art->status]);
+		tv_set_str(a, v, "status_label", tr(req_lang(req),
+			   status_labels[art->status]));
 		tv_set_str(a, v, "author", art->author);
 		tv_set_str(a, v, "section", art->section);
 		tv_set_str(a, v, "updated", nr_time(site, a, art->updated));
@@ -339,7 +373,7 @@ void h_nr_list(struct site *site, struct http_request *req,
 		struct tval *v = tv_map(a);
 
 		tv_set_str(a, v, "name", status_names[i]);
-		tv_set_str(a, v, "label", status_labels[i]);
+		tv_set_str(a, v, "label", tr(req_lang(req), status_labels[i]));
 		tv_set_bool(a, v, "selected", q.status == (int)i);
 		tv_push(a, statuses, v);
 	}
@@ -377,8 +411,8 @@ static void editor_page(struct site *site, struct http_request *req,
 			const char *alert, struct tval *errors)
 {
 	struct arena *a = req->arena;
-	struct tval *ctx = nr_ctx(site, req, who, art->id ? "Edit story" :
-				  "New story", art->id ? "" : "new");
+	struct tval *ctx = nr_ctx(site, req, who, art->id ? N_("Edit story") :
+				  N_("New story"), art->id ? "" : "new");
 	struct tval *s = tv_map(a);
 	bool pub = may_publish(site, who);
 
@@ -395,8 +429,10 @@ static void editor_page(struct site *site, struct http_request *req,
 	tv_set_str(a, s, "caption", art->caption);
 	tv_set_str(a, s, "credit", art->credit);
 	tv_set_str(a, s, "alt", art->photo_alt);
+	tv_set_str(a, s, "lang", art->lang ? art->lang : "");
 	tv_set_str(a, s, "status", status_names[art->status]);
-	tv_set_str(a, s, "status_label", status_labels[art->status]);
+	tv_set_str(a, s, "status_label", tr(req_lang(req),
+		   status_labels[art->status]));
 	tv_set_str(a, s, "when", when ? when : "");
 	if (art->status == ARTICLE_SCHEDULED)
 		tv_set_str(a, s, "scheduled_for", nr_time(site, a, art->published));
@@ -424,9 +460,9 @@ static void editor_page(struct site *site, struct http_request *req,
 	tv_set_str(a, ctx, "preview_html", md_render(a, art->body,
 		   strlen(art->body), art->dateline));
 	if (notice)
-		tv_set_str(a, ctx, "notice", notice);
+		tv_set_str(a, ctx, "notice", tr(req_lang(req), notice));
 	if (alert)
-		tv_set_str(a, ctx, "alert", alert);
+		tv_set_str(a, ctx, "alert", tr(req_lang(req), alert));
 	tv_set(a, ctx, "errors", errors ? errors : tv_map(a));
 	nr_render(site, req, res, "newsroom-edit", ctx, status);
 }
@@ -436,12 +472,12 @@ static const char *done_notice(const char *done)
 	static const struct {
 		const char *key, *text;
 	} notes[] = {
-		{ "save", "Saved." },
-		{ "ready", "Saved and submitted for review." },
-		{ "publish", "Published." },
-		{ "schedule", "Scheduled." },
-		{ "unpublish", "Unpublished: readers no longer see it." },
-		{ "restore", "Revision restored (as a new revision)." },
+		{ "save", N_("Saved.") },
+		{ "ready", N_("Saved and submitted for review.") },
+		{ "publish", N_("Published.") },
+		{ "schedule", N_("Scheduled.") },
+		{ "unpublish", N_("Unpublished: readers no longer see it.") },
+		{ "restore", N_("Revision restored (as a new revision).") },
 	};
 	size_t i;
 
@@ -462,6 +498,7 @@ void h_nr_new(struct site *site, struct http_request *req,
 		return;
 	art.slug = art.headline = art.summary = art.dateline = art.body = "";
 	art.section = art.caption = art.credit = art.photo_alt = "";
+	art.lang = "";
 	art.author = who->name;
 	editor_page(site, req, res, who, &art, "", NULL, 200, NULL, NULL, NULL);
 }
@@ -476,17 +513,17 @@ struct article *nr_story(struct site *site, struct http_request *req,
 
 	if (!id || (r = store_story_get(site->store, req->arena, id, &art)) ==
 	    ERR_NOTFOUND) {
-		render_error(site, req, res, 404, "There is no such story.");
+		render_error(site, req, res, 404, N_("There is no such story."));
 		return NULL;
 	}
 	if (r) {
-		render_error(site, req, res, 503, "The story cannot be loaded"
-			     " right now; please try again.");
+		render_error(site, req, res, 503, N_("The story cannot be loaded"
+			     " right now; please try again."));
 		return NULL;
 	}
 	if (!nr_may_edit(who, art)) {
-		render_error(site, req, res, 403, "Authors edit their own"
-			     " stories only.");
+		render_error(site, req, res, 403, N_("Authors edit their own"
+			     " stories only."));
 		return NULL;
 	}
 	return art;
@@ -504,14 +541,17 @@ void h_nr_edit(struct site *site, struct http_request *req,
 		    200, done_notice(http_query(req, "done")), NULL, NULL);
 }
 
-/* Set field error @name: @text in @errors (made on first use). */
-void nr_field_error(struct arena *a, struct tval **errors,
-			const char *name, const char *text)
+/* Set field error @name: @text (translated here) in @errors (made on
+ * first use). */
+void nr_field_error(struct http_request *req, struct tval **errors,
+		    const char *name, const char *text)
 {
+	struct arena *a = req->arena;
+
 	if (!*errors)
 		*errors = tv_map(a);
 	if (!tv_get(*errors, name, strlen(name)))
-		tv_set_str(a, *errors, name, text);
+		tv_set_str(a, *errors, name, tr(req_lang(req), text));
 }
 
 /* Read and check the form into @j->art (over @old's stored fields). */
@@ -529,9 +569,11 @@ static struct tval *read_form(struct site *site, struct http_request *req,
 
 		if (v && (strlen(v) > limits[i].max ||
 			  !utf8_valid(v, strlen(v))))
-			nr_field_error(a, &errors, limits[i].name, arena_printf(a,
-				    "%s: use at most %zu characters of text.",
-				    limits[i].label, limits[i].max));
+			nr_field_error(req, &errors, limits[i].name,
+				    arena_printf(a, tr(req_lang(req),
+				    "%s: use at most %zu characters of text."),
+				    tr(req_lang(req), limits[i].label),
+				    limits[i].max));
 	}
 	art->headline = nr_field(req, "headline");
 	art->slug = nr_field(req, "slug");
@@ -545,23 +587,27 @@ static struct tval *read_form(struct site *site, struct http_request *req,
 	art->caption = nr_field(req, "caption");
 	art->credit = nr_field(req, "credit");
 	art->photo_alt = nr_field(req, "alt");
+	art->lang = nr_field(req, "lang");
+	if (*art->lang && !language_tag_valid(art->lang))
+		nr_field_error(req, &errors, "lang", N_("Use a language tag such as"
+			    " en, de, fr or ar, or leave it empty."));
 	j->tags_text = nr_field(req, "tags");
 	j->when = nr_field(req, "when");
 	if (!*art->headline)
-		nr_field_error(a, &errors, "headline", "Enter a headline.");
+		nr_field_error(req, &errors, "headline", N_("Enter a headline."));
 	if (!*art->slug && *art->headline)
 		art->slug = slugify(a, art->headline, SLUG_MAX);
 	if (!slug_valid(art->slug))
-		nr_field_error(a, &errors, "slug", "Use lower-case letters, digits"
-			    " and hyphens (at most 120).");
+		nr_field_error(req, &errors, "slug", N_("Use lower-case letters,"
+			    " digits and hyphens (at most 120)."));
 	art->section_slug = slugify(a, art->section, SLUG_MAX);
 	if (*art->section && !*art->section_slug)
-		nr_field_error(a, &errors, "section", "The section needs letters"
-			    " or digits.");
+		nr_field_error(req, &errors, "section", N_("The section needs"
+			    " letters or digits."));
 	if (tags_parse(a, j->tags_text, &art->tags, &art->ntags, err,
 		       sizeof(err)))
-		nr_field_error(a, &errors, "tags", arena_printf(a, "Tags: %s.",
-			    err));
+		nr_field_error(req, &errors, "tags", arena_printf(a,
+			    tr(req_lang(req), "Tags: %s."), err));
 	j->photo = http_part(req, "photo");
 	if (j->photo && (!j->photo->filename || !j->photo->data.len))
 		j->photo = NULL;	/* no file chosen */
@@ -571,8 +617,8 @@ static struct tval *read_form(struct site *site, struct http_request *req,
 	}
 	if ((j->photo || art->photo.key) && !*art->photo_alt &&
 	    j->act != ACT_AUTOSAVE && j->act != ACT_PREVIEW)
-		nr_field_error(a, &errors, "alt", "Describe the photo for readers"
-			    " who cannot see it (alt text).");
+		nr_field_error(req, &errors, "alt", N_("Describe the photo for"
+			    " readers who cannot see it (alt text)."));
 	(void)site;
 	return errors;
 }
@@ -603,9 +649,9 @@ static const char *apply_action(struct site *site, struct save_job *j,
 	case ACT_SCHEDULE:
 		art->published = nr_local_time(site, j->when);
 		if (!art->published)
-			return "Enter the date and time to publish at.";
+			return N_("Enter the date and time to publish at.");
 		if (art->published <= now)
-			return "Choose a time in the future.";
+			return N_("Choose a time in the future.");
 		art->status = ARTICLE_SCHEDULED;
 		break;
 	case ACT_UNPUBLISH:
@@ -658,9 +704,9 @@ static void save_work(struct site_job *aj)
 	if (j->photo) {
 		pthread_once(&vips_once, vips_start);
 		if (vips_state) {
-			snprintf(j->err, sizeof(j->err), "Photos cannot be"
-				 " processed on this server (libvips is"
-				 " missing).");
+			snprintf(j->err, sizeof(j->err), "%s", N_("Photos"
+				 " cannot be processed on this server"
+				 " (libvips is missing)."));
 			aj->result = ERR_INVALID;
 			return;
 		}
@@ -710,7 +756,7 @@ static void save_json(struct http_request *req, struct http_response *res,
 	struct tval *v = tv_map(a);
 
 	if (error) {
-		tv_set_str(a, v, "error", error);
+		tv_set_str(a, v, "error", tr(req_lang(req), error));
 	} else {
 		tv_set_int(a, v, "id", j->id);
 		tv_set_int(a, v, "version", j->version);
@@ -730,17 +776,18 @@ static const char *save_problem(int result, bool json)
 {
 	switch (result) {
 	case ERR_STALE:
-		return "Someone else saved this story while you were editing"
-		       " it. Your changes were NOT saved: copy them, open the"
-		       " story again and apply them to the newest version.";
+		return N_("Someone else saved this story while you were"
+			  " editing it. Your changes were NOT saved: copy"
+			  " them, open the story again and apply them to the"
+			  " newest version.");
 	case ERR_CONFLICT:
-		return json ? "The slug is taken." : "Nothing was saved.";
+		return json ? N_("The slug is taken.") : N_("Nothing was saved.");
 	case ERR_INVALID:
-		return json ? "The story could not be saved." :
-		       "The photo was refused; nothing was saved.";
+		return json ? N_("The story could not be saved.") :
+		       N_("The photo was refused; nothing was saved.");
 	default:
-		return json ? "The story could not be saved." :
-		       "The story could not be saved; please try again.";
+		return json ? N_("The story could not be saved.") :
+		       N_("The story could not be saved; please try again.");
 	}
 }
 
@@ -768,14 +815,14 @@ static void save_answer(struct site_job *aj, struct http_request *req,
 		return;
 	}
 	if (aj->result == ERR_NOTFOUND) {
-		render_error(site, req, res, 404, "The story was deleted.");
+		render_error(site, req, res, 404, N_("The story was deleted."));
 		return;
 	}
 	if (aj->result == ERR_INVALID) {
-		nr_field_error(req->arena, &errors, "photo", j->err);
+		nr_field_error(req, &errors, "photo", j->err);
 	} else if (aj->result == ERR_CONFLICT) {
-		nr_field_error(req->arena, &errors, "slug", "Another story has"
-			    " this slug; choose another.");
+		nr_field_error(req, &errors, "slug", N_("Another story has"
+			    " this slug; choose another."));
 	} else if (aj->result == ERR_STALE) {
 		errors = tv_map(req->arena);
 		tv_set_str(req->arena, errors, "newest_url", arena_printf(
@@ -795,8 +842,9 @@ static void preview_page(struct site *site, struct http_request *req,
 	if (!j->art.section_slug)
 		j->art.section_slug = "";
 	ctx = article_page_context(site, req, &j->art, "/newsroom/save", false);
-	tv_set_str(req->arena, ctx, "preview", "Preview \xE2\x80\x94 not saved."
-		   " Close this tab to return to the editor.");
+	tv_set_str(req->arena, ctx, "preview", tr(req_lang(req),
+		   "Preview \xE2\x80\x94 not saved. Close this tab to return"
+		   " to the editor."));
 	buf_reset(&res->body);
 	render_page(site, req, res, "article", ctx);
 	res->content_type = "text/html; charset=utf-8";
@@ -828,8 +876,8 @@ void h_nr_save(struct site *site, struct http_request *req,
 		if (act && !strcmp(act, action_names[i]))
 			break;
 	if (i == sizeof(action_names) / sizeof(*action_names)) {
-		render_error(site, req, res, 400, "Choose what to do with the"
-			     " story (a button of the form).");
+		render_error(site, req, res, 400, N_("Choose what to do with"
+			     " the story (a button of the form)."));
 		return;
 	}
 	j->act = (enum action)i;
@@ -839,14 +887,15 @@ void h_nr_save(struct site *site, struct http_request *req,
 		r = store_story_get(site->store, a, id, &old);
 		if (r) {
 			render_error(site, req, res, err_http_status(r),
-				     r == ERR_NOTFOUND ? "There is no such"
-				     " story." : "The story cannot be loaded"
-				     " right now; please try again.");
+				     r == ERR_NOTFOUND ?
+				     N_("There is no such story.") :
+				     N_("The story cannot be loaded right now;"
+					" please try again."));
 			return;
 		}
 		if (!nr_may_edit(who, old)) {
-			render_error(site, req, res, 403, "Authors edit their"
-				     " own stories only.");
+			render_error(site, req, res, 403, N_("Authors edit their"
+				     " own stories only."));
 			return;
 		}
 		j->art = *old;
@@ -856,33 +905,33 @@ void h_nr_save(struct site *site, struct http_request *req,
 	j->art.id = id;
 	if ((j->act == ACT_PUBLISH || j->act == ACT_SCHEDULE ||
 	     j->act == ACT_UNPUBLISH) && !may_publish(site, who)) {
-		render_error(site, req, res, 403, "Only editors publish,"
+		render_error(site, req, res, 403, N_("Only editors publish,"
 			     " schedule and unpublish; submit the story for"
-			     " review instead.");
+			     " review instead."));
 		return;
 	}
 	if (!may_publish(site, who) && old &&
 	    (old->status == ARTICLE_PUBLISHED ||
 	     old->status == ARTICLE_SCHEDULED)) {
-		render_error(site, req, res, 403, "This story is published or"
-			     " scheduled: only editors change it now.");
+		render_error(site, req, res, 403, N_("This story is published"
+			     " or scheduled: only editors change it now."));
 		return;
 	}
 	errors = read_form(site, req, j);
 	if ((bad = apply_action(site, j, old)))
-		nr_field_error(a, &errors, "when", bad);
+		nr_field_error(req, &errors, "when", bad);
 	if (j->act == ACT_PUBLISH && !*j->art.body)
-		nr_field_error(a, &errors, "body", "Write the story before"
-			    " publishing it.");
+		nr_field_error(req, &errors, "body", N_("Write the story before"
+			    " publishing it."));
 	if (errors) {
 		if (j->json) {
-			save_json(req, res, 422, j, "Some fields need attention.");
+			save_json(req, res, 422, j, N_("Some fields need attention."));
 			return;
 		}
 		j->art.version = j->expect;
 		editor_page(site, req, res, who, &j->art, j->tags_text, j->when,
-			    422, NULL, "Some fields need attention; nothing"
-			    " was saved.", errors);
+			    422, NULL, N_("Some fields need attention; nothing"
+			    " was saved."), errors);
 		return;
 	}
 	if (j->act == ACT_PREVIEW) {
@@ -935,7 +984,7 @@ void h_nr_slug(struct site *site, struct http_request *req,
 		tv_set_bool(req->arena, v, "valid", false);
 		tv_set_bool(req->arena, v, "available", false);
 	} else if (store_slug_free(site->store, slug, id, &free)) {
-		render_error(site, req, res, 503, "Try again.");
+		render_error(site, req, res, 503, N_("Try again."));
 		return;
 	} else {
 		tv_set_bool(req->arena, v, "valid", true);

@@ -113,15 +113,19 @@ void nr_photo_begin(struct site *site);
 void nr_photo_end(struct site *site);
 /* Form field @name trimmed (arena), "" when absent. */
 const char *nr_field(struct http_request *req, const char *name);
-/* Note @text as field @name's error in *@errors (made when NULL; the
- * first error of a field is kept). */
-void nr_field_error(struct arena *a, struct tval **errors, const char *name,
-		    const char *text);
+/* Note @text, translated into @req's language, as field @name's error in
+ * *@errors (made when NULL; the first error of a field is kept). @text is
+ * a catalogue message (N_()). */
+void nr_field_error(struct http_request *req, struct tval **errors,
+		    const char *name, const char *text);
 /* A positive decimal id from @s, else 0. */
 int64_t nr_id(const char *s);
 /* "YYYY-MM-DDTHH:MM[:SS]" in the site's time zone; 0 when malformed. */
 int64_t nr_local_time(struct site *site, const char *s);
 /* "2026-11-28 14:05" in the site's time zone (arena). */
 const char *nr_time(struct site *site, struct arena *a, int64_t t);
+
+/* The name of status @s in language @l ("Ready for review"). */
+const char *nr_status_label(const struct i18n_lang *l, enum article_status s);
 
 #endif

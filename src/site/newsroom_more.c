@@ -180,9 +180,11 @@ void nr_submit(struct site_job *j)
 
 /* ---- Revisions ---- */
 
-static const char *status_word(enum article_status s)
+static const char *status_word(const struct i18n_lang *l,
+			       enum article_status s)
 {
-	return (unsigned)s < ARTICLE_STATUSES ? status_names[s] : "draft";
+	return nr_status_label(l, (unsigned)s < ARTICLE_STATUSES ? s :
+			       ARTICLE_DRAFT);
 }
 
 void h_nr_revisions(struct site *site, struct http_request *req,
@@ -198,22 +200,24 @@ void h_nr_revisions(struct site *site, struct http_request *req,
 	if (!who || !(art = nr_story(site, req, res, who, m)))
 		return;
 	if (store_revisions(site->store, a, art->id, &revs, &n)) {
-		render_error(site, req, res, 503, "The revisions cannot be"
-			     " loaded right now; please try again.");
+		render_error(site, req, res, 503, N_("The revisions cannot be"
+			     " loaded right now; please try again."));
 		return;
 	}
-	ctx = nr_ctx(site, req, who, "Revisions", "");
+	ctx = nr_ctx(site, req, who, N_("Revisions"), "");
 	list = tv_list(a);
 	for (i = 0; i < n; i++) {
 		struct tval *v = tv_map(a);
 
 		tv_set_int(a, v, "id", revs[i].id);
 		tv_set_int(a, v, "version", revs[i].version);
-		tv_set_str(a, v, "who", *revs[i].who ? revs[i].who : "Someone");
+		tv_set_str(a, v, "who", *revs[i].who ? revs[i].who :
+			   tr(req_lang(req), "Someone"));
 		tv_set_str(a, v, "when", nr_time(site, a, revs[i].created));
 		tv_set_str(a, v, "when_iso", time_iso(a, revs[i].created));
 		tv_set_str(a, v, "headline", revs[i].a.headline);
-		tv_set_str(a, v, "status", status_word(revs[i].a.status));
+		tv_set_str(a, v, "status", status_word(req_lang(req),
+			   revs[i].a.status));
 		tv_set_bool(a, v, "newest", i == 0);
 		tv_set_bool(a, v, "second", i == 1);
 		tv_push(a, list, v);
@@ -227,15 +231,16 @@ void h_nr_revisions(struct site *site, struct http_request *req,
 }
 
 /* One changed field of a diff. */
-static void field_change(struct arena *a, struct tval *list, const char *label,
-			 const char *from, const char *to)
+static void field_change(struct http_request *req, struct tval *list,
+			 const char *label, const char *from, const char *to)
 {
+	struct arena *a = req->arena;
 	struct tval *v;
 
 	if (!strcmp(from ? from : "", to ? to : ""))
 		return;
 	v = tv_map(a);
-	tv_set_str(a, v, "label", label);
+	tv_set_str(a, v, "label", tr(req_lang(req), label));
 	tv_set_str(a, v, "from", from ? from : "");
 	tv_set_str(a, v, "to", to ? to : "");
 	tv_push(a, list, v);
@@ -258,32 +263,33 @@ void h_nr_diff(struct site *site, struct http_request *req,
 	if (!who || !(art = nr_story(site, req, res, who, m)))
 		return;
 	if (!f || !t) {
-		render_error(site, req, res, 400, "Choose two revisions to"
-			     " compare.");
+		render_error(site, req, res, 400, N_("Choose two revisions to"
+			     " compare."));
 		return;
 	}
 	if ((r = store_revision_get(site->store, a, art->id, f, &from)) ||
 	    (r = store_revision_get(site->store, a, art->id, t, &to))) {
 		render_error(site, req, res, err_http_status(r),
-			     r == ERR_NOTFOUND ? "There is no such revision"
-			     " of this story." : "Try again.");
+			     r == ERR_NOTFOUND ? N_("There is no such revision"
+			     " of this story.") : N_("Try again."));
 		return;
 	}
-	ctx = nr_ctx(site, req, who, "Compare revisions", "");
+	ctx = nr_ctx(site, req, who, N_("Compare revisions"), "");
 	fields = tv_list(a);
-	field_change(a, fields, "Headline", from.a.headline, to.a.headline);
-	field_change(a, fields, "Slug", from.a.slug, to.a.slug);
-	field_change(a, fields, "Summary", from.a.summary, to.a.summary);
-	field_change(a, fields, "Dateline", from.a.dateline, to.a.dateline);
-	field_change(a, fields, "Section", from.a.section, to.a.section);
-	field_change(a, fields, "Tags", from.tags_text, to.tags_text);
-	field_change(a, fields, "Byline", from.a.author, to.a.author);
-	field_change(a, fields, "Lead photo", from.a.photo.key, to.a.photo.key);
-	field_change(a, fields, "Caption", from.a.caption, to.a.caption);
-	field_change(a, fields, "Credit", from.a.credit, to.a.credit);
-	field_change(a, fields, "Alt text", from.a.photo_alt, to.a.photo_alt);
-	field_change(a, fields, "Status", status_word(from.a.status),
-		     status_word(to.a.status));
+	field_change(req, fields, N_("Headline"), from.a.headline, to.a.headline);
+	field_change(req, fields, N_("Slug"), from.a.slug, to.a.slug);
+	field_change(req, fields, N_("Summary"), from.a.summary, to.a.summary);
+	field_change(req, fields, N_("Dateline"), from.a.dateline, to.a.dateline);
+	field_change(req, fields, N_("Section"), from.a.section, to.a.section);
+	field_change(req, fields, N_("Tags"), from.tags_text, to.tags_text);
+	field_change(req, fields, N_("Byline"), from.a.author, to.a.author);
+	field_change(req, fields, N_("Lead photo"), from.a.photo.key, to.a.photo.key);
+	field_change(req, fields, N_("Caption"), from.a.caption, to.a.caption);
+	field_change(req, fields, N_("Credit"), from.a.credit, to.a.credit);
+	field_change(req, fields, N_("Alt text"), from.a.photo_alt, to.a.photo_alt);
+	field_change(req, fields, N_("Status"),
+		     status_word(req_lang(req), from.a.status),
+		     status_word(req_lang(req), to.a.status));
 	body = tv_list(a);
 	lines = diff_lines(a, from.a.body, to.a.body, &n);
 	for (i = 0; i < n; i++) {
@@ -332,16 +338,17 @@ static const char *restore_problem(int result)
 {
 	switch (result) {
 	case ERR_STALE:
-		return "Someone saved the story since you opened its"
-		       " revisions; nothing was restored. Open the revisions"
-		       " again.";
+		return N_("Someone saved the story since you opened its"
+			  " revisions; nothing was restored. Open the"
+			  " revisions again.");
 	case ERR_CONFLICT:
-		return "Another story has this revision's slug now; nothing"
-		       " was restored.";
+		return N_("Another story has this revision's slug now;"
+			  " nothing was restored.");
 	case ERR_NOTFOUND:
-		return "The story was deleted; nothing was restored.";
+		return N_("The story was deleted; nothing was restored.");
 	default:
-		return "The revision could not be restored; please try again.";
+		return N_("The revision could not be restored; please try"
+			  " again.");
 	}
 }
 
@@ -357,7 +364,7 @@ static void restore_answer(struct site_job *aj, struct http_request *req,
 		return;
 	}
 	nr_message(aj->site, req, res, j->who, err_http_status(aj->result),
-		   "Not restored", restore_problem(aj->result));
+		   N_("Not restored"), restore_problem(aj->result));
 }
 
 void h_nr_restore(struct site *site, struct http_request *req,
@@ -378,15 +385,15 @@ void h_nr_restore(struct site *site, struct http_request *req,
 	if ((r = store_revision_get(site->store, a, art->id,
 				    nr_id(http_form(req, "revision")), &rev))) {
 		render_error(site, req, res, err_http_status(r),
-			     r == ERR_NOTFOUND ? "There is no such revision"
-			     " of this story." : "Try again.");
+			     r == ERR_NOTFOUND ? N_("There is no such revision"
+			     " of this story.") : N_("Try again."));
 		return;
 	}
 	if (who->role < ROLE_EDITOR && !site->authors_publish &&
 	    (art->status == ARTICLE_PUBLISHED ||
 	     art->status == ARTICLE_SCHEDULED)) {
-		render_error(site, req, res, 403, "This story is published or"
-			     " scheduled: only editors change it now.");
+		render_error(site, req, res, 403, N_("This story is published"
+			     " or scheduled: only editors change it now."));
 		return;
 	}
 	j = arena_zalloc(a, sizeof(*j));
@@ -430,10 +437,10 @@ void h_nr_users(struct site *site, struct http_request *req,
 	if (!who)
 		return;
 	if (store_accounts_list(site->store, a, &list, &n)) {
-		render_error(site, req, res, 503, "Try again.");
+		render_error(site, req, res, 503, N_("Try again."));
 		return;
 	}
-	ctx = nr_ctx(site, req, who, "Users", "users");
+	ctx = nr_ctx(site, req, who, N_("Users"), "users");
 	rows = tv_list(a);
 	for (i = 0; i < n; i++) {
 		struct tval *v = tv_map(a), *roles = tv_list(a);
@@ -441,7 +448,8 @@ void h_nr_users(struct site *site, struct http_request *req,
 		tv_set_int(a, v, "id", list[i].id);
 		tv_set_str(a, v, "name", list[i].name);
 		tv_set_str(a, v, "email", list[i].email);
-		tv_set_str(a, v, "role", role_names[list[i].role]);
+		tv_set_str(a, v, "role", role_label(req_lang(req),
+			   list[i].role));
 		tv_set_bool(a, v, "verified", list[i].verified);
 		tv_set_str(a, v, "joined", nr_time(site, a, list[i].created));
 		tv_set_bool(a, v, "self", list[i].id == who->id);
@@ -449,6 +457,7 @@ void h_nr_users(struct site *site, struct http_request *req,
 			struct tval *r = tv_map(a);
 
 			tv_set_str(a, r, "name", role_names[k]);
+			tv_set_str(a, r, "label", role_label(req_lang(req), k));
 			tv_set_bool(a, r, "selected", list[i].role == k);
 			tv_push(a, roles, r);
 		}
@@ -457,7 +466,7 @@ void h_nr_users(struct site *site, struct http_request *req,
 	}
 	tv_set(a, ctx, "users", rows);
 	if (http_query(req, "done"))
-		tv_set_str(a, ctx, "notice", "Role changed.");
+		tv_set_str(a, ctx, "notice", tr(req_lang(req), "Role changed."));
 	nr_render(site, req, res, "newsroom-users", ctx, 200);
 }
 
@@ -486,8 +495,8 @@ static void role_answer(struct site_job *aj, struct http_request *req,
 		return;
 	}
 	nr_message(aj->site, req, res, j->who, err_http_status(aj->result),
-		   "Role not changed", aj->result == ERR_NOTFOUND ?
-		   "There is no such account." : "Please try again.");
+		   N_("Role not changed"), aj->result == ERR_NOTFOUND ?
+		   N_("There is no such account.") : N_("Please try again."));
 }
 
 void h_nr_role(struct site *site, struct http_request *req,
@@ -504,14 +513,14 @@ void h_nr_role(struct site *site, struct http_request *req,
 	j->id = nr_id(str_dup(req->arena, m->params[0]));
 	j->role = role_from_name(http_form(req, "role"));
 	if (!j->id || j->role < 0) {
-		render_error(site, req, res, 400, "Choose an account and a"
-			     " role.");
+		render_error(site, req, res, 400, N_("Choose an account and a"
+			     " role."));
 		return;
 	}
 	if (j->id == who->id) {
-		nr_message(site, req, res, who, 409, "Role not changed",
-			   "You cannot change your own role: another"
-			   " administrator can.");
+		nr_message(site, req, res, who, 409, N_("Role not changed"),
+			   N_("You cannot change your own role: another"
+			      " administrator can."));
 		return;
 	}
 	aj = job_new(site, req, role_work, role_answer);
@@ -531,8 +540,8 @@ static const char *const kind_colours[REACTION_KINDS] = {
  * A line chart of reactions per day by kind over the last CHART_DAYS days
  * (@counts as store_reaction_series() fills it), as inline SVG.
  */
-static const char *chart_svg(struct arena *a, const char *title,
-			     const int64_t *counts)
+static const char *chart_svg(struct arena *a, const struct i18n_lang *l,
+			     const char *title, const int64_t *counts)
 {
 	const int w = 280, h = 90, pad = 4;
 	int64_t max = 1;
@@ -562,17 +571,21 @@ static const char *chart_svg(struct arena *a, const char *title,
 				   pad + (int)d * (w - 2 * pad) / (CHART_DAYS - 1),
 				   h - pad - (int)(counts[d * REACTION_KINDS + k] *
 						   (h - 2 * pad) / max));
-		buf_printf(&b, "\"><title>%s</title></polyline>",
-			   reaction_labels[k]);
+		buf_adds(&b, "\"><title>");
+		html_escape(&b, reaction_label(l, (int)k),
+			    strlen(reaction_label(l, (int)k)));
+		buf_adds(&b, "</title></polyline>");
 	}
 	buf_adds(&b, "</svg>");
 	return b.overflow ? "" : b.data;
 }
 
 /* The most reacted stories since @since as a template list. */
-static struct tval *top_list(struct site *site, struct arena *a,
+static struct tval *top_list(struct site *site, struct http_request *req,
 			     int64_t since, bool charts)
 {
+	struct arena *a = req->arena;
+	const struct i18n_lang *lang = req_lang(req);
 	struct tval *list = tv_list(a);
 	struct article_list top;
 	int64_t *counts, series[CHART_DAYS * REACTION_KINDS];
@@ -594,9 +607,10 @@ static struct tval *top_list(struct site *site, struct arena *a,
 		    top.items[i].id, day0, 86400, CHART_DAYS, series)) {
 			struct tval *legend = tv_list(a);
 
-			tv_set_str(a, v, "chart", chart_svg(a, arena_printf(a,
-				   "Reactions per day over the last %d days,"
-				   " by kind", CHART_DAYS), series));
+			tv_set_str(a, v, "chart", chart_svg(a, lang,
+				   arena_printf(a, tr(lang, "Reactions per day"
+				   " over the last %d days, by kind"),
+				   CHART_DAYS), series));
 			for (k = 0; k < REACTION_KINDS; k++) {
 				struct tval *l = tv_map(a);
 				int64_t sum = 0;
@@ -606,7 +620,7 @@ static struct tval *top_list(struct site *site, struct arena *a,
 					sum += series[d * REACTION_KINDS + k];
 				if (!sum)
 					continue;
-				tv_set_str(a, l, "label", reaction_labels[k]);
+				tv_set_str(a, l, "label", reaction_label(lang, (int)k));
 				tv_set_str(a, l, "kind", reaction_names[k]);
 				tv_set_int(a, l, "count", sum);
 				tv_push(a, legend, l);
@@ -651,9 +665,9 @@ void h_nr_dashboard(struct site *site, struct http_request *req,
 	(void)m;
 	if (!who)
 		return;
-	ctx = nr_ctx(site, req, who, "Dashboard", "dashboard");
-	day = top_list(site, a, now - 86400, false);
-	week = top_list(site, a, now - 7 * 86400, true);
+	ctx = nr_ctx(site, req, who, N_("Dashboard"), "dashboard");
+	day = top_list(site, req, now - 86400, false);
+	week = top_list(site, req, now - 7 * 86400, true);
 	tv_set(a, ctx, "day", day);
 	tv_set(a, ctx, "week", week);
 	tv_set_bool(a, ctx, "has_day", day->u.list.n > 0);

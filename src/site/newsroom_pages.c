@@ -79,11 +79,11 @@ void h_nr_pages(struct site *site, struct http_request *req,
 		return;
 	if (store_pages_list(site->store, a, false, false, PAGES_LIST_MAX,
 			     &list, &n)) {
-		render_error(site, req, res, 503, "The pages cannot be loaded"
-			     " right now; please try again.");
+		render_error(site, req, res, 503, N_("The pages cannot be loaded"
+			     " right now; please try again."));
 		return;
 	}
-	ctx = nr_ctx(site, req, who, "Pages", "pages");
+	ctx = nr_ctx(site, req, who, N_("Pages"), "pages");
 	rows = tv_list(a);
 	for (i = 0; i < n; i++) {
 		struct tval *v = tv_map(a);
@@ -112,8 +112,8 @@ static void page_editor(struct site *site, struct http_request *req,
 			struct tval *errors)
 {
 	struct arena *a = req->arena;
-	struct tval *ctx = nr_ctx(site, req, who, p->id ? "Edit page" :
-				  "New page", p->id ? "pages" : "new-page");
+	struct tval *ctx = nr_ctx(site, req, who, p->id ? N_("Edit page") :
+				  N_("New page"), p->id ? "pages" : "new-page");
 	struct tval *parents = tv_list(a);
 	struct page *list;
 	size_t n = 0, i;
@@ -146,9 +146,9 @@ static void page_editor(struct site *site, struct http_request *req,
 		}
 	tv_set(a, ctx, "parents", parents);
 	if (notice)
-		tv_set_str(a, ctx, "notice", notice);
+		tv_set_str(a, ctx, "notice", tr(req_lang(req), notice));
 	if (alert)
-		tv_set_str(a, ctx, "alert", alert);
+		tv_set_str(a, ctx, "alert", tr(req_lang(req), alert));
 	if (errors)
 		tv_set(a, ctx, "errors", errors);
 	nr_render(site, req, res, "newsroom-page-edit", ctx, status);
@@ -170,11 +170,11 @@ static const char *done_notice(const char *done)
 	if (!done)
 		return NULL;
 	if (!strcmp(done, "publish"))
-		return "Published.";
+		return N_("Published.");
 	if (!strcmp(done, "unpublish"))
-		return "Unpublished: the page is a draft again.";
+		return N_("Unpublished: the page is a draft again.");
 	if (!strcmp(done, "save"))
-		return "Saved.";
+		return N_("Saved.");
 	return NULL;
 }
 
@@ -189,13 +189,13 @@ static struct page *page_of(struct site *site, struct http_request *req,
 
 	if (r) {
 		render_error(site, req, res, err_http_status(r), r == ERR_NOTFOUND ?
-			     "There is no such page." : "The page cannot be"
-			     " loaded right now; please try again.");
+			     N_("There is no such page.") : N_("The page cannot"
+			     " be loaded right now; please try again."));
 		return NULL;
 	}
 	if (!may_edit(who, p)) {
-		render_error(site, req, res, 403, "Authors edit their own pages"
-			     " only.");
+		render_error(site, req, res, 403, N_("Authors edit their own"
+			     " pages only."));
 		return NULL;
 	}
 	return p;
@@ -238,22 +238,24 @@ static struct tval *read_page_form(struct http_request *req,
 		*w = '\0';
 	}
 	if (!*p->title)
-		nr_field_error(a, &errors, "title", "Enter a title.");
+		nr_field_error(req, &errors, "title", N_("Enter a title."));
 	else if (strlen(p->title) > PAGE_TITLE_MAX)
-		nr_field_error(a, &errors, "title", "The title is too long.");
+		nr_field_error(req, &errors, "title",
+			       N_("The title is too long."));
 	if (strlen(p->body) > PAGE_BODY_MAX)
-		nr_field_error(a, &errors, "body", "The body is too long.");
+		nr_field_error(req, &errors, "body",
+			       N_("The body is too long."));
 	if (!*p->slug)
 		p->slug = slugify(a, p->title, 80);
 	if (!slug_valid(p->slug) || strlen(p->slug) > PAGE_SLUG_MAX)
-		nr_field_error(a, &errors, "slug", "Use lower-case letters, digits"
-			  " and single hyphens.");
+		nr_field_error(req, &errors, "slug", N_("Use lower-case"
+			       " letters, digits and single hyphens."));
 	if (!p->parent_id && page_slug_reserved(p->slug))
-		nr_field_error(a, &errors, "slug", "The site uses this address"
-			  " itself; choose another slug.");
+		nr_field_error(req, &errors, "slug", N_("The site uses this"
+			       " address itself; choose another slug."));
 	if (j->act == PACT_PUBLISH && !*p->body)
-		nr_field_error(a, &errors, "body", "Write the page before"
-			  " publishing it.");
+		nr_field_error(req, &errors, "body", N_("Write the page"
+			       " before publishing it."));
 	return errors;
 }
 
@@ -270,7 +272,8 @@ static void page_save_answer(struct site_job *aj, struct http_request *req,
 {
 	struct page_job *j = aj->data;
 	struct tval *errors = NULL;
-	const char *alert = "The page could not be saved; please try again.";
+	const char *alert = N_("The page could not be saved; please try"
+			       " again.");
 
 	if (!aj->result) {
 		res->status = 303;
@@ -280,20 +283,22 @@ static void page_save_answer(struct site_job *aj, struct http_request *req,
 		return;
 	}
 	if (aj->result == ERR_STALE) {
-		alert = "Someone else saved this page while you were editing"
-			" it. Your changes were NOT saved: copy them, open the"
-			" page again and apply them to the newest version.";
+		alert = N_("Someone else saved this page while you were"
+			   " editing it. Your changes were NOT saved: copy"
+			   " them, open the page again and apply them to the"
+			   " newest version.");
 	} else if (aj->result == ERR_CONFLICT) {
-		alert = "Nothing was saved.";
-		nr_field_error(req->arena, &errors, "slug", "Another page has this"
-			  " address; choose another slug or parent.");
+		alert = N_("Nothing was saved.");
+		nr_field_error(req, &errors, "slug", N_("Another page has"
+			       " this address; choose another slug or"
+			       " parent."));
 	} else if (aj->result == ERR_INVALID) {
-		alert = "Nothing was saved.";
-		nr_field_error(req->arena, &errors, "parent", "This parent cannot"
-			  " take the page (it is gone, below the page, or"
-			  " nested too deep).");
+		alert = N_("Nothing was saved.");
+		nr_field_error(req, &errors, "parent", N_("This parent cannot"
+			       " take the page (it is gone, below the page,"
+			       " or nested too deep)."));
 	} else if (aj->result == ERR_NOTFOUND) {
-		render_error(aj->site, req, res, 404, "The page was deleted.");
+		render_error(aj->site, req, res, 404, N_("The page was deleted."));
 		return;
 	}
 	j->pg.version = j->expect;
@@ -323,8 +328,8 @@ void h_nr_page_save(struct site *site, struct http_request *req,
 		if (act && !strcmp(act, page_actions[i]))
 			break;
 	if (i == sizeof(page_actions) / sizeof(*page_actions)) {
-		render_error(site, req, res, 400, "Choose what to do with the"
-			     " page (a button of the form).");
+		render_error(site, req, res, 400, N_("Choose what to do with"
+			     " the page (a button of the form)."));
 		return;
 	}
 	j->act = (enum page_action)i;
@@ -338,8 +343,8 @@ void h_nr_page_save(struct site *site, struct http_request *req,
 	}
 	if ((j->act != PACT_SAVE || (old && old->status == PAGE_PUBLISHED)) &&
 	    !may_publish(site, who)) {
-		render_error(site, req, res, 403, "Only editors publish,"
-			     " unpublish and change published pages.");
+		render_error(site, req, res, 403, N_("Only editors publish,"
+			     " unpublish and change published pages."));
 		return;
 	}
 	if (j->act == PACT_PUBLISH)
@@ -349,8 +354,9 @@ void h_nr_page_save(struct site *site, struct http_request *req,
 	errors = read_page_form(req, j);
 	if (errors) {
 		j->pg.version = j->expect;
-		page_editor(site, req, res, who, &j->pg, 422, NULL, "Some fields"
-			    " need attention; nothing was saved.", errors);
+		page_editor(site, req, res, who, &j->pg, 422, NULL,
+			    N_("Some fields need attention; nothing was"
+			    " saved."), errors);
 		return;
 	}
 	aj = job_new(site, req, page_save_work, page_save_answer);

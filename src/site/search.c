@@ -316,17 +316,19 @@ void h_opensearch(struct site *site, struct http_request *req,
 {
 	struct buf *b = &res->body;
 	const char *icon = site_asset_url(site, "icon.svg");
+	/* TRANSLATORS: %s is the site's name (the browser's search list). */
+	const char *desc = arena_printf(req->arena, tr(req_lang(req),
+					"Search the stories of %s"), site->name);
 
 	(void)m;
-	(void)req;
 	buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		 "<OpenSearchDescription xmlns=\"http://a9.com/-/spec/"
 		 "opensearch/1.1/\">\n<ShortName>");
 	/* ShortName: at most 16 characters; the name is cut in bytes, on a
 	 * character boundary, which is never more. */
 	html_escape(b, site->name, utf8_cut(site->name, 16));
-	buf_adds(b, "</ShortName>\n<Description>Search the stories of ");
-	html_escape(b, site->name, strlen(site->name));
+	buf_adds(b, "</ShortName>\n<Description>");
+	html_escape(b, desc, strlen(desc));
 	buf_adds(b, "</Description>\n<InputEncoding>UTF-8</InputEncoding>\n");
 	if (*icon) {
 		buf_adds(b, "<Image type=\"image/svg+xml\">");

@@ -94,6 +94,7 @@ static const struct site_route routes[] = {
 	{ { HTTP_GET, "/account/email/:token" },
 	  h_confirm_email, ROUTE_SESSION },
 	{ { HTTP_POST, "/account/name" }, h_account_name, ROUTE_SESSION },
+	{ { HTTP_POST, "/account/language" }, h_account_language, ROUTE_SESSION },
 	{ { HTTP_POST, "/account/email" }, h_account_email, ROUTE_SESSION },
 	{ { HTTP_POST, "/account/password" },
 	  h_account_password, ROUTE_SESSION },
@@ -284,6 +285,30 @@ static struct tval *script_forms(struct arena *a, const struct i18n_lang *l,
 	return list;
 }
 
+/* The newsroom script's words (static/newsroom.js), into @v. */
+static void newsroom_strings(struct arena *a, const struct i18n_lang *l,
+			     struct tval *v)
+{
+	static const struct {
+		const char *key, *msgid;
+	} words[] = {
+		{ "slugHint", N_("Part of the address; made from the headline"
+				 " when empty.") },
+		{ "slugBad", N_("Use lower-case letters, digits and hyphens.") },
+		{ "slugFree", N_("This slug is free.") },
+		{ "slugTaken", N_("Another story has this slug.") },
+		/* TRANSLATORS: %s is why the draft was not saved. */
+		{ "notSavedBecause", N_("Not saved: %s") },
+		{ "useSaveButton", N_("try the Save draft button.") },
+		/* TRANSLATORS: %s is the time of day. */
+		{ "draftSavedAt", N_("Draft saved at %s.") },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(*words); i++)
+		tv_set_str(a, v, words[i].key, tr(l, words[i].msgid));
+}
+
 /*
  * The page script's words in this request's language, as the JSON of
  * <div id="dl-i18n" data-strings> (foot.mustache): messages, plural forms with
@@ -315,6 +340,8 @@ static char *script_strings(struct http_request *req)
 	tv_set(a, v, "reactionTotal", script_forms(a, l,
 	       "<span data-total>{{total}}</span> reaction",
 	       "<span data-total>{{total}}</span> reactions"));
+	if (req->path && !strncmp(req->path, "/newsroom", 9))
+		newsroom_strings(a, l, v);
 	for (n = 0; n < SCRIPT_PLURALS; n++)
 		tv_push(a, idx, tv_num(a, (double)i18n_plural(l, n)));
 	tv_set(a, v, "plural", idx);
@@ -337,8 +364,11 @@ struct tval *page_context(struct site *site, struct http_request *req,
 	tv_set_str(a, s, "name", site->name);
 	tv_set_str(a, s, "tagline", site->tagline);
 	tv_set_str(a, s, "base_url", site->base_url);
-	tv_set_str(a, s, "language", site_language(site));
-	tv_set_bool(a, s, "rtl", site->lang && site->lang->rtl);
+	/* A newsroom user's own language (see site_handle()) names the
+	 * page's language too. */
+	tv_set_str(a, s, "language", req_lang(req) == site->lang ?
+		   site_language(site) : req_lang(req)->tag);
+	tv_set_bool(a, s, "rtl", req_lang(req) && req_lang(req)->rtl);
 	tv_set(a, ctx, "site", s);
 	tv_set_str(a, ctx, "i18n_json", script_strings(req));
 	tv_set_str(a, assets, "css", site_asset_url(site, "site.css"));
@@ -421,7 +451,8 @@ static int place_account(struct site *site, struct http_request *req,
 void render_page(struct site *site, struct http_request *req,
 		 struct http_response *res, const char *name, struct tval *ctx)
 {
-	int r = tmpl_render(site->tmpl, name, ctx, &res->body);
+	int r = tmpl_render(site_tmpl(site, req_lang(req)), name, ctx,
+			    &res->body);
 
 	if (!r)
 		r = place_account(site, req, res);
@@ -492,6 +523,8 @@ void render_error(struct site *site, struct http_request *req,
 	if (status == 404 && (page_serve(site, req, res) ||
 			      moved(site, req, res)))
 		return;
+	/* Callers pass translated text; the HTTP layer's reasons are English. */
+	message = tr(req_lang(req), message);
 	ctx = page_context(site, req, heading, message,
 			   req->path ? req->path : "/");
 
@@ -499,8 +532,7 @@ void render_error(struct site *site, struct http_request *req,
 	res->blob = NULL;
 	site_reader(site, req)->for_cache = false;	/* errors are not cached */
 	tv_set_str(req->arena, ctx, "heading", heading);
-	/* Callers pass translated text; the HTTP layer's reasons are English. */
-	tv_set_str(req->arena, ctx, "message", tr(req_lang(req), message));
+	tv_set_str(req->arena, ctx, "message", message);
 	render_page(site, req, res, "error", ctx);
 	res->status = status;
 	res->content_type = "text/html; charset=utf-8";
@@ -646,22 +678,29 @@ static void fill_hole(struct site *site, struct http_request *req,
 	bool personal = false, own_page, degraded = false;
 	struct hole_fill fill = { 0 };
 	struct buf mid;
+	int r;
 
-	buf_init(&mid, req->arena, 256 * 1024);
-	if (p->hole_id ? reactions_render_block(site, req, p->hole_id,
+	buf_init(&mid, req->arena, HOLE_BODY_MAX);
+	r = p->hole_id ? reactions_render_block(site, req, p->hole_id,
 						p->hole_key, &mid, &fill,
 						&personal) :
 	    !strcmp(p->hole_key, HOLE_MOST_REACTED) ?
-	    most_reacted_render(site, req, &mid) : ERR_INVALID) {
+	    most_reacted_render(site, req, &mid) : ERR_INVALID;
+	if (r || mid.overflow) {
 		/*
-		 * The database is away: the page itself is in the cache, so
-		 * readers still get the story, with a note where the live
-		 * part goes, and no shared cache keeps this version.
+		 * The database is away (or the block outgrew its cap): the
+		 * page itself is in the cache, so readers still get the
+		 * story, with a note where the live part goes, and no
+		 * shared cache keeps this version.
 		 */
+		log_warn("%s: the live part of the page could not be built: %s",
+			 req->uri, r ? err_str(r) : "larger than its cap");
 		mid.len = 0;
-		buf_adds(&mid, "<p class=\"unavailable\" role=\"status\">"
-			 "This part of the page is unavailable for a moment."
-			 "</p>");
+		mid.overflow = false;
+		buf_adds(&mid, "<p class=\"unavailable\" role=\"status\">");
+		buf_adds(&mid, tr(req_lang(req), "This part of the page is"
+				  " unavailable for a moment."));
+		buf_adds(&mid, "</p>");
 		memset(&fill, 0, sizeof(fill));
 		personal = true;	/* no shared brotli variant */
 		degraded = true;
@@ -814,9 +853,21 @@ static void no_route(struct site *site, struct http_request *req,
 				 names[i]);
 	http_add_header(res, "Allow", arena_strdup(req->arena, allow));
 	render_error(site, req, res, 405, strcmp(allow, "GET, HEAD") ?
-		     arena_printf(req->arena, "This address only answers %s"
-				  " requests.", allow) :
-		     "This address only answers GET and HEAD requests.");
+		     arena_printf(req->arena, tr(req_lang(req), "This address"
+				  " only answers %s requests."), allow) :
+		     N_("This address only answers GET and HEAD requests."));
+}
+
+/*
+ * The newsroom speaks its user's own language when they chose one
+ * (accounts.language, the account settings page), else the site's.
+ */
+static void newsroom_language(struct site *site, struct http_request *req)
+{
+	struct reader_state *rs = site_reader(site, req);
+
+	if (rs->logged_in && rs->account.language && *rs->account.language)
+		rs->lang = i18n_lang(site->i18n, rs->account.language);
 }
 
 void site_handle(void *ctx, struct http_request *req, struct http_response *res)
@@ -838,6 +889,8 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 	}
 	if (req->query.len && !strcmp(req->path, "/") && moved(site, req, res))
 		return;
+	if (!strncmp(req->path, "/newsroom", 9))
+		newsroom_language(site, req);
 	if (router_match(&routes[0].route, NROUTES, sizeof(*routes),
 			 req->method, req->path, &m)) {
 		no_route(site, req, res, m.wrong_method);
@@ -865,8 +918,8 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
 	}
 	if (req->method == HTTP_POST && (bad = http_form_bad_utf8(req))) {
 		render_error(site, req, res, 422, arena_printf(req->arena,
-			     "The field '%s' is not valid UTF-8. Nothing was"
-			     " saved.", bad));
+			     tr(req_lang(req), "The field '%s' is not valid"
+				" UTF-8. Nothing was saved."), bad));
 		return;
 	}
 	if (sr->flags & ROUTE_CACHE)
@@ -1012,19 +1065,65 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 	return newsroom_start(site);
 }
 
+int site_templates_languages(struct site *site, const char *dir, char *err,
+			     size_t errlen)
+{
+	struct tmpl_set *fresh[SITE_MAX_LANGS] = { 0 }, *old;
+	size_t i, n = site->i18n ? i18n_count(site->i18n) : 0;
+	int r = 0;
+
+	if (n > SITE_MAX_LANGS)
+		n = SITE_MAX_LANGS;
+	for (i = 0; i < n && !r; i++)
+		if (i18n_at(site->i18n, i) != site->lang)
+			r = templates_load(dir, i18n_at(site->i18n, i),
+					   &fresh[i], err, errlen);
+	for (i = 0; i < n; i++) {
+		if (r) {
+			if (fresh[i])
+				tmpl_set_free(fresh[i]);
+			continue;
+		}
+		old = atomic_exchange(&site->tmpl_lang[i], fresh[i]);
+		if (old)
+			site->retired[site->nretired++] = old;
+	}
+	return r;
+}
+
+struct tmpl_set *site_tmpl(struct site *site, const struct i18n_lang *l)
+{
+	size_t i, n;
+	struct tmpl_set *set;
+
+	if (!l || l == site->lang || !site->i18n)
+		return site->tmpl;
+	n = i18n_count(site->i18n);
+	for (i = 0; i < n && i < SITE_MAX_LANGS; i++)
+		if (i18n_at(site->i18n, i) == l)
+			return (set = atomic_load(&site->tmpl_lang[i])) ?
+			       set : site->tmpl;
+	return site->tmpl;
+}
+
 int site_reload_templates(struct site *site, const char *dir, char *err,
 			  size_t errlen)
 {
 	struct tmpl_set *fresh, *old;
 	int r;
 
-	if (site->nretired == SITE_MAX_RELOADS) {
+	if (site->nretired + SITE_MAX_LANGS + 1 >
+	    (int)(sizeof(site->retired) / sizeof(*site->retired))) {
 		snprintf(err, errlen, "templates reloaded %d times: restart to"
 			 " reload again", SITE_MAX_RELOADS);
 		return ERR_TOOBIG;
 	}
 	if ((r = templates_load(dir, site->lang, &fresh, err, errlen)))
 		return r;
+	if ((r = site_templates_languages(site, dir, err, errlen))) {
+		tmpl_set_free(fresh);
+		return r;
+	}
 	old = atomic_exchange(&site->tmpl, fresh);
 	site->retired[site->nretired++] = old;
 	atomic_fetch_add(&site->tmpl_epoch, 1);
@@ -1074,4 +1173,9 @@ void site_stop(struct site *site)
 	site->metrics = NULL;
 	while (site->nretired > 0)
 		tmpl_set_free(site->retired[--site->nretired]);
+	for (size_t i = 0; i < SITE_MAX_LANGS; i++)
+		if (site->tmpl_lang[i]) {
+			tmpl_set_free(site->tmpl_lang[i]);
+			site->tmpl_lang[i] = NULL;
+		}
 }

@@ -36,11 +36,17 @@ struct i18n_lang;
 
 /* Template reloads kept before a reload is refused (their sets stay). */
 #define SITE_MAX_RELOADS 64
+/* Shipped languages the newsroom's users may choose from. */
+#define SITE_MAX_LANGS 15
 
 struct site {
 	struct store *store;
 	/* Swapped whole by site_reload_templates(); read with one load. */
 	struct tmpl_set *_Atomic tmpl;
+	/* The same templates in each other shipped language (i18n_at()
+	 * order; NULL at the site language's place), for newsroom users
+	 * who chose their own; made by site_templates_languages(). */
+	struct tmpl_set *_Atomic tmpl_lang[SITE_MAX_LANGS];
 	struct assets *assets;
 	struct page_cache *cache;
 	const char *name;	/* "Dateline" */
@@ -97,7 +103,7 @@ struct site {
 	int64_t box_time;
 	/* Template sets replaced on SIGHUP, freed by site_stop(): a request
 	 * may still be rendering with one. */
-	struct tmpl_set *retired[SITE_MAX_RELOADS];
+	struct tmpl_set *retired[SITE_MAX_RELOADS * (SITE_MAX_LANGS + 1)];
 	int nretired;
 	atomic_uint_fast64_t tmpl_epoch;	/* reloads so far */
 	struct metrics *metrics;	/* made by site_start() */
@@ -111,6 +117,17 @@ struct site {
  * cannot be made).
  */
 int site_start(struct site *site, unsigned reaction_per_minute);
+/*
+ * Compile the templates of @dir (NULL: the built-in ones) in every shipped
+ * language but the site's into site->tmpl_lang (start-up; also done by
+ * site_reload_templates()).  0, or an error with a reason in @err (the
+ * sets held stay).  Call from one thread at a time.
+ */
+int site_templates_languages(struct site *site, const char *dir, char *err,
+			     size_t errlen);
+/* The template set for pages in language @l: site->tmpl for the site's
+ * (and NULL), else that language's when compiled. */
+struct tmpl_set *site_tmpl(struct site *site, const struct i18n_lang *l);
 /*
  * Compile the templates of @dir (NULL: the built-in ones) and put them in
  * place of the running set (SIGHUP); cached pages and blocks rendered

@@ -87,6 +87,9 @@ const char *site_asset_url(struct site *site, const char *name);
 
 /* The name of reaction @kind as readers of language @l see it ("Lol"). */
 const char *reaction_label(const struct i18n_lang *l, int kind);
+/* The name of account role @role as language @l says it ("editor";
+ * role_names[] holds the machine names). */
+const char *role_label(const struct i18n_lang *l, int role);
 
 /* The reaction block of a story page (reactions.c); *personal is set when
  * it shows the reader's own state, so the page must not be shared. */
@@ -136,6 +139,13 @@ void reactions_remote(void *ctx, int64_t article_id);
 #define MOST_REACTED_TTL_S 5
 /* Hole keys of cached pages (see cache.h). */
 #define HOLE_MOST_REACTED "most-reacted"
+/*
+ * The most bytes the live part of a story page (reactions, the comments
+ * and their threads, as one reader sees them) may take: a thread of the
+ * store's most replies (THREAD_MAX in store_comments.c) fits, with its
+ * forms.  A cap, not an allocation: memory grows as the block does.
+ */
+#define HOLE_BODY_MAX (32u * 1024 * 1024)
 
 /* The "Most reacted" box (archive.c). */
 int most_reacted_render(struct site *site, struct http_request *req,
@@ -192,6 +202,8 @@ void h_verify(struct site *, struct http_request *, struct http_response *,
 	      const struct route_match *);
 void h_confirm_email(struct site *, struct http_request *,
 		     struct http_response *, const struct route_match *);
+void h_account_language(struct site *, struct http_request *,
+			struct http_response *, const struct route_match *);
 void h_account_name(struct site *, struct http_request *,
 		    struct http_response *, const struct route_match *);
 void h_account_email(struct site *, struct http_request *,

@@ -9,6 +9,7 @@
  * processes (the CLI adding an article while the server runs).
  */
 #include "sqlite_int.h"
+#include "sqlite_fts.h"
 
 #include <pthread.h>
 #include <stddef.h>
@@ -61,6 +62,8 @@ static int open_db(const char *path, sqlite3 **out, char *err, size_t errlen)
 	}
 	sqlite3_busy_timeout(db, 5000);
 	rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite_fts_register(db);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "database '%s' is not usable: %s", path,
 			 sqlite3_errmsg(db));

@@ -73,6 +73,9 @@ struct article {
 	const char *caption;
 	const char *credit;
 	const char *photo_alt;
+	/* BCP 47 tag of the story's text when it is not the site's
+	 * language ("en" on an Arabic site); "" for the site's. */
+	const char *lang;
 	enum article_status status;
 	int64_t published;	/* Unix seconds; the publication time */
 	int64_t created, updated;
@@ -316,7 +319,12 @@ struct account {
 	enum account_role role;
 	bool verified;		/* the e-mail address was confirmed */
 	int64_t created;
+	/* BCP 47 tag of the newsroom's language for this account; "" for
+	 * the site's (at most ACCOUNT_LANGUAGE_MAX bytes). */
+	const char *language;
 };
+
+#define ACCOUNT_LANGUAGE_MAX 35
 
 /*
  * An e-mail to queue in the outbox, in the same transaction as the change
@@ -366,6 +374,16 @@ int store_accounts_list(struct store *s, struct arena *ar,
 /* Change the display name or the role of account @id; ERR_NOTFOUND. */
 int store_account_set_name(struct store *s, int64_t id, const char *name);
 int store_account_set_role(struct store *s, int64_t id, enum account_role role);
+/* The newsroom language of account @id (@tag: a BCP 47 tag, "" for the
+ * site's); ERR_INVALID when longer than ACCOUNT_LANGUAGE_MAX, ERR_NOTFOUND. */
+int store_account_set_language(struct store *s, int64_t id, const char *tag);
+
+/*
+ * Tell the store the site's language (BCP 47 @tag), which search stems
+ * stories without their own language in; a change indexes those again
+ * (once: the tag is kept in the database).  ERR_INVALID, ERR_DB.
+ */
+int store_site_language(struct store *s, const char *tag);
 
 /*
  * Set account @id's password hash.  In one transaction: when
@@ -938,7 +956,7 @@ int store_account_banned(struct store *s, int64_t account_id, bool *banned);
 int store_comment_top(struct store *s, struct arena *ar, int64_t since,
 		      size_t limit, struct article_list *out, int64_t **counts);
 
-/* ---- Static pages (sql/sqlite/009_pages.sql; store_pages.c) ---- */
+/* ---- Static pages (sql/sqlite/011_pages.sql; store_pages.c) ---- */
 
 enum page_status { PAGE_DRAFT = 0, PAGE_PUBLISHED = 1 };
 

@@ -27,7 +27,8 @@
 #define CLAIM_LEASE 300
 
 #define ACCT_COLS \
-	"a.id, a.email, a.name, a.password, a.role, a.verified, a.created"
+	"a.id, a.email, a.name, a.password, a.role, a.verified, a.created," \
+	" a.language"
 
 static const char *const purpose_names[] = { "verify", "reset", "email" };
 
@@ -57,6 +58,7 @@ static void read_account(struct arena *ar, struct dbs *st, int col,
 	a->role = role < 0 ? ROLE_READER : (enum account_role)role;
 	a->verified = db_int(st, col + 5) != 0;
 	a->created = db_int(st, col + 6);
+	a->language = db_text0(st, ar, col + 7);
 }
 
 /* The first row of @st as an account; ERR_NOTFOUND when it has none. */
@@ -200,6 +202,16 @@ int store_account_set_name(struct store *s, int64_t id, const char *name)
 	if (!name || !*name)
 		return ERR_INVALID;
 	return set_field(s, &q_set_name, id, name);
+}
+
+static struct dbq q_set_language = DBQ(
+	"UPDATE accounts SET language = ?2, updated = ?3 WHERE id = ?1");
+
+int store_account_set_language(struct store *s, int64_t id, const char *tag)
+{
+	if (!tag || strlen(tag) > ACCOUNT_LANGUAGE_MAX)
+		return ERR_INVALID;
+	return set_field(s, &q_set_language, id, tag);
 }
 
 static struct dbq q_set_role = DBQ(

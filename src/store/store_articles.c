@@ -36,6 +36,7 @@ void art_read(struct dbs *st, struct arena *ar, int col, struct article *a)
 	a->created = db_int(st, col + 17);
 	a->updated = db_int(st, col + 18);
 	a->version = db_int(st, col + 19);
+	a->lang = db_text0(st, ar, col + 20);
 	a->body = "";
 }
 
@@ -61,6 +62,7 @@ void art_args(struct dbv *v, const struct article *a, int64_t now)
 	v[12] = DB_I(a->status == ARTICLE_PUBLISHED);
 	v[13] = DB_I(a->published);
 	v[14] = DB_I(now);
+	v[15] = DB_T(or_empty(a->lang));
 }
 
 static struct dbq q_tags_clear = DBQ(
@@ -78,7 +80,7 @@ int art_put_tags(struct dbc *c, int64_t id, const struct article *a)
 
 	db_exec(c, &q_tags_clear, DB_I(id));
 	/* The last first: the search index is written once, when pos 0
-	 * comes (sql/sqlite/009_pages.sql). */
+	 * comes (sql/sqlite/011_pages.sql). */
 	for (i = a->ntags; i-- > 0;) {
 		int64_t tag = 0;
 
@@ -159,20 +161,21 @@ static struct dbq q_find = DBQ("SELECT id FROM articles WHERE slug = ?1");
 static struct dbq q_insert = DBQ(
 	"INSERT INTO articles (slug, headline, summary, dateline, body,"
 	" author, section, section_slug, photo_key, caption, credit,"
-	" photo_alt, status, published, created, updated, version, stage)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-	" ?13, ?14, ?15, ?15, 1, ?16) RETURNING id");
+	" photo_alt, status, published, created, updated, version, lang,"
+	" stage) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+	" ?13, ?14, ?15, ?15, 1, ?16, ?17) RETURNING id");
 static struct dbq q_update = DBQ(
 	"UPDATE articles SET headline = ?2, summary = ?3, dateline = ?4,"
 	" body = ?5, author = ?6, section = ?7, section_slug = ?8,"
 	" photo_key = ?9, caption = ?10, credit = ?11, photo_alt = ?12,"
-	" status = ?13, published = ?14, updated = ?15, stage = ?16,"
+	" status = ?13, published = ?14, updated = ?15, lang = ?16,"
+	" stage = ?17,"
 	" version = version + 1 WHERE slug = ?1 RETURNING id");
 
 int store_article_put(struct store *s, const struct article *a,
 		      int64_t *id_out, bool *inserted)
 {
-	struct dbv v[16];
+	struct dbv v[17];
 	int64_t id = 0, old = 0;
 	bool found;
 	struct dbc *c;
@@ -188,9 +191,9 @@ int store_article_put(struct store *s, const struct article *a,
 		       a->nvariants);
 	found = !db_get_int(c, &q_find, &old, DB_T(a->slug));
 	art_args(v, a, time_now());
-	v[15] = DB_I((int)a->status >= 0 && (int)a->status < ARTICLE_STATUSES ?
+	v[16] = DB_I((int)a->status >= 0 && (int)a->status < ARTICLE_STATUSES ?
 		     a->status : ARTICLE_DRAFT);
-	r = db_int_v(c, found ? &q_update : &q_insert, &id, v, 16);
+	r = db_int_v(c, found ? &q_update : &q_insert, &id, v, 17);
 	art_put_tags(c, id, a);
 	db_content_bump(c);
 	r = db_end(c, r);
@@ -219,7 +222,7 @@ int store_article_by_slug(struct store *s, struct arena *ar, const char *slug,
 	if (!(r = db_row(st))) {
 		a = arena_alloc(ar, sizeof(*a));
 		art_read(st, ar, 0, a);
-		a->body = db_text0(st, ar, 20);
+		a->body = db_text0(st, ar, ARTICLE_NCOLS);
 		if (!(r = art_read_tags(c, ar, a)))
 			*out = a;
 	}

@@ -34,8 +34,12 @@ const char *const comment_mode_names[COMMENT_MODES] = {
 	"open", "first", "all",
 };
 
-/* Replies of one thread a page shows at most. */
-#define THREAD_MAX "1000"
+/*
+ * Replies of one thread a page shows at most: a bound on one request's
+ * memory far above any thread a reader follows (a thread of 2,000
+ * replies renders whole, tests/e2e/comments-size.test.mjs).
+ */
+#define THREAD_MAX "10000"
 
 /* Columns of struct comment; @v is the viewer's parameter (for "liked"). */
 #define CMT_COLS(v) \

@@ -103,7 +103,8 @@ struct store_route *store_route(void);
 	"a.id, a.slug, a.headline, a.summary, a.dateline, a.author, " \
 	"a.section, a.section_slug, a.photo_key, m.type, m.width, m.height, " \
 	"a.caption, a.credit, a.photo_alt, a.status, a.published, a.created, " \
-	"a.updated, a.version"
+	"a.updated, a.version, a.lang"
+#define ARTICLE_NCOLS 21	/* how many columns ARTICLE_COLS has */
 #define ARTICLE_FROM " FROM articles a LEFT JOIN media m ON m.key = a.photo_key "
 
 struct dbc;
@@ -112,7 +113,7 @@ struct dbv;
 /* Fill @a from the row of @st, ARTICLE_COLS from column @col (body ""). */
 void art_read(struct dbs *st, struct arena *ar, int col, struct article *a);
 /*
- * @a's 15 stored fields as parameters 1..15 of an article INSERT/UPDATE
+ * @a's 16 stored fields as parameters 1..16 of an article INSERT/UPDATE
  * (slug, headline, summary, dateline, body, author, section, section
  * slug, photo key, caption, credit, alt, published flag, published, @now)
  * into @v[0..14]; texts borrowed from @a.

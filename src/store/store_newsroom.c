@@ -58,8 +58,8 @@ static enum article_status stage_of(int64_t stage)
 static void read_story(struct dbs *st, struct arena *ar, struct article *a)
 {
 	art_read(st, ar, 0, a);
-	a->status = stage_of(db_int(st, 20));
-	a->owner_id = db_int(st, 21);
+	a->status = stage_of(db_int(st, ARTICLE_NCOLS));
+	a->owner_id = db_int(st, ARTICLE_NCOLS + 1);
 }
 
 /* A headline contains the search text: instr() in SQLite, strpos() here. */
@@ -102,8 +102,8 @@ int store_stories(struct store *s, struct arena *ar,
 		struct story_row *row = &(*out)[(*n)++];
 
 		read_story(st, ar, &row->a);
-		row->reactions = db_int(st, 22);
-		row->comments = db_int(st, 23);
+		row->reactions = db_int(st, ARTICLE_NCOLS + 2);
+		row->comments = db_int(st, ARTICLE_NCOLS + 3);
 	}
 	r = db_failed(c);
 	db_put(c);
@@ -126,7 +126,7 @@ int store_story_get(struct store *s, struct arena *ar, int64_t id,
 		goto out;
 	a = arena_alloc(ar, sizeof(*a));
 	read_story(st, ar, a);
-	a->body = db_text0(st, ar, 22);
+	a->body = db_text0(st, ar, ARTICLE_NCOLS + 2);
 	if (!(r = art_read_tags(c, ar, a)))
 		*out = a;
 out:
@@ -162,23 +162,23 @@ static int version_check(struct dbc *c, int64_t id, int64_t version)
 static struct dbq q_story_insert = DBQ(
 	"INSERT INTO articles (slug, headline, summary, dateline, body, author,"
 	" section, section_slug, photo_key, caption, credit, photo_alt, status,"
-	" published, created, updated, version, stage, owner_id) VALUES"
+	" published, created, updated, version, lang, stage, owner_id) VALUES"
 	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-	" ?15, 1, ?16, nullif(CAST(?17 AS BIGINT), 0)) RETURNING id");
+	" ?15, 1, ?16, ?17, nullif(CAST(?18 AS BIGINT), 0)) RETURNING id");
 static struct dbq q_story_update = DBQ(
 	"UPDATE articles SET slug = ?1, headline = ?2, summary = ?3,"
 	" dateline = ?4, body = ?5, author = ?6, section = ?7,"
 	" section_slug = ?8, photo_key = ?9, caption = ?10, credit = ?11,"
 	" photo_alt = ?12, status = ?13, published = ?14, updated = ?15,"
-	" stage = ?16, version = version + 1 WHERE id = ?17 AND version = ?18"
-	" RETURNING id");
+	" lang = ?16, stage = ?17, version = version + 1 WHERE id = ?18"
+	" AND version = ?19 RETURNING id");
 
 /* Inside the transaction: the story row itself; its id into *id. */
 static int write_story(struct dbc *c, const struct story_save *sv,
 		       int64_t now, int64_t *id)
 {
 	const struct article *a = sv->a;
-	struct dbv v[18];
+	struct dbv v[19];
 	int r;
 
 	if (a->id && (r = version_check(c, a->id, sv->expect_version)))
@@ -188,14 +188,14 @@ static int write_story(struct dbc *c, const struct story_save *sv,
 				sv->nvariants)))
 		return r;
 	art_args(v, a, now);
-	v[15] = DB_I(a->status);
+	v[16] = DB_I(a->status);
 	if (a->id) {
-		v[16] = DB_I(a->id);
-		v[17] = DB_I(sv->expect_version);
-		r = db_int_v(c, &q_story_update, id, v, 18);
+		v[17] = DB_I(a->id);
+		v[18] = DB_I(sv->expect_version);
+		r = db_int_v(c, &q_story_update, id, v, 19);
 	} else {
-		v[16] = DB_I(a->owner_id);
-		r = db_int_v(c, &q_story_insert, id, v, 17);
+		v[17] = DB_I(a->owner_id);
+		r = db_int_v(c, &q_story_insert, id, v, 18);
 	}
 	/* No row back: the version moved on between check and write. */
 	return r == ERR_NOTFOUND ? ERR_STALE : r;
@@ -460,7 +460,7 @@ int store_comment_top(struct store *s, struct arena *ar, int64_t since,
 	st = db_query(c, &q_comment_top, DB_I(since), DB_I(limit));
 	while (out->n < limit && db_step(st) == 1) {
 		art_read(st, ar, 0, &out->items[out->n]);
-		(*counts)[out->n++] = db_int(st, 20);
+		(*counts)[out->n++] = db_int(st, ARTICLE_NCOLS);
 	}
 	r = db_failed(c);
 	db_put(c);

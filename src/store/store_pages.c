@@ -3,7 +3,7 @@
  * reads by id and by path, the lists the footer, the sitemap and the
  * newsroom show, and saving with optimistic locking, where a page whose
  * path changes takes the pages below it along and leaves a 301 at each
- * published address it had (sql/ *\/009_pages.sql).
+ * published address it had (sql/ *\/011_pages.sql).
  */
 #include "store.h"
 

@@ -124,7 +124,7 @@ int store_reaction_top(struct store *s, struct arena *ar, int kind,
 			break;
 		}
 		art_read(st, ar, 0, &out->items[out->n]);
-		(*counts)[out->n] = db_int(st, 20);
+		(*counts)[out->n] = db_int(st, ARTICLE_NCOLS);
 		out->n++;
 	}
 	db_put(c);

@@ -9,8 +9,8 @@
  * bm25 with per-column weights (headline counts most); PostgreSQL gets it
  * rewritten as a tsquery whose every word is a quoted lexeme (parts
  * ANDed, a phrase's words following each other with <->, a prefix
- * 'word':*), stemmed by the 'dateline' configuration like the stored
- * vectors, and ranks by ts_rank with the weights headline (A), tags and
+ * 'word':*), stemmed by every configuration a story may be stemmed
+ * with (each story in its language; sql/postgres/010_stemming.sql), and ranks by ts_rank with the weights headline (A), tags and
  * author (B), summary (C), body (D).  Either score is scaled to an
  * integer, so the keyset cursor is three integers and ties fall to the
  * newest story.  Snippets are made for the hits of one page only, matched
@@ -45,9 +45,16 @@
  */
 #define SEARCH_WINDOW_SQL "1000"
 
-/* Column weights: headline, summary, body, tags, author. */
-#define BM25 "bm25(article_search, 10.0, 4.0, 1.0, 5.0, 5.0)"
-#define TSQ "to_tsquery('dateline', $1)"
+/* Column weights: lang (never matches), headline, summary, body, tags,
+ * author. */
+#define BM25 "bm25(article_search, 0.0, 10.0, 4.0, 1.0, 5.0, 5.0)"
+/* Each story is stemmed in its language (sql/postgres/010_stemming.sql);
+ * the reader's words are looked for as every configuration stems them. */
+#define TSQ "(to_tsquery('dateline', $1) ||" \
+	" to_tsquery('dateline_german', $1) ||" \
+	" to_tsquery('dateline_french', $1) ||" \
+	" to_tsquery('dateline_arabic', $1) ||" \
+	" to_tsquery('dateline_simple', $1))"
 #define RANK "ts_rank('{0.1, 0.2, 0.4, 1.0}', a.search, " TSQ ")"
 
 /*
@@ -63,8 +70,8 @@
  * column).  ts_headline drops what its parser takes for HTML tags, so '<'
  * and '>' travel as \x03 and \x04 through it and are put back after.
  */
-#define TS_HEADLINE(doc) \
-	"replace(replace(ts_headline('dateline'," \
+#define TS_HEADLINE(lang, doc) \
+	"replace(replace(ts_headline(dateline_ts_config(" lang ")," \
 	" replace(replace(" doc ", '<', chr(3)), '>', chr(4)), " TSQ "," \
 	" 'StartSel=' || chr(1) || ', StopSel=' || chr(2) ||" \
 	" ', MaxWords=28, MinWords=12, ShortWord=2, MaxFragments=1')," \
@@ -90,6 +97,52 @@
 /* length() of a blob: SQLite reads its record header, not its pages. */
 static struct dbq q_media_size = DBQ(
 	"SELECT length(data) FROM media WHERE key = ?1");
+
+/*
+ * The site's language, which stories without their own are stemmed in:
+ * kept in meta.language.  When it changes those stories are indexed
+ * again (SQLite: their FTS5 rows; PostgreSQL: their vectors).
+ */
+static struct dbq q_site_lang = DBQ(
+	"SELECT value FROM meta WHERE key = 'language'");
+static struct dbq q_site_lang_set = DBQ(
+	"INSERT INTO meta (key, value) VALUES ('language', ?1)"
+	" ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+static struct dbq q_reindex = DBQ2(
+	"UPDATE article_search SET lang = char(1) || ?1"
+	" WHERE rowid IN (SELECT id FROM articles WHERE lang = '')",
+	"UPDATE articles SET search = dateline_search_vector("
+	"dateline_ts_config(''), headline, tags_text, author, summary, body)"
+	" WHERE lang = '' AND CAST($1 AS TEXT) IS NOT NULL");
+
+int store_site_language(struct store *s, const char *tag)
+{
+	struct arena *a = arena_new(256);
+	struct dbc *c;
+	struct dbs *st;
+	const char *now = NULL;
+	int r;
+
+	if (!a)
+		return ERR_NOMEM;
+	if (!tag || !*tag || strlen(tag) > ACCOUNT_LANGUAGE_MAX) {
+		arena_free(a);
+		return ERR_INVALID;
+	}
+	c = db_get(s, DB_WRITE);
+	db_begin(c);
+	st = db_query(c, &q_site_lang);
+	if (db_step(st) == 1)
+		now = db_text0(st, a, 0);
+	if (!now || strcmp(now, tag)) {
+		db_exec(c, &q_site_lang_set, DB_T(tag));
+		db_exec(c, &q_reindex, DB_T(tag));
+	}
+	r = db_end(c, 0);
+	db_put(c);
+	arena_free(a);
+	return r;
+}
 
 int store_media_size(struct store *s, const char *key, int64_t *size)
 {
@@ -234,8 +287,9 @@ static int fts_snippets(struct dbc *c, struct arena *ar, const char *match,
 
 static struct dbq q_ts_headline = DBQ(
 	"SELECT CASE WHEN strpos(h.s, chr(1)) > 0 THEN h.s"
-	" ELSE " TS_HEADLINE("h.headline") " END FROM"
-	" (SELECT a.headline, " TS_HEADLINE("a.summary || ' ' || a.body")
+	" ELSE " TS_HEADLINE("h.lang", "h.headline") " END FROM"
+	" (SELECT a.headline, a.lang, "
+	TS_HEADLINE("a.lang", "a.summary || ' ' || a.body")
 	" AS s FROM articles a WHERE a.id = $2) h");
 
 /* PostgreSQL: each hit's snippet, ts_headline over summary and body. */
@@ -326,7 +380,7 @@ int store_search(struct store *s, struct arena *ar, const char *text,
 			break;
 		}
 		art_read(st, ar, 0, &out->hits[out->n].article);
-		out->hits[out->n].score = db_int(st, 20);
+		out->hits[out->n].score = db_int(st, ARTICLE_NCOLS);
 		out->n++;
 	}
 	for (i = 0; i < out->n; i++)

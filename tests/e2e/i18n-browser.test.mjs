@@ -1,11 +1,17 @@
 // i18n-browser.test.mjs - the Arabic story page in Chromium: laid out
 // right to left (the reaction list starts at the right edge), the page
-// script's words in Arabic, the reaction block usable by keyboard.
+// script's words in Arabic, the reaction block usable by keyboard; and
+// the story, front and newsroom pages in every language checked by vnu
+// and axe.
 // Runs only when DATELINE_BROWSER=1; the screenshot is left in the
 // site folder (or $DATELINE_SCREENSHOTS) as arabic.png, for a look.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { addArticle, launchBrowser, makeSite, removeDir, startServer } from './lib.mjs';
+import { ROOT, addArticle, launchBrowser, makeSite, removeDir, startServer } from './lib.mjs';
+import { addUser, loginAs } from './comments-lib.mjs';
 
 const ENABLED = process.env.DATELINE_BROWSER === '1';
 
@@ -51,5 +57,95 @@ describe('the Arabic page in the browser', { skip: !ENABLED && 'set DATELINE_BRO
 			.getAttribute('aria-pressed') === 'true');
 		assert.match(await page.textContent('.reaction-total'), /تفاعل واحد/);
 		await page.close();
+	});
+});
+
+/*
+ * The story, front and newsroom pages in every shipped language: the Nu
+ * Html Checker (vnu-jar, on Debian's Java) finds no error and axe-core no
+ * violation.  The newsroom is seen by an editor who chose the language;
+ * the site's own language is English for it, so every catalogue shows.
+ */
+const VNU = path.join(ROOT, 'node_modules/vnu-jar/build/dist/vnu.jar');
+const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
+
+/* vnu's errors for each file of @files (one Java start for all). */
+function vnuErrors(files) {
+	const r = spawnSync('java', ['-jar', VNU, '--format', 'json', '--stdout', ...files], { encoding: 'utf8' });
+	const messages = JSON.parse(r.stdout || '{"messages":[]}').messages;
+	return messages.filter((m) => m.type === 'error' || m.subType === 'fatal')
+		.map((m) => `${path.basename(decodeURIComponent(m.url || ''))}: ${m.message} (line ${m.lastLine})`);
+}
+
+describe('every language: no vnu error, no axe violation', { skip: !ENABLED && 'set DATELINE_BROWSER=1' }, () => {
+	let site, browser, out;
+	const pages = [];	// [label, file]
+
+	before(async () => {
+		site = await makeSite();
+		out = site.dir;
+		await addArticle(site, { headline: 'Harbour cranes return', slug: 'harbour', author: 'Nour Haddad',
+			section: 'World', summary: 'Ships are back.', published: '2025-11-20T09:00:00Z',
+			status: 'published', tags: ['ports'] }, 'BEIRUT — The cranes moved again.\n');
+		await addArticle(site, { headline: 'Port reopens', slug: 'port-en', lang: 'en', section: 'World',
+			published: '2025-11-21T09:00:00Z', status: 'published' }, 'In English.\n');
+		await addUser(site.db, 'ed@example.org', 'Edith', 'editor');
+		browser = await launchBrowser();
+	});
+
+	after(async () => {
+		try {
+			if (browser)
+				await browser.close();
+		} finally {
+			if (site)
+				await removeDir(site.dir);
+		}
+	});
+
+	for (const lang of ['en', 'de', 'fr', 'ar']) {
+		it(`${lang}: axe finds nothing on the story, front and newsroom pages`, async () => {
+			const srv = await startServer({ db: site.db, args: ['--language', lang === 'en' ? 'ar' : lang,
+				'--reaction-rate-limit', '0'] });
+			const siteSrv = lang === 'en' ? await startServer({ db: site.db, args: ['--language', 'en'] }) : srv;
+			try {
+				const editor = await loginAs(srv.url, 'ed@example.org');
+				const set = await editor.submit('/account/', '/account/language', { language: lang });
+				assert.equal(set.status, 303);
+				const story = '/world/2025/11/20/harbour/';
+				const targets = [
+					['story', siteSrv.url + story, null], ['story-en', siteSrv.url + '/world/2025/11/21/port-en/', null],
+					['front', siteSrv.url + '/', null], ['search', siteSrv.url + '/search?q=cranes', null],
+					['newsroom', srv.url + '/newsroom', editor], ['editor', srv.url + '/newsroom/new', editor],
+					['dashboard', srv.url + '/newsroom/dashboard', editor], ['account', srv.url + '/account/', editor],
+				];
+				for (const [label, url, who] of targets) {
+					const ctx = await browser.newContext({ bypassCSP: true });	// to inject axe
+					if (who)
+						await ctx.addCookies([...who.jar].map(([name, value]) =>
+							({ name, value, url: srv.url })));
+					const page = await ctx.newPage();
+					const res = await page.goto(url);
+					assert.equal(res.status(), 200, `${lang} ${label}`);
+					const file = path.join(out, `${lang}-${label}.html`);
+					fs.writeFileSync(file, await res.text());
+					pages.push([`${lang} ${label}`, file]);
+					await page.addScriptTag({ path: AXE });
+					const v = await page.evaluate(async () => (await window.axe.run()).violations
+						.map((x) => `${x.id}: ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+					assert.deepEqual(v, [], `${lang} ${label}: axe`);
+					await ctx.close();
+				}
+			} finally {
+				if (siteSrv !== srv)
+					await siteSrv.stop();
+				await srv.stop();
+			}
+		});
+	}
+
+	it('vnu finds no error on any of those pages', () => {
+		assert.ok(pages.length >= 32, `${pages.length} pages checked`);
+		assert.deepEqual(vnuErrors(pages.map((p) => p[1])), []);
 	});
 });

@@ -25,6 +25,17 @@ export const DEMO_IMAGES = path.join(ROOT, 'demo/images');
 if (!fs.existsSync(BIN))
 	throw new Error(`dateline binary not found at ${BIN} (set DATELINE_BIN)`);
 
+/*
+ * The sqlite3 shell needs the stemming tokenizer of the search table to
+ * write stories (src/store/sqlite_fts.c): its extension from the normal
+ * build (a sanitizer build's cannot load into the shell), else from the
+ * binary's folder.  SQLITE_ARGS go before the database argument.
+ */
+export const FTS_EXT = process.env.DATELINE_FTS_EXT ||
+	[path.join(ROOT, 'build/dateline-fts.so'), path.join(path.dirname(BIN), 'dateline-fts.so')]
+		.find((f) => fs.existsSync(f)) || '';
+export const SQLITE_ARGS = FTS_EXT ? ['-cmd', `.load ${FTS_EXT.replace(/\.so$/, '')}`] : [];
+
 const live = new Set();	// server processes still running
 process.on('exit', () => {
 	for (const p of live)
@@ -72,7 +83,7 @@ export function dbSql(db, query) {
 			`SELECT coalesce(json_agg(t), '[]'::json) FROM (${query}) t` : query];
 	} else {
 		cmd = '/usr/bin/sqlite3';
-		args = ['-json', '-cmd', '.timeout 5000', db, query];
+		args = ['-json', '-cmd', '.timeout 5000', ...SQLITE_ARGS, db, query];
 	}
 	return new Promise((resolve, reject) => {
 		execFile(cmd, args, (err, stdout, stderr) => {
@@ -87,7 +98,7 @@ export function dbSql(db, query) {
 export function dbRowsSync(db, query) {
 	const out = isPg(db) ?
 		execFileSync('psql', [...PSQL, '-A', '-t', '-F', '\t', db, '-c', query], { encoding: 'utf8' }) :
-		execFileSync('sqlite3', ['-separator', '\t', db, query], { encoding: 'utf8' });
+		execFileSync('sqlite3', ['-separator', '\t', ...SQLITE_ARGS, db, query], { encoding: 'utf8' });
 	return out.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
 }
 

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
-import { ROOT, isPg } from './lib.mjs';
+import { ROOT, SQLITE_ARGS, isPg } from './lib.mjs';
 
 export const SCHEMAS = path.join(ROOT, 'tests/data/sitemaps');
 const PYTHON = '/usr/bin/python3';
@@ -86,7 +86,7 @@ export function decode(r) {
 export async function sqlite(db, sql) {
 	const pg = isPg(db);
 	const r = pg ? await pipe('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', db], sql) :
-		await pipe(SQLITE, ['-batch', '-bail', db], sql);
+		await pipe(SQLITE, ['-batch', '-bail', ...SQLITE_ARGS, db], sql);
 	if (r.code !== 0)
 		throw new Error(`${pg ? 'psql' : 'sqlite3'} failed (${r.code}): ${r.stderr}`);
 	return r.stdout;

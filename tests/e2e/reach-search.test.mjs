@@ -170,7 +170,7 @@ describe('search', () => {
 		assert.ok((await validateXml(null, d.text)).ok, 'well-formed');
 		assert.match(d.text, /<ShortName>Dateline<\/ShortName>/);
 		assert.ok(d.text.includes(`<Url type="text/html" method="get" template="${srv.url}/search?q={searchTerms}"/>`));
-		assert.match(home, /<form class="site-search" action="\/search" method="get" role="search">/);
+		assert.match(home, /<form class="site-search" action="\/search" method="get" role="search" aria-label="Search the site">/);
 		const html = await search('harbour');
 		assert.ok(tags(html, 'meta').some((m) => m.name === 'robots' && m.content === 'noindex'));
 		// The title holds at most 80 bytes of the search, never half a character.

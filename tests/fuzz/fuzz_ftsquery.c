@@ -17,6 +17,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "store/fts_query.h"
+#include "store/sqlite_fts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,11 +26,11 @@ static sqlite3_stmt *st;
 
 static void open_db(void)
 {
-	if (sqlite3_open(":memory:", &db) ||
-	    sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(a, b,"
-			 " tokenize = 'porter unicode61 remove_diacritics 2',"
-			 " prefix = '2 3 4 5');"
-			 "INSERT INTO t VALUES ('harbour cranes NEAR the port',"
+	if (sqlite3_open(":memory:", &db) || sqlite_fts_register(db) ||
+	    sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(lang, a, b,"
+			 " tokenize = 'dateline', prefix = '2 3 4 5');"
+			 "INSERT INTO t VALUES (char(1) || 'en',"
+			 " 'harbour cranes NEAR the port',"
 			 " 'caf\xC3\xA9 \xE5\x8C\x97\xE4\xBA\xAC storm surge');",
 			 NULL, NULL, NULL) ||
 	    sqlite3_prepare_v2(db, "SELECT rowid, bm25(t) FROM t WHERE t MATCH ?1",

@@ -19,6 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/sqlite_fts.h"
+
 static bool testdb_pg;		/* the group running now is on PostgreSQL */
 static int testdb_serial;
 
@@ -100,6 +102,8 @@ static inline void testdb_sql(const char *url, const char *sql)
 		char *msg = NULL;
 
 		assert_int_equal(sqlite3_open(url, &db), SQLITE_OK);
+		/* The search table's tokenizer, as every connection has. */
+		assert_int_equal(sqlite_fts_register(db), SQLITE_OK);
 		sqlite3_busy_timeout(db, 5000);
 		if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
 			fail_msg("%s: %s", sql, msg);
@@ -127,6 +131,8 @@ static inline int64_t testdb_int(const char *url, const char *sql)
 		sqlite3_stmt *st;
 
 		assert_int_equal(sqlite3_open(url, &db), SQLITE_OK);
+		/* The search table's tokenizer, as every connection has. */
+		assert_int_equal(sqlite_fts_register(db), SQLITE_OK);
 		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
 				 SQLITE_OK);
 		if (sqlite3_step(st) == SQLITE_ROW)

@@ -1,0 +1,265 @@
+/*
+ * sqlite_fts.c - the "dateline" FTS5 tokenizer: Unicode words, stemmed in
+ * each story's language by Snowball (libstemmer), accents folded.
+ *
+ * FTS5 tokenizes one column at a time and knows nothing of the row, so
+ * the story's language travels in the table's first column, "lang",
+ * written by the triggers of sql/sqlite/010_stemming.sql as "\x01" and a
+ * BCP 47 tag.  FTS5 tokenizes a row's columns in order, on insert and on
+ * delete alike, so that column sets the stemmer the others are stemmed
+ * with; it yields no tokens itself.  A language Snowball has no stemmer
+ * for is indexed unstemmed.
+ *
+ * A reader's query does not say its language: each word is looked up as
+ * typed (accents folded) and, as FTS5 synonyms at the same position
+ * (FTS5_TOKEN_COLOCATED), as its stem in every language stemmed here, so
+ * "Häuser" finds the German "Haus", "coordinations" the English
+ * "coordination".  A prefix ("Koordinat*") is never stemmed.
+ *
+ * Words come from the built-in unicode61 tokenizer (case folded, no
+ * diacritics removed: Snowball wants "häuser", not "hauser"); the stem is
+ * then folded by a second unicode61 ("remove_diacritics 2"), which is
+ * what the index holds.
+ *
+ * Built into the binary (sqlite_fts_register() on every connection) and,
+ * with DATELINE_FTS_EXTENSION, as a loadable extension for the sqlite3
+ * shell (".load dateline-fts"), which cannot write to stories without it.
+ */
+#ifdef DATELINE_FTS_EXTENSION
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT1
+#else
+#include <sqlite3.h>
+#endif
+
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sqlite_fts.h"
+
+/* The Snowball languages stemmed, by BCP 47 primary subtag. */
+static const struct {
+	const char *tag, *snowball;
+} stem_langs[] = {
+	{ "en", "english" }, { "de", "german" }, { "fr", "french" },
+	{ "ar", "arabic" },
+};
+#define NLANGS (sizeof(stem_langs) / sizeof(*stem_langs))
+#define LANG_NONE ((int)NLANGS)		/* unstemmed */
+#define TOKEN_MAX 256			/* longer words are not stemmed */
+
+struct dl_tok {
+	fts5_tokenizer words, fold;	/* unicode61's methods */
+	Fts5Tokenizer *w, *f;		/* its instances: words, folding */
+	struct sb_stemmer *stem[NLANGS];	/* made on first use */
+	int lang;			/* this row's: stem_langs[] index */
+};
+
+/* The FTS5 API of @db (NULL without FTS5). */
+static fts5_api *fts5_of(sqlite3 *db)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return NULL;
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	return api;
+}
+
+/* stem_langs[] index of BCP 47 tag @s (@n bytes), LANG_NONE if none. */
+static int lang_of(const char *s, int n)
+{
+	size_t i, len = 0;
+
+	while ((int)len < n && s[len] != '-' && s[len] != '_')
+		len++;
+	for (i = 0; i < NLANGS; i++)
+		if (len == strlen(stem_langs[i].tag) &&
+		    !strncasecmp(s, stem_langs[i].tag, len))
+			return (int)i;
+	return LANG_NONE;
+}
+
+static struct sb_stemmer *stemmer(struct dl_tok *t, int lang)
+{
+	if (lang < 0 || lang >= LANG_NONE)
+		return NULL;
+	if (!t->stem[lang])
+		t->stem[lang] = sb_stemmer_new(stem_langs[lang].snowball,
+					       "UTF_8");
+	return t->stem[lang];
+}
+
+static void dl_delete(Fts5Tokenizer *p)
+{
+	struct dl_tok *t = (struct dl_tok *)p;
+	size_t i;
+
+	if (!t)
+		return;
+	if (t->w)
+		t->words.xDelete(t->w);
+	if (t->f)
+		t->fold.xDelete(t->f);
+	for (i = 0; i < NLANGS; i++)
+		if (t->stem[i])
+			sb_stemmer_delete(t->stem[i]);
+	sqlite3_free(t);
+}
+
+static int dl_create(void *ctx, const char **argv, int argc,
+		     Fts5Tokenizer **out)
+{
+	fts5_api *api = ctx;
+	static const char *keep[] = { "remove_diacritics", "0" };
+	static const char *strip[] = { "remove_diacritics", "2" };
+	struct dl_tok *t = sqlite3_malloc(sizeof(*t));
+	void *uctx = NULL;
+	int rc;
+
+	(void)argv;
+	(void)argc;
+	if (!t)
+		return SQLITE_NOMEM;
+	memset(t, 0, sizeof(*t));
+	rc = api->xFindTokenizer(api, "unicode61", &uctx, &t->words);
+	t->fold = t->words;
+	if (rc == SQLITE_OK)
+		rc = t->words.xCreate(uctx, keep, 2, &t->w);
+	if (rc == SQLITE_OK)
+		rc = t->fold.xCreate(uctx, strip, 2, &t->f);
+	if (rc != SQLITE_OK) {
+		dl_delete((Fts5Tokenizer *)t);
+		return rc;
+	}
+	t->lang = LANG_NONE;
+	*out = (Fts5Tokenizer *)t;
+	return SQLITE_OK;
+}
+
+/* One word on its way to FTS5. */
+struct emit {
+	struct dl_tok *t;
+	void *ctx;
+	int (*token)(void *, int, const char *, int, int, int);
+	int flags;		/* FTS5_TOKENIZE_* of the call */
+	int start, end;		/* the word's bytes in the text */
+	int colocated;		/* FTS5_TOKEN_COLOCATED after the first */
+	char sent[NLANGS + 1][TOKEN_MAX];	/* folded tokens given */
+	int nsent;
+};
+
+/* Folding's callback: pass the folded token on, once per word. */
+static int fold_cb(void *p, int tflags, const char *tok, int n, int s, int e)
+{
+	struct emit *em = p;
+	int i, rc, k = n < TOKEN_MAX ? n : TOKEN_MAX - 1;
+
+	(void)tflags;
+	(void)s;
+	(void)e;
+	for (i = 0; i < em->nsent; i++)
+		if ((int)strlen(em->sent[i]) == k &&
+		    !memcmp(em->sent[i], tok, (size_t)k))
+			return SQLITE_OK;
+	rc = em->token(em->ctx, em->colocated, tok, n, em->start, em->end);
+	em->colocated = FTS5_TOKEN_COLOCATED;
+	if (em->nsent <= (int)NLANGS) {
+		memcpy(em->sent[em->nsent], tok, (size_t)k);
+		em->sent[em->nsent++][k] = '\0';
+	}
+	return rc;
+}
+
+/* @word (@n bytes) stemmed in @lang (LANG_NONE: as it is), folded, out. */
+static int emit_stem(struct emit *em, const char *word, int n, int lang)
+{
+	struct sb_stemmer *sb = stemmer(em->t, lang);
+	const sb_symbol *s = NULL;
+
+	if (sb && n < TOKEN_MAX) {
+		s = sb_stemmer_stem(sb, (const sb_symbol *)word, n);
+		if (s) {
+			word = (const char *)s;
+			n = sb_stemmer_length(sb);
+		}
+	}
+	return em->t->fold.xTokenize(em->t->f, em, FTS5_TOKENIZE_DOCUMENT,
+				     word, n, fold_cb);
+}
+
+/* unicode61's callback: one case-folded word with its accents. */
+static int word_cb(void *p, int tflags, const char *tok, int n, int s, int e)
+{
+	struct emit *em = p;
+	int rc;
+	size_t i;
+
+	(void)tflags;
+	em->start = s;
+	em->end = e;
+	em->colocated = 0;
+	em->nsent = 0;
+	if (!(em->flags & FTS5_TOKENIZE_QUERY))
+		return emit_stem(em, tok, n, em->t->lang);
+	rc = emit_stem(em, tok, n, LANG_NONE);
+	if (em->flags & FTS5_TOKENIZE_PREFIX)
+		return rc;
+	for (i = 0; rc == SQLITE_OK && i < NLANGS; i++)
+		rc = emit_stem(em, tok, n, (int)i);
+	return rc;
+}
+
+static int dl_tokenize(Fts5Tokenizer *p, void *ctx, int flags,
+		       const char *text, int n,
+		       int (*token)(void *, int, const char *, int, int, int))
+{
+	struct dl_tok *t = (struct dl_tok *)p;
+	struct emit *em;
+	int rc;
+
+	/* The lang column: "\x01" and a tag; sets the row's stemmer. */
+	if (n > 0 && text[0] == '\x01') {
+		t->lang = lang_of(text + 1, n - 1);
+		return SQLITE_OK;
+	}
+	if (!(em = sqlite3_malloc(sizeof(*em))))
+		return SQLITE_NOMEM;
+	em->t = t;
+	em->ctx = ctx;
+	em->token = token;
+	em->flags = flags;
+	rc = t->words.xTokenize(t->w, em, flags & ~FTS5_TOKENIZE_PREFIX, text,
+				n, word_cb);
+	sqlite3_free(em);
+	return rc;
+}
+
+int sqlite_fts_register(sqlite3 *db)
+{
+	static fts5_tokenizer tok = { dl_create, dl_delete, dl_tokenize };
+	fts5_api *api = fts5_of(db);
+
+	if (!api || api->iVersion < 2)
+		return SQLITE_ERROR;
+	return api->xCreateTokenizer(api, "dateline", api, &tok, NULL);
+}
+
+#ifdef DATELINE_FTS_EXTENSION
+/* ".load dateline-fts" in the sqlite3 shell. */
+int sqlite3_datelinefts_init(sqlite3 *db, char **err,
+			     const sqlite3_api_routines *api);
+int sqlite3_datelinefts_init(sqlite3 *db, char **err,
+			     const sqlite3_api_routines *api)
+{
+	SQLITE_EXTENSION_INIT2(api);
+	(void)err;
+	return sqlite_fts_register(db);
+}
+#endif
