@@ -34,7 +34,7 @@ $(ASAN)/build.ninja:
 	meson setup $(ASAN) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
 
 node_modules: package-lock.json
-	@[ -d node_modules/playwright-core ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund
+	@[ -d node_modules/playwright-core ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund --ignore-scripts
 
 run: deps
 	$(MAKE) build

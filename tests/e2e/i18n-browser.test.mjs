@@ -6,11 +6,10 @@
 // Runs only when DATELINE_BROWSER=1; the screenshot is left in the
 // site folder (or $DATELINE_SCREENSHOTS) as arabic.png, for a look.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, addArticle, launchBrowser, makeSite, removeDir, startServer } from './lib.mjs';
+import { addArticle, axeViolations, launchBrowser, makeSite, removeDir, startServer, vnuErrors } from './lib.mjs';
 import { addUser, loginAs } from './comments-lib.mjs';
 
 const ENABLED = process.env.DATELINE_BROWSER === '1';
@@ -66,17 +65,6 @@ describe('the Arabic page in the browser', { skip: !ENABLED && 'set DATELINE_BRO
  * violation.  The newsroom is seen by an editor who chose the language;
  * the site's own language is English for it, so every catalogue shows.
  */
-const VNU = path.join(ROOT, 'node_modules/vnu-jar/build/dist/vnu.jar');
-const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
-
-/* vnu's errors for each file of @files (one Java start for all). */
-function vnuErrors(files) {
-	const r = spawnSync('java', ['-jar', VNU, '--format', 'json', '--stdout', ...files], { encoding: 'utf8' });
-	const messages = JSON.parse(r.stdout || '{"messages":[]}').messages;
-	return messages.filter((m) => m.type === 'error' || m.subType === 'fatal')
-		.map((m) => `${path.basename(decodeURIComponent(m.url || ''))}: ${m.message} (line ${m.lastLine})`);
-}
-
 describe('every language: no vnu error, no axe violation', { skip: !ENABLED && 'set DATELINE_BROWSER=1' }, () => {
 	let site, browser, out;
 	const pages = [];	// [label, file]
@@ -130,10 +118,7 @@ describe('every language: no vnu error, no axe violation', { skip: !ENABLED && '
 					const file = path.join(out, `${lang}-${label}.html`);
 					fs.writeFileSync(file, await res.text());
 					pages.push([`${lang} ${label}`, file]);
-					await page.addScriptTag({ path: AXE });
-					const v = await page.evaluate(async () => (await window.axe.run()).violations
-						.map((x) => `${x.id}: ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`));
-					assert.deepEqual(v, [], `${lang} ${label}: axe`);
+					assert.deepEqual(await axeViolations(page), [], `${lang} ${label}: axe`);
 					await ctx.close();
 				}
 			} finally {

@@ -9,7 +9,7 @@
 // database instead of a SQLite file, dropped when the test process ends.  Every server is
 // stopped with SIGTERM and must exit 0: under ASan a leak makes it exit 86,
 // so leaks fail the suite.
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import http from 'node:http';
@@ -283,6 +283,31 @@ export async function launchBrowser() {
 		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
 			'--disable-background-networking', '--disable-component-update', '--disable-sync'],
 	});
+}
+
+/*
+ * The Nu Html Checker (vnu-jar, on Debian's Java) on @files, one Java start
+ * for all: its errors as "FILE: message (line N)", FILE the base name.
+ */
+export function vnuErrors(files) {
+	const jar = path.join(ROOT, 'node_modules/vnu-jar/build/dist/vnu.jar');
+	const r = spawnSync('java', ['-jar', jar, '--format', 'json', '--stdout', ...files],
+		{ encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+	if (r.error || !r.stdout)
+		throw new Error(`vnu did not run: ${r.error?.message || r.stderr}`);
+	return JSON.parse(r.stdout).messages.filter((m) => m.type === 'error' || m.subType === 'fatal')
+		.map((m) => `${path.basename(decodeURIComponent(m.url || ''))}: ${m.message} (line ${m.lastLine})`);
+}
+
+/*
+ * axe-core's violations on the page open in @page (of a browser context
+ * made with bypassCSP: our CSP forbids the injected script), as
+ * "rule: target, target".
+ */
+export async function axeViolations(page) {
+	await page.addScriptTag({ path: path.join(ROOT, 'node_modules/axe-core/axe.min.js') });
+	return page.evaluate(async () => (await window.axe.run()).violations
+		.map((x) => `${x.id}: ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`));
 }
 
 /*
