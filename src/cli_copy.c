@@ -59,6 +59,10 @@ static const struct step steps[] = {
 	    "ittttttttttttiiiiiiiiiit", 1 }, COPY_KEEP, 0, true },
 	{ { "article_tags", COLS("article_id", "tag_id", "pos"), "iii", 2 },
 	  COPY_KEEP, 0, true },
+	/* Parents are set at the end: a page may be older than its parent. */
+	{ { "pages", COLS("id", "slug", "path", "title", "body", "status",
+	    "owner_id", "created", "updated", "version"), "ittttiiiii", 1 },
+	  COPY_KEEP, 0, true },
 	{ { "photo_variants", COLS("photo_key", "type", "width", "height",
 	    "media_key"), "ttiit", 3 }, COPY_KEEP, 0, true },
 	{ { "revisions", COLS("id", "article_id", "version", "account_id",
@@ -94,6 +98,7 @@ static const struct step steps[] = {
 	  false },
 	{ { "comments", COLS("id", "likes", "reports", "reviewed"), "iiii", 1 },
 	  COPY_UPDATE, 0, false },
+	{ { "pages", COLS("id", "parent_id"), "ii", 1 }, COPY_UPDATE, 0, false },
 };
 
 static const struct copy_table secrets_t = {

@@ -56,8 +56,9 @@ struct html_md_opts {
 	/* Links and images under this address ("http://example.com/") become
 	 * paths on this site ("/2011/01/post/"); NULL or "": kept as they are. */
 	const char *site_url;
-	/* Each image's address (after site_url): the address to write
-	 * instead (an arena string), or NULL to keep it.  May be NULL. */
+	/* Each image's address (as written in the HTML): the address to
+	 * write instead (an arena string), "" to leave the image out, or
+	 * NULL to keep it.  May be NULL. */
 	const char *(*image)(void *ctx, const char *src, const char *alt);
 	void *ctx;
 };

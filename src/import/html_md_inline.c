@@ -340,6 +340,8 @@ static void image(struct conv *c, xmlNode *n)
 		alt = "";
 	if (c->o->image)
 		to = c->o->image(c->o->ctx, src, alt);
+	if (to && !*to)
+		return;		/* left out */
 	buf_adds(&c->inl, "![");
 	for (; *alt; alt++) {
 		if (is_ws(*alt))

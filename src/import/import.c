@@ -109,6 +109,7 @@ struct run {
 	struct map cats, cat_ids, authors, atts, pages;
 	struct map sections, tags;	/* the ones used, for the counts */
 	const char *site;		/* the old site's address */
+	int64_t post_id;		/* the item being converted */
 	long items;
 	int sink_err;
 	char sink_msg[256];
@@ -472,19 +473,90 @@ static const char *page_path(struct run *r, const struct imp_post *p)
 	return path;
 }
 
-static const char *markdown(struct run *r, const char *html, int64_t id)
+/* Where an upload of the old site is kept: "/wp-content/uploads/". */
+#define UPLOADS_DIR "/wp-content/uploads/"
+
+/*
+ * @path without WordPress's size suffix ("photo-300x200.jpg" ->
+ * "photo.jpg", the upload the copy was made from), in @a; NULL when it
+ * has none.
+ */
+static const char *original_of(struct arena *a, const char *path)
+{
+	const char *dot = strrchr(path, '.'), *dash, *p;
+
+	if (!dot)
+		return NULL;
+	for (dash = dot; dash > path && dash[-1] != '-' && dash[-1] != '/'; dash--)
+		;
+	if (dash == path || dash[-1] != '-')
+		return NULL;
+	p = dash + strspn(dash, "0123456789");
+	if (p == dash || *p != 'x' || p + 1 == dot ||
+	    p + 1 + strspn(p + 1, "0123456789") != dot)
+		return NULL;
+	return arena_printf(a, "%.*s%s", (int)(dash - 1 - path), path, dot);
+}
+
+/* The body's address of the upload @path, or NULL when it is missing. */
+static const char *upload(struct run *r, const char *path, const char *src)
+{
+	const struct imp_sink *sk = r->o->sink;
+
+	if (sk && sk->body_photo)
+		return sk->body_photo(sk->ctx, r->a, path);
+	if (sk && sk->photo && sk->photo(sk->ctx, path) == 1)
+		return src;
+	return NULL;
+}
+
+/* An image of a post's body: from the uploads, or left out when missing. */
+static const char *body_image(void *ctx, const char *src, const char *alt)
+{
+	struct run *r = ctx;
+	const char *u = strstr(src, UPLOADS_DIR), *to, *orig;
+	char *path;
+
+	(void)alt;
+	if (!u)
+		return NULL;	/* not an upload: kept as it is */
+	path = arena_strdup(r->a, u + strlen(UPLOADS_DIR));
+	path[strcspn(path, "?#")] = '\0';
+	to = upload(r, path, src);
+	/* A resized copy WordPress made: the original upload, when kept. */
+	if (!to && (orig = original_of(r->a, path)))
+		to = upload(r, orig, src);
+	if (!to) {
+		warn(r, "post %lld: photo '%.200s' is missing", (long long)r->post_id,
+		     path);
+		r->sum->photos_missing++;
+		return "";
+	}
+	r->sum->photos_imported++;
+	return to;
+}
+
+static const char *convert(struct run *r, const char *html, int64_t id,
+			   bool photos)
 {
 	struct html_md_opts mo = { html_md_autop(html, strlen(html)), r->site,
-				   NULL, NULL };
+				   photos ? body_image : NULL, r };
 	char *out;
 	size_t n;
 
+	r->post_id = id;
 	if (html_md(r->a, html, strlen(html), &mo, &out, &n)) {
 		warn(r, "post %lld: the body is too big to convert; left empty",
 		     (long long)id);
 		return "";
 	}
 	return out;
+}
+
+/* A comment's text: converted, its images kept as they are. */
+static const char *markdown(struct run *r, const char *html, int64_t id)
+{
+	return convert(r, html, id, false);
 }
 
 static void comments_of(struct run *r, const struct wxr_item *it,
@@ -596,7 +668,7 @@ static int build(struct run *r, const struct wxr_item *it, struct imp_post *p,
 	p->slug = cut(r->a, slug_of(r, it, id), IMP_SLUG_MAX);
 	p->summary = html_plain(r->a, it->excerpt, strlen(it->excerpt),
 				IMP_SUMMARY_MAX);
-	p->body = markdown(r, it->content, id);
+	p->body = convert(r, it->content, id, true);
 	p->author_login = trimmed(r->a, it->creator);
 	{
 		struct imp_author *au = map_get(&r->authors, p->author_login);
@@ -804,6 +876,10 @@ int imp_run(const struct imp_opts *o, struct imp_summary *sum,
 		goto out;
 	}
 	rc = wxr_read_file(o->file, &h2, err, errlen);
+	if (!rc && !r.sink_err && o->sink && o->sink->finish &&
+	    (r.sink_err = o->sink->finish(o->sink->ctx)))
+		snprintf(r.sink_msg, sizeof(r.sink_msg), "the last items cannot"
+			 " be saved: %s", err_str(r.sink_err));
 	if (r.sink_err) {
 		rc = 2;
 		snprintf(err, errlen, "%s", r.sink_msg);

@@ -23,6 +23,11 @@
  * (at most IMP_TAGS_MAX).  Approved comments are shown, pending ones
  * held; spam, trash, pingbacks and trackbacks are skipped.
  *
+ * Images in a post's body that live under /wp-content/uploads/ (on the
+ * old site or any other host) are looked up under the uploads folder
+ * (body_photo()); a missing one is left out of the body, warned about and
+ * counted as a missing photo.
+ *
  * Memory: the index holds a few dozen bytes per category, author,
  * attachment and page; one item at a time is in memory besides.  Every
  * pointer in what a sink is handed is borrowed for that call.
@@ -104,9 +109,14 @@ struct imp_summary {
 /*
  * Where the content goes.  Each callback returns 0, or an error that
  * stops the run; post() may also return IMP_LEFT_OUT for an item this
- * sink cannot write (counted as skipped "not written").  photo() says whether the lead photo @path exists (and,
- * when writing, was imported): 1 yes, 0 missing.  NULL callbacks count
- * as success, a NULL photo() as "missing".
+ * sink cannot write (counted as skipped "not written").  photo() says
+ * whether the lead photo @path exists (and, when writing, was imported):
+ * 1 yes, 0 missing.  body_photo() is the same for an image in a body:
+ * the address the body shows it at (in @a), or NULL when it is missing;
+ * without body_photo(), photo() says whether it exists and the body keeps
+ * the image's address.  finish() runs once after the last item (what the
+ * sink still holds is written).  NULL callbacks count as success, a NULL
+ * photo() as "missing".
  */
 #define IMP_LEFT_OUT 1
 
@@ -115,6 +125,8 @@ struct imp_sink {
 	int (*author)(void *ctx, const struct imp_author *a);
 	int (*post)(void *ctx, const struct imp_post *p);
 	int (*photo)(void *ctx, const char *path);
+	const char *(*body_photo)(void *ctx, struct arena *a, const char *path);
+	int (*finish)(void *ctx);
 	/* An old list address (a category, an author, a feed) of the site,
 	 * and the address on this site that shows the same. */
 	int (*redirect)(void *ctx, const char *from, const char *to);

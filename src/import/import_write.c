@@ -12,6 +12,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/escape.h"
+#include "core/timeutil.h"
 #include "media/image.h"
 #include "render/comment_md.h"
 #include "auth/tokens.h"
@@ -24,12 +25,42 @@
  */
 #define IMP_NO_PASSWORD "!imported"
 
+/* Items written per transaction, and the longest a transaction stays
+ * open (the site's own writes wait for it meanwhile). */
+#define IMP_BATCH_ITEMS 500
+#define IMP_BATCH_MS 250
+/* Body photos remembered (path -> media key) so a reused one is
+ * processed once; a direct-mapped table, a power of two. */
+#define IMP_BODY_PHOTOS 1024
+
+/* An author's account, by WordPress login. */
+struct author_acct {
+	char *login;
+	int64_t id;
+};
+
+/* A page whose parent page is not written yet (imp_post copied). */
+struct later_page {
+	struct imp_post p;
+	struct later_page *next;
+};
+
 struct imp_writer {
 	struct store *s;
 	const char *uploads;
 	int max_depth;		/* --comment-depth */
-	struct arena *a;	/* the current item's photo */
+	struct arena *a;	/* the current item's */
 	bool have_photo;
+	/* The open batch (store_batch_begin()): items in it, since when. */
+	bool in_batch;
+	int batch_items;
+	int64_t batch_ms;
+	struct author_acct *authors;	/* sorted by login once posts come */
+	size_t nauthors, authors_cap;
+	bool authors_sorted;
+	struct later_page *later;	/* in @la */
+	struct arena *la;
+	struct { char *path, *key; } body[IMP_BODY_PHOTOS];
 	/* The last photo processed, kept until another one is: WordPress
 	 * sites reuse a featured image on many posts. */
 	struct arena *pa;
@@ -60,17 +91,136 @@ static int write_author(void *ctx, const struct imp_author *au)
 		else
 			acct.id = id;
 	}
+	if (!r && acct.id) {
+		if (w->nauthors == w->authors_cap) {
+			w->authors_cap = w->authors_cap ? w->authors_cap * 2 : 32;
+			w->authors = xrealloc(w->authors, w->authors_cap *
+					      sizeof(*w->authors));
+		}
+		w->authors[w->nauthors].login = xstrdup(au->login);
+		w->authors[w->nauthors++].id = acct.id;
+		w->authors_sorted = false;
+	}
 	arena_reset(w->a);
 	if (r == ERR_INVALID)
 		return 0;	/* an address the site cannot take: byline only */
 	return r;
 }
 
+static int by_login(const void *x, const void *y)
+{
+	return strcmp(((const struct author_acct *)x)->login,
+		      ((const struct author_acct *)y)->login);
+}
+
+/* The account of the author with WordPress login @login, or 0. */
+static int64_t owner_of(struct imp_writer *w, const char *login)
+{
+	struct author_acct key = { (char *)login, 0 }, *hit;
+
+	if (!login || !w->nauthors)
+		return 0;
+	if (!w->authors_sorted) {
+		qsort(w->authors, w->nauthors, sizeof(*w->authors), by_login);
+		w->authors_sorted = true;
+	}
+	hit = bsearch(&key, w->authors, w->nauthors, sizeof(*w->authors),
+		      by_login);
+	return hit ? hit->id : 0;
+}
+
+/* A batch is open for what comes next. */
+static int batch_need(struct imp_writer *w)
+{
+	int r;
+
+	if (w->in_batch)
+		return 0;
+	if ((r = store_batch_begin(w->s)))
+		return r;
+	w->in_batch = true;
+	w->batch_items = 0;
+	w->batch_ms = time_mono_ms();
+	return 0;
+}
+
+/* Commit the open batch (nothing open: no-op). */
+static int batch_commit(struct imp_writer *w)
+{
+	if (!w->in_batch)
+		return 0;
+	w->in_batch = false;
+	return store_batch_end(w->s, 0);
+}
+
+/* One item is written whole: commit when the batch is full or old. */
+static int batch_step(struct imp_writer *w)
+{
+	if (++w->batch_items < IMP_BATCH_ITEMS &&
+	    time_mono_ms() - w->batch_ms < IMP_BATCH_MS)
+		return 0;
+	return batch_commit(w);
+}
+
+/* FNV-1a of @s, for the body photo table. */
+static uint64_t path_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* Read and process the upload @path into @set (in @pa): 0 or an error. */
+static int process_upload(struct imp_writer *w, struct arena *pa,
+			  const char *path, struct media_set *set)
+{
+	struct media m;
+	int r;
+
+	r = media_load_file(pa, arena_printf(pa, "%s/%s", w->uploads, path), &m,
+			    w->err, sizeof(w->err));
+	if (!r)
+		r = media_process(pa, m.data, m.len, set, w->err, sizeof(w->err));
+	return r;
+}
+
+/*
+ * An image of a body: processed and stored (in the open batch, so with
+ * the story that shows it); its address on this site, or NULL when the
+ * file is missing or not an image.
+ */
+static const char *write_body_photo(void *ctx, struct arena *a,
+				    const char *path)
+{
+	struct imp_writer *w = ctx;
+	size_t slot = path_hash(path) & (IMP_BODY_PHOTOS - 1);
+	struct media_set set;
+	struct arena *pa;
+	const char *url = NULL;
+
+	if (!w->uploads || path[0] == '/' || strstr(path, ".."))
+		return NULL;
+	if (w->body[slot].path && !strcmp(w->body[slot].path, path))
+		return arena_printf(a, "/media/%s", w->body[slot].key);
+	pa = arena_new(1 << 20);
+	if (!process_upload(w, pa, path, &set) && !batch_need(w) &&
+	    !store_photo_put(w->s, set.items, set.n, set.variants,
+			     set.nvariants)) {
+		free(w->body[slot].path);
+		free(w->body[slot].key);
+		w->body[slot].path = xstrdup(path);
+		w->body[slot].key = xstrdup(set.main.key);
+		url = arena_printf(a, "/media/%s", set.main.key);
+	}
+	arena_free(pa);
+	return url;
+}
+
 static int load_photo(void *ctx, const char *path)
 {
 	struct imp_writer *w = ctx;
-	struct media m;
-	const char *full;
 
 	w->have_photo = false;
 	w->err[0] = '\0';
@@ -82,9 +232,7 @@ static int load_photo(void *ctx, const char *path)
 	}
 	arena_reset(w->pa);
 	w->photo_path = NULL;
-	full = arena_printf(w->pa, "%s/%s", w->uploads, path);
-	if (media_load_file(w->pa, full, &m, w->err, sizeof(w->err)) ||
-	    media_process(w->pa, m.data, m.len, &w->photo, w->err, sizeof(w->err)))
+	if (process_upload(w, w->pa, path, &w->photo))
 		return 0;
 	w->photo_path = arena_strdup(w->pa, path);
 	w->have_photo = true;
@@ -239,6 +387,183 @@ static int story_comments(struct imp_writer *w, const struct imp_post *p,
 	return 0;
 }
 
+/* ---- Static pages ---- */
+
+/* The page an earlier import of this export made from @p, or NULL. */
+static struct page *page_before(struct imp_writer *w, const struct imp_post *p)
+{
+	struct page *old;
+	int64_t id;
+
+	if (store_import_find(w->s, p->source, IMPORT_PAGE, p->wp_id, &id) ||
+	    store_page_get(w->s, w->a, id, &old))
+		return NULL;
+	return old;
+}
+
+/* Save @pg; a new page whose place is taken (or its own slug reserved by
+ * the site) gets "SLUG-wpID", one nested too deep goes to the top. */
+static int page_put(struct imp_writer *w, struct page *pg, int64_t expect,
+		    int64_t wp_id, int64_t *id)
+{
+	int r = ERR_CONFLICT;
+
+	if (pg->id || pg->parent_id || !page_slug_reserved(pg->slug))
+		r = store_page_save(w->s, pg, expect, id, NULL);
+	if (r == ERR_INVALID && pg->parent_id && !pg->id) {
+		pg->parent_id = 0;
+		r = store_page_save(w->s, pg, expect, id, NULL);
+	}
+	if (r == ERR_CONFLICT && !pg->id) {
+		pg->slug = arena_printf(w->a, "%.100s-wp%lld", pg->slug,
+					(long long)wp_id);
+		r = store_page_save(w->s, pg, expect, id, NULL);
+	}
+	return r;
+}
+
+/* Write page @p under the local page @parent (0: at the top). */
+static int page_write(struct imp_writer *w, const struct imp_post *p,
+		      int64_t parent)
+{
+	struct page pg = { 0 }, *old = page_before(w, p), *now;
+	int64_t id = 0;
+	int r = 0;
+
+	/* The newsroom's slug and parent kept on a page imported before. */
+	pg.id = old ? old->id : 0;
+	pg.slug = old ? old->slug : p->slug;
+	pg.parent_id = old ? old->parent_id : parent;
+	pg.title = p->headline;
+	pg.body = p->body;
+	pg.status = p->state == IMP_PUBLISHED ? PAGE_PUBLISHED : PAGE_DRAFT;
+	pg.owner_id = old && old->owner_id ? old->owner_id :
+		      owner_of(w, p->author_login);
+	if (old && !strcmp(old->title, pg.title) && !strcmp(old->body, pg.body) &&
+	    old->status == pg.status)
+		id = old->id;	/* holds what the export brings */
+	else
+		r = page_put(w, &pg, old ? old->version : 0, p->wp_id, &id);
+	if (!r)
+		r = store_import_note(w->s, p->source, IMPORT_PAGE, p->wp_id, id);
+	if (!r && pg.status == PAGE_PUBLISHED &&
+	    !(r = store_page_get(w->s, w->a, id, &now))) {
+		const char *to = arena_printf(w->a, "/%s/", now->path);
+
+		if (p->old_path)
+			r = write_redirect(w, p->old_path, to);
+		if (!r)
+			r = write_redirect(w, p->id_path, to);
+	}
+	if (!r)
+		r = batch_step(w);
+	return r;
+}
+
+/* Copy @s into @a ("" for NULL). */
+static const char *keep(struct arena *a, const char *s)
+{
+	return arena_strdup(a, s ? s : "");
+}
+
+/* Page @p waits for its parent page (copied into w->la). */
+static void page_later(struct imp_writer *w, const struct imp_post *p)
+{
+	struct later_page *l = arena_zalloc(w->la, sizeof(*l));
+
+	l->p = *p;
+	l->p.headline = keep(w->la, p->headline);
+	l->p.slug = keep(w->la, p->slug);
+	l->p.body = keep(w->la, p->body);
+	l->p.author_login = keep(w->la, p->author_login);
+	l->p.old_path = p->old_path ? keep(w->la, p->old_path) : NULL;
+	l->p.id_path = keep(w->la, p->id_path);
+	l->p.source = keep(w->la, p->source);
+	l->p.comments = NULL;
+	l->p.ncomments = 0;
+	l->next = w->later;
+	w->later = l;
+}
+
+/* The local id of @p's parent page: 0 when it has none, ERR_NOTFOUND
+ * when it is not written yet. */
+static int parent_of(struct imp_writer *w, const struct imp_post *p,
+		     int64_t *parent)
+{
+	*parent = 0;
+	if (!p->parent_id)
+		return 0;
+	return store_import_find(w->s, p->source, IMPORT_PAGE, p->parent_id,
+				 parent);
+}
+
+/*
+ * Write the waiting pages whose parent is written now, until none is;
+ * with @orphans, then the rest at the top (their parent never came).
+ */
+static int pages_waiting(struct imp_writer *w, bool orphans)
+{
+	bool progress = true;
+	int r = 0;
+
+	while (!r && w->later && progress) {
+		struct later_page **l = &w->later;
+
+		progress = false;
+		while (!r && *l) {
+			int64_t parent;
+
+			r = parent_of(w, &(*l)->p, &parent);
+			if (r == ERR_NOTFOUND) {
+				r = 0;
+				l = &(*l)->next;
+				continue;
+			}
+			if (!r)
+				r = page_write(w, &(*l)->p, parent);
+			*l = (*l)->next;
+			progress = true;
+		}
+	}
+	for (; !r && orphans && w->later; w->later = w->later->next)
+		r = page_write(w, &w->later->p, 0);
+	arena_reset(w->a);
+	return r;
+}
+
+/* A page: written when its parent is (or it has none), else later. */
+static int write_page(struct imp_writer *w, const struct imp_post *p)
+{
+	int64_t parent;
+	int r;
+
+	if ((r = batch_need(w)))
+		return r;
+	r = parent_of(w, p, &parent);
+	if (r == ERR_NOTFOUND) {
+		page_later(w, p);
+		r = 0;
+	} else if (!r && !(r = page_write(w, p, parent)) && w->later) {
+		r = pages_waiting(w, false);
+	}
+	arena_reset(w->a);
+	return r;
+}
+
+static int write_finish(void *ctx)
+{
+	struct imp_writer *w = ctx;
+	int r = 0;
+
+	if (w->later && !(r = batch_need(w)))
+		r = pages_waiting(w, true);
+	arena_reset(w->la);
+	w->later = NULL;
+	if (!r)
+		r = batch_commit(w);
+	return r;
+}
+
 static int write_post(void *ctx, const struct imp_post *p)
 {
 	struct imp_writer *w = ctx;
@@ -248,15 +573,16 @@ static int write_post(void *ctx, const struct imp_post *p)
 	size_t i;
 	int r;
 
-	if (p->kind != IMP_STORY) {
-		arena_reset(w->a);
-		return IMP_LEFT_OUT;
-	}
+	if (p->kind != IMP_STORY)
+		return write_page(w, p);
+	if ((r = batch_need(w)))
+		return r;
 	/* Found again by its id in the export; the newsroom's slug kept. */
 	if ((old = imported_before(w, p)))
 		art.slug = old->slug;
-	else
-		art.slug = free_slug(w, p, &old);
+	else if ((art.slug = free_slug(w, p, &old)) && old &&
+		 store_story_get(w->s, w->a, old->id, &old))
+		old = NULL;	/* (with its full status and owner) */
 	art.headline = p->headline;
 	art.summary = p->summary;
 	art.dateline = "";
@@ -272,6 +598,10 @@ static int write_post(void *ctx, const struct imp_post *p)
 	art.ntags = p->ntags;
 	art.status = status_from_name(states[p->state]);
 	art.published = p->published ? p->published : p->modified;
+	/* The author's own story, to edit in the newsroom (one the newsroom
+	 * gave another owner since keeps that one). */
+	art.owner_id = old && old->owner_id ? old->owner_id :
+		       owner_of(w, p->author_login);
 	art.caption = art.credit = art.photo_alt = "";
 	if (w->have_photo) {
 		art.photo.key = w->photo.main.key;
@@ -289,6 +619,8 @@ static int write_post(void *ctx, const struct imp_post *p)
 		id = old->id;
 	else
 		r = store_article_put(w->s, &art, &id, NULL);
+	if (!r && (!old || old->owner_id != art.owner_id))
+		r = store_story_owner_set(w->s, id, art.owner_id);
 	w->have_photo = false;
 	if (!r)
 		r = store_import_note(w->s, p->source, IMPORT_POST, p->wp_id, id);
@@ -296,6 +628,8 @@ static int write_post(void *ctx, const struct imp_post *p)
 		r = story_redirects(w, p, &art);
 	if (!r)
 		r = story_comments(w, p, id);
+	if (!r)
+		r = batch_step(w);
 	arena_reset(w->a);
 	return r;
 }
@@ -313,10 +647,13 @@ int imp_writer_new(struct store *s, const char *uploads, int max_depth,
 	w->max_depth = max_depth;
 	w->a = arena_new(1 << 20);
 	w->pa = arena_new(1 << 20);
+	w->la = arena_new(64 << 10);
 	sink->ctx = w;
 	sink->author = write_author;
 	sink->post = write_post;
 	sink->photo = load_photo;
+	sink->body_photo = write_body_photo;
+	sink->finish = write_finish;
 	sink->redirect = write_redirect;
 	sink->comments = true;
 	*out = w;
@@ -325,10 +662,22 @@ int imp_writer_new(struct store *s, const char *uploads, int max_depth,
 
 void imp_writer_free(struct imp_writer *w)
 {
+	size_t i;
+
 	if (!w)
 		return;
+	/* What was handed on stays, also when an error stopped the run. */
+	batch_commit(w);
+	for (i = 0; i < w->nauthors; i++)
+		free(w->authors[i].login);
+	free(w->authors);
+	for (i = 0; i < IMP_BODY_PHOTOS; i++) {
+		free(w->body[i].path);
+		free(w->body[i].key);
+	}
 	arena_free(w->a);
 	arena_free(w->pa);
+	arena_free(w->la);
 	free(w);
 	media_shutdown();
 }

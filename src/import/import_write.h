@@ -5,29 +5,38 @@
  * Authors become accounts with role author, verified, with no usable
  * password (they set one with "Forgot your password?"); an account with
  * the same e-mail address is reused as it is.  Stories are saved with
- * store_article_put(), one transaction each (story, tags and photo
- * together): their original slug, publication date, status, section,
- * tags and byline (no owner account yet: editors edit them).  A lead photo is read from the uploads folder
- * and goes through the newsroom's photo pipeline (media_process(): upright,
- * no metadata, responsive copies, WebP).
+ * store_article_put() (story, tags and lead photo together): their
+ * original slug, publication date, full status (a scheduled story is
+ * scheduled), section, tags and byline, and their author's account as
+ * owner (store_story_owner_set()), so they edit it in the newsroom.  A
+ * lead photo, and each upload a body shows (body_photo()), is read from
+ * the uploads folder and goes through the newsroom's photo pipeline
+ * (media_process(): upright, no metadata, responsive copies, WebP).
+ * Pages become static pages (store_page_save()) under their parent page;
+ * one whose parent is not written yet waits in memory for it, and those
+ * still waiting at the end (their parent is not in the export) go to the
+ * top.
+ *
+ * Writes go in batches (store_batch_begin()): at most IMP_BATCH_ITEMS
+ * items or IMP_BATCH_MS milliseconds to a transaction, committed between
+ * items only, so a story is never visible without its photos or
+ * comments; what a killed import leaves is a prefix of the export.
  *
  * What each item became is kept (store_import_note()), keyed by the
  * export's site address and the item's id there: importing the same
- * export again finds each story again (with the slug the newsroom may
- * have given it since) and each comment, and updates them in place; a
- * story that already holds what the export brings is not written again.
- * A slug already taken by a story the import did not make is not
- * touched: the imported story gets "SLUG-wpID" instead.
+ * export again finds each story, page and comment again (with the slug
+ * the newsroom may have given it since) and updates them in place; one
+ * that already holds what the export brings is not written again.  A
+ * slug already taken by a story the import did not make is not touched:
+ * the imported story gets "SLUG-wpID" instead (a page likewise, also for
+ * a slug the site's own addresses hold).
  *
- * Comments: each in its own transaction with its map row, parents
- * before replies; a reply deeper than @max_depth joins the deepest
- * ancestor allowed; approved ones are shown, pending ones held; the
- * commenter is kept as a guest (name shown, e-mail for moderation only).
- * Old addresses: the story's <link> path and "/?p=ID" answer 301 with its
- * new address, and so do the site's list addresses.
- *
- * Not written yet (counted as "not written" in the summary): static
- * pages (the sink answers IMP_LEFT_OUT).
+ * Comments: parents before replies; a reply deeper than @max_depth joins
+ * the deepest ancestor allowed; approved ones are shown, pending ones
+ * held; the commenter is kept as a guest (name shown, e-mail for
+ * moderation only).  Old addresses: the story's or page's <link> path and
+ * "/?p=ID" ("/?page_id=ID") answer 301 with its new address, and so do
+ * the site's list addresses.
  */
 #ifndef DATELINE_IMPORT_WRITE_H
 #define DATELINE_IMPORT_WRITE_H

@@ -79,7 +79,7 @@ struct save_job {
 /*
  * The photo refusals of src/media/image.c as it words them for an upload
  * ("The file" ...), marked here so the catalogues hold them: the editor
- * shows j->err through field_error(), which translates.  (Its messages
+ * shows j->err through nr_field_error(), which translates.  (Its messages
  * with numbers in them stay English.)
  */
 static const char *const media_messages[] __attribute__((unused)) = {
@@ -167,6 +167,7 @@ struct tval *nr_ctx(struct site *site, struct http_request *req,
 	} nav[] = {
 		{ "stories", "/newsroom", N_("Stories"), ROLE_AUTHOR },
 		{ "new", "/newsroom/new", N_("New story"), ROLE_AUTHOR },
+		{ "pages", "/newsroom/pages", N_("Pages"), ROLE_AUTHOR },
 		{ "dashboard", "/newsroom/dashboard", N_("Dashboard"), ROLE_AUTHOR },
 		{ "comments", "/newsroom/comments", N_("Comments"), ROLE_EDITOR },
 		{ "users", "/newsroom/users", N_("Users"), ROLE_ADMIN },
@@ -256,8 +257,7 @@ static char *unix_lines(struct arena *a, const char *s)
 	return out;
 }
 
-/* Form field @name trimmed (arena), "" when absent. */
-static const char *field(struct http_request *req, const char *name)
+const char *nr_field(struct http_request *req, const char *name)
 {
 	const char *v = http_form(req, name);
 
@@ -543,8 +543,8 @@ void h_nr_edit(struct site *site, struct http_request *req,
 
 /* Set field error @name: @text (translated here) in @errors (made on
  * first use). */
-static void field_error(struct http_request *req, struct tval **errors,
-			const char *name, const char *text)
+void nr_field_error(struct http_request *req, struct tval **errors,
+		    const char *name, const char *text)
 {
 	struct arena *a = req->arena;
 
@@ -569,44 +569,44 @@ static struct tval *read_form(struct site *site, struct http_request *req,
 
 		if (v && (strlen(v) > limits[i].max ||
 			  !utf8_valid(v, strlen(v))))
-			field_error(req, &errors, limits[i].name,
+			nr_field_error(req, &errors, limits[i].name,
 				    arena_printf(a, tr(req_lang(req),
 				    "%s: use at most %zu characters of text."),
 				    tr(req_lang(req), limits[i].label),
 				    limits[i].max));
 	}
-	art->headline = field(req, "headline");
-	art->slug = field(req, "slug");
-	art->summary = field(req, "summary");
-	art->dateline = field(req, "dateline");
-	art->section = field(req, "section");
-	art->author = field(req, "byline");
+	art->headline = nr_field(req, "headline");
+	art->slug = nr_field(req, "slug");
+	art->summary = nr_field(req, "summary");
+	art->dateline = nr_field(req, "dateline");
+	art->section = nr_field(req, "section");
+	art->author = nr_field(req, "byline");
 	art->body = unix_lines(a, http_form(req, "body") ? http_form(req,
 			       "body") : "");
 	art->summary = unix_lines(a, art->summary);
-	art->caption = field(req, "caption");
-	art->credit = field(req, "credit");
-	art->photo_alt = field(req, "alt");
-	art->lang = field(req, "lang");
+	art->caption = nr_field(req, "caption");
+	art->credit = nr_field(req, "credit");
+	art->photo_alt = nr_field(req, "alt");
+	art->lang = nr_field(req, "lang");
 	if (*art->lang && !language_tag_valid(art->lang))
-		field_error(req, &errors, "lang", N_("Use a language tag such as"
+		nr_field_error(req, &errors, "lang", N_("Use a language tag such as"
 			    " en, de, fr or ar, or leave it empty."));
-	j->tags_text = field(req, "tags");
-	j->when = field(req, "when");
+	j->tags_text = nr_field(req, "tags");
+	j->when = nr_field(req, "when");
 	if (!*art->headline)
-		field_error(req, &errors, "headline", N_("Enter a headline."));
+		nr_field_error(req, &errors, "headline", N_("Enter a headline."));
 	if (!*art->slug && *art->headline)
 		art->slug = slugify(a, art->headline, SLUG_MAX);
 	if (!slug_valid(art->slug))
-		field_error(req, &errors, "slug", N_("Use lower-case letters,"
+		nr_field_error(req, &errors, "slug", N_("Use lower-case letters,"
 			    " digits and hyphens (at most 120)."));
 	art->section_slug = slugify(a, art->section, SLUG_MAX);
 	if (*art->section && !*art->section_slug)
-		field_error(req, &errors, "section", N_("The section needs"
+		nr_field_error(req, &errors, "section", N_("The section needs"
 			    " letters or digits."));
 	if (tags_parse(a, j->tags_text, &art->tags, &art->ntags, err,
 		       sizeof(err)))
-		field_error(req, &errors, "tags", arena_printf(a,
+		nr_field_error(req, &errors, "tags", arena_printf(a,
 			    tr(req_lang(req), "Tags: %s."), err));
 	j->photo = http_part(req, "photo");
 	if (j->photo && (!j->photo->filename || !j->photo->data.len))
@@ -617,7 +617,7 @@ static struct tval *read_form(struct site *site, struct http_request *req,
 	}
 	if ((j->photo || art->photo.key) && !*art->photo_alt &&
 	    j->act != ACT_AUTOSAVE && j->act != ACT_PREVIEW)
-		field_error(req, &errors, "alt", N_("Describe the photo for"
+		nr_field_error(req, &errors, "alt", N_("Describe the photo for"
 			    " readers who cannot see it (alt text)."));
 	(void)site;
 	return errors;
@@ -819,9 +819,9 @@ static void save_answer(struct site_job *aj, struct http_request *req,
 		return;
 	}
 	if (aj->result == ERR_INVALID) {
-		field_error(req, &errors, "photo", j->err);
+		nr_field_error(req, &errors, "photo", j->err);
 	} else if (aj->result == ERR_CONFLICT) {
-		field_error(req, &errors, "slug", N_("Another story has"
+		nr_field_error(req, &errors, "slug", N_("Another story has"
 			    " this slug; choose another."));
 	} else if (aj->result == ERR_STALE) {
 		errors = tv_map(req->arena);
@@ -919,9 +919,9 @@ void h_nr_save(struct site *site, struct http_request *req,
 	}
 	errors = read_form(site, req, j);
 	if ((bad = apply_action(site, j, old)))
-		field_error(req, &errors, "when", bad);
+		nr_field_error(req, &errors, "when", bad);
 	if (j->act == ACT_PUBLISH && !*j->art.body)
-		field_error(req, &errors, "body", N_("Write the story before"
+		nr_field_error(req, &errors, "body", N_("Write the story before"
 			    " publishing it."));
 	if (errors) {
 		if (j->json) {

@@ -58,7 +58,17 @@ void h_nr_role(struct site *, struct http_request *, struct http_response *,
 void h_nr_dashboard(struct site *, struct http_request *,
 		    struct http_response *, const struct route_match *);
 
-/* ---- Shared by newsroom.c and newsroom_more.c ---- */
+/* Handlers (newsroom_pages.c). */
+void h_nr_pages(struct site *, struct http_request *, struct http_response *,
+		const struct route_match *);
+void h_nr_page_new(struct site *, struct http_request *,
+		   struct http_response *, const struct route_match *);
+void h_nr_page_edit(struct site *, struct http_request *,
+		    struct http_response *, const struct route_match *);
+void h_nr_page_save(struct site *, struct http_request *,
+		    struct http_response *, const struct route_match *);
+
+/* ---- Shared by the newsroom's files ---- */
 
 struct site_job;
 
@@ -103,6 +113,13 @@ void nr_photo_begin(struct site *site);
 void nr_photo_end(struct site *site);
 /* Photos being processed now, and uploads waiting for a slot. */
 void nr_photo_count(struct site *site, unsigned *running, unsigned *waiting);
+/* Form field @name trimmed (arena), "" when absent. */
+const char *nr_field(struct http_request *req, const char *name);
+/* Note @text, translated into @req's language, as field @name's error in
+ * *@errors (made when NULL; the first error of a field is kept). @text is
+ * a catalogue message (N_()). */
+void nr_field_error(struct http_request *req, struct tval **errors,
+		    const char *name, const char *text);
 /* A positive decimal id from @s, else 0. */
 int64_t nr_id(const char *s);
 /* "YYYY-MM-DDTHH:MM[:SS]" in the site's time zone; 0 when malformed. */

@@ -7,6 +7,9 @@
  * pages (search, errors, accounts) would pay on every request.  The list
  * is kept for one store generation and at most SECTIONS_TTL_S seconds
  * (stories scheduled for later appear without a write).
+ *
+ * The footer's list of static pages is kept the same way, in a cache of
+ * its own (a page's path as the slug, its title as the name).
  */
 #include "site_int.h"
 
@@ -20,8 +23,14 @@
 
 #define SECTIONS_TTL_S 60
 
+/* At most this many pages are listed in the footer. */
+#define FOOTER_PAGES_MAX 50
+
 struct section_cache {
 	pthread_mutex_t lock;
+	/* Where the list comes from. */
+	int (*load)(struct store *s, struct arena *a, struct section **out,
+		    size_t *n);
 	bool valid;
 	uint64_t generation;
 	int64_t made;
@@ -29,10 +38,30 @@ struct section_cache {
 	size_t n;
 };
 
-struct section_cache *section_cache_new(void)
+/* The published top-level pages as sections: path and title. */
+static int load_pages(struct store *s, struct arena *a, struct section **out,
+		      size_t *n)
+{
+	struct page *pages;
+	size_t i;
+	int r = store_pages_list(s, a, true, true, FOOTER_PAGES_MAX, &pages, n);
+
+	if (r)
+		return r;
+	*out = arena_alloc(a, (*n ? *n : 1) * sizeof(**out));
+	for (i = 0; i < *n; i++) {
+		(*out)[i].slug = pages[i].path;
+		(*out)[i].name = pages[i].title;
+		(*out)[i].count = 0;
+	}
+	return 0;
+}
+
+struct section_cache *section_cache_new(bool pages)
 {
 	struct section_cache *c = xcalloc(1, sizeof(*c));
 
+	c->load = pages ? load_pages : store_sections;
 	pthread_mutex_init(&c->lock, NULL);
 	return c;
 }
@@ -75,18 +104,16 @@ static struct section *copy(struct arena *a, const struct section *src,
 	return out;
 }
 
-int site_sections(struct site *site, struct arena *a, struct section **out,
-		  size_t *n)
+/* The list @c keeps, fresh from the store when it is out of date. */
+static int cached(struct site *site, struct section_cache *c,
+		  struct arena *a, struct section **out, size_t *n)
 {
-	struct section_cache *c = site->sections;
 	uint64_t gen = site_generation(site);
 	int64_t now = time_now();
 	struct section *fresh;
 	size_t i;
 	int r;
 
-	if (!c)
-		return store_sections(site->store, a, out, n);
 	pthread_mutex_lock(&c->lock);
 	if (c->valid && c->generation == gen && now - c->made < SECTIONS_TTL_S) {
 		*out = copy(a, c->list, c->n);
@@ -95,7 +122,7 @@ int site_sections(struct site *site, struct arena *a, struct section **out,
 		return 0;
 	}
 	pthread_mutex_unlock(&c->lock);
-	if ((r = store_sections(site->store, a, &fresh, n)))
+	if ((r = c->load(site->store, a, &fresh, n)))
 		return r;
 	*out = fresh;
 	pthread_mutex_lock(&c->lock);
@@ -112,4 +139,20 @@ int site_sections(struct site *site, struct arena *a, struct section **out,
 	c->valid = true;
 	pthread_mutex_unlock(&c->lock);
 	return 0;
+}
+
+int site_sections(struct site *site, struct arena *a, struct section **out,
+		  size_t *n)
+{
+	if (!site->sections)
+		return store_sections(site->store, a, out, n);
+	return cached(site, site->sections, a, out, n);
+}
+
+int site_footer_pages(struct site *site, struct arena *a,
+		      struct section **out, size_t *n)
+{
+	if (!site->footer_pages)
+		return load_pages(site->store, a, out, n);
+	return cached(site, site->footer_pages, a, out, n);
 }

@@ -131,6 +131,10 @@ static const struct site_route routes[] = {
 	{ { HTTP_GET, "/newsroom/users" }, h_nr_users, ROUTE_SESSION },
 	{ { HTTP_POST, "/newsroom/users/:id/role" }, h_nr_role, ROUTE_SESSION },
 	{ { HTTP_GET, "/newsroom/dashboard" }, h_nr_dashboard, ROUTE_SESSION },
+	{ { HTTP_GET, "/newsroom/pages" }, h_nr_pages, ROUTE_SESSION },
+	{ { HTTP_GET, "/newsroom/pages/new" }, h_nr_page_new, ROUTE_SESSION },
+	{ { HTTP_POST, "/newsroom/pages/save" }, h_nr_page_save, ROUTE_SESSION },
+	{ { HTTP_GET, "/newsroom/pages/:id" }, h_nr_page_edit, ROUTE_SESSION },
 	/* Comments (comments*.c). */
 	{ { HTTP_GET, "/api/v1/articles/:slug/comments" },
 	  h_comments_get, ROUTE_SESSION },
@@ -393,6 +397,18 @@ struct tval *page_context(struct site *site, struct http_request *req,
 		}
 	}
 	tv_set(a, ctx, "sections", secs);
+	secs = tv_list(a);
+	if (!site_footer_pages(site, a, &list, &n) && n) {
+		for (i = 0; i < n; i++) {
+			struct tval *v = tv_map(a);
+
+			tv_set_str(a, v, "title", list[i].name);
+			tv_set_str(a, v, "url", arena_printf(a, "/%s/", list[i].slug));
+			tv_push(a, secs, v);
+		}
+		tv_set_bool(a, ctx, "has_footer_pages", true);
+	}
+	tv_set(a, ctx, "footer_pages", secs);
 	return ctx;
 }
 
@@ -505,7 +521,8 @@ void render_error(struct site *site, struct http_request *req,
 	const char *heading = status_heading(req, status);
 	struct tval *ctx;
 
-	if (status == 404 && moved(site, req, res))
+	if (status == 404 && (page_serve(site, req, res) ||
+			      moved(site, req, res)))
 		return;
 	/* Callers pass translated text; the HTTP layer's reasons are English. */
 	message = tr(req_lang(req), message);
@@ -1037,7 +1054,8 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 	share_limits(site);
 	pthread_mutex_init(&site->box_lock, NULL);
 	site_metrics_start(site);
-	site->sections = section_cache_new();
+	site->sections = section_cache_new(false);
+	site->footer_pages = section_cache_new(true);
 	site->reaction_limit = ratelimit_new(reaction_per_minute);
 	site->blocks = block_cache_new();
 	site->live = live_new();
@@ -1143,6 +1161,8 @@ void site_stop(struct site *site)
 	site->blocks = NULL;
 	section_cache_free(site->sections);
 	site->sections = NULL;
+	section_cache_free(site->footer_pages);
+	site->footer_pages = NULL;
 	if (site->live || site->reaction_limit)
 		pthread_mutex_destroy(&site->box_lock);
 	free(site->box_html);

@@ -68,6 +68,7 @@ struct site {
 	bool trust_proxy;	/* believe X-Forwarded-Proto (Secure) and -For */
 	bool feed_full;		/* feeds carry whole stories, not summaries */
 	struct section_cache *sections;	/* the masthead's list (sections.c) */
+	struct section_cache *footer_pages;	/* the footer's (sections.c) */
 	int64_t reset_ttl;	/* seconds a password reset link works */
 	unsigned login_per_minute;	/* log in tries per client address */
 	/* Made by site_start(). */
@@ -175,5 +176,12 @@ void site_handle(void *ctx, struct http_request *req, struct http_response *res)
  */
 void site_enter(void *ctx, struct http_request *req);
 void site_leave(void *ctx, struct http_request *req, struct http_response *res);
+
+/*
+ * Whether the site's own addresses hold the top-level slug @slug
+ * ("newsroom", "search", ...), so a static page there would never be
+ * reached (newsroom_pages.c).
+ */
+bool page_slug_reserved(const char *slug);
 
 #endif

@@ -304,10 +304,22 @@ void list_breadcrumbs(struct site *site, struct arena *a, struct tval *page,
 /* The sections with public stories, as store_sections() gives them, kept
  * per store generation (sections.c); the store's answer when the site
  * has no cache (before site_start()). */
-struct section_cache *section_cache_new(void);
+struct section_cache *section_cache_new(bool pages);
 void section_cache_free(struct section_cache *c);
 int site_sections(struct site *site, struct arena *a, struct section **out,
 		  size_t *n);
+/* The footer's static pages, kept the same way: the published top-level
+ * ones by path, each as a section (slug: its path, name: its title). */
+int site_footer_pages(struct site *site, struct arena *a,
+		      struct section **out, size_t *n);
+
+/*
+ * The published static page at req->path ("/about/team/"), when there is
+ * one (pages.c): answered (200, or 301 to the address with its final
+ * slash) and true; false otherwise, nothing answered.
+ */
+bool page_serve(struct site *site, struct http_request *req,
+		struct http_response *res);
 
 /* The oEmbed address for story @url (absolute; arena). */
 char *oembed_link(struct site *site, struct arena *a, const char *url);

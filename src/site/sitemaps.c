@@ -7,6 +7,7 @@
  *                   so a story stays in the same file for good
  *   tags-N.xml      tag pages, parted the same way by tag id
  *   sections.xml    section pages
+ *   pages.xml       static pages (About, Contact, ...)
  *   news.xml        a Google News sitemap: stories of the last 48 hours
  *                   (at most 1,000)
  *
@@ -83,6 +84,25 @@ static void unavailable(struct site *site, struct http_request *req,
 		     " now; please try again."));
 }
 
+/* The published static pages as sitemap URLs (slug: the path). */
+static int page_urls(struct site *site, struct arena *a,
+		     struct sitemap_url **out, size_t *n)
+{
+	struct page *pages;
+	size_t i;
+	int r = store_pages_list(site->store, a, true, false,
+				 SITEMAP_SECTIONS_MAX, &pages, n);
+
+	if (r)
+		return r;
+	*out = arena_zalloc(a, (*n ? *n : 1) * sizeof(**out));
+	for (i = 0; i < *n; i++) {
+		(*out)[i].slug = pages[i].path;
+		(*out)[i].modified = pages[i].updated;
+	}
+	return 0;
+}
+
 /* The newest story of the last NEWS_WINDOW seconds, newest first. */
 static int recent_stories(struct site *site, struct arena *a,
 			  struct article **out, size_t *n)
@@ -121,9 +141,9 @@ void h_sitemap_index(struct site *site, struct http_request *req,
 {
 	struct arena *a = req->arena;
 	struct sitemap_part *arts, *tags;
-	struct sitemap_url *secs;
+	struct sitemap_url *secs, *pages;
 	struct article *recent;
-	size_t na, nt, ns, nr, i;
+	size_t na, nt, ns, nr, np, i;
 	int64_t newest = 0;
 	struct buf b;
 
@@ -134,6 +154,7 @@ void h_sitemap_index(struct site *site, struct http_request *req,
 				&tags, &nt) ||
 	    store_sitemap_sections(site->store, a, SITEMAP_SECTIONS_MAX, &secs,
 				   &ns) ||
+	    page_urls(site, a, &pages, &np) ||
 	    recent_stories(site, a, &recent, &nr)) {
 		unavailable(site, req, res);
 		return;
@@ -147,6 +168,11 @@ void h_sitemap_index(struct site *site, struct http_request *req,
 			newest = secs[i].modified;
 	if (ns)
 		sitemap_entry(site, &b, "/sitemaps/sections.xml", newest, a);
+	for (i = 0, newest = 0; i < np; i++)
+		if (pages[i].modified > newest)
+			newest = pages[i].modified;
+	if (np)
+		sitemap_entry(site, &b, "/sitemaps/pages.xml", newest, a);
 	for (i = 0; i < na; i++)
 		sitemap_entry(site, &b, arena_printf(a, "/sitemaps/articles-%"
 			      PRId64 ".xml", arts[i].number), arts[i].modified, a);
@@ -235,6 +261,7 @@ void h_sitemap(struct site *site, struct http_request *req,
 	char *file = str_dup(a, m->params[0]);
 	int64_t art = part_number(file, "articles-");
 	int64_t tag = part_number(file, "tags-");
+	bool pages = !strcmp(file, "pages.xml");
 	struct sitemap_url *urls;
 	struct buf b;
 	size_t n, i;
@@ -247,6 +274,8 @@ void h_sitemap(struct site *site, struct http_request *req,
 	if (!strcmp(file, "sections.xml"))
 		r = store_sitemap_sections(site->store, a, SITEMAP_SECTIONS_MAX,
 					   &urls, &n);
+	else if (pages)
+		r = page_urls(site, a, &urls, &n);
 	else if (art >= 0 || tag >= 0)
 		r = store_sitemap_urls(site->store, a, art >= 0 ?
 				       SITEMAP_ARTICLES : SITEMAP_TAGS,
@@ -277,6 +306,8 @@ void h_sitemap(struct site *site, struct http_request *req,
 			x.section_slug = urls[i].section_slug;
 			x.published = urls[i].published;
 			path = article_path(a, &x);
+		} else if (pages) {
+			path = arena_printf(a, "/%s/", urls[i].slug);
 		} else {
 			path = tag >= 0 ? tag_path(a, urls[i].slug) :
 			       section_path(a, urls[i].slug);

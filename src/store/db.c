@@ -76,10 +76,22 @@ static void count_wait(struct store *s, int64_t ns)
 	ADD(s->counters.wait_ns, (uint_fast64_t)(ns > 0 ? ns : 0));
 }
 
+/* The calling thread's batch (db_batch_begin()), or NULL. */
+static _Thread_local struct dbc *batch;
+
 struct dbc *db_get(struct store *s, enum db_use use)
 {
-	int64_t t0 = mono_ns();
-	struct dbc *c = s->db->get(s, use);
+	struct dbc *c;
+	int64_t t0;
+
+	if (batch && batch->store == s) {
+		c = batch;
+		c->units++;
+		c->err = c->batch_err;	/* a failed batch fails what follows */
+		return c;
+	}
+	t0 = mono_ns();
+	c = s->db->get(s, use);
 
 	count_wait(s, mono_ns() - t0);
 	if (!c) {
@@ -108,12 +120,59 @@ static void release_all(struct dbc *c)
 	c->active = NULL;
 }
 
+/* The end of a store function's work in a batch: a failure fails the
+ * batch. */
+static void unit_end(struct dbc *c)
+{
+	if (c->err && !c->batch_err)
+		c->batch_err = c->err;
+	c->units--;
+	c->err = c->batch_err;
+}
+
 void db_put(struct dbc *c)
 {
 	if (!c || c->dead)
 		return;
 	release_all(c);
+	if (c->pinned) {
+		unit_end(c);
+		return;
+	}
 	c->store->db->put(c);
+}
+
+int db_batch_begin(struct store *s)
+{
+	struct dbc *c;
+	int r;
+
+	if (batch)
+		return ERR_INVALID;
+	c = db_get(s, DB_WRITE);
+	if ((r = db_begin(c))) {
+		db_put(c);
+		return r;
+	}
+	c->pinned = true;
+	c->units = 0;
+	c->batch_err = 0;
+	batch = c;
+	return 0;
+}
+
+int db_batch_end(struct store *s, int r)
+{
+	struct dbc *c = batch;
+
+	if (!c || c->store != s)
+		return r ? r : ERR_INVALID;
+	batch = NULL;
+	c->pinned = false;
+	c->err = 0;
+	r = db_end(c, r ? r : c->batch_err);
+	db_put(c);
+	return r;
 }
 
 void db_conn_release(struct dbc *c)
@@ -326,6 +385,8 @@ int db_begin(struct dbc *c)
 
 	if (c->dead)
 		return c->err;
+	if (c->pinned)		/* in a batch: the batch's transaction is it */
+		return c->err;
 	c->err = 0;
 	c->bumped = false;
 	r = c->store->db->exec(c, c->store->db->mark == '?' ?
@@ -346,6 +407,12 @@ int db_end(struct dbc *c, int r)
 	release_all(c);
 	if (!r)
 		r = c->err;
+	if (c->pinned) {	/* the batch commits; a failure fails it */
+		if (r && !c->batch_err)
+			c->batch_err = r;
+		c->err = c->batch_err;
+		return r;
+	}
 	if (!r && (r = d->exec(c, "COMMIT")))
 		store_count_error(c->store, r);
 	if (r)
@@ -382,6 +449,8 @@ int db_content_bump(struct dbc *c)
 
 	if (c->err)
 		return c->err;
+	if (c->pinned && c->bumped)
+		return 0;	/* once per batch is enough */
 	if ((r = c->store->db->content_bump(c))) {
 		c->err = r;
 		store_count_error(c->store, r);

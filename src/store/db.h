@@ -88,6 +88,9 @@ struct dbc {
 	int err;		/* the first failure since taken / begun */
 	bool bumped;		/* the content version moved in this txn */
 	bool dead;		/* no connection could be had (db_get()) */
+	bool pinned;		/* a batch's (db_batch_begin()) */
+	int units;		/* pinned: store functions running on it */
+	int batch_err;		/* pinned: the failure that fails the batch */
 	struct dbc *next;	/* in its pool's free list */
 };
 
@@ -187,6 +190,23 @@ int db_end(struct dbc *c, int r);
  * migration), as the engine's simple query: 0 or an error, which sticks.
  */
 int db_script(struct dbc *c, const char *sql);
+
+/*
+ * A batch: several store functions' writes in one transaction, for a
+ * writer that makes many small changes in a row (an import).  Between
+ * db_batch_begin() and db_batch_end() on a thread, every db_get() of
+ * that store on that thread gets the batch's one connection, and the
+ * functions' db_begin()/db_end() mark no transaction of their own.  The
+ * first failure in any of them (a failed statement, or an error handed to
+ * db_end()) fails the batch: what follows fails with it, and
+ * db_batch_end() rolls it all back and returns it.  (No savepoint per
+ * function: SQLite's FTS5 writes its pending index out at each one.)
+ * Nothing is visible to other connections before db_batch_end() commits
+ * (@r 0 and no failure) or after it rolls back.  0 or an error; one
+ * batch at a time per thread (ERR_INVALID otherwise).
+ */
+int db_batch_begin(struct store *s);
+int db_batch_end(struct store *s, int r);
 
 /* The failure that sticks on @c, or 0. */
 int db_failed(const struct dbc *c);

@@ -216,7 +216,9 @@ uint64_t store_generation(struct store *s);
 
 /*
  * Insert @a, or update the article with the same slug, in one transaction
- * (tags replaced, version + 1, created kept).  Fields id, created, updated,
+ * (tags replaced, version + 1, created kept).  a->status is the full
+ * newsroom status (a scheduled story is published by the scheduler at
+ * a->published).  Fields id, created, updated, owner_id,
  * version of @a are ignored; *id_out (may be NULL) gets the id and
  * *inserted (may be NULL) whether a new row was made.
  * ERR_INVALID when a required field is missing.
@@ -250,6 +252,11 @@ int store_tag_name(struct store *s, struct arena *ar, const char *slug,
 
 /* Store an image under m->key (a second put of the same key is a no-op). */
 int store_media_put(struct store *s, const struct media *m);
+
+/* Store the @n images @items (a photo and its copies) and the variant rows
+ * @variants in one transaction (those already there are no-ops). */
+int store_photo_put(struct store *s, const struct media *items, size_t n,
+		    const struct photo_variant *variants, size_t nvariants);
 
 /* The image stored under @key, or ERR_NOTFOUND; data in the arena. */
 int store_media_get(struct store *s, struct arena *ar, const char *key,
@@ -972,16 +979,69 @@ int store_account_banned(struct store *s, int64_t account_id, bool *banned);
 int store_comment_top(struct store *s, struct arena *ar, int64_t since,
 		      size_t limit, struct article_list *out, int64_t **counts);
 
+/* ---- Static pages (sql/sqlite/011_pages.sql; store_pages.c) ---- */
+
+enum page_status { PAGE_DRAFT = 0, PAGE_PUBLISHED = 1 };
+
+/* How deep pages nest: a page and at most three ancestors. */
+#define PAGE_DEPTH_MAX 4
+
+/*
+ * A static page (About, Contact, Imprint).  @path is its ancestors' slugs
+ * and its own joined by "/" ("about/team"), kept by the store: a page
+ * answers at "/" PATH "/".
+ */
+struct page {
+	int64_t id;
+	int64_t parent_id;	/* 0: a top-level page */
+	const char *slug, *path, *title;
+	const char *body;	/* Markdown; "" in lists */
+	enum page_status status;
+	int64_t owner_id;	/* 0: none (imported without an account) */
+	int64_t created, updated, version;
+};
+
+/* Page @id in any status; ERR_NOTFOUND. */
+int store_page_get(struct store *s, struct arena *ar, int64_t id,
+		   struct page **out);
+/* The published page at @path ("about/team", no slashes around); ERR_NOTFOUND. */
+int store_page_by_path(struct store *s, struct arena *ar, const char *path,
+		       struct page **out);
+/*
+ * Pages by path (bodies left ""): only published ones when
+ * @published_only, only top-level ones when @top_only.  At most @max.
+ */
+int store_pages_list(struct store *s, struct arena *ar, bool published_only,
+		     bool top_only, size_t max, struct page **out, size_t *n);
+
+/*
+ * Save @p in one transaction: p->id 0 inserts (*id gets the new id),
+ * else updates when the stored version is still @expect_version (else
+ * ERR_STALE, nothing written; ERR_NOTFOUND when it is gone).  The path
+ * comes from p->parent_id and p->slug; the pages below a page whose path
+ * changes move with it, and each published page whose address changed
+ * keeps the old one as a 301 (redirects).  ERR_INVALID for a bad slug, a
+ * parent that is missing, the page itself or below it, or nesting deeper
+ * than PAGE_DEPTH_MAX; ERR_CONFLICT when another page has the path.
+ * Content version bumped when a published page changed.  *version (may be
+ * NULL) gets the saved version.
+ */
+int store_page_save(struct store *s, const struct page *p,
+		    int64_t expect_version, int64_t *id, int64_t *version);
+
 /*
  * Imports (store_import.c).  An import remembers what each exported item
  * became, keyed by the export's site address (@source), the kind of item
  * and its id there, so an export imported again updates in place.
  */
-enum import_kind { IMPORT_POST = 0, IMPORT_COMMENT = 1 };
+enum import_kind { IMPORT_POST = 0, IMPORT_COMMENT = 1, IMPORT_PAGE = 2 };
 
 /* The local id item (@source, @kind, @wp_id) became; ERR_NOTFOUND. */
 int store_import_find(struct store *s, const char *source, int kind,
 		      int64_t wp_id, int64_t *local_id);
+/* Account @owner_id (0: none) owns story @id from now on: its author in
+ * the newsroom. */
+int store_story_owner_set(struct store *s, int64_t id, int64_t owner_id);
 /* Remember that item (@source, @kind, @wp_id) became @local_id. */
 int store_import_note(struct store *s, const char *source, int kind,
 		      int64_t wp_id, int64_t local_id);
@@ -996,6 +1056,20 @@ int store_redirect_set(struct store *s, const char *path, const char *target);
 /* Where @path moved to (arena string); ERR_NOTFOUND. */
 int store_redirect_get(struct store *s, struct arena *ar, const char *path,
 		       const char **target);
+
+/*
+ * A batch of writes in one transaction on the calling thread (an import
+ * commits a few hundred items at once instead of each alone): between
+ * store_batch_begin() and store_batch_end(), the store functions this
+ * thread calls on @s write into one transaction; nothing is committed,
+ * and so nothing is visible to readers, until store_batch_end() with @r
+ * 0.  The first error of any of them fails the batch (what follows fails
+ * too, and store_batch_end() rolls it all back and returns the error);
+ * so does an error @r.  0 or an error; ERR_INVALID when this thread has
+ * a batch already.
+ */
+int store_batch_begin(struct store *s);
+int store_batch_end(struct store *s, int r);
 
 /* An imported comment (store_comment_import()). */
 struct comment_import {

@@ -79,7 +79,9 @@ int art_put_tags(struct dbc *c, int64_t id, const struct article *a)
 	size_t i;
 
 	db_exec(c, &q_tags_clear, DB_I(id));
-	for (i = 0; i < a->ntags; i++) {
+	/* The last first: the search index is written once, when pos 0
+	 * comes (sql/sqlite/011_pages.sql). */
+	for (i = a->ntags; i-- > 0;) {
 		int64_t tag = 0;
 
 		db_get_int(c, &q_tag_upsert, &tag, DB_T(a->tags[i].slug),
@@ -159,20 +161,21 @@ static struct dbq q_find = DBQ("SELECT id FROM articles WHERE slug = ?1");
 static struct dbq q_insert = DBQ(
 	"INSERT INTO articles (slug, headline, summary, dateline, body,"
 	" author, section, section_slug, photo_key, caption, credit,"
-	" photo_alt, status, published, created, updated, version, lang)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-	" ?13, ?14, ?15, ?15, 1, ?16) RETURNING id");
+	" photo_alt, status, published, created, updated, version, lang,"
+	" stage) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+	" ?13, ?14, ?15, ?15, 1, ?16, ?17) RETURNING id");
 static struct dbq q_update = DBQ(
 	"UPDATE articles SET headline = ?2, summary = ?3, dateline = ?4,"
 	" body = ?5, author = ?6, section = ?7, section_slug = ?8,"
 	" photo_key = ?9, caption = ?10, credit = ?11, photo_alt = ?12,"
 	" status = ?13, published = ?14, updated = ?15, lang = ?16,"
+	" stage = ?17,"
 	" version = version + 1 WHERE slug = ?1 RETURNING id");
 
 int store_article_put(struct store *s, const struct article *a,
 		      int64_t *id_out, bool *inserted)
 {
-	struct dbv v[16];
+	struct dbv v[17];
 	int64_t id = 0, old = 0;
 	bool found;
 	struct dbc *c;
@@ -188,7 +191,9 @@ int store_article_put(struct store *s, const struct article *a,
 		       a->nvariants);
 	found = !db_get_int(c, &q_find, &old, DB_T(a->slug));
 	art_args(v, a, time_now());
-	r = db_int_v(c, found ? &q_update : &q_insert, &id, v, 16);
+	v[16] = DB_I((int)a->status >= 0 && (int)a->status < ARTICLE_STATUSES ?
+		     a->status : ARTICLE_DRAFT);
+	r = db_int_v(c, found ? &q_update : &q_insert, &id, v, 17);
 	art_put_tags(c, id, a);
 	db_content_bump(c);
 	r = db_end(c, r);
@@ -323,6 +328,18 @@ int store_media_put(struct store *s, const struct media *m)
 	c = db_get(s, DB_WRITE);
 	if (!(r = art_media_insert(c, m)))
 		atomic_fetch_add(&s->generation, 1);
+	db_put(c);
+	return r;
+}
+
+int store_photo_put(struct store *s, const struct media *items, size_t n,
+		    const struct photo_variant *variants, size_t nvariants)
+{
+	struct dbc *c = db_get(s, DB_WRITE);
+	int r;
+
+	db_begin(c);
+	r = db_end(c, art_photos_put(c, items, n, variants, nvariants));
 	db_put(c);
 	return r;
 }

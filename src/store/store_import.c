@@ -12,6 +12,7 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "db.h"
+#include "store_int.h"
 
 static struct dbq q_map_get = DBQ(
 	"SELECT local_id FROM import_items"
@@ -46,6 +47,19 @@ int store_import_note(struct store *s, const char *source, int kind,
 	return r;
 }
 
+static struct dbq q_owner_set = DBQ(
+	"UPDATE articles SET owner_id = nullif(CAST(?2 AS BIGINT), 0)"
+	" WHERE id = ?1");
+
+int store_story_owner_set(struct store *s, int64_t id, int64_t owner_id)
+{
+	struct dbc *c = db_get(s, DB_WRITE);
+	int r = db_change(c, &q_owner_set, DB_I(id), DB_I(owner_id));
+
+	db_put(c);
+	return r;
+}
+
 /* The longest old address kept (the longest request path). */
 #define REDIRECT_PATH_MAX 2048
 
@@ -74,21 +88,25 @@ static struct dbq q_redirect_put = DBQ(
 static struct dbq q_redirect_chain = DBQ(
 	"UPDATE redirects SET target = ?2 WHERE target = ?1 OR target = ?3");
 
-int store_redirect_set(struct store *s, const char *path, const char *target)
+int redirect_put(struct dbc *c, const char *path, const char *target)
 {
 	char key[REDIRECT_PATH_MAX + 1], tkey[REDIRECT_PATH_MAX + 1];
-	const char *raw = path;
-	struct dbc *c;
-	int r;
 
 	if (!redirect_key(path, key) || !target || !*target ||
 	    (redirect_key(target, tkey) && !strcmp(key, tkey)))
 		return ERR_INVALID;
-	c = db_get(s, DB_WRITE);
+	db_exec(c, &q_redirect_chain, DB_T(key), DB_T(target), DB_T(path));
+	return db_exec(c, &q_redirect_put, DB_T(key), DB_T(target),
+		       DB_I(time_now()));
+}
+
+int store_redirect_set(struct store *s, const char *path, const char *target)
+{
+	struct dbc *c = db_get(s, DB_WRITE);
+	int r;
+
 	db_begin(c);
-	db_exec(c, &q_redirect_chain, DB_T(key), DB_T(target), DB_T(raw));
-	db_exec(c, &q_redirect_put, DB_T(key), DB_T(target), DB_I(time_now()));
-	r = db_end(c, 0);
+	r = db_end(c, redirect_put(c, path, target));
 	db_put(c);
 	return r;
 }
@@ -203,4 +221,14 @@ out:
 	r = db_end(c, db_failed(c));
 	db_put(c);
 	return r;
+}
+
+int store_batch_begin(struct store *s)
+{
+	return db_batch_begin(s);
+}
+
+int store_batch_end(struct store *s, int r)
+{
+	return db_batch_end(s, r);
 }

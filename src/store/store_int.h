@@ -165,4 +165,12 @@ int rx_mine(struct dbc *c, int64_t article_id, const char *reader, int *mine);
  */
 int outbox_insert(struct dbc *c, const struct outbox_msg *m, int64_t now);
 
+/*
+ * Inside @c's transaction: @path answers 301 with @target from now on,
+ * as store_redirect_set() (store_import.c).  ERR_INVALID for a path
+ * that cannot be one or a redirect to itself; otherwise 0 or the
+ * failure that sticks on @c.
+ */
+int redirect_put(struct dbc *c, const char *path, const char *target);
+
 #endif

@@ -1,7 +1,9 @@
 // a11y.test.mjs - every kind of page a reader or a reporter sees is valid
 // HTML (the Nu Html Checker, vnu: 0 errors) and passes axe-core in
 // Chromium (0 violations) at 1280 and 390 px wide, logged out and, for
-// the account and newsroom pages, logged in as an admin.
+// the account and newsroom pages, logged in as an admin.  Static pages
+// too: a page with a child (its list and the footer's), and the
+// newsroom's pages list and editor.
 import assert from 'node:assert/strict';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -39,12 +41,24 @@ describe('valid and accessible pages', { skip: !enabled && 'set DATELINE_BROWSER
 		const list = await editor.get('/newsroom');
 		storyId = /\/newsroom\/stories\/(\d+)/.exec(list.text)?.[1];
 		assert.ok(storyId, 'the newsroom lists a story');
+		const savePage = async (fields) => {
+			const r = await editor.submit('/newsroom/pages/new', '/newsroom/pages/save',
+				{ id: '0', version: '0', action: 'publish', ...fields });
+			const id = /^\/newsroom\/pages\/(\d+)\?done=/.exec(r.headers.location || '')?.[1];
+			assert.ok(id, `page saved: ${r.status}`);
+			return id;
+		};
+		const aboutId = await savePage({ title: 'About us', slug: 'about', parent: '0',
+			body: 'We report on the Highlands.\n' });
+		await savePage({ title: 'The team', slug: 'team', parent: aboutId, body: 'Who we are.\n' });
 		publicPages.push('/', storyPath, '/section/culture/', '/tag/crafts/', '/author/Morag%20Fraser/',
 			'/search?q=cloth', '/search?q=nothingmatchesthis', '/reactions/love/',
-			'/account/login', '/account/signup', '/account/forgot', '/no-such-page/');
+			'/account/login', '/account/signup', '/account/forgot', '/no-such-page/', '/about/',
+			'/about/team/');
 		editorPages.push('/account/', '/newsroom', '/newsroom/new', `/newsroom/stories/${storyId}`,
 			`/newsroom/stories/${storyId}/revisions`, '/newsroom/users', '/newsroom/dashboard',
-			'/newsroom/comments', storyPath);
+			'/newsroom/comments', '/newsroom/pages', '/newsroom/pages/new',
+			`/newsroom/pages/${aboutId}`, storyPath);
 		browser = await launchBrowser();
 	});
 

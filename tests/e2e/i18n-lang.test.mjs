@@ -225,3 +225,72 @@ describe('German pages have no English sentence left', () => {
 		}
 	});
 });
+
+describe('static pages in German: the newsroom\'s list and editor, the reader\'s page', () => {
+	let site, srv, editor;
+
+	before(async () => {
+		site = await makeSite();
+		await addUser(site.db, 'ed@example.org', 'Edith', 'editor');
+		srv = await startServer({ db: site.db, args: ['--language', 'de'] });
+		editor = await loginAs(srv.url, 'ed@example.org');
+	});
+
+	after(async () => {
+		await srv?.stop();
+		if (site)
+			await removeDir(site.dir);
+	});
+
+	/* No English sentence of the catalogue in @html's text (@where). */
+	function noEnglish(html, where) {
+		const text = textOf(html);
+		for (const id of englishSentences())
+			assert.ok(!text.includes(id), `${where}: no English "${id}"`);
+	}
+
+	/* The id a page save answered with (303 to /newsroom/pages/ID?done=). */
+	function savedId(r) {
+		const m = /^\/newsroom\/pages\/(\d+)\?done=/.exec(r.headers.location || '');
+		assert.ok(m, `saved: ${r.status} ${r.headers.location}`);
+		return m[1];
+	}
+
+	test('the list, the editor, its errors and notices speak German', async () => {
+		const list = (await editor.get('/newsroom/pages')).text;
+		for (const w of ['Seiten', 'Neue Seite', 'Noch keine Seiten.'])
+			assert.ok(list.includes(w), `list: "${w}"`);
+		noEnglish(list, '/newsroom/pages');
+		const form = (await editor.get('/newsroom/pages/new')).text;
+		for (const w of ['Titel', 'Übergeordnete Seite', 'Keine (eine Seite der obersten Ebene)'])
+			assert.ok(form.includes(w), `editor: "${w}"`);
+		noEnglish(form, '/newsroom/pages/new');
+		const bad = await editor.submit('/newsroom/pages/new', '/newsroom/pages/save',
+			{ id: '0', version: '0', title: '', slug: 'search', parent: '0', body: '', action: 'publish' });
+		assert.equal(bad.status, 422);
+		for (const w of ['Geben Sie einen Titel ein.', 'Diese Adresse nutzt die Website selbst',
+			'Schreiben Sie die Seite, bevor Sie sie veröffentlichen.'])
+			assert.ok(bad.text.includes(w), `errors: "${w}"`);
+		noEnglish(bad.text, 'the refused save');
+		const none = await editor.get('/newsroom/pages/999');
+		assert.equal(none.status, 404);
+		assert.ok(none.text.includes('Diese Seite gibt es nicht.'));
+	});
+
+	test('a published page and its child: German around them, in the footer too', async () => {
+		const parent = savedId(await editor.submit('/newsroom/pages/new', '/newsroom/pages/save',
+			{ id: '0', version: '0', title: 'Über uns', slug: 'ueber-uns', parent: '0',
+			  body: 'Wir berichten.', action: 'publish' }));
+		savedId(await editor.submit('/newsroom/pages/new', '/newsroom/pages/save',
+			{ id: '0', version: '0', title: 'Redaktion', slug: 'redaktion', parent,
+			  body: 'Das Team.', action: 'publish' }));
+		const done = (await editor.get(`/newsroom/pages/${parent}?done=publish`)).text;
+		assert.ok(done.includes('Veröffentlicht.') && done.includes('Seite bearbeiten'));
+		noEnglish(done, 'the editor after publishing');
+		const page = (await get(`${srv.url}/ueber-uns/`)).text;
+		assert.match(page, /<h2 id="page-children-heading">In diesem Bereich<\/h2>/);
+		assert.match(page, /<nav class="foot-pages" aria-label="Seiten">/);
+		assert.ok(page.includes('href="/ueber-uns/redaktion/"'));
+		noEnglish(page, '/ueber-uns/');
+	});
+});

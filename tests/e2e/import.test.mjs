@@ -200,6 +200,7 @@ describe('import wordpress: writing stories and authors', () => {
 		const f = path.join(dir, name);
 		await fsp.writeFile(f, '<?xml version="1.0"?>\n<rss'
 			+ ' xmlns:wp="http://wordpress.org/export/1.2/"'
+			+ ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
 			+ ' xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"'
 			+ ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
 			+ `<wp:wxr_version>1.2</wp:wxr_version>${items}</channel></rss>\n`);
@@ -222,9 +223,9 @@ describe('import wordpress: writing stories and authors', () => {
 	it('brings the stories with their slugs, dates, sections, tags and bylines', async () => {
 		const r = await cli(['import', 'wordpress', '--db', site.db, small]);
 		assert.equal(r.code, 0, r.stderr);
-		assert.deepEqual(summary(r.stdout), { ...base, stories: 5, sections: 3, tags: 21,
-			authors: 3, 'comments shown': 1, skipped: 6, 'skipped private': 1,
-			'skipped not written': 5, warnings: 1 });
+		assert.deepEqual(summary(r.stdout), { ...base, stories: 5, pages: 4, drafts: 1,
+			sections: 3, tags: 21, authors: 3, 'comments shown': 1, skipped: 1,
+			'skipped private': 1, warnings: 1 });
 		assert.deepEqual(await rows('SELECT slug, headline, author, section, section_slug,'
 			+ ' status, published FROM articles ORDER BY published'), [
 			{ slug: 'hello-world', headline: 'Hello world!', author: 'author', section: '',
@@ -258,6 +259,39 @@ describe('import wordpress: writing stories and authors', () => {
 		]);
 	});
 
+	it('each story belongs to its author\'s account (an existing one reused)', async () => {
+		assert.deepEqual(await rows('SELECT a.slug, u.email FROM articles a LEFT JOIN accounts u'
+			+ ' ON u.id = a.owner_id ORDER BY a.slug'), [
+			{ slug: 'foo-child', email: 'editor@example.org' },
+			{ slug: 'hello-world', email: 'author@example.org' },
+			{ slug: 'many-categories', email: 'local@host.null' },
+			{ slug: 'non-standard-post-format', email: 'local@host.null' },
+			{ slug: 'top-level-foo', email: 'local@host.null' },
+		]);
+	});
+
+	it('pages become static pages at their paths, a child under its parent', async () => {
+		// "Child Page" comes before its parent in the export.
+		assert.deepEqual(await rows('SELECT p.path, p.title, p.status, u.email FROM pages p'
+			+ ' LEFT JOIN accounts u ON u.id = p.owner_id ORDER BY p.path'), [
+			{ path: '1-col-page', title: '1-col page', status: 1, email: 'local@host.null' },
+			{ path: 'draft-page', title: 'Draft Page', status: 0, email: 'local@host.null' },
+			{ path: 'parent-page', title: 'Parent Page', status: 1, email: 'local@host.null' },
+			{ path: 'parent-page/child-page', title: 'Child Page', status: 1,
+				email: 'local@host.null' },
+			{ path: 'sample-page', title: 'Sample Page', status: 1, email: 'local@host.null' },
+		]);
+	});
+
+	it('dateline copy carries the pages with their parents', async () => {
+		const to = path.join(dir, 'pages-copy.db');
+		const r = await cli(['copy', '--from', site.db, '--to', to]);
+		assert.equal(r.code, 0, r.stderr);
+		const q = 'SELECT id, parent_id, slug, path, title, body, status, owner_id, version'
+			+ ' FROM pages ORDER BY id';
+		assert.deepEqual(await dbSql(to, q), await rows(q));
+	});
+
 	it('the stories are on the site at their dates and sections', async () => {
 		server = await startServer({ db: site.db });
 		const p = await get(server.url + '/bar/2011/01/18/foo-child/');
@@ -271,12 +305,40 @@ describe('import wordpress: writing stories and authors', () => {
 		assert.equal(login.status, 200);
 	});
 
+	it('published pages are served at their paths, listed in the footer and sitemap', async () => {
+		const child = await get(server.url + '/parent-page/child-page/');
+		assert.equal(child.status, 200);
+		assert.match(child.text, /<h1>Child Page<\/h1>/);
+		const parent = await get(server.url + '/parent-page/');
+		assert.match(parent.text, /<a href="\/parent-page\/child-page\/">Child Page<\/a>/);
+		const foot = (await get(server.url + '/')).text.split('<footer')[1];
+		assert.deepEqual([...foot.matchAll(/<li><a href="([^"]+)">/g)].map((m) => m[1]),
+			['/1-col-page/', '/parent-page/', '/sample-page/']);
+		assert.equal((await request(server.url + '/draft-page/')).status, 404);
+		const sm = await get(server.url + '/sitemaps/pages.xml');
+		assert.equal(sm.status, 200);
+		assert.deepEqual([...sm.text.matchAll(/<loc>[^<]*?(\/[^<]*)<\/loc>/g)].map((m) =>
+			m[1].replace(/^\/\/[^/]+/, '')), ['/1-col-page/', '/parent-page/',
+			'/parent-page/child-page/', '/sample-page/']);
+		assert.match((await get(server.url + '/sitemap.xml')).text, /\/sitemaps\/pages\.xml/);
+		for (const [from, to] of [['/?page_id=4', '/parent-page/child-page/'],
+			['/?page_id=2', '/sample-page/']]) {
+			const r = await request(server.url + from);
+			assert.equal(`${r.status} ${r.headers.location}`, `301 ${to}`, from);
+		}
+	});
+
 	it('importing again updates in place and duplicates nothing', async () => {
 		const r = await cli(['import', 'wordpress', '--db', site.db, small]);
 		assert.equal(r.code, 0, r.stderr);
 		assert.deepEqual((await rows('SELECT count(*) AS n FROM articles'))[0].n, 5);
 		assert.deepEqual((await rows('SELECT count(*) AS n FROM accounts'))[0].n, 3);
 		assert.deepEqual((await rows('SELECT count(*) AS n FROM tags'))[0].n, 21);
+		assert.deepEqual(await rows('SELECT path, version FROM pages ORDER BY path'), [
+			{ path: '1-col-page', version: 1 }, { path: 'draft-page', version: 1 },
+			{ path: 'parent-page', version: 1 }, { path: 'parent-page/child-page', version: 1 },
+			{ path: 'sample-page', version: 1 },
+		]);
 	});
 
 	it('an imported story saves again unchanged in the newsroom', async () => {
@@ -336,12 +398,75 @@ describe('import wordpress: writing stories and authors', () => {
 		assert.equal(img.status, 200);
 		assert.equal(img.body.indexOf('Exif'), -1, 'no EXIF left');
 	});
+
+	it('images in a body come from the uploads as body photos; a missing one is counted', async (t) => {
+		if (!haveVips()) {
+			t.skip('no vips CLI to make a JPEG');
+			return;
+		}
+		const uploads = path.join(dir, 'uploads');
+		await fsp.mkdir(path.join(uploads, '2021/02'), { recursive: true });
+		await fsp.writeFile(path.join(uploads, '2021/02/body.jpg'), jpegWithGps(dir, 900, 600));
+		const f = await wxrFile('body.xml', '<item><title>Body photos</title>'
+			+ '<wp:post_id>8</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish'
+			+ '</wp:status><wp:post_name>body-photos</wp:post_name><wp:post_date_gmt>2021-02-03'
+			+ ' 10:00:00</wp:post_date_gmt><content:encoded><![CDATA[<p>One:</p>\n\n'
+			+ '<p><img src="http://old/wp-content/uploads/2021/02/body.jpg" alt="First"></p>\n\n'
+			+ '<p><img src="https://cdn.example/wp-content/uploads/2021/02/body-300x200.jpg?x=1"'
+			+ ' alt="Its resized copy"></p>\n\n<p><img src="/wp-content/uploads/2021/02/gone.jpg"'
+			+ ' alt="Gone"> and <img src="https://elsewhere.example/pic.png" alt="Not ours"></p>'
+			+ ']]></content:encoded></item>');
+		const r = await cli(['import', 'wordpress', '--db', site.db, '--uploads', uploads, f]);
+		assert.equal(r.code, 0, r.stderr);
+		const sum = summary(r.stdout);
+		assert.equal(sum['photos imported'], 2);
+		assert.equal(sum['photos missing'], 1);
+		assert.match(r.stderr, /post 8: photo '2021\/02\/gone\.jpg' is missing/);
+		const body = (await rows("SELECT body FROM articles WHERE slug = 'body-photos'"))[0].body;
+		const keys = [...body.matchAll(/!\[[^\]]*\]\(\/media\/([0-9a-f]+\.jpg)\)/g)].map((m) => m[1]);
+		assert.equal(keys.length, 2, body);
+		assert.equal(keys[0], keys[1], 'the resized copy is the original upload');
+		assert.doesNotMatch(body, /gone\.jpg|Gone/);
+		assert.match(body, /https:\/\/elsewhere\.example\/pic\.png/);
+		const img = await get(`${server.url}/media/${keys[0]}`);
+		assert.equal(img.body.indexOf('Exif'), -1, 'no EXIF left');
+		assert.ok((await rows(`SELECT count(*) AS n FROM photo_variants WHERE photo_key = '${keys[0]}'`))[0].n > 0,
+			'responsive copies made');
+		// A dry run finds the same photos and writes nothing.
+		const dry = await cli(['import', 'wordpress', '--dry-run', '--uploads', uploads, f]);
+		assert.equal(summary(dry.stdout)['photos imported'], 2);
+		assert.equal(summary(dry.stdout)['photos missing'], 1);
+	});
+
+	it('an author edits their own imported draft in the newsroom, not another\'s', async () => {
+		await addUser(site.db, 'writer@example.org', 'Wri Ter', 'author');
+		const item = (id, login, name) => `<item><title>Draft ${id}</title><dc:creator>${login}`
+			+ `</dc:creator><wp:post_id>${id}</wp:post_id><wp:post_type>post</wp:post_type>`
+			+ `<wp:status>draft</wp:status><wp:post_name>${name}</wp:post_name>`
+			+ '<content:encoded>Draft text</content:encoded></item>';
+		const f = await wxrFile('drafts.xml', '<wp:author><wp:author_login>wri</wp:author_login>'
+			+ '<wp:author_email>writer@example.org</wp:author_email></wp:author>'
+			+ item(90, 'wri', 'writers-draft') + item(91, 'admin', 'someone-elses-draft'));
+		const r = await cli(['import', 'wordpress', '--db', site.db, f]);
+		assert.equal(r.code, 0, r.stderr);
+		const id = async (slug) => (await rows(`SELECT id FROM articles WHERE slug = '${slug}'`))[0].id;
+		const c = await loginAs(server.url, 'writer@example.org');
+		const mine = await c.get(`/newsroom/stories/${await id('writers-draft')}`);
+		assert.equal(mine.status, 200);
+		const res = await postMultipart(c, '/newsroom/save',
+			{ ...editorFields(mine.text), body: 'Draft text, revised', action: 'save' });
+		assert.equal(res.status, 303, res.text.slice(0, 300));
+		assert.equal((await rows("SELECT body FROM articles WHERE slug = 'writers-draft'"))[0].body,
+			'Draft text, revised');
+		assert.equal((await c.get(`/newsroom/stories/${await id('someone-elses-draft')}`)).status, 403);
+	});
 });
 
 describe('import wordpress: killed halfway, run again', () => {
 	it('ends with exactly the result of one clean run', async () => {
 		const dir = await tempDir('dateline-import-k-');
-		const n = 1500;
+		// Enough items that several batches commit before the kill.
+		const n = 5000;
 		let items = '';
 		for (let i = 1; i <= n; i++)
 			items += `<item><title>Story ${i}</title><wp:post_id>${i}</wp:post_id>`
@@ -366,6 +491,9 @@ describe('import wordpress: killed halfway, run again', () => {
 		await new Promise((r) => p.on('close', r));
 		const part = await count(killed.db);
 		assert.ok(part > 0 && part < n, `killed halfway: ${part} of ${n} stories`);
+		// Nothing half-written: every story there has its tag.
+		assert.deepEqual(await dbSql(killed.db, 'SELECT count(*) AS n FROM articles a WHERE'
+			+ ' (SELECT count(*) FROM article_tags x WHERE x.article_id = a.id) <> 1'), [{ n: 0 }]);
 		for (const db of [killed.db, clean.db]) {
 			const r = await cli(['import', 'wordpress', '--db', db, f]);
 			assert.equal(r.code, 0, r.stderr);
