@@ -32,6 +32,7 @@ static pthread_mutex_t access_lock = PTHREAD_MUTEX_INITIALIZER;
  * first line after the interval says how many were left out.
  */
 #define REPEAT_SLOTS 64
+#define REPEAT_PROBE 8		/* slots looked at for one call site */
 struct repeat {
 	const char *fmt;
 	time_t start;
@@ -50,15 +51,38 @@ void log_set_repeat(int seconds, int burst)
 	pthread_mutex_unlock(&repeat_lock);
 }
 
+/*
+ * The slot of @fmt: its own among the REPEAT_PROBE slots from its hash,
+ * else a free one there, else the one whose interval began first (its
+ * count is lost).  Two call sites with the same hash then each keep a
+ * slot: evicting each other would let both write every line.
+ */
+static struct repeat *repeat_slot(const char *fmt)
+{
+	size_t h = ((uintptr_t)fmt >> 3) % REPEAT_SLOTS, i;
+	struct repeat *pick = NULL;
+
+	for (i = 0; i < REPEAT_PROBE; i++) {
+		struct repeat *r = &repeats[(h + i) % REPEAT_SLOTS];
+
+		if (r->fmt == fmt)
+			return r;
+		if (!pick || (pick->fmt && (!r->fmt || r->start < pick->start)))
+			pick = r;
+	}
+	return pick;
+}
+
 /* Whether a line of @fmt may be written now; *dropped: left out before. */
 static bool repeat_admit(const char *fmt, unsigned *dropped)
 {
-	struct repeat *r = &repeats[((uintptr_t)fmt >> 3) % REPEAT_SLOTS];
 	time_t now = time(NULL);
+	struct repeat *r;
 	bool ok = true;
 
 	*dropped = 0;
 	pthread_mutex_lock(&repeat_lock);
+	r = repeat_slot(fmt);
 	if (r->fmt != fmt || now - r->start >= repeat_s) {
 		*dropped = r->fmt == fmt ? r->dropped : 0;
 		*r = (struct repeat){ fmt, now, 1, 0 };

@@ -93,8 +93,13 @@ static char *from_of(struct arena *a, const char *msg)
 	return end ? arena_strndup(a, p, (size_t)(end - p)) : NULL;
 }
 
+/*
+ * Deliver @it over SMTP: 0, ERR_IO (try again), or ERR_INVALID (for
+ * good; *refused when the server said so with a 5xx reply).
+ */
 static int send_smtp(struct mail_outbox *o, struct arena *a,
-		     const struct outbox_item *it, char *err, size_t errlen)
+		     const struct outbox_item *it, char *err, size_t errlen,
+		     bool *refused)
 {
 	struct upload u = { it->data, strlen(it->data), 0 };
 	struct curl_slist *rcpt = NULL;
@@ -135,7 +140,7 @@ static int send_smtp(struct mail_outbox *o, struct arena *a,
 		if (code >= 500 && code < 600) {
 			snprintf(err, errlen, "the server answered %ld: %s",
 				 code, *cerr ? cerr : curl_easy_strerror(rc));
-			perm = true;
+			perm = *refused = true;
 		}
 	}
 	curl_slist_free_all(rcpt);
@@ -201,6 +206,28 @@ fail:
 	return ERR_IO;
 }
 
+/*
+ * Message @it failed for good with @err: keep it as failed, and when the
+ * server refused it (@refused) mark its address as bouncing.
+ */
+static void fail_for_good(struct mail_outbox *o, const struct outbox_item *it,
+			  int r, const char *err, bool refused)
+{
+	char why[600];
+
+	snprintf(why, sizeof(why), MAIL_FAILED_PREFIX "%s%s", err,
+		 r == ERR_INVALID ? "" : " (gave up after 2 days)");
+	log_warn("mail %lld to %s failed for good (attempt %d): %s; kept in"
+		 " the outbox ('dateline outbox list')", (long long)it->id,
+		 it->to, it->attempts + 1, why);
+	store_outbox_retry(o->store, it->id, MAIL_FAILED_AT, why);
+	atomic_fetch_add(&o->failed, 1);
+	if (refused && !store_address_bounced(o->store, it->to, time_now(),
+					      err))
+		log_warn("address %s bounces: no reply or notification mail"
+			 " to it until it is confirmed again", it->to);
+}
+
 /* Deliver what is due now; how many were tried. */
 static size_t deliver_due(struct mail_outbox *o)
 {
@@ -213,7 +240,9 @@ static size_t deliver_due(struct mail_outbox *o)
 		n = 0;
 	for (i = 0; i < n; i++) {
 		char err[512] = "";
-		int r = o->smtp_url ? send_smtp(o, a, &items[i], err, sizeof(err)) :
+		bool refused = false;
+		int r = o->smtp_url ? send_smtp(o, a, &items[i], err, sizeof(err),
+						&refused) :
 			send_maildir(o, a, &items[i], err, sizeof(err));
 
 		if (!r) {
@@ -222,17 +251,7 @@ static size_t deliver_due(struct mail_outbox *o)
 		}
 		if (r == ERR_INVALID || mail_retry_total(items[i].attempts + 1) >=
 		    MAIL_GIVE_UP_S) {
-			char why[600];
-
-			snprintf(why, sizeof(why), MAIL_FAILED_PREFIX "%s%s", err,
-				 r == ERR_INVALID ? "" : " (gave up after 2 days)");
-			log_warn("mail %lld to %s failed for good (attempt %d):"
-				 " %s; kept in the outbox ('dateline outbox"
-				 " list')", (long long)items[i].id, items[i].to,
-				 items[i].attempts + 1, why);
-			store_outbox_retry(o->store, items[i].id,
-					   MAIL_FAILED_AT, why);
-			atomic_fetch_add(&o->failed, 1);
+			fail_for_good(o, &items[i], r, err, refused);
 			continue;
 		}
 		log_warn("mail %lld to %s not delivered (attempt %d): %s;"

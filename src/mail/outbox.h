@@ -14,7 +14,9 @@
  * delivered after MAIL_GIVE_UP_S of retrying is failed too: a failed
  * message stays in the outbox with the reason (`dateline outbox list`)
  * and is never due again unless the operator retries it
- * (`dateline outbox retry ID`) or drops it.
+ * (`dateline outbox retry ID`) or drops it.  A 5xx also marks the
+ * recipient's account as bouncing (store_address_bounced()), so the
+ * site stops queueing notices to it.
  */
 #ifndef DATELINE_OUTBOX_H
 #define DATELINE_OUTBOX_H

@@ -649,6 +649,8 @@ static void signup_work(struct site_job *j)
 					      " this message."), site->name,
 					      absolute_url(site, a, "/account/login"),
 					      absolute_url(site, a, "/account/forgot")));
+		if (mail)
+			mail->notice = true;
 		r = mail ? store_outbox_add(site->store, mail) : 0;
 	}
 	mail_outbox_kick(site->outbox);

@@ -19,6 +19,7 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/value.h"
+#include "i18n/dates.h"
 #include "mail/outbox.h"
 
 static const char expired_text[] =
@@ -218,6 +219,8 @@ static void reset_work(struct site_job *j)
 				      " not do this, reset your password at"
 				      " once:\n\n%s"), site->name,
 				      absolute_url(site, a, "/account/forgot")));
+	if (mail)
+		mail->notice = true;
 	j->result = store_account_set_password(site->store, acct.id, hash,
 					       j->token_hash, NULL, time_now(),
 					       mail);
@@ -418,6 +421,17 @@ static void settings_page(struct site *site, struct http_request *req,
 		acct_paragraph(req, ctx, tr(req_lang(req), "Your e-mail address is not confirmed"
 			       " yet: follow the link we sent you. Until then"
 			       " you cannot comment."));
+	if (a->bounced) {
+		acct_paragraph(req, ctx, arena_printf(req->arena, tr(req_lang(req),
+			       "Mail to %s was refused on %s (%s), so we stopped"
+			       " sending you replies and notices. Confirm the"
+			       " address to have them again, or change it"
+			       " below."), a->email, i18n_date(req_lang(req),
+			       req->arena, a->bounced), a->bounce_reason));
+		f = acct_form(req, ctx, "/account/confirm",
+			      tr(req_lang(req), "Send a confirmation link"));
+		tv_set_str(req->arena, f, "title", tr(req_lang(req), "Confirm your address"));
+	}
 	f = acct_form(req, ctx, "/account/name", tr(req_lang(req), "Change the name"));
 	tv_set_str(req->arena, f, "title", tr(req_lang(req), "Display name"));
 	acct_field(req, f, "name", tr(req_lang(req), "Display name"), "text", a->name, "nickname",
@@ -479,6 +493,9 @@ void h_account_home(struct site *site, struct http_request *req,
 		      " address. Follow it to make the change.") :
 		      !strcmp(done, "password") ? tr(req_lang(req), "Your password is changed."
 		      " Other devices were logged out.") :
+		      !strcmp(done, "confirm") ? tr(req_lang(req), "We sent a confirmation"
+		      " link to your address. Follow it to have replies and"
+		      " notices again.") :
 		      !strcmp(done, "language") ? tr(req_lang(req), "The newsroom"
 		      " language is changed.") : NULL, NULL, NULL);
 }
@@ -543,29 +560,60 @@ static void language_work(struct site_job *j)
 					       j->name);
 }
 
-static void email_work(struct site_job *j)
+/*
+ * Queue a link to @path_fmt (with a new token of @purpose, for @email of
+ * TOKEN_EMAIL) for the reader, to @to: @subject_fmt takes the site's
+ * name, @text_fmt the site's name and the link.  0 or an error.
+ */
+static int send_link(struct site_job *j, enum token_purpose purpose,
+		     const char *to, const char *email, const char *subject_fmt,
+		     const char *text_fmt, const char *path_fmt)
 {
 	struct site *site = j->site;
 	struct arena *a = j->req->arena;
 	char token[TOKEN_SIZE], th[TOKEN_HASH_SIZE];
 	struct outbox_msg *mail;
+	int r;
+
+	token_new(token);
+	token_hash(token, th);
+	mail = acct_mail(j, to, arena_printf(a, subject_fmt, site->name),
+			 arena_printf(a, text_fmt, site->name,
+				      absolute_url(site, a, arena_printf(a,
+				      path_fmt, token))));
+	r = store_token_add(site->store, j->acct.id, purpose, th, email,
+			    time_now() + VERIFY_TTL_S, mail);
+	mail_outbox_kick(site->outbox);
+	return r;
+}
+
+static void email_work(struct site_job *j)
+{
+	const struct i18n_lang *l = req_lang(j->req);
 
 	if (!current_password_ok(j, "email-password"))
 		return;
-	token_new(token);
-	token_hash(token, th);
-	mail = acct_mail(j, j->email, arena_printf(a, tr(req_lang(j->req), "Confirm your new e-mail"
-				 " address for %s"), site->name),
-			 arena_printf(a, tr(req_lang(j->req), "You asked to use this address for your"
-				      " account at %s. To confirm it, open this"
-				      " link:\n\n%s\n\nThe link works for 24"
-				      " hours. If you did not ask, ignore this"
-				      " message."), site->name,
-				      absolute_url(site, a, arena_printf(a,
-				      "/account/email/%s", token))));
-	j->result = store_token_add(site->store, j->acct.id, TOKEN_EMAIL, th,
-				    j->email, time_now() + VERIFY_TTL_S, mail);
-	mail_outbox_kick(site->outbox);
+	j->result = send_link(j, TOKEN_EMAIL, j->email, j->email,
+			      tr(l, "Confirm your new e-mail address for %s"),
+			      tr(l, "You asked to use this address for your"
+				 " account at %s. To confirm it, open this"
+				 " link:\n\n%s\n\nThe link works for 24"
+				 " hours. If you did not ask, ignore this"
+				 " message."), "/account/email/%s");
+}
+
+/* A confirmation link to the reader's own address (it bounced). */
+static void confirm_work(struct site_job *j)
+{
+	const struct i18n_lang *l = req_lang(j->req);
+
+	j->field_error = "confirm";
+	j->result = send_link(j, TOKEN_VERIFY, j->acct.email, NULL,
+			      tr(l, "Confirm your e-mail address for %s"),
+			      tr(l, "You asked to confirm this address for"
+				 " your account at %s. To confirm it, open"
+				 " this link:\n\n%s\n\nThe link works for"
+				 " 24 hours."), "/account/verify/%s");
 }
 
 static void password_work(struct site_job *j)
@@ -587,6 +635,8 @@ static void password_work(struct site_job *j)
 				      " did not do this, reset your password"
 				      " at once:\n\n%s"), site->name,
 				      absolute_url(site, a, "/account/forgot")));
+	if (mail)
+		mail->notice = true;
 	j->result = store_account_set_password(site->store, j->acct.id, hash,
 					       NULL, j->session_hash,
 					       time_now(), mail);
@@ -687,6 +737,18 @@ void h_account_password(struct site *site, struct http_request *req,
 		return;
 	}
 	job_submit(j);
+}
+
+void h_account_confirm(struct site *site, struct http_request *req,
+		       struct http_response *res, const struct route_match *m)
+{
+	struct site_job *j = settings_job(site, req, res, confirm_work);
+
+	(void)m;
+	if (j && acct_rate_ok(site, req, res, site->reset_address,
+			      acct_address_key(req->arena, "cf:",
+					       site_reader(site, req)->account.email)))
+		job_submit(j);
 }
 
 void h_account_delete(struct site *site, struct http_request *req,

@@ -41,6 +41,7 @@ struct outbox_msg *comments_reply_mail(struct site_job *j,
 	 * approved the reply (a moderator may use the newsroom in another). */
 	const struct i18n_lang *l = site->lang;
 	struct article *art;
+	struct outbox_msg *mail;
 	const char *story, *unsub;
 
 	if (!parent->account_id || !parent->author_wants_mail ||
@@ -56,7 +57,7 @@ struct outbox_msg *comments_reply_mail(struct site_job *j,
 				article_path(a, art), anchor_id));
 	unsub = absolute_url(site, a, comments_unsub_path(site, a,
 							  parent->account_id));
-	return acct_mail_list(j, parent->author_email, arena_printf(a, tr(l,
+	mail = acct_mail_list(j, parent->author_email, arena_printf(a, tr(l,
 			      "New reply to your comment on \"%s\""),
 			      art->headline),
 			      arena_printf(a, tr(l, "%s replied to your comment"
@@ -65,6 +66,9 @@ struct outbox_msg *comments_reply_mail(struct site_job *j,
 					   " about replies, open this link:\n%s"),
 					   reply_author, art->headline,
 					   reply_text, story, unsub), unsub);
+	if (mail)
+		mail->notice = true;	/* not queued to an address that bounces */
+	return mail;
 }
 
 /* ---- Unsubscribe (no log in needed: the link is signed) ---- */

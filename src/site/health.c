@@ -12,6 +12,7 @@
 
 #include "live.h"
 #include "metrics.h"
+#include "newsroom.h"
 #include "mail/outbox.h"
 #include "core/arena.h"
 #include "core/err.h"
@@ -93,6 +94,7 @@ static void metrics_answer(struct site *site, struct http_request *req,
 			   struct http_response *res)
 {
 	struct metrics_gauges g = { 0 };
+	struct store_stats st;
 	char detail[2048], *p;
 	int64_t pending;
 	double ms;
@@ -109,6 +111,9 @@ static void metrics_answer(struct site *site, struct http_request *req,
 	if (g.db_up && !store_copy_count(site->store, &outbox_t, &pending))
 		g.outbox_pending = pending;
 	g.outbox_failed = mail_outbox_failed(site->outbox);
+	nr_photo_count(site, &g.photos_running, &g.photos_waiting);
+	store_stats(site->store, &st);
+	g.store = &st;
 	plain(req, res, 200);
 	res->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	buf_init(&res->body, req->arena, METRICS_MAX_BODY);

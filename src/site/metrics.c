@@ -33,8 +33,8 @@ static const double dur_le[] = {
 #define NDUR (sizeof(dur_le) / sizeof(*dur_le))
 
 /* Reaction batch sizes (upper bounds; up to WRITER_MAX_BATCH). */
-static const unsigned batch_le[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256, 512,
-				     1024 };
+static const double batch_le[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256, 512,
+				   1024 };
 #define NBATCH (sizeof(batch_le) / sizeof(*batch_le))
 
 struct metrics {
@@ -42,10 +42,10 @@ struct metrics {
 	size_t nroutes;
 	atomic_uint_fast64_t *requests;	/* (nroutes + 1) x NCODES */
 	atomic_uint_fast64_t dur[NDUR + 1];
-	atomic_uint_fast64_t dur_count, dur_sum_us;
+	atomic_uint_fast64_t dur_sum_us;
 	atomic_uint_fast64_t cache_hits, cache_misses;
 	atomic_uint_fast64_t batch[NBATCH + 1];
-	atomic_uint_fast64_t batch_count, batch_sum;
+	atomic_uint_fast64_t batch_sum;
 	time_t started;
 };
 
@@ -94,7 +94,6 @@ void metrics_request(struct metrics *m, int route, unsigned status,
 	for (i = 0; i < NDUR && seconds > dur_le[i]; i++)
 		;
 	ADD(m->dur[i], 1);
-	ADD(m->dur_count, 1);
 	ADD(m->dur_sum_us, (uint_fast64_t)(seconds * 1e6));
 }
 
@@ -113,7 +112,6 @@ void metrics_reaction_batch(struct metrics *m, size_t n)
 	for (i = 0; i < NBATCH && n > batch_le[i]; i++)
 		;
 	ADD(m->batch[i], 1);
-	ADD(m->batch_count, 1);
 	ADD(m->batch_sum, n);
 }
 
@@ -123,10 +121,34 @@ static void head(struct buf *out, const char *name, const char *type,
 	buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/*
+ * Histogram @name: @n upper bounds @le (+Inf added), @counts[n + 1] per
+ * bucket (not cumulative), and the @sum of what was observed.
+ */
+static void histogram(struct buf *out, const char *name, const char *help,
+		      const double *le, size_t n, const uint64_t *counts,
+		      double sum)
+{
+	uint64_t cum = 0;
+	size_t i;
+
+	head(out, name, "histogram", help);
+	for (i = 0; i <= n; i++) {
+		cum += counts[i];
+		if (i < n)
+			buf_printf(out, "%s_bucket{le=\"%g\"} %llu\n", name,
+				   le[i], (unsigned long long)cum);
+	}
+	buf_printf(out, "%s_bucket{le=\"+Inf\"} %llu\n", name,
+		   (unsigned long long)cum);
+	buf_printf(out, "%s_sum %.15g\n%s_count %llu\n", name, sum, name,
+		   (unsigned long long)cum);
+}
+
 static void render_requests(struct metrics *m, struct buf *out)
 {
+	uint64_t counts[NDUR + 1];
 	size_t r, c;
-	uint_fast64_t cum = 0;
 
 	head(out, "dateline_http_requests_total", "counter",
 	     "HTTP requests answered, by route and status code.");
@@ -148,44 +170,24 @@ static void render_requests(struct metrics *m, struct buf *out)
 				   (unsigned long long)v);
 		}
 	}
-	head(out, "dateline_http_request_duration_seconds", "histogram",
-	     "Time from the request line to the last byte sent (event"
-	     " streams left out).");
-	for (c = 0; c <= NDUR; c++) {
-		cum += GET(m->dur[c]);
-		if (c < NDUR)
-			buf_printf(out, "dateline_http_request_duration_seconds_bucket"
-				   "{le=\"%g\"} %llu\n", dur_le[c],
-				   (unsigned long long)cum);
-	}
-	buf_printf(out, "dateline_http_request_duration_seconds_bucket{le=\"+Inf\"}"
-		   " %llu\n", (unsigned long long)cum);
-	buf_printf(out, "dateline_http_request_duration_seconds_sum %.6f\n",
-		   (double)GET(m->dur_sum_us) / 1e6);
-	buf_printf(out, "dateline_http_request_duration_seconds_count %llu\n",
-		   (unsigned long long)GET(m->dur_count));
+	for (c = 0; c <= NDUR; c++)
+		counts[c] = GET(m->dur[c]);
+	histogram(out, "dateline_http_request_duration_seconds",
+		  "Time from the request line to the last byte sent (event"
+		  " streams left out).", dur_le, NDUR, counts,
+		  (double)GET(m->dur_sum_us) / 1e6);
 }
 
 static void render_batches(struct metrics *m, struct buf *out)
 {
-	uint_fast64_t cum = 0;
+	uint64_t counts[NBATCH + 1];
 	size_t c;
 
-	head(out, "dateline_reaction_batch_size", "histogram",
-	     "Reaction changes committed together (group commit).");
-	for (c = 0; c <= NBATCH; c++) {
-		cum += GET(m->batch[c]);
-		if (c < NBATCH)
-			buf_printf(out, "dateline_reaction_batch_size_bucket"
-				   "{le=\"%u\"} %llu\n", batch_le[c],
-				   (unsigned long long)cum);
-	}
-	buf_printf(out, "dateline_reaction_batch_size_bucket{le=\"+Inf\"} %llu\n",
-		   (unsigned long long)cum);
-	buf_printf(out, "dateline_reaction_batch_size_sum %llu\n",
-		   (unsigned long long)GET(m->batch_sum));
-	buf_printf(out, "dateline_reaction_batch_size_count %llu\n",
-		   (unsigned long long)GET(m->batch_count));
+	for (c = 0; c <= NBATCH; c++)
+		counts[c] = GET(m->batch[c]);
+	histogram(out, "dateline_reaction_batch_size",
+		  "Reaction changes committed together (group commit).",
+		  batch_le, NBATCH, counts, (double)GET(m->batch_sum));
 }
 
 /* Open descriptors of this process (entries of /proc/self/fd). */
@@ -247,42 +249,99 @@ static void render_process(struct metrics *m, struct buf *out)
 	buf_printf(out, "process_start_time_seconds %lld\n", (long long)m->started);
 }
 
+/* @s as a label value: \\, \" and \n escaped (Prometheus text format). */
+static void label_value(struct buf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			buf_printf(out, "\\%c", *s);
+		else if (*s == '\n')
+			buf_adds(out, "\\n");
+		else
+			buf_addch(out, *s);
+	}
+}
+
+static void render_store(const struct store_stats *st, struct buf *out)
+{
+	size_t i;
+	int r, known = 0;
+
+	histogram(out, "dateline_db_pool_wait_seconds", "Time to get a database"
+		  " connection from the pool (a free one, or a new one"
+		  " opened).", store_wait_le, STORE_WAIT_BUCKETS, st->wait,
+		  st->wait_seconds);
+	head(out, "dateline_db_errors_total", "counter",
+	     "Database work that failed: busy (lock contention), failed"
+	     " (a statement or commit), unavailable (no connection).");
+	for (i = 0; i < STORE_ERR_KINDS; i++)
+		buf_printf(out, "dateline_db_errors_total{kind=\"%s\"} %llu\n",
+			   store_error_names[i],
+			   (unsigned long long)st->errors[i]);
+	for (r = 0; r < st->nreplicas; r++)
+		known += st->replica[r].lag_seconds >= 0;
+	if (!known)
+		return;		/* SQLite, no replicas, or none answering */
+	head(out, "dateline_replica_lag_seconds", "gauge",
+	     "How far a read replica's replay is behind the primary (a"
+	     " replica that does not answer is left out).");
+	for (r = 0; r < st->nreplicas; r++) {
+		if (st->replica[r].lag_seconds < 0)
+			continue;
+		buf_adds(out, "dateline_replica_lag_seconds{replica=\"");
+		label_value(out, st->replica[r].name);
+		buf_printf(out, "\"} %.3f\n", st->replica[r].lag_seconds);
+	}
+}
+
+/* A series of one sample, @v. */
+static void one(struct buf *out, const char *name, const char *type,
+		const char *help, double v)
+{
+	head(out, name, type, help);
+	buf_printf(out, "%s %.15g\n", name, v);
+}
+
 int metrics_render(struct metrics *m, const struct metrics_gauges *g,
 		   struct buf *out)
 {
 	render_requests(m, out);
-	head(out, "dateline_page_cache_hits_total", "counter",
-	     "Cacheable pages served from the page cache.");
-	buf_printf(out, "dateline_page_cache_hits_total %llu\n",
-		   (unsigned long long)GET(m->cache_hits));
-	head(out, "dateline_page_cache_misses_total", "counter",
-	     "Cacheable pages that had to be rendered.");
-	buf_printf(out, "dateline_page_cache_misses_total %llu\n",
-		   (unsigned long long)GET(m->cache_misses));
-	head(out, "dateline_live_streams", "gauge",
-	     "Open live event streams (Server-Sent Events).");
-	buf_printf(out, "dateline_live_streams %zu\n", g->live_streams);
+	one(out, "dateline_page_cache_hits_total", "counter",
+	    "Cacheable pages served from the page cache.",
+	    (double)GET(m->cache_hits));
+	one(out, "dateline_page_cache_misses_total", "counter",
+	    "Cacheable pages that had to be rendered.",
+	    (double)GET(m->cache_misses));
+	one(out, "dateline_live_streams", "gauge",
+	    "Open live event streams (Server-Sent Events).",
+	    (double)g->live_streams);
 	render_batches(m, out);
-	head(out, "dateline_db_up", "gauge",
-	     "Whether the database answered a round trip just now.");
-	buf_printf(out, "dateline_db_up %d\n", g->db_up ? 1 : 0);
-	head(out, "dateline_db_ping_seconds", "gauge",
-	     "How long that round trip took (a pooled connection included).");
-	buf_printf(out, "dateline_db_ping_seconds %.6f\n", g->db_ping_seconds);
-	head(out, "dateline_replicas", "gauge",
-	     "Read replicas configured.");
-	buf_printf(out, "dateline_replicas %d\n", g->replicas);
-	head(out, "dateline_replicas_usable", "gauge",
-	     "Read replicas up, replaying and within the lag limit.");
-	buf_printf(out, "dateline_replicas_usable %d\n", g->replicas_usable);
-	if (g->outbox_pending >= 0) {
-		head(out, "dateline_outbox_pending", "gauge",
-		     "Mail in the outbox (waiting or failed for good).");
-		buf_printf(out, "dateline_outbox_pending %lld\n", g->outbox_pending);
-	}
-	head(out, "dateline_outbox_failed_total", "counter",
-	     "Mail this node failed for good (SMTP 5xx, or 2 days of retries).");
-	buf_printf(out, "dateline_outbox_failed_total %llu\n", g->outbox_failed);
+	one(out, "dateline_db_up", "gauge",
+	    "Whether the database answered a round trip just now.",
+	    g->db_up ? 1 : 0);
+	one(out, "dateline_db_ping_seconds", "gauge",
+	    "How long that round trip took (a pooled connection included).",
+	    g->db_ping_seconds);
+	one(out, "dateline_replicas", "gauge", "Read replicas configured.",
+	    g->replicas);
+	one(out, "dateline_replicas_usable", "gauge",
+	    "Read replicas up, replaying and within the lag limit.",
+	    g->replicas_usable);
+	if (g->outbox_pending >= 0)
+		one(out, "dateline_outbox_pending", "gauge",
+		    "Mail in the outbox (waiting or failed for good).",
+		    (double)g->outbox_pending);
+	one(out, "dateline_outbox_failed_total", "counter",
+	    "Mail this node failed for good (SMTP 5xx, or 2 days of"
+	    " retries).", (double)g->outbox_failed);
+	one(out, "dateline_photo_jobs_running", "gauge",
+	    "Photos being decoded and resized now (at most --photo-jobs).",
+	    g->photos_running);
+	one(out, "dateline_photo_jobs_waiting", "gauge",
+	    "Photo uploads waiting for a --photo-jobs slot.",
+	    g->photos_waiting);
+	if (g->store)
+		render_store(g->store, out);
 	render_process(m, out);
 	return out->overflow ? ERR_TOOBIG : 0;
 }

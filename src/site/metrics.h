@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+#include "store/store_stats.h"
 
 struct metrics;
 
@@ -45,6 +46,8 @@ struct metrics_gauges {
 	int replicas, replicas_usable;
 	long long outbox_pending;	/* queued mail, failed included; -1: unknown */
 	unsigned long long outbox_failed;	/* failed for good by this node */
+	unsigned photos_running, photos_waiting;	/* --photo-jobs */
+	const struct store_stats *store;	/* pool waits, errors, replica lag */
 };
 
 /* The whole exposition (counters, @g, this process) appended to @out. */

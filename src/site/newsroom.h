@@ -111,6 +111,8 @@ void nr_submit(struct site_job *j);
  */
 void nr_photo_begin(struct site *site);
 void nr_photo_end(struct site *site);
+/* Photos being processed now, and uploads waiting for a slot. */
+void nr_photo_count(struct site *site, unsigned *running, unsigned *waiting);
 /* Form field @name trimmed (arena), "" when absent. */
 const char *nr_field(struct http_request *req, const char *name);
 /* Note @text, translated into @req's language, as field @name's error in

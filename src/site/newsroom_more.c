@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@
 struct newsroom {
 	struct auth_pool *pool;		/* images and writes */
 	sem_t photos;			/* photo_jobs slots for processing */
+	atomic_uint photos_running, photos_waiting;	/* for /metrics */
 	pthread_t scheduler;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -131,7 +133,9 @@ int newsroom_start(struct site *site)
 	pthread_mutex_init(&nr->lock, NULL);
 	pthread_cond_init(&nr->wake, NULL);
 	sem_init(&nr->photos, 0, site->photo_jobs ? site->photo_jobs : 1);
-	nr->pool = auth_pool_start(WORKERS);
+	/* Enough threads for photo_jobs photos at once and other work. */
+	nr->pool = auth_pool_start(WORKERS + (site->photo_jobs ?
+					      site->photo_jobs : 1));
 	site->newsroom = nr;
 	if (pthread_create(&nr->scheduler, NULL, scheduler_main, site)) {
 		auth_pool_stop(nr->pool);
@@ -164,13 +168,27 @@ void newsroom_stop(struct site *site)
 
 void nr_photo_begin(struct site *site)
 {
-	while (sem_wait(&site->newsroom->photos))
+	struct newsroom *nr = site->newsroom;
+
+	atomic_fetch_add(&nr->photos_waiting, 1);
+	while (sem_wait(&nr->photos))
 		;	/* EINTR */
+	atomic_fetch_sub(&nr->photos_waiting, 1);
+	atomic_fetch_add(&nr->photos_running, 1);
 }
 
 void nr_photo_end(struct site *site)
 {
+	atomic_fetch_sub(&site->newsroom->photos_running, 1);
 	sem_post(&site->newsroom->photos);
+}
+
+void nr_photo_count(struct site *site, unsigned *running, unsigned *waiting)
+{
+	struct newsroom *nr = site->newsroom;
+
+	*running = nr ? atomic_load(&nr->photos_running) : 0;
+	*waiting = nr ? atomic_load(&nr->photos_waiting) : 0;
 }
 
 void nr_submit(struct site_job *j)
@@ -451,6 +469,11 @@ void h_nr_users(struct site *site, struct http_request *req,
 		tv_set_str(a, v, "role", role_label(req_lang(req),
 			   list[i].role));
 		tv_set_bool(a, v, "verified", list[i].verified);
+		if (list[i].bounced) {
+			tv_set_str(a, v, "bounced", nr_time(site, a,
+							    list[i].bounced));
+			tv_set_str(a, v, "bounce_reason", list[i].bounce_reason);
+		}
 		tv_set_str(a, v, "joined", nr_time(site, a, list[i].created));
 		tv_set_bool(a, v, "self", list[i].id == who->id);
 		for (k = 0; k < ACCOUNT_ROLES; k++) {

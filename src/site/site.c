@@ -99,6 +99,7 @@ static const struct site_route routes[] = {
 	{ { HTTP_POST, "/account/password" },
 	  h_account_password, ROUTE_SESSION },
 	{ { HTTP_POST, "/account/delete" }, h_account_delete, ROUTE_SESSION },
+	{ { HTTP_POST, "/account/confirm" }, h_account_confirm, ROUTE_SESSION },
 	/* Reach: feeds, sitemaps, search, oEmbed. */
 	{ { HTTP_GET, "/author/:name/" }, h_author, ROUTE_CACHE },
 	{ { HTTP_GET, "/feed.xml" }, h_feed, ROUTE_CACHE },

@@ -212,6 +212,9 @@ void h_account_password(struct site *, struct http_request *,
 			struct http_response *, const struct route_match *);
 void h_account_delete(struct site *, struct http_request *,
 		      struct http_response *, const struct route_match *);
+/* POST /account/confirm: a new confirmation link (after a bounce). */
+void h_account_confirm(struct site *, struct http_request *,
+		       struct http_response *, const struct route_match *);
 
 void h_reaction_archive(struct site *, struct http_request *,
 			struct http_response *, const struct route_match *);

@@ -39,12 +39,50 @@ int db_slot(struct dbq *q)
 static _Thread_local struct dbc dead_conn;
 static _Thread_local struct dbs dead_stmt;
 
+const double store_wait_le[STORE_WAIT_BUCKETS] = {
+	0.00001, 0.0001, 0.001, 0.01, 0.1, 0.5, 1, 2.5, 5, 10,
+};
+const char *const store_error_names[STORE_ERR_KINDS] = {
+	"busy", "failed", "unavailable",
+};
+
+#define ADD(x, n) atomic_fetch_add_explicit(&(x), (n), memory_order_relaxed)
+
+void store_count_error(struct store *s, int r)
+{
+	if (!r || r == ERR_CONFLICT || r == ERR_NOTFOUND || r == ERR_INVALID)
+		return;
+	ADD(s->counters.errors[r == ERR_BUSY ? STORE_ERR_BUSY :
+			       STORE_ERR_FAILED], 1);
+}
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The wait of one db_get() into the histogram. */
+static void count_wait(struct store *s, int64_t ns)
+{
+	double sec = (double)ns / 1e9;
+	size_t i;
+
+	for (i = 0; i < STORE_WAIT_BUCKETS && sec > store_wait_le[i]; i++)
+		;
+	ADD(s->counters.wait[i], 1);
+	ADD(s->counters.wait_ns, (uint_fast64_t)(ns > 0 ? ns : 0));
+}
+
 /* The calling thread's batch (db_batch_begin()), or NULL. */
 static _Thread_local struct dbc *batch;
 
 struct dbc *db_get(struct store *s, enum db_use use)
 {
 	struct dbc *c;
+	int64_t t0;
 
 	if (batch && batch->store == s) {
 		c = batch;
@@ -52,9 +90,12 @@ struct dbc *db_get(struct store *s, enum db_use use)
 		c->err = c->batch_err;	/* a failed batch fails what follows */
 		return c;
 	}
+	t0 = mono_ns();
 	c = s->db->get(s, use);
 
+	count_wait(s, mono_ns() - t0);
 	if (!c) {
+		ADD(s->counters.errors[STORE_ERR_UNAVAILABLE], 1);
 		c = &dead_conn;
 		c->dead = true;
 	}
@@ -219,8 +260,10 @@ static struct dbs *run_at(struct dbc *c, struct dbq *q, int slot,
 	}
 	st->err = d->run(st, slot, sql, v, n);
 	free(own);
-	if (st->err && !c->err)
+	if (st->err && !c->err) {
 		c->err = st->err;
+		store_count_error(c->store, st->err);
+	}
 	return st;
 }
 
@@ -249,8 +292,10 @@ int db_step(struct dbs *st)
 		st->done = true;
 	if (r < 0) {
 		st->err = r;
-		if (!st->c->err)
+		if (!st->c->err) {
 			st->c->err = r;
+			store_count_error(st->c->store, r);
+		}
 	}
 	return r;
 }
@@ -346,8 +391,10 @@ int db_begin(struct dbc *c)
 	c->bumped = false;
 	r = c->store->db->exec(c, c->store->db->mark == '?' ?
 			       "BEGIN IMMEDIATE" : "BEGIN");
-	if (r)
+	if (r) {
 		c->err = r;
+		store_count_error(c->store, r);
+	}
 	return r;
 }
 
@@ -366,8 +413,8 @@ int db_end(struct dbc *c, int r)
 		c->err = c->batch_err;
 		return r;
 	}
-	if (!r)
-		r = d->exec(c, "COMMIT");
+	if (!r && (r = d->exec(c, "COMMIT")))
+		store_count_error(c->store, r);
 	if (r)
 		d->exec(c, "ROLLBACK");
 	else if (c->bumped)
@@ -384,8 +431,10 @@ int db_script(struct dbc *c, const char *sql)
 	release_all(c);
 	if (c->err)
 		return c->err;
-	if ((r = c->store->db->exec(c, sql)))
+	if ((r = c->store->db->exec(c, sql))) {
 		c->err = r;
+		store_count_error(c->store, r);
+	}
 	return r;
 }
 
@@ -402,9 +451,10 @@ int db_content_bump(struct dbc *c)
 		return c->err;
 	if (c->pinned && c->bumped)
 		return 0;	/* once per batch is enough */
-	if ((r = c->store->db->content_bump(c)))
+	if ((r = c->store->db->content_bump(c))) {
 		c->err = r;
-	else
+		store_count_error(c->store, r);
+	} else
 		c->bumped = true;
 	return r;
 }

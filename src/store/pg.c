@@ -231,6 +231,7 @@ static const struct store_ops pg_ops = {
 	.rate_take = pg_rate_take,
 	.add_replica = pg_add_replica,
 	.write_position = pg_write_position,
+	.replica_lag = pg_replica_lag,
 };
 
 int store_open_pg(const char *url, struct store **out, char *err,

@@ -48,6 +48,7 @@ struct pg_replica {
 	atomic_bool usable;		/* up, replaying, not lagging */
 	atomic_uint_fast64_t replay;	/* its replayed log position */
 	atomic_uint_fast64_t reads;	/* connections handed out for reads */
+	atomic_llong lag_ms;		/* behind the primary; -1: unknown */
 	bool was_usable;		/* for logging changes */
 };
 
@@ -135,6 +136,8 @@ void pg_pool_adopt(struct pg_store *s, PGconn *db);
 int pg_add_replica(struct store *s, const char *url, int max_lag_ms,
 		   char *err, size_t errlen);
 uint64_t pg_write_position(struct store *s);
+/* Each replica's lag as the checker last saw it (store_stats()). */
+void pg_replica_lag(struct store *s, struct store_stats *out);
 /* The current log position of the server of @db (0 on failure). */
 uint64_t pg_wal_position(PGconn *db);
 /* Raise @a to at least @v. */

@@ -25,7 +25,9 @@
  * A checker thread asks every 100 ms for the primary's position and each
  * replica's replayed position.  A replica is usable when it answers, is in
  * recovery, and has replayed at least what the primary had @max_lag_ms
- * ago; otherwise reads skip it (logged once per change).  A read that
+ * ago; otherwise reads skip it (logged once per change).  Its lag in
+ * time (store_stats(), /metrics) comes from the same samples: how long
+ * ago the primary was where the replica's replay is now.  A read that
  * finds its replica connection broken marks the replica unusable at once,
  * closes its idle connections and is run again on the primary.
  */
@@ -306,8 +308,32 @@ static uint64_t position_ago(const struct samples *h, long long now, long long m
 	return best;
 }
 
-/* Check replica @r against the primary's position @limit. */
-static void check_replica(struct pg_replica *r, uint64_t limit)
+/*
+ * How long ago the primary had written no more than @replay: 0 when
+ * @replay is at or past its newest known position, else the time since
+ * the newest sample at or before it (at least the oldest sample's age
+ * when it is behind all of them); -1 without samples.
+ */
+static long long lag_ms(const struct samples *h, long long now,
+			uint64_t replay)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		size_t k = (h->next + SAMPLES - 1 - i) % SAMPLES;
+
+		if (h->lsn[k] <= replay)
+			return i ? now - h->at[k] : 0;
+	}
+	return h->n ? now - h->at[(h->next + SAMPLES - h->n) % SAMPLES] : -1;
+}
+
+/*
+ * Check replica @r against the primary's position @limit; its lag from
+ * the primary's positions @h at @now.
+ */
+static void check_replica(struct pg_replica *r, uint64_t limit,
+			  const struct samples *h, long long now)
 {
 	PGresult *res;
 	bool usable = false, recovering = false;
@@ -317,6 +343,7 @@ static void check_replica(struct pg_replica *r, uint64_t limit)
 	if (!r->health && !(r->health = pg_connect(r->pool.url, err, sizeof(err)))) {
 		if (r->was_usable)
 			log_warn("replica: %s", err);
+		atomic_store(&r->lag_ms, -1);
 		goto out;
 	}
 	res = PQexec(r->health, "SELECT pg_is_in_recovery(),"
@@ -332,6 +359,7 @@ static void check_replica(struct pg_replica *r, uint64_t limit)
 	PQclear(res);
 	if (recovering)
 		atomic_store(&r->replay, replay);
+	atomic_store(&r->lag_ms, recovering ? lag_ms(h, now, replay) : -1);
 out:
 	if (!usable && r->health == NULL)
 		pool_drain(&r->pool);	/* down: its connections are stale */
@@ -381,7 +409,7 @@ static void *check_main(void *arg)
 		/* Without the primary, lag cannot be judged: keep the last. */
 		limit = position_ago(h, now, s->max_lag_ms);
 		for (i = 0; i < s->nreplicas; i++)
-			check_replica(&s->replicas[i], limit);
+			check_replica(&s->replicas[i], limit, h, now);
 		nanosleep(&ts, NULL);
 	}
 	free(h);
@@ -452,6 +480,7 @@ int pg_add_replica(struct store *base, const char *url, int max_lag_ms,
 	}
 	pool_init(&r->pool, url, r);
 	r->primary = &s->primary;
+	atomic_store(&r->lag_ms, -1);
 	s->max_lag_ms = max_lag_ms;
 	s->nreplicas++;
 	if (!s->checking) {
@@ -464,6 +493,20 @@ int pg_add_replica(struct store *base, const char *url, int max_lag_ms,
 		s->checking = true;
 	}
 	return 0;
+}
+
+void pg_replica_lag(struct store *base, struct store_stats *out)
+{
+	struct pg_store *s = PG(base);
+	int i;
+
+	out->nreplicas = s->nreplicas;
+	for (i = 0; i < s->nreplicas; i++) {
+		long long ms = atomic_load(&s->replicas[i].lag_ms);
+
+		out->replica[i].name = s->replicas[i].name;
+		out->replica[i].lag_seconds = ms < 0 ? -1 : (double)ms / 1e3;
+	}
 }
 
 void pg_pool_close(struct pg_store *s)

@@ -531,5 +531,6 @@ int pg_reactions_apply(struct store *base, struct reaction_change *changes,
 		log_warn("reaction batch of %zu lost a race; trying again", n);
 	}
 	free(given);
+	store_count_error(base, r);	/* its statements bypass db.c */
 	return r;
 }

@@ -101,6 +101,24 @@ int store_ping(struct store *s, char *detail, size_t len)
 	return r ? ERR_DB : 0;
 }
 
+void store_stats(struct store *s, struct store_stats *out)
+{
+	struct store_counters *k = &s->counters;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i <= STORE_WAIT_BUCKETS; i++)
+		out->wait[i] = atomic_load_explicit(&k->wait[i],
+						    memory_order_relaxed);
+	out->wait_seconds = (double)atomic_load_explicit(&k->wait_ns,
+					memory_order_relaxed) / 1e9;
+	for (i = 0; i < STORE_ERR_KINDS; i++)
+		out->errors[i] = atomic_load_explicit(&k->errors[i],
+						      memory_order_relaxed);
+	if (s->ops->replica_lag)
+		s->ops->replica_lag(s, out);
+}
+
 void store_close(struct store *s)
 {
 	if (s) {

@@ -322,6 +322,10 @@ struct account {
 	/* BCP 47 tag of the newsroom's language for this account; "" for
 	 * the site's (at most ACCOUNT_LANGUAGE_MAX bytes). */
 	const char *language;
+	/* When mail to the address was refused for good (an SMTP 5xx), 0
+	 * while it is delivered; the server's answer (never NULL). */
+	int64_t bounced;
+	const char *bounce_reason;
 };
 
 #define ACCOUNT_LANGUAGE_MAX 35
@@ -329,10 +333,16 @@ struct account {
 /*
  * An e-mail to queue in the outbox, in the same transaction as the change
  * that causes it.  @data is the whole RFC 5322 message (CRLF line ends).
+ * A @notice is mail the reader did not ask for just then (a reply to
+ * their comment, "your password was changed"): it is not queued while
+ * an account with the address @to bounces (account.bounced), and
+ * nothing fails for it.  Links the reader asked for (confirmation,
+ * reset) are always queued: they are how an address is confirmed again.
  */
 struct outbox_msg {
 	const char *to;
 	const char *data;
+	bool notice;
 };
 
 /* A queued message as the sender thread sees it. */
@@ -388,7 +398,8 @@ int store_site_language(struct store *s, const char *tag);
 /*
  * Set account @id's password hash.  In one transaction: when
  * @reset_hash is not NULL that reset token is consumed first (ERR_NOTFOUND
- * when it is gone or expired at @now: nothing changes); every reset token
+ * when it is gone or expired at @now: nothing changes), and since its
+ * link reached the reader the account no longer bounces; every reset token
  * of the account dies; every session except @keep_session (may be NULL)
  * ends; @mail (may be NULL) is queued.
  */
@@ -422,7 +433,8 @@ int store_token_find(struct store *s, struct arena *ar,
 
 /*
  * Consume a TOKEN_VERIFY (the account becomes verified) or TOKEN_EMAIL
- * (the account takes the new address, verified) token.  ERR_NOTFOUND when
+ * (the account takes the new address, verified) token; either way the
+ * account no longer bounces.  ERR_NOTFOUND when
  * gone or expired, ERR_CONFLICT when the new address was taken meanwhile.
  * *account_id (may be NULL) gets the account.
  */
@@ -470,6 +482,17 @@ int store_outbox_retry(struct store *s, int64_t id, int64_t next_attempt,
 
 /* The soonest next_attempt of any queued message; ERR_NOTFOUND when none. */
 int store_outbox_next(struct store *s, int64_t *when);
+
+/*
+ * Mail to @address was refused for good at @when with @reason (an SMTP
+ * 5xx): the account with that address (ignoring case), if any, bounces
+ * from now on: notices to it are not queued (struct outbox_msg) until
+ * its address is confirmed again (store_token_apply() of a TOKEN_VERIFY
+ * or TOKEN_EMAIL token, or a password set with a reset token, clears
+ * it).  0 also when no account has the address.
+ */
+int store_address_bounced(struct store *s, const char *address, int64_t when,
+			  const char *reason);
 
 /* ---- Changes made by other nodes on the same database ---- */
 

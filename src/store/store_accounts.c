@@ -1,7 +1,8 @@
 /*
  * store_accounts.c - reader accounts, sessions, one-time tokens and the
- * e-mail outbox (sql/{sqlite,postgres}/003_accounts.sql), written once
- * over the driver (db.h).
+ * e-mail outbox (sql/{sqlite,postgres}/003_accounts.sql) with the
+ * addresses that bounce (012_bounces.sql), written once over the driver
+ * (db.h).
  *
  * Every change that causes an e-mail queues it in the same transaction, so
  * a message is never lost and never sent for a change that rolled back.
@@ -28,7 +29,7 @@
 
 #define ACCT_COLS \
 	"a.id, a.email, a.name, a.password, a.role, a.verified, a.created," \
-	" a.language"
+	" a.language, a.bounced, a.bounce_reason"
 
 static const char *const purpose_names[] = { "verify", "reset", "email" };
 
@@ -59,6 +60,8 @@ static void read_account(struct arena *ar, struct dbs *st, int col,
 	a->verified = db_int(st, col + 5) != 0;
 	a->created = db_int(st, col + 6);
 	a->language = db_text0(st, ar, col + 7);
+	a->bounced = db_is_null(st, col + 8) ? 0 : db_int(st, col + 8);
+	a->bounce_reason = db_text0(st, ar, col + 9);
 }
 
 /* The first row of @st as an account; ERR_NOTFOUND when it has none. */
@@ -71,9 +74,15 @@ static int one_account(struct dbs *st, struct arena *ar, struct account *out)
 	return r;
 }
 
-static struct dbq q_outbox_insert = DBQ(
+/* ?4 1: a notice, left out for an address that bounces. */
+static struct dbq q_outbox_insert = DBQ2(
 	"INSERT INTO outbox (recipient, message, created, next_attempt)"
-	" VALUES (?1, ?2, ?3, ?3)");
+	" SELECT ?1, ?2, ?3, ?3 WHERE ?4 = 0 OR NOT EXISTS (SELECT 1"
+	" FROM accounts WHERE email = ?1 AND bounced IS NOT NULL)",
+	"INSERT INTO outbox (recipient, message, created, next_attempt)"
+	" SELECT CAST($1 AS text), CAST($2 AS text), $3::bigint, $3::bigint"
+	" WHERE $4::bigint = 0 OR NOT EXISTS (SELECT 1 FROM accounts"
+	" WHERE lower(email) = lower($1) AND bounced IS NOT NULL)");
 
 int outbox_insert(struct dbc *c, const struct outbox_msg *m,
 			 int64_t now)
@@ -81,7 +90,7 @@ int outbox_insert(struct dbc *c, const struct outbox_msg *m,
 	if (!m)
 		return 0;
 	return db_exec(c, &q_outbox_insert, DB_T(m->to), DB_T(m->data),
-		       DB_I(now));
+		       DB_I(now), DB_I(m->notice));
 }
 
 static struct dbq q_insert = DBQ(
@@ -265,6 +274,9 @@ static struct dbq q_sessions_end = DBQ(
 	"DELETE FROM sessions WHERE account_id = ?1"
 	" AND hash IS DISTINCT FROM CAST(?2 AS TEXT)");
 
+static struct dbq q_unbounce = DBQ(
+	"UPDATE accounts SET bounced = NULL, bounce_reason = NULL WHERE id = ?1");
+
 int store_account_set_password(struct store *s, int64_t id, const char *hash,
 			       const char *reset_hash, const char *keep_session,
 			       int64_t now, const struct outbox_msg *mail)
@@ -285,6 +297,8 @@ int store_account_set_password(struct store *s, int64_t id, const char *hash,
 	}
 	if (!r)
 		r = db_change(c, &q_set_pw, DB_I(id), DB_T(hash), DB_I(now));
+	if (!r && reset_hash)
+		db_exec(c, &q_unbounce, DB_I(id));
 	if (!r) {
 		db_exec(c, &q_tokens_drop, DB_I(id),
 			DB_T(purpose_names[TOKEN_RESET]));
@@ -362,10 +376,11 @@ int store_token_find(struct store *s, struct arena *ar,
 }
 
 static struct dbq q_verify = DBQ(
-	"UPDATE accounts SET verified = 1, updated = ?2 WHERE id = ?1");
+	"UPDATE accounts SET verified = 1, bounced = NULL, bounce_reason = NULL,"
+	" updated = ?2 WHERE id = ?1");
 static struct dbq q_set_email = DBQ(
-	"UPDATE accounts SET email = ?2, verified = 1, updated = ?3"
-	" WHERE id = ?1");
+	"UPDATE accounts SET email = ?2, verified = 1, bounced = NULL,"
+	" bounce_reason = NULL, updated = ?3 WHERE id = ?1");
 
 int store_token_apply(struct store *s, enum token_purpose purpose,
 		      const char *hash, int64_t now, int64_t *account_id)
@@ -574,6 +589,26 @@ int store_outbox_next(struct store *s, int64_t *when)
 		else
 			*when = db_int(st, 0);
 	}
+	db_put(c);
+	return r;
+}
+
+static struct dbq q_bounced = DBQ2(
+	"UPDATE accounts SET bounced = ?2, bounce_reason = ?3 WHERE email = ?1",
+	"UPDATE accounts SET bounced = $2, bounce_reason = $3"
+	" WHERE lower(email) = lower($1)");
+
+int store_address_bounced(struct store *s, const char *address, int64_t when,
+			  const char *reason)
+{
+	struct dbc *c;
+	int r;
+
+	if (!address || !*address || when <= 0)
+		return ERR_INVALID;
+	c = db_get(s, DB_WRITE);
+	r = db_exec(c, &q_bounced, DB_T(address), DB_I(when),
+		    DB_T(reason ? reason : ""));
 	db_put(c);
 	return r;
 }

@@ -12,6 +12,7 @@
 
 #include "core/embedded.h"
 #include "store.h"
+#include "store_stats.h"
 
 struct db_driver;
 
@@ -43,13 +44,23 @@ struct store_ops {
 	int (*add_replica)(struct store *s, const char *url, int max_lag_ms,
 			   char *err, size_t errlen);
 	uint64_t (*write_position)(struct store *s);
+	/* The replicas' lag into out->replica[] (NULL: none). */
+	void (*replica_lag)(struct store *s, struct store_stats *out);
+};
+
+/* What db.c counts for store_stats() (relaxed atomics, no lock). */
+struct store_counters {
+	atomic_uint_fast64_t wait[STORE_WAIT_BUCKETS + 1];
+	atomic_uint_fast64_t wait_ns;
+	atomic_uint_fast64_t errors[STORE_ERR_KINDS];
 };
 
 /*
  * Every engine's struct starts with this header: the operations only an
- * engine has (above), its half of the driver (db.h), and the generation
- * page caches follow (moved on after each committed content change), and
- * the slug -> id cache of store_article_id().
+ * engine has (above), its half of the driver (db.h), the generation
+ * page caches follow (moved on after each committed content change), the
+ * slug -> id cache of store_article_id(), and the counters of
+ * store_stats().
  */
 struct store_idcache;
 struct store {
@@ -61,6 +72,7 @@ struct store {
 	pthread_mutex_t watch_lock;
 	int64_t watch_version;
 	_Atomic int64_t watch_checked;		/* time_mono_ms() */
+	struct store_counters counters;
 };
 
 /* Set up the header of a new engine store (store.c). */
@@ -69,6 +81,14 @@ void store_init(struct store *s, const struct store_ops *ops,
 
 /* Free the cache of store_article_id() (store_close()). */
 void store_idcache_free(struct store *s);
+
+/*
+ * Count failure @r of database work on @s (ERR_BUSY as busy; ERR_CONFLICT,
+ * ERR_NOTFOUND and ERR_INVALID, which are answers, not failures, are not
+ * counted).  db.c calls it for every statement; engine code that bypasses
+ * the driver calls it itself.
+ */
+void store_count_error(struct store *s, int r);
 
 /* Backend constructors (store.c chooses by URL). */
 int store_open_sqlite(const char *path, struct store **out, char *err,

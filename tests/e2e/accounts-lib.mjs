@@ -11,10 +11,14 @@ import { PG, dbRowsSync, request, sleep, decodeEntities } from './lib.mjs';
  * Start an SMTP server on 127.0.0.1:@port (0: any) that wants AUTH with
  * @user/@pass (when given) and keeps each message as {to, raw, tls}.
  * @tls {key, cert} offers STARTTLS (and then refuses AUTH before it);
- * with @secure the connection is TLS from the start (smtps).
+ * with @secure the connection is TLS from the start (smtps).  Addresses
+ * in the set `smtp.refuse` (lower case; @refuse fills it) are refused at
+ * RCPT TO with "550 5.1.1"; `smtp.refused` lists each refusal.
  */
-export function startSmtp({ port = 0, user, pass, tls, secure = false } = {}) {
+export function startSmtp({ port = 0, user, pass, tls, secure = false, refuse = [] } = {}) {
 	const messages = [];
+	const refusing = new Set(refuse.map((a) => a.toLowerCase()));
+	const refused = [];
 	const disabled = [];
 	if (!tls)
 		disabled.push('STARTTLS');
@@ -31,6 +35,15 @@ export function startSmtp({ port = 0, user, pass, tls, secure = false } = {}) {
 			if (auth.username === user && auth.password === pass)
 				return cb(null, { user });
 			return cb(new Error('bad credentials'));
+		},
+		onRcptTo(address, session, cb) {
+			if (refusing.has(address.address.toLowerCase())) {
+				refused.push(address.address);
+				const e = new Error('5.1.1 mailbox unavailable');
+				e.responseCode = 550;
+				return cb(e);
+			}
+			return cb();
 		},
 		onData(stream, session, cb) {
 			const chunks = [];
@@ -53,6 +66,8 @@ export function startSmtp({ port = 0, user, pass, tls, secure = false } = {}) {
 			const smtp = {
 				port: server.server.address().port,
 				messages,
+				refuse: refusing,
+				refused,
 				close: () => new Promise((r) => server.close(r)),
 				/* The first message to @to matching @re (subject/body),
 				 * not one of @skip, within @timeout ms. */

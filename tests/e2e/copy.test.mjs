@@ -111,6 +111,8 @@ describe('dateline copy', () => {
 		}
 		assert.ok(dbRowsSync(src, 'SELECT count(*) FROM outbox')[0][0] >= 1, 'a queued mail');
 		dbRowsSync(src, 'UPDATE comments SET reviewed = 1 WHERE reports > 0');
+		// An account in another newsroom language whose address bounces.
+		dbRowsSync(src, `UPDATE accounts SET language = 'de', bounced = 1700000000, bounce_reason = '550 no such user' WHERE email = 'ann@example.com'`);
 	});
 
 	after(async () => {
@@ -129,6 +131,10 @@ describe('dateline copy', () => {
 		for (const t of ['outbox', 'sessions', 'reactions', 'comment_likes', 'photo_variants', 'media'])
 			assert.deepEqual(dbRowsSync(dst, `SELECT count(*) FROM ${t}`),
 				dbRowsSync(src, `SELECT count(*) FROM ${t}`), t);
+		const acct = 'SELECT id, language, bounced, bounce_reason FROM accounts ORDER BY id';
+		assert.ok(dbRowsSync(src, acct).some((r) => r[1] === 'de' && r[2] === '1700000000' && r[3] === '550 no such user'));
+		assert.deepEqual(dbRowsSync(dst, acct), dbRowsSync(src, acct), 'languages and bounces copied');
+		assert.deepEqual(dbRowsSync(back, acct), dbRowsSync(src, acct), 'and copied back');
 		// The snapshots write (a new comment), so take the source's last.
 		const a = await snapshot(dst, dir, storyPath, bobCookie);
 		const b = await snapshot(back, dir, storyPath, bobCookie);

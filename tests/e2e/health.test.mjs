@@ -3,26 +3,14 @@
 // is gone) and /metrics (the Prometheus text format, checked by Debian's
 // promtool; loopback clients only unless --metrics-listen moves it).
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 
-import { PG, addArticle, freePort, get, makeSite, removeDir, request, sleep, startServer } from './lib.mjs';
+import {
+	PG, addArticle, freePort, get, makeSite, metricSample, promtool, removeDir, request, sleep, startServer,
+} from './lib.mjs';
 
-const PROMTOOL = '/usr/bin/promtool';
-
-/* promtool check metrics over @text: its output (empty when clean). */
-function promtool(text) {
-	const r = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8' });
-	assert.equal(r.error, undefined, `promtool runs (Debian's prometheus package): ${r.error}`);
-	return { code: r.status, out: (r.stdout + r.stderr).trim() };
-}
-
-/* The value of the sample @name{@labels} in exposition @text, or undefined. */
-function sample(text, name, labels = '') {
-	const esc = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-	const m = new RegExp(`^${esc(name)}${labels ? esc(`{${labels}}`) : ''} (\\S+)$`, 'm').exec(text);
-	return m ? Number(m[1]) : undefined;
-}
+const sample = metricSample;
 
 describe('health and metrics', () => {
 	let site, srv, story;
@@ -62,9 +50,27 @@ describe('health and metrics', () => {
 		assert.equal(p.out, '', `promtool finds nothing to lint: ${p.out}`);
 		for (const name of ['dateline_http_request_duration_seconds_count', 'dateline_page_cache_hits_total',
 			'dateline_page_cache_misses_total', 'dateline_live_streams', 'dateline_reaction_batch_size_count',
-			'dateline_db_up', 'process_resident_memory_bytes', 'process_open_fds', 'process_max_fds',
-			'process_cpu_seconds_total'])
+			'dateline_db_up', 'dateline_db_pool_wait_seconds_count', 'dateline_photo_jobs_running',
+			'dateline_photo_jobs_waiting', 'process_resident_memory_bytes', 'process_open_fds',
+			'process_max_fds', 'process_cpu_seconds_total'])
 			assert.notEqual(sample(m0, name), undefined, `${name} is there`);
+		// Every series the operations guide lists, with its type.
+		for (const [name, type] of [['dateline_http_requests_total', 'counter'],
+			['dateline_http_request_duration_seconds', 'histogram'], ['dateline_page_cache_hits_total', 'counter'],
+			['dateline_page_cache_misses_total', 'counter'], ['dateline_live_streams', 'gauge'],
+			['dateline_db_pool_wait_seconds', 'histogram'], ['dateline_db_errors_total', 'counter'],
+			['dateline_outbox_pending', 'gauge'], ['dateline_outbox_failed_total', 'counter'],
+			['dateline_reaction_batch_size', 'histogram'], ['process_resident_memory_bytes', 'gauge'],
+			['process_open_fds', 'gauge']])
+			assert.match(m0, new RegExp(`^# TYPE ${name} ${type}$`, 'm'), `${name} (${type})`);
+		for (const kind of ['busy', 'failed', 'unavailable'])
+			assert.equal(sample(m0, 'dateline_db_errors_total', `kind="${kind}"`), 0, `no ${kind} errors yet`);
+		assert.equal(sample(m0, 'dateline_photo_jobs_running'), 0);
+		// No replicas (SQLite has none): no lag series at all.
+		assert.doesNotMatch(m0, /dateline_replica_lag_seconds/);
+		assert.ok(sample(m0, 'dateline_db_pool_wait_seconds_count') > 0, 'connections taken are counted');
+		assert.equal(sample(m0, 'dateline_db_pool_wait_seconds_bucket', 'le="+Inf"'),
+			sample(m0, 'dateline_db_pool_wait_seconds_count'));
 		assert.equal(sample(m0, 'dateline_db_up'), 1);
 		assert.equal(sample(m0, 'dateline_outbox_pending'), 0);
 		assert.equal(sample(m0, 'dateline_outbox_failed_total'), 0);
@@ -86,6 +92,8 @@ describe('health and metrics', () => {
 		assert.ok(sample(m1, 'dateline_reaction_batch_size_count') >= 1, 'the reaction batch counted');
 		assert.ok(sample(m1, 'dateline_http_request_duration_seconds_count') >=
 			sample(m0, 'dateline_http_request_duration_seconds_count') + 7);
+		assert.ok(sample(m1, 'dateline_db_pool_wait_seconds_count') > sample(m0, 'dateline_db_pool_wait_seconds_count'),
+			'the reaction took a connection');
 		assert.equal(promtool(m1).code, 0);
 	});
 
@@ -131,6 +139,10 @@ describe('/readyz when the database goes away', { skip: !PG && 'PostgreSQL only 
 			assert.equal((await request(`${srv.url}/healthz`)).status, 200);
 			const m = await get(`${srv.url}/metrics`, { timeout: 30000 });
 			assert.equal(sample(m.text, 'dateline_db_up'), 0);
+			const failures = ['failed', 'unavailable'].map((k) =>
+				sample(m.text, 'dateline_db_errors_total', `kind="${k}"`));
+			assert.ok(failures[0] + failures[1] > 0, `database failures counted: ${failures}`);
+			assert.equal(promtool(m.text).code, 0);
 			execFileSync('psql', ['-X', '-q', PG, '-c', `CREATE DATABASE ${name}`], { stdio: 'pipe' });
 		} finally {
 			await srv.stop();

@@ -1,17 +1,22 @@
 // keep.test.mjs - keeping a site: `dateline backup` while the site serves
 // and writes (a consistent copy that passes integrity_check and serves),
-// refused on PostgreSQL; mail refused for good (SMTP 5xx) ends as failed
-// with the reason instead of being retried forever; `dateline outbox
-// list|retry|drop` for the operator.
+// refused on PostgreSQL, where the pg_dump / pg_restore recipe of
+// docs/deployment.md is run as written; mail refused for good (SMTP 5xx) ends as failed
+// with the reason instead of being retried forever, and a temporary one
+// (4xx) is retried with a growing delay and given up after 2 days;
+// `dateline outbox list|retry|drop` for the operator.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { PG, addArticle, get, makeSite, removeDir, request, runCli, sleep, startServer } from './lib.mjs';
-import { Client } from './accounts-lib.mjs';
+import {
+	PG, ROOT, addArticle, get, makeSite, removeDir, request, runCli, sleep, startServer, tempDir,
+} from './lib.mjs';
+import { Client, sql } from './accounts-lib.mjs';
+import { addUser } from './comments-lib.mjs';
 
 const PW = 'correct horse battery';
 
@@ -75,6 +80,91 @@ describe('dateline backup', () => {
 		const r = await runCli(['backup', '--db', site.db, '--to', path.join(site.dir, 'x.db')]);
 		assert.equal(r.code, 2);
 		assert.match(r.stderr, /^error: .*pg_dump or pg_basebackup/);
+	});
+});
+
+/* The shell lines of the pg_dump / pg_restore recipe in docs/deployment.md. */
+function dumpRecipe() {
+	const doc = fs.readFileSync(path.join(ROOT, 'docs/deployment.md'), 'utf8');
+	const at = doc.indexOf('    pg_dump --format=custom');
+	assert.ok(at >= 0, 'the recipe is in docs/deployment.md');
+	const block = doc.slice(at, doc.indexOf('\n\n', at));
+	return block.split('\n').map((l) => l.replace(/^ {4}/, '')).join('\n');
+}
+
+describe('the pg_dump / pg_restore recipe of docs/deployment.md', { skip: !PG && 'PostgreSQL only' }, () => {
+	let dir, url;
+	const cluster = (...args) => execFileSync(path.join(ROOT, 'scripts/pg-cluster'), args, { encoding: 'utf8' }).trim();
+	const psql = (u, q) => execFileSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', u, '-c', q],
+		{ encoding: 'utf8' }).trim();
+	before(async () => {
+		dir = await tempDir('dateline-dump-');
+		fs.chmodSync(dir, 0o755);	/* the cluster runs as "postgres" */
+		url = new URL(cluster('start', path.join(dir, 'pg')));
+	});
+	after(async () => {
+		try { cluster('stop', path.join(dir, 'pg')); } catch { /* gone */ }
+		await removeDir(dir);
+	});
+
+	it('dumps a site while it writes; a node on the restored database serves the same story', async () => {
+		const su = url.href;
+		psql(su, 'CREATE ROLE dateline LOGIN');
+		psql(su, 'CREATE DATABASE dateline OWNER dateline');
+		const db = `postgres://dateline@${url.host}/dateline`;
+		assert.equal((await runCli(['init', '--db', db])).code, 0);
+		const site = { dir, db };
+		const p = await addArticle(site, { headline: 'Dumped story', published: '2025-02-02T10:00:00Z' }, 'Kept *safe*.\n');
+		const slug = p.split('/').at(-2);
+		await addUser(db, 'kept@example.com', 'Kept Reader');
+		const srv = await startServer({ db, args: ['--reaction-rate-limit', '0'] });
+		let writing = true, writes = 0;
+		const writer = (async () => {
+			while (writing) {
+				const r = await request(`${srv.url}/api/v1/articles/${slug}/reactions`, { method: 'PUT',
+					headers: { 'Content-Type': 'application/json' }, body: '{"reaction":"love"}' });
+				assert.ok(r.status < 300, `reaction ${r.status}`);
+				writes++;
+			}
+		})();
+		let restored;
+		try {
+			await sleep(200);
+			const env = { ...process.env, PGHOST: url.hostname, PGPORT: url.port, PGUSER: url.username };
+			const r = spawnSync('bash', ['-euc', dumpRecipe()], { cwd: dir, env, encoding: 'utf8' });
+			assert.equal(r.status, 0, `the recipe runs:\n${dumpRecipe()}\n${r.stdout}${r.stderr}`);
+			assert.equal(r.stderr, '', 'pg_dump, createdb and pg_restore say nothing');
+			writing = false;
+			await writer;
+			assert.ok(writes > 5, `writes went on during the dump (${writes})`);
+			const dumps = fs.readdirSync(dir).filter((f) => /^dateline-\d{4}-\d\d-\d\d\.dump$/.test(f));
+			assert.equal(dumps.length, 1, 'one dump file, named by date');
+			assert.equal(psql(su, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'dateline_restored'"),
+				'dateline');
+			const rdb = `postgres://dateline@${url.host}/dateline_restored`;
+			assert.equal(psql(rdb, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner <> 'dateline'"),
+				'0', 'every restored table belongs to the site\'s role');
+			for (const t of ['articles', 'accounts', 'secrets', 'schema_migrations'])
+				assert.equal(psql(rdb, `SELECT count(*) FROM ${t}`), psql(db, `SELECT count(*) FROM ${t}`), t);
+			assert.equal(psql(rdb, 'SELECT email FROM accounts'), 'kept@example.com');
+			restored = await startServer({ db: rdb });
+			const a = await get(`${srv.url}${p}`), b = await get(`${restored.url}${p}`);
+			const article = (html) => /<article[\s\S]*?<\/article>/.exec(html)?.[0];
+			assert.match(b.text, /Dumped story/);
+			assert.match(article(b.text), /Kept <em>safe<\/em>\./);
+			// The same story; reaction counts may have moved on after the dump.
+			const strip = (h) => article(h).replace(/<section class="reactions"[\s\S]*?<\/section>/, '');
+			assert.equal(strip(b.text), strip(a.text));
+			// The restored site takes writes (its identity sequences came along).
+			const w = await request(`${restored.url}/api/v1/articles/${slug}/reactions`, { method: 'PUT',
+				headers: { 'Content-Type': 'application/json' }, body: '{"reaction":"win"}' });
+			assert.equal(w.status, 200, w.text);
+		} finally {
+			writing = false;
+			await writer.catch(() => {});
+			await srv.stop();
+			await restored?.stop();
+		}
 	});
 });
 
@@ -167,5 +257,60 @@ describe('mail refused for good', () => {
 		assert.match(gone.stderr, /no message/);
 		const bad = await runCli(['outbox', 'retry', '--db', site.db, 'x']);
 		assert.equal(bad.code, 2);
+	});
+});
+
+describe('mail that fails for a while (SMTP 4xx)', () => {
+	let site, smtp, srv;
+	const args = () => ['--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--smtp-plain',
+		'--mail-from', 'news@example.com', '--login-rate-limit', '1000'];
+	before(async () => {
+		site = await makeSite();
+		smtp = await refusingSmtp(451);
+		await addUser(site.db, 'later@refuse.example', 'Later');
+		srv = await startServer({ db: site.db, args: args() });
+	});
+	after(async () => {
+		await srv.stop();
+		smtp.close();
+		await removeDir(site.dir);
+	});
+
+	it('is retried 1 s, 2 s, ... apart, given up after 2 days of retries, and the address does not bounce', async () => {
+		const c = new Client(srv.url);
+		const r = await c.submit('/account/forgot', '/account/forgot', { email: 'later@refuse.example' });
+		assert.equal(r.status, 200);
+		const deadline = Date.now() + 15000;
+		while (smtp.seen.rcpt < 3 && Date.now() < deadline)
+			await sleep(50);
+		assert.ok(smtp.seen.rcpt >= 3, `tried again and again (${smtp.seen.rcpt})`);
+		assert.match(srv.stderr(), /mail \d+ to later@refuse\.example not delivered \(attempt 1\): .*451.*; trying again in 1 s/);
+		assert.match(srv.stderr(), /mail \d+ to later@refuse\.example not delivered \(attempt 2\): .*451.*; trying again in 2 s/);
+		assert.doesNotMatch(srv.stderr(), /failed for good/);
+		let rows = (await runCli(['outbox', 'list', '--db', site.db])).stdout.trim().split('\n');
+		assert.equal(rows.length, 2);
+		assert.notEqual(rows[1].split('\t')[1], 'failed');
+		// Two days of retries later (the attempts so far say so): the next
+		// failure ends it.  The server is stopped meanwhile, so its own
+		// bookkeeping does not race the change.
+		await srv.stop();
+		sql(site.db, 'UPDATE outbox SET attempts = 600, next_attempt = 0');
+		const before = smtp.seen.rcpt;
+		srv = await startServer({ db: site.db, args: args() });
+		const d2 = Date.now() + 15000;
+		while (!/failed for good/.test(srv.stderr()) && Date.now() < d2)
+			await sleep(50);
+		assert.equal(smtp.seen.rcpt, before + 1, 'one more attempt');
+		assert.match(srv.stderr(), /mail \d+ to later@refuse\.example failed for good \(attempt 601\): failed: .*451.* \(gave up after 2 days\)/);
+		rows = (await runCli(['outbox', 'list', '--db', site.db])).stdout.trim().split('\n');
+		const [, state, attempts, , next, , why] = rows[1].split('\t');
+		assert.equal(state, 'failed');
+		assert.equal(attempts, '601');
+		assert.equal(next, '-');
+		assert.match(why, /^failed: .*451.*\(gave up after 2 days\)$/);
+		assert.match((await request(`${srv.url}/metrics`)).text, /^dateline_outbox_failed_total 1$/m);
+		// A temporary refusal is not a bounce.
+		assert.deepEqual(sql(site.db, "SELECT count(*) FROM accounts WHERE bounced IS NOT NULL"), [['0']]);
+		assert.doesNotMatch(srv.stderr(), /bounces/);
 	});
 });

@@ -313,16 +313,17 @@ export async function axeViolations(page) {
 /*
  * Start "dateline serve" on a free loopback port.  @quiet (default true)
  * turns the access log off; @nofile raises the open-file limit of the
- * server.  Resolves {url, port, proc, stdout(), stderr(), stdoutLines(),
+ * server; @fsize (bytes) caps the size of every file it writes, as a full
+ * disk would (writes past it fail with EFBIG).  Resolves {url, port, proc, stdout(), stderr(), stdoutLines(),
  * stop()}; stop() sends SIGTERM (or @signal) and resolves with the exit
  * code, throwing unless it is 0.
  */
-export async function startServer({ db, args = [], quiet = true, env = {}, nofile } = {}) {
+export async function startServer({ db, args = [], quiet = true, env = {}, nofile, fsize } = {}) {
 	let lastErr;
 	for (let attempt = 0; attempt < 5; attempt++) {
 		const port = await freePort();
 		try {
-			return await launch(db, port, args, quiet, env, nofile);
+			return await launch(db, port, args, quiet, env, { nofile, fsize });
 		} catch (e) {
 			lastErr = e;
 			if (!/cannot listen/.test(e.message))
@@ -332,14 +333,17 @@ export async function startServer({ db, args = [], quiet = true, env = {}, nofil
 	throw lastErr;
 }
 
-async function launch(db, port, args, quiet, env, nofile) {
+async function launch(db, port, args, quiet, env, { nofile, fsize }) {
 	const argv = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
 		...(quiet ? ['--quiet'] : []), ...args];
 	if (pgMaildirs.has(db) && !args.includes('--maildir'))
 		argv.push('--maildir', pgMaildirs.get(db));
 	const opts = { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] };
-	const proc = nofile ?
-		spawn('/bin/sh', ['-c', `ulimit -n ${nofile} && exec "$0" "$@"`, BIN, ...argv], opts) :
+	const limits = [...(nofile ? [`ulimit -n ${nofile}`] : []),
+		/* dash counts 512-byte blocks; SIGXFSZ ignored: write() fails */
+		...(fsize ? [`trap '' XFSZ`, `ulimit -f ${Math.ceil(fsize / 512)}`] : [])];
+	const proc = limits.length ?
+		spawn('/bin/sh', ['-c', `${limits.join(' && ')} && exec "$0" "$@"`, BIN, ...argv], opts) :
 		spawn(BIN, argv, opts);
 	live.add(proc);
 	let stdout = '', stderr = '';
@@ -582,6 +586,24 @@ export async function rawRequest(port, data, opts = {}) {
 
 const named = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0',
 	middot: '\u00b7', mdash: '\u2014', ndash: '\u2013', hellip: '\u2026' };
+
+/*
+ * `promtool check metrics` (Debian's prometheus package) over the
+ * exposition @text: {code, out} (out empty when it finds nothing).
+ */
+export function promtool(text) {
+	const r = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+	if (r.error)
+		throw new Error(`promtool runs (Debian's prometheus package): ${r.error}`);
+	return { code: r.status, out: (r.stdout + r.stderr).trim() };
+}
+
+/* The value of the sample @name{@labels} in exposition @text, or undefined. */
+export function metricSample(text, name, labels = '') {
+	const esc = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+	const m = new RegExp(`^${esc(name)}${labels ? esc(`{${labels}}`) : ''} (\\S+)$`, 'm').exec(text);
+	return m ? Number(m[1]) : undefined;
+}
 
 export function decodeEntities(s) {
 	return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (all, e) => {

@@ -1,14 +1,15 @@
 // photo-limits.test.mjs - lead photos an attacker could use to exhaust
 // the server: the pixel count is read from the header and refused in
 // milliseconds (--photo-max-pixels, default 40 million), and uploads are
-// processed --photo-jobs at a time, the rest queued, not refused.
+// processed --photo-jobs at a time, the rest queued, not refused (seen on
+// /metrics: dateline_photo_jobs_running never above N while others wait).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { makeSite, removeDir, startServer } from './lib.mjs';
+import { makeSite, metricSample, removeDir, request, sleep, startServer } from './lib.mjs';
 import { mainText, sql } from './accounts-lib.mjs';
 import { addUser, haveVips, jpegWithGps, loginAs, saveStory } from './newsroom-lib.mjs';
 
@@ -59,6 +60,51 @@ describe('photo limits', { skip: !haveVips() && 'needs the vips command (libvips
 				assert.equal(x.status, 303, x.text.slice(0, 300));
 		} finally {
 			await small.stop();
+		}
+	});
+
+	test('--photo-jobs N: never more than N photos processed at once, the other uploads wait', async (t) => {
+		const big = jpegWithGps(site.dir, 1600, 1000, 1);
+		for (const [jobs, uploads] of [[1, 3], [2, 3]]) {
+			const s = await startServer({ db: site.db, args: [...FAST, '--upload-limit', '20', '--photo-jobs', String(jobs)] });
+			try {
+				const c = await loginAs(s.url, 'editor@example.com');
+				const seen = { running: 0, waiting: 0, samples: 0, lost: [] };
+				let polling = true;
+				// /metrics shows the photos in work and those waiting for a slot.
+				const poll = (async () => {
+					while (polling) {
+						// A sample lost to the loaded machine is not what this
+						// test is about: it counts them and goes on.
+						const m = await request(`${s.url}/metrics`).catch((e) => {
+							seen.lost.push(String(e));
+							return null;
+						});
+						if (m) {
+							seen.running = Math.max(seen.running, metricSample(m.text, 'dateline_photo_jobs_running'));
+							seen.waiting = Math.max(seen.waiting, metricSample(m.text, 'dateline_photo_jobs_waiting'));
+							seen.samples++;
+						}
+						await sleep(25);
+					}
+				})();
+				const rs = await Promise.all(Array.from({ length: uploads }, (_, i) =>
+					saveStory(c, { headline: `Jobs ${jobs} photo ${i}`, ...photoFields(big, `j${i}.jpg`, 'image/jpeg') })));
+				polling = false;
+				await poll;
+				for (const x of rs)
+					assert.equal(x.status, 303, x.text.slice(0, 300));
+				assert.ok(seen.samples >= 10, `enough samples: ${JSON.stringify(seen)}`);
+				assert.equal(seen.running, jobs, `--photo-jobs ${jobs}: at most ${jobs} at once, and that many (${JSON.stringify(seen)})`);
+				assert.ok(seen.waiting >= 1, `--photo-jobs ${jobs}: the other uploads waited (${JSON.stringify(seen)})`);
+				if (seen.lost.length)
+					t.diagnostic(`--photo-jobs ${jobs}: ${seen.lost.length} /metrics samples lost: ${seen.lost[0]}`);
+				const after = (await request(`${s.url}/metrics`)).text;
+				assert.equal(metricSample(after, 'dateline_photo_jobs_running'), 0);
+				assert.equal(metricSample(after, 'dateline_photo_jobs_waiting'), 0);
+			} finally {
+				await s.stop();
+			}
 		}
 	});
 });

@@ -16,7 +16,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-	PG, ROOT, addArticle, request, removeDir, runCli, sleep, startServer, tempDir,
+	PG, ROOT, addArticle, metricSample, promtool, request, removeDir, runCli, sleep, startServer, tempDir,
 } from './lib.mjs';
 import { Client } from './accounts-lib.mjs';
 import { addUser, commentIds, loginAs, postForm } from './comments-lib.mjs';
@@ -79,7 +79,7 @@ function pauseReplay(replica) {
 }
 
 describe('PostgreSQL primary with a streaming replica', { skip: !PG && 'set DATELINE_TEST_PG to run' }, () => {
-	let dir, primary, replica, site, a, b, lagging, known;
+	let dir, primary, replica, replicaName, site, a, b, lagging, known;
 	const args = () => ['--maildir', path.join(dir, 'mail'), '--reaction-rate-limit', '0',
 		'--comment-min-seconds', '0', '--login-rate-limit', '1000'];
 
@@ -97,6 +97,8 @@ describe('PostgreSQL primary with a streaming replica', { skip: !PG && 'set DATE
 		}, 'Body.\n');
 		await addUser(primary, 'reader@example.com', 'Reader');
 		replica = cluster('replica', path.join(dir, 'primary'), path.join(dir, 'replica'));
+		const ru = new URL(replica);
+		replicaName = `${ru.hostname}:${ru.port}${ru.pathname}`;
 		const rargs = ['--db-replica', replica, '--replica-max-lag', '60'];
 		a = await startServer({ db: primary, args: [...args(), ...rargs] });
 		b = await startServer({ db: primary, args: [...args(), ...rargs] });
@@ -197,16 +199,26 @@ describe('PostgreSQL primary with a streaming replica', { skip: !PG && 'set DATE
 		assert.ok(await eventually(async () => await status(a, p) === 200));
 	});
 
-	test('a replica lagging beyond --replica-max-lag is left out', async () => {
+	test('a replica lagging beyond --replica-max-lag is left out; /metrics shows the lag', async () => {
 		await settle(a, b, lagging);
+		const lagOf = async () => {
+			const m = (await request(`${a.url}/metrics`)).text;
+			assert.equal(promtool(m).code, 0, promtool(m).out);
+			return metricSample(m, 'dateline_replica_lag_seconds', `replica="${replicaName}"`);
+		};
+		assert.ok(await eventually(async () => await lagOf() === 0), 'a replica that replayed everything lags 0 s');
 		pauseReplay(replica);
 		const p = insertStory(primary, 'lag-story');
 		// The node allowing 1 s of lag turns to the primary, the others wait.
 		assert.ok(await eventually(async () => await status(lagging, p) === 200),
 			'reads fall back to the primary');
 		assert.equal(await status(a, p), 404, 'a node allowing 60 s still reads the replica');
+		assert.ok(await eventually(async () => await lagOf() >= 1.5), 'the paused replica\'s lag grows');
+		const lag = await lagOf();
+		assert.ok(lag < 60, `a lag of seconds, not more: ${lag}`);
 		psql(replica, 'SELECT pg_wal_replay_resume()');
 		assert.ok(await eventually(async () => await status(a, p) === 200));
+		assert.ok(await eventually(async () => await lagOf() < 1), 'caught up again');
 	});
 
 	test('a read whose replica connection breaks is done on the primary', async () => {
@@ -245,5 +257,9 @@ describe('PostgreSQL primary with a streaming replica', { skip: !PG && 'set DATE
 			const r = await request(`${a.url}/readyz`);
 			return r.status === 200 && /^replica \S+ left out$/m.test(r.text);
 		}), '/readyz shows the replica left out');
+		// A replica that does not answer has no lag to show.
+		assert.ok(await eventually(async () =>
+			!/dateline_replica_lag_seconds/.test((await request(`${a.url}/metrics`)).text)),
+		'the stopped replica\'s lag is left out of /metrics');
 	});
 });

@@ -330,6 +330,85 @@ static void test_outbox(void **state)
 	assert_int_equal(mail_retry_delay(40), 300);
 }
 
+/*
+ * A bounce marks the account with the address (any case); notices to it
+ * are left out while it bounces, mail the reader asked for is not; a
+ * confirmation, a new address or a reset link clears it.
+ */
+static void test_bounces(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = make_account(f, "Bee@example.com"), now = time_now();
+	struct outbox_msg notice = { "bee@example.com", "Subject: x\r\n\r\ny\r\n",
+				     true };
+	struct outbox_msg asked = { "bee@example.com", "Subject: x\r\n\r\ny\r\n",
+				    false };
+	struct outbox_msg other = { "cee@example.com", "Subject: x\r\n\r\ny\r\n",
+				    true };
+	struct account got, *list;
+	size_t n;
+
+	make_account(f, "cee@example.com");
+	assert_int_equal(store_account_by_id(f->s, f->a, id, &got), 0);
+	assert_int_equal(got.bounced, 0);
+	assert_string_equal(got.bounce_reason, "");
+	assert_int_equal(store_outbox_add(f->s, &notice), 0);
+	assert_int_equal(outbox_count(f), 1);
+	assert_int_equal(store_address_bounced(f->s, "BEE@example.COM", now,
+					       "the server answered 550"), 0);
+	assert_int_equal(store_address_bounced(f->s, "nobody@example.com", now,
+					       "550"), 0);
+	assert_int_equal(store_address_bounced(f->s, "", now, "550"), ERR_INVALID);
+	assert_int_equal(store_account_by_id(f->s, f->a, id, &got), 0);
+	assert_int_equal(got.bounced, now);
+	assert_string_equal(got.bounce_reason, "the server answered 550");
+	assert_int_equal(store_accounts_list(f->s, f->a, &list, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].bounced, now);
+	assert_int_equal(list[1].bounced, 0);
+	/* A notice is left out (no error), other mail goes. */
+	assert_int_equal(store_outbox_add(f->s, &notice), 0);
+	assert_int_equal(outbox_count(f), 1);
+	assert_int_equal(store_outbox_add(f->s, &asked), 0);
+	assert_int_equal(outbox_count(f), 2);
+	assert_int_equal(store_outbox_add(f->s, &other), 0);
+	assert_int_equal(outbox_count(f), 3);
+	/* Confirmed again: notices go again. */
+	assert_int_equal(store_token_add(f->s, id, TOKEN_VERIFY,
+					 hash_of(f->a, "b1"), NULL, now + 60,
+					 &asked), 0);
+	assert_int_equal(outbox_count(f), 4);
+	assert_int_equal(store_token_apply(f->s, TOKEN_VERIFY, hash_of(f->a, "b1"),
+					   now, NULL), 0);
+	assert_int_equal(store_account_by_id(f->s, f->a, id, &got), 0);
+	assert_int_equal(got.bounced, 0);
+	assert_int_equal(store_outbox_add(f->s, &notice), 0);
+	assert_int_equal(outbox_count(f), 5);
+	/* A reset link clears it too; a password changed without one not. */
+	assert_int_equal(store_address_bounced(f->s, "bee@example.com", now, "550"), 0);
+	assert_int_equal(store_account_set_password(f->s, id, "$argon2id$y", NULL,
+						    NULL, now, NULL), 0);
+	assert_int_equal(store_account_by_id(f->s, f->a, id, &got), 0);
+	assert_int_equal(got.bounced, now);
+	assert_int_equal(store_token_add(f->s, id, TOKEN_RESET, hash_of(f->a, "r1"),
+					 NULL, now + 60, NULL), 0);
+	assert_int_equal(store_account_set_password(f->s, id, "$argon2id$z",
+						    hash_of(f->a, "r1"), NULL,
+						    now, &notice), 0);
+	assert_int_equal(store_account_by_id(f->s, f->a, id, &got), 0);
+	assert_int_equal(got.bounced, 0);
+	assert_int_equal(outbox_count(f), 6);
+	/* A new address is confirmed by its link: no bounce either. */
+	assert_int_equal(store_address_bounced(f->s, "bee@example.com", now, "550"), 0);
+	assert_int_equal(store_token_add(f->s, id, TOKEN_EMAIL, hash_of(f->a, "e1"),
+					 "dee@example.com", now + 60, NULL), 0);
+	assert_int_equal(store_token_apply(f->s, TOKEN_EMAIL, hash_of(f->a, "e1"),
+					   now, NULL), 0);
+	assert_int_equal(store_account_by_id(f->s, f->a, id, &got), 0);
+	assert_int_equal(got.bounced, 0);
+	assert_string_equal(got.bounce_reason, "");
+}
+
 static void test_passwords(void **state)
 {
 	char h[PASSWORD_HASH_MAX], weak[PASSWORD_HASH_MAX], longpw[300];
@@ -656,6 +735,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_delete_keeps_reactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_claim_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bounces, setup, teardown),
 		cmocka_unit_test(test_passwords),
 		cmocka_unit_test(test_password_dummy),
 		cmocka_unit_test(test_tokens),

@@ -151,6 +151,9 @@ static int count_lines(const char *path, const char *needle)
 	return n;
 }
 
+/* Two format strings 64 x 8 bytes apart (see test_log_repeats). */
+static char colliding[2][64 * 8] = { "colliding site A %d", "colliding site B %d" };
+
 static void test_log_repeats(void **state)
 {
 	char path[] = "/tmp/dateline-test-log.XXXXXX";
@@ -163,6 +166,15 @@ static void test_log_repeats(void **state)
 	for (i = 0; i < 50; i++)
 		log_err("disk full writing '%s'", "x.db");
 	log_warn("another call site");
+	/*
+	 * Call sites whose format strings share a hash slot (64 slots, the
+	 * pointer's bits from 3 up: 64 * 8 bytes apart) are throttled each
+	 * on its own, not let through because they take turns.
+	 */
+	for (i = 0; i < 40; i++) {
+		log_err(&colliding[0][0], i);
+		log_err(&colliding[1][0], i);
+	}
 	log_info("info is never throttled %d", 1);
 	log_info("info is never throttled %d", 2);
 	log_info("info is never throttled %d", 3);
@@ -178,6 +190,7 @@ static void test_log_repeats(void **state)
 				     " 1 s, not shown)"), 1);
 	assert_int_equal(count_lines(path, "another call site"), 1);
 	assert_int_equal(count_lines(path, "never throttled"), 4);
+	assert_int_equal(count_lines(path, "colliding site"), 2 * 3);
 	log_set_repeat(LOG_REPEAT_S, LOG_REPEAT_BURST);
 	unlink(path);
 }
