@@ -35,24 +35,25 @@ const char *const status_names[ARTICLE_STATUSES] = {
 	"draft", "published", "ready", "scheduled", "unpublished",
 };
 
-int status_from_name(const char *name)
+/* The index of @name among the @n @names, or -1 (also for NULL). */
+static int name_index(const char *const *names, int n, const char *name)
 {
 	int i;
 
-	for (i = 0; name && i < ARTICLE_STATUSES; i++)
-		if (!strcmp(name, status_names[i]))
+	for (i = 0; name && i < n; i++)
+		if (!strcmp(name, names[i]))
 			return i;
 	return -1;
 }
 
+int status_from_name(const char *name)
+{
+	return name_index(status_names, ARTICLE_STATUSES, name);
+}
+
 int reaction_from_name(const char *name)
 {
-	int i;
-
-	for (i = 0; name && i < REACTION_KINDS; i++)
-		if (!strcmp(name, reaction_names[i]))
-			return i;
-	return -1;
+	return name_index(reaction_names, REACTION_KINDS, name);
 }
 
 int store_open(const char *url, struct store **out, char *err, size_t errlen)
@@ -187,12 +188,7 @@ const char *const role_names[ACCOUNT_ROLES] = {
 
 int role_from_name(const char *name)
 {
-	int i;
-
-	for (i = 0; name && i < ACCOUNT_ROLES; i++)
-		if (!strcmp(name, role_names[i]))
-			return i;
-	return -1;
+	return name_index(role_names, ACCOUNT_ROLES, name);
 }
 
 int store_watch_reactions(struct store *s, store_reactions_fn fn, void *arg)
