@@ -501,7 +501,12 @@ static enum MHD_Result respond(struct http_server *srv, struct reqctx *c)
 
 /*
  * libmicrohttpd's post processor hands each part over in pieces (@off is
- * the piece's place in its part; 0 starts a new part).  Files count
+ * the piece's place in its part).  A piece continues the last part when
+ * it has its name and starts where that part's data ends: when the
+ * network splits the body just after a part's headers, libmicrohttpd
+ * first calls with no data and then again at offset 0, and both calls
+ * are one part.  (So an empty part followed by a part of the same name
+ * becomes one; the form's first value is the one read.)  Files count
  * against the upload limit, plain fields against HTTP_MAX_BODY.
  */
 static enum MHD_Result part_cb(void *cls, enum MHD_ValueKind kind,
@@ -519,7 +524,7 @@ static enum MHD_Result part_cb(void *cls, enum MHD_ValueKind kind,
 	(void)encoding;
 	if (req->error_status)
 		return MHD_NO;
-	if (!p || off == 0 || strcmp(p->name, key)) {
+	if (!p || off != p->data.len || strcmp(p->name, key)) {
 		p = arena_zalloc(req->arena, sizeof(*p));
 		p->name = arena_strdup(req->arena, key);
 		p->filename = filename ? arena_strdup(req->arena, filename) : NULL;
