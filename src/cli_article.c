@@ -44,7 +44,7 @@ static int parse_tags(struct arena *a, const char *file, const char *s,
 {
 	char err[200];
 
-	if (tags_parse(a, s, &art->tags, &art->ntags, err, sizeof(err))) {
+	if (tags_parse(a, NULL, s, &art->tags, &art->ntags, err, sizeof(err))) {
 		fprintf(stderr, "error: %s: %s\n", file, err);
 		return ERR_INVALID;
 	}

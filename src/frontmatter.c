@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/escape.h"
+#include "i18n/i18n.h"
 #include "store/store.h"
 
 struct key {
@@ -153,8 +154,8 @@ int fm_parse(struct arena *a, const char *text, size_t len,
 	return 0;
 }
 
-int tags_parse(struct arena *a, const char *s, struct tag **tags, size_t *n,
-	       char *err, size_t errlen)
+int tags_parse(struct arena *a, const struct i18n_lang *l, const char *s,
+	       struct tag **tags, size_t *n, char *err, size_t errlen)
 {
 	char *copy = arena_strdup(a, s), *p = copy;
 	struct tag *t = arena_alloc(a, MAX_TAGS * sizeof(*t));
@@ -174,8 +175,9 @@ int tags_parse(struct arena *a, const char *s, struct tag **tags, size_t *n,
 			continue;
 		slug = slugify(a, str_dup(a, name), SLUG_MAX);
 		if (!*slug) {
-			snprintf(err, errlen, "tag '%.*s' has no letters or"
-				 " digits", (int)name.len, name.p);
+			snprintf(err, errlen, tr(l, N_("tag '%s'"
+				 " has no letters or digits")),
+				 str_dup(a, name));
 			return ERR_INVALID;
 		}
 		for (i = 0; i < k; i++)
@@ -184,7 +186,8 @@ int tags_parse(struct arena *a, const char *s, struct tag **tags, size_t *n,
 		if (i < k)
 			continue;
 		if (k == MAX_TAGS) {
-			snprintf(err, errlen, "more than %d tags", MAX_TAGS);
+			snprintf(err, errlen, tr(l, N_("more than %d tags")),
+				 MAX_TAGS);
 			return ERR_INVALID;
 		}
 		t[k].slug = slug;

@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 struct arena;
+struct i18n_lang;
 struct tag;
 
 /* At most this many tags a story; slugs made from text at most this long. */
@@ -47,10 +48,11 @@ int fm_parse(struct arena *a, const char *text, size_t len,
 
 /*
  * Split "a, b, c" into tags with slugs (arena); duplicates by slug are
- * dropped.  ERR_INVALID with a sentence in @err for a tag with no
- * letters or digits or more than MAX_TAGS tags.
+ * dropped.  ERR_INVALID with a phrase in @err, in language @l (NULL:
+ * English), for a tag with no letters or digits or more than MAX_TAGS
+ * tags.
  */
-int tags_parse(struct arena *a, const char *s, struct tag **tags, size_t *n,
-	       char *err, size_t errlen);
+int tags_parse(struct arena *a, const struct i18n_lang *l, const char *s,
+	       struct tag **tags, size_t *n, char *err, size_t errlen);
 
 #endif

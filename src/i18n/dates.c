@@ -1,5 +1,6 @@
 /*
- * dates.c - ICU date formatters, one pair per language.
+ * dates.c - ICU date formatters, one pair per language, and ICU's
+ * number format for messages.
  */
 #include "dates.h"
 
@@ -10,6 +11,7 @@
 
 #include <unicode/udat.h>
 #include <unicode/udatpg.h>
+#include <unicode/unum.h>
 #include <unicode/ustring.h>
 
 #include "core/arena.h"
@@ -132,4 +134,30 @@ char *i18n_datetime(const struct i18n_lang *l, struct arena *a, int64_t t)
 
 	return s ? s : arena_printf(a, "%s, %.5s UTC", time_human(a, t),
 				    time_iso(a, t) + 11);
+}
+
+char *i18n_decimal(const struct i18n_lang *l, struct arena *a, double v,
+		   int digits)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UNumberFormat *f;
+	UChar out[DATE_UNITS];
+	char utf8[DATE_UNITS * 3 + 1];
+	int32_t n = 0, len = 0;
+
+	/* A formatter per call: numbers are formatted only in refusals,
+	 * and opening one costs microseconds (no lock to hold). */
+	f = l ? unum_open(UNUM_DECIMAL, NULL, 0, l->tag, NULL, &st) : NULL;
+	if (f) {
+		unum_setAttribute(f, UNUM_MIN_FRACTION_DIGITS, digits);
+		unum_setAttribute(f, UNUM_MAX_FRACTION_DIGITS, digits);
+		n = unum_formatDouble(f, v, out, DATE_UNITS, NULL, &st);
+		unum_close(f);
+		if (U_SUCCESS(st) && n < DATE_UNITS)
+			u_strToUTF8(utf8, sizeof(utf8), &len, out, n, &st);
+	}
+	if (!f || U_FAILURE(st) || n >= DATE_UNITS ||
+	    (size_t)len >= sizeof(utf8))
+		return arena_printf(a, "%.*f", digits, v);
+	return arena_strndup(a, utf8, (size_t)len);
 }

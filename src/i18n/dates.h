@@ -1,5 +1,5 @@
 /*
- * dates.h - dates and times in the reader's language (ICU).
+ * dates.h - dates, times and numbers in the reader's language (ICU).
  *
  * Month and day names, their order and the 12- or 24-hour clock come from
  * ICU's locale data (Debian's libicu, built into the library: nothing to
@@ -39,5 +39,15 @@ int i18n_dates_open(struct i18n *in, const char *zone, char *err,
 char *i18n_date(const struct i18n_lang *l, struct arena *a, int64_t t);
 /* "6 December 2026, 14:05 UTC" in language @l (arena). */
 char *i18n_datetime(const struct i18n_lang *l, struct arena *a, int64_t t);
+
+/*
+ * @v with @digits digits after the decimal mark, as language @l writes
+ * numbers (ICU: "1.5" in English, "1,5" in German and French, Arabic
+ * digits in Arabic; grouping as the language groups).  For messages
+ * such as a photo's size; on any ICU failure, and for a NULL language,
+ * printf's "%.*f".  Arena string.
+ */
+char *i18n_decimal(const struct i18n_lang *l, struct arena *a, double v,
+		   int digits);
 
 #endif

@@ -278,7 +278,7 @@ static VipsImage *scaled(VipsImage *img, int width)
 }
 
 int media_check_pixels(const void *data, size_t len, long max_pixels,
-		       char *err, size_t errlen)
+		       long *width, long *height, char *err, size_t errlen)
 {
 	const char *type, *ext = "";
 	VipsImage *img = open_image(data, len, &type, &ext, "The file", err,
@@ -292,6 +292,10 @@ int media_check_pixels(const void *data, size_t len, long max_pixels,
 	}
 	w = vips.get_width(img);
 	h = vips.get_height(img);
+	if (width)
+		*width = (long)w;
+	if (height)
+		*height = (long)h;
 	if (w * h > (double)max_pixels) {
 		snprintf(err, errlen, "The image is %.0f x %.0f pixels (%.1f"
 			 " megapixels); this site takes photos of at most %.1f"

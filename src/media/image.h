@@ -43,9 +43,12 @@ int media_load_file(struct arena *a, const char *path, struct media *out,
  * Read only the header of the image in @data and refuse it when it has
  * more than @max_pixels pixels (or is no JPEG, PNG or WebP): ERR_TOOBIG
  * or ERR_INVALID with a sentence in @err.  Milliseconds, whatever the
- * image's size: nothing is decoded.
+ * image's size: nothing is decoded.  @width and @height (either may be
+ * NULL) get the image's size when its header could be read, so that a
+ * caller can word the refusal in its reader's language.
  */
 int media_check_pixels(const void *data, size_t len, long max_pixels,
+		       long *width, long *height,
 		       char *err, size_t errlen);
 
 /* A processed upload: every image to store, and the variant rows. */

@@ -26,6 +26,7 @@
 #include "core/timeutil.h"
 #include "core/value.h"
 #include "frontmatter.h"
+#include "i18n/dates.h"
 #include "media/image.h"
 #include "render/markdown.h"
 
@@ -71,7 +72,7 @@ struct save_job {
 	enum action act;
 	int64_t expect;			/* version the editor loaded */
 	const struct http_part *photo;	/* a new lead photo, or NULL */
-	char err[200];			/* why the photo was refused */
+	char err[400];			/* why the photo was refused */
 	int64_t id, version;
 	bool json;			/* the script's autosave */
 };
@@ -79,8 +80,8 @@ struct save_job {
 /*
  * The photo refusals of src/media/image.c as it words them for an upload
  * ("The file" ...), marked here so the catalogues hold them: the editor
- * shows j->err through nr_field_error(), which translates.  (Its messages
- * with numbers in them stay English.)
+ * shows j->err through nr_field_error(), which translates.  (The one
+ * with numbers in it, too many pixels, is worded by photo_fits().)
  */
 static const char *const media_messages[] __attribute__((unused)) = {
 	N_("The file is not a JPEG, PNG or WebP image"),
@@ -604,7 +605,7 @@ static struct tval *read_form(struct site *site, struct http_request *req,
 	if (*art->section && !*art->section_slug)
 		nr_field_error(req, &errors, "section", N_("The section needs"
 			    " letters or digits."));
-	if (tags_parse(a, j->tags_text, &art->tags, &art->ntags, err,
+	if (tags_parse(a, req_lang(req), j->tags_text, &art->tags, &art->ntags, err,
 		       sizeof(err)))
 		nr_field_error(req, &errors, "tags", arena_printf(a,
 			    tr(req_lang(req), "Tags: %s."), err));
@@ -690,6 +691,31 @@ static const char *public_path(struct site *site, struct arena *a, int64_t id)
 	return article_path(a, art);
 }
 
+/*
+ * Whether the new photo of @j has at most @max pixels (read from its
+ * header).  If not, j->err says why in the reader's language, with the
+ * numbers as the language writes them ("4.000 × 3.000 Pixel").
+ */
+static bool photo_fits(struct save_job *j, struct http_request *req,
+		       long max)
+{
+	const struct i18n_lang *l = req_lang(req);
+	struct arena *a = req->arena;
+	long w = 0, h = 0;
+	int r = media_check_pixels(j->photo->data.data, j->photo->data.len,
+				   max, &w, &h, j->err, sizeof(j->err));
+
+	if (r == ERR_TOOBIG)
+		snprintf(j->err, sizeof(j->err), tr(l, N_("The image is %s ×"
+			 " %s pixels (%s megapixels); this site takes photos"
+			 " of at most %s megapixels.")),
+			 i18n_decimal(l, a, (double)w, 0),
+			 i18n_decimal(l, a, (double)h, 0),
+			 i18n_decimal(l, a, (double)w * (double)h / 1e6, 1),
+			 i18n_decimal(l, a, (double)max / 1e6, 1));
+	return r == 0;
+}
+
 /* On the worker pool: process the photo, then save. */
 static void save_work(struct site_job *aj)
 {
@@ -710,12 +736,8 @@ static void save_work(struct site_job *aj)
 			aj->result = ERR_INVALID;
 			return;
 		}
-		if (media_check_pixels(j->photo->data.data,
-				       j->photo->data.len,
-				       site->photo_max_pixels ?
-				       site->photo_max_pixels :
-				       MEDIA_DEFAULT_PIXELS, j->err,
-				       sizeof(j->err))) {
+		if (!photo_fits(j, aj->req, site->photo_max_pixels ?
+				site->photo_max_pixels : MEDIA_DEFAULT_PIXELS)) {
 			aj->result = ERR_INVALID;
 			return;
 		}

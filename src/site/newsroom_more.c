@@ -432,7 +432,7 @@ void h_nr_restore(struct site *site, struct http_request *req,
 	j->art.credit = rev.a.credit;
 	j->art.photo_alt = rev.a.photo_alt;
 	j->tags_text = rev.tags_text;
-	if (tags_parse(a, rev.tags_text, &j->art.tags, &j->art.ntags, err,
+	if (tags_parse(a, NULL, rev.tags_text, &j->art.tags, &j->art.ntags, err,
 		       sizeof(err)))
 		j->art.ntags = 0;
 	aj = job_new(site, req, restore_work, restore_answer);

@@ -182,6 +182,15 @@ describe('the newsroom in its user\'s language', () => {
 		assert.match(reader, /<html lang="en">/, 'reader pages stay in the site\'s language');
 	});
 
+	test('German chosen: a refused tag is explained in German', async () => {
+		const page = (await editor.get('/newsroom/new')).text;
+		const r = await editor.post('/newsroom/save', { csrf: csrfOf(page, '/newsroom/save'),
+			headline: 'Schlagwort', body: 'x', tags: 'Hafen, ---', action: 'save' });
+		assert.equal(r.status, 422);
+		assert.ok(textOf(r.text).includes('Schlagwörter: das Schlagwort „---“ enthält weder Buchstaben noch Ziffern.'),
+			textOf(r.text).slice(0, 600));
+	});
+
 	test('Arabic chosen: the newsroom is right to left', async () => {
 		const r = await editor.submit('/account/', '/account/language', { language: 'ar' });
 		assert.equal(r.status, 303);

@@ -39,7 +39,7 @@ describe('photo limits', { skip: !haveVips() && 'needs the vips command (libvips
 		const r = await saveStory(ed, { headline: 'Huge photo', ...photoFields(png, 'huge.png', 'image/png') });
 		const ms = Date.now() - t0;
 		assert.equal(r.status, 422, r.text.slice(0, 300));
-		assert.match(mainText(r.text), /The image is 6400 x 6400 pixels \(41\.0 megapixels\); this site takes photos of at most 40\.0 megapixels\./);
+		assert.match(mainText(r.text), /The image is 6,400 × 6,400 pixels \(41\.0 megapixels\); this site takes photos of at most 40\.0 megapixels\./);
 		assert.ok(ms < 2000, `refused in ${ms} ms (decoding it takes tens of seconds)`);
 		assert.equal(Number(sql(site.db, 'SELECT count(*) FROM media')[0][0]), 0);
 	});
@@ -52,6 +52,12 @@ describe('photo limits', { skip: !haveVips() && 'needs the vips command (libvips
 			const r = await saveStory(c, { headline: 'Too many pixels', ...photoFields(big, 'a.jpg', 'image/jpeg') });
 			assert.equal(r.status, 422);
 			assert.match(mainText(r.text), /0\.6 megapixels\); this site takes photos of at most 0\.5 megapixels/);
+			// the numbers as the editor's language writes them
+			await sql(site.db, "UPDATE accounts SET language = 'de' WHERE email = 'editor@example.com'");
+			const de = await saveStory(c, { headline: 'Zu viele Pixel', ...photoFields(big, 'a.jpg', 'image/jpeg') });
+			assert.equal(de.status, 422);
+			assert.match(mainText(de.text), /Das Bild hat 1\.000 × 600 Pixel \(0,6 Megapixel\); diese Website nimmt Fotos mit höchstens 0,5 Megapixeln an\./);
+			await sql(site.db, "UPDATE accounts SET language = '' WHERE email = 'editor@example.com'");
 			const ok = jpegWithGps(site.dir, 600, 400, 1);
 			// three at once with one photo job: all saved, one after the other
 			const rs = await Promise.all([1, 2, 3].map((i) =>

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/err.h"
+#include "i18n/dates.h"
 #include "i18n/i18n.h"
 #include "i18n/mo.h"
 #include "i18n/plural.h"
@@ -233,6 +235,31 @@ static void test_shipped(void **state)
 	i18n_free(in);
 }
 
+/* Numbers in messages: each language's decimal mark, grouping, digits. */
+static void test_decimal(void **state)
+{
+	struct i18n *in;
+	struct arena *a = arena_new(4096);
+	char err[200];
+
+	(void)state;
+	assert_int_equal(i18n_load(&in, err, sizeof(err)), 0);
+	assert_string_equal(i18n_decimal(NULL, a, 1234.56, 1), "1234.6");
+	assert_string_equal(i18n_decimal(i18n_lang(in, "en"), a, 1234.56, 1),
+			    "1,234.6");
+	assert_string_equal(i18n_decimal(i18n_lang(in, "de"), a, 1234.56, 1),
+			    "1.234,6");
+	assert_string_equal(i18n_decimal(i18n_lang(in, "de"), a, 600, 0),
+			    "600");
+	/* French groups with a narrow no-break space (U+202F). */
+	assert_string_equal(i18n_decimal(i18n_lang(in, "fr"), a, 6400, 0),
+			    "6\u202f400");
+	assert_string_equal(i18n_decimal(i18n_lang(in, "fr"), a, 0.5, 1),
+			    "0,5");
+	i18n_free(in);
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_mo),
 		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_shipped),
+		cmocka_unit_test(test_decimal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
