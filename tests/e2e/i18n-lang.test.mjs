@@ -3,13 +3,14 @@
 // text search configuration per language on PostgreSQL), a story in
 // another language than the site's says so (lang, dir), and a newsroom
 // user works in the language of their choice while readers keep the
-// site's.  Runs on both backends.
+// site's, and a German site's mail (sign-up, password reset) is German in
+// its subject and text.  Runs on both backends.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ROOT, addArticle, get, makeSite, removeDir, startServer, textOf } from './lib.mjs';
-import { csrfOf } from './accounts-lib.mjs';
+import { Client, csrfOf, mailHeader, mailLink, startSmtp } from './accounts-lib.mjs';
 import { addUser, loginAs } from './comments-lib.mjs';
 
 /* The headlines the search API finds for @q. */
@@ -205,6 +206,68 @@ describe('the newsroom in its user\'s language', () => {
 		const bad = await editor.post('/newsroom/save', { csrf: csrfOf(page, '/newsroom/save'),
 			headline: 'Bad tag', body: 'x', lang: 'not a tag', action: 'save' });
 		assert.equal(bad.status, 422);
+	});
+});
+
+/* The runs of four or more words between the placeholders and line breaks
+ * of every English message (po/dateline.pot): what an English sentence of
+ * a mail leaves in its text once its %s are filled in. */
+function englishFragments() {
+	const pot = fs.readFileSync(path.join(ROOT, 'po/dateline.pot'), 'utf8');
+	const out = new Set();
+	for (const m of pot.matchAll(/^msgid ((?:".*"\n)+)/gm)) {
+		const id = [...m[1].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => x[1]).join('')
+			.replace(/\\"/g, '"');
+		for (const f of id.split(/%[0-9.*]*[a-z]+|\\n|[{}<>]/))
+			if (f.trim().split(/\s+/).length >= 4)
+				out.add(f.trim());
+	}
+	return [...out];
+}
+
+/* An RFC 2047 subject ("=?UTF-8?B?...?=" words) as text. */
+const decodeSubject = (s) => s.replace(/=\?UTF-8\?B\?([^?]*)\?=\s*/gi,
+	(_, b) => Buffer.from(b, 'base64').toString('utf8'));
+
+describe('mail from a German site is German', () => {
+	let site, srv, smtp;
+
+	before(async () => {
+		site = await makeSite();
+		smtp = await startSmtp();
+		srv = await startServer({ db: site.db, args: ['--language', 'de', '--site-name', 'Der Bote',
+			'--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--smtp-plain', '--mail-from', 'news@example.com'] });
+	});
+
+	after(async () => {
+		await srv?.stop();
+		await smtp?.close();
+		if (site)
+			await removeDir(site.dir);
+	});
+
+	test('the sign-up and the password reset mails, subject and text', async () => {
+		const fragments = englishFragments();
+		const check = (m, subject) => {
+			const [head, ...rest] = m.raw.split(/\r?\n\r?\n/);
+			assert.match(head, /^Content-Type: text\/plain; charset=utf-8/mi);
+			assert.equal(decodeSubject(mailHeader(head.replace(/\r?\n[ \t]/g, ' '), 'Subject')), subject);
+			const text = rest.join('\n\n').replace(/\r\n/g, '\n');
+			for (const f of fragments)
+				assert.ok(!text.includes(f), `no English "${f}" in:\n${text}`);
+			return text;
+		};
+		const c = new Client(srv.url);
+		const r = await c.submit('/account/signup', '/account/signup',
+			{ name: 'Greta', email: 'greta@example.com', password: 'correct horse battery' });
+		assert.equal(r.status, 200, r.text.slice(0, 300));
+		const signup = await smtp.waitFor('greta@example.com');
+		const text = check(signup, 'Bestätigen Sie Ihre E-Mail-Adresse für Der Bote');
+		assert.match(text, /^Guten Tag,\n\nSie haben sich bei Der Bote als „Greta“ registriert\./);
+		mailLink(signup.raw, 'verify');
+		await new Client(srv.url).submit('/account/forgot', '/account/forgot', { email: 'greta@example.com' });
+		const reset = await smtp.waitFor('greta@example.com', /account\/reset\//);
+		assert.match(check(reset, 'Setzen Sie Ihr Passwort bei Der Bote zurück'), /Passwort/);
 	});
 });
 
