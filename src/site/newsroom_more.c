@@ -305,6 +305,7 @@ void h_nr_diff(struct site *site, struct http_request *req,
 	field_change(req, fields, N_("Caption"), from.a.caption, to.a.caption);
 	field_change(req, fields, N_("Credit"), from.a.credit, to.a.credit);
 	field_change(req, fields, N_("Alt text"), from.a.photo_alt, to.a.photo_alt);
+	field_change(req, fields, N_("Language"), from.a.lang, to.a.lang);
 	field_change(req, fields, N_("Status"),
 		     status_word(req_lang(req), from.a.status),
 		     status_word(req_lang(req), to.a.status));
@@ -431,6 +432,7 @@ void h_nr_restore(struct site *site, struct http_request *req,
 	j->art.caption = rev.a.caption;
 	j->art.credit = rev.a.credit;
 	j->art.photo_alt = rev.a.photo_alt;
+	j->art.lang = rev.a.lang;
 	j->tags_text = rev.tags_text;
 	if (tags_parse(a, NULL, rev.tags_text, &j->art.tags, &j->art.ntags, err,
 		       sizeof(err)))

@@ -41,12 +41,13 @@
 #define REVISION_INSERT \
 	"INSERT INTO revisions (article_id, version, account_id, who," \
 	" created, stage, slug, headline, summary, dateline, section, tags," \
-	" author, body, photo_key, caption, credit, photo_alt, published) "
+	" author, body, photo_key, caption, credit, photo_alt, published," \
+	" lang) "
 
 #define REVISION_COLS \
 	"id, version, coalesce(account_id, 0), who, created, stage, slug," \
 	" headline, summary, dateline, section, tags, author, photo_key," \
-	" caption, credit, photo_alt, published"
+	" caption, credit, photo_alt, published, lang"
 
 static enum article_status stage_of(int64_t stage)
 {
@@ -205,7 +206,7 @@ static struct dbq q_revision_insert = DBQ(
 	REVISION_INSERT "SELECT id, version,"
 	" nullif(CAST(?2 AS BIGINT), 0), ?3, ?4, stage, slug, headline,"
 	" summary, dateline, section, ?5, author, body, photo_key, caption,"
-	" credit, photo_alt, published FROM articles WHERE id = ?1");
+	" credit, photo_alt, published, lang FROM articles WHERE id = ?1");
 
 int store_story_save(struct store *s, const struct story_save *sv,
 		     int64_t *id, int64_t *version)
@@ -305,6 +306,7 @@ static void read_revision(struct dbs *st, struct arena *ar,
 	v->a.credit = db_text0(st, ar, 15);
 	v->a.photo_alt = db_text0(st, ar, 16);
 	v->a.published = db_int(st, 17);
+	v->a.lang = db_text0(st, ar, 18);
 	v->a.section_slug = "";
 	v->a.body = "";
 }
@@ -347,7 +349,7 @@ int store_revision_get(struct store *s, struct arena *ar, int64_t article_id,
 	st = db_query(c, &q_revision_get, DB_I(article_id), DB_I(rev_id));
 	if (!(r = db_row(st))) {
 		read_revision(st, ar, article_id, out);
-		out->a.body = db_text0(st, ar, 18);
+		out->a.body = db_text0(st, ar, 19);
 	}
 	db_put(c);
 	return r;
@@ -364,7 +366,7 @@ static struct dbq q_publish_revisions = DBQ(
 	" a.headline, a.summary, a.dateline, a.section, coalesce((SELECT r.tags"
 	" FROM revisions r WHERE r.article_id = a.id ORDER BY r.id DESC"
 	" LIMIT 1), ''), a.author, a.body, a.photo_key, a.caption, a.credit,"
-	" a.photo_alt, a.published FROM articles a WHERE a.stage = 3"
+	" a.photo_alt, a.published, a.lang FROM articles a WHERE a.stage = 3"
 	" AND a.published <= CAST(?1 AS BIGINT)");
 static struct dbq q_publish_due = DBQ(
 	"UPDATE articles SET stage = 1, status = 1,"

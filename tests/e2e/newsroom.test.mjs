@@ -232,8 +232,8 @@ describe('the newsroom', { skip: !haveSqlite3() && 'no sqlite3 shell' }, () => {
 		const r = await saveStory(c.author, { headline: 'Storm warning', body: 'Alpha\nBravo\nCharlie\n',
 			tags: 'Weather' });
 		const id = storyId(r);
-		await saveStory(c.author, { headline: 'Storm warning upgraded', body: 'Alpha\nBravo two\nCharlie\nDelta\n' },
-			'save', `/newsroom/stories/${id}`);
+		await saveStory(c.author, { headline: 'Storm warning upgraded', body: 'Alpha\nBravo two\nCharlie\nDelta\n',
+			lang: 'de' }, 'save', `/newsroom/stories/${id}`);
 		const revs = await c.author.get(`/newsroom/stories/${id}/revisions`);
 		assert.equal(revs.status, 200);
 		const ids = [...revs.text.matchAll(/name="to" value="(\d+)"/g)].map((m) => Number(m[1]));
@@ -246,6 +246,7 @@ describe('the newsroom', { skip: !haveSqlite3() && 'no sqlite3 shell' }, () => {
 		assert.match(d.text, /<ins>\+ Bravo two<\/ins>/);
 		assert.match(d.text, /<ins>\+ Delta<\/ins>/);
 		assert.match(d.text, /<span>  Alpha<\/span>/);
+		assert.match(d.text, /<th scope="row">Language<\/th><td>(<del><\/del>)?<\/td><td><ins>de<\/ins>/, 'the language is kept');
 		assert.equal((await c.other.get(`/newsroom/stories/${id}/diff?from=${ids[1]}&to=${ids[0]}`)).status, 403);
 		assert.equal((await c.author.get(`/newsroom/stories/${id}/diff?from=999999&to=${ids[0]}`)).status, 404);
 		// Restore the first revision: a new revision with its text.
@@ -255,8 +256,8 @@ describe('the newsroom', { skip: !haveSqlite3() && 'no sqlite3 shell' }, () => {
 		const rs = await c.author.post(`/newsroom/stories/${id}/restore`, { csrf: token, version,
 			revision: ids[1] });
 		assert.equal(rs.status, 303);
-		const row = sql(site.db, `SELECT headline, replace(body, ${isPg(site.db) ? 'chr(10)' : 'char(10)'}, '|'), version FROM articles WHERE id = ${id}`)[0];
-		assert.deepEqual(row, ['Storm warning', 'Alpha|Bravo|Charlie|', '3']);
+		const row = sql(site.db, `SELECT headline, replace(body, ${isPg(site.db) ? 'chr(10)' : 'char(10)'}, '|'), version, lang FROM articles WHERE id = ${id}`)[0];
+		assert.deepEqual(row, ['Storm warning', 'Alpha|Bravo|Charlie|', '3', ''], 'restored with its language');
 		assert.equal(sql(site.db, `SELECT count(*) FROM revisions WHERE article_id = ${id}`)[0][0], '3');
 		// Restoring from a stale page is refused.
 		const again = await c.author.post(`/newsroom/stories/${id}/restore`, { csrf: token, version,
