@@ -381,6 +381,22 @@ bench_cpu_ticks() {
 	sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ t = $12 + $13 } END { print t + 0 }'
 }
 
+# bench_cpu_round LABEL PID URL [wrk options...] - one measured round of a
+# server: a warm-up, then wrk, with the server's CPU time read before and
+# after; appends "req/s cpu_us_per_request" to $BENCH_TMP/LABEL.rounds.
+bench_cpu_round() {
+	local label=$1 pid=$2 url=$3 t0 t1 f
+	shift 3
+	bench_warm "$url" "$@"
+	t0=$(bench_cpu_ticks "$pid")
+	bench_wrk "$label" "$url" "$@"
+	t1=$(bench_cpu_ticks "$pid")
+	f=$(bench_parse_wrk "$BENCH_TMP/$label.wrk")
+	set -- $f
+	awk -v rps="$1" -v n="$6" -v d=$((t1 - t0)) -v tck="$(getconf CLK_TCK)" \
+		'BEGIN { printf "%s %.2f\n", rps, n ? d / tck * 1e6 / n : 0 }' >>"$BENCH_TMP/$label.rounds"
+}
+
 # bench_tree_cpu_ticks PID - the same summed over PID and its children.
 bench_tree_cpu_ticks() {
 	local total pid

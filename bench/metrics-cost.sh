@@ -35,25 +35,11 @@ base_pid=$DATELINE_PID base_url=$DATELINE_URL
 DATELINE_BIN=$new_bin
 curl -sS --fail -o /dev/null "$new_url$path" && curl -sS --fail -o /dev/null "$base_url$path" ||
 	bench_die "cannot fetch $path"
-tck=$(getconf CLK_TCK)
-
-# measure LABEL PID URL: one round; appends "req/s cpu_us_per_request".
-measure() {
-	local label=$1 pid=$2 url=$3 t0 t1 f
-	bench_warm "$url$path"
-	t0=$(bench_cpu_ticks "$pid")
-	bench_wrk "$label" "$url$path"
-	t1=$(bench_cpu_ticks "$pid")
-	f=$(bench_parse_wrk "$BENCH_TMP/$label.wrk")
-	set -- $f
-	awk -v rps="$1" -v n="$6" -v d=$((t1 - t0)) -v tck="$tck" \
-		'BEGIN { printf "%s %.2f\n", rps, n ? d / tck * 1e6 / n : 0 }' >>"$BENCH_TMP/$label.rounds"
-}
 
 for r in $(seq "$BENCH_ROUNDS"); do
 	bench_log "round $r of $BENCH_ROUNDS (machine busy $(bench_cpu_busy)% before)"
-	measure base "$base_pid" "$base_url"
-	measure new "$new_pid" "$new_url"
+	bench_cpu_round base "$base_pid" "$base_url$path"
+	bench_cpu_round new "$new_pid" "$new_url$path"
 done
 med() { awk -v c="$2" '{ print $c }' "$BENCH_TMP/$1.rounds" | bench_median; }
 b_rps=$(med base 1) n_rps=$(med new 1) b_cpu=$(med base 2) n_cpu=$(med new 2)

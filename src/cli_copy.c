@@ -74,6 +74,8 @@ static const struct step steps[] = {
 	    "itii", 2 }, COPY_KEEP, 0, true },
 	{ { "reaction_counts", COLS("article_id", "kind", "count"), "iii", 2 },
 	  COPY_REPLACE, 0, true },
+	{ { "page_views", COLS("article_id", "day", "views"), "iii", 2 },
+	  COPY_REPLACE, 0, true },
 	{ { "comments", COLS("id", "article_id", "parent_id", "root_id",
 	    "depth", "account_id", "body", "html", "body_hash", "status",
 	    "likes", "reports", "reviewed", "ip", "created", "edited",

@@ -40,8 +40,8 @@ struct serve_args {
 	struct optlist replicas;
 	long threads, react_limit, reset_ttl, login_limit, upload_limit;
 	long max_lag, cm_rate, cm_depth, cm_links, cm_close, cm_min;
-	long client_timeout, per_address, photo_pixels, photo_jobs;
-	int quiet, smtp_plain, trust_proxy, authors_publish;
+	long client_timeout, per_address, photo_pixels, photo_jobs, views_flush;
+	int quiet, smtp_plain, trust_proxy, authors_publish, no_views;
 };
 
 static const char serve_usage[] =
@@ -93,6 +93,8 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
 		{ "client-timeout", "DATELINE_CLIENT_TIMEOUT", "SECONDS", "close a connection that sends nothing for this long, idle or mid-request (default 30)", .num = &a->client_timeout, .min = 1, .max = 3600 },
 		{ "per-address-limit", "DATELINE_PER_ADDRESS_LIMIT", "N", "open connections one client address may hold (default 2000; 0: no limit; behind a proxy every connection is the proxy's)", .num = &a->per_address, .min = 0, .max = 1000000 },
 		{ "metrics-listen", "DATELINE_METRICS_LISTEN", "ADDR:PORT", "serve /metrics here, to any client that reaches it, instead of to loopback clients on --listen", &a->metrics_listen, NULL },
+		{ "no-page-views", "DATELINE_NO_PAGE_VIEWS", NULL, "do not count page views (no \"Most read\" box)", NULL, &a->no_views },
+		{ "page-views-flush", "DATELINE_PAGE_VIEWS_FLUSH", "MS", "add the page views counted in memory to the database every MS milliseconds (default 5000)", .num = &a->views_flush, .min = 50, .max = 600000 },
 		{ "quiet", "DATELINE_QUIET", NULL, "no access log", NULL, &a->quiet },
 		{ 0 },
 	};
@@ -106,7 +108,7 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
 		.upload_limit = 20, .max_lag = 5, .cm_rate = 4, .cm_depth = 3,
 		.cm_links = 2, .cm_min = 3, .client_timeout = 30,
 		.per_address = 2000, .photo_pixels = MEDIA_DEFAULT_PIXELS,
-		.photo_jobs = 1,
+		.photo_jobs = 1, .views_flush = 5000,
 	};
 	return opts_parse(argc, argv, opts, serve_usage, pos, 0, &npos);
 }
@@ -273,6 +275,8 @@ static int serve_settings(struct serve_args *a, struct site *site,
 	site->authors_publish = a->authors_publish;
 	site->photo_max_pixels = a->photo_pixels;
 	site->photo_jobs = (unsigned)a->photo_jobs;
+	site->views_off = a->no_views;
+	site->views_flush_ms = (unsigned)a->views_flush;
 	site->comment_per_minute = (unsigned)a->cm_rate;
 	site->comment_depth = (int)a->cm_depth;
 	site->comment_max_links = (int)a->cm_links;

@@ -277,5 +277,6 @@ void h_article(struct site *site, struct http_request *req,
 		return;
 	}
 	ctx = article_page_context(site, req, art, path, true);
+	most_read_put(site, req, ctx);
 	render_page(site, req, res, "article", ctx);
 }

@@ -16,6 +16,7 @@
 #include "mail/outbox.h"
 #include "core/arena.h"
 #include "core/err.h"
+#include "views.h"
 
 /* /readyz answers 503 when the round trip takes longer than this. */
 #define READY_MAX_MS 2000
@@ -107,6 +108,8 @@ static void metrics_answer(struct site *site, struct http_request *req,
 					      "usable", 6);
 	}
 	g.live_streams = site->live ? live_count(site->live) : 0;
+	g.views = views_counted(site->views);
+	g.views_dropped = views_dropped(site->views);
 	g.outbox_pending = -1;
 	if (g.db_up && !store_copy_count(site->store, &outbox_t, &pending))
 		g.outbox_pending = pending;

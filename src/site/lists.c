@@ -52,9 +52,11 @@ static void list_page(struct site *site, struct http_request *req,
 		   heading) : heading);
 	tv_set_bool(a, ctx, "hide_heading", hide_heading && !before);
 	/* The front page's first view carries the "Most reacted" box. */
-	if (hide_heading && !before)
+	if (hide_heading && !before) {
 		tv_set_str(a, ctx, "box_hole", PAGE_HOLE_OPEN "0:"
 			   HOLE_MOST_REACTED PAGE_HOLE_CLOSE);
+		most_read_put(site, req, ctx);
+	}
 	stories = tv_list(a);
 	{
 		/* "Comments N" on each story: the count the API gives. */

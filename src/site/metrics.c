@@ -312,6 +312,12 @@ int metrics_render(struct metrics *m, const struct metrics_gauges *g,
 	one(out, "dateline_page_cache_misses_total", "counter",
 	    "Cacheable pages that had to be rendered.",
 	    (double)GET(m->cache_misses));
+	one(out, "dateline_page_views_total", "counter",
+	    "Story page views this node counted (robots and readers asking"
+	    " not to be tracked left out).", (double)g->views);
+	one(out, "dateline_page_views_dropped_total", "counter",
+	    "Views not counted: too many stories between two flushes, or"
+	    " their flushes kept failing.", (double)g->views_dropped);
 	one(out, "dateline_live_streams", "gauge",
 	    "Open live event streams (Server-Sent Events).",
 	    (double)g->live_streams);

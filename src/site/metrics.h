@@ -48,6 +48,7 @@ struct metrics_gauges {
 	unsigned long long outbox_failed;	/* failed for good by this node */
 	unsigned photos_running, photos_waiting;	/* --photo-jobs */
 	const struct store_stats *store;	/* pool waits, errors, replica lag */
+	unsigned long long views, views_dropped;	/* page views (views.h) */
 };
 
 /* The whole exposition (counters, @g, this process) appended to @out. */

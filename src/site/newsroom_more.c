@@ -30,6 +30,7 @@
 #include "core/value.h"
 #include "diff.h"
 #include "frontmatter.h"
+#include "i18n/dates.h"
 
 #define WORKERS 2
 #define TICK_MS 1000
@@ -679,6 +680,56 @@ static struct tval *comment_list(struct site *site, struct arena *a,
 	return list;
 }
 
+/*
+ * The most read stories of the last CHART_DAYS days with their views on
+ * each day ("vdays", "vrows", "has_views" in @ctx).  Days are UTC days;
+ * each is labelled by its noon, which is that day in every zone within
+ * twelve hours of UTC.
+ */
+static void views_table(struct site *site, struct http_request *req,
+			struct tval *ctx)
+{
+	struct arena *a = req->arena;
+	const struct i18n_lang *l = req_lang(req);
+	int64_t day0 = time_now() / 86400 - (CHART_DAYS - 1), *views;
+	int64_t per[CHART_DAYS];
+	struct tval *days = tv_list(a), *rows = tv_list(a);
+	struct article_list top;
+	size_t i, d;
+
+	if (store_most_read(site->store, a, day0, TOP_N, &top, &views))
+		top.n = 0;
+	for (d = 0; d < CHART_DAYS; d++) {
+		struct tval *v = tv_map(a);
+		int64_t noon = (day0 + (int64_t)d) * 86400 + 43200;
+
+		tv_set_str(a, v, "iso", arena_strndup(a, time_iso(a, noon), 10));
+		tv_set_str(a, v, "label", i18n_date(l, a, noon));
+		tv_push(a, days, v);
+	}
+	for (i = 0; i < top.n; i++) {
+		struct tval *v = tv_map(a), *cells = tv_list(a);
+
+		if (store_views_days(site->store, top.items[i].id, day0,
+				     CHART_DAYS, per))
+			memset(per, 0, sizeof(per));
+		for (d = 0; d < CHART_DAYS; d++) {
+			struct tval *c = tv_map(a);
+
+			tv_set_int(a, c, "n", per[d]);
+			tv_push(a, cells, c);
+		}
+		tv_set_str(a, v, "headline", top.items[i].headline);
+		tv_set_str(a, v, "url", article_path(a, &top.items[i]));
+		tv_set_int(a, v, "total", views[i]);
+		tv_set(a, v, "cells", cells);
+		tv_push(a, rows, v);
+	}
+	tv_set(a, ctx, "vdays", days);
+	tv_set(a, ctx, "vrows", rows);
+	tv_set_bool(a, ctx, "has_views", top.n > 0);
+}
+
 void h_nr_dashboard(struct site *site, struct http_request *req,
 		    struct http_response *res, const struct route_match *m)
 {
@@ -691,6 +742,7 @@ void h_nr_dashboard(struct site *site, struct http_request *req,
 	if (!who)
 		return;
 	ctx = nr_ctx(site, req, who, N_("Dashboard"), "dashboard");
+	views_table(site, req, ctx);
 	day = top_list(site, req, now - 86400, false);
 	week = top_list(site, req, now - 7 * 86400, true);
 	tv_set(a, ctx, "day", day);

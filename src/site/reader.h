@@ -38,6 +38,7 @@ struct reader_state {
 	size_t acct_off, acct_len;	/* the account area render_page() put */
 	bool acct_placed;
 	const struct i18n_lang *lang;	/* this request's language */
+	int64_t view_id;	/* the story this answer counts a view of */
 };
 
 /*

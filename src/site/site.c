@@ -682,6 +682,8 @@ static void fill_hole(struct site *site, struct http_request *req,
 	int r;
 
 	buf_init(&mid, req->arena, HOLE_BODY_MAX);
+	if (p->hole_id)		/* a story page: counts as a view */
+		most_read_seen(site, req, p->hole_id);
 	r = p->hole_id ? reactions_render_block(site, req, p->hole_id,
 						p->hole_key, &mid, &fill,
 						&personal) :
@@ -1039,6 +1041,7 @@ void site_done(void *ctx, struct http_request *req, unsigned status,
 	if (site->metrics)
 		metrics_request(site->metrics, req->label, status, seconds,
 				streamed);
+	most_read_done(site, req, status, streamed);
 }
 
 int site_start(struct site *site, unsigned reaction_per_minute)
@@ -1053,6 +1056,7 @@ int site_start(struct site *site, unsigned reaction_per_minute)
 	comments_start(site);
 	share_limits(site);
 	pthread_mutex_init(&site->box_lock, NULL);
+	most_read_start(site);
 	site_metrics_start(site);
 	site->sections = section_cache_new(false);
 	site->footer_pages = section_cache_new(true);
@@ -1135,7 +1139,8 @@ uint64_t site_generation(struct site *site)
 {
 	/* Far above any content generation: the two never meet. */
 	return store_generation(site->store) +
-	       (atomic_load(&site->tmpl_epoch) << 40);
+	       (atomic_load(&site->tmpl_epoch) << 40) +
+	       (atomic_load(&site->read_epoch) << 52);
 }
 
 void site_quiesce(struct site *site)
@@ -1151,6 +1156,7 @@ void site_stop(struct site *site)
 		store_watch_comments(site->store, NULL, NULL);
 	}
 	newsroom_stop(site);
+	most_read_stop(site);
 	accounts_stop(site);
 	comments_stop(site);
 	writer_stop(site->writer);

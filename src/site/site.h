@@ -106,6 +106,15 @@ struct site {
 	struct tmpl_set *retired[SITE_MAX_RELOADS * (SITE_MAX_LANGS + 1)];
 	int nretired;
 	atomic_uint_fast64_t tmpl_epoch;	/* reloads so far */
+	/* Page views and the "Most read" box (most_read.c): the two
+	 * settings before site_start(), the rest made by it. */
+	bool views_off;			/* --no-page-views */
+	unsigned views_flush_ms;	/* 0: every 5 s */
+	struct views *views;		/* NULL when off */
+	pthread_mutex_t read_lock;	/* guards read_html */
+	char *read_html;		/* the box; NULL: nothing read yet */
+	unsigned read_ticks;		/* the counting thread's */
+	atomic_uint_fast64_t read_epoch;	/* changes of the box */
 	struct metrics *metrics;	/* made by site_start() */
 	bool metrics_elsewhere;	/* --metrics-listen: not on this port */
 };
@@ -139,7 +148,8 @@ int site_reload_templates(struct site *site, const char *dir, char *err,
 
 /*
  * The version caches of rendered pages and blocks are keyed by: the
- * store's content generation, moved on by each template reload.
+ * store's content generation, moved on by each template reload and each
+ * change of the "Most read" box.
  */
 uint64_t site_generation(struct site *site);
 

@@ -147,6 +147,22 @@ void reactions_remote(void *ctx, int64_t article_id);
  */
 #define HOLE_BODY_MAX (32u * 1024 * 1024)
 
+/*
+ * Page views and the "Most read" box (most_read.c).  most_read_start()
+ * counts unless site->views_off; most_read_put() sets "most_read" (the
+ * box's HTML) in a page context when something has been read;
+ * most_read_seen() notes that @req shows story @article_id and
+ * most_read_done() counts it once answered.
+ */
+void most_read_start(struct site *site);
+void most_read_stop(struct site *site);
+void most_read_put(struct site *site, struct http_request *req,
+		   struct tval *ctx);
+void most_read_seen(struct site *site, struct http_request *req,
+		    int64_t article_id);
+void most_read_done(struct site *site, struct http_request *req,
+		    unsigned status, bool streamed);
+
 /* The "Most reacted" box (archive.c). */
 int most_reacted_render(struct site *site, struct http_request *req,
 			struct buf *out);

@@ -1095,4 +1095,25 @@ int store_comment_import(struct store *s, const struct comment_import *ci,
 			 int64_t *id);
 
 
+/*
+ * Page views (store_views.c).  Days are days since 1970-01-01 UTC.
+ *
+ * store_views_add(): add @counts[i] views of story @ids[i] on @day, all
+ * in one transaction (stories deleted since are skipped).  Does not move
+ * the content generation.
+ */
+int store_views_add(struct store *s, int64_t day, const int64_t *ids,
+		    const int64_t *counts, size_t n);
+/*
+ * Published stories with the most views on days >= @since_day, most
+ * first, then newest id; at most @limit (1 to 100).  @views (arena) gets
+ * each one's views.
+ */
+int store_most_read(struct store *s, struct arena *ar, int64_t since_day,
+		    size_t limit, struct article_list *out, int64_t **views);
+/* The views of story @article_id on each of @ndays days from @since_day
+ * into @per_day (0 for a day without any). */
+int store_views_days(struct store *s, int64_t article_id, int64_t since_day,
+		     size_t ndays, int64_t *per_day);
+
 #endif

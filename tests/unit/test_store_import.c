@@ -27,22 +27,14 @@ static char dir[64], url[256];
 
 static int setup(void **state)
 {
-	char err[256];
-
 	(void)state;
-	if (testdb_make(dir, url) || store_open(url, &s, err, sizeof(err)) ||
-	    store_migrate(s, NULL))
-		return -1;
-	a = arena_new(0);
-	return 0;
+	return testdb_store_open(&s, &a, dir, url);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	store_close(s);
-	arena_free(a);
-	testdb_drop(dir, url);
+	testdb_store_close(s, a, dir, url);
 	return 0;
 }
 

@@ -32,10 +32,9 @@ static int setup(void **state)
 	char err[256];
 
 	(void)state;
-	if (testdb_make(dir, url) || store_open(url, &s, err, sizeof(err)) ||
-	    store_migrate(s, NULL) || store_open(url, &other, err, sizeof(err)))
+	if (testdb_store_open(&s, &a, dir, url) ||
+	    store_open(url, &other, err, sizeof(err)))
 		return -1;
-	a = arena_new(0);
 	return 0;
 }
 
@@ -43,9 +42,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	store_close(other);
-	store_close(s);
-	arena_free(a);
-	testdb_drop(dir, url);
+	testdb_store_close(s, a, dir, url);
 	return 0;
 }
 

@@ -19,7 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/arena.h"
 #include "store/sqlite_fts.h"
+#include "store/store.h"
 
 static bool testdb_pg;		/* the group running now is on PostgreSQL */
 static int testdb_serial;
@@ -159,6 +161,31 @@ static inline int testdb_run(const struct CMUnitTest *tests, size_t n)
 	}
 	return failed;
 }
+/*
+ * The usual fixture of a store test: *@s a migrated store on a new
+ * database (testdb_make(): @dir and @url as there), *@a an arena.  0 or
+ * -1.  testdb_store_close() undoes it.
+ */
+static inline int testdb_store_open(struct store **s, struct arena **a,
+				    char *dir, char *url)
+{
+	char err[256];
+
+	if (testdb_make(dir, url) || store_open(url, s, err, sizeof(err)) ||
+	    store_migrate(*s, NULL))
+		return -1;
+	*a = arena_new(0);
+	return 0;
+}
+
+static inline void testdb_store_close(struct store *s, struct arena *a,
+				      const char *dir, const char *url)
+{
+	store_close(s);
+	arena_free(a);
+	testdb_drop(dir, url);
+}
+
 #define testdb_run_groups(tests) \
 	testdb_run((tests), sizeof(tests) / sizeof((tests)[0]))
 
