@@ -233,6 +233,59 @@ struct tval *article_page_context(struct site *site, struct http_request *req,
 	return ctx;
 }
 
+/* Stories under the body: related, then more of the section. */
+#define READ_NEXT_N 4
+
+/* Append the stories of @list but @skip (READ_NEXT_N ids, 0: none) to
+ * @to, at most READ_NEXT_N in @to in all; their ids go into @seen. */
+static void add_stories(struct site *site, struct arena *a, struct tval *to,
+			const struct article_list *list, int64_t *seen,
+			size_t *nseen)
+{
+	struct tval *v;
+	size_t i, k;
+
+	for (i = 0; i < list->n && to->u.list.n < READ_NEXT_N; i++) {
+		for (k = 0; k < *nseen && seen[k] != list->items[i].id; k++)
+			;
+		if (k < *nseen)
+			continue;
+		seen[(*nseen)++] = list->items[i].id;
+		v = article_summary_value(site, a, &list->items[i]);
+		/* Its own language, not the story's around it. */
+		tv_set_bool(a, v, "lang", false);
+		tv_set_bool(a, v, "dir", false);
+		story_language(site, a, v, list->items[i].lang);
+		tv_push(a, to, v);
+	}
+}
+
+/*
+ * "Related stories" (sharing its tags, store_related()) and "More in
+ * <section>" (the section's newest, none of those) for story @art, in
+ * its page value @v.  Nothing on a failure: the story still shows.
+ */
+static void read_next(struct site *site, struct arena *a, struct tval *v,
+		      const struct article *art)
+{
+	struct article_query q = { .section_slug = art->section_slug,
+				   .limit = 2 * READ_NEXT_N + 1 };
+	int64_t seen[3 * READ_NEXT_N + 2] = { art->id };
+	struct tval *related = tv_list(a), *more = tv_list(a);
+	struct article_list list;
+	size_t nseen = 1;
+
+	if (!store_related(site->store, a, art->id, READ_NEXT_N, &list))
+		add_stories(site, a, related, &list, seen, &nseen);
+	if (*art->section_slug &&
+	    !store_articles_list(site->store, a, &q, &list))
+		add_stories(site, a, more, &list, seen, &nseen);
+	tv_set(a, v, "related", related);
+	tv_set_bool(a, v, "has_related", related->u.list.n > 0);
+	tv_set(a, v, "more", more);
+	tv_set_bool(a, v, "has_more", more->u.list.n > 0);
+}
+
 void h_article(struct site *site, struct http_request *req,
 	       struct http_response *res, const struct route_match *m)
 {
@@ -277,6 +330,7 @@ void h_article(struct site *site, struct http_request *req,
 		return;
 	}
 	ctx = article_page_context(site, req, art, path, true);
+	read_next(site, a, tv_get(ctx, "article", 7), art);
 	most_read_put(site, req, ctx);
 	render_page(site, req, res, "article", ctx);
 }

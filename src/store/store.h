@@ -235,6 +235,15 @@ int store_articles_list(struct store *s, struct arena *ar,
 			const struct article_query *q, struct article_list *out);
 
 /*
+ * Published stories related to story @article_id, at most @limit (1 to
+ * 100): those sharing the most of its tags first, then one in its
+ * section, then the newest.  Stories without a shared tag are not
+ * listed (the section's newest are a list of their own).
+ */
+int store_related(struct store *s, struct arena *ar, int64_t article_id,
+		  size_t limit, struct article_list *out);
+
+/*
  * Where "newer stories" leads from a page of @q whose newest story is at
  * @first, for pages of @page stories: *prev_kind 0 when nothing is newer,
  * 1 when the newer page is the first one (no cursor), 2 when it is the

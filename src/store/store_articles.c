@@ -245,6 +245,26 @@ static struct dbq q_list_tag = DBQ(
 	" LEFT JOIN media m ON m.key = a.photo_key"
 	" WHERE t.slug = ?1" LIST_TAIL);
 
+/* Read up to @limit rows of ARTICLE_COLS from @st into @out (arena);
+ * a row past them sets out->more.  0 or an error. */
+static int read_list(struct dbs *st, struct arena *ar, size_t limit,
+		     struct article_list *out)
+{
+	int r;
+
+	out->items = arena_alloc(ar, (limit + 1) * sizeof(*out->items));
+	out->n = 0;
+	out->more = false;
+	while ((r = db_step(st)) == 1) {
+		if (out->n == limit) {
+			out->more = true;
+			return 0;
+		}
+		art_read(st, ar, 0, &out->items[out->n++]);
+	}
+	return r;
+}
+
 int store_articles_list(struct store *s, struct arena *ar,
 			const struct article_query *q, struct article_list *out)
 {
@@ -266,17 +286,45 @@ int store_articles_list(struct store *s, struct arena *ar,
 		      DB_I(q->include_drafts ? 0 : 1),
 		      DB_I(q->include_drafts ? INT64_MAX : time_now()),
 		      DB_I((int64_t)q->limit + 1));
-	out->items = arena_alloc(ar, (q->limit + 1) * sizeof(*out->items));
-	out->n = 0;
-	out->more = false;
-	while ((r = db_step(st)) == 1) {
-		if (out->n == q->limit) {
-			out->more = true;
-			r = 0;
-			break;
-		}
-		art_read(st, ar, 0, &out->items[out->n++]);
-	}
+	r = read_list(st, ar, q->limit, out);
+	db_put(c);
+	return r;
+}
+
+/*
+ * Stories sharing a tag with story ?1: two points a shared tag, one for
+ * the same section; the newest first among equals.  The candidates are
+ * the newest RELATED_SCAN published stories (one indexed range read),
+ * so a tag on half the archive costs no more than a small one; an old
+ * story gets recent ones to read next.
+ */
+#define RELATED_SCAN "2000"
+static struct dbq q_related = DBQ(
+	"WITH recent AS (SELECT id FROM articles WHERE status = 1"
+	" AND published <= ?2 ORDER BY published DESC LIMIT " RELATED_SCAN "),"
+	" near AS (SELECT x.article_id AS id, count(*) AS n FROM recent"
+	" JOIN article_tags x ON x.article_id = recent.id"
+	" WHERE x.tag_id IN (SELECT tag_id FROM article_tags"
+	" WHERE article_id = ?1) AND x.article_id <> ?1"
+	" GROUP BY x.article_id)"
+	" SELECT " ARTICLE_COLS " FROM near JOIN articles a ON a.id = near.id"
+	" LEFT JOIN media m ON m.key = a.photo_key"
+	" ORDER BY 2 * near.n + CASE WHEN a.section_slug = (SELECT"
+	" section_slug FROM articles WHERE id = ?1) THEN 1 ELSE 0 END DESC,"
+	" a.published DESC, a.id DESC LIMIT ?3");
+
+int store_related(struct store *s, struct arena *ar, int64_t article_id,
+		  size_t limit, struct article_list *out)
+{
+	struct dbc *c;
+	int r;
+
+	if (limit < 1 || limit > 100)
+		return ERR_INVALID;
+	c = db_get(s, DB_READ);
+	r = read_list(db_query(c, &q_related, DB_I(article_id),
+			       DB_I(time_now()), DB_I((int64_t)limit)),
+		      ar, limit, out);
 	db_put(c);
 	return r;
 }
