@@ -261,7 +261,8 @@ static void add_stories(struct site *site, struct arena *a, struct tval *to,
 }
 
 /*
- * "Related stories" (sharing its tags, store_related()) and "More in
+ * "Related stories" (sharing its tags, store_related(); then, if fewer
+ * than READ_NEXT_N, alike in words, store_similar()) and "More in
  * <section>" (the section's newest, none of those) for story @art, in
  * its page value @v.  Nothing on a failure: the story still shows.
  */
@@ -280,6 +281,9 @@ static void read_next(struct site *site, struct arena *a, struct tval *v,
 	if (*art->section_slug &&
 	    !store_articles_list(site->store, a, &q, &list))
 		add_stories(site, a, more, &list, seen, &nseen);
+	if (related->u.list.n < READ_NEXT_N &&
+	    !store_similar(site->store, a, art->id, 2 * READ_NEXT_N + 1, &list))
+		add_stories(site, a, related, &list, seen, &nseen);
 	tv_set(a, v, "related", related);
 	tv_set_bool(a, v, "has_related", related->u.list.n > 0);
 	tv_set(a, v, "more", more);

@@ -244,6 +244,15 @@ int store_related(struct store *s, struct arena *ar, int64_t article_id,
 		  size_t limit, struct article_list *out);
 
 /*
+ * Published stories like story @article_id, at most @limit (1 to 100),
+ * the most alike first: those whose headline or tags hold a word of its
+ * headline (four letters or more, not a function word), ranked as a
+ * search ranks them (store_search.c).  None when it has no such word.
+ */
+int store_similar(struct store *s, struct arena *ar, int64_t article_id,
+		  size_t limit, struct article_list *out);
+
+/*
  * Where "newer stories" leads from a page of @q whose newest story is at
  * @first, for pages of @page stories: *prev_kind 0 when nothing is newer,
  * 1 when the newer page is the first one (no cursor), 2 when it is the

@@ -23,6 +23,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
@@ -504,4 +505,148 @@ int store_sitemap_sections(struct store *s, struct arena *ar, size_t max,
 	if (max < 1)
 		return ERR_INVALID;
 	return collect_urls(s, ar, &q_section_urls, (int64_t)max, 0, 2, out, n);
+}
+
+/*
+ * Stories like another: the words of its headline (SIMILAR_WORDS at
+ * most, each of four characters or more, letters only, not one of the
+ * function words below) any of which another story's headline or tags
+ * may hold, ranked as a search ranks them.  Summaries and bodies are
+ * left out: their common words would make every story like every other.
+ * SQLite ranks the newest SEARCH_WINDOW_SQL matches only, as a search
+ * does.
+ */
+#define SIMILAR_WORDS 16
+#define SIMILAR_WORD_MIN 4
+
+/* Function words of four letters or more in the shipped languages, which
+ * say nothing of what a story is about (compared ignoring ASCII case). */
+static const char *const similar_skip[] = {
+	"about", "after", "also", "amid", "back", "been", "before", "being",
+	"could", "does", "each", "first", "from", "have", "here", "into",
+	"just", "last", "like", "made", "make", "many", "more", "most",
+	"much", "next", "only", "other", "over", "said", "says", "some",
+	"than", "that", "their", "them", "then", "there", "these", "they",
+	"this", "those", "under", "very", "were", "what", "when", "where",
+	"which", "while", "will", "with", "would", "year", "years", "your",
+	"aber", "auch", "beim", "dass", "durch", "eine", "einem", "einen",
+	"einer", "eines", "gegen", "mehr", "nach", "nicht", "noch", "ohne",
+	"oder", "sich", "sind", "unter", "wenn", "werden", "wird",
+	"Ã¼" "ber", "zwischen",
+	"aprÃ¨s", "avant", "avec", "cette", "chez", "contre", "dans",
+	"depuis", "elle", "elles", "entre", "leur", "leurs", "mais", "nous",
+	"plus", "pour", "sans", "selon", "sont", "sous", "vers", "vous",
+	"Ø§ÙØªÙ", "Ø§ÙØ°Ù",
+};
+
+static struct dbq q_similar_text = DBQ(
+	"SELECT headline FROM articles WHERE id = ?1");
+
+static struct dbq q_similar = DBQ2(
+	"SELECT " ARTICLE_COLS " FROM"
+	" (SELECT rowid AS id, " BM25 " AS score FROM article_search"
+	"  WHERE article_search MATCH ?1 AND rowid <> ?2"
+	"  ORDER BY rowid DESC LIMIT " SEARCH_WINDOW_SQL ") f"
+	" JOIN articles a ON a.id = f.id"
+	" LEFT JOIN media m ON m.key = a.photo_key"
+	" WHERE a.status = 1 AND a.published <= ?3"
+	" ORDER BY f.score, a.published DESC, a.id DESC LIMIT ?4",
+	"SELECT " ARTICLE_COLS " FROM"
+	" (SELECT a.id, " RANK " AS score FROM articles a"
+	"  WHERE a.search @@ " TSQ " AND a.id <> $2::bigint"
+	"  AND a.status = 1 AND a.published <= $3::bigint) r"
+	" JOIN articles a ON a.id = r.id"
+	" LEFT JOIN media m ON m.key = a.photo_key"
+	" ORDER BY r.score DESC, a.published DESC, a.id DESC LIMIT $4::bigint");
+
+static bool word_byte(unsigned char ch)
+{
+	return ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+/* Whether the @len bytes at @w are a word worth matching. */
+static bool similar_word(const char *w, size_t len)
+{
+	size_t i, chars = 0;
+
+	for (i = 0; i < len; i++)
+		chars += ((unsigned char)w[i] & 0xc0) != 0x80;
+	if (chars < SIMILAR_WORD_MIN)
+		return false;
+	for (i = 0; i < sizeof(similar_skip) / sizeof(*similar_skip); i++)
+		if (strlen(similar_skip[i]) == len &&
+		    !strncasecmp(similar_skip[i], w, len))
+			return false;
+	return true;
+}
+
+/*
+ * The words of @text as an expression matching any of them in a
+ * headline or the tags: {headline tags} : ("w" OR "w") for FTS5,
+ * 'w':AB | 'w':AB for a tsquery (@pg; A is the headline, B the tags and
+ * author).  Each word is letters and UTF-8 bytes only, so it needs no
+ * escaping.  The number of words.
+ */
+static int similar_expr(const char *text, bool pg, struct buf *out)
+{
+	const char *p = text, *seen[SIMILAR_WORDS];
+	size_t lens[SIMILAR_WORDS];
+	int n = 0, r = 0, i;
+
+	r |= buf_adds(out, pg ? "" : "{headline tags} : (");
+	while (*p && n < SIMILAR_WORDS) {
+		size_t w = 0;
+
+		while (p[w] && word_byte((unsigned char)p[w]))
+			w++;
+		if (w && similar_word(p, w)) {
+			for (i = 0; i < n; i++)
+				if (lens[i] == w && !strncasecmp(seen[i], p, w))
+					break;
+			if (i == n) {
+				seen[n] = p;
+				lens[n] = w;
+				r |= buf_adds(out, n ? (pg ? " | " : " OR ") : "");
+				r |= buf_adds(out, pg ? "'" : "\"");
+				r |= buf_add(out, p, w);
+				r |= buf_adds(out, pg ? "':AB" : "\"");
+				n++;
+			}
+		}
+		p += w ? w : 1;
+	}
+	r |= buf_adds(out, pg ? "" : ")");
+	return r ? ERR_TOOBIG : n;
+}
+
+int store_similar(struct store *s, struct arena *ar, int64_t article_id,
+		  size_t limit, struct article_list *out)
+{
+	struct buf expr;
+	struct dbc *c;
+	struct dbs *st;
+	const char *text;
+	int r;
+
+	if (limit < 1 || limit > 100)
+		return ERR_INVALID;
+	out->items = NULL;
+	out->n = 0;
+	out->more = false;
+	c = db_get(s, DB_READ);
+	st = db_query(c, &q_similar_text, DB_I(article_id));
+	if ((r = db_row(st)))
+		goto out;
+	text = db_text0(st, ar, 0);
+	buf_init(&expr, ar, MATCH_MAX);
+	if ((r = similar_expr(text, db_is_pg(c), &expr)) <= 0)
+		goto out;
+	st = db_query(c, &q_similar, DB_T(expr.data), DB_I(article_id),
+		      DB_I(time_now()), DB_I((int64_t)limit));
+	out->items = arena_alloc(ar, limit * sizeof(*out->items));
+	while ((r = db_step(st)) == 1)
+		art_read(st, ar, 0, &out->items[out->n++]);
+out:
+	db_put(c);
+	return r;
 }

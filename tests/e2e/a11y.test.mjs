@@ -35,9 +35,17 @@ describe('valid and accessible pages', { skip: !enabled && 'set DATELINE_BROWSER
 			headline: 'Harbour ferry timetable changes for winter', summary: 'Fewer crossings.',
 			author: 'Desk', section: 'Local', tags: 'transport', published: '2025-11-20T08:00:00Z',
 		}, 'The ferry runs every two hours.\n');
+		// Shares a tag and the section with the first story, so its page has
+		// "Related stories", "More in Culture" and "Most read" for the checkers.
+		await addArticle(site, {
+			headline: 'Spinners revive a forgotten wool dye', summary: 'Lichen and patience.',
+			author: 'Desk', section: 'Culture', tags: 'crafts', published: '2025-11-22T10:00:00Z',
+		}, 'The dye comes from lichen.\n');
 		await addUser(site.db, 'editor@example.com', 'Edna Editor', 'admin');
 		srv = await startServer({ db: site.db });
 		editor = await loginAs(srv.url, 'editor@example.com');
+		const story = await request(srv.url + storyPath);
+		assert.match(story.text, /id="related-heading"/, 'the checked story page has related stories');
 		const list = await editor.get('/newsroom');
 		storyId = /\/newsroom\/stories\/(\d+)/.exec(list.text)?.[1];
 		assert.ok(storyId, 'the newsroom lists a story');

@@ -23,7 +23,8 @@ describe('the Arabic page in the browser', { skip: !ENABLED && 'set DATELINE_BRO
 			headline: 'الميناء يعود إلى العمل', slug: 'harbour', author: 'نور حداد', section: 'World',
 			published: '2025-11-20T09:00:00Z', status: 'published',
 		}, 'بيروت — نص.\n');
-		srv = await startServer({ db: site.db, args: ['--language', 'ar', '--reaction-rate-limit', '0'] });
+		srv = await startServer({ db: site.db, args: ['--language', 'ar', '--reaction-rate-limit', '0',
+			'--comment-min-seconds', '0', '--comment-rate-limit', '1000'] });
 		url = srv.url + path;
 		browser = await launchBrowser();
 	});
@@ -56,6 +57,44 @@ describe('the Arabic page in the browser', { skip: !ENABLED && 'set DATELINE_BRO
 			.getAttribute('aria-pressed') === 'true');
 		assert.match(await page.textContent('.reaction-total'), /تفاعل واحد/);
 		await page.close();
+	});
+
+	it('a comment and a reply are written and posted by keyboard, in Arabic', async () => {
+		await addUser(site.db, 'noor@example.org', 'نور');
+		const reader = await loginAs(srv.url, 'noor@example.org');
+		const ctx = await browser.newContext({ viewport: { width: 1000, height: 1200 } });
+		await ctx.addCookies([...reader.jar].map(([name, value]) => ({ name, value, url: srv.url })));
+		const page = await ctx.newPage();
+		try {
+			const stream = page.waitForResponse((r) => r.url().endsWith('/events'));
+			await page.goto(url);
+			await stream;
+			const count = () => page.textContent('#comments-heading [data-comment-count]');
+			assert.equal(await count(), '0');
+			// Into the box, type, Tab to the button, Enter: no pointer involved.
+			await page.focus('#comment-body');
+			await page.keyboard.type('الرافعات تعمل من جديد.');
+			await page.keyboard.press('Tab');
+			assert.equal(await page.evaluate(() => document.activeElement.textContent), 'انشر التعليق');
+			await Promise.all([page.waitForURL(/#comment-\d+$/), page.keyboard.press('Enter')]);
+			assert.equal(await count(), '1');
+			// The reply link by keyboard: the form moves under the comment, in Arabic.
+			await page.focus('a.comment-reply');
+			await page.keyboard.press('Enter');
+			await page.locator('li.comment #comment-form').waitFor();
+			assert.equal(await page.textContent('[data-comment-replying]'), 'ردًا على نور');
+			assert.equal(await page.evaluate(() => document.activeElement.id), 'comment-body',
+				'the reply form takes the focus');
+			await page.keyboard.type('وأنا أيضًا.');
+			await page.keyboard.press('Tab');
+			const first = new URL(page.url()).hash;
+			await Promise.all([page.waitForURL((u) => /^#comment-\d+$/.test(u.hash) && u.hash !== first),
+				page.keyboard.press('Enter')]);
+			assert.equal(await count(), '2');
+			await page.locator('.comment-replies .comment-body', { hasText: 'وأنا أيضًا' }).waitFor();
+		} finally {
+			await ctx.close();
+		}
 	});
 });
 
