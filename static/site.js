@@ -194,3 +194,37 @@ window.datelineText = (function () {
 		try { setCount(JSON.parse(ev.data).count); } catch (e) { /* ignore */ }
 	});
 })();
+
+/* Embeds: a placeholder (the provider's name and the link) becomes a
+ * frame only when the reader asks; nothing is fetched from the provider
+ * before.  Without this script it stays the link. */
+(function () {
+	'use strict';
+
+	var say = window.datelineText.say;
+	document.querySelectorAll('figure.embed[data-embed-src]').forEach(function (fig) {
+		var name = fig.getAttribute('data-embed-provider') || '';
+		var note = document.createElement('p');
+		var btn = document.createElement('button');
+		note.className = 'embed-note';
+		note.textContent = say('embedNote', name);
+		btn.type = 'button';
+		btn.className = 'button embed-load';
+		btn.textContent = say('loadEmbed', name);
+		btn.addEventListener('click', function () {
+			var frame = document.createElement('iframe');
+			var height = fig.getAttribute('data-embed-height');
+			frame.src = fig.getAttribute('data-embed-src');
+			frame.title = say('embedTitle', name);
+			frame.setAttribute('allow', 'encrypted-media; fullscreen; picture-in-picture');
+			frame.setAttribute('allowfullscreen', '');
+			frame.setAttribute('referrerpolicy', 'strict-origin-when-cross-origin');
+			if (height) frame.height = height;
+			note.remove();
+			btn.replaceWith(frame);
+			frame.focus();
+		});
+		fig.appendChild(note);
+		fig.appendChild(btn);
+	});
+})();

@@ -95,6 +95,13 @@ void blob_unref(struct blob *b);
 
 #define HTTP_MAX_EXTRA_HEADERS 8
 
+/* The Content-Security-Policy of every HTML answer whose csp is NULL:
+ * nothing but this site's own scripts, styles, images and frames. */
+#define HTTP_CSP \
+	"default-src 'self'; img-src 'self' data:; style-src 'self'; " \
+	"script-src 'self'; object-src 'none'; base-uri 'self'; " \
+	"form-action 'self'; frame-ancestors 'none'"
+
 struct http_response {
 	unsigned status;		/* 200 when left 0 */
 	const char *content_type;	/* "text/html; charset=utf-8" when NULL */
@@ -107,6 +114,7 @@ struct http_response {
 	const char *cache_control;	/* default "no-cache" */
 	const char *location;		/* for redirects */
 	const char *vary;		/* added to "Accept-Encoding" for text */
+	const char *csp;		/* an HTML answer's policy; NULL: HTTP_CSP */
 	bool no_compress;
 	bool body_gzipped;		/* body is already a gzip stream */
 	bool body_brotli;		/* body is already a brotli stream */

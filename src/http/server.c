@@ -38,11 +38,6 @@
 #define POOL_KEEP 256
 #define ARENA_BLOCK (32 * 1024)
 
-static const char csp[] =
-	"default-src 'self'; img-src 'self' data:; style-src 'self'; "
-	"script-src 'self'; object-src 'none'; base-uri 'self'; "
-	"form-action 'self'; frame-ancestors 'none'";
-
 enum defer_state { DEFER_NONE, DEFER_PENDING, DEFER_SUSPENDED, DEFER_DONE };
 
 struct http_deferred {
@@ -250,7 +245,8 @@ static bool is_text(const char *type)
 	       strstr(type, "svg");
 }
 
-static void add_common_headers(struct MHD_Response *r, const char *type)
+static void add_common_headers(struct MHD_Response *r, const char *type,
+			       const char *csp)
 {
 	MHD_add_response_header(r, "Content-Type", type);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -258,7 +254,8 @@ static void add_common_headers(struct MHD_Response *r, const char *type)
 				"strict-origin-when-cross-origin");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	if (!strncmp(type, "text/html", 9))
-		MHD_add_response_header(r, "Content-Security-Policy", csp);
+		MHD_add_response_header(r, "Content-Security-Policy",
+					csp ? csp : HTTP_CSP);
 }
 
 /* Build and queue the MHD response for @res. */
@@ -344,7 +341,7 @@ static enum MHD_Result send_response(struct reqctx *c, struct http_response *res
 	}
 	if (!r)
 		return MHD_NO;
-	add_common_headers(r, type);
+	add_common_headers(r, type, res->csp);
 	if (gzip || br)
 		MHD_add_response_header(r, "Content-Encoding", br ? "br" : "gzip");
 	if (text)

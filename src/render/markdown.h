@@ -2,9 +2,11 @@
  * markdown.h - article Markdown to HTML through cmark-gfm.
  *
  * GitHub-flavoured extensions: tables, autolinks, strikethrough.  Safe mode:
- * raw HTML in the source is dropped and dangerous URLs (javascript:, data:
- * other than images, vbscript:) are removed, so the output may be written
- * into a page unescaped.
+ * raw HTML in the source is dropped (without a trace in the output) and
+ * dangerous URLs (javascript:, data: other than images, vbscript:) are
+ * removed, so the output may be written into a page unescaped.  A link
+ * of a known provider alone in a top-level paragraph, or a provider's
+ * <iframe> as an HTML block, becomes an embed placeholder (embed.h).
  */
 #ifndef DATELINE_MARKDOWN_H
 #define DATELINE_MARKDOWN_H
@@ -23,6 +25,11 @@ void md_init(void);
  * does not open with one).
  */
 char *md_render(struct arena *a, const char *md, size_t len, const char *dateline);
+
+/* md_render(), and in *@embeds (when not NULL) a bit 1 << i for each
+ * provider i (embed.h) the text embeds, for the page's frame-src. */
+char *md_render_embeds(struct arena *a, const char *md, size_t len,
+		       const char *dateline, unsigned *embeds);
 
 /* The first paragraph's plain text, at most @max bytes cut at a word (for
  * meta descriptions when an article has no summary). */

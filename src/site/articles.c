@@ -19,6 +19,7 @@
 #include "core/json.h"
 #include "core/timeutil.h"
 #include "core/value.h"
+#include "render/embed.h"
 #include "render/markdown.h"
 
 #define DESCRIPTION_MAX 200
@@ -203,8 +204,8 @@ struct tval *article_page_context(struct site *site, struct http_request *req,
 		   absolute_url(site, a, path)));
 
 	v = article_summary_value(site, a, art);
-	tv_set_str(a, v, "body_html", md_render(a, art->body, strlen(art->body),
-						art->dateline));
+	tv_set_str(a, v, "body_html", md_render_embeds(a, art->body,
+		   strlen(art->body), art->dateline, &site_reader(site, req)->embeds));
 	story_language(site, a, v, art->lang);
 	if (art->version > 1 && art->updated > art->published) {
 		tv_set_bool(a, v, "updated", true);
@@ -231,6 +232,23 @@ struct tval *article_page_context(struct site *site, struct http_request *req,
 	tv_set_bool(a, v, "has_tags", art->ntags > 0);
 	tv_set(a, ctx, "article", v);
 	return ctx;
+}
+
+const char *embed_csp(struct arena *a, unsigned embeds)
+{
+	struct buf b;
+	unsigned i;
+
+	if (!embeds)
+		return NULL;
+	buf_init(&b, a, 1024);
+	buf_adds(&b, HTTP_CSP "; frame-src");
+	for (i = 0; i < embed_providers(); i++)
+		if (embeds & (1u << i)) {
+			buf_addch(&b, ' ');
+			buf_adds(&b, embed_origin(i));
+		}
+	return b.data;
 }
 
 /* Stories under the body: related, then more of the section. */
@@ -334,6 +352,7 @@ void h_article(struct site *site, struct http_request *req,
 		return;
 	}
 	ctx = article_page_context(site, req, art, path, true);
+	res->csp = embed_csp(a, site_reader(site, req)->embeds);
 	read_next(site, a, tv_get(ctx, "article", 7), art);
 	most_read_put(site, req, ctx);
 	render_page(site, req, res, "article", ctx);

@@ -390,7 +390,7 @@ static size_t entry_bytes(const struct entry *e)
 void page_cache_put(struct page_cache *pc, const char *key, uint64_t generation,
 		    const char *type, const char *data, size_t len,
 		    int64_t modified, size_t acct_off, size_t acct_len,
-		    struct cached_page *out)
+		    unsigned embeds, struct cached_page *out)
 {
 	struct entry *e = xcalloc(1, sizeof(*e)), **pp;
 	unsigned h = hash_key(key);
@@ -401,6 +401,7 @@ void page_cache_put(struct page_cache *pc, const char *key, uint64_t generation,
 	e->generation = generation;
 	e->page.type = type;
 	e->page.modified = modified;
+	e->page.embeds = embeds;
 	content_hash(data, len, hash);
 	memcpy(e->page.etag, "\"", 1);
 	memcpy(e->page.etag + 1, hash, 10);

@@ -54,6 +54,9 @@ struct cached_page {
 	const char *type;	/* static string */
 	char etag[24];
 	int64_t modified;	/* Unix seconds, for Last-Modified */
+	unsigned embeds;	/* the embed providers the page has, a bit
+				 * each (embed.h): its CSP allows their
+				 * frames */
 };
 
 /* Drop the references a cached_page holds. */
@@ -127,11 +130,12 @@ int page_cache_get_stale(struct page_cache *pc, const char *key,
  * Store @len bytes of @data (content type @type, a static string) for @key
  * and fill @out as page_cache_get() would, gzipping text once here.
  * [@acct_off, +@acct_len) is the anonymous account area in @data (length
- * 0: none); it must lie before any hole.
+ * 0: none); it must lie before any hole.  @embeds is kept as the page's
+ * embeds (see struct cached_page).
  */
 void page_cache_put(struct page_cache *pc, const char *key, uint64_t generation,
 		    const char *type, const char *data, size_t len,
 		    int64_t modified, size_t acct_off, size_t acct_len,
-		    struct cached_page *out);
+		    unsigned embeds, struct cached_page *out);
 
 #endif

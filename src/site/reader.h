@@ -39,6 +39,8 @@ struct reader_state {
 	bool acct_placed;
 	const struct i18n_lang *lang;	/* this request's language */
 	int64_t view_id;	/* the story this answer counts a view of */
+	unsigned embeds;	/* the embed providers of the page rendered
+				 * (embed.h), for its CSP */
 };
 
 /*

@@ -331,6 +331,14 @@ static char *script_strings(struct http_request *req)
 	tv_set_str(a, v, "replyingTo", tr(l, "Replying to %s"));
 	tv_set_str(a, v, "aComment", tr(l, "a comment"));
 	tv_set_str(a, v, "justNow", tr(l, "just now"));
+	/* TRANSLATORS: %s is a provider's name: YouTube, X, Spotify... */
+	tv_set_str(a, v, "loadEmbed", tr(l, "Load content from %s"));
+	/* TRANSLATORS: %s is a provider's name: YouTube, X, Spotify... */
+	tv_set_str(a, v, "embedNote", tr(l, "Loading it connects you to %s,"
+					 " which may set cookies."));
+	/* TRANSLATORS: the title of an embedded frame; %s is a provider's
+	 * name: YouTube, X, Spotify... */
+	tv_set_str(a, v, "embedTitle", tr(l, "Content from %s"));
 	tv_set(a, v, "minutesAgo", script_forms(a, l, "%lu minute ago",
 						"%lu minutes ago"));
 	tv_set(a, v, "hoursAgo", script_forms(a, l, "%lu hour ago",
@@ -759,6 +767,7 @@ static void from_cache(struct site *site, struct http_request *req,
 
 	res->status = 200;
 	res->content_type = p->type;
+	res->csp = embed_csp(req->arena, p->embeds);
 	time_http(p->modified, date);
 	res->last_modified = arena_strdup(req->arena, date);
 	if (p->suffix) {
@@ -819,7 +828,7 @@ static void run_cached(struct site *site, const struct site_route *sr,
 	page_cache_put(site->cache, req->uri, gen, res->content_type ?
 		       res->content_type : "text/html; charset=utf-8",
 		       res->body.data, res->body.len, time_now(), rs->acct_off,
-		       rs->acct_placed ? rs->acct_len : 0, &page);
+		       rs->acct_placed ? rs->acct_len : 0, rs->embeds, &page);
 	buf_init(&res->body, req->arena, 16 * 1024 * 1024);
 	from_cache(site, req, res, &page);
 }

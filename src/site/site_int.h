@@ -72,6 +72,13 @@ struct tval *article_summary_value(struct site *site, struct arena *a,
  * (with the reactions hole when @reactions); the newsroom's preview uses
  * it too.
  */
+/*
+ * The Content-Security-Policy of a page embedding the providers of bit
+ * set @embeds (embed.h): HTTP_CSP with a frame-src of their origins only;
+ * NULL (HTTP_CSP, no frames but the site's own) when 0.
+ */
+const char *embed_csp(struct arena *a, unsigned embeds);
+
 struct tval *article_page_context(struct site *site, struct http_request *req,
 				  const struct article *art, const char *path,
 				  bool reactions);

@@ -30,7 +30,8 @@ describe('valid and accessible pages', { skip: !enabled && 'set DATELINE_BROWSER
 			caption: 'A file photo of a long patterned textile on a loom.',
 			credit: 'Dateline Demo / Generated image', author: 'Morag Fraser',
 			section: 'Culture', tags: 'crafts, textiles', published: '2025-11-24T14:00:00Z',
-		}, 'The cloth took two winters to weave.\n\n## On show\n\nIt goes on show on Monday.\n');
+		}, 'The cloth took two winters to weave.\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n'
+			+ '## On show\n\nIt goes on show on Monday.\n');
 		await addArticle(site, {
 			headline: 'Harbour ferry timetable changes for winter', summary: 'Fewer crossings.',
 			author: 'Desk', section: 'Local', tags: 'transport', published: '2025-11-20T08:00:00Z',
@@ -46,6 +47,7 @@ describe('valid and accessible pages', { skip: !enabled && 'set DATELINE_BROWSER
 		editor = await loginAs(srv.url, 'editor@example.com');
 		const story = await request(srv.url + storyPath);
 		assert.match(story.text, /id="related-heading"/, 'the checked story page has related stories');
+		assert.match(story.text, /<figure class="embed embed-video"/, 'and an embed');
 		const list = await editor.get('/newsroom');
 		storyId = /\/newsroom\/stories\/(\d+)/.exec(list.text)?.[1];
 		assert.ok(storyId, 'the newsroom lists a story');

@@ -692,7 +692,7 @@ static void test_account_splice(void **state)
 			buf_adds(&page, PAGE_HOLE_OPEN "7:slug" PAGE_HOLE_CLOSE);
 		buf_adds(&page, "<footer></footer></html>");
 		page_cache_put(pc, with_hole ? "/a" : "/b", 1, "text/html",
-			       page.data, page.len, 0, off, sizeof(area) - 1, &p);
+			       page.data, page.len, 0, off, sizeof(area) - 1, 0, &p);
 		assert_int_equal(p.acct_off, off);
 		hole_fill_finish(&fill);
 		snprintf(want, sizeof(want), "%.*s<b>Reader</b>%s", (int)off,

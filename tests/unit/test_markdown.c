@@ -35,6 +35,11 @@ static const char *render(const char *md, const char *dateline)
 	return md_render(arena, md, strlen(md), dateline);
 }
 
+static const char *embeds(const char *md, unsigned *mask)
+{
+	return md_render_embeds(arena, md, strlen(md), NULL, mask);
+}
+
 static const char *first(const char *md, size_t max)
 {
 	return md_first_text(arena, md, strlen(md), max);
@@ -110,9 +115,63 @@ static void test_render_dateline_own_paragraph(void **state)
 			    "<h2>Sub</h2>\n<p>text</p>\n");
 	assert_string_equal(render("", "PARIS"),
 			    "<p><span class=\"dateline\">PARIS \xE2\x80\x94</span></p>\n");
-	/* A leading raw HTML block is dropped but still is not a paragraph. */
-	assert_non_null(strstr(render("<div>x</div>\n\nText", "ROME"),
-			       "ROME \xE2\x80\x94</span></p>\n"));
+	/* A leading raw HTML block is dropped without a trace, so the
+	 * paragraph after it is the first. */
+	assert_string_equal(render("<div>x</div>\n\nText", "ROME"),
+			    "<p><span class=\"dateline\">ROME \xE2\x80\x94</span>"
+			    " Text</p>\n");
+}
+
+/* Raw HTML leaves nothing, not even safe mode's comment. */
+static void test_render_raw_html_gone(void **state)
+{
+	const char *html;
+
+	(void)state;
+	html = render("A <span class=x>b</span> c\n\n<div>\nblock\n</div>\n\n"
+		      "> <iframe src=\"https://evil.example/\"></iframe>\n\n"
+		      "- <iframe src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\">"
+		      "</iframe>\n", NULL);
+	assert_null(strstr(html, "omitted"));
+	assert_null(strstr(html, "<span"));
+	assert_null(strstr(html, "iframe"));
+	assert_null(strstr(html, "embed"));	/* nested: not an embed */
+	assert_string_equal(html, "<p>A b c</p>\n<blockquote>\n</blockquote>\n"
+			    "<ul>\n<li></li>\n</ul>\n");
+}
+
+static void test_render_embeds(void **state)
+{
+	unsigned mask = 0;
+	const char *html;
+
+	(void)state;
+	html = embeds("Intro.\n\nhttps://youtu.be/dQw4w9WgXcQ\n\nEnd.", &mask);
+	assert_string_equal(html, "<p>Intro.</p>\n"
+		"<figure class=\"embed embed-video\" data-embed-src=\""
+		"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\" "
+		"data-embed-provider=\"YouTube\">\n<figcaption>YouTube</figcaption>\n"
+		"<p><a href=\"https://youtu.be/dQw4w9WgXcQ\">https://youtu.be/dQw4w9WgXcQ"
+		"</a></p>\n</figure>\n<p>End.</p>\n");
+	assert_int_equal(mask, 1u << 0);
+	/* An iframe block of a provider; a link with its own words, an
+	 * unknown site and a provider's link inside a sentence stay links. */
+	html = embeds("<iframe width=\"560\" src=\"//player.vimeo.com/"
+		      "video/76979871?h=1\"></iframe>\n\n"
+		      "[a talk](https://vimeo.com/1)\n\nhttps://example.org/x\n\n"
+		      "See https://x.com/nasa/status/1 now.\n\n"
+		      "https://x.com/nasa/status/123\n", &mask);
+	assert_non_null(strstr(html, "<figure class=\"embed embed-video\" data-embed-src=\""
+			       "https://player.vimeo.com/video/76979871?dnt=1\""));
+	assert_non_null(strstr(html, "<a href=\"https://player.vimeo.com/video/76979871?h=1\">"));
+	assert_non_null(strstr(html, "<p><a href=\"https://vimeo.com/1\">a talk</a></p>"));
+	assert_non_null(strstr(html, "<p><a href=\"https://example.org/x\">"));
+	assert_non_null(strstr(html, "<p>See <a href=\"https://x.com/nasa/status/1\">"));
+	assert_non_null(strstr(html, "data-embed-src=\"https://platform.twitter.com/embed/"
+			       "Tweet.html?id=123&amp;dnt=true\" data-embed-provider=\"X\""
+			       " data-embed-height=\"560\""));
+	assert_int_equal(mask, (1u << 1) | (1u << 2));
+	assert_null(strstr(html, "<iframe"));
 }
 
 static void test_first_text_first_paragraph(void **state)
@@ -177,6 +236,8 @@ int main(void)
 		T(test_render_extensions),
 		T(test_render_dateline_in_first_paragraph),
 		T(test_render_dateline_own_paragraph),
+		T(test_render_raw_html_gone),
+		T(test_render_embeds),
 		T(test_first_text_first_paragraph),
 		T(test_first_text_cut_at_word),
 		T(test_first_text_long_paragraph),

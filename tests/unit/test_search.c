@@ -413,14 +413,14 @@ static void test_cache_brotli(void **state)
 		buf_printf(&page, "<p>paragraph %zu</p>", i);
 	/* A whole page keeps a brotli copy, smaller than the page. */
 	page_cache_put(pc, "/whole", 1, "text/html", page.data, page.len, 0, 0,
-		       0, &p);
+		       0, 0, &p);
 	assert_non_null(p.br);
 	assert_true(p.br->len < page.len / 4);
 	cached_page_release(&p);
 	/* A holed page has none (only gzip can be spliced)... */
 	buf_adds(&page, PAGE_HOLE_OPEN "7:slug" PAGE_HOLE_CLOSE "<footer>");
 	page_cache_put(pc, "/holed", 1, "text/html", page.data, page.len, 0, 0,
-		       0, &p);
+		       0, 0, &p);
 	assert_null(p.br);
 	assert_non_null(p.suffix);
 	cached_page_release(&p);
