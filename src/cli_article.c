@@ -51,8 +51,10 @@ static int parse_tags(struct arena *a, const char *file, const char *s,
 	return 0;
 }
 
-/* Check lengths of the free-text fields. */
-static int check_lengths(const char *file, const struct frontmatter *fm)
+/* Check the free-text fields: their lengths, and no control characters
+ * (tabs and, in the body, line breaks aside), which feeds in XML cannot
+ * carry. */
+static int check_text(const char *file, const struct frontmatter *fm)
 {
 	static const struct {
 		const char *name;
@@ -79,6 +81,19 @@ static int check_lengths(const char *file, const struct frontmatter *fm)
 				" bytes\n", file, limits[i].name, limits[i].max);
 			return ERR_TOOBIG;
 		}
+		if (v && text_control(v, strlen(v), false)) {
+			fprintf(stderr, "error: %s: '%s' contains a control"
+				" character (byte 0x%02x)\n", file,
+				limits[i].name, (unsigned char)
+				*text_control(v, strlen(v), false));
+			return ERR_INVALID;
+		}
+	}
+	if (text_control(fm->body, fm->body_len, true)) {
+		fprintf(stderr, "error: %s: the body contains a control character"
+			" (byte 0x%02x)\n", file, (unsigned char)
+			*text_control(fm->body, fm->body_len, true));
+		return ERR_INVALID;
 	}
 	return 0;
 }
@@ -97,7 +112,7 @@ static int build_article(struct arena *a, const char *file,
 		fprintf(stderr, "error: %s: missing required key 'headline'\n", file);
 		return ERR_INVALID;
 	}
-	if ((r = check_lengths(file, fm)))
+	if ((r = check_text(file, fm)))
 		return r;
 	art->headline = fm->headline;
 	if (fm->slug) {

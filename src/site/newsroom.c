@@ -32,23 +32,24 @@
 
 #define LIST_LIMIT 50
 
-/* Byte limits of the editor's fields. */
+/* Byte limits of the editor's fields; @lines: it may hold line breaks. */
 static const struct field_limit {
 	const char *name, *label;
 	size_t max;
+	bool lines;
 } limits[] = {
-	{ "headline", N_("Headline"), 300 },
-	{ "slug", N_("Slug"), 120 },
-	{ "summary", N_("Summary"), 1000 },
-	{ "dateline", N_("Dateline"), 100 },
-	{ "section", N_("Section"), 80 },
-	{ "tags", N_("Tags"), 1000 },
-	{ "byline", N_("Byline"), 200 },
-	{ "body", N_("Body"), 200000 },
-	{ "caption", N_("Caption"), 1000 },
-	{ "credit", N_("Credit"), 200 },
-	{ "alt", N_("Alt text"), 500 },
-	{ "lang", N_("Language"), ACCOUNT_LANGUAGE_MAX },
+	{ "headline", N_("Headline"), 300, false },
+	{ "slug", N_("Slug"), 120, false },
+	{ "summary", N_("Summary"), 1000, true },
+	{ "dateline", N_("Dateline"), 100, false },
+	{ "section", N_("Section"), 80, false },
+	{ "tags", N_("Tags"), 1000, false },
+	{ "byline", N_("Byline"), 200, false },
+	{ "body", N_("Body"), 200000, true },
+	{ "caption", N_("Caption"), 1000, false },
+	{ "credit", N_("Credit"), 200, false },
+	{ "alt", N_("Alt text"), 500, false },
+	{ "lang", N_("Language"), ACCOUNT_LANGUAGE_MAX, false },
 };
 
 static const char *const status_labels[ARTICLE_STATUSES] = {
@@ -555,6 +556,19 @@ void nr_field_error(struct http_request *req, struct tval **errors,
 		tv_set_str(a, *errors, name, tr(req_lang(req), text));
 }
 
+void nr_check_controls(struct http_request *req, struct tval **errors,
+		       const char *name, const char *label, bool lines)
+{
+	const struct i18n_lang *l = req_lang(req);
+	const char *v = http_form(req, name);
+
+	if (v && text_control(v, strlen(v), lines))
+		nr_field_error(req, errors, name, arena_printf(req->arena,
+			    tr(l, N_("%s: remove the invisible control"
+			    " character (often pasted in with the text).")),
+			    tr(l, label)));
+}
+
 /* Read and check the form into @j->art (over @old's stored fields). */
 static struct tval *read_form(struct site *site, struct http_request *req,
 			      struct save_job *j)
@@ -575,6 +589,8 @@ static struct tval *read_form(struct site *site, struct http_request *req,
 				    "%s: use at most %zu characters of text."),
 				    tr(req_lang(req), limits[i].label),
 				    limits[i].max));
+		nr_check_controls(req, &errors, limits[i].name,
+				  limits[i].label, limits[i].lines);
 	}
 	art->headline = nr_field(req, "headline");
 	art->slug = nr_field(req, "slug");

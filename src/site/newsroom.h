@@ -120,6 +120,12 @@ const char *nr_field(struct http_request *req, const char *name);
  * a catalogue message (N_()). */
 void nr_field_error(struct http_request *req, struct tval **errors,
 		    const char *name, const char *text);
+/* Note an error for form field @name (labelled @label, a catalogue
+ * message) when it holds a control character (line breaks and tabs
+ * allowed when @lines): they have no place in text, and XML cannot
+ * carry them into feeds. */
+void nr_check_controls(struct http_request *req, struct tval **errors,
+		       const char *name, const char *label, bool lines);
 /* A positive decimal id from @s, else 0. */
 int64_t nr_id(const char *s);
 /* "YYYY-MM-DDTHH:MM[:SS]" in the site's time zone; 0 when malformed. */
