@@ -136,7 +136,9 @@ static int build_article(struct arena *a, const char *file,
 	art->author = fm->author ? fm->author : "";
 	art->caption = fm->caption ? fm->caption : "";
 	art->credit = fm->credit ? fm->credit : "";
-	art->photo_alt = fm->alt ? fm->alt : "";
+	/* Without alt: the caption, as docs/article-format.md promises (the
+	 * newsroom refuses to save a photo without a text alternative). */
+	art->photo_alt = fm->alt && *fm->alt ? fm->alt : art->caption;
 	art->lang = fm->lang ? fm->lang : "";
 	if (*art->lang && !language_tag_valid(art->lang)) {
 		fprintf(stderr, "error: %s: lang '%s' must be a language tag"
@@ -157,6 +159,17 @@ static int build_article(struct arena *a, const char *file,
 	if (fm->published && time_parse_iso(fm->published, &art->published)) {
 		fprintf(stderr, "error: %s: 'published' is not an ISO 8601 time"
 			" (like 2026-11-20T08:30:00Z): '%s'\n", file, fm->published);
+		return ERR_INVALID;
+	}
+	/* Last changed: as the file says; else article_add decides. */
+	if (fm->updated && time_parse_iso(fm->updated, &art->updated)) {
+		fprintf(stderr, "error: %s: 'updated' is not an ISO 8601 time"
+			" (like 2026-11-20T09:15:00Z): '%s'\n", file, fm->updated);
+		return ERR_INVALID;
+	}
+	if (fm->updated && art->updated < art->published) {
+		fprintf(stderr, "error: %s: 'updated' is before 'published'\n",
+			file);
 		return ERR_INVALID;
 	}
 	if (!fm->status || !strcmp(fm->status, "published")) {
@@ -230,14 +243,20 @@ static int article_add(const char *db, const char *file)
 			" migrating: run 'dateline init --db %s'\n", db, db);
 		goto out;
 	}
+	if (store_article_by_slug(s, a, art.slug, true, &old))
+		old = NULL;
 	/* A derived slug must not silently replace a different story. */
-	if (!fm.slug && !store_article_by_slug(s, a, art.slug, true, &old) &&
-	    strcmp(old->headline, art.headline)) {
+	if (!fm.slug && old && strcmp(old->headline, art.headline)) {
 		fprintf(stderr, "error: %s: slug '%s' is already used by \"%s\";"
 			" set 'slug:' to update that story or choose another\n",
 			file, art.slug, old->headline);
 		goto out;
 	}
+	/* Without 'updated:' a new story was last changed when it was
+	 * published (not when it was imported, which would date every story
+	 * of an import alike); one added again changed now (0). */
+	if (!fm.updated && !old)
+		art.updated = art.published;
 	if ((r = store_article_put(s, &art, NULL, NULL))) {
 		fprintf(stderr, "error: %s: cannot save the article: %s\n", file,
 			err_str(r));

@@ -539,6 +539,10 @@ void h_nr_edit(struct site *site, struct http_request *req,
 
 	if (!who || !(art = nr_story(site, req, res, who, m)))
 		return;
+	/* A story stored without alt text (added from a file before alt
+	 * became required) offers its caption, so it can be saved as is. */
+	if (art->photo.key && !*art->photo_alt)
+		art->photo_alt = art->caption;
 	editor_page(site, req, res, who, art, tags_text(req->arena, art), NULL,
 		    200, done_notice(http_query(req, "done")), NULL, NULL);
 }
