@@ -12,6 +12,7 @@
 #include "newsroom.h"
 
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,9 @@
 #include "media/image.h"
 #include "render/markdown.h"
 
+/* Largest new photo a preview shows before it is saved: sent back in the
+ * page as base64, it must fit the response (16 MB) with room to spare. */
+#define PREVIEW_PHOTO_MAX (8u * 1024 * 1024)
 
 /* Byte limits of the editor's fields; @lines: it may hold line breaks. */
 static const struct field_limit {
@@ -752,18 +756,83 @@ static void save_answer(struct site_job *aj, struct http_request *req,
 		    save_problem(aj->result, false), errors);
 }
 
-/* The story page as readers would see it, not saved. */
+/* The MIME type of image @data by its first bytes; NULL when it is no
+ * JPEG, PNG or WebP. */
+static const char *image_type(const unsigned char *d, size_t len)
+{
+	if (len >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF)
+		return "image/jpeg";
+	if (len >= 8 && !memcmp(d, "\x89PNG\r\n\x1A\n", 8))
+		return "image/png";
+	if (len >= 12 && !memcmp(d, "RIFF", 4) && !memcmp(d + 8, "WEBP", 4))
+		return "image/webp";
+	return NULL;
+}
+
+/*
+ * The lead photo of a preview that carries a new file (not stored yet):
+ * the file itself as a data: address (the CSP allows data: images), in
+ * the story's "photo" map of @ctx.  False when it cannot be shown (too
+ * large for the page, or not an image whose size can be read).
+ */
+static bool preview_photo(struct site *site, struct http_request *req,
+			  struct save_job *j, struct tval *ctx)
+{
+	const struct http_part *f = j->photo;
+	const char *type = image_type((const unsigned char *)f->data.data,
+				      f->data.len);
+	struct tval *story = tv_get(ctx, "article", 7), *p;
+	struct arena *a = req->arena;
+	char err[200], *uri;
+	long w = 0, h = 0;
+	size_t n, head;
+
+	if (!type || !story || f->data.len > PREVIEW_PHOTO_MAX)
+		return false;
+	pthread_once(&vips_once, vips_start);
+	if (vips_state || media_check_pixels(f->data.data, f->data.len,
+	    site->photo_max_pixels ? site->photo_max_pixels :
+	    MEDIA_DEFAULT_PIXELS, &w, &h, err, sizeof(err)))
+		return false;
+	head = strlen("data:;base64,") + strlen(type);
+	n = sodium_base64_ENCODED_LEN(f->data.len, sodium_base64_VARIANT_ORIGINAL);
+	uri = arena_alloc(a, head + n);
+	snprintf(uri, head + 1, "data:%s;base64,", type);
+	sodium_bin2base64(uri + head, n,
+			  (const unsigned char *)f->data.data, f->data.len,
+			  sodium_base64_VARIANT_ORIGINAL);
+	p = tv_map(a);
+	tv_set_str(a, p, "src", uri);
+	tv_set_int(a, p, "width", w);
+	tv_set_int(a, p, "height", h);
+	tv_set_str(a, p, "alt", *j->art.photo_alt ? j->art.photo_alt :
+		   j->art.caption);
+	tv_set_str(a, p, "caption", j->art.caption);
+	if (*j->art.credit)
+		tv_set_str(a, p, "credit", j->art.credit);
+	tv_set(a, story, "photo", p);
+	return true;
+}
+
+/* The story page as readers would see it, not saved; with the photo
+ * chosen in the form, if any, in place of the stored one. */
 static void preview_page(struct site *site, struct http_request *req,
 			 struct http_response *res, struct save_job *j)
 {
+	const struct i18n_lang *l = req_lang(req);
 	struct tval *ctx;
+	const char *note;
 
 	if (!j->art.section_slug)
 		j->art.section_slug = "";
 	ctx = article_page_context(site, req, &j->art, "/newsroom/save", false);
-	tv_set_str(req->arena, ctx, "preview", tr(req_lang(req),
-		   "Preview \xE2\x80\x94 not saved. Close this tab to return"
-		   " to the editor."));
+	note = tr(l, "Preview \xE2\x80\x94 not saved. Close this tab to return"
+		  " to the editor.");
+	if (j->photo && !preview_photo(site, req, j, ctx))
+		note = arena_printf(req->arena, "%s %s", note, tr(l,
+				    N_("The chosen photo is shown once the"
+				       " story is saved.")));
+	tv_set_str(req->arena, ctx, "preview", note);
 	buf_reset(&res->body);
 	render_page(site, req, res, "article", ctx);
 	res->content_type = "text/html; charset=utf-8";
