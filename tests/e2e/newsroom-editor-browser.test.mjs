@@ -2,7 +2,9 @@
 // Chromium, fields found by their visible labels.  The live preview looks
 // like the story page (a "##" heading styled as on the site, not as the
 // preview's own label), and it and the Preview tab show the photo chosen
-// before the first save.  Runs only with DATELINE_BROWSER=1.
+// before the first save.  An autosave that fails says so, keeps the text
+// on the device, and the next open of the editor offers it back: Restore
+// fills the form, Discard forgets it.  Runs only with DATELINE_BROWSER=1.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -79,6 +81,63 @@ describe('the story editor in a browser', { skip: (!enabled && 'set DATELINE_BRO
 			const pageLook = await look(tab.locator('.story-body h2', { hasText: 'What happens next' }));
 			assert.deepEqual(paneLook, pageLook, 'a ## heading looks the same in the pane and on the page');
 			assert.notEqual(paneLook.textTransform, 'uppercase');
+		} finally {
+			await ctx.close();
+		}
+	});
+
+	it('a failed autosave keeps the text on the device and offers it back', async () => {
+		const ctx = await browser.newContext();
+		let page = await ctx.newPage();
+		try {
+			await logIn(page);
+			let tries = 0;
+			// A connection that hangs a moment, then drops.
+			await page.route('**/newsroom/save', async (r) => {
+				tries++;
+				await new Promise((done) => setTimeout(done, 1500));
+				return r.abort('internetdisconnected');
+			});
+			await page.goto(srv.url + '/newsroom/new');
+			await type(page, 'Headline', 'Night ferry cancelled');
+			await type(page, 'Body', 'Gales kept the ferry in port.');
+			const status = page.locator('.nr-autosave');
+			await status.filter({ hasText: 'Saving…' }).waitFor({ timeout: 15000 });
+			await status.filter({ hasText: 'Not saved — kept on this device' }).waitFor({ timeout: 15000 });
+			assert.ok(tries >= 1, 'the autosave was tried');
+			await page.close();
+
+			// Reopen the editor of that (new, never saved) story.
+			page = await ctx.newPage();
+			await page.goto(srv.url + '/newsroom/new');
+			const offer = page.getByRole('alert').filter({ hasText: 'kept a copy of this story' });
+			await offer.waitFor();
+			assert.equal(await page.getByLabel('Headline', { exact: true }).inputValue(), '');
+			await page.getByRole('button', { name: 'Restore' }).click();
+			assert.equal(await page.getByLabel('Headline', { exact: true }).inputValue(), 'Night ferry cancelled');
+			assert.equal(await page.getByLabel('Body', { exact: true }).inputValue(), 'Gales kept the ferry in port.');
+			assert.equal(await offer.count(), 0, 'the offer is gone');
+			// With the connection back, the restored text saves itself and
+			// the copy on the device goes.
+			await page.unrouteAll();
+			await page.locator('.nr-autosave', { hasText: 'Draft saved' }).waitFor({ timeout: 15000 });
+			assert.match(page.url(), /\/newsroom\/stories\/\d+$/);
+			assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), [], 'no copy left');
+
+			// Discard: a copy that is offered and refused is forgotten.
+			await page.route('**/newsroom/save', (r) => r.abort('internetdisconnected'));
+			await type(page, 'Summary', 'Sailings resume tomorrow.');
+			await page.locator('.nr-autosave', { hasText: 'Not saved — kept on this device' })
+				.waitFor({ timeout: 15000 });
+			const url = page.url();
+			await page.close();
+			page = await ctx.newPage();
+			await page.goto(url);
+			await page.getByRole('button', { name: 'Discard' }).click();
+			assert.equal(await page.getByLabel('Summary', { exact: true }).inputValue(), '');
+			await page.reload();
+			assert.equal(await page.getByRole('button', { name: 'Restore' }).count(), 0);
+			assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), []);
 		} finally {
 			await ctx.close();
 		}
