@@ -1,6 +1,6 @@
 /*
- * newsroom.c - the newsroom's story list and editor: access by role, the
- * editor form (multipart, with the lead photo), saving with optimistic
+ * newsroom.c - the newsroom's story editor: access by role, the editor
+ * form (multipart, with the lead photo), saving with optimistic
  * locking, preview as the public page, the live preview and slug check
  * the script calls.  The story list is in newsroom_list.c; revisions,
  * users, the dashboard and the scheduler in newsroom_more.c.

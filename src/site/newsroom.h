@@ -31,9 +31,10 @@ void newsroom_stop(struct site *site);
 /* Shut libvips down if a photo started it (newsroom_stop calls it). */
 void newsroom_media_stop(void);
 
-/* Handlers (newsroom.c). */
+/* Handler (newsroom_list.c). */
 void h_nr_list(struct site *, struct http_request *, struct http_response *,
 	       const struct route_match *);
+/* Handlers (newsroom.c). */
 void h_nr_new(struct site *, struct http_request *, struct http_response *,
 	      const struct route_match *);
 void h_nr_edit(struct site *, struct http_request *, struct http_response *,
