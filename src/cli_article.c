@@ -90,8 +90,8 @@ static int check_text(const char *file, const struct frontmatter *fm)
 		}
 	}
 	if (text_control(fm->body, fm->body_len, true)) {
-		fprintf(stderr, "error: %s: the body contains a control character"
-			" (byte 0x%02x)\n", file, (unsigned char)
+		fprintf(stderr, "error: %s: the body contains a control"
+			" character (byte 0x%02x)\n", file, (unsigned char)
 			*text_control(fm->body, fm->body_len, true));
 		return ERR_INVALID;
 	}
@@ -163,8 +163,9 @@ static int build_article(struct arena *a, const char *file,
 	}
 	/* Last changed: as the file says; else article_add decides. */
 	if (fm->updated && time_parse_iso(fm->updated, &art->updated)) {
-		fprintf(stderr, "error: %s: 'updated' is not an ISO 8601 time"
-			" (like 2026-11-20T09:15:00Z): '%s'\n", file, fm->updated);
+		fprintf(stderr, "error: %s: 'updated' is not an ISO 8601"
+			" time (like 2026-11-20T09:15:00Z): '%s'\n", file,
+			fm->updated);
 		return ERR_INVALID;
 	}
 	if (fm->updated && art->updated < art->published) {

@@ -41,7 +41,8 @@ int html_escape(struct buf *b, const char *s, size_t len)
 		default:
 			if (!xml_forbidden((unsigned char)s[i]))
 				continue;
-			ent = "";	/* dropped: XML has no way to write it */
+			/* Dropped: XML has no way to write it. */
+			ent = "";
 			break;
 		}
 		r |= buf_add(b, s + start, i - start);

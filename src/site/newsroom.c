@@ -795,7 +795,8 @@ static bool preview_photo(struct site *site, struct http_request *req,
 	    MEDIA_DEFAULT_PIXELS, &w, &h, err, sizeof(err)))
 		return false;
 	head = strlen("data:;base64,") + strlen(type);
-	n = sodium_base64_ENCODED_LEN(f->data.len, sodium_base64_VARIANT_ORIGINAL);
+	n = sodium_base64_ENCODED_LEN(f->data.len,
+				      sodium_base64_VARIANT_ORIGINAL);
 	uri = arena_alloc(a, head + n);
 	snprintf(uri, head + 1, "data:%s;base64,", type);
 	sodium_bin2base64(uri + head, n,
