@@ -51,8 +51,10 @@ static int parse_tags(struct arena *a, const char *file, const char *s,
 	return 0;
 }
 
-/* Check lengths of the free-text fields. */
-static int check_lengths(const char *file, const struct frontmatter *fm)
+/* Check the free-text fields: their lengths, and no control characters
+ * (tabs and, in the body, line breaks aside), which feeds in XML cannot
+ * carry. */
+static int check_text(const char *file, const struct frontmatter *fm)
 {
 	static const struct {
 		const char *name;
@@ -79,6 +81,19 @@ static int check_lengths(const char *file, const struct frontmatter *fm)
 				" bytes\n", file, limits[i].name, limits[i].max);
 			return ERR_TOOBIG;
 		}
+		if (v && text_control(v, strlen(v), false)) {
+			fprintf(stderr, "error: %s: '%s' contains a control"
+				" character (byte 0x%02x)\n", file,
+				limits[i].name, (unsigned char)
+				*text_control(v, strlen(v), false));
+			return ERR_INVALID;
+		}
+	}
+	if (text_control(fm->body, fm->body_len, true)) {
+		fprintf(stderr, "error: %s: the body contains a control"
+			" character (byte 0x%02x)\n", file, (unsigned char)
+			*text_control(fm->body, fm->body_len, true));
+		return ERR_INVALID;
 	}
 	return 0;
 }
@@ -97,7 +112,7 @@ static int build_article(struct arena *a, const char *file,
 		fprintf(stderr, "error: %s: missing required key 'headline'\n", file);
 		return ERR_INVALID;
 	}
-	if ((r = check_lengths(file, fm)))
+	if ((r = check_text(file, fm)))
 		return r;
 	art->headline = fm->headline;
 	if (fm->slug) {
@@ -121,7 +136,9 @@ static int build_article(struct arena *a, const char *file,
 	art->author = fm->author ? fm->author : "";
 	art->caption = fm->caption ? fm->caption : "";
 	art->credit = fm->credit ? fm->credit : "";
-	art->photo_alt = fm->alt ? fm->alt : "";
+	/* Without alt: the caption, as docs/article-format.md promises (the
+	 * newsroom refuses to save a photo without a text alternative). */
+	art->photo_alt = fm->alt && *fm->alt ? fm->alt : art->caption;
 	art->lang = fm->lang ? fm->lang : "";
 	if (*art->lang && !language_tag_valid(art->lang)) {
 		fprintf(stderr, "error: %s: lang '%s' must be a language tag"
@@ -142,6 +159,18 @@ static int build_article(struct arena *a, const char *file,
 	if (fm->published && time_parse_iso(fm->published, &art->published)) {
 		fprintf(stderr, "error: %s: 'published' is not an ISO 8601 time"
 			" (like 2026-11-20T08:30:00Z): '%s'\n", file, fm->published);
+		return ERR_INVALID;
+	}
+	/* Last changed: as the file says; else article_add decides. */
+	if (fm->updated && time_parse_iso(fm->updated, &art->updated)) {
+		fprintf(stderr, "error: %s: 'updated' is not an ISO 8601"
+			" time (like 2026-11-20T09:15:00Z): '%s'\n", file,
+			fm->updated);
+		return ERR_INVALID;
+	}
+	if (fm->updated && art->updated < art->published) {
+		fprintf(stderr, "error: %s: 'updated' is before 'published'\n",
+			file);
 		return ERR_INVALID;
 	}
 	if (!fm->status || !strcmp(fm->status, "published")) {
@@ -215,14 +244,20 @@ static int article_add(const char *db, const char *file)
 			" migrating: run 'dateline init --db %s'\n", db, db);
 		goto out;
 	}
+	if (store_article_by_slug(s, a, art.slug, true, &old))
+		old = NULL;
 	/* A derived slug must not silently replace a different story. */
-	if (!fm.slug && !store_article_by_slug(s, a, art.slug, true, &old) &&
-	    strcmp(old->headline, art.headline)) {
+	if (!fm.slug && old && strcmp(old->headline, art.headline)) {
 		fprintf(stderr, "error: %s: slug '%s' is already used by \"%s\";"
 			" set 'slug:' to update that story or choose another\n",
 			file, art.slug, old->headline);
 		goto out;
 	}
+	/* Without 'updated:' a new story was last changed when it was
+	 * published (not when it was imported, which would date every story
+	 * of an import alike); one added again changed now (0). */
+	if (!fm.updated && !old)
+		art.updated = art.published;
 	if ((r = store_article_put(s, &art, NULL, NULL))) {
 		fprintf(stderr, "error: %s: cannot save the article: %s\n", file,
 			err_str(r));

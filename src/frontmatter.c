@@ -22,7 +22,7 @@ struct key {
 static const struct key keys[] = {
 	K(headline), K(slug), K(summary), K(dateline), K(photo), K(caption),
 	K(credit), K(alt), K(author), K(section), K(tags), K(published),
-	K(status), K(lang),
+	K(updated), K(status), K(lang),
 };
 #undef K
 

@@ -30,8 +30,8 @@ struct tag;
 /* Every key is NULL when absent; strings are arena copies. */
 struct frontmatter {
 	const char *headline, *slug, *summary, *dateline, *photo, *caption,
-		*credit, *alt, *author, *section, *tags, *published, *status,
-		*lang;
+		*credit, *alt, *author, *section, *tags, *published, *updated,
+		*status, *lang;
 	const char *body;
 	size_t body_len;
 };

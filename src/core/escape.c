@@ -8,6 +8,12 @@
 #include "arena.h"
 #include "err.h"
 
+/* A C0 control XML 1.0 forbids (all but tab, line feed and return). */
+static bool xml_forbidden(unsigned char c)
+{
+	return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
 int html_escape(struct buf *b, const char *s, size_t len)
 {
 	size_t i, start = 0;
@@ -16,17 +22,33 @@ int html_escape(struct buf *b, const char *s, size_t len)
 	for (i = 0; i < len; i++) {
 		const char *ent;
 
+		size_t skip = 1;
+
 		switch (s[i]) {
 		case '&': ent = "&amp;"; break;
 		case '<': ent = "&lt;"; break;
 		case '>': ent = "&gt;"; break;
 		case '"': ent = "&quot;"; break;
 		case '\'': ent = "&#39;"; break;
-		default: continue;
+		case '\xEF':
+			/* U+FFFE and U+FFFF: not characters to XML. */
+			if (i + 2 >= len || s[i + 1] != '\xBF' ||
+			    (s[i + 2] != '\xBE' && s[i + 2] != '\xBF'))
+				continue;
+			ent = "";
+			skip = 3;
+			break;
+		default:
+			if (!xml_forbidden((unsigned char)s[i]))
+				continue;
+			/* Dropped: XML has no way to write it. */
+			ent = "";
+			break;
 		}
 		r |= buf_add(b, s + start, i - start);
 		r |= buf_adds(b, ent);
-		start = i + 1;
+		start = i + skip;
+		i += skip - 1;
 	}
 	r |= buf_add(b, s + start, len - start);
 	return r ? ERR_TOOBIG : 0;
@@ -240,4 +262,19 @@ bool utf8_valid(const char *s, size_t len)
 		p += n + 1;
 	}
 	return true;
+}
+
+const char *text_control(const char *s, size_t len, bool lines)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\t' || (lines && (c == '\n' || c == '\r')))
+			continue;
+		if (c < 0x20)
+			return s + i;
+	}
+	return NULL;
 }

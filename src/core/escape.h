@@ -12,7 +12,12 @@
 
 #include "buf.h"
 
-/* & < > " ' become entities, so the text is safe in content and attributes. */
+/*
+ * & < > " ' become entities, so the text is safe in content and
+ * attributes.  Characters XML 1.0 forbids (C0 controls but tab, LF and
+ * CR; U+FFFE, U+FFFF) are dropped, so the same escaper keeps the feeds
+ * and sitemaps well-formed whatever the store holds.
+ */
 int html_escape(struct buf *b, const char *s, size_t len);
 
 /* A JSON string literal with its quotes; control characters and </ escaped. */
@@ -40,5 +45,12 @@ bool slug_valid(const char *s);
 
 /* True when [s, s+len) is well-formed UTF-8 without NUL bytes. */
 bool utf8_valid(const char *s, size_t len);
+
+/*
+ * The first control character of [s, s+len) that text fields refuse, or
+ * NULL: C0 controls except tab, and line feed and carriage
+ * return when @lines (multi-line text such as a body).
+ */
+const char *text_control(const char *s, size_t len, bool lines);
 
 #endif

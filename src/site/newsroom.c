@@ -1,9 +1,9 @@
 /*
- * newsroom.c - the newsroom's story list and editor: access by role, the
- * editor form (multipart, with the lead photo), saving with optimistic
+ * newsroom.c - the newsroom's story editor: access by role, the editor
+ * form (multipart, with the lead photo), saving with optimistic
  * locking, preview as the public page, the live preview and slug check
- * the script calls.  Revisions, users, the dashboard and the scheduler
- * are in newsroom_more.c.
+ * the script calls.  The story list is in newsroom_list.c; revisions,
+ * users, the dashboard and the scheduler in newsroom_more.c.
  *
  * Roles: authors write and edit their own stories that are not public and
  * submit them for review ("ready"); editors and admins edit everything and
@@ -12,6 +12,7 @@
 #include "newsroom.h"
 
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,25 +31,28 @@
 #include "media/image.h"
 #include "render/markdown.h"
 
-#define LIST_LIMIT 50
+/* Largest new photo a preview shows before it is saved: sent back in the
+ * page as base64, it must fit the response (16 MB) with room to spare. */
+#define PREVIEW_PHOTO_MAX (8u * 1024 * 1024)
 
-/* Byte limits of the editor's fields. */
+/* Byte limits of the editor's fields; @lines: it may hold line breaks. */
 static const struct field_limit {
 	const char *name, *label;
 	size_t max;
+	bool lines;
 } limits[] = {
-	{ "headline", N_("Headline"), 300 },
-	{ "slug", N_("Slug"), 120 },
-	{ "summary", N_("Summary"), 1000 },
-	{ "dateline", N_("Dateline"), 100 },
-	{ "section", N_("Section"), 80 },
-	{ "tags", N_("Tags"), 1000 },
-	{ "byline", N_("Byline"), 200 },
-	{ "body", N_("Body"), 200000 },
-	{ "caption", N_("Caption"), 1000 },
-	{ "credit", N_("Credit"), 200 },
-	{ "alt", N_("Alt text"), 500 },
-	{ "lang", N_("Language"), ACCOUNT_LANGUAGE_MAX },
+	{ "headline", N_("Headline"), 300, false },
+	{ "slug", N_("Slug"), 120, false },
+	{ "summary", N_("Summary"), 1000, true },
+	{ "dateline", N_("Dateline"), 100, false },
+	{ "section", N_("Section"), 80, false },
+	{ "tags", N_("Tags"), 1000, false },
+	{ "byline", N_("Byline"), 200, false },
+	{ "body", N_("Body"), 200000, true },
+	{ "caption", N_("Caption"), 1000, false },
+	{ "credit", N_("Credit"), 200, false },
+	{ "alt", N_("Alt text"), 500, false },
+	{ "lang", N_("Language"), ACCOUNT_LANGUAGE_MAX, false },
 };
 
 static const char *const status_labels[ARTICLE_STATUSES] = {
@@ -265,128 +269,6 @@ const char *nr_field(struct http_request *req, const char *name)
 	return v ? str_dup(req->arena, str_trim(str_from(v))) : "";
 }
 
-/* ---- Story list ---- */
-
-void h_nr_list(struct site *site, struct http_request *req,
-	       struct http_response *res, const struct route_match *m)
-{
-	const struct account *who = nr_access(site, req, res, ROLE_AUTHOR);
-	struct arena *a = req->arena;
-	struct story_query q = { .status = -1, .limit = LIST_LIMIT + 1 };
-	struct tval *ctx, *rows, *statuses, *f;
-	struct story_row *list;
-	const char *st, *sec, *auth, *search, *before;
-	struct cursor cur;
-	struct buf next;
-	size_t n, i, shown;
-
-	(void)m;
-	if (!who)
-		return;
-	st = http_query(req, "status");
-	sec = http_query(req, "section");
-	auth = http_query(req, "author");
-	search = http_query(req, "q");
-	before = http_query(req, "before");
-	if (before && *before) {
-		if (!parse_keyset(before, &cur.published, &cur.id)) {
-			render_error(site, req, res, 400, N_("The page position is"
-				     " malformed."));
-			return;
-		}
-		q.before = &cur;
-	}
-	if (st && *st)
-		q.status = status_from_name(st);
-	if (q.status < -1 || (st && *st && q.status < 0)) {
-		render_error(site, req, res, 400, N_("There is no such status."));
-		return;
-	}
-	q.section_slug = sec && *sec ? sec : NULL;
-	q.author = auth && *auth ? auth : NULL;
-	q.search = search && *search ? search : NULL;
-	if ((q.search && strlen(q.search) > 200) ||
-	    (q.author && strlen(q.author) > 200) ||
-	    (q.section_slug && strlen(q.section_slug) > 120)) {
-		render_error(site, req, res, 400, N_("The filter is too long."));
-		return;
-	}
-	if (store_stories(site->store, a, &q, &list, &n)) {
-		render_error(site, req, res, 503, N_("The stories cannot be"
-			     " loaded right now; please try again."));
-		return;
-	}
-	ctx = nr_ctx(site, req, who, N_("Stories"), "stories");
-	if (n > LIST_LIMIT) {
-		/* Another page: the same filters, after the last row shown. */
-		n = LIST_LIMIT;
-		buf_init(&next, a, 4096);
-		buf_printf(&next, "/newsroom?before=%" PRId64 ".%" PRId64,
-			   list[n - 1].a.updated, list[n - 1].a.id);
-		if (q.status >= 0)
-			buf_printf(&next, "&status=%s", status_names[q.status]);
-		if (q.section_slug) {
-			buf_adds(&next, "&section=");
-			url_encode(&next, q.section_slug, strlen(q.section_slug));
-		}
-		if (q.author) {
-			buf_adds(&next, "&author=");
-			url_encode(&next, q.author, strlen(q.author));
-		}
-		if (q.search) {
-			buf_adds(&next, "&q=");
-			url_encode(&next, q.search, strlen(q.search));
-		}
-		tv_set_str(a, ctx, "older_url", next.data);
-	}
-	rows = tv_list(a);
-	for (i = 0, shown = 0; i < n; i++) {
-		const struct article *art = &list[i].a;
-		struct tval *v;
-
-		/* An author sees only their own unpublished stories (the
-		 * page after this one follows the rows left out too). */
-		if (art->status != ARTICLE_PUBLISHED && !nr_may_edit(who, art))
-			continue;
-		v = tv_map(a);
-		shown++;
-		tv_set_str(a, v, "headline", art->headline);
-		tv_set_str(a, v, "edit_url", arena_printf(a,
-			   "/newsroom/stories/%" PRId64, art->id));
-		tv_set_str(a, v, "status", status_names[art->status]);
-		tv_set_str(a, v, "status_label", tr(req_lang(req),
-			   status_labels[art->status]));
-		tv_set_str(a, v, "author", art->author);
-		tv_set_str(a, v, "section", art->section);
-		tv_set_str(a, v, "updated", nr_time(site, a, art->updated));
-		tv_set_str(a, v, "updated_iso", time_iso(a, art->updated));
-		tv_set_int(a, v, "reactions", list[i].reactions);
-		tv_set_int(a, v, "comments", list[i].comments);
-		if (art->status == ARTICLE_PUBLISHED)
-			tv_set_str(a, v, "public_url", article_path(a, art));
-		tv_set_bool(a, v, "editable", nr_may_edit(who, art));
-		tv_push(a, rows, v);
-	}
-	tv_set(a, ctx, "stories", rows);
-	tv_set_bool(a, ctx, "has_stories", shown > 0);
-	statuses = tv_list(a);
-	for (i = 0; i < ARTICLE_STATUSES; i++) {
-		struct tval *v = tv_map(a);
-
-		tv_set_str(a, v, "name", status_names[i]);
-		tv_set_str(a, v, "label", tr(req_lang(req), status_labels[i]));
-		tv_set_bool(a, v, "selected", q.status == (int)i);
-		tv_push(a, statuses, v);
-	}
-	f = tv_map(a);
-	tv_set(a, f, "statuses", statuses);
-	tv_set_str(a, f, "section", q.section_slug ? q.section_slug : "");
-	tv_set_str(a, f, "author", q.author ? q.author : "");
-	tv_set_str(a, f, "q", q.search ? q.search : "");
-	tv_set(a, ctx, "filter", f);
-	nr_render(site, req, res, "newsroom-list", ctx, 200);
-}
-
 /* ---- Editor ---- */
 
 /* The tags of @art as the form shows them: "a, b". */
@@ -538,6 +420,10 @@ void h_nr_edit(struct site *site, struct http_request *req,
 
 	if (!who || !(art = nr_story(site, req, res, who, m)))
 		return;
+	/* A story stored without alt text (added from a file before alt
+	 * became required) offers its caption, so it can be saved as is. */
+	if (art->photo.key && !*art->photo_alt)
+		art->photo_alt = art->caption;
 	editor_page(site, req, res, who, art, tags_text(req->arena, art), NULL,
 		    200, done_notice(http_query(req, "done")), NULL, NULL);
 }
@@ -553,6 +439,19 @@ void nr_field_error(struct http_request *req, struct tval **errors,
 		*errors = tv_map(a);
 	if (!tv_get(*errors, name, strlen(name)))
 		tv_set_str(a, *errors, name, tr(req_lang(req), text));
+}
+
+void nr_check_controls(struct http_request *req, struct tval **errors,
+		       const char *name, const char *label, bool lines)
+{
+	const struct i18n_lang *l = req_lang(req);
+	const char *v = http_form(req, name);
+
+	if (v && text_control(v, strlen(v), lines))
+		nr_field_error(req, errors, name, arena_printf(req->arena,
+			    tr(l, N_("%s: remove the invisible control"
+			    " character (often pasted in with the text).")),
+			    tr(l, label)));
 }
 
 /* Read and check the form into @j->art (over @old's stored fields). */
@@ -575,6 +474,8 @@ static struct tval *read_form(struct site *site, struct http_request *req,
 				    "%s: use at most %zu characters of text."),
 				    tr(req_lang(req), limits[i].label),
 				    limits[i].max));
+		nr_check_controls(req, &errors, limits[i].name,
+				  limits[i].label, limits[i].lines);
 	}
 	art->headline = nr_field(req, "headline");
 	art->slug = nr_field(req, "slug");
@@ -855,18 +756,84 @@ static void save_answer(struct site_job *aj, struct http_request *req,
 		    save_problem(aj->result, false), errors);
 }
 
-/* The story page as readers would see it, not saved. */
+/* The MIME type of image @data by its first bytes; NULL when it is no
+ * JPEG, PNG or WebP. */
+static const char *image_type(const unsigned char *d, size_t len)
+{
+	if (len >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF)
+		return "image/jpeg";
+	if (len >= 8 && !memcmp(d, "\x89PNG\r\n\x1A\n", 8))
+		return "image/png";
+	if (len >= 12 && !memcmp(d, "RIFF", 4) && !memcmp(d + 8, "WEBP", 4))
+		return "image/webp";
+	return NULL;
+}
+
+/*
+ * The lead photo of a preview that carries a new file (not stored yet):
+ * the file itself as a data: address (the CSP allows data: images), in
+ * the story's "photo" map of @ctx.  False when it cannot be shown (too
+ * large for the page, or not an image whose size can be read).
+ */
+static bool preview_photo(struct site *site, struct http_request *req,
+			  struct save_job *j, struct tval *ctx)
+{
+	const struct http_part *f = j->photo;
+	const char *type = image_type((const unsigned char *)f->data.data,
+				      f->data.len);
+	struct tval *story = tv_get(ctx, "article", 7), *p;
+	struct arena *a = req->arena;
+	char err[200], *uri;
+	long w = 0, h = 0;
+	size_t n, head;
+
+	if (!type || !story || f->data.len > PREVIEW_PHOTO_MAX)
+		return false;
+	pthread_once(&vips_once, vips_start);
+	if (vips_state || media_check_pixels(f->data.data, f->data.len,
+	    site->photo_max_pixels ? site->photo_max_pixels :
+	    MEDIA_DEFAULT_PIXELS, &w, &h, err, sizeof(err)))
+		return false;
+	head = strlen("data:;base64,") + strlen(type);
+	n = sodium_base64_ENCODED_LEN(f->data.len,
+				      sodium_base64_VARIANT_ORIGINAL);
+	uri = arena_alloc(a, head + n);
+	snprintf(uri, head + 1, "data:%s;base64,", type);
+	sodium_bin2base64(uri + head, n,
+			  (const unsigned char *)f->data.data, f->data.len,
+			  sodium_base64_VARIANT_ORIGINAL);
+	p = tv_map(a);
+	tv_set_str(a, p, "src", uri);
+	tv_set_int(a, p, "width", w);
+	tv_set_int(a, p, "height", h);
+	tv_set_str(a, p, "alt", *j->art.photo_alt ? j->art.photo_alt :
+		   j->art.caption);
+	tv_set_str(a, p, "caption", j->art.caption);
+	if (*j->art.credit)
+		tv_set_str(a, p, "credit", j->art.credit);
+	tv_set(a, story, "photo", p);
+	return true;
+}
+
+/* The story page as readers would see it, not saved; with the photo
+ * chosen in the form, if any, in place of the stored one. */
 static void preview_page(struct site *site, struct http_request *req,
 			 struct http_response *res, struct save_job *j)
 {
+	const struct i18n_lang *l = req_lang(req);
 	struct tval *ctx;
+	const char *note;
 
 	if (!j->art.section_slug)
 		j->art.section_slug = "";
 	ctx = article_page_context(site, req, &j->art, "/newsroom/save", false);
-	tv_set_str(req->arena, ctx, "preview", tr(req_lang(req),
-		   "Preview \xE2\x80\x94 not saved. Close this tab to return"
-		   " to the editor."));
+	note = tr(l, "Preview \xE2\x80\x94 not saved. Close this tab to return"
+		  " to the editor.");
+	if (j->photo && !preview_photo(site, req, j, ctx))
+		note = arena_printf(req->arena, "%s %s", note, tr(l,
+				    N_("The chosen photo is shown once the"
+				       " story is saved.")));
+	tv_set_str(req->arena, ctx, "preview", note);
 	buf_reset(&res->body);
 	render_page(site, req, res, "article", ctx);
 	res->content_type = "text/html; charset=utf-8";

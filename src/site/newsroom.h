@@ -31,9 +31,10 @@ void newsroom_stop(struct site *site);
 /* Shut libvips down if a photo started it (newsroom_stop calls it). */
 void newsroom_media_stop(void);
 
-/* Handlers (newsroom.c). */
+/* Handler (newsroom_list.c). */
 void h_nr_list(struct site *, struct http_request *, struct http_response *,
 	       const struct route_match *);
+/* Handlers (newsroom.c). */
 void h_nr_new(struct site *, struct http_request *, struct http_response *,
 	      const struct route_match *);
 void h_nr_edit(struct site *, struct http_request *, struct http_response *,
@@ -120,6 +121,12 @@ const char *nr_field(struct http_request *req, const char *name);
  * a catalogue message (N_()). */
 void nr_field_error(struct http_request *req, struct tval **errors,
 		    const char *name, const char *text);
+/* Note an error for form field @name (labelled @label, a catalogue
+ * message) when it holds a control character (line breaks and tabs
+ * allowed when @lines): they have no place in text, and XML cannot
+ * carry them into feeds. */
+void nr_check_controls(struct http_request *req, struct tval **errors,
+		       const char *name, const char *label, bool lines);
 /* A positive decimal id from @s, else 0. */
 int64_t nr_id(const char *s);
 /* "YYYY-MM-DDTHH:MM[:SS]" in the site's time zone; 0 when malformed. */

@@ -237,6 +237,9 @@ static struct tval *read_page_form(struct http_request *req,
 				*w++ = *s == '\r' ? '\n' : *s;
 		*w = '\0';
 	}
+	nr_check_controls(req, &errors, "title", N_("Title"), false);
+	nr_check_controls(req, &errors, "slug", N_("Slug"), false);
+	nr_check_controls(req, &errors, "body", N_("Body"), true);
 	if (!*p->title)
 		nr_field_error(req, &errors, "title", N_("Enter a title."));
 	else if (strlen(p->title) > PAGE_TITLE_MAX)

@@ -303,6 +303,14 @@ static void newsroom_strings(struct arena *a, const struct i18n_lang *l,
 		{ "useSaveButton", N_("try the Save draft button.") },
 		/* TRANSLATORS: %s is the time of day. */
 		{ "draftSavedAt", N_("Draft saved at %s.") },
+		{ "saving", N_("Saving\xE2\x80\xA6") },
+		{ "keptHere", N_("Not saved \xE2\x80\x94 kept on this device."
+				 " Trying again shortly.") },
+		/* TRANSLATORS: %s is a date and time. */
+		{ "copyKept", N_("This device kept a copy of this story from %s"
+				 " that the newsroom did not receive.") },
+		{ "restore", N_("Restore") },
+		{ "discard", N_("Discard") },
 	};
 	size_t i;
 

@@ -218,8 +218,9 @@ uint64_t store_generation(struct store *s);
  * Insert @a, or update the article with the same slug, in one transaction
  * (tags replaced, version + 1, created kept).  a->status is the full
  * newsroom status (a scheduled story is published by the scheduler at
- * a->published).  Fields id, created, updated, owner_id,
- * version of @a are ignored; *id_out (may be NULL) gets the id and
+ * a->published).  a->updated is stored as the last change (0: now);
+ * fields id, created, owner_id, version of @a are ignored (created is
+ * now on insert, kept on update); *id_out (may be NULL) gets the id and
  * *inserted (may be NULL) whether a new row was made.
  * ERR_INVALID when a required field is missing.
  */

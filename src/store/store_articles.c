@@ -163,7 +163,7 @@ static struct dbq q_insert = DBQ(
 	" author, section, section_slug, photo_key, caption, credit,"
 	" photo_alt, status, published, created, updated, version, lang,"
 	" stage) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-	" ?13, ?14, ?15, ?15, 1, ?16, ?17) RETURNING id");
+	" ?13, ?14, ?18, ?15, 1, ?16, ?17) RETURNING id");
 static struct dbq q_update = DBQ(
 	"UPDATE articles SET headline = ?2, summary = ?3, dateline = ?4,"
 	" body = ?5, author = ?6, section = ?7, section_slug = ?8,"
@@ -175,8 +175,8 @@ static struct dbq q_update = DBQ(
 int store_article_put(struct store *s, const struct article *a,
 		      int64_t *id_out, bool *inserted)
 {
-	struct dbv v[17];
-	int64_t id = 0, old = 0;
+	struct dbv v[18];
+	int64_t id = 0, old = 0, now = time_now();
 	bool found;
 	struct dbc *c;
 	int r;
@@ -190,10 +190,12 @@ int store_article_put(struct store *s, const struct article *a,
 	art_photos_put(c, a->new_copies, a->ncopies, a->new_variants,
 		       a->nvariants);
 	found = !db_get_int(c, &q_find, &old, DB_T(a->slug));
-	art_args(v, a, time_now());
+	art_args(v, a, a->updated ? a->updated : now);
 	v[16] = DB_I((int)a->status >= 0 && (int)a->status < ARTICLE_STATUSES ?
 		     a->status : ARTICLE_DRAFT);
-	r = db_int_v(c, found ? &q_update : &q_insert, &id, v, 17);
+	v[17] = DB_I(now);	/* created (an insert only) */
+	r = found ? db_int_v(c, &q_update, &id, v, 17) :
+		    db_int_v(c, &q_insert, &id, v, 18);
 	art_put_tags(c, id, a);
 	db_content_bump(c);
 	r = db_end(c, r);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { ROOT, launchBrowser, makeSite, removeDir, startServer, request } from './lib.mjs';
-import { addUser, PW, jpegWithGps, haveVips } from './newsroom-lib.mjs';
+import { addUser, browserLogIn, jpegWithGps, haveVips } from './newsroom-lib.mjs';
 
 const enabled = process.env.DATELINE_BROWSER === '1';
 
@@ -37,15 +37,7 @@ describe('the newsroom in a browser', { skip: (!enabled && 'set DATELINE_BROWSER
 			await removeDir(site.dir);
 	});
 
-	async function logIn(page, email) {
-		await page.goto(srv.url + '/newsroom');
-		await page.getByLabel('Email', { exact: true }).focus();
-		await page.keyboard.type(email);
-		await page.keyboard.press('Tab');
-		await page.keyboard.type(PW);
-		await page.keyboard.press('Enter');
-		await page.waitForURL(/\/newsroom$/);
-	}
+	const logIn = (page, email) => browserLogIn(page, srv.url, email);
 
 	/* Focus the field labelled @label and type @text. */
 	async function type(page, label, text) {

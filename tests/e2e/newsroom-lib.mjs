@@ -4,10 +4,11 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { request, decodeEntities } from './lib.mjs';
+import { request, decodeEntities, launchBrowser, makeSite, removeDir, startServer } from './lib.mjs';
 import { csrfOf } from './accounts-lib.mjs';
 
 /* Accounts with roles and logged-in clients: the comment tests' helpers. */
+import { PW, addUser } from './comments-lib.mjs';
 export { PW, addUser, loginAs } from './comments-lib.mjs';
 
 /* The value of input @name on @html (first match), decoded. */
@@ -111,4 +112,30 @@ export function haveVips() {
 	} catch {
 		return false;
 	}
+}
+
+/* A site with @users ([email, name, role]), a server and a browser for the
+ * browser tests: {site, srv, browser, close()}. */
+export async function browserSite(users, args = ['--login-rate-limit', '1000']) {
+	const site = await makeSite();
+	for (const [email, name, role] of users)
+		await addUser(site.db, email, name, role);
+	const srv = await startServer({ db: site.db, args });
+	const browser = await launchBrowser();
+	return { site, srv, browser, async close() {
+		await browser.close();
+		await srv.stop();
+		await removeDir(site.dir);
+	} };
+}
+
+/* Log @page in at @base as @email by keyboard; waits for the newsroom. */
+export async function browserLogIn(page, base, email) {
+	await page.goto(base + '/newsroom');
+	await page.getByLabel('Email', { exact: true }).focus();
+	await page.keyboard.type(email);
+	await page.keyboard.press('Tab');
+	await page.keyboard.type(PW);
+	await page.keyboard.press('Enter');
+	await page.waitForURL(/\/newsroom$/);
 }

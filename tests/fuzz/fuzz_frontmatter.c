@@ -47,7 +47,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_value(fm.section);
 	check_value(fm.tags);
 	check_value(fm.published);
+	check_value(fm.updated);
 	check_value(fm.status);
+	check_value(fm.lang);
 	/* The body is the unchanged tail of the input, NUL-free. */
 	if (!fm.body || fm.body_len > size || strlen(fm.body) != fm.body_len ||
 	    memcmp(fm.body, text + size - fm.body_len, fm.body_len))

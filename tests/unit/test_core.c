@@ -385,6 +385,38 @@ static void test_html_escape(void **state)
 	buf_release(&b);
 }
 
+/* What XML 1.0 forbids never reaches a feed or a sitemap: dropped. */
+static void test_html_escape_xml_forbidden(void **state)
+{
+	struct buf b;
+	const char *in = "a\x01" "b\x0b\x1b[1mc\td\ne\rf\xEF\xBF\xBFg\xEF\xBF\xBE"
+			 "h\xEF\xBF\xBD<\x7f";
+
+	(void)state;
+	buf_init(&b, NULL, 1000);
+	assert_int_equal(html_escape(&b, in, strlen(in)), 0);
+	assert_string_equal(b.data, "ab[1mc\td\ne\rfgh\xEF\xBF\xBD&lt;\x7f");
+	buf_reset(&b);
+	/* A trailing lead byte of U+FFFx cut by @len is kept as it is. */
+	assert_int_equal(html_escape(&b, "x\xEF\xBF", 3), 0);
+	assert_string_equal(b.data, "x\xEF\xBF");
+	buf_release(&b);
+}
+
+static void test_text_control(void **state)
+{
+	const char *s = "Head\x01line";
+
+	(void)state;
+	assert_ptr_equal(text_control(s, strlen(s), false), s + 4);
+	assert_null(text_control("tab\there", 8, false));
+	assert_non_null(text_control("two\nlines", 9, false));
+	assert_null(text_control("two\r\nlines", 10, true));
+	assert_non_null(text_control("esc\x1b[0m", 7, true));
+	assert_non_null(text_control("vt\x0b", 3, true));
+	assert_null(text_control("caf\xC3\xA9 \x7f", 7, false));
+}
+
 static void test_json_escape(void **state)
 {
 	struct buf b;
@@ -749,6 +781,8 @@ int main(void)
 		cmocka_unit_test(test_str_helpers),
 		cmocka_unit_test(test_err_str),
 		cmocka_unit_test(test_html_escape),
+		cmocka_unit_test(test_html_escape_xml_forbidden),
+		cmocka_unit_test(test_text_control),
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_url_encode),
 		cmocka_unit_test(test_url_decode_valid),

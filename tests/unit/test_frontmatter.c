@@ -65,6 +65,7 @@ static void test_all_keys(void **state)
 		"section: World\n"
 		"tags: ports, weather\n"
 		"published: 2026-11-20T08:30:00Z\n"
+		"updated: 2026-11-20T10:05:00Z\n"
 		"status: published\n"
 		"---\n"
 		"Body in *Markdown*.\n\nSecond paragraph.\n";
@@ -84,6 +85,7 @@ static void test_all_keys(void **state)
 	assert_string_equal(fm.section, "World");
 	assert_string_equal(fm.tags, "ports, weather");
 	assert_string_equal(fm.published, "2026-11-20T08:30:00Z");
+	assert_string_equal(fm.updated, "2026-11-20T10:05:00Z");
 	assert_string_equal(fm.status, "published");
 	assert_string_equal(fm.body, "Body in *Markdown*.\n\nSecond paragraph.\n");
 	assert_int_equal(fm.body_len, strlen(fm.body));
@@ -98,6 +100,8 @@ static void test_absent_keys_are_null(void **state)
 	assert_null(fm.summary);
 	assert_null(fm.tags);
 	assert_null(fm.status);
+	assert_null(fm.updated);
+	assert_null(fm.alt);
 	assert_string_equal(fm.body, "");
 	assert_int_equal(fm.body_len, 0);
 
@@ -244,6 +248,8 @@ static void test_duplicate_key(void **state)
 	/* Even when the first value was empty. */
 	assert_fails("---\nsummary:\nsummary: again\n---\n", ERR_INVALID,
 		     "line 3: key 'summary' given twice");
+	assert_fails("---\nupdated: 2026-11-20\nupdated: 2026-11-21\n---\n",
+		     ERR_INVALID, "line 3: key 'updated' given twice");
 }
 
 static void test_missing_closing_fence(void **state)

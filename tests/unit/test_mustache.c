@@ -452,11 +452,19 @@ static void test_values(void **state)
 		struct buf out;
 
 		buf_init(&out, NULL, 64);
-		assert_int_equal(tmpl_set_add(set, "t", "[{{nulbytes}}]\0!",
-					      16, NULL, 0), 0);
+		assert_int_equal(tmpl_set_add(set, "t", "[{{{nulbytes}}}]\0!",
+					      18, NULL, 0), 0);
 		assert_int_equal(tmpl_render(set, "t", ctx, &out), 0);
 		assert_int_equal(out.len, 7);
 		assert_memory_equal(out.data, "[a\0b]\0!", 7);
+		/* Escaped, the NUL (which neither HTML nor XML may carry) is
+		 * dropped and the text after it still comes. */
+		buf_reset(&out);
+		assert_int_equal(tmpl_set_add(set, "e", "[{{nulbytes}}]\0!",
+					      16, NULL, 0), 0);
+		assert_int_equal(tmpl_render(set, "e", ctx, &out), 0);
+		assert_int_equal(out.len, 6);
+		assert_memory_equal(out.data, "[ab]\0!", 6);
 		buf_release(&out);
 		tmpl_set_free(set);
 	}
