@@ -532,11 +532,11 @@ static const char *const similar_skip[] = {
 	"aber", "auch", "beim", "dass", "durch", "eine", "einem", "einen",
 	"einer", "eines", "gegen", "mehr", "nach", "nicht", "noch", "ohne",
 	"oder", "sich", "sind", "unter", "wenn", "werden", "wird",
-	"Ã¼" "ber", "zwischen",
-	"aprÃ¨s", "avant", "avec", "cette", "chez", "contre", "dans",
+	"\303\274ber", "zwischen",
+	"apr\303\250s", "avant", "avec", "cette", "chez", "contre", "dans",
 	"depuis", "elle", "elles", "entre", "leur", "leurs", "mais", "nous",
 	"plus", "pour", "sans", "selon", "sont", "sous", "vers", "vous",
-	"Ø§ÙØªÙ", "Ø§ÙØ°Ù",
+	"\330\247\331\204\330\252\331\212", "\330\247\331\204\330\260\331\212",
 };
 
 static struct dbq q_similar_text = DBQ(
