@@ -255,9 +255,14 @@ static int article_add(const char *db, const char *file)
 	}
 	/* Without 'updated:' a new story was last changed when it was
 	 * published (not when it was imported, which would date every story
-	 * of an import alike); one added again changed now (0). */
+	 * of an import alike); one added again changed now (0).  Readers are
+	 * told of an update ('updated:', or the file added again). */
 	if (!fm.updated && !old)
 		art.updated = art.published;
+	if (fm.updated && art.updated > art.published)
+		art.update_marked = art.updated;
+	else if (old)
+		art.update_marked = time_now();
 	if ((r = store_article_put(s, &art, NULL, NULL))) {
 		fprintf(stderr, "error: %s: cannot save the article: %s\n", file,
 			err_str(r));

@@ -55,8 +55,10 @@ static const struct step steps[] = {
 	    "body", "author", "section", "section_slug", "photo_key",
 	    "caption", "credit", "photo_alt", "status", "published",
 	    "created", "updated", "version", "comment_count", "comment_mode",
-	    "comments_closed", "stage", "owner_id", "lang"),
-	    "ittttttttttttiiiiiiiiiit", 1 }, COPY_KEEP, 0, true },
+	    "comments_closed", "stage", "owner_id", "lang", "update_marked"),
+	    "ittttttttttttiiiiiiiiiiti", 1 }, COPY_KEEP, 0, true },
+	{ { "corrections", COLS("id", "article_id", "created", "body"), "iiit",
+	    1 }, COPY_KEEP, 0, true },
 	{ { "article_tags", COLS("article_id", "tag_id", "pos"), "iii", 2 },
 	  COPY_KEEP, 0, true },
 	/* Parents are set at the end: a page may be older than its parent. */

@@ -63,10 +63,30 @@ struct tval *article_summary_value(struct site *site, struct arena *a,
 	return v;
 }
 
-/* schema.org NewsArticle as a JSON string, safe inside <script>. */
+/* schema.org CorrectionComment items of @n corrections @c. */
+static struct tval *corrections_jsonld(struct arena *a,
+				       const struct correction *c, size_t n)
+{
+	struct tval *list = tv_list(a);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct tval *v = tv_map(a);
+
+		tv_set_str(a, v, "@type", "CorrectionComment");
+		tv_set_str(a, v, "text", c[i].body);
+		tv_set_str(a, v, "datePublished", time_iso(a, c[i].created));
+		tv_push(a, list, v);
+	}
+	return list;
+}
+
+/* schema.org NewsArticle as a JSON string, safe inside <script>; its
+ * @ncorr corrections @corr too. */
 static char *news_article_jsonld(struct site *site, struct arena *a,
 				 const struct article *art, const char *url,
-				 const char *description)
+				 const char *description,
+				 const struct correction *corr, size_t ncorr)
 {
 	struct tval *ld = tv_map(a), *pub = tv_map(a), *logo = tv_map(a);
 	struct buf b;
@@ -80,8 +100,7 @@ static char *news_article_jsonld(struct site *site, struct arena *a,
 	tv_set_str(a, ld, "mainEntityOfPage", url);
 	tv_set_str(a, ld, "url", url);
 	tv_set_str(a, ld, "datePublished", time_iso(a, art->published));
-	tv_set_str(a, ld, "dateModified", time_iso(a, art->updated > art->published ?
-						    art->updated : art->published));
+	tv_set_str(a, ld, "dateModified", time_iso(a, article_modified(art)));
 	if (art->photo.key) {
 		struct tval *imgs = tv_list(a);
 
@@ -121,6 +140,8 @@ static char *news_article_jsonld(struct site *site, struct arena *a,
 		tv_set_str(a, place, "name", art->dateline);
 		tv_set(a, ld, "locationCreated", place);
 	}
+	if (ncorr)
+		tv_set(a, ld, "correction", corrections_jsonld(a, corr, ncorr));
 	buf_init(&b, a, 64 * 1024);
 	if (json_write(&b, ld))
 		return NULL;
@@ -178,18 +199,21 @@ struct tval *article_page_context(struct site *site, struct http_request *req,
 				  bool reactions)
 {
 	struct arena *a = req->arena;
-	struct tval *ctx, *page, *v, *tags, *photo;
+	struct tval *ctx, *page, *v, *tags, *photo, *corrs = tv_list(a);
+	struct correction *corr = NULL;
 	const char *desc;
-	size_t i;
+	size_t i, ncorr = 0;
 
+	/* Without them (the database is away) the story still shows. */
+	if (store_corrections(site->store, a, art->id, &corr, &ncorr))
+		ncorr = 0;
 	desc = *art->summary ? art->summary :
 	       md_first_text(a, art->body, strlen(art->body), DESCRIPTION_MAX);
 	ctx = page_context(site, req, art->headline, desc, path);
 	page = page_meta(ctx);
 	tv_set_str(a, page, "og_type", "article");
 	tv_set_str(a, page, "published", time_iso(a, art->published));
-	tv_set_str(a, page, "modified", time_iso(a, art->updated > art->published ?
-						art->updated : art->published));
+	tv_set_str(a, page, "modified", time_iso(a, article_modified(art)));
 	tv_set_str(a, page, "section", art->section);
 	if (art->photo.key) {
 		tv_set_str(a, page, "image", absolute_url(site, a,
@@ -198,7 +222,7 @@ struct tval *article_page_context(struct site *site, struct http_request *req,
 			   art->photo_alt : art->caption);
 	}
 	tv_set_str(a, page, "jsonld", news_article_jsonld(site, a, art,
-		   absolute_url(site, a, path), desc));
+		   absolute_url(site, a, path), desc, corr, ncorr));
 	tv_set_str(a, page, "breadcrumbs", story_breadcrumbs(site, a, art, path));
 	tv_set_str(a, page, "oembed", oembed_link(site, a,
 		   absolute_url(site, a, path)));
@@ -207,11 +231,25 @@ struct tval *article_page_context(struct site *site, struct http_request *req,
 	tv_set_str(a, v, "body_html", md_render_embeds(a, art->body,
 		   strlen(art->body), art->dateline, &site_reader(site, req)->embeds));
 	story_language(site, a, v, art->lang);
-	if (art->version > 1 && art->updated > art->published) {
+	for (i = 0; i < ncorr; i++) {
+		struct tval *c = tv_map(a);
+
+		tv_set_str(a, c, "iso", time_iso(a, corr[i].created));
+		tv_set_str(a, c, "human", i18n_datetime(site->lang, a,
+			   corr[i].created));
+		tv_set_str(a, c, "text", corr[i].body);
+		tv_push(a, corrs, c);
+	}
+	tv_set(a, v, "corrections", corrs);
+	tv_set_bool(a, v, "has_corrections", ncorr > 0);
+	/* The story's own page gives the time of day, in the site's zone. */
+	tv_set_str(a, v, "published_full", i18n_datetime(site->lang, a,
+		   art->published));
+	if (article_modified(art) > art->published) {
 		tv_set_bool(a, v, "updated", true);
-		tv_set_str(a, v, "updated_iso", time_iso(a, art->updated));
-		tv_set_str(a, v, "updated_human", i18n_date(site->lang, a,
-			   art->updated));
+		tv_set_str(a, v, "updated_iso", time_iso(a, art->update_marked));
+		tv_set_str(a, v, "updated_human", i18n_datetime(site->lang, a,
+			   art->update_marked));
 	}
 	tags = tv_list(a);
 	for (i = 0; i < art->ntags; i++) {

@@ -12,6 +12,7 @@
  * a feed is built and compressed once per change of the site and answers
  * conditional requests (ETag, Last-Modified).
  */
+#include "i18n/dates.h"
 #include "site_int.h"
 
 #include <inttypes.h>
@@ -101,7 +102,7 @@ char *article_guid(struct site *site, struct arena *a,
 
 static int64_t modified(const struct article *art)
 {
-	return art->updated > art->published ? art->updated : art->published;
+	return article_modified(art);
 }
 
 static char *rfc822(struct arena *a, int64_t t)
@@ -144,6 +145,42 @@ static struct tval *photo_value(struct site *site, struct arena *a,
 	return p;
 }
 
+/*
+ * Story @art's corrections after @summary, a paragraph each ("Correction,
+ * <date>: <text>"), and into *@html (arena) the same as HTML paragraphs
+ * ("" when none).  Without them (the database is away) the summary alone.
+ */
+static const char *with_corrections(struct site *site, struct arena *a,
+				    const struct article *art,
+				    const char *summary, const char **html)
+{
+	struct correction *c;
+	struct buf text, h;
+	size_t n, i;
+
+	*html = "";
+	if (store_corrections(site->store, a, art->id, &c, &n) || !n)
+		return summary;
+	buf_init(&text, a, strlen(summary) + n * (CORRECTION_MAX + 200));
+	buf_init(&h, a, n * (CORRECTION_MAX * 6 + 200));
+	buf_adds(&text, summary);
+	for (i = 0; i < n; i++) {
+		/* TRANSLATORS: in feeds, after a story; the first %s is a date
+		 * and time, the second the correction's text. */
+		const char *line = arena_printf(a, tr(site->lang,
+			"Correction, %s: %s"), i18n_datetime(site->lang, a,
+			c[i].created), c[i].body);
+
+		buf_adds(&text, "\n\n");
+		buf_adds(&text, line);
+		buf_adds(&h, "<p class=\"correction\">");
+		html_escape(&h, line, strlen(line));
+		buf_adds(&h, "</p>\n");
+	}
+	*html = h.data;
+	return text.data;
+}
+
 /* One item as the templates and the JSON writer see it. */
 static struct tval *item_value(struct site *site, struct arena *a,
 			       const struct feed *f, const struct article *art,
@@ -151,10 +188,12 @@ static struct tval *item_value(struct site *site, struct arena *a,
 {
 	struct tval *v = tv_map(a), *tags = tv_list(a);
 	const char *summary = *art->summary ? art->summary : art->headline;
+	const char *corr_html;
 	size_t k;
 
 	if (f->notes && f->notes[i])
 		summary = arena_printf(a, "%s (%s)", summary, f->notes[i]);
+	summary = with_corrections(site, a, art, summary, &corr_html);
 	tv_set_str(a, v, "title", art->headline);
 	tv_set_str(a, v, "url", absolute_url(site, a, article_path(a, art)));
 	tv_set_str(a, v, "id", article_guid(site, a, art));
@@ -173,8 +212,9 @@ static struct tval *item_value(struct site *site, struct arena *a,
 	if (art->photo.key)
 		tv_set(a, v, "photo", photo_value(site, a, art));
 	if (site->feed_full && *art->body)
-		tv_set_str(a, v, "content_html", md_render(a, art->body,
-			   strlen(art->body), art->dateline));
+		tv_set_str(a, v, "content_html", arena_printf(a, "%s%s",
+			   md_render(a, art->body, strlen(art->body),
+				     art->dateline), corr_html));
 	return v;
 }
 

@@ -53,6 +53,7 @@ static const struct field_limit {
 	{ "credit", N_("Credit"), 200, false },
 	{ "alt", N_("Alt text"), 500, false },
 	{ "lang", N_("Language"), ACCOUNT_LANGUAGE_MAX, false },
+	{ "correction", N_("Correction"), CORRECTION_MAX, false },
 };
 
 static const char *const status_labels[ARTICLE_STATUSES] = {
@@ -79,6 +80,8 @@ struct save_job {
 	char err[400];			/* why the photo was refused */
 	int64_t id, version;
 	bool json;			/* the script's autosave */
+	bool mark_update;		/* "this change is an update" ticked */
+	const char *correction;		/* a correction to append, or "" */
 };
 
 /*
@@ -495,6 +498,15 @@ static struct tval *read_form(struct site *site, struct http_request *req,
 			    " en, de, fr or ar, or leave it empty."));
 	j->tags_text = nr_field(req, "tags");
 	j->when = nr_field(req, "when");
+	/* Readers are told of a change of a published story only when it is
+	 * saved as one: not by an autosave, a preview or a new schedule. */
+	if (art->status == ARTICLE_PUBLISHED &&
+	    (j->act == ACT_SAVE || j->act == ACT_PUBLISH)) {
+		j->correction = nr_field(req, "correction");
+		j->mark_update = http_form(req, "mark_update") || *j->correction;
+	} else {
+		j->correction = "";
+	}
 	if (!*art->headline)
 		nr_field_error(req, &errors, "headline", N_("Enter a headline."));
 	if (!*art->slug && *art->headline)
@@ -664,6 +676,8 @@ static void save_work(struct site_job *aj)
 	sv.account_id = j->who->id;
 	sv.who = j->who->name;
 	sv.tags_text = j->tags_text;
+	sv.mark_update = j->mark_update;
+	sv.correction = j->correction;
 	was = public_path(site, a, j->art.id);
 	aj->result = store_story_save(site->store, &sv, &j->id, &j->version);
 	/* A new slug, section or date: the old address answers 301. */

@@ -78,7 +78,11 @@ struct article {
 	const char *lang;
 	enum article_status status;
 	int64_t published;	/* Unix seconds; the publication time */
-	int64_t created, updated;
+	int64_t created, updated;	/* updated: the last save of any kind */
+	/* The last change an editor marked as an update readers are told of
+	 * (0: none); see article_modified().  On store_article_put() 0
+	 * keeps what the story had. */
+	int64_t update_marked;
 	int64_t version;	/* 1 on insert, +1 on every update */
 	int64_t owner_id;	/* newsroom: the account that made it; 0: none */
 	/* On put only: an image to store in the same transaction (may be NULL),
@@ -89,6 +93,14 @@ struct article {
 	const struct photo_variant *new_variants;
 	size_t nvariants;
 };
+
+/* When readers are told story @a last changed: its last marked update
+ * if after its publication, else its publication (dateModified, the
+ * feeds' updated, the sitemaps' lastmod, "Updated" on the page). */
+static inline int64_t article_modified(const struct article *a)
+{
+	return a->update_marked > a->published ? a->update_marked : a->published;
+}
 
 /* An image to store in the media table (content-addressed by its key). */
 struct media {
@@ -226,6 +238,20 @@ uint64_t store_generation(struct store *s);
  */
 int store_article_put(struct store *s, const struct article *a,
 		      int64_t *id_out, bool *inserted);
+
+/* A correction appended to a story (021_updates.sql of each engine). */
+#define CORRECTION_MAX 2000	/* bytes of one correction's text */
+struct correction {
+	int64_t created;	/* Unix seconds */
+	const char *body;	/* plain text */
+};
+
+/*
+ * The corrections of story @article_id, oldest first, into *@out (arena)
+ * and *@n; at most 100.
+ */
+int store_corrections(struct store *s, struct arena *ar, int64_t article_id,
+		      struct correction **out, size_t *n);
 
 /* The article with @slug (drafts only when @include_drafts), or ERR_NOTFOUND. */
 int store_article_by_slug(struct store *s, struct arena *ar, const char *slug,
@@ -764,6 +790,10 @@ struct photo_variant {
 /* One save from the newsroom. */
 struct story_save {
 	const struct article *a;	/* a->id 0: a new story */
+	bool mark_update;		/* this change is an update readers
+					 * are told of (update_marked = now) */
+	const char *correction;		/* NULL or "": none; else appended
+					 * (at most CORRECTION_MAX bytes) */
 	int64_t expect_version;		/* the version the editor loaded */
 	int64_t account_id;		/* who saves (kept with the revision) */
 	const char *who;		/* their display name */

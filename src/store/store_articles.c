@@ -37,6 +37,7 @@ void art_read(struct dbs *st, struct arena *ar, int col, struct article *a)
 	a->updated = db_int(st, col + 18);
 	a->version = db_int(st, col + 19);
 	a->lang = db_text0(st, ar, col + 20);
+	a->update_marked = db_int(st, col + 21);
 	a->body = "";
 }
 
@@ -162,20 +163,21 @@ static struct dbq q_insert = DBQ(
 	"INSERT INTO articles (slug, headline, summary, dateline, body,"
 	" author, section, section_slug, photo_key, caption, credit,"
 	" photo_alt, status, published, created, updated, version, lang,"
-	" stage) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-	" ?13, ?14, ?18, ?15, 1, ?16, ?17) RETURNING id");
+	" stage, update_marked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	" ?10, ?11, ?12, ?13, ?14, ?18, ?15, 1, ?16, ?17, ?19) RETURNING id");
 static struct dbq q_update = DBQ(
 	"UPDATE articles SET headline = ?2, summary = ?3, dateline = ?4,"
 	" body = ?5, author = ?6, section = ?7, section_slug = ?8,"
 	" photo_key = ?9, caption = ?10, credit = ?11, photo_alt = ?12,"
 	" status = ?13, published = ?14, updated = ?15, lang = ?16,"
-	" stage = ?17,"
+	" stage = ?17, update_marked = CASE WHEN CAST(?18 AS BIGINT) > 0"
+	" THEN CAST(?18 AS BIGINT) ELSE update_marked END,"
 	" version = version + 1 WHERE slug = ?1 RETURNING id");
 
 int store_article_put(struct store *s, const struct article *a,
 		      int64_t *id_out, bool *inserted)
 {
-	struct dbv v[18];
+	struct dbv v[19];
 	int64_t id = 0, old = 0, now = time_now();
 	bool found;
 	struct dbc *c;
@@ -193,9 +195,14 @@ int store_article_put(struct store *s, const struct article *a,
 	art_args(v, a, a->updated ? a->updated : now);
 	v[16] = DB_I((int)a->status >= 0 && (int)a->status < ARTICLE_STATUSES ?
 		     a->status : ARTICLE_DRAFT);
-	v[17] = DB_I(now);	/* created (an insert only) */
-	r = found ? db_int_v(c, &q_update, &id, v, 17) :
-		    db_int_v(c, &q_insert, &id, v, 18);
+	if (found) {
+		v[17] = DB_I(a->update_marked);
+		r = db_int_v(c, &q_update, &id, v, 18);
+	} else {
+		v[17] = DB_I(now);	/* created */
+		v[18] = DB_I(a->update_marked);
+		r = db_int_v(c, &q_insert, &id, v, 19);
+	}
 	art_put_tags(c, id, a);
 	db_content_bump(c);
 	r = db_end(c, r);
@@ -453,6 +460,28 @@ int store_sections(struct store *s, struct arena *ar, struct section **out,
 		(*n)++;
 	}
 	r = db_failed(c);
+	db_put(c);
+	return r;
+}
+
+static struct dbq q_corrections = DBQ(
+	"SELECT created, body FROM corrections WHERE article_id = ?1"
+	" ORDER BY id LIMIT 100");
+
+int store_corrections(struct store *s, struct arena *ar, int64_t article_id,
+		      struct correction **out, size_t *n)
+{
+	struct dbc *c = db_get(s, DB_READ);
+	struct dbs *st = db_query(c, &q_corrections, DB_I(article_id));
+	int r;
+
+	*out = arena_alloc(ar, 100 * sizeof(**out));
+	*n = 0;
+	while ((r = db_step(st)) == 1) {
+		(*out)[*n].created = db_int(st, 0);
+		(*out)[*n].body = db_text0(st, ar, 1);
+		(*n)++;
+	}
 	db_put(c);
 	return r;
 }

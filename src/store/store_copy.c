@@ -24,7 +24,7 @@
 /* The tables whose "id" is an identity column (PostgreSQL). */
 static const char *const identity_tables[] = {
 	"accounts", "articles", "tags", "revisions", "comments", "outbox",
-	"pages",
+	"pages", "corrections",
 };
 
 static void names(struct buf *b, const struct copy_table *t, int from, int to)

@@ -123,8 +123,8 @@ struct store_route *store_route(void);
 	"a.id, a.slug, a.headline, a.summary, a.dateline, a.author, " \
 	"a.section, a.section_slug, a.photo_key, m.type, m.width, m.height, " \
 	"a.caption, a.credit, a.photo_alt, a.status, a.published, a.created, " \
-	"a.updated, a.version, a.lang"
-#define ARTICLE_NCOLS 21	/* how many columns ARTICLE_COLS has */
+	"a.updated, a.version, a.lang, a.update_marked"
+#define ARTICLE_NCOLS 22	/* how many columns ARTICLE_COLS has */
 #define ARTICLE_FROM " FROM articles a LEFT JOIN media m ON m.key = a.photo_key "
 
 struct dbc;

@@ -171,15 +171,16 @@ static struct dbq q_story_update = DBQ(
 	" dateline = ?4, body = ?5, author = ?6, section = ?7,"
 	" section_slug = ?8, photo_key = ?9, caption = ?10, credit = ?11,"
 	" photo_alt = ?12, status = ?13, published = ?14, updated = ?15,"
-	" lang = ?16, stage = ?17, version = version + 1 WHERE id = ?18"
-	" AND version = ?19 RETURNING id");
+	" lang = ?16, stage = ?17, update_marked = CASE WHEN"
+	" CAST(?20 AS BIGINT) = 1 THEN CAST(?15 AS BIGINT) ELSE update_marked END,"
+	" version = version + 1 WHERE id = ?18 AND version = ?19 RETURNING id");
 
 /* Inside the transaction: the story row itself; its id into *id. */
 static int write_story(struct dbc *c, const struct story_save *sv,
 		       int64_t now, int64_t *id)
 {
 	const struct article *a = sv->a;
-	struct dbv v[19];
+	struct dbv v[20];
 	int r;
 
 	if (a->id && (r = version_check(c, a->id, sv->expect_version)))
@@ -193,7 +194,8 @@ static int write_story(struct dbc *c, const struct story_save *sv,
 	if (a->id) {
 		v[17] = DB_I(a->id);
 		v[18] = DB_I(sv->expect_version);
-		r = db_int_v(c, &q_story_update, id, v, 19);
+		v[19] = DB_I(sv->mark_update);
+		r = db_int_v(c, &q_story_update, id, v, 20);
 	} else {
 		v[17] = DB_I(a->owner_id);
 		r = db_int_v(c, &q_story_insert, id, v, 18);
@@ -208,6 +210,10 @@ static struct dbq q_revision_insert = DBQ(
 	" summary, dateline, section, ?5, author, body, photo_key, caption,"
 	" credit, photo_alt, published, lang FROM articles WHERE id = ?1");
 
+static struct dbq q_correction_insert = DBQ(
+	"INSERT INTO corrections (article_id, created, body)"
+	" VALUES (?1, ?2, ?3)");
+
 int store_story_save(struct store *s, const struct story_save *sv,
 		     int64_t *id, int64_t *version)
 {
@@ -217,7 +223,8 @@ int store_story_save(struct store *s, const struct story_save *sv,
 	int r;
 
 	if (!a || !a->slug || !*a->slug || !a->headline || !*a->headline ||
-	    !a->body || (unsigned)a->status >= ARTICLE_STATUSES)
+	    !a->body || (unsigned)a->status >= ARTICLE_STATUSES ||
+	    (sv->correction && strlen(sv->correction) > CORRECTION_MAX))
 		return ERR_INVALID;
 	c = db_get(s, DB_WRITE);
 	if ((r = db_begin(c)))
@@ -228,6 +235,9 @@ int store_story_save(struct store *s, const struct story_save *sv,
 			    DB_I(sv->account_id), DB_T(sv->who ? sv->who : ""),
 			    DB_I(now),
 			    DB_T(sv->tags_text ? sv->tags_text : ""));
+	if (!r && sv->correction && *sv->correction)
+		r = db_exec(c, &q_correction_insert, DB_I(sid), DB_I(now),
+			    DB_T(sv->correction));
 	if (!r)
 		r = db_content_bump(c);
 	if (!(r = db_end(c, r))) {

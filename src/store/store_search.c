@@ -92,7 +92,8 @@
  * PostgreSQL's greatest()).
  */
 #define MODIFIED \
-	"CASE WHEN a.updated > a.published THEN a.updated ELSE a.published END"
+	"CASE WHEN a.update_marked > a.published THEN a.update_marked" \
+	" ELSE a.published END"
 #define PUBLIC "a.status = 1 AND a.published <= CAST(?1 AS BIGINT)"
 
 /* length() of a blob: SQLite reads its record header, not its pages. */

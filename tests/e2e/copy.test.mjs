@@ -113,6 +113,9 @@ describe('dateline copy', () => {
 		dbRowsSync(src, 'UPDATE comments SET reviewed = 1 WHERE reports > 0');
 		// An account in another newsroom language whose address bounces.
 		dbRowsSync(src, `UPDATE accounts SET language = 'de', bounced = 1700000000, bounce_reason = '550 no such user' WHERE email = 'ann@example.com'`);
+		// A story marked as updated, with a correction.
+		dbRowsSync(src, 'UPDATE articles SET update_marked = published + 3600');
+		dbRowsSync(src, `INSERT INTO corrections (article_id, created, body) SELECT id, published + 3600, 'It was Tuesday.' FROM articles`);
 	});
 
 	after(async () => {
@@ -135,6 +138,10 @@ describe('dateline copy', () => {
 		assert.ok(dbRowsSync(src, acct).some((r) => r[1] === 'de' && r[2] === '1700000000' && r[3] === '550 no such user'));
 		assert.deepEqual(dbRowsSync(dst, acct), dbRowsSync(src, acct), 'languages and bounces copied');
 		assert.deepEqual(dbRowsSync(back, acct), dbRowsSync(src, acct), 'and copied back');
+		const upd = 'SELECT a.id, a.update_marked, c.id, c.created, c.body FROM articles a JOIN corrections c ON c.article_id = a.id ORDER BY a.id, c.id';
+		assert.ok(dbRowsSync(src, upd).length > 0);
+		assert.deepEqual(dbRowsSync(dst, upd), dbRowsSync(src, upd), 'updates and corrections copied');
+		assert.deepEqual(dbRowsSync(back, upd), dbRowsSync(src, upd), 'and copied back');
 		// The snapshots write (a new comment), so take the source's last.
 		const a = await snapshot(dst, dir, storyPath, bobCookie);
 		const b = await snapshot(back, dir, storyPath, bobCookie);
