@@ -156,7 +156,8 @@ struct tval *comment_value(struct site *site, struct arena *a,
 			   int64_t now)
 {
 	struct tval *v = tv_map(a);
-	bool in = rs && rs->logged_in, deleted = c->status == COMMENT_DELETED;
+	/* Only visible comments and placeholders are shown (see nest()). */
+	bool in = rs && rs->logged_in, deleted = c->status != COMMENT_VISIBLE;
 	bool own = in && c->account_id == rs->account.id;
 
 	/* Every key is set on every comment: a missing one would be looked
@@ -164,6 +165,7 @@ struct tval *comment_value(struct site *site, struct arena *a,
 	tv_set_int(a, v, "id", c->id);
 	tv_set_int(a, v, "depth", c->depth);
 	tv_set_bool(a, v, "deleted", deleted);
+	tv_set_bool(a, v, "removed", deleted && c->status != COMMENT_DELETED);
 	tv_set_str(a, v, "author", comments_author(a, c));
 	tv_set_str(a, v, "html", deleted ? "" : c->html);
 	tv_set_str(a, v, "iso", time_iso(a, c->created));
@@ -190,6 +192,9 @@ struct tval *comment_value(struct site *site, struct arena *a,
 void comment_json(struct site *site, struct arena *a, struct buf *b,
 		  const struct comment *c, int64_t now)
 {
+	/* A placeholder of a list (store_comments_list()) has no text; the
+	 * held comment its author just posted has. */
+	bool gone = c->status != COMMENT_VISIBLE && !*c->body;
 	bool deleted = c->status == COMMENT_DELETED;
 
 	(void)now;
@@ -200,18 +205,17 @@ void comment_json(struct site *site, struct arena *a, struct buf *b,
 		buf_adds(b, "null");
 	buf_printf(b, ",\"depth\":%d,\"author\":", c->depth);
 	{
-		const char *name = deleted ? "" : comments_author(a, c);
+		const char *name = gone ? "" : comments_author(a, c);
 
 		json_escape(b, name, strlen(name));
 	}
 	buf_adds(b, ",\"body\":");
 	json_escape(b, c->body, strlen(c->body));
 	buf_adds(b, ",\"html\":");
-	if (deleted) {
+	if (gone)
 		buf_adds(b, "\"\"");
-	} else {
+	else
 		json_escape(b, c->html, strlen(c->html));
-	}
 	buf_printf(b, ",\"created\":\"%s\",\"edited\":", time_iso(a, c->created));
 	if (c->edited)
 		buf_printf(b, "\"%s\"", time_iso(a, c->edited));
@@ -221,7 +225,7 @@ void comment_json(struct site *site, struct arena *a, struct buf *b,
 		   "\"status\":\"%s\"", c->likes, c->liked ? "true" : "false",
 		   deleted ? "true" : "false",
 		   c->status == COMMENT_VISIBLE ? "visible" :
-		   c->status == COMMENT_HELD ? "held" :
+		   c->status == COMMENT_HELD && !gone ? "held" :
 		   c->status == COMMENT_DELETED ? "deleted" : "removed");
 	(void)site;
 }
@@ -418,7 +422,8 @@ int comments_render_block(struct site *site, struct http_request *req,
 	tv_set_str(a, ctx, "slug", slug);
 	tv_set_int(a, ctx, "count", cs.count);
 	tv_set(a, ctx, "comments", top);
-	tv_set_bool(a, ctx, "empty", pg.n == 0);
+	/* What the reader sees: a page of only pruned placeholders is empty. */
+	tv_set_bool(a, ctx, "empty", top->u.list.n == 0);
 	/* After a form post (only logged-in readers post: never cached). */
 	if (rs->logged_in && http_query(req, "cheld"))
 		tv_set_str(a, ctx, "notice", tr(req_lang(req), "Thank you. Your comment will"

@@ -909,8 +909,13 @@ struct comment_query {
 };
 
 struct comment_page {
-	/* Each top-level comment followed by its thread (oldest first);
-	 * visible and deleted comments only. */
+	/*
+	 * Each top-level comment followed by its thread (oldest first).
+	 * Comments in any other status than visible are placeholders, with
+	 * body, html and author "": a top-level one is listed only while its
+	 * thread has a visible reply, replies in every status (the page keeps
+	 * those with a visible reply below them).
+	 */
 	struct comment *items;
 	size_t n;
 	bool more;		/* more top-level comments follow */

@@ -59,11 +59,16 @@ const char *const comment_mode_names[COMMENT_MODES] = {
 
 /*
  * Top-level comments of article ?1 after the keyset (?2, ?3) in one sort
- * order, at most ?4, viewer ?5: only @key, @cmp and @order differ.
+ * order, at most ?4, viewer ?5: only @key, @cmp and @order differ.  A
+ * top-level comment that is not visible (deleted, held, rejected, spam)
+ * is listed only while a visible reply is in its thread (every comment of
+ * the thread is below it), so it can hold that reply as a placeholder.
  */
 #define CMT_TOP(key, cmp, order) DBQ( \
 	"SELECT " CMT_COLS("?5") CMT_FROM " WHERE c.article_id = ?1" \
-	" AND c.depth = 0 AND c.status IN (0, 4) AND (" key ", c.id) " cmp \
+	" AND c.depth = 0 AND (c.status = 0 OR EXISTS (SELECT 1 FROM comments r" \
+	" WHERE r.root_id = c.id AND r.depth > 0 AND r.status = 0))" \
+	" AND (" key ", c.id) " cmp \
 	" (CAST(?2 AS BIGINT), CAST(?3 AS BIGINT)) ORDER BY " order \
 	" LIMIT CAST(?4 AS BIGINT)")
 
@@ -130,6 +135,17 @@ static int cvec_rows(struct cvec *cv, struct dbs *st, struct arena *ar)
 	while ((r = db_step(st)) == 1)
 		read_comment(st, ar, cvec_push(cv, ar));
 	return r;
+}
+
+/*
+ * A comment a page lists but may not show (not visible: deleted, held,
+ * rejected, spam) keeps only its place in the thread: no text, no name.
+ */
+static void placeholder(struct comment *c)
+{
+	if (c->status == COMMENT_VISIBLE)
+		return;
+	c->body = c->html = c->author = "";
 }
 
 /* Locked on PostgreSQL: the decision to accept rests on this row. */
@@ -344,9 +360,10 @@ static int list_top(struct dbc *c, struct arena *ar,
 	return 0;
 }
 
+/* Every status: a removed reply may hold visible ones below it. */
 static struct dbq q_thread = DBQ(
 	"SELECT " CMT_COLS("?2") CMT_FROM " WHERE c.root_id = ?1"
-	" AND c.depth > 0 AND c.status IN (0, 4) ORDER BY c.created, c.id"
+	" AND c.depth > 0 ORDER BY c.created, c.id"
 	" LIMIT " THREAD_MAX);
 
 int store_comments_list(struct store *s, struct arena *ar,
@@ -375,6 +392,8 @@ int store_comments_list(struct store *s, struct arena *ar,
 	}
 	db_put(c);
 	if (!r) {
+		for (i = 0; i < all.n; i++)
+			placeholder(&all.v[i]);
 		out->items = all.v;
 		out->n = all.n;
 	}

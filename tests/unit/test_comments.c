@@ -373,6 +373,47 @@ static void test_threads_pages_likes(void **state)
 	}
 }
 
+/*
+ * A removed comment keeps the visible replies below it as a placeholder
+ * without its text or name; one with no visible reply is not listed.
+ */
+static void test_removed_keeps_thread(void **state)
+{
+	struct fixture *f = *state;
+	struct comment_query q = { .article_id = f->article, .limit = 10 };
+	struct comment_page pg;
+	int64_t a, r1, r2, lone;
+
+	a = add(f, f->ann, "a", 0);
+	r1 = add(f, f->bob, "reply to a", a);
+	r2 = add(f, f->ann, "reply to the reply", r1);
+	lone = add(f, f->ann, "lone", 0);
+	assert_int_equal(store_comment_moderate(f->s, a, COMMENT_MARK_SPAM,
+						NULL, NULL), 0);
+	assert_int_equal(store_comment_moderate(f->s, r1, COMMENT_REJECT,
+						NULL, NULL), 0);
+	assert_int_equal(store_comment_moderate(f->s, lone, COMMENT_MARK_SPAM,
+						NULL, NULL), 0);
+	assert_int_equal(count(f), 1);
+	assert_int_equal(store_comments_list(f->s, f->a, &q, &pg), 0);
+	assert_int_equal(pg.n, 3);
+	assert_int_equal(pg.items[0].id, a);
+	assert_int_equal(pg.items[0].status, COMMENT_SPAM);
+	assert_string_equal(pg.items[0].body, "");
+	assert_string_equal(pg.items[0].html, "");
+	assert_string_equal(pg.items[0].author, "");
+	assert_int_equal(pg.items[1].id, r1);
+	assert_string_equal(pg.items[1].body, "");
+	assert_int_equal(pg.items[2].id, r2);
+	assert_string_equal(pg.items[2].body, "reply to the reply");
+	/* Without a visible reply the thread is gone from the page. */
+	assert_int_equal(store_comment_moderate(f->s, r2, COMMENT_MARK_SPAM,
+						NULL, NULL), 0);
+	assert_int_equal(store_comments_list(f->s, f->a, &q, &pg), 0);
+	assert_int_equal(pg.n, 0);
+	assert_int_equal(count(f), 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -386,6 +427,7 @@ int main(void)
 		T(test_post_and_refusals),
 		T(test_modes_and_moderation),
 		T(test_threads_pages_likes),
+		T(test_removed_keeps_thread),
 	};
 
 	return cmocka_run_group_tests_name("comment text", md, setup_md,

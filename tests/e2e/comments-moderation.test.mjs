@@ -1,0 +1,101 @@
+// comments-moderation.test.mjs - what moderation leaves for readers: a
+// removed comment keeps the replies of others under it as a "[removed]"
+// placeholder, and the count (page, API, stream) is what a reader sees; a
+// banned account sees the ban where it applies, may not react, like or
+// report, and the newsroom users page shows and lifts the ban; likes are
+// live for other readers; moderators get mail about held and reported
+// comments (once per comment, in the site's language).
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeSite, removeDir, startServer } from './lib.mjs';
+import { startSmtp, Client, csrfOf } from './accounts-lib.mjs';
+import {
+	addUser, loginAs, story, commentBlock, headingCount, commentIds, api,
+} from './comments-lib.mjs';
+
+const FAST = ['--login-rate-limit', '1000', '--comment-rate-limit', '1000',
+	'--comment-min-seconds', '0'];
+
+describe('comment moderation as readers see it', () => {
+	let site, smtp, srv;
+	const paths = {};
+	const u = {};
+	const ids = {};
+
+	before(async () => {
+		site = await makeSite();
+		for (const s of ['ban-story', 'gone-story'])
+			paths[s] = await story(site, s);
+		for (const [k, name, role] of [['ann', 'Ann', 'reader'], ['bob', 'Bob', 'reader'],
+			['cat', 'Cat', 'reader'], ['ed', 'Ed', 'editor']])
+			ids[k] = await addUser(site.db, `${k}@example.com`, name, role);
+		smtp = await startSmtp();
+		srv = await startServer({ db: site.db, args: [...FAST, '--smtp-url',
+			`smtp://127.0.0.1:${smtp.port}`, '--smtp-plain', '--mail-from', 'news@example.com'] });
+		for (const k of ['ann', 'bob', 'cat', 'ed'])
+			u[k] = await loginAs(srv.url, `${k}@example.com`);
+	});
+	after(async () => {
+		await srv?.stop();
+		await smtp?.close();
+		await removeDir(site.dir);
+	});
+
+	/* Ban the author of comment @id from the queue (it must be there). */
+	async function banFromQueue(id) {
+		const q = await u.ed.get('/newsroom/comments');
+		const r = await u.ed.post(`/newsroom/comments/${id}`,
+			{ csrf: csrfOf(q.text, `/newsroom/comments/${id}`), action: 'ban' });
+		assert.equal(r.status, 303);
+	}
+
+	test('banning an author keeps the replies of others under a "[removed]" placeholder; counts agree', async () => {
+		const top = await api(u.ann, 'POST', '/api/v1/articles/ban-story/comments', { body: 'Words of Ann' });
+		assert.equal(top.status, 201);
+		const reply = await api(u.bob, 'POST', '/api/v1/articles/ban-story/comments',
+			{ body: 'Bob answers', parent: top.json.comment.id });
+		assert.equal(reply.status, 201);
+		const page = await u.cat.get(paths['ban-story']);
+		await u.cat.post(`/comments/${top.json.comment.id}/report`,
+			{ csrf: csrfOf(page.text, `/comments/${top.json.comment.id}/report`) });
+		await banFromQueue(top.json.comment.id);
+
+		const anon = await new Client(srv.url).get(paths['ban-story']);
+		const block = commentBlock(anon.text);
+		assert.equal(headingCount(anon.text), 1);
+		assert.deepEqual(commentIds(anon.text), [top.json.comment.id, reply.json.comment.id]);
+		assert.match(block, /<p class="comment-deleted">\[removed\]<\/p>/);
+		assert.match(block, /Bob answers/);
+		assert.doesNotMatch(block, /Words of Ann|>Ann</);
+		assert.doesNotMatch(block, /No comments yet/);
+		const j = await api(new Client(srv.url), 'GET', '/api/v1/articles/ban-story/comments');
+		assert.equal(j.json.count, 1);
+		assert.equal(j.json.comments.length, 1);
+		const [ph] = j.json.comments;
+		assert.equal(ph.id, top.json.comment.id);
+		assert.equal(ph.status, 'removed');
+		assert.equal(ph.body, '');
+		assert.equal(ph.html, '');
+		assert.equal(ph.author, '');
+		assert.equal(ph.replies.length, 1);
+		assert.equal(ph.replies[0].body, 'Bob answers');
+		assert.equal(ph.replies[0].author, 'Bob');
+	});
+
+	test('a removed comment without visible replies is not shown, nor counted', async () => {
+		const top = await api(u.cat, 'POST', '/api/v1/articles/gone-story/comments', { body: 'Cat alone' });
+		const page = await u.bob.get(paths['gone-story']);
+		await u.bob.post(`/comments/${top.json.comment.id}/report`,
+			{ csrf: csrfOf(page.text, `/comments/${top.json.comment.id}/report`) });
+		const q = await u.ed.get('/newsroom/comments');
+		const r = await u.ed.post(`/newsroom/comments/${top.json.comment.id}`,
+			{ csrf: csrfOf(q.text, `/newsroom/comments/${top.json.comment.id}`), action: 'spam' });
+		assert.equal(r.status, 303);
+		const anon = await new Client(srv.url).get(paths['gone-story']);
+		assert.equal(headingCount(anon.text), 0);
+		assert.deepEqual(commentIds(anon.text), []);
+		assert.match(commentBlock(anon.text), /No comments yet/);
+		const j = await api(new Client(srv.url), 'GET', '/api/v1/articles/gone-story/comments');
+		assert.deepEqual([j.json.count, j.json.comments.length], [0, 0]);
+	});
+});
