@@ -159,6 +159,8 @@ struct tval *comment_value(struct site *site, struct arena *a,
 	/* Only visible comments and placeholders are shown (see nest()). */
 	bool in = rs && rs->logged_in, deleted = c->status != COMMENT_VISIBLE;
 	bool own = in && c->account_id == rs->account.id;
+	/* A banned reader may delete, but not write or judge. */
+	bool acts = in && !rs->account.banned;
 
 	/* Every key is set on every comment: a missing one would be looked
 	 * up in the enclosing comment (Mustache context stack). */
@@ -175,14 +177,14 @@ struct tval *comment_value(struct site *site, struct arena *a,
 	tv_set_bool(a, v, "edited", c->edited != 0);
 	tv_set_int(a, v, "likes", c->likes);
 	tv_set_str(a, v, "liked", c->liked ? "true" : "false");
-	tv_set_bool(a, v, "can_like", in && !own && !deleted);
-	tv_set_bool(a, v, "can_reply", in && rs->account.verified && !deleted &&
-		    c->depth < site->comment_depth);
-	tv_set_bool(a, v, "can_edit", own && !deleted &&
+	tv_set_bool(a, v, "can_like", acts && !own && !deleted);
+	tv_set_bool(a, v, "can_reply", acts && rs->account.verified &&
+		    !deleted && c->depth < site->comment_depth);
+	tv_set_bool(a, v, "can_edit", acts && own && !deleted &&
 		    now - c->created < COMMENT_EDIT_S);
 	tv_set_bool(a, v, "can_delete", !deleted && (own ||
 		    comments_moderator(rs)));
-	tv_set_bool(a, v, "can_report", in && !own && !deleted);
+	tv_set_bool(a, v, "can_report", acts && !own && !deleted);
 	tv_set_str(a, v, "csrf", csrf ? csrf : "");
 	tv_set_bool(a, v, "has_replies", false);
 	tv_set(a, v, "replies", tv_list(a));
@@ -455,6 +457,8 @@ int comments_render_block(struct site *site, struct http_request *req,
 			   strlen(req->path) : 1);
 		tv_set_str(a, ctx, "login_next", arena_printf(a, "%s%%23comments",
 			   b.data));
+	} else if (rs->account.banned) {
+		tv_set_str(a, ctx, "banned", reader_banned_text(req_lang(req)));
 	} else if (!rs->account.verified) {
 		tv_set_bool(a, ctx, "unverified", true);
 	} else {

@@ -125,5 +125,7 @@ void h_comment_queue(struct site *, struct http_request *,
 		     struct http_response *, const struct route_match *);
 void h_comment_moderate(struct site *, struct http_request *,
 			struct http_response *, const struct route_match *);
+void h_comment_unban(struct site *, struct http_request *,
+		     struct http_response *, const struct route_match *);
 
 #endif

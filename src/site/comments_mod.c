@@ -1,8 +1,8 @@
 /*
  * comments_mod.c - moderation: the queue page for editors and admins
  * (/newsroom/comments: approve, reject, mark as spam, ban the account),
- * per-article comment settings, reply notification mail and its
- * one-click unsubscribe link.
+ * lifting a ban (from the newsroom's users page), per-article comment
+ * settings, reply notification mail and its one-click unsubscribe link.
  *
  * A reply's notification is queued in the transaction that makes the
  * reply visible (its post, or its approval), never for a held, rejected
@@ -214,11 +214,13 @@ void h_comment_queue(struct site *site, struct http_request *req,
 	}
 	tv_set(a, ctx, "items", list);
 	if (done && (!strcmp(done, "approve") || !strcmp(done, "reject") ||
-		     !strcmp(done, "spam") || !strcmp(done, "ban")))
+		     !strcmp(done, "spam") || !strcmp(done, "ban") ||
+		     !strcmp(done, "unban")))
 		tv_set_str(a, ctx, "notice", tr(req_lang(req),
 			   !strcmp(done, "approve") ?
 			   N_("The comment is published.") :
 			   !strcmp(done, "ban") ? N_("The account is banned.") :
+			   !strcmp(done, "unban") ? N_("The ban is lifted.") :
 			   N_("The comment is removed.")));
 	render_page(site, req, res, "comment-queue", ctx);
 	res->content_type = "text/html; charset=utf-8";
@@ -340,6 +342,63 @@ void h_comment_moderate(struct site *site, struct http_request *req,
 	j = job_new(site, req, mod_work, mod_answer);
 	j->data = md;
 	job_submit(j);
+}
+
+/* ---- Lifting a ban (POST /newsroom/users/:id/unban) ---- */
+
+struct unban_job {
+	const struct account *who;
+	int64_t id;
+};
+
+static void unban_work(struct site_job *j)
+{
+	struct unban_job *uj = j->data;
+
+	j->result = store_account_unban(j->site->store, uj->id);
+}
+
+static void unban_answer(struct site_job *j, struct http_request *req,
+			 struct http_response *res)
+{
+	struct unban_job *uj = j->data;
+
+	if (j->result) {
+		nr_message(j->site, req, res, uj->who,
+			   err_http_status(j->result), N_("Ban not lifted"),
+			   j->result == ERR_NOTFOUND ?
+			   N_("There is no such account.") :
+			   N_("Please try again."));
+		return;
+	}
+	res->status = 303;
+	/* Only admins see the users page; editors go back to the queue. */
+	res->location = uj->who->role >= ROLE_ADMIN ?
+			"/newsroom/users?done=unban" :
+			"/newsroom/comments?done=unban";
+	res->cache_control = "no-store";
+}
+
+void h_comment_unban(struct site *site, struct http_request *req,
+		     struct http_response *res, const struct route_match *m)
+{
+	const struct account *who = nr_access(site, req, res, ROLE_EDITOR);
+	struct unban_job *uj;
+	struct site_job *j;
+
+	if (!who || !nr_form_ok(site, req, res))
+		return;
+	uj = arena_zalloc(req->arena, sizeof(*uj));
+	uj->who = who;
+	uj->id = comments_param_id(req, m, 0);
+	if (!uj->id) {
+		nr_message(site, req, res, who, 404, N_("Ban not lifted"),
+			   N_("There is no such account."));
+		return;
+	}
+	j = job_new(site, req, unban_work, unban_answer);
+	j->data = uj;
+	nr_submit(j);
 }
 
 /* ---- Per-article settings ---- */

@@ -469,6 +469,14 @@ static void post(struct site *site, struct http_request *req,
 		       " we sent you."));
 		return;
 	}
+	/* Their page has no form to post from (the store refuses too). */
+	if (rs->account.banned) {
+		unsigned status;
+
+		refuse(site, req, res, c, 403, refusal_text(site, req_lang(req),
+		       a, COMMENT_BANNED, &status));
+		return;
+	}
 	if (r) {
 		refuse(site, req, res, c, err_http_status(r),
 		       r == ERR_NOTFOUND ? tr(req_lang(req), "We could not find that story.") :
@@ -568,6 +576,19 @@ static bool load_target(struct site *site, struct http_request *req,
 	return true;
 }
 
+/* False after refusing: a banned account may not like, report or edit. */
+static bool not_banned(struct site *site, struct http_request *req,
+		       struct http_response *res, struct cjob *c)
+{
+	if (!site_reader(site, req)->account.banned)
+		return true;
+	if (c->json)
+		json_error(res, 403, READER_BANNED_JSON);
+	else
+		refuse(site, req, res, c, 403, reader_banned_text(req_lang(req)));
+	return false;
+}
+
 /* The story path of @c's article (arena), for answers and links. */
 static void set_story_path(struct site *site, struct http_request *req,
 			   struct cjob *c)
@@ -595,6 +616,8 @@ static void edit(struct site *site, struct http_request *req,
 	if (!load_target(site, req, res, m, c, true))
 		return;
 	set_story_path(site, req, c);
+	if (!not_banned(site, req, res, c))
+		return;
 	rs = site_reader(site, req);
 	action = c->action = arena_printf(req->arena, "/comments/%" PRId64
 					  "/edit", c->target.id);
@@ -683,6 +706,8 @@ static void like(struct site *site, struct http_request *req,
 	if (!load_target(site, req, res, m, c, false))
 		return;
 	set_story_path(site, req, c);
+	if (!not_banned(site, req, res, c))
+		return;
 	if (c->target.status != COMMENT_VISIBLE) {
 		refuse(site, req, res, c, 404, tr(req_lang(req), "That comment is no longer there."));
 		return;
@@ -719,6 +744,8 @@ void h_comment_report(struct site *site, struct http_request *req,
 	if (!load_target(site, req, res, m, c, false))
 		return;
 	set_story_path(site, req, c);
+	if (!not_banned(site, req, res, c))
+		return;
 	submit(site, req, c);
 }
 

@@ -130,6 +130,8 @@ static const struct site_route routes[] = {
 	  h_nr_restore, ROUTE_SESSION },
 	{ { HTTP_GET, "/newsroom/users" }, h_nr_users, ROUTE_SESSION },
 	{ { HTTP_POST, "/newsroom/users/:id/role" }, h_nr_role, ROUTE_SESSION },
+	{ { HTTP_POST, "/newsroom/users/:id/unban" }, h_comment_unban,
+	  ROUTE_SESSION },
 	{ { HTTP_GET, "/newsroom/dashboard" }, h_nr_dashboard, ROUTE_SESSION },
 	{ { HTTP_GET, "/newsroom/pages" }, h_nr_pages, ROUTE_SESSION },
 	{ { HTTP_GET, "/newsroom/pages/new" }, h_nr_page_new, ROUTE_SESSION },

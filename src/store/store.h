@@ -345,6 +345,9 @@ struct account {
 	 * while it is delivered; the server's answer (never NULL). */
 	int64_t bounced;
 	const char *bounce_reason;
+	/* Banned by a moderator (store_account_ban()): may log in and read,
+	 * but not comment, react, like or report. */
+	bool banned;
 };
 
 #define ACCOUNT_LANGUAGE_MAX 35
@@ -973,6 +976,9 @@ int store_comment_moderate(struct store *s, int64_t id,
 /* Ban account @id: no more comments; its held comments become spam and
  * its sessions end. */
 int store_account_ban(struct store *s, int64_t account_id);
+/* Lift the ban of account @id (its removed comments stay removed);
+ * ERR_NOTFOUND when there is no such account. */
+int store_account_unban(struct store *s, int64_t account_id);
 
 /* Held comments and reported ones not yet reviewed, oldest first. */
 int store_comment_queue(struct store *s, struct arena *ar, size_t limit,

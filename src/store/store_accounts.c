@@ -29,7 +29,7 @@
 
 #define ACCT_COLS \
 	"a.id, a.email, a.name, a.password, a.role, a.verified, a.created," \
-	" a.language, a.bounced, a.bounce_reason"
+	" a.language, a.bounced, a.bounce_reason, a.banned"
 
 static const char *const purpose_names[] = { "verify", "reset", "email" };
 
@@ -62,6 +62,7 @@ static void read_account(struct arena *ar, struct dbs *st, int col,
 	a->language = db_text0(st, ar, col + 7);
 	a->bounced = db_is_null(st, col + 8) ? 0 : db_int(st, col + 8);
 	a->bounce_reason = db_text0(st, ar, col + 9);
+	a->banned = db_int(st, col + 10) != 0;
 }
 
 /* The first row of @st as an account; ERR_NOTFOUND when it has none. */

@@ -571,6 +571,17 @@ int store_account_ban(struct store *s, int64_t account_id)
 	return r;
 }
 
+static struct dbq q_unban = DBQ("UPDATE accounts SET banned = 0 WHERE id = ?1");
+
+int store_account_unban(struct store *s, int64_t account_id)
+{
+	struct dbc *c = db_get(s, DB_WRITE);
+	int r = db_change(c, &q_unban, DB_I(account_id));
+
+	db_put(c);
+	return r;
+}
+
 static struct dbq q_queue = DBQ(
 	"SELECT " CMT_COLS("0") CMT_MORE CMT_FROM_MORE
 	" WHERE c.status = 1 OR (c.reports > 0 AND c.reviewed = 0"

@@ -27,12 +27,12 @@ describe('comment moderation as readers see it', () => {
 		for (const s of ['ban-story', 'gone-story'])
 			paths[s] = await story(site, s);
 		for (const [k, name, role] of [['ann', 'Ann', 'reader'], ['bob', 'Bob', 'reader'],
-			['cat', 'Cat', 'reader'], ['ed', 'Ed', 'editor']])
+			['cat', 'Cat', 'reader'], ['ed', 'Ed', 'editor'], ['ada', 'Ada', 'admin']])
 			ids[k] = await addUser(site.db, `${k}@example.com`, name, role);
 		smtp = await startSmtp();
 		srv = await startServer({ db: site.db, args: [...FAST, '--smtp-url',
 			`smtp://127.0.0.1:${smtp.port}`, '--smtp-plain', '--mail-from', 'news@example.com'] });
-		for (const k of ['ann', 'bob', 'cat', 'ed'])
+		for (const k of ['ann', 'bob', 'cat', 'ed', 'ada'])
 			u[k] = await loginAs(srv.url, `${k}@example.com`);
 	});
 	after(async () => {
@@ -97,5 +97,61 @@ describe('comment moderation as readers see it', () => {
 		assert.match(commentBlock(anon.text), /No comments yet/);
 		const j = await api(new Client(srv.url), 'GET', '/api/v1/articles/gone-story/comments');
 		assert.deepEqual([j.json.count, j.json.comments.length], [0, 0]);
+	});
+
+	test('a banned account sees the ban, may not react, like or report; the users page shows and lifts it', async () => {
+		// Ann was banned above; her session ended, she logs in again.
+		const ann = await loginAs(srv.url, 'ann@example.com');
+		const page = await ann.get(paths['ban-story']);
+		const block = commentBlock(page.text);
+		assert.match(block, /<p class="comment-login comment-banned" role="note">Your account is banned: you can read, but you cannot comment, react, like or report\.<\/p>/);
+		assert.doesNotMatch(block, /<textarea|>Like<|>Report<|>Reply</);
+		const bobReply = (await api(ann, 'GET', '/api/v1/articles/ban-story/comments')).json.comments[0].replies[0].id;
+		let r = await api(ann, 'PUT', `/api/v1/comments/${bobReply}/like`);
+		assert.equal(r.status, 403);
+		assert.match(r.json.error, /banned/);
+		r = await api(ann, 'PUT', '/api/v1/articles/ban-story/reactions', { reaction: 'lol' });
+		assert.equal(r.status, 403);
+		assert.match(r.json.error, /banned/);
+		r = await api(ann, 'DELETE', '/api/v1/articles/ban-story/reactions');
+		assert.equal(r.status, 403);
+		const csrf = csrfOf(page.text, '/react/ban-story');
+		r = await ann.post('/react/ban-story', { csrf, reaction: 'lol' });
+		assert.equal(r.status, 403);
+		assert.match(r.text, /Your account is banned/);
+		r = await ann.post(`/comments/${bobReply}/like`, { csrf });
+		assert.equal(r.status, 403);
+		assert.match(r.text, /Your account is banned/);
+		r = await ann.post(`/comments/${bobReply}/report`, { csrf });
+		assert.equal(r.status, 403);
+		assert.match(r.text, /Your account is banned/);
+		const j = await api(new Client(srv.url), 'GET', '/api/v1/articles/ban-story/comments');
+		assert.equal(j.json.comments[0].replies[0].likes, 0);
+		const reactions = await api(new Client(srv.url), 'GET', '/api/v1/articles/ban-story/reactions');
+		assert.equal(reactions.json.total, 0);
+
+		// The users page shows the ban and lifts it (a form with a token).
+		const users = await u.ada.get('/newsroom/users');
+		const row = new RegExp(`<td>Ann <strong class="nr-banned">Banned</strong>\\s*<form method="post" action="/newsroom/users/${ids.ann}/unban"`);
+		assert.match(users.text, row);
+		assert.doesNotMatch(users.text, new RegExp(`/newsroom/users/${ids.bob}/unban`));
+		r = await u.ada.post(`/newsroom/users/${ids.ann}/unban`, { csrf: 'forged' });
+		assert.equal(r.status, 403);
+		r = await u.bob.post(`/newsroom/users/${ids.ann}/unban`,
+			{ csrf: csrfOf(page.text, '/react/ban-story') });
+		assert.equal(r.status, 403);
+		r = await u.ada.post(`/newsroom/users/${ids.ann}/unban`,
+			{ csrf: csrfOf(users.text, `/newsroom/users/${ids.ann}/unban`) });
+		assert.equal(r.status, 303);
+		assert.equal(r.headers.location, '/newsroom/users?done=unban');
+		const after = await u.ada.get(r.headers.location);
+		assert.match(after.text, /The ban is lifted\./);
+		assert.doesNotMatch(after.text, new RegExp(`/newsroom/users/${ids.ann}/unban`));
+		// Ann's session goes on, and she may write again.
+		assert.match(commentBlock((await ann.get(paths['ban-story'])).text), /<textarea/);
+		r = await api(ann, 'PUT', `/api/v1/comments/${bobReply}/like`);
+		assert.equal(r.status, 200);
+		r = await api(ann, 'PUT', '/api/v1/articles/ban-story/reactions', { reaction: 'lol' });
+		assert.equal(r.status, 200);
 	});
 });

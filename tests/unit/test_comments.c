@@ -303,6 +303,29 @@ static void test_modes_and_moderation(void **state)
 	assert_int_equal(p.refusal, COMMENT_BANNED);
 }
 
+/* The account says it is banned; an unban lifts it, nothing else. */
+static void test_ban_shown_and_lifted(void **state)
+{
+	struct fixture *f = *state;
+	struct account acct;
+	struct comment_post p;
+
+	assert_int_equal(store_account_by_id(f->s, f->a, f->bob, &acct), 0);
+	assert_false(acct.banned);
+	assert_int_equal(store_account_ban(f->s, f->bob), 0);
+	assert_int_equal(store_account_by_id(f->s, f->a, f->bob, &acct), 0);
+	assert_true(acct.banned);
+	assert_int_equal(store_account_by_id(f->s, f->a, f->ann, &acct), 0);
+	assert_false(acct.banned);
+	assert_int_equal(store_account_unban(f->s, f->bob), 0);
+	assert_int_equal(store_account_by_id(f->s, f->a, f->bob, &acct), 0);
+	assert_false(acct.banned);
+	p = post_of(f, f->bob, "back", 0);
+	assert_int_equal(store_comment_post(f->s, &p), 0);
+	assert_int_equal(p.refusal, COMMENT_ACCEPTED);
+	assert_int_equal(store_account_unban(f->s, 424242), ERR_NOTFOUND);
+}
+
 static void test_threads_pages_likes(void **state)
 {
 	struct fixture *f = *state;
@@ -428,6 +451,7 @@ int main(void)
 		T(test_modes_and_moderation),
 		T(test_threads_pages_likes),
 		T(test_removed_keeps_thread),
+		T(test_ban_shown_and_lifted),
 	};
 
 	return cmocka_run_group_tests_name("comment text", md, setup_md,
