@@ -273,7 +273,8 @@ void comments_publish(struct site *site, struct arena *a,
 	int r;
 
 	publish_here(site, a, c, count);
-	r = store_comment_announce(site->store, c->article_id, c->id);
+	r = store_comment_announce(site->store, COMMENT_SHOWN, c->article_id,
+				   c->id);
 	if (r && r != ERR_UNSUPPORTED)
 		log_warn("comment %" PRId64 " not announced to other nodes: %s",
 			 c->id, err_str(r));
@@ -285,20 +286,62 @@ void comments_publish_count(struct site *site, int64_t article_id,
 	int r;
 
 	publish_count_here(site, article_id, count);
-	r = store_comment_announce(site->store, article_id, 0);
+	r = store_comment_announce(site->store, COMMENT_SHOWN, article_id, 0);
 	if (r && r != ERR_UNSUPPORTED)
 		log_warn("comment count of article %" PRId64 " not announced"
 			 " to other nodes: %s", article_id, err_str(r));
 }
 
-void comments_remote(void *ctx, int64_t article_id, int64_t comment_id)
+static void publish_likes_here(struct site *site, int64_t article_id,
+			       int64_t comment_id, int64_t likes)
+{
+	char data[80];
+
+	snprintf(data, sizeof(data), "{\"id\":%" PRId64 ",\"likes\":%" PRId64
+		 "}", comment_id, likes);
+	live_publish(site->live, article_id, "comment-likes", data);
+}
+
+void comments_publish_likes(struct site *site, int64_t article_id,
+			    int64_t comment_id, int64_t likes)
+{
+	int r;
+
+	publish_likes_here(site, article_id, comment_id, likes);
+	r = store_comment_announce(site->store, COMMENT_LIKES, article_id,
+				   comment_id);
+	if (r && r != ERR_UNSUPPORTED)
+		log_warn("likes of comment %" PRId64 " not announced to other"
+			 " nodes: %s", comment_id, err_str(r));
+}
+
+/* Another node changed the likes of @comment_id: its count now, here. */
+static void remote_likes(struct site *site, int64_t article_id,
+			 int64_t comment_id)
+{
+	struct arena *a = arena_new(64 * 1024);
+	struct comment c;
+
+	if (!store_comment_get(site->store, a, comment_id, 0, &c) &&
+	    c.article_id == article_id && c.status == COMMENT_VISIBLE)
+		publish_likes_here(site, article_id, comment_id, c.likes);
+	arena_free(a);
+}
+
+void comments_remote(void *ctx, enum comment_event ev, int64_t article_id,
+		     int64_t comment_id)
 {
 	struct site *site = ctx;
 	struct comment_settings cs;
 	struct arena *a;
 	struct comment c;
 
+	/* The kept block shows counts and likes: it is rebuilt. */
 	block_drop(site->blocks, article_id);
+	if (ev == COMMENT_LIKES) {
+		remote_likes(site, article_id, comment_id);
+		return;
+	}
 	if (store_comment_settings(site->store, article_id, &cs))
 		return;
 	if (!comment_id) {

@@ -60,9 +60,15 @@ void comments_publish(struct site *site, struct arena *a,
 /* The count alone changed (a comment went away). */
 void comments_publish_count(struct site *site, int64_t article_id,
 			    int64_t count);
+/* The likes of comment @comment_id changed to @likes: the
+ * "comment-likes" event, here and on the other nodes. */
+void comments_publish_likes(struct site *site, int64_t article_id,
+			    int64_t comment_id, int64_t likes);
 /* Another node published comment @comment_id (0: the count alone) of
- * article @article_id (store_watch_comments()): the same events here. */
-void comments_remote(void *ctx, int64_t article_id, int64_t comment_id);
+ * article @article_id, or changed its likes (@ev;
+ * store_watch_comments()): the same events here. */
+void comments_remote(void *ctx, enum comment_event ev, int64_t article_id,
+		     int64_t comment_id);
 
 /*
  * A reply notification for the author of @parent about @reply (arena), or

@@ -251,8 +251,11 @@ static void cjob_work(struct site_job *j)
 	case OP_LIKE:
 		j->result = store_comment_like(site->store, c->target.id,
 					       j->acct.id, c->like_on, &c->likes);
-		if (!j->result)
+		if (!j->result) {
 			block_drop(site->blocks, c->target.article_id);
+			comments_publish_likes(site, c->target.article_id,
+					       c->target.id, c->likes);
+		}
 		break;
 	case OP_REPORT:
 		j->result = store_comment_report(site->store, c->target.id,

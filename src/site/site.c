@@ -359,6 +359,10 @@ static char *script_strings(struct http_request *req)
 	tv_set(a, v, "reactionTotal", script_forms(a, l,
 	       "<span data-total>{{total}}</span> reaction",
 	       "<span data-total>{{total}}</span> reactions"));
+	/* comment.mustache's likes, for the live "comment-likes" event. */
+	tv_set(a, v, "commentLikes", script_forms(a, l,
+	       "<span data-likes>{{likes}}</span> like",
+	       "<span data-likes>{{likes}}</span> likes"));
 	if (req->path && !strncmp(req->path, "/newsroom", 9))
 		newsroom_strings(a, l, v);
 	for (n = 0; n < SCRIPT_PLURALS; n++)

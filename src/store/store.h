@@ -532,17 +532,20 @@ int store_watch_reactions(struct store *s, store_reactions_fn fn, void *arg);
 
 /*
  * Comments across nodes.  store_comment_announce() tells the other nodes
- * (PostgreSQL: NOTIFY, sent at once, after the change was committed) that
- * comment @comment_id of article @article_id became visible, or with
- * @comment_id 0 that only the article's comment count changed.  Their
- * store_watch_comments() callback gets the same two numbers, from the
- * store's listener thread; a store never hears its own announcements.
- * @fn NULL stops the calls.  Both ERR_UNSUPPORTED on SQLite (one process).
+ * (PostgreSQL: NOTIFY, sent at once, after the change was committed)
+ * that, for COMMENT_SHOWN, comment @comment_id of article @article_id
+ * became visible, or with @comment_id 0 that only the article's comment
+ * count changed; for COMMENT_LIKES, that the likes of comment @comment_id
+ * (> 0) changed.  Their store_watch_comments() callback gets the same
+ * three values, from the store's listener thread; a store never hears
+ * its own announcements.  @fn NULL stops the calls.  Both ERR_UNSUPPORTED
+ * on SQLite (one process).  ERR_INVALID for likes of comment 0.
  */
-typedef void (*store_comments_fn)(void *arg, int64_t article_id,
-				  int64_t comment_id);
-int store_comment_announce(struct store *s, int64_t article_id,
-			   int64_t comment_id);
+enum comment_event { COMMENT_SHOWN, COMMENT_LIKES };
+typedef void (*store_comments_fn)(void *arg, enum comment_event ev,
+				  int64_t article_id, int64_t comment_id);
+int store_comment_announce(struct store *s, enum comment_event ev,
+			   int64_t article_id, int64_t comment_id);
 int store_watch_comments(struct store *s, store_comments_fn fn, void *arg);
 
 /*

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { makeSite, removeDir, startServer } from './lib.mjs';
 import { startSmtp, Client, csrfOf } from './accounts-lib.mjs';
 import {
-	addUser, loginAs, story, commentBlock, headingCount, commentIds, api,
+	addUser, loginAs, story, commentBlock, headingCount, commentIds, api, openEvents,
 } from './comments-lib.mjs';
 
 const FAST = ['--login-rate-limit', '1000', '--comment-rate-limit', '1000',
@@ -24,7 +24,7 @@ describe('comment moderation as readers see it', () => {
 
 	before(async () => {
 		site = await makeSite();
-		for (const s of ['ban-story', 'gone-story'])
+		for (const s of ['ban-story', 'gone-story', 'like-story'])
 			paths[s] = await story(site, s);
 		for (const [k, name, role] of [['ann', 'Ann', 'reader'], ['bob', 'Bob', 'reader'],
 			['cat', 'Cat', 'reader'], ['ed', 'Ed', 'editor'], ['ada', 'Ada', 'admin']])
@@ -153,5 +153,34 @@ describe('comment moderation as readers see it', () => {
 		assert.equal(r.status, 200);
 		r = await api(ann, 'PUT', '/api/v1/articles/ban-story/reactions', { reaction: 'lol' });
 		assert.equal(r.status, 200);
+	});
+
+	test('a like or an unlike reaches the open event streams with the new count', async () => {
+		const made = await api(u.cat, 'POST', '/api/v1/articles/like-story/comments', { body: 'Like this' });
+		const id = made.json.comment.id;
+		const ev = await openEvents(`${srv.url}/api/v1/articles/like-story/events`);
+		try {
+			assert.equal(ev.status, 200);
+			let r = await api(u.bob, 'PUT', `/api/v1/comments/${id}/like`);
+			assert.deepEqual(r.json, { likes: 1, liked: true });
+			let m = await ev.waitFor(/event: comment-likes\ndata: (.*)\n\n/);
+			assert.deepEqual(JSON.parse(m[1]), { id, likes: 1 });
+			let from = ev.text().length;
+			r = await api(u.ed, 'PUT', `/api/v1/comments/${id}/like`);
+			m = await ev.waitFor(/event: comment-likes\ndata: (.*)\n\n/, 5000, from);
+			assert.deepEqual(JSON.parse(m[1]), { id, likes: 2 });
+			// The form's toggle too.
+			from = ev.text().length;
+			const page = await u.bob.get(paths['like-story']);
+			r = await u.bob.post(`/comments/${id}/like`, { csrf: csrfOf(page.text, `/comments/${id}/like`) });
+			assert.equal(r.status, 303);
+			m = await ev.waitFor(/event: comment-likes\ndata: (.*)\n\n/, 5000, from);
+			assert.deepEqual(JSON.parse(m[1]), { id, likes: 1 });
+			// The kept block for anonymous readers follows.
+			assert.match(commentBlock((await new Client(srv.url).get(paths['like-story'])).text),
+				/<span data-likes>1<\/span> like</);
+		} finally {
+			ev.close();
+		}
 	});
 });
