@@ -81,6 +81,16 @@ struct outbox_msg *comments_reply_mail(struct site_job *j,
 				       const char *reply_text,
 				       int64_t anchor_id);
 
+/*
+ * Mail to every moderator (store_moderators(), but the account of @j)
+ * about the comment of @author with @text on story @slug: held for
+ * moderation, or @reported; in the site's language (arena; empty when
+ * there is none to send).
+ */
+struct outbox_batch comments_mod_mail(struct site_job *j, const char *author,
+				      const char *text, const char *slug,
+				      bool reported);
+
 /* The signed form timestamp "T.MAC" and its check: false when forged or
  * younger than the site's minimum. */
 const char *comments_form_stamp(struct site *site, struct arena *a,

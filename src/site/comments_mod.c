@@ -6,7 +6,9 @@
  *
  * A reply's notification is queued in the transaction that makes the
  * reply visible (its post, or its approval), never for a held, rejected
- * or spam comment.
+ * or spam comment.  The moderators' mail about a held comment is queued
+ * in the transaction that holds it, about a reported one in that of the
+ * report that brings it to the queue (once, not per report).
  */
 #include "comments_int.h"
 #include "newsroom.h"
@@ -69,6 +71,55 @@ struct outbox_msg *comments_reply_mail(struct site_job *j,
 	if (mail)
 		mail->notice = true;	/* not queued to an address that bounces */
 	return mail;
+}
+
+struct outbox_batch comments_mod_mail(struct site_job *j, const char *author,
+				      const char *text, const char *slug,
+				      bool reported)
+{
+	struct site *site = j->site;
+	struct arena *a = j->req->arena;
+	/* Moderators are written to in the site's language. */
+	const struct i18n_lang *l = site->lang;
+	struct outbox_batch b = { NULL, 0 };
+	const struct outbox_msg **msgs;
+	const char *subject, *body, *queue;
+	struct account *mods;
+	struct article *art;
+	size_t n, i;
+
+	if (store_moderators(site->store, a, &mods, &n) || !n ||
+	    store_article_by_slug(site->store, a, slug, false, &art))
+		return b;
+	author = comment_clean(a, author, strlen(author), NULL);
+	if (!author || !*author)
+		author = tr(l, "A reader");
+	queue = absolute_url(site, a, "/newsroom/comments");
+	subject = arena_printf(a, reported ?
+			       tr(l, "A comment on \"%s\" was reported") :
+			       tr(l, "A comment on \"%s\" is waiting for"
+				  " moderation"), art->headline);
+	body = arena_printf(a, reported ?
+			    tr(l, "A reader reported this comment by %s on"
+			       " \"%s\":\n\n%.600s\n\nReview it in the"
+			       " moderation queue:\n%s") :
+			    tr(l, "%s wrote this comment on \"%s\"; it is held"
+			       " until a moderator approves it:\n\n%.600s\n\n"
+			       "Approve or remove it in the moderation queue:"
+			       "\n%s"), author, art->headline, text, queue);
+	msgs = arena_alloc(a, n * sizeof(*msgs));
+	for (i = 0; i < n; i++) {
+		struct outbox_msg *m;
+
+		/* Whoever posted or reported it knows already. */
+		if (mods[i].id == j->acct.id ||
+		    !(m = acct_mail(j, mods[i].email, subject, body)))
+			continue;
+		m->notice = true;	/* not queued to an address that bounces */
+		msgs[b.n++] = m;
+	}
+	b.msgs = msgs;
+	return b;
 }
 
 /* ---- Unsubscribe (no log in needed: the link is signed) ---- */

@@ -37,6 +37,7 @@ struct cjob {
 	struct comment parent;		/* post: the comment replied to */
 	bool has_parent;
 	const char *article_path;
+	const char *slug;		/* post: the story's */
 	const char *raw;		/* the text as typed */
 	const char *action, *parent_s;	/* of the form to show again */
 	const char *body_clean;
@@ -220,9 +221,13 @@ static void cjob_work(struct site_job *j)
 			c->p.mail = comments_reply_mail(j, &c->parent,
 							j->acct.name, c->p.body,
 							c->parent.id);
+		c->p.held_mail = comments_mod_mail(j, j->acct.name, c->p.body,
+						   c->slug, false);
 		j->result = store_comment_post(site->store, &c->p);
 		if (j->result || c->p.refusal)
 			return;
+		if (c->p.status == COMMENT_HELD && c->p.held_mail.n)
+			mail_outbox_kick(site->outbox);
 		if (c->p.status == COMMENT_VISIBLE) {
 			struct comment made;
 
@@ -257,10 +262,19 @@ static void cjob_work(struct site_job *j)
 					       c->target.id, c->likes);
 		}
 		break;
-	case OP_REPORT:
+	case OP_REPORT: {
+		struct outbox_batch mods = comments_mod_mail(j,
+			c->target.author, c->target.body,
+			c->target.article_slug, true);
+		bool queued = false;
+
 		j->result = store_comment_report(site->store, c->target.id,
-						 j->acct.id, comments_now());
+						 j->acct.id, comments_now(),
+						 &mods, &queued);
+		if (queued && mods.n)
+			mail_outbox_kick(site->outbox);
 		break;
+	}
 	}
 }
 
@@ -437,6 +451,7 @@ static void post(struct site *site, struct http_request *req,
 
 	c->op = OP_POST;
 	c->json = json;
+	c->slug = slug;
 	action = c->action = arena_printf(a, "/comments/new/%s", slug);
 	r = slug_valid(slug) ? store_article_by_slug(site->store, a, slug, false,
 						     &art) : ERR_NOTFOUND;

@@ -367,6 +367,12 @@ struct outbox_msg {
 	bool notice;
 };
 
+/* Several messages queued together (one per moderator); @n may be 0. */
+struct outbox_batch {
+	const struct outbox_msg *const *msgs;
+	size_t n;
+};
+
 /* A queued message as the sender thread sees it. */
 struct outbox_item {
 	int64_t id;
@@ -402,6 +408,10 @@ int store_account_by_id(struct store *s, struct arena *ar, int64_t id,
 /* All accounts, oldest first (arena array). */
 int store_accounts_list(struct store *s, struct arena *ar,
 			struct account **out, size_t *n);
+/* The accounts that moderate comments (editors and admins, confirmed and
+ * not banned), oldest first (arena array). */
+int store_moderators(struct store *s, struct arena *ar, struct account **out,
+		     size_t *n);
 
 /* Change the display name or the role of account @id; ERR_NOTFOUND. */
 int store_account_set_name(struct store *s, int64_t id, const char *name);
@@ -888,6 +898,9 @@ struct comment_post {
 	/* Queued in the same transaction when the comment is visible at
 	 * once (a reply notification); may be NULL. */
 	const struct outbox_msg *mail;
+	/* Queued in the same transaction when the comment is held (to the
+	 * moderators); may be empty. */
+	struct outbox_batch held_mail;
 	/* Results. */
 	enum comment_refusal refusal;
 	int64_t id;
@@ -961,9 +974,16 @@ int store_comment_delete(struct store *s, int64_t id);
 int store_comment_like(struct store *s, int64_t id, int64_t account_id,
 		       bool on, int64_t *likes);
 
-/* Report comment @id (once per account; again is no error). */
+/*
+ * Report comment @id (once per account; again is no error).  When this
+ * report is the first since a moderator last reviewed the comment (it
+ * brings it to the queue), @mail (may be NULL: none) is queued in the
+ * same transaction and *queued (may be NULL) set.  ERR_NOTFOUND when the
+ * comment is not visible.
+ */
 int store_comment_report(struct store *s, int64_t id, int64_t account_id,
-			 int64_t now);
+			 int64_t now, const struct outbox_batch *mail,
+			 bool *queued);
 
 /*
  * Approve (visible, its reports marked reviewed so they no longer bring it

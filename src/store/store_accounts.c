@@ -165,9 +165,13 @@ int store_account_by_id(struct store *s, struct arena *ar, int64_t id,
 
 static struct dbq q_list = DBQ(
 	"SELECT " ACCT_COLS " FROM accounts a ORDER BY a.id");
+static struct dbq q_moderators = DBQ(
+	"SELECT " ACCT_COLS " FROM accounts a WHERE a.role IN ('editor', 'admin')"
+	" AND a.verified = 1 AND a.banned = 0 ORDER BY a.id");
 
-int store_accounts_list(struct store *s, struct arena *ar,
-			struct account **out, size_t *n)
+/* Every account @q (no parameters) gives, into an arena array. */
+static int accounts_of(struct store *s, struct arena *ar, struct dbq *q,
+		       struct account **out, size_t *n)
 {
 	struct dbc *c = db_get(s, DB_WRITE);
 	size_t cap = 16;
@@ -176,7 +180,7 @@ int store_accounts_list(struct store *s, struct arena *ar,
 
 	*n = 0;
 	*out = arena_alloc(ar, cap * sizeof(**out));
-	st = db_query0(c, &q_list);
+	st = db_query0(c, q);
 	while ((r = db_step(st)) == 1) {
 		if (*n == cap) {
 			struct account *more = arena_alloc(ar, 2 * cap *
@@ -190,6 +194,18 @@ int store_accounts_list(struct store *s, struct arena *ar,
 	}
 	db_put(c);
 	return r;
+}
+
+int store_accounts_list(struct store *s, struct arena *ar,
+			struct account **out, size_t *n)
+{
+	return accounts_of(s, ar, &q_list, out, n);
+}
+
+int store_moderators(struct store *s, struct arena *ar, struct account **out,
+		     size_t *n)
+{
+	return accounts_of(s, ar, &q_moderators, out, n);
 }
 
 /* UPDATE accounts SET <text column> = @text WHERE id = @id. */

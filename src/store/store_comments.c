@@ -9,7 +9,8 @@
  * that also notifies the other nodes), so the page caches of every
  * process and node follow.  Counts are kept by triggers, so they always
  * equal the rows.  A reply notification is queued in the transaction that
- * makes the reply visible.
+ * makes the reply visible, the moderators' mail in the transaction that
+ * holds a comment or brings it to the queue with a first report.
  *
  * A failed statement aborts a PostgreSQL transaction, so every refusal is
  * decided by a read before anything is written.  PostgreSQL lets writers
@@ -146,6 +147,18 @@ static void placeholder(struct comment *c)
 	if (c->status == COMMENT_VISIBLE)
 		return;
 	c->body = c->html = c->author = "";
+}
+
+/* Queue every message of @b (may be NULL): 0 or an error. */
+static int outbox_batch_insert(struct dbc *c, const struct outbox_batch *b,
+			       int64_t now)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; b && !r && i < b->n; i++)
+		r = outbox_insert(c, b->msgs[i], now);
+	return r;
 }
 
 /* Locked on PostgreSQL: the decision to accept rests on this row. */
@@ -294,6 +307,8 @@ static int post_write(struct dbc *c, struct comment_post *p, int64_t root,
 	if (!r && p->status == COMMENT_VISIBLE) {
 		outbox_insert(c, p->mail, p->now);
 		db_content_bump(c);
+	} else if (!r) {
+		outbox_batch_insert(c, &p->held_mail, p->now);
 	}
 	if (!r)
 		r = db_get_int(c, &q_count, &p->count, DB_I(p->article_id));
@@ -502,15 +517,48 @@ int store_comment_like(struct store *s, int64_t id, int64_t account_id,
 	return r;
 }
 
+/* Locked on PostgreSQL: whether a report is the first rests on these. */
+static struct dbq q_report_state = DBQ2(
+	"SELECT status, reports, reviewed FROM comments WHERE id = ?1",
+	"SELECT status, reports, reviewed FROM comments WHERE id = $1"
+	" FOR UPDATE");
 static struct dbq q_report = DBQ(
 	"INSERT INTO comment_reports (comment_id, account_id, created)"
 	" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
 
 int store_comment_report(struct store *s, int64_t id, int64_t account_id,
-			 int64_t now)
+			 int64_t now, const struct outbox_batch *mail,
+			 bool *queued)
 {
-	return write_one(s, false, &q_report,
-			 DB_ARGS(DB_I(id), DB_I(account_id), DB_I(now)));
+	struct dbc *c = db_get(s, DB_WRITE);
+	struct dbs *st;
+	bool first = false;
+	int r;
+
+	db_begin(c);
+	st = db_query(c, &q_report_state, DB_I(id));
+	if (!(r = db_row(st))) {
+		/* In the queue already: reported, not reviewed since. */
+		bool waiting = db_int(st, 1) > 0 && !db_int(st, 2);
+
+		if (db_int(st, 0) != COMMENT_VISIBLE) {
+			r = ERR_NOTFOUND;
+		} else {
+			/* ERR_NOTFOUND: this account reported it before. */
+			r = db_change(c, &q_report, DB_I(id), DB_I(account_id),
+				      DB_I(now));
+			first = !r && !waiting;
+			if (r == ERR_NOTFOUND)
+				r = 0;
+		}
+	}
+	if (!r && first)
+		r = outbox_batch_insert(c, mail, now);
+	r = db_end(c, r);
+	db_put(c);
+	if (queued)
+		*queued = !r && first;
+	return r;
 }
 
 static struct dbq q_set_status = DBQ(

@@ -7,8 +7,8 @@
 // comments (once per comment, in the site's language).
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeSite, removeDir, startServer } from './lib.mjs';
-import { startSmtp, Client, csrfOf } from './accounts-lib.mjs';
+import { makeSite, removeDir, sleep, startServer } from './lib.mjs';
+import { startSmtp, Client, csrfOf, mailHeader } from './accounts-lib.mjs';
 import {
 	addUser, loginAs, story, commentBlock, headingCount, commentIds, api, openEvents,
 } from './comments-lib.mjs';
@@ -24,7 +24,7 @@ describe('comment moderation as readers see it', () => {
 
 	before(async () => {
 		site = await makeSite();
-		for (const s of ['ban-story', 'gone-story', 'like-story'])
+		for (const s of ['ban-story', 'gone-story', 'like-story', 'held-story', 'report-story'])
 			paths[s] = await story(site, s);
 		for (const [k, name, role] of [['ann', 'Ann', 'reader'], ['bob', 'Bob', 'reader'],
 			['cat', 'Cat', 'reader'], ['ed', 'Ed', 'editor'], ['ada', 'Ada', 'admin']])
@@ -181,6 +181,88 @@ describe('comment moderation as readers see it', () => {
 				/<span data-likes>1<\/span> like</);
 		} finally {
 			ev.close();
+		}
+	});
+
+	/* A MIME-encoded subject (RFC 2047, base64) as text. */
+	const decodeSubject = (s) => s.replace(/=\?UTF-8\?B\?([^?]*)\?=\s*/gi,
+		(_, b) => Buffer.from(b, 'base64').toString('utf8'));
+
+	/* Messages to @to whose raw text matches @re. */
+	const mails = (to, re) => smtp.messages.filter((m) => m.to.includes(to) && re.test(m.raw));
+
+	test('a held comment mails every moderator once, but not its author', async () => {
+		const page = await u.ed.get(paths['held-story']);
+		const set = await u.ed.post('/comments/settings/held-story',
+			{ csrf: csrfOf(page.text, '/comments/settings/held-story'), mode: 'all' });
+		assert.equal(set.status, 303);
+		const r = await api(u.cat, 'POST', '/api/v1/articles/held-story/comments', { body: 'Please hold me' });
+		assert.equal(r.status, 202);
+		for (const to of ['ed@example.com', 'ada@example.com']) {
+			const m = await smtp.waitFor(to, /Please hold me/);
+			assert.equal(mailHeader(m.raw, 'Subject'), 'A comment on "Story held-story" is waiting for moderation');
+			assert.match(m.raw, /Cat wrote this comment on "Story held-story"; it is held until a moderator approves it:/);
+			assert.match(m.raw, new RegExp(`${srv.url}/newsroom/comments`));
+		}
+		// An editor's own held comment goes to the others only.
+		const own = await api(u.ed, 'POST', '/api/v1/articles/held-story/comments', { body: 'Held editor words' });
+		assert.equal(own.status, 202);
+		await smtp.waitFor('ada@example.com', /Held editor words/);
+		// Visible comments mail nobody (open story).
+		await api(u.cat, 'POST', '/api/v1/articles/report-story/comments', { body: 'Open words' });
+		await sleep(500);
+		assert.equal(mails('ed@example.com', /Please hold me/).length, 1);
+		assert.equal(mails('ada@example.com', /Please hold me/).length, 1);
+		assert.equal(mails('ed@example.com', /Held editor words/).length, 0);
+		assert.equal(mails('cat@example.com', /moderation/).length, 0);
+		assert.equal(smtp.messages.filter((m) => /Open words/.test(m.raw)).length, 0);
+	});
+
+	test('the first report mails the moderators; later reports do not, until it is reviewed', async () => {
+		const made = await api(u.bob, 'POST', '/api/v1/articles/report-story/comments', { body: 'Report me twice' });
+		assert.equal(made.status, 201);
+		const id = made.json.comment.id;
+		const report = async (c) => {
+			const page = await c.get(paths['report-story']);
+			const r = await c.post(`/comments/${id}/report`, { csrf: csrfOf(page.text, `/comments/${id}/report`) });
+			assert.equal(r.status, 303);
+		};
+		await report(u.cat);
+		const m = await smtp.waitFor('ed@example.com', /Report me twice/);
+		assert.equal(mailHeader(m.raw, 'Subject'), 'A comment on "Story report-story" was reported');
+		assert.match(m.raw, /A reader reported this comment by Bob on "Story report-story":/);
+		await smtp.waitFor('ada@example.com', /Report me twice/);
+		await report(await loginAs(srv.url, 'ann@example.com'));	// her session ended with the ban
+		await report(u.cat);
+		await sleep(500);
+		assert.equal(mails('ed@example.com', /Report me twice/).length, 1);
+		assert.equal(mails('ada@example.com', /Report me twice/).length, 1);
+		assert.equal(mails('bob@example.com', /Report me twice/).length, 0);
+		// Approved (reviewed), then reported by someone new: mail again.
+		const q = await u.ed.get('/newsroom/comments');
+		const ok = await u.ed.post(`/newsroom/comments/${id}`,
+			{ csrf: csrfOf(q.text, `/newsroom/comments/${id}`), action: 'approve' });
+		assert.equal(ok.status, 303);
+		await report(u.ada);
+		await smtp.waitFor('ed@example.com', /Report me twice/, { skip: 1 });
+		assert.equal(mails('ada@example.com', /Report me twice/).length, 1, 'not to the reporter');
+	});
+
+	test('the moderators\' mail is in the site\'s language', async () => {
+		const de = await startServer({ db: site.db, args: [...FAST, '--language', 'de', '--smtp-url',
+			`smtp://127.0.0.1:${smtp.port}`, '--smtp-plain', '--mail-from', 'news@example.com'] });
+		try {
+			const cat = await loginAs(de.url, 'cat@example.com');
+			const r = await api(cat, 'POST', '/api/v1/articles/held-story/comments', { body: 'Bitte freigeben' });
+			assert.equal(r.status, 202);
+			const m = await smtp.waitFor('ed@example.com', /Bitte freigeben/);
+			const head = m.raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]/g, ' ');
+			assert.equal(decodeSubject(mailHeader(head, 'Subject')),
+				'Ein Kommentar zu „Story held-story“ wartet auf Freigabe');
+			assert.match(m.raw, /Cat hat diesen Kommentar zu „Story held-story“ geschrieben; er erscheint erst, wenn ihn die Moderation freigibt:/);
+			assert.match(m.raw, /Geben Sie ihn in der Moderationsliste frei oder entfernen Sie ihn:/);
+		} finally {
+			await de.stop();
 		}
 	});
 });

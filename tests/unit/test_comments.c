@@ -283,8 +283,10 @@ static void test_modes_and_moderation(void **state)
 						NULL, NULL), 0);
 	assert_int_equal(count(f), 1);
 	/* Reports bring a visible comment to the queue until reviewed. */
-	assert_int_equal(store_comment_report(f->s, top, f->bob, 5), 0);
-	assert_int_equal(store_comment_report(f->s, top, f->bob, 6), 0);
+	assert_int_equal(store_comment_report(f->s, top, f->bob, 5, NULL,
+					      NULL), 0);
+	assert_int_equal(store_comment_report(f->s, top, f->bob, 6, NULL,
+					      NULL), 0);
 	assert_int_equal(store_comment_queue(f->s, f->a, 50, &q, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(q[1].reports, 1);
@@ -301,6 +303,69 @@ static void test_modes_and_moderation(void **state)
 	p = post_of(f, f->bob, "again", 0);
 	assert_int_equal(store_comment_post(f->s, &p), 0);
 	assert_int_equal(p.refusal, COMMENT_BANNED);
+}
+
+/*
+ * Moderators get mail in the transaction that holds a comment, and in the
+ * one of the report that brings a comment to the queue: not for a visible
+ * post, not for later reports until a moderator has reviewed it.
+ */
+static void test_moderator_mail(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_msg m1 = { .to = "ed@example.com", .data = "x\r\n" };
+	struct outbox_msg m2 = { .to = "ada@example.com", .data = "y\r\n" };
+	const struct outbox_msg *both[] = { &m1, &m2 };
+	struct outbox_batch mods = { both, 2 };
+	int64_t cat = account(f, "cat@example.com"), ed, top;
+	struct account *list;
+	struct comment_post p;
+	bool queued = true;
+	size_t n;
+
+	ed = account(f, "ed@example.com");
+	assert_int_equal(store_account_set_role(f->s, ed, ROLE_EDITOR), 0);
+	assert_int_equal(store_moderators(f->s, f->a, &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].email, "ed@example.com");
+	/* Visible: no mail to moderators. */
+	p = post_of(f, f->ann, "fine words", 0);
+	p.held_mail = mods;
+	assert_int_equal(store_comment_post(f->s, &p), 0);
+	assert_int_equal(p.status, COMMENT_VISIBLE);
+	assert_int_equal(outbox(f), 0);
+	top = p.id;
+	/* Held: one message to each. */
+	p = post_of(f, f->bob, "held words", 0);
+	p.hold = true;
+	p.held_mail = mods;
+	assert_int_equal(store_comment_post(f->s, &p), 0);
+	assert_int_equal(p.status, COMMENT_HELD);
+	assert_int_equal(outbox(f), 2);
+	/* The first report; not the second, nor the same one again. */
+	assert_int_equal(store_comment_report(f->s, top, f->bob, 5, &mods,
+					      &queued), 0);
+	assert_true(queued);
+	assert_int_equal(outbox(f), 4);
+	assert_int_equal(store_comment_report(f->s, top, cat, 6, &mods,
+					      &queued), 0);
+	assert_false(queued);
+	assert_int_equal(store_comment_report(f->s, top, f->bob, 7, &mods,
+					      &queued), 0);
+	assert_false(queued);
+	assert_int_equal(outbox(f), 4);
+	/* Reviewed, then reported by someone new: in the queue again. */
+	assert_int_equal(store_comment_moderate(f->s, top, COMMENT_APPROVE,
+						NULL, NULL), 0);
+	assert_int_equal(store_comment_report(f->s, top, ed, 8, &mods,
+					      &queued), 0);
+	assert_true(queued);
+	assert_int_equal(outbox(f), 6);
+	/* A comment that is not visible cannot be reported. */
+	assert_int_equal(store_comment_report(f->s, p.id, cat, 9, &mods,
+					      &queued), ERR_NOTFOUND);
+	assert_false(queued);
+	assert_int_equal(outbox(f), 6);
 }
 
 /* The account says it is banned; an unban lifts it, nothing else. */
@@ -452,6 +517,7 @@ int main(void)
 		T(test_threads_pages_likes),
 		T(test_removed_keeps_thread),
 		T(test_ban_shown_and_lifted),
+		T(test_moderator_mail),
 	};
 
 	return cmocka_run_group_tests_name("comment text", md, setup_md,
