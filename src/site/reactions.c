@@ -446,6 +446,9 @@ int reactions_render_block(struct site *site, struct http_request *req,
 	tv_set_str(a, ctx, "slug", slug);
 	tv_set_str(a, ctx, "csrf", arena_strdup(a, token));
 	tv_set_int(a, ctx, "total", st.total);
+	/* Personal (logged in): a banned reader's buttons do nothing. */
+	if (site_reader(site, req)->account.banned)
+		tv_set_str(a, ctx, "banned", reader_banned_text(req_lang(req)));
 	for (i = 0; i < REACTION_KINDS; i++) {
 		struct tval *v = tv_map(a);
 

@@ -106,6 +106,10 @@ describe('comment moderation as readers see it', () => {
 		const block = commentBlock(page.text);
 		assert.match(block, /<p class="comment-login comment-banned" role="note">Your account is banned: you can read, but you cannot comment, react, like or report\.<\/p>/);
 		assert.doesNotMatch(block, /<textarea|>Like<|>Report<|>Reply</);
+		// The reaction buttons are off, with the same note.
+		const rblock = /<section class="reactions"[\s\S]*?<\/section>/.exec(page.text)[0];
+		assert.equal((rblock.match(/<button type="submit" class="reaction"[^>]* disabled>/g) || []).length, 7);
+		assert.match(rblock, /<p class="reaction-banned" role="note">Your account is banned:/);
 		const bobReply = (await api(ann, 'GET', '/api/v1/articles/ban-story/comments')).json.comments[0].replies[0].id;
 		let r = await api(ann, 'PUT', `/api/v1/comments/${bobReply}/like`);
 		assert.equal(r.status, 403);
