@@ -804,11 +804,13 @@ void h_comment_reply_form(struct site *site, struct http_request *req,
 
 	if (!page_target(site, req, res, m, &c, &story))
 		return;
-	if (!rs->logged_in || !rs->account.verified ||
+	if (!rs->logged_in || rs->account.banned || !rs->account.verified ||
 	    c.depth >= site->comment_depth) {
 		form_page(site, req, res, rs->logged_in ? 403 : 200,
 			  tr(req_lang(req), "Reply to a comment"), NULL, NULL, NULL, NULL,
-			  !rs->logged_in ? NULL : !rs->account.verified ?
+			  !rs->logged_in ? NULL : rs->account.banned ?
+			  reader_banned_text(req_lang(req)) :
+			  !rs->account.verified ?
 			  tr(req_lang(req), "Confirm your e-mail address before you comment.") :
 			  tr(req_lang(req), "This thread is as deep as it goes: reply higher up."),
 			  story, &c);
@@ -840,6 +842,12 @@ void h_comment_edit_form(struct site *site, struct http_request *req,
 		form_page(site, req, res, 403, tr(req_lang(req), "Edit your comment"), NULL, NULL,
 			  NULL, NULL, tr(req_lang(req), "The 15 minutes to edit this comment have"
 			  " passed."), story, NULL);
+		return;
+	}
+	if (rs->account.banned) {
+		form_page(site, req, res, 403, tr(req_lang(req), "Edit your comment"),
+			  NULL, NULL, NULL, NULL,
+			  reader_banned_text(req_lang(req)), story, NULL);
 		return;
 	}
 	form_page(site, req, res, 200, tr(req_lang(req), "Edit your comment"),

@@ -21,10 +21,12 @@ describe('comment moderation as readers see it', () => {
 	const paths = {};
 	const u = {};
 	const ids = {};
+	let annOther;		// a comment of Ann's that stays visible after her ban
 
 	before(async () => {
 		site = await makeSite();
-		for (const s of ['ban-story', 'gone-story', 'like-story', 'held-story', 'report-story'])
+		for (const s of ['ban-story', 'gone-story', 'like-story', 'held-story', 'report-story',
+			'edit-story'])
 			paths[s] = await story(site, s);
 		for (const [k, name, role] of [['ann', 'Ann', 'reader'], ['bob', 'Bob', 'reader'],
 			['cat', 'Cat', 'reader'], ['ed', 'Ed', 'editor'], ['ada', 'Ada', 'admin']])
@@ -55,6 +57,7 @@ describe('comment moderation as readers see it', () => {
 		const reply = await api(u.bob, 'POST', '/api/v1/articles/ban-story/comments',
 			{ body: 'Bob answers', parent: top.json.comment.id });
 		assert.equal(reply.status, 201);
+		annOther = (await api(u.ann, 'POST', '/api/v1/articles/edit-story/comments', { body: 'Edit me later' })).json.comment.id;
 		const page = await u.cat.get(paths['ban-story']);
 		await u.cat.post(`/comments/${top.json.comment.id}/report`,
 			{ csrf: csrfOf(page.text, `/comments/${top.json.comment.id}/report`) });
@@ -129,6 +132,20 @@ describe('comment moderation as readers see it', () => {
 		r = await ann.post(`/comments/${bobReply}/report`, { csrf });
 		assert.equal(r.status, 403);
 		assert.match(r.text, /Your account is banned/);
+		// Nor edit her comments that are still shown (in the edit window).
+		r = await api(ann, 'PATCH', `/api/v1/comments/${annOther}`, { body: 'Edited while banned' });
+		assert.equal(r.status, 403);
+		assert.match(r.json.error, /banned/);
+		r = await ann.get(`/comments/${annOther}/edit`);
+		assert.equal(r.status, 403);
+		assert.match(r.text, /Your account is banned/);
+		assert.doesNotMatch(r.text, /<textarea/);
+		assert.doesNotMatch(commentBlock((await ann.get(paths['edit-story'])).text), />Edit</);
+		// The page without JavaScript to reply says so too, with no form.
+		r = await ann.get(`/comments/${bobReply}/reply`);
+		assert.equal(r.status, 403);
+		assert.match(r.text, /Your account is banned/);
+		assert.doesNotMatch(r.text, /<textarea/);
 		const j = await api(new Client(srv.url), 'GET', '/api/v1/articles/ban-story/comments');
 		assert.equal(j.json.comments[0].replies[0].likes, 0);
 		const reactions = await api(new Client(srv.url), 'GET', '/api/v1/articles/ban-story/reactions');
