@@ -211,6 +211,30 @@ static bool moderator_ok(struct site *site, struct http_request *req,
 	return true;
 }
 
+/* The banned accounts, each with its Unban form (token @csrf), or NULL
+ * when there is none (or they cannot be read now: the queue still shows). */
+static struct tval *banned_rows(struct site *site, struct arena *a,
+				const char *csrf)
+{
+	struct account *list;
+	struct tval *rows;
+	size_t n, i;
+
+	if (store_accounts_banned(site->store, a, &list, &n) || !n)
+		return NULL;
+	rows = tv_list(a);
+	for (i = 0; i < n; i++) {
+		struct tval *v = tv_map(a);
+		struct comment who = { .author = list[i].name };
+
+		tv_set_int(a, v, "id", list[i].id);
+		tv_set_str(a, v, "name", comments_author(a, &who));
+		tv_set_str(a, v, "csrf", csrf);
+		tv_push(a, rows, v);
+	}
+	return rows;
+}
+
 void h_comment_queue(struct site *site, struct http_request *req,
 		     struct http_response *res, const struct route_match *m)
 {
@@ -264,6 +288,12 @@ void h_comment_queue(struct site *site, struct http_request *req,
 		tv_push(a, list, v);
 	}
 	tv_set(a, ctx, "items", list);
+	if ((list = banned_rows(site, a, arena_strdup(a, token)))) {
+		struct tval *b = tv_map(a);
+
+		tv_set(a, b, "accounts", list);
+		tv_set(a, ctx, "banned", b);
+	}
 	if (done && (!strcmp(done, "approve") || !strcmp(done, "reject") ||
 		     !strcmp(done, "spam") || !strcmp(done, "ban") ||
 		     !strcmp(done, "unban")))

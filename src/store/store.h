@@ -412,6 +412,11 @@ int store_accounts_list(struct store *s, struct arena *ar,
  * not banned), oldest first (arena array). */
 int store_moderators(struct store *s, struct arena *ar, struct account **out,
 		     size_t *n);
+/* Banned accounts, the newest first, at most BANNED_LIST_MAX (a page's
+ * worth: older ones are on the users page). */
+#define BANNED_LIST_MAX "100"
+int store_accounts_banned(struct store *s, struct arena *ar,
+			  struct account **out, size_t *n);
 
 /* Change the display name or the role of account @id; ERR_NOTFOUND. */
 int store_account_set_name(struct store *s, int64_t id, const char *name);

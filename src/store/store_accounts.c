@@ -165,6 +165,9 @@ int store_account_by_id(struct store *s, struct arena *ar, int64_t id,
 
 static struct dbq q_list = DBQ(
 	"SELECT " ACCT_COLS " FROM accounts a ORDER BY a.id");
+static struct dbq q_banned_list = DBQ(
+	"SELECT " ACCT_COLS " FROM accounts a WHERE a.banned = 1"
+	" ORDER BY a.id DESC LIMIT " BANNED_LIST_MAX);
 static struct dbq q_moderators = DBQ(
 	"SELECT " ACCT_COLS " FROM accounts a WHERE a.role IN ('editor', 'admin')"
 	" AND a.verified = 1 AND a.banned = 0 ORDER BY a.id");
@@ -206,6 +209,12 @@ int store_moderators(struct store *s, struct arena *ar, struct account **out,
 		     size_t *n)
 {
 	return accounts_of(s, ar, &q_moderators, out, n);
+}
+
+int store_accounts_banned(struct store *s, struct arena *ar,
+			  struct account **out, size_t *n)
+{
+	return accounts_of(s, ar, &q_banned_list, out, n);
 }
 
 /* UPDATE accounts SET <text column> = @text WHERE id = @id. */

@@ -176,6 +176,29 @@ describe('comment moderation as readers see it', () => {
 		assert.equal(r.status, 200);
 	});
 
+	test('an editor finds banned accounts under the queue and lifts a ban there', async () => {
+		const c = await api(u.cat, 'POST', '/api/v1/articles/edit-story/comments', { body: 'Cat goes too far' });
+		const id = c.json.comment.id;
+		const page = await u.bob.get(paths['edit-story']);
+		await u.bob.post(`/comments/${id}/report`, { csrf: csrfOf(page.text, `/comments/${id}/report`) });
+		await banFromQueue(id);
+		const q = await u.ed.get('/newsroom/comments');
+		assert.match(q.text, /<h2 id="banned-heading">Banned accounts<\/h2>/);
+		assert.match(q.text, new RegExp(`<li><span class="comment-author">Cat</span>\\s*<form method="post" action="/newsroom/users/${ids.cat}/unban"`));
+		assert.equal((await u.ed.get('/newsroom/users')).status, 403, 'the users page stays for admins');
+		let r = await u.bob.post(`/newsroom/users/${ids.cat}/unban`, { csrf: csrfOf(page.text, `/comments/${id}/report`) });
+		assert.equal(r.status, 403, 'readers may not unban');
+		r = await u.ed.post(`/newsroom/users/${ids.cat}/unban`, { csrf: csrfOf(q.text, `/newsroom/users/${ids.cat}/unban`) });
+		assert.equal(r.status, 303);
+		assert.equal(r.headers.location, '/newsroom/comments?done=unban');
+		const after = await u.ed.get(r.headers.location);
+		assert.match(after.text, /The ban is lifted\./);
+		assert.doesNotMatch(after.text, /Banned accounts/);
+		// Her session ended with the ban; she logs in again and may write.
+		u.cat = await loginAs(srv.url, 'cat@example.com');
+		assert.equal((await api(u.cat, 'POST', '/api/v1/articles/edit-story/comments', { body: 'Sorry' })).status, 201);
+	});
+
 	test('a like or an unlike reaches the open event streams with the new count', async () => {
 		const made = await api(u.cat, 'POST', '/api/v1/articles/like-story/comments', { body: 'Like this' });
 		const id = made.json.comment.id;

@@ -372,19 +372,27 @@ static void test_moderator_mail(void **state)
 static void test_ban_shown_and_lifted(void **state)
 {
 	struct fixture *f = *state;
-	struct account acct;
+	struct account acct, *list;
 	struct comment_post p;
+	size_t n = 9;
 
 	assert_int_equal(store_account_by_id(f->s, f->a, f->bob, &acct), 0);
 	assert_false(acct.banned);
+	assert_int_equal(store_accounts_banned(f->s, f->a, &list, &n), 0);
+	assert_int_equal(n, 0);
 	assert_int_equal(store_account_ban(f->s, f->bob), 0);
 	assert_int_equal(store_account_by_id(f->s, f->a, f->bob, &acct), 0);
 	assert_true(acct.banned);
+	assert_int_equal(store_accounts_banned(f->s, f->a, &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, f->bob);
 	assert_int_equal(store_account_by_id(f->s, f->a, f->ann, &acct), 0);
 	assert_false(acct.banned);
 	assert_int_equal(store_account_unban(f->s, f->bob), 0);
 	assert_int_equal(store_account_by_id(f->s, f->a, f->bob, &acct), 0);
 	assert_false(acct.banned);
+	assert_int_equal(store_accounts_banned(f->s, f->a, &list, &n), 0);
+	assert_int_equal(n, 0);
 	p = post_of(f, f->bob, "back", 0);
 	assert_int_equal(store_comment_post(f->s, &p), 0);
 	assert_int_equal(p.refusal, COMMENT_ACCEPTED);
