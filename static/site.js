@@ -193,6 +193,15 @@ window.datelineText = (function () {
 	es.addEventListener('comment-count', function (ev) {
 		try { setCount(JSON.parse(ev.data).count); } catch (e) { /* ignore */ }
 	});
+	/* Someone liked or unliked a comment: its count, in its plural form. */
+	es.addEventListener('comment-likes', function (ev) {
+		var d;
+		try { d = JSON.parse(ev.data); } catch (e) { return; }
+		if (typeof d.likes !== 'number' || typeof d.id !== 'number') return;
+		var li = document.getElementById('comment-' + d.id);
+		var el = li && li.querySelector(':scope > .comment-box .comment-likes');
+		if (el) el.innerHTML = window.datelineText.plural('commentLikes', d.likes, '{{likes}}');
+	});
 })();
 
 /* Embeds: a placeholder (the provider's name and the link) becomes a

@@ -156,14 +156,18 @@ struct tval *comment_value(struct site *site, struct arena *a,
 			   int64_t now)
 {
 	struct tval *v = tv_map(a);
-	bool in = rs && rs->logged_in, deleted = c->status == COMMENT_DELETED;
+	/* Only visible comments and placeholders are shown (see nest()). */
+	bool in = rs && rs->logged_in, deleted = c->status != COMMENT_VISIBLE;
 	bool own = in && c->account_id == rs->account.id;
+	/* A banned reader may delete, but not write or judge. */
+	bool acts = in && !rs->account.banned;
 
 	/* Every key is set on every comment: a missing one would be looked
 	 * up in the enclosing comment (Mustache context stack). */
 	tv_set_int(a, v, "id", c->id);
 	tv_set_int(a, v, "depth", c->depth);
 	tv_set_bool(a, v, "deleted", deleted);
+	tv_set_bool(a, v, "removed", deleted && c->status != COMMENT_DELETED);
 	tv_set_str(a, v, "author", comments_author(a, c));
 	tv_set_str(a, v, "html", deleted ? "" : c->html);
 	tv_set_str(a, v, "iso", time_iso(a, c->created));
@@ -173,14 +177,14 @@ struct tval *comment_value(struct site *site, struct arena *a,
 	tv_set_bool(a, v, "edited", c->edited != 0);
 	tv_set_int(a, v, "likes", c->likes);
 	tv_set_str(a, v, "liked", c->liked ? "true" : "false");
-	tv_set_bool(a, v, "can_like", in && !own && !deleted);
-	tv_set_bool(a, v, "can_reply", in && rs->account.verified && !deleted &&
-		    c->depth < site->comment_depth);
-	tv_set_bool(a, v, "can_edit", own && !deleted &&
+	tv_set_bool(a, v, "can_like", acts && !own && !deleted);
+	tv_set_bool(a, v, "can_reply", acts && rs->account.verified &&
+		    !deleted && c->depth < site->comment_depth);
+	tv_set_bool(a, v, "can_edit", acts && own && !deleted &&
 		    now - c->created < COMMENT_EDIT_S);
 	tv_set_bool(a, v, "can_delete", !deleted && (own ||
 		    comments_moderator(rs)));
-	tv_set_bool(a, v, "can_report", in && !own && !deleted);
+	tv_set_bool(a, v, "can_report", acts && !own && !deleted);
 	tv_set_str(a, v, "csrf", csrf ? csrf : "");
 	tv_set_bool(a, v, "has_replies", false);
 	tv_set(a, v, "replies", tv_list(a));
@@ -190,6 +194,9 @@ struct tval *comment_value(struct site *site, struct arena *a,
 void comment_json(struct site *site, struct arena *a, struct buf *b,
 		  const struct comment *c, int64_t now)
 {
+	/* A placeholder of a list (store_comments_list()) has no text; the
+	 * held comment its author just posted has. */
+	bool gone = c->status != COMMENT_VISIBLE && !*c->body;
 	bool deleted = c->status == COMMENT_DELETED;
 
 	(void)now;
@@ -200,18 +207,17 @@ void comment_json(struct site *site, struct arena *a, struct buf *b,
 		buf_adds(b, "null");
 	buf_printf(b, ",\"depth\":%d,\"author\":", c->depth);
 	{
-		const char *name = deleted ? "" : comments_author(a, c);
+		const char *name = gone ? "" : comments_author(a, c);
 
 		json_escape(b, name, strlen(name));
 	}
 	buf_adds(b, ",\"body\":");
 	json_escape(b, c->body, strlen(c->body));
 	buf_adds(b, ",\"html\":");
-	if (deleted) {
+	if (gone)
 		buf_adds(b, "\"\"");
-	} else {
+	else
 		json_escape(b, c->html, strlen(c->html));
-	}
 	buf_printf(b, ",\"created\":\"%s\",\"edited\":", time_iso(a, c->created));
 	if (c->edited)
 		buf_printf(b, "\"%s\"", time_iso(a, c->edited));
@@ -221,7 +227,7 @@ void comment_json(struct site *site, struct arena *a, struct buf *b,
 		   "\"status\":\"%s\"", c->likes, c->liked ? "true" : "false",
 		   deleted ? "true" : "false",
 		   c->status == COMMENT_VISIBLE ? "visible" :
-		   c->status == COMMENT_HELD ? "held" :
+		   c->status == COMMENT_HELD && !gone ? "held" :
 		   c->status == COMMENT_DELETED ? "deleted" : "removed");
 	(void)site;
 }
@@ -267,7 +273,8 @@ void comments_publish(struct site *site, struct arena *a,
 	int r;
 
 	publish_here(site, a, c, count);
-	r = store_comment_announce(site->store, c->article_id, c->id);
+	r = store_comment_announce(site->store, COMMENT_SHOWN, c->article_id,
+				   c->id);
 	if (r && r != ERR_UNSUPPORTED)
 		log_warn("comment %" PRId64 " not announced to other nodes: %s",
 			 c->id, err_str(r));
@@ -279,20 +286,62 @@ void comments_publish_count(struct site *site, int64_t article_id,
 	int r;
 
 	publish_count_here(site, article_id, count);
-	r = store_comment_announce(site->store, article_id, 0);
+	r = store_comment_announce(site->store, COMMENT_SHOWN, article_id, 0);
 	if (r && r != ERR_UNSUPPORTED)
 		log_warn("comment count of article %" PRId64 " not announced"
 			 " to other nodes: %s", article_id, err_str(r));
 }
 
-void comments_remote(void *ctx, int64_t article_id, int64_t comment_id)
+static void publish_likes_here(struct site *site, int64_t article_id,
+			       int64_t comment_id, int64_t likes)
+{
+	char data[80];
+
+	snprintf(data, sizeof(data), "{\"id\":%" PRId64 ",\"likes\":%" PRId64
+		 "}", comment_id, likes);
+	live_publish(site->live, article_id, "comment-likes", data);
+}
+
+void comments_publish_likes(struct site *site, int64_t article_id,
+			    int64_t comment_id, int64_t likes)
+{
+	int r;
+
+	publish_likes_here(site, article_id, comment_id, likes);
+	r = store_comment_announce(site->store, COMMENT_LIKES, article_id,
+				   comment_id);
+	if (r && r != ERR_UNSUPPORTED)
+		log_warn("likes of comment %" PRId64 " not announced to other"
+			 " nodes: %s", comment_id, err_str(r));
+}
+
+/* Another node changed the likes of @comment_id: its count now, here. */
+static void remote_likes(struct site *site, int64_t article_id,
+			 int64_t comment_id)
+{
+	struct arena *a = arena_new(64 * 1024);
+	struct comment c;
+
+	if (!store_comment_get(site->store, a, comment_id, 0, &c) &&
+	    c.article_id == article_id && c.status == COMMENT_VISIBLE)
+		publish_likes_here(site, article_id, comment_id, c.likes);
+	arena_free(a);
+}
+
+void comments_remote(void *ctx, enum comment_event ev, int64_t article_id,
+		     int64_t comment_id)
 {
 	struct site *site = ctx;
 	struct comment_settings cs;
 	struct arena *a;
 	struct comment c;
 
+	/* The kept block shows counts and likes: it is rebuilt. */
 	block_drop(site->blocks, article_id);
+	if (ev == COMMENT_LIKES) {
+		remote_likes(site, article_id, comment_id);
+		return;
+	}
 	if (store_comment_settings(site->store, article_id, &cs))
 		return;
 	if (!comment_id) {
@@ -418,7 +467,8 @@ int comments_render_block(struct site *site, struct http_request *req,
 	tv_set_str(a, ctx, "slug", slug);
 	tv_set_int(a, ctx, "count", cs.count);
 	tv_set(a, ctx, "comments", top);
-	tv_set_bool(a, ctx, "empty", pg.n == 0);
+	/* What the reader sees: a page of only pruned placeholders is empty. */
+	tv_set_bool(a, ctx, "empty", top->u.list.n == 0);
 	/* After a form post (only logged-in readers post: never cached). */
 	if (rs->logged_in && http_query(req, "cheld"))
 		tv_set_str(a, ctx, "notice", tr(req_lang(req), "Thank you. Your comment will"
@@ -450,6 +500,8 @@ int comments_render_block(struct site *site, struct http_request *req,
 			   strlen(req->path) : 1);
 		tv_set_str(a, ctx, "login_next", arena_printf(a, "%s%%23comments",
 			   b.data));
+	} else if (rs->account.banned) {
+		tv_set_str(a, ctx, "banned", reader_banned_text(req_lang(req)));
 	} else if (!rs->account.verified) {
 		tv_set_bool(a, ctx, "unverified", true);
 	} else {

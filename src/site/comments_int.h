@@ -60,9 +60,15 @@ void comments_publish(struct site *site, struct arena *a,
 /* The count alone changed (a comment went away). */
 void comments_publish_count(struct site *site, int64_t article_id,
 			    int64_t count);
+/* The likes of comment @comment_id changed to @likes: the
+ * "comment-likes" event, here and on the other nodes. */
+void comments_publish_likes(struct site *site, int64_t article_id,
+			    int64_t comment_id, int64_t likes);
 /* Another node published comment @comment_id (0: the count alone) of
- * article @article_id (store_watch_comments()): the same events here. */
-void comments_remote(void *ctx, int64_t article_id, int64_t comment_id);
+ * article @article_id, or changed its likes (@ev;
+ * store_watch_comments()): the same events here. */
+void comments_remote(void *ctx, enum comment_event ev, int64_t article_id,
+		     int64_t comment_id);
 
 /*
  * A reply notification for the author of @parent about @reply (arena), or
@@ -74,6 +80,16 @@ struct outbox_msg *comments_reply_mail(struct site_job *j,
 				       const char *reply_author,
 				       const char *reply_text,
 				       int64_t anchor_id);
+
+/*
+ * Mail to every moderator (store_moderators(), but the account of @j)
+ * about the comment of @author with @text on story @slug: held for
+ * moderation, or @reported; in the site's language (arena; empty when
+ * there is none to send).
+ */
+struct outbox_batch comments_mod_mail(struct site_job *j, const char *author,
+				      const char *text, const char *slug,
+				      bool reported);
 
 /* The signed form timestamp "T.MAC" and its check: false when forged or
  * younger than the site's minimum. */
@@ -125,5 +141,7 @@ void h_comment_queue(struct site *, struct http_request *,
 		     struct http_response *, const struct route_match *);
 void h_comment_moderate(struct site *, struct http_request *,
 			struct http_response *, const struct route_match *);
+void h_comment_unban(struct site *, struct http_request *,
+		     struct http_response *, const struct route_match *);
 
 #endif

@@ -1,12 +1,14 @@
 /*
  * comments_mod.c - moderation: the queue page for editors and admins
  * (/newsroom/comments: approve, reject, mark as spam, ban the account),
- * per-article comment settings, reply notification mail and its
- * one-click unsubscribe link.
+ * lifting a ban (from the newsroom's users page), per-article comment
+ * settings, reply notification mail and its one-click unsubscribe link.
  *
  * A reply's notification is queued in the transaction that makes the
  * reply visible (its post, or its approval), never for a held, rejected
- * or spam comment.
+ * or spam comment.  The moderators' mail about a held comment is queued
+ * in the transaction that holds it, about a reported one in that of the
+ * report that brings it to the queue (once, not per report).
  */
 #include "comments_int.h"
 #include "newsroom.h"
@@ -69,6 +71,55 @@ struct outbox_msg *comments_reply_mail(struct site_job *j,
 	if (mail)
 		mail->notice = true;	/* not queued to an address that bounces */
 	return mail;
+}
+
+struct outbox_batch comments_mod_mail(struct site_job *j, const char *author,
+				      const char *text, const char *slug,
+				      bool reported)
+{
+	struct site *site = j->site;
+	struct arena *a = j->req->arena;
+	/* Moderators are written to in the site's language. */
+	const struct i18n_lang *l = site->lang;
+	struct outbox_batch b = { NULL, 0 };
+	const struct outbox_msg **msgs;
+	const char *subject, *body, *queue;
+	struct account *mods;
+	struct article *art;
+	size_t n, i;
+
+	if (store_moderators(site->store, a, &mods, &n) || !n ||
+	    store_article_by_slug(site->store, a, slug, false, &art))
+		return b;
+	author = comment_clean(a, author, strlen(author), NULL);
+	if (!author || !*author)
+		author = tr(l, "A reader");
+	queue = absolute_url(site, a, "/newsroom/comments");
+	subject = arena_printf(a, reported ?
+			       tr(l, "A comment on \"%s\" was reported") :
+			       tr(l, "A comment on \"%s\" is waiting for"
+				  " moderation"), art->headline);
+	body = arena_printf(a, reported ?
+			    tr(l, "A reader reported this comment by %s on"
+			       " \"%s\":\n\n%.600s\n\nReview it in the"
+			       " moderation queue:\n%s") :
+			    tr(l, "%s wrote this comment on \"%s\"; it is held"
+			       " until a moderator approves it:\n\n%.600s\n\n"
+			       "Approve or remove it in the moderation queue:"
+			       "\n%s"), author, art->headline, text, queue);
+	msgs = arena_alloc(a, n * sizeof(*msgs));
+	for (i = 0; i < n; i++) {
+		struct outbox_msg *m;
+
+		/* Whoever posted or reported it knows already. */
+		if (mods[i].id == j->acct.id ||
+		    !(m = acct_mail(j, mods[i].email, subject, body)))
+			continue;
+		m->notice = true;	/* not queued to an address that bounces */
+		msgs[b.n++] = m;
+	}
+	b.msgs = msgs;
+	return b;
 }
 
 /* ---- Unsubscribe (no log in needed: the link is signed) ---- */
@@ -160,6 +211,30 @@ static bool moderator_ok(struct site *site, struct http_request *req,
 	return true;
 }
 
+/* The banned accounts, each with its Unban form (token @csrf), or NULL
+ * when there is none (or they cannot be read now: the queue still shows). */
+static struct tval *banned_rows(struct site *site, struct arena *a,
+				const char *csrf)
+{
+	struct account *list;
+	struct tval *rows;
+	size_t n, i;
+
+	if (store_accounts_banned(site->store, a, &list, &n) || !n)
+		return NULL;
+	rows = tv_list(a);
+	for (i = 0; i < n; i++) {
+		struct tval *v = tv_map(a);
+		struct comment who = { .author = list[i].name };
+
+		tv_set_int(a, v, "id", list[i].id);
+		tv_set_str(a, v, "name", comments_author(a, &who));
+		tv_set_str(a, v, "csrf", csrf);
+		tv_push(a, rows, v);
+	}
+	return rows;
+}
+
 void h_comment_queue(struct site *site, struct http_request *req,
 		     struct http_response *res, const struct route_match *m)
 {
@@ -213,12 +288,20 @@ void h_comment_queue(struct site *site, struct http_request *req,
 		tv_push(a, list, v);
 	}
 	tv_set(a, ctx, "items", list);
+	if ((list = banned_rows(site, a, arena_strdup(a, token)))) {
+		struct tval *b = tv_map(a);
+
+		tv_set(a, b, "accounts", list);
+		tv_set(a, ctx, "banned", b);
+	}
 	if (done && (!strcmp(done, "approve") || !strcmp(done, "reject") ||
-		     !strcmp(done, "spam") || !strcmp(done, "ban")))
+		     !strcmp(done, "spam") || !strcmp(done, "ban") ||
+		     !strcmp(done, "unban")))
 		tv_set_str(a, ctx, "notice", tr(req_lang(req),
 			   !strcmp(done, "approve") ?
 			   N_("The comment is published.") :
 			   !strcmp(done, "ban") ? N_("The account is banned.") :
+			   !strcmp(done, "unban") ? N_("The ban is lifted.") :
 			   N_("The comment is removed.")));
 	render_page(site, req, res, "comment-queue", ctx);
 	res->content_type = "text/html; charset=utf-8";
@@ -340,6 +423,63 @@ void h_comment_moderate(struct site *site, struct http_request *req,
 	j = job_new(site, req, mod_work, mod_answer);
 	j->data = md;
 	job_submit(j);
+}
+
+/* ---- Lifting a ban (POST /newsroom/users/:id/unban) ---- */
+
+struct unban_job {
+	const struct account *who;
+	int64_t id;
+};
+
+static void unban_work(struct site_job *j)
+{
+	struct unban_job *uj = j->data;
+
+	j->result = store_account_unban(j->site->store, uj->id);
+}
+
+static void unban_answer(struct site_job *j, struct http_request *req,
+			 struct http_response *res)
+{
+	struct unban_job *uj = j->data;
+
+	if (j->result) {
+		nr_message(j->site, req, res, uj->who,
+			   err_http_status(j->result), N_("Ban not lifted"),
+			   j->result == ERR_NOTFOUND ?
+			   N_("There is no such account.") :
+			   N_("Please try again."));
+		return;
+	}
+	res->status = 303;
+	/* Only admins see the users page; editors go back to the queue. */
+	res->location = uj->who->role >= ROLE_ADMIN ?
+			"/newsroom/users?done=unban" :
+			"/newsroom/comments?done=unban";
+	res->cache_control = "no-store";
+}
+
+void h_comment_unban(struct site *site, struct http_request *req,
+		     struct http_response *res, const struct route_match *m)
+{
+	const struct account *who = nr_access(site, req, res, ROLE_EDITOR);
+	struct unban_job *uj;
+	struct site_job *j;
+
+	if (!who || !nr_form_ok(site, req, res))
+		return;
+	uj = arena_zalloc(req->arena, sizeof(*uj));
+	uj->who = who;
+	uj->id = comments_param_id(req, m, 0);
+	if (!uj->id) {
+		nr_message(site, req, res, who, 404, N_("Ban not lifted"),
+			   N_("There is no such account."));
+		return;
+	}
+	j = job_new(site, req, unban_work, unban_answer);
+	j->data = uj;
+	nr_submit(j);
 }
 
 /* ---- Per-article settings ---- */

@@ -37,6 +37,7 @@ struct cjob {
 	struct comment parent;		/* post: the comment replied to */
 	bool has_parent;
 	const char *article_path;
+	const char *slug;		/* post: the story's */
 	const char *raw;		/* the text as typed */
 	const char *action, *parent_s;	/* of the form to show again */
 	const char *body_clean;
@@ -220,9 +221,13 @@ static void cjob_work(struct site_job *j)
 			c->p.mail = comments_reply_mail(j, &c->parent,
 							j->acct.name, c->p.body,
 							c->parent.id);
+		c->p.held_mail = comments_mod_mail(j, j->acct.name, c->p.body,
+						   c->slug, false);
 		j->result = store_comment_post(site->store, &c->p);
 		if (j->result || c->p.refusal)
 			return;
+		if (c->p.status == COMMENT_HELD && c->p.held_mail.n)
+			mail_outbox_kick(site->outbox);
 		if (c->p.status == COMMENT_VISIBLE) {
 			struct comment made;
 
@@ -251,13 +256,25 @@ static void cjob_work(struct site_job *j)
 	case OP_LIKE:
 		j->result = store_comment_like(site->store, c->target.id,
 					       j->acct.id, c->like_on, &c->likes);
-		if (!j->result)
+		if (!j->result) {
 			block_drop(site->blocks, c->target.article_id);
+			comments_publish_likes(site, c->target.article_id,
+					       c->target.id, c->likes);
+		}
 		break;
-	case OP_REPORT:
+	case OP_REPORT: {
+		struct outbox_batch mods = comments_mod_mail(j,
+			c->target.author, c->target.body,
+			c->target.article_slug, true);
+		bool queued = false;
+
 		j->result = store_comment_report(site->store, c->target.id,
-						 j->acct.id, comments_now());
+						 j->acct.id, comments_now(),
+						 &mods, &queued);
+		if (queued && mods.n)
+			mail_outbox_kick(site->outbox);
 		break;
+	}
 	}
 }
 
@@ -434,6 +451,7 @@ static void post(struct site *site, struct http_request *req,
 
 	c->op = OP_POST;
 	c->json = json;
+	c->slug = slug;
 	action = c->action = arena_printf(a, "/comments/new/%s", slug);
 	r = slug_valid(slug) ? store_article_by_slug(site->store, a, slug, false,
 						     &art) : ERR_NOTFOUND;
@@ -467,6 +485,14 @@ static void post(struct site *site, struct http_request *req,
 		refuse(site, req, res, c, 403, tr(req_lang(req), "Confirm your e-mail address"
 		       " before you comment: follow the link in the message"
 		       " we sent you."));
+		return;
+	}
+	/* Their page has no form to post from (the store refuses too). */
+	if (rs->account.banned) {
+		unsigned status;
+
+		refuse(site, req, res, c, 403, refusal_text(site, req_lang(req),
+		       a, COMMENT_BANNED, &status));
 		return;
 	}
 	if (r) {
@@ -568,6 +594,19 @@ static bool load_target(struct site *site, struct http_request *req,
 	return true;
 }
 
+/* False after refusing: a banned account may not like, report or edit. */
+static bool not_banned(struct site *site, struct http_request *req,
+		       struct http_response *res, struct cjob *c)
+{
+	if (!site_reader(site, req)->account.banned)
+		return true;
+	if (c->json)
+		json_error(res, 403, READER_BANNED_JSON);
+	else
+		refuse(site, req, res, c, 403, reader_banned_text(req_lang(req)));
+	return false;
+}
+
 /* The story path of @c's article (arena), for answers and links. */
 static void set_story_path(struct site *site, struct http_request *req,
 			   struct cjob *c)
@@ -595,6 +634,8 @@ static void edit(struct site *site, struct http_request *req,
 	if (!load_target(site, req, res, m, c, true))
 		return;
 	set_story_path(site, req, c);
+	if (!not_banned(site, req, res, c))
+		return;
 	rs = site_reader(site, req);
 	action = c->action = arena_printf(req->arena, "/comments/%" PRId64
 					  "/edit", c->target.id);
@@ -683,6 +724,8 @@ static void like(struct site *site, struct http_request *req,
 	if (!load_target(site, req, res, m, c, false))
 		return;
 	set_story_path(site, req, c);
+	if (!not_banned(site, req, res, c))
+		return;
 	if (c->target.status != COMMENT_VISIBLE) {
 		refuse(site, req, res, c, 404, tr(req_lang(req), "That comment is no longer there."));
 		return;
@@ -719,6 +762,8 @@ void h_comment_report(struct site *site, struct http_request *req,
 	if (!load_target(site, req, res, m, c, false))
 		return;
 	set_story_path(site, req, c);
+	if (!not_banned(site, req, res, c))
+		return;
 	submit(site, req, c);
 }
 
@@ -759,11 +804,13 @@ void h_comment_reply_form(struct site *site, struct http_request *req,
 
 	if (!page_target(site, req, res, m, &c, &story))
 		return;
-	if (!rs->logged_in || !rs->account.verified ||
+	if (!rs->logged_in || rs->account.banned || !rs->account.verified ||
 	    c.depth >= site->comment_depth) {
 		form_page(site, req, res, rs->logged_in ? 403 : 200,
 			  tr(req_lang(req), "Reply to a comment"), NULL, NULL, NULL, NULL,
-			  !rs->logged_in ? NULL : !rs->account.verified ?
+			  !rs->logged_in ? NULL : rs->account.banned ?
+			  reader_banned_text(req_lang(req)) :
+			  !rs->account.verified ?
 			  tr(req_lang(req), "Confirm your e-mail address before you comment.") :
 			  tr(req_lang(req), "This thread is as deep as it goes: reply higher up."),
 			  story, &c);
@@ -795,6 +842,12 @@ void h_comment_edit_form(struct site *site, struct http_request *req,
 		form_page(site, req, res, 403, tr(req_lang(req), "Edit your comment"), NULL, NULL,
 			  NULL, NULL, tr(req_lang(req), "The 15 minutes to edit this comment have"
 			  " passed."), story, NULL);
+		return;
+	}
+	if (rs->account.banned) {
+		form_page(site, req, res, 403, tr(req_lang(req), "Edit your comment"),
+			  NULL, NULL, NULL, NULL,
+			  reader_banned_text(req_lang(req)), story, NULL);
 		return;
 	}
 	form_page(site, req, res, 200, tr(req_lang(req), "Edit your comment"),

@@ -472,6 +472,7 @@ void h_nr_users(struct site *site, struct http_request *req,
 		tv_set_str(a, v, "role", role_label(req_lang(req),
 			   list[i].role));
 		tv_set_bool(a, v, "verified", list[i].verified);
+		tv_set_bool(a, v, "banned", list[i].banned);
 		if (list[i].bounced) {
 			tv_set_str(a, v, "bounced", nr_time(site, a,
 							    list[i].bounced));
@@ -492,7 +493,9 @@ void h_nr_users(struct site *site, struct http_request *req,
 	}
 	tv_set(a, ctx, "users", rows);
 	if (http_query(req, "done"))
-		tv_set_str(a, ctx, "notice", tr(req_lang(req), "Role changed."));
+		tv_set_str(a, ctx, "notice", !strcmp(http_query(req, "done"),
+			   "unban") ? tr(req_lang(req), "The ban is lifted.") :
+			   tr(req_lang(req), "Role changed."));
 	nr_render(site, req, res, "newsroom-users", ctx, 200);
 }
 

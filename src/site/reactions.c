@@ -304,6 +304,7 @@ void h_reactions_put(struct site *site, struct http_request *req,
 	int kind;
 
 	if (!api_write_allowed(site, req, res, true) ||
+	    reader_banned_refused(site, req, res, true) ||
 	    !api_article(site, req, res, m, &id))
 		return;
 	if (json_parse(req->arena, req->body.data, req->body.len, &body, err,
@@ -334,7 +335,8 @@ void h_reactions_delete(struct site *site, struct http_request *req,
 	struct pending *p;
 	int64_t id;
 
-	if (!api_write_allowed(site, req, res, false))
+	if (!api_write_allowed(site, req, res, false) ||
+	    reader_banned_refused(site, req, res, true))
 		return;
 	if (!current_reader(site, req)) {
 		/* No reader, nothing to remove: answer the state without
@@ -367,6 +369,8 @@ void h_react_form(struct site *site, struct http_request *req,
 			     " try again."));
 		return;
 	}
+	if (reader_banned_refused(site, req, res, false))
+		return;
 	r = slug_valid(slug) ? store_article_by_slug(site->store, req->arena,
 						     slug, false, &art) :
 			       ERR_NOTFOUND;
@@ -442,6 +446,9 @@ int reactions_render_block(struct site *site, struct http_request *req,
 	tv_set_str(a, ctx, "slug", slug);
 	tv_set_str(a, ctx, "csrf", arena_strdup(a, token));
 	tv_set_int(a, ctx, "total", st.total);
+	/* Personal (logged in): a banned reader's buttons do nothing. */
+	if (site_reader(site, req)->account.banned)
+		tv_set_str(a, ctx, "banned", reader_banned_text(req_lang(req)));
 	for (i = 0; i < REACTION_KINDS; i++) {
 		struct tval *v = tv_map(a);
 

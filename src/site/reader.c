@@ -1,7 +1,8 @@
 /*
  * reader.c - the reader behind a request (see reader.h): the session
- * looked up once per request, the anonymous reader's cookie, and the
- * identity the reader's form tokens are bound to.
+ * looked up once per request, the anonymous reader's cookie, the
+ * identity the reader's form tokens are bound to, and what a banned
+ * account is told.
  */
 #include "site_int.h"
 
@@ -56,4 +57,25 @@ const char *site_reader_cookie(struct http_request *req)
 	    strspn(v, "0123456789abcdef") != READER_HEX)
 		return NULL;
 	return v;
+}
+
+const char *reader_banned_text(const struct i18n_lang *l)
+{
+	return tr(l, "Your account is banned: you can read, but you cannot"
+		  " comment, react, like or report.");
+}
+
+bool reader_banned_refused(struct site *site, struct http_request *req,
+			   struct http_response *res, bool json)
+{
+	struct reader_state *rs = site_reader(site, req);
+
+	if (!rs->logged_in || !rs->account.banned)
+		return false;
+	if (json)
+		json_error(res, 403, READER_BANNED_JSON);
+	else
+		render_error(site, req, res, 403,
+			     reader_banned_text(req_lang(req)));
+	return true;
 }

@@ -64,6 +64,19 @@ struct reader_state *site_reader(struct site *site, struct http_request *req);
  */
 const char *site_csrf_subject(struct site *site, struct http_request *req);
 
+/*
+ * A banned account (account.banned) may log in and read, but not
+ * comment, react, like or report.  reader_banned_text() is the note pages
+ * show it, in @l (borrowed); reader_banned_refused() answers 403 with it
+ * (as JSON when @json) and returns true when this reader is banned, else
+ * answers nothing and returns false.
+ */
+#define READER_BANNED_JSON "your account is banned: it may not comment," \
+	" react, like or report"
+const char *reader_banned_text(const struct i18n_lang *l);
+bool reader_banned_refused(struct site *site, struct http_request *req,
+			   struct http_response *res, bool json);
+
 /* The dl_reader id (READER_HEX lower-case hex digits, borrowed from the
  * request) of an anonymous reader, or NULL. */
 const char *site_reader_cookie(struct http_request *req);

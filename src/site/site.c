@@ -130,6 +130,8 @@ static const struct site_route routes[] = {
 	  h_nr_restore, ROUTE_SESSION },
 	{ { HTTP_GET, "/newsroom/users" }, h_nr_users, ROUTE_SESSION },
 	{ { HTTP_POST, "/newsroom/users/:id/role" }, h_nr_role, ROUTE_SESSION },
+	{ { HTTP_POST, "/newsroom/users/:id/unban" }, h_comment_unban,
+	  ROUTE_SESSION },
 	{ { HTTP_GET, "/newsroom/dashboard" }, h_nr_dashboard, ROUTE_SESSION },
 	{ { HTTP_GET, "/newsroom/pages" }, h_nr_pages, ROUTE_SESSION },
 	{ { HTTP_GET, "/newsroom/pages/new" }, h_nr_page_new, ROUTE_SESSION },
@@ -357,6 +359,10 @@ static char *script_strings(struct http_request *req)
 	tv_set(a, v, "reactionTotal", script_forms(a, l,
 	       "<span data-total>{{total}}</span> reaction",
 	       "<span data-total>{{total}}</span> reactions"));
+	/* comment.mustache's likes, for the live "comment-likes" event. */
+	tv_set(a, v, "commentLikes", script_forms(a, l,
+	       "<span data-likes>{{likes}}</span> like",
+	       "<span data-likes>{{likes}}</span> likes"));
 	if (req->path && !strncmp(req->path, "/newsroom", 9))
 		newsroom_strings(a, l, v);
 	for (n = 0; n < SCRIPT_PLURALS; n++)

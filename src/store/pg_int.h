@@ -219,19 +219,24 @@ int pg_notify_reactions(struct pg_store *s, struct pgpipe *p,
 /* Inside the open transaction: tell the other nodes content changed. */
 int pg_notify_content(struct pg_store *s, struct pgconn *c);
 int pg_watch_reactions(struct store *s, store_reactions_fn fn, void *arg);
-int pg_comment_announce(struct store *s, int64_t article_id,
-			int64_t comment_id);
+int pg_comment_announce(struct store *s, enum comment_event ev,
+			int64_t article_id, int64_t comment_id);
 
 /* A notification on the "dateline" channel, parsed (pg_notify.c). */
 struct pg_event {
-	enum { PG_EV_NONE, PG_EV_CONTENT, PG_EV_REACTIONS, PG_EV_COMMENT } kind;
-	int64_t article_id;	/* > 0 for REACTIONS and COMMENT */
-	int64_t comment_id;	/* COMMENT: >= 0 (0: the count alone) */
+	enum {
+		PG_EV_NONE, PG_EV_CONTENT, PG_EV_REACTIONS, PG_EV_COMMENT,
+		PG_EV_LIKES
+	} kind;
+	int64_t article_id;	/* > 0 for REACTIONS, COMMENT and LIKES */
+	int64_t comment_id;	/* COMMENT: >= 0 (0: the count alone);
+				 * LIKES: > 0 */
 };
 
 /*
- * Parse @payload "<node>:c", "<node>:<article>" or
- * "<node>:m<article>:<comment>" into @ev.  ERR_NOTFOUND when <node> is
+ * Parse @payload "<node>:c", "<node>:<article>",
+ * "<node>:m<article>:<comment>" or "<node>:l<article>:<comment>" into
+ * @ev.  ERR_NOTFOUND when <node> is
  * @node (a store's own event), ERR_INVALID when malformed (ev->kind NONE).
  */
 int pg_notify_parse(const char *payload, const char *node, struct pg_event *ev);

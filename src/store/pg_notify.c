@@ -6,8 +6,11 @@
  * at commit, never for a rollback): "<node>:<article id>" when reactions
  * changed, "<node>:c" when content changed.  A comment that became visible
  * is announced after its commit, "<node>:m<article id>:<comment id>"
- * (comment id 0: the count alone changed), for the live streams of the
- * other nodes (their pages follow the "c" event of the same change).
+ * (comment id 0: the count alone changed), and a change of a comment's
+ * likes "<node>:l<article id>:<comment id>", for the live streams of the
+ * other nodes (their pages follow the "c" event of the same change; the
+ * receiver reads the likes itself, so the last event shows the last
+ * count whatever the order).
  * <node> is a random id of the sending store, so a node ignores its own
  * events.
  *
@@ -109,14 +112,17 @@ int pg_notify_parse(const char *payload, const char *node, struct pg_event *ev)
 		ev->kind = PG_EV_CONTENT;
 		return 0;
 	}
-	if (colon[1] == 'm') {
+	if (colon[1] == 'm' || colon[1] == 'l') {
+		/* Likes are of one comment: its id starts 1-9. */
+		char low = colon[1] == 'l' ? '1' : '0';
+
 		if (colon[2] < '1' || colon[2] > '9')
 			return ERR_INVALID;
 		id = strtoll(colon + 2, &end, 10);
-		if (*end != ':' || end[1] < '0' || end[1] > '9')
+		if (*end != ':' || end[1] < low || end[1] > '9')
 			return ERR_INVALID;
 		cm = strtoll(end + 1, &end, 10);
-		ev->kind = PG_EV_COMMENT;
+		ev->kind = colon[1] == 'l' ? PG_EV_LIKES : PG_EV_COMMENT;
 	} else {
 		if (colon[1] < '1' || colon[1] > '9')
 			return ERR_INVALID;
@@ -144,8 +150,10 @@ static void handle(struct pg_store *s, PGconn *db, const char *payload)
 		return;
 	}
 	pthread_mutex_lock(&s->listen_lock);
-	if (ev.kind == PG_EV_COMMENT && s->listen_cm_fn)
-		s->listen_cm_fn(s->listen_cm_arg, ev.article_id,
+	if ((ev.kind == PG_EV_COMMENT || ev.kind == PG_EV_LIKES) &&
+	    s->listen_cm_fn)
+		s->listen_cm_fn(s->listen_cm_arg, ev.kind == PG_EV_LIKES ?
+				COMMENT_LIKES : COMMENT_SHOWN, ev.article_id,
 				ev.comment_id);
 	else if (ev.kind == PG_EV_REACTIONS && s->listen_fn)
 		s->listen_fn(s->listen_arg, ev.article_id);
@@ -250,14 +258,15 @@ int pg_watch_comments(struct store *base, store_comments_fn fn, void *arg)
 	return fn ? listen_start(s) : 0;
 }
 
-int pg_comment_announce(struct store *base, int64_t article_id,
-			int64_t comment_id)
+int pg_comment_announce(struct store *base, enum comment_event ev,
+			int64_t article_id, int64_t comment_id)
 {
 	struct dbc *c = db_get(base, DB_WRITE);
 	char what[48];
 	int r;
 
-	snprintf(what, sizeof(what), "m%lld:%lld", (long long)article_id,
+	snprintf(what, sizeof(what), "%c%lld:%lld",
+		 ev == COMMENT_LIKES ? 'l' : 'm', (long long)article_id,
 		 (long long)comment_id);
 	r = notify(PG(base), c, what);
 	db_put(c);

@@ -196,10 +196,12 @@ int store_watch_reactions(struct store *s, store_reactions_fn fn, void *arg)
 	return OP(s, watch_reactions, fn, arg);
 }
 
-int store_comment_announce(struct store *s, int64_t article_id,
-			   int64_t comment_id)
+int store_comment_announce(struct store *s, enum comment_event ev,
+			   int64_t article_id, int64_t comment_id)
 {
-	return OP(s, comment_announce, article_id, comment_id);
+	if (ev == COMMENT_LIKES && comment_id <= 0)
+		return ERR_INVALID;
+	return OP(s, comment_announce, ev, article_id, comment_id);
 }
 
 int store_watch_comments(struct store *s, store_comments_fn fn, void *arg)

@@ -371,6 +371,9 @@ struct account {
 	 * while it is delivered; the server's answer (never NULL). */
 	int64_t bounced;
 	const char *bounce_reason;
+	/* Banned by a moderator (store_account_ban()): may log in and read,
+	 * but not comment, react, like or report. */
+	bool banned;
 };
 
 #define ACCOUNT_LANGUAGE_MAX 35
@@ -388,6 +391,12 @@ struct outbox_msg {
 	const char *to;
 	const char *data;
 	bool notice;
+};
+
+/* Several messages queued together (one per moderator); @n may be 0. */
+struct outbox_batch {
+	const struct outbox_msg *const *msgs;
+	size_t n;
 };
 
 /* A queued message as the sender thread sees it. */
@@ -425,6 +434,15 @@ int store_account_by_id(struct store *s, struct arena *ar, int64_t id,
 /* All accounts, oldest first (arena array). */
 int store_accounts_list(struct store *s, struct arena *ar,
 			struct account **out, size_t *n);
+/* The accounts that moderate comments (editors and admins, confirmed and
+ * not banned), oldest first (arena array). */
+int store_moderators(struct store *s, struct arena *ar, struct account **out,
+		     size_t *n);
+/* Banned accounts, the newest first, at most BANNED_LIST_MAX (a page's
+ * worth: older ones are on the users page). */
+#define BANNED_LIST_MAX "100"
+int store_accounts_banned(struct store *s, struct arena *ar,
+			  struct account **out, size_t *n);
 
 /* Change the display name or the role of account @id; ERR_NOTFOUND. */
 int store_account_set_name(struct store *s, int64_t id, const char *name);
@@ -555,17 +573,20 @@ int store_watch_reactions(struct store *s, store_reactions_fn fn, void *arg);
 
 /*
  * Comments across nodes.  store_comment_announce() tells the other nodes
- * (PostgreSQL: NOTIFY, sent at once, after the change was committed) that
- * comment @comment_id of article @article_id became visible, or with
- * @comment_id 0 that only the article's comment count changed.  Their
- * store_watch_comments() callback gets the same two numbers, from the
- * store's listener thread; a store never hears its own announcements.
- * @fn NULL stops the calls.  Both ERR_UNSUPPORTED on SQLite (one process).
+ * (PostgreSQL: NOTIFY, sent at once, after the change was committed)
+ * that, for COMMENT_SHOWN, comment @comment_id of article @article_id
+ * became visible, or with @comment_id 0 that only the article's comment
+ * count changed; for COMMENT_LIKES, that the likes of comment @comment_id
+ * (> 0) changed.  Their store_watch_comments() callback gets the same
+ * three values, from the store's listener thread; a store never hears
+ * its own announcements.  @fn NULL stops the calls.  Both ERR_UNSUPPORTED
+ * on SQLite (one process).  ERR_INVALID for likes of comment 0.
  */
-typedef void (*store_comments_fn)(void *arg, int64_t article_id,
-				  int64_t comment_id);
-int store_comment_announce(struct store *s, int64_t article_id,
-			   int64_t comment_id);
+enum comment_event { COMMENT_SHOWN, COMMENT_LIKES };
+typedef void (*store_comments_fn)(void *arg, enum comment_event ev,
+				  int64_t article_id, int64_t comment_id);
+int store_comment_announce(struct store *s, enum comment_event ev,
+			   int64_t article_id, int64_t comment_id);
 int store_watch_comments(struct store *s, store_comments_fn fn, void *arg);
 
 /*
@@ -912,6 +933,9 @@ struct comment_post {
 	/* Queued in the same transaction when the comment is visible at
 	 * once (a reply notification); may be NULL. */
 	const struct outbox_msg *mail;
+	/* Queued in the same transaction when the comment is held (to the
+	 * moderators); may be empty. */
+	struct outbox_batch held_mail;
 	/* Results. */
 	enum comment_refusal refusal;
 	int64_t id;
@@ -939,8 +963,13 @@ struct comment_query {
 };
 
 struct comment_page {
-	/* Each top-level comment followed by its thread (oldest first);
-	 * visible and deleted comments only. */
+	/*
+	 * Each top-level comment followed by its thread (oldest first).
+	 * Comments in any other status than visible are placeholders, with
+	 * body, html and author "": a top-level one is listed only while its
+	 * thread has a visible reply, replies in every status (the page keeps
+	 * those with a visible reply below them).
+	 */
 	struct comment *items;
 	size_t n;
 	bool more;		/* more top-level comments follow */
@@ -980,9 +1009,16 @@ int store_comment_delete(struct store *s, int64_t id);
 int store_comment_like(struct store *s, int64_t id, int64_t account_id,
 		       bool on, int64_t *likes);
 
-/* Report comment @id (once per account; again is no error). */
+/*
+ * Report comment @id (once per account; again is no error).  When this
+ * report is the first since a moderator last reviewed the comment (it
+ * brings it to the queue), @mail (may be NULL: none) is queued in the
+ * same transaction and *queued (may be NULL) set.  ERR_NOTFOUND when the
+ * comment is not visible.
+ */
 int store_comment_report(struct store *s, int64_t id, int64_t account_id,
-			 int64_t now);
+			 int64_t now, const struct outbox_batch *mail,
+			 bool *queued);
 
 /*
  * Approve (visible, its reports marked reviewed so they no longer bring it
@@ -998,6 +1034,9 @@ int store_comment_moderate(struct store *s, int64_t id,
 /* Ban account @id: no more comments; its held comments become spam and
  * its sessions end. */
 int store_account_ban(struct store *s, int64_t account_id);
+/* Lift the ban of account @id (its removed comments stay removed);
+ * ERR_NOTFOUND when there is no such account. */
+int store_account_unban(struct store *s, int64_t account_id);
 
 /* Held comments and reported ones not yet reviewed, oldest first. */
 int store_comment_queue(struct store *s, struct arena *ar, size_t limit,

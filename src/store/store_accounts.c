@@ -29,7 +29,7 @@
 
 #define ACCT_COLS \
 	"a.id, a.email, a.name, a.password, a.role, a.verified, a.created," \
-	" a.language, a.bounced, a.bounce_reason"
+	" a.language, a.bounced, a.bounce_reason, a.banned"
 
 static const char *const purpose_names[] = { "verify", "reset", "email" };
 
@@ -62,6 +62,7 @@ static void read_account(struct arena *ar, struct dbs *st, int col,
 	a->language = db_text0(st, ar, col + 7);
 	a->bounced = db_is_null(st, col + 8) ? 0 : db_int(st, col + 8);
 	a->bounce_reason = db_text0(st, ar, col + 9);
+	a->banned = db_int(st, col + 10) != 0;
 }
 
 /* The first row of @st as an account; ERR_NOTFOUND when it has none. */
@@ -164,9 +165,16 @@ int store_account_by_id(struct store *s, struct arena *ar, int64_t id,
 
 static struct dbq q_list = DBQ(
 	"SELECT " ACCT_COLS " FROM accounts a ORDER BY a.id");
+static struct dbq q_banned_list = DBQ(
+	"SELECT " ACCT_COLS " FROM accounts a WHERE a.banned = 1"
+	" ORDER BY a.id DESC LIMIT " BANNED_LIST_MAX);
+static struct dbq q_moderators = DBQ(
+	"SELECT " ACCT_COLS " FROM accounts a WHERE a.role IN ('editor', 'admin')"
+	" AND a.verified = 1 AND a.banned = 0 ORDER BY a.id");
 
-int store_accounts_list(struct store *s, struct arena *ar,
-			struct account **out, size_t *n)
+/* Every account @q (no parameters) gives, into an arena array. */
+static int accounts_of(struct store *s, struct arena *ar, struct dbq *q,
+		       struct account **out, size_t *n)
 {
 	struct dbc *c = db_get(s, DB_WRITE);
 	size_t cap = 16;
@@ -175,7 +183,7 @@ int store_accounts_list(struct store *s, struct arena *ar,
 
 	*n = 0;
 	*out = arena_alloc(ar, cap * sizeof(**out));
-	st = db_query0(c, &q_list);
+	st = db_query0(c, q);
 	while ((r = db_step(st)) == 1) {
 		if (*n == cap) {
 			struct account *more = arena_alloc(ar, 2 * cap *
@@ -189,6 +197,24 @@ int store_accounts_list(struct store *s, struct arena *ar,
 	}
 	db_put(c);
 	return r;
+}
+
+int store_accounts_list(struct store *s, struct arena *ar,
+			struct account **out, size_t *n)
+{
+	return accounts_of(s, ar, &q_list, out, n);
+}
+
+int store_moderators(struct store *s, struct arena *ar, struct account **out,
+		     size_t *n)
+{
+	return accounts_of(s, ar, &q_moderators, out, n);
+}
+
+int store_accounts_banned(struct store *s, struct arena *ar,
+			  struct account **out, size_t *n)
+{
+	return accounts_of(s, ar, &q_banned_list, out, n);
 }
 
 /* UPDATE accounts SET <text column> = @text WHERE id = @id. */

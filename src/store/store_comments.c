@@ -9,7 +9,8 @@
  * that also notifies the other nodes), so the page caches of every
  * process and node follow.  Counts are kept by triggers, so they always
  * equal the rows.  A reply notification is queued in the transaction that
- * makes the reply visible.
+ * makes the reply visible, the moderators' mail in the transaction that
+ * holds a comment or brings it to the queue with a first report.
  *
  * A failed statement aborts a PostgreSQL transaction, so every refusal is
  * decided by a read before anything is written.  PostgreSQL lets writers
@@ -59,11 +60,16 @@ const char *const comment_mode_names[COMMENT_MODES] = {
 
 /*
  * Top-level comments of article ?1 after the keyset (?2, ?3) in one sort
- * order, at most ?4, viewer ?5: only @key, @cmp and @order differ.
+ * order, at most ?4, viewer ?5: only @key, @cmp and @order differ.  A
+ * top-level comment that is not visible (deleted, held, rejected, spam)
+ * is listed only while a visible reply is in its thread (every comment of
+ * the thread is below it), so it can hold that reply as a placeholder.
  */
 #define CMT_TOP(key, cmp, order) DBQ( \
 	"SELECT " CMT_COLS("?5") CMT_FROM " WHERE c.article_id = ?1" \
-	" AND c.depth = 0 AND c.status IN (0, 4) AND (" key ", c.id) " cmp \
+	" AND c.depth = 0 AND (c.status = 0 OR EXISTS (SELECT 1 FROM comments r" \
+	" WHERE r.root_id = c.id AND r.depth > 0 AND r.status = 0))" \
+	" AND (" key ", c.id) " cmp \
 	" (CAST(?2 AS BIGINT), CAST(?3 AS BIGINT)) ORDER BY " order \
 	" LIMIT CAST(?4 AS BIGINT)")
 
@@ -129,6 +135,29 @@ static int cvec_rows(struct cvec *cv, struct dbs *st, struct arena *ar)
 
 	while ((r = db_step(st)) == 1)
 		read_comment(st, ar, cvec_push(cv, ar));
+	return r;
+}
+
+/*
+ * A comment a page lists but may not show (not visible: deleted, held,
+ * rejected, spam) keeps only its place in the thread: no text, no name.
+ */
+static void placeholder(struct comment *c)
+{
+	if (c->status == COMMENT_VISIBLE)
+		return;
+	c->body = c->html = c->author = "";
+}
+
+/* Queue every message of @b (may be NULL): 0 or an error. */
+static int outbox_batch_insert(struct dbc *c, const struct outbox_batch *b,
+			       int64_t now)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; b && !r && i < b->n; i++)
+		r = outbox_insert(c, b->msgs[i], now);
 	return r;
 }
 
@@ -278,6 +307,8 @@ static int post_write(struct dbc *c, struct comment_post *p, int64_t root,
 	if (!r && p->status == COMMENT_VISIBLE) {
 		outbox_insert(c, p->mail, p->now);
 		db_content_bump(c);
+	} else if (!r) {
+		outbox_batch_insert(c, &p->held_mail, p->now);
 	}
 	if (!r)
 		r = db_get_int(c, &q_count, &p->count, DB_I(p->article_id));
@@ -344,9 +375,10 @@ static int list_top(struct dbc *c, struct arena *ar,
 	return 0;
 }
 
+/* Every status: a removed reply may hold visible ones below it. */
 static struct dbq q_thread = DBQ(
 	"SELECT " CMT_COLS("?2") CMT_FROM " WHERE c.root_id = ?1"
-	" AND c.depth > 0 AND c.status IN (0, 4) ORDER BY c.created, c.id"
+	" AND c.depth > 0 ORDER BY c.created, c.id"
 	" LIMIT " THREAD_MAX);
 
 int store_comments_list(struct store *s, struct arena *ar,
@@ -375,6 +407,8 @@ int store_comments_list(struct store *s, struct arena *ar,
 	}
 	db_put(c);
 	if (!r) {
+		for (i = 0; i < all.n; i++)
+			placeholder(&all.v[i]);
 		out->items = all.v;
 		out->n = all.n;
 	}
@@ -483,15 +517,48 @@ int store_comment_like(struct store *s, int64_t id, int64_t account_id,
 	return r;
 }
 
+/* Locked on PostgreSQL: whether a report is the first rests on these. */
+static struct dbq q_report_state = DBQ2(
+	"SELECT status, reports, reviewed FROM comments WHERE id = ?1",
+	"SELECT status, reports, reviewed FROM comments WHERE id = $1"
+	" FOR UPDATE");
 static struct dbq q_report = DBQ(
 	"INSERT INTO comment_reports (comment_id, account_id, created)"
 	" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
 
 int store_comment_report(struct store *s, int64_t id, int64_t account_id,
-			 int64_t now)
+			 int64_t now, const struct outbox_batch *mail,
+			 bool *queued)
 {
-	return write_one(s, false, &q_report,
-			 DB_ARGS(DB_I(id), DB_I(account_id), DB_I(now)));
+	struct dbc *c = db_get(s, DB_WRITE);
+	struct dbs *st;
+	bool first = false;
+	int r;
+
+	db_begin(c);
+	st = db_query(c, &q_report_state, DB_I(id));
+	if (!(r = db_row(st))) {
+		/* In the queue already: reported, not reviewed since. */
+		bool waiting = db_int(st, 1) > 0 && !db_int(st, 2);
+
+		if (db_int(st, 0) != COMMENT_VISIBLE) {
+			r = ERR_NOTFOUND;
+		} else {
+			/* ERR_NOTFOUND: this account reported it before. */
+			r = db_change(c, &q_report, DB_I(id), DB_I(account_id),
+				      DB_I(now));
+			first = !r && !waiting;
+			if (r == ERR_NOTFOUND)
+				r = 0;
+		}
+	}
+	if (!r && first)
+		r = outbox_batch_insert(c, mail, now);
+	r = db_end(c, r);
+	db_put(c);
+	if (queued)
+		*queued = !r && first;
+	return r;
 }
 
 static struct dbq q_set_status = DBQ(
@@ -548,6 +615,17 @@ int store_account_ban(struct store *s, int64_t account_id)
 		db_content_bump(c);
 	}
 	r = db_end(c, r);
+	db_put(c);
+	return r;
+}
+
+static struct dbq q_unban = DBQ("UPDATE accounts SET banned = 0 WHERE id = ?1");
+
+int store_account_unban(struct store *s, int64_t account_id)
+{
+	struct dbc *c = db_get(s, DB_WRITE);
+	int r = db_change(c, &q_unban, DB_I(account_id));
+
 	db_put(c);
 	return r;
 }

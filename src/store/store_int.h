@@ -35,8 +35,8 @@ struct store_ops {
 	int (*watch_reactions)(struct store *s, store_reactions_fn fn,
 			       void *arg);
 	/* Across nodes (pg_notify.c). */
-	int (*comment_announce)(struct store *s, int64_t article_id,
-				int64_t comment_id);
+	int (*comment_announce)(struct store *s, enum comment_event ev,
+				int64_t article_id, int64_t comment_id);
 	int (*watch_comments)(struct store *s, store_comments_fn fn,
 			      void *arg);
 	int (*rate_take)(struct store *s, const char *key, unsigned per_minute,

@@ -4,7 +4,8 @@
 // and on B's live event stream (LISTEN/NOTIFY between the nodes), and
 // mail queued by either node is sent exactly once although both run a
 // sender.  A comment posted on B reaches A's event stream ("comment" and,
-// when one is removed, "comment-count") and A's page.  Failed logins to
+// when one is removed, "comment-count") and A's page; a like on B reaches
+// A's stream ("comment-likes") and A's kept comment block.  Failed logins to
 // one account spread over both nodes hit the limit (5 a minute) at the
 // same count as on one node: the limit is kept in PostgreSQL.  Also the CLI on a postgres:// URL (init, migrate, refusals).
 // Runs only when $DATELINE_TEST_PG names a PostgreSQL server (scripts/test
@@ -152,6 +153,37 @@ describe('two nodes on one PostgreSQL database', { skip: !PG && 'set DATELINE_TE
 		}
 		assert.match(shown, /A second word from B\./, 'A renders the comment made on B');
 		assert.equal(headingCount((await get(a.url + storyPath)).text), 1);
+	});
+
+	test('a like on B: event stream and comment block on A', async () => {
+		await addUser(site.db, 'lena@example.com', 'Lena Like');
+		const onB = await loginAs(b.url, 'lena@example.com');
+		const author = await loginAs(a.url, 'carla@example.com');
+		const made = await api(author, 'POST', `/api/v1/articles/${SLUG}/comments`, { body: 'Like me from B.' });
+		assert.equal(made.status, 201, made.text);
+		const id = made.json.comment.id;
+		// A keeps the block for anonymous readers with no like yet.
+		assert.match(commentBlock((await get(a.url + storyPath)).text),
+			new RegExp(`id="comment-${id}"[\\s\\S]*?<span data-likes>0</span> likes`));
+		const ev = await openEvents(`${a.url}/api/v1/articles/${SLUG}/events`);
+		try {
+			const r = await api(onB, 'PUT', `/api/v1/comments/${id}/like`);
+			assert.equal(r.status, 200, r.text);
+			const m = await ev.waitFor(/event: comment-likes\ndata: (.*)\n\n/);
+			assert.deepEqual(JSON.parse(m[1]), { id, likes: 1 });
+			const from = ev.text().length;
+			await api(onB, 'DELETE', `/api/v1/comments/${id}/like`);
+			const m2 = await ev.waitFor(/event: comment-likes\ndata: (.*)\n\n/, 5000, from);
+			assert.deepEqual(JSON.parse(m2[1]), { id, likes: 0 });
+			// Liked again: A's kept block must not keep the old count.
+			const from2 = ev.text().length;
+			await api(onB, 'PUT', `/api/v1/comments/${id}/like`);
+			await ev.waitFor(/event: comment-likes\ndata: \{"id":\d+,"likes":1\}\n\n/, 5000, from2);
+		} finally {
+			ev.close();
+		}
+		assert.match(commentBlock((await get(a.url + storyPath)).text),
+			new RegExp(`id="comment-${id}"[\\s\\S]*?<span data-likes>1</span> like<`));
 	});
 
 	test('failed logins spread over A and B meet the limit of one node', async () => {

@@ -2,7 +2,8 @@
 // playwright-core): log in through the story's "Log in to comment" link,
 // post a comment, reply to it through the in-place form, see "Comments 2";
 // a second browser context on the same story sees both comments arrive
-// live.  Screenshot: test-results/comments.png.  Runs only when
+// live, and the likes of a comment change live when another reader likes
+// it.  Screenshot: test-results/comments.png.  Runs only when
 // DATELINE_BROWSER=1.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -29,9 +30,9 @@ describe('comments in the browser', { skip: !ENABLED && 'set DATELINE_BROWSER=1'
 	}
 
 	/* Go to the story and wait for its live stream. */
-	async function openStory(page) {
+	async function openStory(page, query = '') {
 		const stream = page.waitForResponse((r) => r.url().endsWith('/events'), { timeout: 10000 });
-		const res = await page.goto(url, { waitUntil: 'load' });
+		const res = await page.goto(url + query, { waitUntil: 'load' });
 		assert.equal(res.status(), 200);
 		assert.equal((await stream).status(), 200);
 	}
@@ -42,6 +43,7 @@ describe('comments in the browser', { skip: !ENABLED && 'set DATELINE_BROWSER=1'
 		site = await makeSite();
 		url = (await story(site, 'browser-comments', { headline: 'Ferry timetable changes in spring' }));
 		await addUser(site.db, 'ann@example.com', 'Ann');
+		await addUser(site.db, 'bob@example.com', 'Bob');
 		srv = await startServer({ db: site.db, args: ['--comment-min-seconds', '0', '--comment-rate-limit', '1000'] });
 		url = srv.url + url;
 		browser = await launchBrowser();
@@ -124,6 +126,32 @@ describe('comments in the browser', { skip: !ENABLED && 'set DATELINE_BROWSER=1'
 			assert.equal(await top.count(), 21);
 			assert.equal(await page.getByRole('link', { name: 'Show more comments' }).count(), 0);
 			assert.equal(navigated, false, 'loaded in place');
+			assert.deepEqual(errors, []);
+		} finally {
+			await ctx.close();
+		}
+	});
+
+	it('another reader\'s like changes the count on an open page', async () => {
+		const ann = await loginAs(srv.url, 'ann@example.com');
+		const bob = await loginAs(srv.url, 'bob@example.com');
+		const made = await api(ann, 'POST', '/api/v1/articles/browser-comments/comments', { body: 'Like me live' });
+		assert.equal(made.status, 201);
+		const id = made.json.comment.id;
+		const ctx = await browser.newContext();
+		try {
+			const page = await openPage(ctx, 'reader D');
+			// The newest first: the comments above fill the first page.
+			await openStory(page, '?csort=newest');
+			const likes = page.locator(`#comment-${id} > .comment-box .comment-likes`);
+			assert.equal((await likes.textContent()).trim(), '0 likes');
+			assert.equal((await api(bob, 'PUT', `/api/v1/comments/${id}/like`)).status, 200);
+			await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.trim() === '1 like',
+				`#comment-${id} > .comment-box .comment-likes`, { timeout: 5000 });
+			assert.equal(await likes.locator('[data-likes]').textContent(), '1');
+			assert.equal((await api(bob, 'DELETE', `/api/v1/comments/${id}/like`)).status, 200);
+			await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.trim() === '0 likes',
+				`#comment-${id} > .comment-box .comment-likes`, { timeout: 5000 });
 			assert.deepEqual(errors, []);
 		} finally {
 			await ctx.close();

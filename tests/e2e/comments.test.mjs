@@ -393,7 +393,12 @@ describe('comments', () => {
 		const gone = await api(u.spam, 'POST', '/api/v1/articles/open-story/comments', { body: 'again' });
 		assert.equal(gone.status, 401);
 		const again = await loginAs(srv.url, 'spam@example.com');
-		const refused = await postForm(again, paths['open-story'], 'Still selling');
+		// The page says so instead of offering a form; a post is refused.
+		const banned = await again.get(paths['open-story']);
+		assert.match(commentBlock(banned.text), /Your account is banned/);
+		assert.doesNotMatch(commentBlock(banned.text), /<textarea/);
+		const refused = await again.post('/comments/new/open-story', { csrf: csrfOf(banned.text,
+			'/react/open-story'), stamp: '', parent: '', body: 'Still selling', website: '' });
 		assert.equal(refused.status, 403);
 		assert.match(refused.text, /may not comment/);
 		assert.match(refused.text, /<textarea[^>]*>Still selling<\/textarea>/);

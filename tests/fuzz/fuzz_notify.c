@@ -2,7 +2,8 @@
  * fuzz_notify.c - libFuzzer driver for the parser of the notifications
  * the PostgreSQL nodes send each other (pg_notify_parse): any bytes as a
  * payload.  An accepted event has a kind, a positive article id for
- * reactions and comments and a comment id >= 0; a refused one has none;
+ * reactions, comments and likes, a comment id >= 0 (> 0 for likes); a
+ * refused one has none;
  * the store's own node id is never accepted as another node's.
  */
 #include <stdint.h>
@@ -32,7 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ev.kind != PG_EV_CONTENT && ev.article_id <= 0)
 			abort();
 		if (ev.comment_id < 0 || (ev.kind != PG_EV_COMMENT &&
+					  ev.kind != PG_EV_LIKES &&
 					  ev.comment_id))
+			abort();
+		if (ev.kind == PG_EV_LIKES && ev.comment_id <= 0)
 			abort();
 	}
 	free(p);

@@ -283,8 +283,10 @@ static void test_modes_and_moderation(void **state)
 						NULL, NULL), 0);
 	assert_int_equal(count(f), 1);
 	/* Reports bring a visible comment to the queue until reviewed. */
-	assert_int_equal(store_comment_report(f->s, top, f->bob, 5), 0);
-	assert_int_equal(store_comment_report(f->s, top, f->bob, 6), 0);
+	assert_int_equal(store_comment_report(f->s, top, f->bob, 5, NULL,
+					      NULL), 0);
+	assert_int_equal(store_comment_report(f->s, top, f->bob, 6, NULL,
+					      NULL), 0);
 	assert_int_equal(store_comment_queue(f->s, f->a, 50, &q, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(q[1].reports, 1);
@@ -301,6 +303,100 @@ static void test_modes_and_moderation(void **state)
 	p = post_of(f, f->bob, "again", 0);
 	assert_int_equal(store_comment_post(f->s, &p), 0);
 	assert_int_equal(p.refusal, COMMENT_BANNED);
+}
+
+/*
+ * Moderators get mail in the transaction that holds a comment, and in the
+ * one of the report that brings a comment to the queue: not for a visible
+ * post, not for later reports until a moderator has reviewed it.
+ */
+static void test_moderator_mail(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_msg m1 = { .to = "ed@example.com", .data = "x\r\n" };
+	struct outbox_msg m2 = { .to = "ada@example.com", .data = "y\r\n" };
+	const struct outbox_msg *both[] = { &m1, &m2 };
+	struct outbox_batch mods = { both, 2 };
+	int64_t cat = account(f, "cat@example.com"), ed, top;
+	struct account *list;
+	struct comment_post p;
+	bool queued = true;
+	size_t n;
+
+	ed = account(f, "ed@example.com");
+	assert_int_equal(store_account_set_role(f->s, ed, ROLE_EDITOR), 0);
+	assert_int_equal(store_moderators(f->s, f->a, &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].email, "ed@example.com");
+	/* Visible: no mail to moderators. */
+	p = post_of(f, f->ann, "fine words", 0);
+	p.held_mail = mods;
+	assert_int_equal(store_comment_post(f->s, &p), 0);
+	assert_int_equal(p.status, COMMENT_VISIBLE);
+	assert_int_equal(outbox(f), 0);
+	top = p.id;
+	/* Held: one message to each. */
+	p = post_of(f, f->bob, "held words", 0);
+	p.hold = true;
+	p.held_mail = mods;
+	assert_int_equal(store_comment_post(f->s, &p), 0);
+	assert_int_equal(p.status, COMMENT_HELD);
+	assert_int_equal(outbox(f), 2);
+	/* The first report; not the second, nor the same one again. */
+	assert_int_equal(store_comment_report(f->s, top, f->bob, 5, &mods,
+					      &queued), 0);
+	assert_true(queued);
+	assert_int_equal(outbox(f), 4);
+	assert_int_equal(store_comment_report(f->s, top, cat, 6, &mods,
+					      &queued), 0);
+	assert_false(queued);
+	assert_int_equal(store_comment_report(f->s, top, f->bob, 7, &mods,
+					      &queued), 0);
+	assert_false(queued);
+	assert_int_equal(outbox(f), 4);
+	/* Reviewed, then reported by someone new: in the queue again. */
+	assert_int_equal(store_comment_moderate(f->s, top, COMMENT_APPROVE,
+						NULL, NULL), 0);
+	assert_int_equal(store_comment_report(f->s, top, ed, 8, &mods,
+					      &queued), 0);
+	assert_true(queued);
+	assert_int_equal(outbox(f), 6);
+	/* A comment that is not visible cannot be reported. */
+	assert_int_equal(store_comment_report(f->s, p.id, cat, 9, &mods,
+					      &queued), ERR_NOTFOUND);
+	assert_false(queued);
+	assert_int_equal(outbox(f), 6);
+}
+
+/* The account says it is banned; an unban lifts it, nothing else. */
+static void test_ban_shown_and_lifted(void **state)
+{
+	struct fixture *f = *state;
+	struct account acct, *list;
+	struct comment_post p;
+	size_t n = 9;
+
+	assert_int_equal(store_account_by_id(f->s, f->a, f->bob, &acct), 0);
+	assert_false(acct.banned);
+	assert_int_equal(store_accounts_banned(f->s, f->a, &list, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_account_ban(f->s, f->bob), 0);
+	assert_int_equal(store_account_by_id(f->s, f->a, f->bob, &acct), 0);
+	assert_true(acct.banned);
+	assert_int_equal(store_accounts_banned(f->s, f->a, &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, f->bob);
+	assert_int_equal(store_account_by_id(f->s, f->a, f->ann, &acct), 0);
+	assert_false(acct.banned);
+	assert_int_equal(store_account_unban(f->s, f->bob), 0);
+	assert_int_equal(store_account_by_id(f->s, f->a, f->bob, &acct), 0);
+	assert_false(acct.banned);
+	assert_int_equal(store_accounts_banned(f->s, f->a, &list, &n), 0);
+	assert_int_equal(n, 0);
+	p = post_of(f, f->bob, "back", 0);
+	assert_int_equal(store_comment_post(f->s, &p), 0);
+	assert_int_equal(p.refusal, COMMENT_ACCEPTED);
+	assert_int_equal(store_account_unban(f->s, 424242), ERR_NOTFOUND);
 }
 
 static void test_threads_pages_likes(void **state)
@@ -373,6 +469,47 @@ static void test_threads_pages_likes(void **state)
 	}
 }
 
+/*
+ * A removed comment keeps the visible replies below it as a placeholder
+ * without its text or name; one with no visible reply is not listed.
+ */
+static void test_removed_keeps_thread(void **state)
+{
+	struct fixture *f = *state;
+	struct comment_query q = { .article_id = f->article, .limit = 10 };
+	struct comment_page pg;
+	int64_t a, r1, r2, lone;
+
+	a = add(f, f->ann, "a", 0);
+	r1 = add(f, f->bob, "reply to a", a);
+	r2 = add(f, f->ann, "reply to the reply", r1);
+	lone = add(f, f->ann, "lone", 0);
+	assert_int_equal(store_comment_moderate(f->s, a, COMMENT_MARK_SPAM,
+						NULL, NULL), 0);
+	assert_int_equal(store_comment_moderate(f->s, r1, COMMENT_REJECT,
+						NULL, NULL), 0);
+	assert_int_equal(store_comment_moderate(f->s, lone, COMMENT_MARK_SPAM,
+						NULL, NULL), 0);
+	assert_int_equal(count(f), 1);
+	assert_int_equal(store_comments_list(f->s, f->a, &q, &pg), 0);
+	assert_int_equal(pg.n, 3);
+	assert_int_equal(pg.items[0].id, a);
+	assert_int_equal(pg.items[0].status, COMMENT_SPAM);
+	assert_string_equal(pg.items[0].body, "");
+	assert_string_equal(pg.items[0].html, "");
+	assert_string_equal(pg.items[0].author, "");
+	assert_int_equal(pg.items[1].id, r1);
+	assert_string_equal(pg.items[1].body, "");
+	assert_int_equal(pg.items[2].id, r2);
+	assert_string_equal(pg.items[2].body, "reply to the reply");
+	/* Without a visible reply the thread is gone from the page. */
+	assert_int_equal(store_comment_moderate(f->s, r2, COMMENT_MARK_SPAM,
+						NULL, NULL), 0);
+	assert_int_equal(store_comments_list(f->s, f->a, &q, &pg), 0);
+	assert_int_equal(pg.n, 0);
+	assert_int_equal(count(f), 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -386,6 +523,9 @@ int main(void)
 		T(test_post_and_refusals),
 		T(test_modes_and_moderation),
 		T(test_threads_pages_likes),
+		T(test_removed_keeps_thread),
+		T(test_ban_shown_and_lifted),
+		T(test_moderator_mail),
 	};
 
 	return cmocka_run_group_tests_name("comment text", md, setup_md,
