@@ -173,7 +173,7 @@ describe('article page', () => {
 		assert.equal(textOf(inner(by, 'span', '[^>]*class="author"')), harbour.author);
 		const [t] = tags(by, 'time');
 		assert.equal(t.datetime, '2025-11-20T08:30:00Z');
-		assert.equal(norm(textOf(by)), 'By Nour Haddad \u00b7 20 November 2025');
+		assert.equal(norm(textOf(by)), 'By Nour Haddad \u00b7 20 November 2025, 08:30 UTC');
 	});
 
 	it('links its section and tags, and those pages list the story', async () => {
@@ -289,7 +289,7 @@ describe('article page', () => {
 		assert.deepEqual(bodyParagraphs(r.text), ['The council voted nine to four on Tuesday.',
 			'Work starts in spring.']);
 		const by = inner(r.text, 'p', '[^>]*class="byline"');
-		assert.equal(norm(textOf(by)), '1 September 2025');
+		assert.equal(norm(textOf(by)), '1 September 2025, 07:00 UTC');
 	});
 
 	it('renders every paragraph of a very long article', async () => {
