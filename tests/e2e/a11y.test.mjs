@@ -9,7 +9,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { addArticle, axeViolations, launchBrowser, makeSite, removeDir, request, startServer, tempDir,
+import { addArticle, axeViolations, dbSql, launchBrowser, makeSite, removeDir, request, startServer, tempDir,
 	vnuErrors } from './lib.mjs';
 import { addUser, loginAs } from './comments-lib.mjs';
 
@@ -42,12 +42,18 @@ describe('valid and accessible pages', { skip: !enabled && 'set DATELINE_BROWSER
 			headline: 'Spinners revive a forgotten wool dye', summary: 'Lichen and patience.',
 			author: 'Desk', section: 'Culture', tags: 'crafts', published: '2025-11-22T10:00:00Z',
 		}, 'The dye comes from lichen.\n');
+		// The first story was updated and corrected.
+		await dbSql(site.db, `UPDATE articles SET update_marked = published + 3600 WHERE slug LIKE 'highland%'`);
+		await dbSql(site.db, `INSERT INTO corrections (article_id, created, body) SELECT id, published + 3600,
+			'An earlier version of this story gave the cloth''s length as 14 metres.' FROM articles WHERE slug LIKE 'highland%'`);
 		await addUser(site.db, 'editor@example.com', 'Edna Editor', 'admin');
 		srv = await startServer({ db: site.db });
 		editor = await loginAs(srv.url, 'editor@example.com');
 		const story = await request(srv.url + storyPath);
 		assert.match(story.text, /id="related-heading"/, 'the checked story page has related stories');
 		assert.match(story.text, /<figure class="embed embed-video"/, 'and an embed');
+		assert.match(story.text, /<aside class="corrections"/, 'and a correction');
+		assert.match(story.text, /Updated <time/, 'and an update');
 		const list = await editor.get('/newsroom');
 		storyId = /\/newsroom\/stories\/(\d+)/.exec(list.text)?.[1];
 		assert.ok(storyId, 'the newsroom lists a story');
