@@ -68,6 +68,16 @@ struct tval *article_summary_value(struct site *site, struct arena *a,
 				   const struct article *art);
 
 /*
+ * The responsive copies of @art's lead photo into its photo value @p:
+ * srcset, webp_srcset and @sizes (static text); with @small_src, src
+ * becomes a small copy instead of the original.  Nothing when the photo
+ * has no copies.
+ */
+void article_photo_srcset(struct site *site, struct arena *a,
+			  const struct article *art, struct tval *p,
+			  const char *sizes, bool small_src);
+
+/*
  * The page context of story @art at @path, as its public page shows it
  * (with the reactions hole when @reactions); the newsroom's preview uses
  * it too.
