@@ -207,6 +207,8 @@ struct tval *article_page_context(struct site *site, struct http_request *req,
 	tv_set_str(a, page, "modified", time_iso(a, art->updated > art->published ?
 						art->updated : art->published));
 	tv_set_str(a, page, "section", art->section);
+	if (art->section_slug && *art->section_slug)
+		page_in_section(a, ctx, section_path(a, art->section_slug));
 	if (art->photo.key) {
 		tv_set_str(a, page, "image", absolute_url(site, a,
 			   media_path(a, art->photo.key)));

@@ -39,6 +39,13 @@ struct tval *page_context(struct site *site, struct http_request *req,
 			  const char *title, const char *description,
 			  const char *path);
 
+/*
+ * Mark the masthead's link to section @url in @ctx (of page_context()) as
+ * the section the page is in ("in_section": aria-current="true"), for a
+ * story's page; the section's own page is "current" already.
+ */
+void page_in_section(struct arena *a, struct tval *ctx, const char *url);
+
 /* The "page" map inside a page context. */
 struct tval *page_meta(struct tval *ctx);
 
