@@ -52,7 +52,7 @@ describe('valid and accessible pages', { skip: !enabled && 'set DATELINE_BROWSER
 			body: 'We report on the Highlands.\n' });
 		await savePage({ title: 'The team', slug: 'team', parent: aboutId, body: 'Who we are.\n' });
 		publicPages.push('/', storyPath, '/section/culture/', '/tag/crafts/', '/author/Morag%20Fraser/',
-			'/search?q=cloth', '/search?q=nothingmatchesthis', '/reactions/love/',
+			'/search', '/search?q=cloth', '/search?q=nothingmatchesthis', '/reactions/love/',
 			'/account/login', '/account/signup', '/account/forgot', '/no-such-page/', '/about/',
 			'/about/team/');
 		editorPages.push('/account/', '/newsroom', '/newsroom/new', `/newsroom/stories/${storyId}`,
