@@ -2,7 +2,8 @@
 // form its number calls for, at 0, 1 and 2, in English, French (0 and 1
 // singular) and Arabic (0, 1 and 2 each their own form): the comment
 // links of story lists, a story's reaction total, the "Most reacted" box
-// and the reaction archive's lines.  (Search's "N results":
+// and the reaction archive's lines; the newsroom dashboard's "Most
+// reacted" and "Most commented" lists.  (Search's "N results":
 // search-words.test.mjs.)
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -24,6 +25,7 @@ describe('plural forms of counts', () => {
 				published: new Date(now - (3 - n) * 3600e3).toISOString().replace(/\.\d+Z$/, 'Z'),
 			}, 'Body.\n');
 		await addUser(site.db, 'ann@example.com', 'Ann', 'reader');
+		await addUser(site.db, 'ed@example.com', 'Ed', 'editor');
 		en = await startServer({ db: site.db, args: ['--comment-rate-limit', '1000',
 			'--login-rate-limit', '1000'] });
 		const ann = await loginAs(en.url, 'ann@example.com');
@@ -109,5 +111,24 @@ describe('plural forms of counts', () => {
 		const a = await archive(ar);
 		assert.match(a[0], /^تفاعلان «[^»]+» \(2\)$/);
 		assert.match(a[1], /^تفاعل «[^»]+» واحد \(1\)$/);
+	});
+
+	it('the newsroom dashboard\'s most reacted and most commented', async () => {
+		const lists = async (srv) => {
+			const ed = await loginAs(srv.url, 'ed@example.com');
+			const html = (await ed.get('/newsroom/dashboard')).text;
+			const out = {};
+			for (const m of html.matchAll(/<li><a href="[^"]*">Story with (one|two)<\/a> <span class="num">([^<]*)<\/span>/g))
+				(out[m[1]] ||= []).push(m[2]);
+			return out;
+		};
+		assert.deepEqual(await lists(en), {
+			one: ['1 reaction', '1 reaction', '1 comment', '1 comment'],
+			two: ['2 reactions', '2 reactions', '2 comments', '2 comments'],
+		});
+		assert.deepEqual(await lists(fr), {
+			one: ['1 réaction', '1 réaction', '1 commentaire', '1 commentaire'],
+			two: ['2 réactions', '2 réactions', '2 commentaires', '2 commentaires'],
+		});
 	});
 });
