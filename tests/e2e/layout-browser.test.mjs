@@ -15,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { ROOT, addArticle, launchBrowser, makeSite, removeDir, startServer } from './lib.mjs';
 import { addUser, loginAs } from './comments-lib.mjs';
+import { saveStory, storyId } from './newsroom-lib.mjs';
 
 const enabled = process.env.DATELINE_BROWSER === '1';
 const SHOTS = path.join(ROOT, 'test-results');
@@ -33,7 +34,7 @@ function contrast(a, b) {
 }
 
 describe('layout', { skip: !enabled && 'set DATELINE_BROWSER=1 to run' }, () => {
-	let site, srv, browser, story, editorCookies;
+	let site, srv, browser, story, editorCookies, revised;
 
 	before(async () => {
 		site = await makeSite();
@@ -53,6 +54,10 @@ describe('layout', { skip: !enabled && 'set DATELINE_BROWSER=1 to run' }, () => 
 		await addUser(site.db, 'editor@example.com', 'Edna Editor', 'admin');
 		srv = await startServer({ db: site.db });
 		const editor = await loginAs(srv.url, 'editor@example.com');
+		/* a story saved twice, so that it has revisions to compare */
+		revised = storyId(await saveStory(editor, { headline: 'Harbour authority revises its winter plans',
+			section: 'World', body: 'First version.\n' }));
+		await saveStory(editor, { body: 'Second version.\n' }, 'save', `/newsroom/stories/${revised}`);
 		editorCookies = [...editor.jar].map(([name, value]) => ({ name, value, url: srv.url }));
 		browser = await launchBrowser();
 		fs.mkdirSync(SHOTS, { recursive: true });
@@ -136,7 +141,7 @@ describe('layout', { skip: !enabled && 'set DATELINE_BROWSER=1 to run' }, () => 
 		await ctx.close();
 	});
 
-	it('the newsroom story list does not scroll the page sideways at 375 px', async () => {
+	it('the newsroom story list and revisions do not scroll the page sideways at 375 px', async () => {
 		const { ctx, page } = await open('/newsroom', { width: 375, cookies: editorCookies });
 		assert.ok(await page.locator('.nr-table').count(), 'the story table is there');
 		const w = await page.evaluate(() => ({
@@ -148,6 +153,13 @@ describe('layout', { skip: !enabled && 'set DATELINE_BROWSER=1 to run' }, () => 
 		assert.ok(w.body <= 375, `body scrollWidth ${w.body}`);
 		assert.ok(w.table <= 375, `the table ends at ${w.table}`);
 		await shot(page, 'newsroom-375');
+		await page.goto(`${srv.url}/newsroom/stories/${revised}/revisions`, { waitUntil: 'load' });
+		assert.ok(await page.locator('.nr-table input[type="radio"]').count() >= 4, 'two revisions to compare');
+		const doc = await page.evaluate(() => document.documentElement.scrollWidth);
+		const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
+			.filter((e) => e.getBoundingClientRect().right > 376 && !e.closest('.nr-table')).slice(0, 4)
+			.map((e) => `${e.tagName}.${e.className} ${getComputedStyle(e).display}`).join(', '));
+		assert.ok(doc <= 375, `revisions: document scrollWidth ${doc} (${wide})`);
 		await ctx.close();
 	});
 
