@@ -163,7 +163,7 @@ describe('layout', { skip: !enabled && 'set DATELINE_BROWSER=1 to run' }, () => 
 		await ctx.close();
 	});
 
-	it('the newsroom editor in dark mode: dark fields with light text', async () => {
+	it('the newsroom editor and a reader\'s form in dark mode: dark fields with light text', async () => {
 		const { ctx, page } = await open('/newsroom/new', { cookies: editorCookies, colorScheme: 'dark' });
 		await page.emulateMedia({ colorScheme: 'dark' });
 		const fields = await page.evaluate(() => [...document.querySelectorAll(
@@ -184,6 +184,16 @@ describe('layout', { skip: !enabled && 'set DATELINE_BROWSER=1 to run' }, () => 
 			assert.ok(contrast(b.bg, b.fg) >= 4.5, `button ${b.text}: ${b.fg} on ${b.bg}`);
 		await shot(page, 'newsroom-dark');
 		await ctx.close();
+		/* a reader's form too: the log-in page */
+		const login = await open('/account/login', { colorScheme: 'dark' });
+		const els = await login.page.evaluate(() => [...document.querySelectorAll('main input:not([type="hidden"]), main button')]
+			.map((e) => ({ tag: e.tagName, bg: getComputedStyle(e).backgroundColor, fg: getComputedStyle(e).color })));
+		assert.ok(els.some((e) => e.tag === 'INPUT') && els.some((e) => e.tag === 'BUTTON'), 'fields and a button');
+		for (const e of els)
+			assert.ok(contrast(e.bg, e.fg) >= 4.5, `log in ${e.tag}: ${e.fg} on ${e.bg}`);
+		for (const e of els.filter((x) => x.tag === 'INPUT'))
+			assert.ok(contrast(e.bg, 'rgb(255, 255, 255)') > 4.5, `log in field ${e.bg} is dark`);
+		await login.ctx.close();
 	});
 
 	it('a printed story keeps its text and photo, without the page around it', async () => {
