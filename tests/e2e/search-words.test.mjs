@@ -72,6 +72,17 @@ describe('search words', () => {
 		assert.deepEqual(hits(await search('-harbour')), []);
 	});
 
+	it('odd mixes of exclusions, prefixes and phrases are answered 200', async () => {
+		for (const q of ['-', '--harbour', '-"', 'harbour -"storm surge" surg*', 'harbour -sto*',
+			'"-storm" harbour', '((harbour OR -storm))', 'NOT -NOT harbour', 'harbour - -', 'a -b',
+			'-"" harbour', 'harbour -\u20ac\u20ac', '\u0627\u0644\u0645\u064a\u0646\u0627 -storm']) {
+			const r = await get(`${srv.url}/api/v1/search?q=${encodeURIComponent(q)}`);
+			assert.equal(r.status, 200, q);
+			assert.equal(typeof JSON.parse(r.text).total, 'number', q);
+		}
+		assert.deepEqual(new Set(hits(await search('harbour -surg*'))), new Set([p.coord, p.storms]));
+	});
+
 	it('says how many stories match, with plural forms (en, fr)', async () => {
 		assert.equal(count(await search('coordinat')), '1 result');
 		assert.equal(count(await search('surge')), '2 results');
