@@ -148,12 +148,22 @@ static char *news_article_jsonld(struct site *site, struct arena *a,
 	return b.data;
 }
 
-/* The responsive copies of the lead photo as srcset strings (@p). */
-static void photo_srcset(struct site *site, struct arena *a,
-			 const struct article *art, struct tval *p)
+/*
+ * The responsive copies of @art's lead photo as srcset strings in @p, with
+ * @sizes.  With @small_src the fallback src becomes the smallest copy of
+ * the original's type that is at least THUMB_SRC_MIN wide (the largest when
+ * none is), so a list never sends the original to a browser without srcset.
+ */
+#define THUMB_SRC_MIN 480
+
+void article_photo_srcset(struct site *site, struct arena *a,
+			  const struct article *art, struct tval *p,
+			  const char *sizes, bool small_src)
 {
 	struct photo_variant *v;
 	struct buf own, webp;
+	const char *src = NULL;
+	int src_w = 0;
 	size_t n, i;
 
 	if (store_photo_variants(site->store, a, art->photo.key, &v, &n) || !n)
@@ -161,10 +171,15 @@ static void photo_srcset(struct site *site, struct arena *a,
 	buf_init(&own, a, 8192);
 	buf_init(&webp, a, 8192);
 	for (i = 0; i < n; i++) {
-		struct buf *b = strcmp(v[i].type, "image/webp") ? &own : &webp;
+		bool is_webp = !strcmp(v[i].type, "image/webp");
+		struct buf *b = is_webp ? &webp : &own;
+		const char *url = media_path(a, v[i].media_key);
 
-		buf_printf(b, "%s%s %dw", b->len ? ", " : "",
-			   media_path(a, v[i].media_key), v[i].width);
+		buf_printf(b, "%s%s %dw", b->len ? ", " : "", url, v[i].width);
+		if (!is_webp && (!src || src_w < THUMB_SRC_MIN)) {
+			src = url;
+			src_w = v[i].width;
+		}
 	}
 	if (own.len)
 		buf_printf(&own, ", %s %dw", media_path(a, art->photo.key),
@@ -173,7 +188,9 @@ static void photo_srcset(struct site *site, struct arena *a,
 		tv_set_str(a, p, "srcset", own.data);
 	if (webp.len)
 		tv_set_str(a, p, "webp_srcset", webp.data);
-	tv_set_str(a, p, "sizes", "(min-width: 50rem) 46rem, 100vw");
+	if (small_src && src)
+		tv_set_str(a, p, "src", src);
+	tv_set_str(a, p, "sizes", sizes);
 }
 
 /*
@@ -215,6 +232,8 @@ struct tval *article_page_context(struct site *site, struct http_request *req,
 	tv_set_str(a, page, "published", time_iso(a, art->published));
 	tv_set_str(a, page, "modified", time_iso(a, article_modified(art)));
 	tv_set_str(a, page, "section", art->section);
+	if (art->section_slug && *art->section_slug)
+		page_in_section(a, ctx, section_path(a, art->section_slug));
 	if (art->photo.key) {
 		tv_set_str(a, page, "image", absolute_url(site, a,
 			   media_path(a, art->photo.key)));
@@ -266,7 +285,8 @@ struct tval *article_page_context(struct site *site, struct http_request *req,
 			   "%" PRId64 ":%s" PAGE_HOLE_CLOSE, art->id,
 			   art->slug));
 	if (art->photo.key && (photo = tv_get(v, "photo", 5)))
-		photo_srcset(site, a, art, photo);
+		article_photo_srcset(site, a, art, photo,
+				     "(min-width: 50rem) 46rem, 100vw", false);
 	tv_set_bool(a, v, "has_tags", art->ntags > 0);
 	tv_set(a, ctx, "article", v);
 	return ctx;

@@ -16,6 +16,14 @@
 #include "core/escape.h"
 #include "core/value.h"
 
+/*
+ * How wide a list's photos are shown (static/site.css: .stories, .wrap):
+ * the first story's at 3/5 of the 1100 px column, the others in the grid's
+ * 300 px-and-more columns, one column on a phone.
+ */
+#define THUMB_SIZES_FIRST "(min-width: 1100px) 626px, (min-width: 641px) 58vw, 100vw"
+#define THUMB_SIZES "(min-width: 1100px) 340px, (min-width: 641px) 48vw, 100vw"
+
 #define PAGE_SIZE 20
 
 static void list_page(struct site *site, struct http_request *req,
@@ -74,7 +82,11 @@ static void list_page(struct site *site, struct http_request *req,
 
 			tv_set_int(a, v, "comment_count", counts[i]);
 			/* The first photo is the page's largest paint: no lazy load. */
-			if (i == 0 && (photo = tv_get(v, "photo", 5)))
+			if ((photo = tv_get(v, "photo", 5)))
+				article_photo_srcset(site, a, &list.items[i],
+						     photo, i ? THUMB_SIZES :
+						     THUMB_SIZES_FIRST, true);
+			if (i == 0 && photo)
 				tv_set_bool(a, photo, "first", true);
 			tv_push(a, stories, v);
 		}

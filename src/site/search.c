@@ -256,6 +256,8 @@ void h_search(struct site *site, struct http_request *req,
 		tv_push(a, hits, v);
 	}
 	tv_set(a, ctx, "hits", hits);
+	if (o.res.n)
+		tv_set_int(a, ctx, "total", o.res.total);
 	if (o.next)
 		tv_set_str(a, ctx, "more", more_url(a, &o));
 	render_page(site, req, res, "search", ctx);
@@ -301,6 +303,7 @@ void h_search_api(struct site *site, struct http_request *req,
 		tv_push(a, list, v);
 	}
 	tv_set(a, root, "results", list);
+	tv_set_int(a, root, "total", o.res.total);
 	tv_set(a, root, "next", o.next ? tv_str(a, o.next) : tv_null(a));
 	if (json_write(&res->body, root)) {
 		json_error(res, 500, "the answer is too large");

@@ -374,6 +374,23 @@ static char *script_strings(struct http_request *req)
 	return b.data;
 }
 
+void page_in_section(struct arena *a, struct tval *ctx, const char *url)
+{
+	struct tval *secs = tv_get(ctx, "sections", 8);
+	size_t i;
+
+	if (!secs || secs->type != TV_LIST || !url)
+		return;
+	for (i = 0; i < secs->u.list.n; i++) {
+		struct tval *v = secs->u.list.items[i];
+		struct tval *u = tv_get(v, "url", 3);
+
+		if (u && u->type == TV_STR && strlen(url) == u->u.str.len &&
+		    !memcmp(u->u.str.p, url, u->u.str.len))
+			tv_set_bool(a, v, "in_section", true);
+	}
+}
+
 struct tval *page_context(struct site *site, struct http_request *req,
 			  const char *title, const char *description,
 			  const char *path)

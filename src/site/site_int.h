@@ -39,6 +39,13 @@ struct tval *page_context(struct site *site, struct http_request *req,
 			  const char *title, const char *description,
 			  const char *path);
 
+/*
+ * Mark the masthead's link to section @url in @ctx (of page_context()) as
+ * the section the page is in ("in_section": aria-current="true"), for a
+ * story's page; the section's own page is "current" already.
+ */
+void page_in_section(struct arena *a, struct tval *ctx, const char *url);
+
 /* The "page" map inside a page context. */
 struct tval *page_meta(struct tval *ctx);
 
@@ -66,6 +73,16 @@ char *absolute_url(struct site *site, struct arena *a, const char *path);
 /* A story's fields for list and page templates (no body). */
 struct tval *article_summary_value(struct site *site, struct arena *a,
 				   const struct article *art);
+
+/*
+ * The responsive copies of @art's lead photo into its photo value @p:
+ * srcset, webp_srcset and @sizes (static text); with @small_src, src
+ * becomes a small copy instead of the original.  Nothing when the photo
+ * has no copies.
+ */
+void article_photo_srcset(struct site *site, struct arena *a,
+			  const struct article *art, struct tval *p,
+			  const char *sizes, bool small_src);
 
 /*
  * The page context of story @art at @path, as its public page shows it

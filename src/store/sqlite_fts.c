@@ -14,7 +14,10 @@
  * typed (accents folded) and, as FTS5 synonyms at the same position
  * (FTS5_TOKEN_COLOCATED), as its stem in every language stemmed here, so
  * "Häuser" finds the German "Haus", "coordinations" the English
- * "coordination".  A prefix ("Koordinat*") is never stemmed.
+ * "coordination".  A prefix ("Koordinat*") is never stemmed: so that it
+ * finds what was written, each word is indexed as written too (accents
+ * folded), at the stem's position (sql/sqlite/020_prefix_words.sql built
+ * the index again when that began).
  *
  * Words come from the built-in unicode61 tokenizer (case folded, no
  * diacritics removed: Snowball wants "häuser", not "hauser"); the stem is
@@ -206,8 +209,12 @@ static int word_cb(void *p, int tflags, const char *tok, int n, int s, int e)
 	em->end = e;
 	em->colocated = 0;
 	em->nsent = 0;
-	if (!(em->flags & FTS5_TOKENIZE_QUERY))
-		return emit_stem(em, tok, n, em->t->lang);
+	if (!(em->flags & FTS5_TOKENIZE_QUERY)) {
+		rc = emit_stem(em, tok, n, em->t->lang);
+		if (rc != SQLITE_OK || em->t->lang == LANG_NONE)
+			return rc;
+		return emit_stem(em, tok, n, LANG_NONE);
+	}
 	rc = emit_stem(em, tok, n, LANG_NONE);
 	if (em->flags & FTS5_TOKENIZE_PREFIX)
 		return rc;

@@ -718,6 +718,7 @@ struct search_results {
 	struct search_hit *hits;
 	size_t n;
 	bool more;		/* another page exists after the last hit */
+	int64_t total;		/* all the stories that match, every page */
 	int terms;		/* words and phrases searched for; 0: nothing
 				 * searchable in the text (no hits, no error) */
 };
@@ -727,8 +728,9 @@ struct search_results {
 
 /*
  * Public stories matching the reader's search @text, whatever it holds:
- * the backend builds a safe query of its own ("a phrase", prefix*, other
- * words as terms, all required).  Best first: relevance over headline,
+ * the backend builds a safe query of its own ("a phrase", prefix*, the
+ * last word also as a prefix, -excluded, other words as terms, all
+ * required; src/store/fts_query.h).  Best first: relevance over headline,
  * summary, body, tags and author, then newest.  Keyset pagination by
  * @after (NULL: from the top); @limit 1..50.  Only the first
  * SEARCH_TEXT_MAX bytes of @text count.

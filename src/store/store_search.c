@@ -51,11 +51,14 @@
 #define BM25 "bm25(article_search, 0.0, 10.0, 4.0, 1.0, 5.0, 5.0)"
 /* Each story is stemmed in its language (sql/postgres/010_stemming.sql);
  * the reader's words are looked for as every configuration stems them. */
-#define TSQ "(to_tsquery('dateline', $1) ||" \
-	" to_tsquery('dateline_german', $1) ||" \
-	" to_tsquery('dateline_french', $1) ||" \
-	" to_tsquery('dateline_arabic', $1) ||" \
-	" to_tsquery('dateline_simple', $1))"
+#define TSQ_OF(n) "(to_tsquery('dateline', " n ") ||" \
+	" to_tsquery('dateline_german', " n ") ||" \
+	" to_tsquery('dateline_french', " n ") ||" \
+	" to_tsquery('dateline_arabic', " n ") ||" \
+	" to_tsquery('dateline_simple', " n "))"
+#define TSQ TSQ_OF("$1")
+/* Not a story with an excluded word ($N: their tsquery, '' for none). */
+#define TS_EXCLUDE(n) " AND (" n " = '' OR NOT a.search @@ " TSQ_OF(n) ")"
 #define RANK "ts_rank('{0.1, 0.2, 0.4, 1.0}', a.search, " TSQ ")"
 
 /*
@@ -206,27 +209,41 @@ int store_list_prev(struct store *s, const struct article_query *q,
 }
 
 /*
- * The FTS5 expression of fts_query_translate() ("a b" "c"* ...: quoted
- * parts of letters, digits and UTF-8 characters, a star after a prefix)
- * as tsquery text: 'a' <-> 'b' & 'c':* ...  The number of parts or
- * ERR_TOOBIG.
+ * Part of an FTS5 expression of fts_query_translate(), [p, stop), without
+ * NOT ("a b" AND ("c" OR "c"*) AND "d"* ...: quoted parts of letters,
+ * digits and UTF-8 characters, a star after a prefix, a group of the last
+ * word and its prefix) as tsquery text, each part joined by @join:
+ * ('a' <-> 'b') & (('c') | ('c':*)) & ('d':*) ...
  */
-static int to_tsquery_text(const char *fts, struct buf *out)
+static int tsquery_parts(const char *p, const char *stop, const char *join,
+			 struct buf *out)
 {
-	const char *p = fts;
-	int r = 0, parts = 0;
+	int r = 0, parts = 0, depth = 0;
+	bool operand = false;	/* the last thing written was an operand */
 
-	while (*p) {
+	while (p < stop) {
 		const char *end;
 
-		if (*p != '"') {
+		if (!strncmp(p, "OR ", 3)) {
+			r |= buf_adds(out, " | ");
+			p += 3;
+			operand = false;
+			continue;
+		}
+		if ((*p == '(' || *p == '"') && operand && !depth)
+			r |= buf_adds(out, join);
+		if (*p == '(' || *p == ')') {
+			depth += *p == '(' ? 1 : -1;
+			r |= buf_add(out, p, 1);
+			operand = *p++ == ')';
+			continue;
+		}
+		if (*p != '"' || !(end = strchr(p + 1, '"')) || end >= stop) {
 			p++;
 			continue;
 		}
-		end = strchr(p + 1, '"');
-		if (!end)
-			break;
-		r |= buf_adds(out, parts++ ? " & (" : "(");
+		r |= buf_adds(out, "(");
+		parts++;
 		for (p++; p < end; ) {
 			size_t w = strcspn(p, " \"");
 
@@ -245,8 +262,50 @@ static int to_tsquery_text(const char *fts, struct buf *out)
 		}
 		r |= buf_adds(out, ")");
 		p = end + 1;
+		operand = true;
 	}
 	return r ? ERR_TOOBIG : parts;
+}
+
+/* The next " NOT " of @p outside quotes, or NULL. */
+static const char *next_not(const char *p)
+{
+	bool quoted = false;
+
+	for (; *p; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && !strncmp(p, " NOT ", 5))
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * The expression of fts_query_translate() as two tsquery texts: what a
+ * story must match (@pos, parts ANDed) and what it must not (@neg, the
+ * excluded parts ORed; empty when none).  Apart because the reader's words
+ * are looked for in every configuration, ORed: a story is left out when
+ * any of them finds an excluded word in it.  The number of required
+ * parts or ERR_TOOBIG.
+ */
+static int to_tsquery_text(const char *fts, struct buf *pos, struct buf *neg)
+{
+	const char *not = next_not(fts);
+	const char *stop = not ? not : fts + strlen(fts);
+	int parts = tsquery_parts(fts, stop, " & ", pos), k;
+
+	while (parts >= 0 && not) {
+		const char *at = not + 5;
+
+		not = next_not(at);
+		k = tsquery_parts(at, not ? not : at + strlen(at), " | ", neg);
+		if (k < 0)
+			return k;
+		if (not && buf_adds(neg, " | "))
+			return ERR_TOOBIG;
+	}
+	return parts;
 }
 
 static struct dbq q_fts_snippets = DBQ(
@@ -336,19 +395,30 @@ static struct dbq q_search = DBQ2(
 	" (SELECT a.id, a.published,"
 	"  (round(" RANK " * 1000000))::bigint AS score FROM articles a"
 	"  WHERE a.search @@ " TSQ " AND a.status = 1"
-	"  AND a.published <= $2::bigint) r"
+	"  AND a.published <= $2::bigint" TS_EXCLUDE("$7") ") r"
 	" JOIN articles a ON a.id = r.id"
 	" LEFT JOIN media m ON m.key = a.photo_key"
 	" WHERE (r.score, r.published, r.id) < ($3::bigint, $4::bigint,"
 	" $5::bigint)"
 	" ORDER BY r.score DESC, r.published DESC, r.id DESC LIMIT $6::bigint");
 
+/*
+ * How many stories match, all of them (not only SQLite's ranking window):
+ * ?1 the expression, ?2 now, ?3 PostgreSQL's excluded words.
+ */
+static struct dbq q_search_count = DBQ2(
+	"SELECT count(*) FROM article_search f"
+	" JOIN articles v INDEXED BY articles_visible ON v.id = f.rowid"
+	" WHERE article_search MATCH ?1 AND v.status = 1 AND v.published <= ?2",
+	"SELECT count(*) FROM articles a WHERE a.search @@ " TSQ
+	" AND a.status = 1 AND a.published <= $2::bigint" TS_EXCLUDE("$3"));
+
 int store_search(struct store *s, struct arena *ar, const char *text,
 		 const struct search_cursor *after, size_t limit,
 		 struct search_results *out)
 {
-	struct buf match, tsq;
-	const char *expr;
+	struct buf match, tsq, neg;
+	const char *expr, *not = "";
 	struct dbc *c;
 	struct dbs *st;
 	size_t len, i;
@@ -367,14 +437,21 @@ int store_search(struct store *s, struct arena *ar, const char *text,
 	expr = match.data;
 	if (db_is_pg(c)) {
 		buf_init(&tsq, ar, TSQUERY_MAX);
-		if ((r = to_tsquery_text(match.data, &tsq)) < 0)
+		buf_init(&neg, ar, TSQUERY_MAX);
+		if ((r = to_tsquery_text(match.data, &tsq, &neg)) < 0)
 			goto out;
 		expr = tsq.data;
+		not = neg.data;
 	}
+	/* SQLite binds only the values its text names: not the last. */
+	if ((r = db_get_int(c, &q_search_count, &out->total, DB_T(expr),
+			    DB_I(time_now()), DB_T(not))))
+		goto out;
 	st = db_query(c, &q_search, DB_T(expr), DB_I(time_now()),
 		      DB_I(after ? after->score : INT64_MAX),
 		      DB_I(after ? after->published : INT64_MAX),
-		      DB_I(after ? after->id : INT64_MAX), DB_I(limit + 1));
+		      DB_I(after ? after->id : INT64_MAX), DB_I(limit + 1),
+		      DB_T(not));
 	out->hits = arena_zalloc(ar, (limit + 1) * sizeof(*out->hits));
 	while ((r = db_step(st)) == 1) {
 		if (out->n == limit) {

@@ -192,9 +192,9 @@ describe('article page', () => {
 			assert.equal(stories[0].headline, harbour.headline);
 			assert.equal(textOf(inner(r.text, 'h1')), name, `${href} is headed ${name}`);
 		}
-		// the masthead navigation names the section
+		// the masthead navigation names the section, as the one the page is in
 		const nav = inner(html, 'nav', '[^>]*class="sections"');
-		assert.match(nav, /<a href="\/section\/world\/">World<\/a>/);
+		assert.match(nav, /<a href="\/section\/world\/" aria-current="true">World<\/a>/);
 	});
 
 	it('has description, canonical link, OpenGraph and Twitter card metadata', () => {

@@ -322,7 +322,7 @@ describe('the newsroom', { skip: !haveSqlite3() && 'no sqlite3 shell' }, () => {
 		assert.match(list.text, /<th scope="col">Comments<\/th>/);
 		assert.match(list.text, /<td class="num">1<\/td>\s*<td class="num">1<\/td>/, 'one reaction, one comment');
 		d = await c.author.get('/newsroom/dashboard');
-		assert.match(d.text, /Most commented, last 24 hours<\/h2>\s*<ol class="nr-top">\s*<li><a href="[^"]+">Comet visible tonight<\/a> <span class="num">1<\/span>/);
+		assert.match(d.text, /Most commented, last 24 hours<\/h2>\s*<ol class="nr-top">\s*<li><a href="[^"]+">Comet visible tonight<\/a> <span class="num">1 comment<\/span>/);
 	});
 });
 

@@ -43,23 +43,36 @@ static void expect_fts(const char *in, const char *want, int parts)
 static void test_translate(void **state)
 {
 	(void)state;
-	expect_fts("harbour", "\"harbour\"", 1);
-	expect_fts("  Harbour   cranes ", "\"Harbour\" \"cranes\"", 2);
-	expect_fts("\"storm surge\" port", "\"storm surge\" \"port\"", 2);
+	expect_fts("harbour", "(\"harbour\" OR \"harbour\"*)", 1);
+	expect_fts("  Harbour   cranes ", "\"Harbour\" AND (\"cranes\" OR \"cranes\"*)", 2);
+	expect_fts("\"storm surge\" port", "\"storm surge\" AND (\"port\" OR \"port\"*)", 2);
 	expect_fts("harb*", "\"harb\"*", 1);
 	expect_fts("h*", "\"h\"", 1);		/* one letter: no prefix */
 	expect_fts("a AND b OR NOT c NEAR(d e)",
-		   "\"a\" \"AND\" \"b\" \"OR\" \"NOT\" \"c\" \"NEAR\" \"d\" \"e\"", 9);
-	expect_fts("col:val ^x -y +z", "\"col\" \"val\" \"x\" \"y\" \"z\"", 5);
+		   "\"a\" AND \"AND\" AND \"b\" AND \"OR\" AND \"NOT\" AND \"c\" AND \"NEAR\" AND \"d\" AND \"e\"", 9);
+	/* Exclusions come last, after NOT; a '-' inside a word separates. */
+	expect_fts("harbour -storm cranes", "\"harbour\" AND (\"cranes\" OR \"cranes\"*) NOT \"storm\"", 3);
+	expect_fts("-\"storm surge\" port -wind*", "(\"port\" OR \"port\"*) NOT \"storm surge\" NOT \"wind\"*", 3);
+	expect_fts("well-known", "\"well\" AND (\"known\" OR \"known\"*)", 2);
+	expect_fts("-storm -wind", "", 0);	/* nothing to look for */
+	expect_fts("- -- -\"\" x", "\"x\"", 1);
+	/* The last word is a prefix unless a phrase follows or it is short. */
+	expect_fts("coordinat \"port\"", "\"coordinat\" AND \"port\"", 2);
+	expect_fts("port of", "\"port\" AND \"of\"", 2);
+	expect_fts("coordinat -storm", "(\"coordinat\" OR \"coordinat\"*) NOT \"storm\"", 2);
+	expect_fts("col:val ^x -y +z", "\"col\" AND \"val\" AND \"x\" AND \"z\" NOT \"y\"", 5);
 	expect_fts("\"unclosed phrase", "\"unclosed phrase\"", 1);
 	expect_fts("\"\" \" \" ***", "", 0);
 	expect_fts("", "", 0);
 	expect_fts("((()))", "", 0);
-	expect_fts("don't", "\"don\" \"t\"", 2);
-	expect_fts("caf\xC3\xA9 \xE5\x8C\x97\xE4\xBA\xAC", "\"caf\xC3\xA9\" \"\xE5\x8C\x97\xE4\xBA\xAC\"", 2);
+	expect_fts("don't", "\"don\" AND \"t\"", 2);
+	expect_fts("caf\xC3\xA9 \xE5\x8C\x97\xE4\xBA\xAC", "\"caf\xC3\xA9\" AND (\"\xE5\x8C\x97\xE4\xBA\xAC\" OR \"\xE5\x8C\x97\xE4\xBA\xAC\"*)", 2);
 	/* Invalid UTF-8 separates like punctuation. */
-	expect_fts("ab\xFF" "cd\xC3", "\"ab\" \"cd\"", 2);
+	expect_fts("ab\xFF" "cd\xC3", "\"ab\" AND \"cd\"", 2);
 	expect_fts("\xE2\x80", "", 0);
+	/* Words of symbols alone are passed over (no token, no match). */
+	expect_fts("harbour \xE2\x82\xAC\xE2\x82\xAC", "(\"harbour\" OR \"harbour\"*)", 1);
+	expect_fts("\xE2\x82\xAC \"\xC2\xA9 sea\"", "\"sea\"", 1);
 	/* A word* inside a phrase is just the word. */
 	expect_fts("\"sea* wall\"", "\"sea wall\"", 1);
 }
@@ -82,7 +95,8 @@ static void test_translate_limits(void **state)
 	/* Long words are cut to FTS_QUERY_MAX_TERM bytes. */
 	memset(in, 'x', 300);
 	in[300] = '\0';
-	snprintf(want, sizeof(want), "\"%.*s\"", FTS_QUERY_MAX_TERM, in);
+	snprintf(want, sizeof(want), "(\"%.*s\" OR \"%.*s\"*)",
+		 FTS_QUERY_MAX_TERM, in, FTS_QUERY_MAX_TERM, in);
 	buf_init(&b, a, 4096);
 	assert_int_equal(fts_query_translate(in, 300, &b), 1);
 	assert_string_equal(b.data, want);
