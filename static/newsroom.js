@@ -125,7 +125,7 @@
 			return;
 		}
 		var box = document.createElement('div');
-		box.className = 'nr-restore alert';
+		box.className = 'nr-copy-offer alert';
 		box.setAttribute('role', 'alert');
 		var p = document.createElement('p');
 		p.textContent = text.say('copyKept', new Date(copy.at).toLocaleString(lang));
