@@ -22,6 +22,15 @@ typedef void (*site_handler)(struct site *site, struct http_request *req,
 			     struct http_response *res,
 			     const struct route_match *m);
 
+/*
+ * Answer @req from the page cache (serve_cached.c): a hit as stored, its
+ * hole filled and a logged-in reader's account area spliced in; a miss
+ * rendered by @fn, kept for the site's generation, then answered alike.
+ */
+void serve_cached(struct site *site, site_handler fn,
+		  struct http_request *req, struct http_response *res,
+		  const struct route_match *m);
+
 /* health.c: /healthz, /readyz, /metrics. */
 void h_healthz(struct site *site, struct http_request *req,
 	       struct http_response *res, const struct route_match *m);
