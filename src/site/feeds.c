@@ -100,11 +100,6 @@ char *article_guid(struct site *site, struct arena *a,
 			    date, art->id);
 }
 
-static int64_t modified(const struct article *art)
-{
-	return article_modified(art);
-}
-
 static char *rfc822(struct arena *a, int64_t t)
 {
 	char d[30];
@@ -201,7 +196,7 @@ static struct tval *item_value(struct site *site, struct arena *a,
 	tv_set_str(a, v, "summary_html", as_html(a, summary));
 	tv_set_str(a, v, "rfc822", rfc822(a, art->published));
 	tv_set_str(a, v, "published", time_iso(a, art->published));
-	tv_set_str(a, v, "updated", time_iso(a, modified(art)));
+	tv_set_str(a, v, "updated", time_iso(a, article_modified(art)));
 	if (*art->author)
 		tv_set_str(a, v, "author", art->author);
 	if (*art->section)
@@ -290,8 +285,8 @@ void feed_respond(struct site *site, struct http_request *req,
 					   &whole))
 			art = whole;
 		tv_push(a, items, item_value(site, a, f, art, i));
-		if (modified(art) > newest)
-			newest = modified(art);
+		if (article_modified(art) > newest)
+			newest = article_modified(art);
 	}
 	/* An empty feed's last change is unknown: the start of this hour
 	 * keeps its bytes (and ETag) stable while it stays empty. */

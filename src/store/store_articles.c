@@ -254,10 +254,8 @@ static struct dbq q_list_tag = DBQ(
 	" LEFT JOIN media m ON m.key = a.photo_key"
 	" WHERE t.slug = ?1" LIST_TAIL);
 
-/* Read up to @limit rows of ARTICLE_COLS from @st into @out (arena);
- * a row past them sets out->more.  0 or an error. */
-static int read_list(struct dbs *st, struct arena *ar, size_t limit,
-		     struct article_list *out)
+int art_read_list(struct dbs *st, struct arena *ar, size_t limit,
+		  struct article_list *out)
 {
 	int r;
 
@@ -295,7 +293,7 @@ int store_articles_list(struct store *s, struct arena *ar,
 		      DB_I(q->include_drafts ? 0 : 1),
 		      DB_I(q->include_drafts ? INT64_MAX : time_now()),
 		      DB_I((int64_t)q->limit + 1));
-	r = read_list(st, ar, q->limit, out);
+	r = art_read_list(st, ar, q->limit, out);
 	db_put(c);
 	return r;
 }
@@ -331,7 +329,7 @@ int store_related(struct store *s, struct arena *ar, int64_t article_id,
 	if (limit < 1 || limit > 100)
 		return ERR_INVALID;
 	c = db_get(s, DB_READ);
-	r = read_list(db_query(c, &q_related, DB_I(article_id),
+	r = art_read_list(db_query(c, &q_related, DB_I(article_id),
 			       DB_I(time_now()), DB_I((int64_t)limit)),
 		      ar, limit, out);
 	db_put(c);

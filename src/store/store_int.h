@@ -132,6 +132,10 @@ struct dbs;
 struct dbv;
 /* Fill @a from the row of @st, ARTICLE_COLS from column @col (body ""). */
 void art_read(struct dbs *st, struct arena *ar, int col, struct article *a);
+/* Read up to @limit rows of ARTICLE_COLS from @st into @out (arena);
+ * a row past them sets out->more.  0 or an error. */
+int art_read_list(struct dbs *st, struct arena *ar, size_t limit,
+		  struct article_list *out);
 /*
  * @a's 16 stored fields as parameters 1..16 of an article INSERT/UPDATE
  * (slug, headline, summary, dateline, body, author, section, section

@@ -721,9 +721,7 @@ int store_similar(struct store *s, struct arena *ar, int64_t article_id,
 		goto out;
 	st = db_query(c, &q_similar, DB_T(expr.data), DB_I(article_id),
 		      DB_I(time_now()), DB_I((int64_t)limit));
-	out->items = arena_alloc(ar, limit * sizeof(*out->items));
-	while ((r = db_step(st)) == 1)
-		art_read(st, ar, 0, &out->items[out->n++]);
+	r = art_read_list(st, ar, limit, out);
 out:
 	db_put(c);
 	return r;
