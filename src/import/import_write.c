@@ -336,7 +336,7 @@ static int story_redirects(struct imp_writer *w, const struct imp_post *p,
  * not in the post at all (they become top-level).
  */
 static int story_comments(struct imp_writer *w, const struct imp_post *p,
-			  int64_t id)
+			  int64_t id, bool fresh)
 {
 	size_t n = p->ncomments, done = 0, i, j;
 	int64_t *local = arena_zalloc(w->a, (n + 1) * sizeof(*local));
@@ -377,6 +377,7 @@ static int story_comments(struct imp_writer *w, const struct imp_post *p,
 			ci.html = comment_render(w->a, body, strlen(body), NULL);
 			ci.body_hash = hash;
 			ci.held = !c->shown;
+			ci.fresh = fresh;
 			ci.created = c->created;
 			if ((r = store_comment_import(w->s, &ci, &local[i])))
 				return r;
@@ -571,6 +572,7 @@ static int write_post(void *ctx, const struct imp_post *p)
 	struct tag tags[IMP_TAGS_MAX];
 	int64_t id = 0;
 	size_t i;
+	bool fresh;
 	int r;
 
 	if (p->kind != IMP_STORY)
@@ -578,7 +580,7 @@ static int write_post(void *ctx, const struct imp_post *p)
 	if ((r = batch_need(w)))
 		return r;
 	/* Found again by its id in the export; the newsroom's slug kept. */
-	if ((old = imported_before(w, p)))
+	if (!(fresh = !(old = imported_before(w, p))))
 		art.slug = old->slug;
 	else if ((art.slug = free_slug(w, p, &old)) && old &&
 		 store_story_get(w->s, w->a, old->id, &old))
@@ -627,7 +629,7 @@ static int write_post(void *ctx, const struct imp_post *p)
 	if (!r)
 		r = story_redirects(w, p, &art);
 	if (!r)
-		r = story_comments(w, p, id);
+		r = story_comments(w, p, id, fresh);
 	if (!r)
 		r = batch_step(w);
 	arena_reset(w->a);

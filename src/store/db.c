@@ -158,6 +158,8 @@ int db_batch_begin(struct store *s)
 	c->units = 0;
 	c->batch_err = 0;
 	batch = c;
+	if (s->db->batch_begin)
+		s->db->batch_begin(c);
 	return 0;
 }
 
@@ -170,7 +172,10 @@ int db_batch_end(struct store *s, int r)
 	batch = NULL;
 	c->pinned = false;
 	c->err = 0;
-	r = db_end(c, r ? r : c->batch_err);
+	r = r ? r : c->batch_err;
+	if (s->db->batch_end)
+		r = s->db->batch_end(c, r);
+	r = db_end(c, r);
 	db_put(c);
 	return r;
 }

@@ -231,7 +231,10 @@ bool db_is_pg(const struct dbc *c);
  * error, in st->err too); step() moves to the next row (1, 0 or an
  * error); release() drops the run's bindings and result; finalize()
  * everything (the connection closes).  column() is borrowed bytes, NULL
- * for SQL NULL.
+ * for SQL NULL.  batch_begin() and batch_end() (may be NULL) let the
+ * engine put work off to the end of a batch (db_batch_begin()):
+ * batch_end() does it while the transaction is still open when @r is 0
+ * and returns @r or its own failure.
  */
 struct db_driver {
 	const char *name;
@@ -249,6 +252,8 @@ struct db_driver {
 	void *(*blob)(struct dbs *st, struct arena *a, int col, size_t *len);
 	int (*content_bump)(struct dbc *c);
 	bool (*fk_failed)(const struct dbc *c);
+	void (*batch_begin)(struct dbc *c);
+	int (*batch_end)(struct dbc *c, int r);
 };
 extern const struct db_driver db_sqlite, db_pg;
 

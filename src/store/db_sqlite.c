@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "sqlite_int.h"
+#include "sqlite_fts.h"
 
 static struct dbc *lite_get(struct store *s, enum db_use use)
 {
@@ -149,6 +150,28 @@ static bool lite_fk_failed(const struct dbc *c)
 	       SQLITE_CONSTRAINT_FOREIGNKEY;
 }
 
+/* A batch's stories are indexed for search once, at its end
+ * (sqlite_fts.c). */
+static void lite_batch_begin(struct dbc *dc)
+{
+	struct conn *c = (struct conn *)dc;
+
+	if (c->defer)
+		sqlite_fts_defer(c->defer, 1);
+}
+
+static int lite_batch_end(struct dbc *dc, int r)
+{
+	struct conn *c = (struct conn *)dc;
+
+	if (!c->defer)
+		return r;
+	if (!r && sqlite_fts_flush(c->db, c->defer) != SQLITE_OK)
+		r = sq_db_err(c->db, "indexing a batch's stories");
+	sqlite_fts_defer(c->defer, 0);
+	return r;
+}
+
 const struct db_driver db_sqlite = {
 	.name = "sqlite",
 	.mark = '?',
@@ -164,4 +187,6 @@ const struct db_driver db_sqlite = {
 	.blob = lite_blob,
 	.content_bump = lite_content_bump,
 	.fk_failed = lite_fk_failed,
+	.batch_begin = lite_batch_begin,
+	.batch_end = lite_batch_end,
 };

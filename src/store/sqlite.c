@@ -42,7 +42,8 @@ int sq_db_err(sqlite3 *db, const char *what)
 	return ERR_DB;
 }
 
-static int open_db(const char *path, sqlite3 **out, char *err, size_t errlen)
+static int open_db(const char *path, sqlite3 **out, struct fts_defer **defer,
+		   char *err, size_t errlen)
 {
 	static const char *pragmas =
 		"PRAGMA journal_mode = WAL;"
@@ -63,7 +64,7 @@ static int open_db(const char *path, sqlite3 **out, char *err, size_t errlen)
 	sqlite3_busy_timeout(db, 5000);
 	rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite_fts_register(db);
+		rc = sqlite_fts_register(db, defer);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "database '%s' is not usable: %s", path,
 			 sqlite3_errmsg(db));
@@ -90,7 +91,7 @@ static struct dbc *conn_open(struct db_pool *p)
 	struct conn *c = xcalloc(1, sizeof(*c));
 	char err[256];
 
-	if (open_db(s->path, &c->db, err, sizeof(err))) {
+	if (open_db(s->path, &c->db, &c->defer, err, sizeof(err))) {
 		log_err("%s", err);
 		free(c);
 		return NULL;
@@ -153,12 +154,12 @@ int store_open_sqlite(const char *path, struct store **out, char *err,
 	db_pool_init(&s->pool, conn_open, conn_close, NULL);
 	/* Open one connection now so a bad path fails here, clearly. */
 	c = xcalloc(1, sizeof(*c));
-	if ((r = open_db(path, &c->db, err, errlen))) {
+	if ((r = open_db(path, &c->db, &c->defer, err, errlen))) {
 		free(c);
 		goto fail;
 	}
 	db_pool_adopt(&s->pool, &c->base);
-	if ((r = open_db(path, &s->watch, err, errlen)))
+	if ((r = open_db(path, &s->watch, NULL, err, errlen)))
 		goto fail;
 	*out = &s->base;
 	return 0;

@@ -24,6 +24,16 @@
  * then folded by a second unicode61 ("remove_diacritics 2"), which is
  * what the index holds.
  *
+ * A batch of many stories (an import) is indexed once at its end, not
+ * story by story: each statement that writes the index makes FTS5 write
+ * its pending words out as a new segment, and a story's insert and its
+ * tags were three index writes, each tokenizing the whole body.  The
+ * triggers of sql/sqlite/025_index_later.sql ask dl_index_now(id) before
+ * they index; while a connection defers (sqlite_fts_defer()), it notes
+ * the story and says no, and sqlite_fts_flush() indexes the noted ones in
+ * two statements, inside the batch's transaction, so no reader ever sees
+ * a story that search does not find.
+ *
  * Built into the binary (sqlite_fts_register() on every connection) and,
  * with DATELINE_FTS_EXTENSION, as a loadable extension for the sqlite3
  * shell (".load dateline-fts"), which cannot write to stories without it.
@@ -248,15 +258,126 @@ static int dl_tokenize(Fts5Tokenizer *p, void *ctx, int flags,
 	return rc;
 }
 
-int sqlite_fts_register(sqlite3 *db)
+struct fts_defer {
+	int on;
+	sqlite3_int64 *ids;
+	size_t n, cap;
+};
+
+static void defer_free(void *p)
+{
+	struct fts_defer *d = p;
+
+	sqlite3_free(d->ids);
+	sqlite3_free(d);
+}
+
+/* dl_index_now(id): 1 to index story @id now; 0 when it is noted for
+ * sqlite_fts_flush() instead (the connection defers). */
+static void index_now(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct fts_defer *d = sqlite3_user_data(ctx);
+	sqlite3_int64 id = sqlite3_value_int64(argv[0]);
+	sqlite3_int64 *ids;
+	size_t cap;
+
+	(void)argc;
+	if (!d->on) {
+		sqlite3_result_int(ctx, 1);
+		return;
+	}
+	if (!d->n || d->ids[d->n - 1] != id) {
+		if (d->n == d->cap) {
+			cap = d->cap ? 2 * d->cap : 256;
+			ids = sqlite3_realloc64(d->ids, cap * sizeof(*ids));
+			if (!ids) {
+				sqlite3_result_error_nomem(ctx);
+				return;
+			}
+			d->ids = ids;
+			d->cap = cap;
+		}
+		d->ids[d->n++] = id;
+	}
+	sqlite3_result_int(ctx, 0);
+}
+
+int sqlite_fts_register(sqlite3 *db, struct fts_defer **defer)
 {
 	static fts5_tokenizer tok = { dl_create, dl_delete, dl_tokenize };
 	fts5_api *api = fts5_of(db);
+	struct fts_defer *d;
+	int rc;
 
 	if (!api || api->iVersion < 2)
 		return SQLITE_ERROR;
-	return api->xCreateTokenizer(api, "dateline", api, &tok, NULL);
+	rc = api->xCreateTokenizer(api, "dateline", api, &tok, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (!(d = sqlite3_malloc(sizeof(*d))))
+		return SQLITE_NOMEM;
+	memset(d, 0, sizeof(*d));
+	/* Not SQLITE_DIRECTONLY: the triggers call it. */
+	rc = sqlite3_create_function_v2(db, "dl_index_now", 1,
+					SQLITE_UTF8 | SQLITE_INNOCUOUS, d,
+					index_now, NULL, NULL, defer_free);
+	if (rc == SQLITE_OK && defer)
+		*defer = d;
+	return rc;
 }
+
+#ifndef DATELINE_FTS_EXTENSION
+void sqlite_fts_defer(struct fts_defer *d, int on)
+{
+	d->on = on;
+	if (!on)
+		d->n = 0;
+}
+
+int sqlite_fts_flush(sqlite3 *db, struct fts_defer *d)
+{
+	static const char *sql =
+		"DELETE FROM article_search WHERE rowid IN"
+		" (SELECT value FROM json_each(?1));"
+		"INSERT INTO article_search (rowid, lang, headline, summary,"
+		" body, tags, author)"
+		" SELECT a.id, char(1) || coalesce(nullif(a.lang, ''),"
+		"  (SELECT value FROM meta WHERE key = 'language'), 'en'),"
+		"  a.headline, a.summary, a.body,"
+		"  coalesce((SELECT group_concat(t.name, ' ') FROM article_tags x"
+		"   JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id), ''),"
+		"  a.author"
+		" FROM articles a WHERE a.id IN (SELECT value FROM json_each(?1))";
+	const char *tail = sql;
+	sqlite3_stmt *st;
+	sqlite3_str *ids;
+	char *json;
+	size_t i;
+	int rc = SQLITE_OK;
+
+	if (!d->n)
+		return SQLITE_OK;
+	ids = sqlite3_str_new(db);
+	sqlite3_str_appendchar(ids, 1, '[');
+	for (i = 0; i < d->n; i++)
+		sqlite3_str_appendf(ids, "%s%lld", i ? "," : "", d->ids[i]);
+	sqlite3_str_appendchar(ids, 1, ']');
+	if (!(json = sqlite3_str_finish(ids)))
+		return SQLITE_NOMEM;
+	while (rc == SQLITE_OK && *tail) {
+		rc = sqlite3_prepare_v2(db, tail, -1, &st, &tail);
+		if (rc != SQLITE_OK || !st)
+			break;
+		sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK :
+		     sqlite3_errcode(db);
+		sqlite3_finalize(st);
+	}
+	sqlite3_free(json);
+	d->n = 0;
+	return rc;
+}
+#endif
 
 #ifdef DATELINE_FTS_EXTENSION
 /* ".load dateline-fts" in the sqlite3 shell. */
@@ -267,6 +388,6 @@ int sqlite3_datelinefts_init(sqlite3 *db, char **err,
 {
 	SQLITE_EXTENSION_INIT2(api);
 	(void)err;
-	return sqlite_fts_register(db);
+	return sqlite_fts_register(db, NULL);
 }
 #endif

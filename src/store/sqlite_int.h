@@ -17,6 +17,7 @@
 struct conn {
 	struct dbc base;	/* first: the driver's view (db.h) */
 	sqlite3 *db;
+	struct fts_defer *defer;	/* stories a batch indexes at its end */
 };
 
 struct sqlite_store {

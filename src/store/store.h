@@ -1172,6 +1172,7 @@ struct comment_import {
 	const char *guest_email;	/* for moderation only */
 	const char *body, *html, *body_hash;
 	bool held;			/* to the moderation queue */
+	bool fresh;			/* its story is new: not imported before */
 	int64_t created;
 };
 
@@ -1179,7 +1180,8 @@ struct comment_import {
  * Write imported comment @ci in one transaction with its import_items
  * row: a reply under its parent, or under the parent's ancestor at depth
  * @max_depth - 1 when the parent is that deep already; a comment imported
- * before only gets its text and guest fields refreshed.  *@id gets its id.
+ * before only gets its text and guest fields refreshed (not looked for
+ * when @fresh says its story was new).  *@id gets its id.
  */
 int store_comment_import(struct store *s, const struct comment_import *ci,
 			 int64_t *id);

@@ -193,7 +193,8 @@ int store_comment_import(struct store *s, const struct comment_import *ci,
 		return ERR_INVALID;
 	c = db_get(s, DB_WRITE);
 	db_begin(c);
-	if (!db_get_int(c, &q_map_get, &old, DB_T(ci->source), DB_I(1),
+	if (!ci->fresh &&
+	    !db_get_int(c, &q_map_get, &old, DB_T(ci->source), DB_I(1),
 			DB_I(ci->wp_id)) &&
 	    !db_change(c, &q_cmt_update, DB_I(old), DB_T(ci->body),
 		       DB_T(ci->html), DB_T(ci->body_hash),

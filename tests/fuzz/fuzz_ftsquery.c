@@ -27,7 +27,7 @@ static sqlite3_stmt *st;
 
 static void open_db(void)
 {
-	if (sqlite3_open(":memory:", &db) || sqlite_fts_register(db) ||
+	if (sqlite3_open(":memory:", &db) || sqlite_fts_register(db, NULL) ||
 	    sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(lang, a, b,"
 			 " tokenize = 'dateline', prefix = '2 3 4 5');"
 			 "INSERT INTO t VALUES (char(1) || 'en',"

@@ -25,7 +25,7 @@ static sqlite3_stmt *ins, *query, *del;
 
 static void open_db(void)
 {
-	if (sqlite3_open(":memory:", &db) || sqlite_fts_register(db) ||
+	if (sqlite3_open(":memory:", &db) || sqlite_fts_register(db, NULL) ||
 	    sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(lang, a, b,"
 			 " tokenize = 'dateline', prefix = '2 3');"
 			 "INSERT INTO t VALUES (char(1) || 'de', 'Haus am See',"

@@ -251,6 +251,56 @@ static void test_sync_on_edit_and_tags(void **state)
 	assert_string_equal(found(f, "weather"), "story");
 }
 
+/* A batch's stories are found once it commits (SQLite indexes them at its
+ * end), with what they say last; a batch that fails leaves no trace, and
+ * what follows it is indexed at once again. */
+static void test_batch_indexed_at_end(void **state)
+{
+	struct fixture *f = *state;
+	struct tag t1[] = { { "ports", "Ports" }, { "trade", "Trade" } };
+	struct tag t2[] = { { "weather", "Weather" } };
+	struct article a = {
+		.slug = "old", .headline = "Zebra crossing", .body = "Text.",
+		.author = "Desk", .status = ARTICLE_PUBLISHED, .published = 100,
+		.tags = t1, .ntags = 2,
+	};
+	struct article b = {
+		.slug = "new", .headline = "Okapi sighting", .body = "Text.",
+		.author = "Desk", .status = ARTICLE_PUBLISHED, .published = 200,
+		.tags = t2, .ntags = 1,
+	};
+
+	fillers(f->s, 4);
+	assert_int_equal(store_article_put(f->s, &a, NULL, NULL), 0);
+	assert_int_equal(store_batch_begin(f->s), 0);
+	a.headline = "Giraffe crossing";
+	a.tags = t2;
+	a.ntags = 1;
+	assert_int_equal(store_article_put(f->s, &a, NULL, NULL), 0);
+	assert_int_equal(store_article_put(f->s, &b, NULL, NULL), 0);
+	b.headline = "Okapi census";	/* the same story twice in a batch */
+	assert_int_equal(store_article_put(f->s, &b, NULL, NULL), 0);
+	assert_int_equal(store_batch_end(f->s, 0), 0);
+	assert_string_equal(found(f, "zebra"), "");
+	assert_string_equal(found(f, "giraffe"), "old");
+	assert_string_equal(found(f, "trade"), "");
+	assert_string_equal(found(f, "weather"), "new,old");
+	assert_string_equal(found(f, "okapi"), "new");
+	assert_string_equal(found(f, "sighting"), "");
+	assert_string_equal(found(f, "census"), "new");
+
+	assert_int_equal(store_batch_begin(f->s), 0);
+	b.slug = "lost";
+	b.headline = "Tapir";
+	assert_int_equal(store_article_put(f->s, &b, NULL, NULL), 0);
+	assert_int_equal(store_batch_end(f->s, ERR_INVALID), ERR_INVALID);
+	assert_string_equal(found(f, "tapir"), "");
+	b.slug = "after";
+	b.headline = "Tapir again";
+	assert_int_equal(store_article_put(f->s, &b, NULL, NULL), 0);
+	assert_string_equal(found(f, "tapir"), "after");
+}
+
 static void test_keyset_and_ties(void **state)
 {
 	struct fixture *f = *state;
@@ -498,6 +548,7 @@ int main(void)
 		T(test_relevance_and_visibility),
 		T(test_nothing_searchable),
 		T(test_sync_on_edit_and_tags),
+		T(test_batch_indexed_at_end),
 		T(test_keyset_and_ties),
 		T(test_sitemap_parts),
 		T(test_author_list),

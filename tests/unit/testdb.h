@@ -105,7 +105,7 @@ static inline void testdb_sql(const char *url, const char *sql)
 
 		assert_int_equal(sqlite3_open(url, &db), SQLITE_OK);
 		/* The search table's tokenizer, as every connection has. */
-		assert_int_equal(sqlite_fts_register(db), SQLITE_OK);
+		assert_int_equal(sqlite_fts_register(db, NULL), SQLITE_OK);
 		sqlite3_busy_timeout(db, 5000);
 		if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
 			fail_msg("%s: %s", sql, msg);
@@ -134,7 +134,7 @@ static inline int64_t testdb_int(const char *url, const char *sql)
 
 		assert_int_equal(sqlite3_open(url, &db), SQLITE_OK);
 		/* The search table's tokenizer, as every connection has. */
-		assert_int_equal(sqlite_fts_register(db), SQLITE_OK);
+		assert_int_equal(sqlite_fts_register(db, NULL), SQLITE_OK);
 		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
 				 SQLITE_OK);
 		if (sqlite3_step(st) == SQLITE_ROW)
