@@ -141,13 +141,23 @@ static const struct store_ops sqlite_ops = {
 	.reactions_apply = sq_reactions_apply,
 };
 
+/* SQLite counts the bytes it allocates under a process-wide mutex, taken
+ * at every allocation by every thread; nothing here reads the count.
+ * Only possible before SQLite starts: a later call is refused, harmlessly. */
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_open_sqlite(const char *path, struct store **out, char *err,
 		      size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct sqlite_store *s;
 	struct conn *c;
 	int r;
 
+	pthread_once(&once, sqlite_setup);
 	s = xcalloc(1, sizeof(*s));
 	store_init(&s->base, &sqlite_ops, &db_sqlite);
 	s->path = xstrdup(path);
