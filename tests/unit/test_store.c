@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "core/arena.h"
+#include "core/embedded.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "store/store.h"
@@ -145,6 +146,40 @@ static void test_migrate_idempotent(void **state)
 	assert_int_equal(store_migrate(f->s, NULL), 0);
 	assert_int_equal(store_check_schema(f->s), 0);
 	assert_int_equal(count(f->s), 0);
+}
+
+/* The migrations of @engine ("sqlite/"), as a bit per number. */
+static void migration_numbers(const char *engine, unsigned char *bits,
+			      size_t nbits)
+{
+	size_t i, len = strlen(engine);
+
+	memset(bits, 0, nbits / 8);
+	for (i = 0; embedded_sql[i].name; i++) {
+		long v;
+
+		if (strncmp(embedded_sql[i].name, engine, len))
+			continue;
+		v = strtol(embedded_sql[i].name + len, NULL, 10);
+		assert_true(v > 0 && (size_t)v < nbits);
+		bits[v / 8] |= (unsigned char)(1u << (v % 8));
+	}
+}
+
+/* Both engines count the same versions: 'dateline copy' compares them. */
+static void test_migrations_twinned(void **state)
+{
+	unsigned char lite[128], pg[128];
+	size_t i;
+
+	(void)state;
+	migration_numbers("sqlite/", lite, sizeof(lite) * 8);
+	migration_numbers("postgres/", pg, sizeof(pg) * 8);
+	for (i = 1; i < sizeof(lite) * 8; i++)
+		if ((lite[i / 8] ^ pg[i / 8]) & (1u << (i % 8)))
+			fail_msg("migration %03zu exists for one engine only",
+				 i);
+	assert_true(lite[0] & 2);	/* 001 is there: the table was read */
 }
 
 static void test_sqlite_url_prefix(void **state)
@@ -843,6 +878,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_migrations_twinned),
 		cmocka_unit_test_setup_teardown(test_migrate_idempotent, setup_open,
 						teardown),
 		T(test_sqlite_url_prefix),
