@@ -723,12 +723,24 @@ static void count(struct run *r, const struct imp_post *p)
 		}
 }
 
+/* Error @e of the sink, its message made: the sink's own account of
+ * what failed when it has one (it writes later than it is handed items). */
+static int sink_error(struct run *r, int e)
+{
+	const struct imp_sink *sk = r->o->sink;
+	const char *why = sk && sk->why ? sk->why(sk->ctx) : NULL;
+
+	if (why && *why)
+		snprintf(r->sink_msg, sizeof(r->sink_msg), "%s: %s", why,
+			 err_str(e));
+	return r->sink_err = e;
+}
+
 static int sink_fail(struct run *r, int e, const char *what, int64_t id)
 {
 	snprintf(r->sink_msg, sizeof(r->sink_msg), "post %lld: %s: %s",
 		 (long long)id, what, err_str(e));
-	r->sink_err = e;
-	return e;
+	return sink_error(r, e);
 }
 
 static int import_item(void *ctx, const struct wxr_item *it)
@@ -782,7 +794,7 @@ static int send_authors(struct run *r)
 			snprintf(r->sink_msg, sizeof(r->sink_msg),
 				 "author '%s': cannot be saved: %s", au->login,
 				 err_str(e));
-			return r->sink_err = e;
+			return sink_error(r, e);
 		}
 		r->sum->authors++;
 	}
@@ -798,7 +810,7 @@ static int redirect(struct run *r, const char *from, const char *to)
 		return 0;
 	snprintf(r->sink_msg, sizeof(r->sink_msg), "redirect '%.200s': cannot be"
 		 " saved: %s", from, err_str(e));
-	return r->sink_err = e;
+	return sink_error(r, e);
 }
 
 /*
@@ -877,9 +889,11 @@ int imp_run(const struct imp_opts *o, struct imp_summary *sum,
 	}
 	rc = wxr_read_file(o->file, &h2, err, errlen);
 	if (!rc && !r.sink_err && o->sink && o->sink->finish &&
-	    (r.sink_err = o->sink->finish(o->sink->ctx)))
+	    (r.sink_err = o->sink->finish(o->sink->ctx))) {
 		snprintf(r.sink_msg, sizeof(r.sink_msg), "the last items cannot"
 			 " be saved: %s", err_str(r.sink_err));
+		sink_error(&r, r.sink_err);
+	}
 	if (r.sink_err) {
 		rc = 2;
 		snprintf(err, errlen, "%s", r.sink_msg);

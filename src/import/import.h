@@ -133,6 +133,10 @@ struct imp_sink {
 	/* Whether post() writes the post's comments with it; when it does
 	 * not (and post is set), they count as "not written". */
 	bool comments;
+	/* A sink that writes after its callbacks return (an error then
+	 * comes back from a later call): what failed, as "post 12: cannot be
+	 * saved", for the run's message; NULL or "" when it cannot say. */
+	const char *(*why)(void *ctx);
 };
 
 struct imp_opts {

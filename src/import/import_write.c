@@ -4,6 +4,8 @@
  */
 #include "import_write.h"
 
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "core/err.h"
 #include "core/escape.h"
 #include "core/timeutil.h"
+#include "import/import_queue.h"
 #include "media/image.h"
 #include "render/comment_md.h"
 #include "auth/tokens.h"
@@ -32,11 +35,43 @@
 /* Body photos remembered (path -> media key) so a reused one is
  * processed once; a direct-mapped table, a power of two. */
 #define IMP_BODY_PHOTOS 1024
+/* Items read ahead of the one being written. */
+#define IMP_QUEUE_DEPTH 64
 
 /* An author's account, by WordPress login. */
 struct author_acct {
 	char *login;
 	int64_t id;
+};
+
+/* A processed photo, shared by the jobs that show it: the last one to
+ * drop it frees it (the struct lives in its own arena). */
+struct photo {
+	atomic_int refs;
+	struct arena *a;
+	const char *path;
+	struct media_set set;
+};
+
+static void photo_drop(struct photo *ph)
+{
+	if (ph && atomic_fetch_sub(&ph->refs, 1) == 1)
+		arena_free(ph->a);
+}
+
+/*
+ * What the reading thread hands the writing one (import_queue.h): a
+ * copy of what a sink callback was given, in the slot's own arena.
+ */
+enum job_kind { JOB_AUTHOR, JOB_POST, JOB_PHOTO, JOB_REDIRECT, JOB_FINISH };
+
+struct job {
+	enum job_kind kind;
+	struct arena *a;	/* the copies; kept for the slot's next job */
+	struct imp_author au;	/* JOB_AUTHOR */
+	struct imp_post p;	/* JOB_POST */
+	struct photo *photo;	/* JOB_POST: its lead photo; JOB_PHOTO */
+	const char *from, *to;	/* JOB_REDIRECT */
 };
 
 /* A page whose parent page is not written yet (imp_post copied). */
@@ -45,12 +80,29 @@ struct later_page {
 	struct later_page *next;
 };
 
+/*
+ * The reading thread (the sink's callbacks) processes photos and queues
+ * jobs; the queue's thread makes every store call, so the batch (a
+ * thread's own, store.h) and what follows the "writing" comments below
+ * are its alone.
+ */
 struct imp_writer {
 	struct store *s;
 	const char *uploads;
 	int max_depth;		/* --comment-depth */
-	struct arena *a;	/* the current item's */
+	struct imp_queue *q;
+	/* Reading: the last lead photo processed, kept until another one is
+	 * (WordPress sites reuse a featured image on many posts), and
+	 * whether the current item shows it. */
+	struct photo *lead;
 	bool have_photo;
+	/* Body photos remembered (path -> media key) so a reused one is
+	 * processed once. */
+	struct { char *path, *key; } body[IMP_BODY_PHOTOS];
+	char err[256];		/* the last photo problem */
+	/* Writing: */
+	struct arena *a;	/* the current item's */
+	char why[300];		/* what failed, for the run's message */
 	/* The open batch (store_batch_begin()): items in it, since when. */
 	bool in_batch;
 	int batch_items;
@@ -60,18 +112,12 @@ struct imp_writer {
 	bool authors_sorted;
 	struct later_page *later;	/* in @la */
 	struct arena *la;
-	struct { char *path, *key; } body[IMP_BODY_PHOTOS];
-	/* The last photo processed, kept until another one is: WordPress
-	 * sites reuse a featured image on many posts. */
-	struct arena *pa;
-	char *photo_path;
-	struct media_set photo;
-	char err[256];
 };
 
-static int write_author(void *ctx, const struct imp_author *au)
+/* ---- Writing (the queue's thread) ---- */
+
+static int write_author(struct imp_writer *w, const struct imp_author *au)
 {
-	struct imp_writer *w = ctx;
 	struct account acct = { 0 };
 	int64_t id = 0;
 	int r;
@@ -162,81 +208,16 @@ static int batch_step(struct imp_writer *w)
 	return batch_commit(w);
 }
 
-/* FNV-1a of @s, for the body photo table. */
-static uint64_t path_hash(const char *s)
+/* Store body photo @ph (in the open batch, so with the story that
+ * shows it). */
+static int write_photo(struct imp_writer *w, const struct photo *ph)
 {
-	uint64_t h = 1469598103934665603ull;
+	int r = batch_need(w);
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
-/* Read and process the upload @path into @set (in @pa): 0 or an error. */
-static int process_upload(struct imp_writer *w, struct arena *pa,
-			  const char *path, struct media_set *set)
-{
-	struct media m;
-	int r;
-
-	r = media_load_file(pa, arena_printf(pa, "%s/%s", w->uploads, path), &m,
-			    w->err, sizeof(w->err));
 	if (!r)
-		r = media_process(pa, m.data, m.len, set, w->err, sizeof(w->err));
+		r = store_photo_put(w->s, ph->set.items, ph->set.n,
+				    ph->set.variants, ph->set.nvariants);
 	return r;
-}
-
-/*
- * An image of a body: processed and stored (in the open batch, so with
- * the story that shows it); its address on this site, or NULL when the
- * file is missing or not an image.
- */
-static const char *write_body_photo(void *ctx, struct arena *a,
-				    const char *path)
-{
-	struct imp_writer *w = ctx;
-	size_t slot = path_hash(path) & (IMP_BODY_PHOTOS - 1);
-	struct media_set set;
-	struct arena *pa;
-	const char *url = NULL;
-
-	if (!w->uploads || path[0] == '/' || strstr(path, ".."))
-		return NULL;
-	if (w->body[slot].path && !strcmp(w->body[slot].path, path))
-		return arena_printf(a, "/media/%s", w->body[slot].key);
-	pa = arena_new(1 << 20);
-	if (!process_upload(w, pa, path, &set) && !batch_need(w) &&
-	    !store_photo_put(w->s, set.items, set.n, set.variants,
-			     set.nvariants)) {
-		free(w->body[slot].path);
-		free(w->body[slot].key);
-		w->body[slot].path = xstrdup(path);
-		w->body[slot].key = xstrdup(set.main.key);
-		url = arena_printf(a, "/media/%s", set.main.key);
-	}
-	arena_free(pa);
-	return url;
-}
-
-static int load_photo(void *ctx, const char *path)
-{
-	struct imp_writer *w = ctx;
-
-	w->have_photo = false;
-	w->err[0] = '\0';
-	if (!w->uploads || path[0] == '/' || strstr(path, ".."))
-		return 0;
-	if (w->photo_path && !strcmp(w->photo_path, path)) {
-		w->have_photo = true;
-		return 1;
-	}
-	arena_reset(w->pa);
-	w->photo_path = NULL;
-	if (process_upload(w, w->pa, path, &w->photo))
-		return 0;
-	w->photo_path = arena_strdup(w->pa, path);
-	w->have_photo = true;
-	return 1;
 }
 
 static const char *const states[] = {
@@ -306,9 +287,9 @@ static struct article *imported_before(struct imp_writer *w,
 	return old;
 }
 
-static int write_redirect(void *ctx, const char *from, const char *to)
+static int write_redirect(struct imp_writer *w, const char *from,
+			  const char *to)
 {
-	struct imp_writer *w = ctx;
 	int r = store_redirect_set(w->s, from, to);
 
 	return r == ERR_INVALID ? 0 : r;
@@ -461,10 +442,48 @@ static int page_write(struct imp_writer *w, const struct imp_post *p,
 	return r;
 }
 
-/* Copy @s into @a ("" for NULL). */
-static const char *keep(struct arena *a, const char *s)
+static const char *dup_or_null(struct arena *a, const char *s)
 {
-	return arena_strdup(a, s ? s : "");
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+/* @src with everything it points to copied into @a. */
+static void post_copy(struct arena *a, struct imp_post *dst,
+		      const struct imp_post *src)
+{
+	size_t i;
+
+	*dst = *src;
+	dst->headline = dup_or_null(a, src->headline);
+	dst->slug = dup_or_null(a, src->slug);
+	dst->summary = dup_or_null(a, src->summary);
+	dst->body = dup_or_null(a, src->body);
+	dst->author_login = dup_or_null(a, src->author_login);
+	dst->byline = dup_or_null(a, src->byline);
+	dst->section = dup_or_null(a, src->section);
+	dst->section_slug = dup_or_null(a, src->section_slug);
+	for (i = 0; i < src->ntags; i++) {
+		dst->tags[i] = dup_or_null(a, src->tags[i]);
+		dst->tag_slugs[i] = dup_or_null(a, src->tag_slugs[i]);
+	}
+	dst->path = dup_or_null(a, src->path);
+	dst->old_path = dup_or_null(a, src->old_path);
+	dst->id_path = dup_or_null(a, src->id_path);
+	dst->source = dup_or_null(a, src->source);
+	dst->photo = dup_or_null(a, src->photo);
+	dst->photo_caption = dup_or_null(a, src->photo_caption);
+	dst->photo_alt = dup_or_null(a, src->photo_alt);
+	dst->comments = src->ncomments ?
+		arena_alloc(a, src->ncomments * sizeof(*dst->comments)) : NULL;
+	for (i = 0; i < src->ncomments; i++) {
+		struct imp_comment *c = &dst->comments[i];
+
+		*c = src->comments[i];
+		c->author = dup_or_null(a, c->author);
+		c->email = dup_or_null(a, c->email);
+		c->url = dup_or_null(a, c->url);
+		c->body = dup_or_null(a, c->body);
+	}
 }
 
 /* Page @p waits for its parent page (copied into w->la). */
@@ -472,14 +491,7 @@ static void page_later(struct imp_writer *w, const struct imp_post *p)
 {
 	struct later_page *l = arena_zalloc(w->la, sizeof(*l));
 
-	l->p = *p;
-	l->p.headline = keep(w->la, p->headline);
-	l->p.slug = keep(w->la, p->slug);
-	l->p.body = keep(w->la, p->body);
-	l->p.author_login = keep(w->la, p->author_login);
-	l->p.old_path = p->old_path ? keep(w->la, p->old_path) : NULL;
-	l->p.id_path = keep(w->la, p->id_path);
-	l->p.source = keep(w->la, p->source);
+	post_copy(w->la, &l->p, p);
 	l->p.comments = NULL;
 	l->p.ncomments = 0;
 	l->next = w->later;
@@ -551,9 +563,8 @@ static int write_page(struct imp_writer *w, const struct imp_post *p)
 	return r;
 }
 
-static int write_finish(void *ctx)
+static int write_finish(struct imp_writer *w)
 {
-	struct imp_writer *w = ctx;
 	int r = 0;
 
 	if (w->later && !(r = batch_need(w)))
@@ -565,9 +576,10 @@ static int write_finish(void *ctx)
 	return r;
 }
 
-static int write_post(void *ctx, const struct imp_post *p)
+/* Story @p (or a page) with its lead photo @ph (NULL: none). */
+static int write_post(struct imp_writer *w, const struct imp_post *p,
+		      const struct photo *ph)
 {
-	struct imp_writer *w = ctx;
 	struct article art = { 0 }, *old;
 	struct tag tags[IMP_TAGS_MAX];
 	int64_t id = 0;
@@ -605,13 +617,13 @@ static int write_post(void *ctx, const struct imp_post *p)
 	art.owner_id = old && old->owner_id ? old->owner_id :
 		       owner_of(w, p->author_login);
 	art.caption = art.credit = art.photo_alt = "";
-	if (w->have_photo) {
-		art.photo.key = w->photo.main.key;
-		art.new_photo = &w->photo.main;
-		art.new_copies = w->photo.items + 1;
-		art.ncopies = w->photo.n - 1;
-		art.new_variants = w->photo.variants;
-		art.nvariants = w->photo.nvariants;
+	if (ph) {
+		art.photo.key = ph->set.main.key;
+		art.new_photo = &ph->set.main;
+		art.new_copies = ph->set.items + 1;
+		art.ncopies = ph->set.n - 1;
+		art.new_variants = ph->set.variants;
+		art.nvariants = ph->set.nvariants;
 		art.caption = p->photo_caption && *p->photo_caption ?
 			      p->photo_caption : p->headline;
 		art.photo_alt = p->photo_alt ? p->photo_alt : "";
@@ -623,7 +635,6 @@ static int write_post(void *ctx, const struct imp_post *p)
 		r = store_article_put(w->s, &art, &id, NULL);
 	if (!r && (!old || old->owner_id != art.owner_id))
 		r = store_story_owner_set(w->s, id, art.owner_id);
-	w->have_photo = false;
 	if (!r)
 		r = store_import_note(w->s, p->source, IMPORT_POST, p->wp_id, id);
 	if (!r)
@@ -634,6 +645,227 @@ static int write_post(void *ctx, const struct imp_post *p)
 		r = batch_step(w);
 	arena_reset(w->a);
 	return r;
+}
+
+/* Note what failed (printf-style), for the run's message. */
+static void noted(struct imp_writer *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void noted(struct imp_writer *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->why, sizeof(w->why), fmt, ap);
+	va_end(ap);
+}
+
+/* The job in @slot, run on the queue's thread; what failed noted. */
+static int run_job(void *ctx, void *slot, int failed)
+{
+	struct imp_writer *w = ctx;
+	struct job *j = slot;
+	int r = 0;
+
+	if (failed) {
+		/* Nothing more is written after an error. */
+	} else if (j->kind == JOB_AUTHOR) {
+		if ((r = write_author(w, &j->au)))
+			noted(w, "author '%s': cannot be saved", j->au.login);
+	} else if (j->kind == JOB_POST) {
+		if ((r = write_post(w, &j->p, j->photo)))
+			noted(w, "post %lld: cannot be saved",
+			      (long long)j->p.wp_id);
+	} else if (j->kind == JOB_PHOTO) {
+		if ((r = write_photo(w, j->photo)))
+			noted(w, "photo '%.200s': cannot be saved",
+			      j->photo->path);
+	} else if (j->kind == JOB_REDIRECT) {
+		if ((r = write_redirect(w, j->from, j->to)))
+			noted(w, "redirect '%.200s': cannot be saved", j->from);
+	} else if ((r = write_finish(w))) {
+		noted(w, "the last items cannot be saved");
+	}
+	photo_drop(j->photo);
+	j->photo = NULL;
+	arena_reset(w->a);
+	return r;
+}
+
+/* At the end: what was handed on stays, also when an error stopped it. */
+static int end_jobs(void *ctx, int failed)
+{
+	(void)failed;
+	return batch_commit(ctx);
+}
+
+/* ---- Reading (the sink's callbacks, on the import's thread) ---- */
+
+/* The next free job, of @kind, in *@j: 0 or the writing's error. */
+static int job_next(struct imp_writer *w, enum job_kind kind, struct job **j)
+{
+	void *slot;
+	int r = impq_next(w->q, &slot);
+
+	if (r)
+		return r;
+	*j = slot;
+	if (!(*j)->a)
+		(*j)->a = arena_new(64 << 10);
+	else
+		arena_reset((*j)->a);
+	(*j)->kind = kind;
+	(*j)->photo = NULL;
+	return 0;
+}
+
+static int queue_author(void *ctx, const struct imp_author *au)
+{
+	struct imp_writer *w = ctx;
+	struct job *j;
+	int r = job_next(w, JOB_AUTHOR, &j);
+
+	if (r)
+		return r;
+	j->au.login = arena_strdup(j->a, au->login);
+	j->au.email = arena_strdup(j->a, au->email);
+	j->au.name = arena_strdup(j->a, au->name);
+	impq_push(w->q);
+	return 0;
+}
+
+static int queue_post(void *ctx, const struct imp_post *p)
+{
+	struct imp_writer *w = ctx;
+	struct job *j;
+	int r = job_next(w, JOB_POST, &j);
+
+	if (r)
+		return r;
+	post_copy(j->a, &j->p, p);
+	if (w->have_photo && p->kind == IMP_STORY) {
+		j->photo = w->lead;
+		atomic_fetch_add(&j->photo->refs, 1);
+	}
+	w->have_photo = false;
+	impq_push(w->q);
+	return 0;
+}
+
+static int queue_redirect(void *ctx, const char *from, const char *to)
+{
+	struct imp_writer *w = ctx;
+	struct job *j;
+	int r = job_next(w, JOB_REDIRECT, &j);
+
+	if (r)
+		return r;
+	j->from = arena_strdup(j->a, from);
+	j->to = arena_strdup(j->a, to);
+	impq_push(w->q);
+	return 0;
+}
+
+/* Everything queued is written: 0 or the error. */
+static int queue_finish(void *ctx)
+{
+	struct imp_writer *w = ctx;
+	struct job *j;
+	int r = job_next(w, JOB_FINISH, &j);
+
+	if (r)
+		return r;
+	impq_push(w->q);
+	return impq_wait(w->q);
+}
+
+static const char *why_failed(void *ctx)
+{
+	return ((struct imp_writer *)ctx)->why;
+}
+
+/* FNV-1a of @s, for the body photo table. */
+static uint64_t path_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* The upload @path read and processed, or NULL (the problem in w->err). */
+static struct photo *photo_load(struct imp_writer *w, const char *path)
+{
+	struct arena *a = arena_new(1 << 20);
+	struct photo *ph = arena_zalloc(a, sizeof(*ph));
+	struct media m;
+
+	ph->a = a;
+	atomic_init(&ph->refs, 1);
+	ph->path = arena_strdup(a, path);
+	if (media_load_file(a, arena_printf(a, "%s/%s", w->uploads, path), &m,
+			    w->err, sizeof(w->err)) ||
+	    media_process(a, m.data, m.len, &ph->set, w->err,
+			  sizeof(w->err))) {
+		arena_free(a);
+		return NULL;
+	}
+	return ph;
+}
+
+static bool upload_path_ok(const struct imp_writer *w, const char *path)
+{
+	return w->uploads && path[0] != '/' && !strstr(path, "..");
+}
+
+/*
+ * An image of a body: processed here, stored by a job before the story
+ * that shows it; its address on this site, or NULL when the file is
+ * missing or not an image.
+ */
+static const char *queue_body_photo(void *ctx, struct arena *a,
+				    const char *path)
+{
+	struct imp_writer *w = ctx;
+	size_t slot = path_hash(path) & (IMP_BODY_PHOTOS - 1);
+	struct photo *ph;
+	struct job *j;
+
+	if (!upload_path_ok(w, path))
+		return NULL;
+	if (w->body[slot].path && !strcmp(w->body[slot].path, path))
+		return arena_printf(a, "/media/%s", w->body[slot].key);
+	if (!(ph = photo_load(w, path)))
+		return NULL;
+	if (job_next(w, JOB_PHOTO, &j)) {
+		photo_drop(ph);
+		return NULL;	/* the error comes back with the next item */
+	}
+	j->photo = ph;
+	impq_push(w->q);
+	free(w->body[slot].path);
+	free(w->body[slot].key);
+	w->body[slot].path = xstrdup(path);
+	w->body[slot].key = xstrdup(ph->set.main.key);
+	return arena_printf(a, "/media/%s", ph->set.main.key);
+}
+
+/* The lead photo of the next post: 1 when it is there, processed. */
+static int load_photo(void *ctx, const char *path)
+{
+	struct imp_writer *w = ctx;
+
+	w->have_photo = false;
+	w->err[0] = '\0';
+	if (!upload_path_ok(w, path))
+		return 0;
+	if (!w->lead || strcmp(w->lead->path, path)) {
+		photo_drop(w->lead);
+		if (!(w->lead = photo_load(w, path)))
+			return 0;
+	}
+	w->have_photo = true;
+	return 1;
 }
 
 int imp_writer_new(struct store *s, const char *uploads, int max_depth,
@@ -648,18 +880,34 @@ int imp_writer_new(struct store *s, const char *uploads, int max_depth,
 	w->uploads = uploads;
 	w->max_depth = max_depth;
 	w->a = arena_new(1 << 20);
-	w->pa = arena_new(1 << 20);
 	w->la = arena_new(64 << 10);
+	if (!(w->q = impq_new(IMP_QUEUE_DEPTH, sizeof(struct job), run_job,
+			      end_jobs, w))) {
+		arena_free(w->a);
+		arena_free(w->la);
+		free(w);
+		media_shutdown();
+		return ERR_INVALID;
+	}
 	sink->ctx = w;
-	sink->author = write_author;
-	sink->post = write_post;
+	sink->author = queue_author;
+	sink->post = queue_post;
 	sink->photo = load_photo;
-	sink->body_photo = write_body_photo;
-	sink->finish = write_finish;
-	sink->redirect = write_redirect;
+	sink->body_photo = queue_body_photo;
+	sink->finish = queue_finish;
+	sink->redirect = queue_redirect;
+	sink->why = why_failed;
 	sink->comments = true;
 	*out = w;
 	return 0;
+}
+
+static void job_free(void *slot)
+{
+	struct job *j = slot;
+
+	photo_drop(j->photo);
+	arena_free(j->a);
 }
 
 void imp_writer_free(struct imp_writer *w)
@@ -668,8 +916,8 @@ void imp_writer_free(struct imp_writer *w)
 
 	if (!w)
 		return;
-	/* What was handed on stays, also when an error stopped the run. */
-	batch_commit(w);
+	impq_close(w->q, job_free);
+	photo_drop(w->lead);
 	for (i = 0; i < w->nauthors; i++)
 		free(w->authors[i].login);
 	free(w->authors);
@@ -678,7 +926,6 @@ void imp_writer_free(struct imp_writer *w)
 		free(w->body[i].key);
 	}
 	arena_free(w->a);
-	arena_free(w->pa);
 	arena_free(w->la);
 	free(w);
 	media_shutdown();

@@ -17,6 +17,13 @@
  * still waiting at the end (their parent is not in the export) go to the
  * top.
  *
+ * The sink's callbacks run on the import's thread: they process photos
+ * there and hand a copy of each item to a thread of the writer's own
+ * (import_queue.h, IMP_QUEUE_DEPTH items ahead at most), which makes
+ * every store call, in the order handed on.  A write error comes back
+ * from the next callback (or finish()); the sink's why() names the item
+ * that failed.
+ *
  * Writes go in batches (store_batch_begin()): at most IMP_BATCH_ITEMS
  * items or IMP_BATCH_MS milliseconds to a transaction, committed between
  * items only, so a story is never visible without its photos or
@@ -48,8 +55,10 @@ struct imp_writer;
 
 /*
  * A writer into @s reading photos under @uploads (may be NULL), replies
- * nested at most @max_depth deep; its sink in *@sink.  Starts libvips.  Caller frees with imp_writer_free().
- * ERR_INVALID when the image library cannot start.
+ * nested at most @max_depth deep; its sink in *@sink.  Starts libvips
+ * and the writing thread.  Caller frees with imp_writer_free(), which
+ * writes what is still queued and commits.  ERR_INVALID when the image
+ * library or the thread cannot start.
  */
 int imp_writer_new(struct store *s, const char *uploads, int max_depth,
 		   struct imp_writer **out, struct imp_sink *sink);

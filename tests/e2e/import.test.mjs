@@ -11,7 +11,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import {
-	BIN, ROOT, dbSql, get, makeSite, removeDir, request, runCli, startServer, tempDir,
+	BIN, ROOT, dbSql, get, isPg, makeSite, removeDir, request, runCli, startServer,
+	tempDir,
 } from './lib.mjs';
 import {
 	addUser, editorFields, haveVips, jpegWithGps, loginAs, postMultipart,
@@ -509,6 +510,54 @@ describe('import wordpress: killed halfway, run again', () => {
 		removeDir(dir);
 		removeDir(killed.dir);
 		removeDir(clean.dir);
+	});
+});
+
+describe('import wordpress: a story the database refuses', () => {
+	it('stops the run naming that post; the batches before it stay, whole', async () => {
+		const dir = await tempDir('dateline-import-f-');
+		const site = await makeSite();
+		// The database refuses one headline, as a full disk would a story.
+		await dbSql(site.db, isPg(site.db)
+			? 'CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN'
+				+ " IF NEW.headline = 'Boom' THEN RAISE EXCEPTION 'refused'; END IF;"
+				+ ' RETURN NEW; END$$; CREATE TRIGGER boom BEFORE INSERT ON articles'
+				+ ' FOR EACH ROW EXECUTE FUNCTION boom()'
+			: 'CREATE TRIGGER boom BEFORE INSERT ON articles'
+				+ " WHEN NEW.headline = 'Boom' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+		const n = 1500, bad = 1234;
+		let items = '';
+		for (let i = 1; i <= n; i++)
+			items += `<item><title>${i === bad ? 'Boom' : `Story ${i}`}</title>`
+				+ `<wp:post_id>${i}</wp:post_id><wp:post_type>post</wp:post_type>`
+				+ `<wp:status>publish</wp:status><wp:post_name>story-${i}</wp:post_name>`
+				+ '<wp:post_date_gmt>2020-01-01 00:00:00</wp:post_date_gmt>'
+				+ `<content:encoded><![CDATA[<p>Text of ${i}.</p>]]></content:encoded>`
+				+ `<wp:comment><wp:comment_id>${i}</wp:comment_id>`
+				+ '<wp:comment_author>Guest</wp:comment_author>'
+				+ '<wp:comment_date_gmt>2020-01-02 00:00:00</wp:comment_date_gmt>'
+				+ `<wp:comment_content>On ${i}</wp:comment_content>`
+				+ '<wp:comment_approved>1</wp:comment_approved></wp:comment></item>\n';
+		const f = path.join(dir, 'refused.xml');
+		await fsp.writeFile(f, '<?xml version="1.0"?>\n<rss xmlns:wp="http://wordpress.org/export/1.2/"'
+			+ ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+			+ `<wp:wxr_version>1.2</wp:wxr_version>\n${items}</channel></rss>\n`);
+		const r = await cli(['import', 'wordpress', '--db', site.db, f]);
+		assert.equal(r.code, 1, r.stdout);
+		assert.match(r.stderr, new RegExp(`^error: post ${bad}: cannot be saved: `, 'm'));
+		// What stays is whole batches from the start: stories 1 to k, each
+		// with its comment, none from the refused one on.
+		const got = await dbSql(site.db, 'SELECT count(*) AS n, max(a.comment_count) AS most,'
+			+ ' min(a.comment_count) AS least, (SELECT count(*) FROM comments) AS comments'
+			+ ' FROM articles a');
+		const k = got[0].n;
+		assert.ok(k > 0 && k < bad, `${k} stories stayed`);
+		assert.deepEqual(got, [{ n: k, most: 1, least: 1, comments: k }]);
+		assert.deepEqual(await dbSql(site.db, "SELECT count(*) AS n FROM articles WHERE slug IN"
+			+ ` (${Array.from({ length: k }, (_, i) => `'story-${i + 1}'`).join(', ')})`),
+		[{ n: k }]);
+		removeDir(dir);
+		removeDir(site.dir);
 	});
 });
 
