@@ -65,11 +65,18 @@ static void photo_drop(struct photo *ph)
  */
 enum job_kind { JOB_AUTHOR, JOB_POST, JOB_PHOTO, JOB_REDIRECT, JOB_FINISH };
 
+/* A comment's text as the site keeps it, made on the reading thread. */
+struct ready_comment {
+	const char *body, *html;	/* cleaned Markdown, its HTML */
+	char hash[TOKEN_HASH_SIZE];	/* of the body */
+};
+
 struct job {
 	enum job_kind kind;
 	struct arena *a;	/* the copies; kept for the slot's next job */
 	struct imp_author au;	/* JOB_AUTHOR */
 	struct imp_post p;	/* JOB_POST */
+	struct ready_comment *rc;	/* JOB_POST: one per p.comments[] */
 	struct photo *photo;	/* JOB_POST: its lead photo; JOB_PHOTO */
 	const char *from, *to;	/* JOB_REDIRECT */
 };
@@ -317,7 +324,7 @@ static int story_redirects(struct imp_writer *w, const struct imp_post *p,
  * not in the post at all (they become top-level).
  */
 static int story_comments(struct imp_writer *w, const struct imp_post *p,
-			  int64_t id, bool fresh)
+			  const struct ready_comment *rc, int64_t id, bool fresh)
 {
 	size_t n = p->ncomments, done = 0, i, j;
 	int64_t *local = arena_zalloc(w->a, (n + 1) * sizeof(*local));
@@ -329,9 +336,6 @@ static int story_comments(struct imp_writer *w, const struct imp_post *p,
 		for (i = 0; i < n; i++) {
 			const struct imp_comment *c = &p->comments[i];
 			struct comment_import ci = { 0 };
-			char hash[TOKEN_HASH_SIZE];
-			const char *body;
-			size_t chars;
 			bool waiting = false;
 
 			if (local[i])
@@ -344,19 +348,15 @@ static int story_comments(struct imp_writer *w, const struct imp_post *p,
 				}
 			if (waiting)
 				continue;
-			body = comment_clean(w->a, c->body, strlen(c->body), &chars);
-			if (!body || !*body)
-				body = "(empty)";
-			token_hash(body, hash);
 			ci.source = p->source;
 			ci.wp_id = c->wp_id;
 			ci.article_id = id;
 			ci.max_depth = w->max_depth;
 			ci.guest_name = *c->author ? c->author : "Anonymous";
 			ci.guest_email = c->email;
-			ci.body = body;
-			ci.html = comment_render(w->a, body, strlen(body), NULL);
-			ci.body_hash = hash;
+			ci.body = rc[i].body;
+			ci.html = rc[i].html;
+			ci.body_hash = rc[i].hash;
 			ci.held = !c->shown;
 			ci.fresh = fresh;
 			ci.created = c->created;
@@ -576,9 +576,10 @@ static int write_finish(struct imp_writer *w)
 	return r;
 }
 
-/* Story @p (or a page) with its lead photo @ph (NULL: none). */
+/* Story @p (or a page) with its lead photo @ph (NULL: none) and its
+ * comments' texts @rc. */
 static int write_post(struct imp_writer *w, const struct imp_post *p,
-		      const struct photo *ph)
+		      const struct photo *ph, const struct ready_comment *rc)
 {
 	struct article art = { 0 }, *old;
 	struct tag tags[IMP_TAGS_MAX];
@@ -640,7 +641,7 @@ static int write_post(struct imp_writer *w, const struct imp_post *p,
 	if (!r)
 		r = story_redirects(w, p, &art);
 	if (!r)
-		r = story_comments(w, p, id, fresh);
+		r = story_comments(w, p, rc, id, fresh);
 	if (!r)
 		r = batch_step(w);
 	arena_reset(w->a);
@@ -672,7 +673,7 @@ static int run_job(void *ctx, void *slot, int failed)
 		if ((r = write_author(w, &j->au)))
 			noted(w, "author '%s': cannot be saved", j->au.login);
 	} else if (j->kind == JOB_POST) {
-		if ((r = write_post(w, &j->p, j->photo)))
+		if ((r = write_post(w, &j->p, j->photo, j->rc)))
 			noted(w, "post %lld: cannot be saved",
 			      (long long)j->p.wp_id);
 	} else if (j->kind == JOB_PHOTO) {
@@ -733,6 +734,27 @@ static int queue_author(void *ctx, const struct imp_author *au)
 	return 0;
 }
 
+/* The texts of @p's comments as the site keeps them, in @a. */
+static struct ready_comment *ready_comments(struct arena *a,
+					    const struct imp_post *p)
+{
+	struct ready_comment *rc = arena_alloc(a, (p->ncomments + 1) *
+					       sizeof(*rc));
+	size_t i, chars;
+
+	for (i = 0; i < p->ncomments; i++) {
+		const char *md = p->comments[i].body;
+		const char *body = comment_clean(a, md, strlen(md), &chars);
+
+		if (!body || !*body)
+			body = "(empty)";
+		rc[i].body = body;
+		rc[i].html = comment_render(a, body, strlen(body), NULL);
+		token_hash(body, rc[i].hash);
+	}
+	return rc;
+}
+
 static int queue_post(void *ctx, const struct imp_post *p)
 {
 	struct imp_writer *w = ctx;
@@ -742,6 +764,7 @@ static int queue_post(void *ctx, const struct imp_post *p)
 	if (r)
 		return r;
 	post_copy(j->a, &j->p, p);
+	j->rc = ready_comments(j->a, p);
 	if (w->have_photo && p->kind == IMP_STORY) {
 		j->photo = w->lead;
 		atomic_fetch_add(&j->photo->refs, 1);

@@ -46,6 +46,7 @@ SQLITE_EXTENSION_INIT1
 #endif
 
 #include <libstemmer.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -63,10 +64,25 @@ static const struct {
 #define LANG_NONE ((int)NLANGS)		/* unstemmed */
 #define TOKEN_MAX 256			/* longer words are not stemmed */
 
+/*
+ * The stems of the words last indexed, by language: most of a text is a
+ * few hundred common words, and Snowball's work is the same each time.
+ * Direct-mapped by a hash of the word; short words only.  Made on the
+ * first story written in the language (a query is stemmed afresh).
+ */
+#define STEM_CACHE_SLOTS 2048	/* a power of two */
+#define STEM_CACHE_WORD 30	/* longer words are stemmed each time */
+
+struct stem_slot {
+	unsigned char wlen, slen;	/* 0: empty */
+	char word[STEM_CACHE_WORD], stem[STEM_CACHE_WORD];
+};
+
 struct dl_tok {
 	fts5_tokenizer words, fold;	/* unicode61's methods */
 	Fts5Tokenizer *w, *f;		/* its instances: words, folding */
 	struct sb_stemmer *stem[NLANGS];	/* made on first use */
+	struct stem_slot *cache[NLANGS];	/* likewise */
 	int lang;			/* this row's: stem_langs[] index */
 };
 
@@ -120,9 +136,11 @@ static void dl_delete(Fts5Tokenizer *p)
 		t->words.xDelete(t->w);
 	if (t->f)
 		t->fold.xDelete(t->f);
-	for (i = 0; i < NLANGS; i++)
+	for (i = 0; i < NLANGS; i++) {
 		if (t->stem[i])
 			sb_stemmer_delete(t->stem[i]);
+		sqlite3_free(t->cache[i]);
+	}
 	sqlite3_free(t);
 }
 
@@ -190,19 +208,76 @@ static int fold_cb(void *p, int tflags, const char *tok, int n, int s, int e)
 	return rc;
 }
 
+/* The cache slot of @word (@n bytes) in @lang's stems, or NULL when
+ * there is no cache (it cannot be made, or the word is too long). */
+static struct stem_slot *cache_slot(struct dl_tok *t, int lang,
+				    const char *word, int n)
+{
+	uint32_t h = 2166136261u;
+	int i;
+
+	if (n >= STEM_CACHE_WORD)
+		return NULL;
+	if (!t->cache[lang]) {
+		size_t size = STEM_CACHE_SLOTS * sizeof(struct stem_slot);
+
+		if (!(t->cache[lang] = sqlite3_malloc64(size)))
+			return NULL;
+		memset(t->cache[lang], 0, size);
+	}
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)word[i]) * 16777619u;
+	return &t->cache[lang][h & (STEM_CACHE_SLOTS - 1)];
+}
+
+/* @word stemmed by @sb: the stem (in *@n), borrowed until the next. */
+static const char *stem_of(struct emit *em, struct sb_stemmer *sb, int lang,
+			   const char *word, int *n)
+{
+	struct stem_slot *slot = NULL;
+	const sb_symbol *s;
+	int len;
+
+	if (!(em->flags & FTS5_TOKENIZE_QUERY) &&
+	    (slot = cache_slot(em->t, lang, word, *n)) &&
+	    slot->wlen == *n && !memcmp(slot->word, word, (size_t)*n)) {
+		*n = slot->slen;
+		return slot->stem;
+	}
+	if (!(s = sb_stemmer_stem(sb, (const sb_symbol *)word, *n)))
+		return word;
+	len = sb_stemmer_length(sb);
+	if (slot && len < STEM_CACHE_WORD) {
+		memcpy(slot->word, word, (size_t)*n);
+		slot->wlen = (unsigned char)*n;
+		memcpy(slot->stem, s, (size_t)len);
+		slot->slen = (unsigned char)len;
+	}
+	*n = len;
+	return (const char *)s;
+}
+
+/* Whether @s (@n bytes) is ASCII only: unicode61's folding of a word of
+ * ASCII letters and digits, already lower case, is the word itself. */
+static int ascii_only(const char *s, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
 /* @word (@n bytes) stemmed in @lang (LANG_NONE: as it is), folded, out. */
 static int emit_stem(struct emit *em, const char *word, int n, int lang)
 {
 	struct sb_stemmer *sb = stemmer(em->t, lang);
-	const sb_symbol *s = NULL;
 
-	if (sb && n < TOKEN_MAX) {
-		s = sb_stemmer_stem(sb, (const sb_symbol *)word, n);
-		if (s) {
-			word = (const char *)s;
-			n = sb_stemmer_length(sb);
-		}
-	}
+	if (sb && n < TOKEN_MAX)
+		word = stem_of(em, sb, lang, word, &n);
+	if (ascii_only(word, n))
+		return fold_cb(em, 0, word, n, 0, n);
 	return em->t->fold.xTokenize(em->t->f, em, FTS5_TOKENIZE_DOCUMENT,
 				     word, n, fold_cb);
 }
