@@ -8,11 +8,15 @@
  * summary to standard output at the end.  --dry-run reads and converts
  * everything and prints the same summary, writing nothing.
  * --comment-depth is the site's (serve --comment-depth): a reply nested
- * deeper joins an ancestor.
+ * deeper joins an ancestor.  The import runs at a lower CPU priority
+ * (--nice, default 10; its threads inherit it), so a live site it writes
+ * into keeps serving its readers first.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -140,6 +144,7 @@ int cmd_import(int argc, char **argv)
 {
 	const char *db = NULL, *uploads = NULL, *depth = "3", *pos[3];
 	int dry_run = 0, npos, r;
+	long niceness = 10;
 	const struct opt opts[] = {
 		{ "db", "DATELINE_DB", "PATH|URL", "the site database", &db, NULL },
 		{ "uploads", "DATELINE_UPLOADS", "DIR",
@@ -150,6 +155,9 @@ int cmd_import(int argc, char **argv)
 		{ "comment-depth", "DATELINE_COMMENT_DEPTH", "N",
 		  "replies nest at most N deep (1 to 10); deeper ones join an"
 		  " ancestor", &depth, NULL },
+		{ "nice", "DATELINE_IMPORT_NICE", "N", "run at this much lower CPU"
+		  " priority (default 10: a live site serves its readers"
+		  " first)", .num = &niceness, .min = 0, .max = 19 },
 		{ 0 },
 	};
 	struct cli_import ci = { 0 };
@@ -181,6 +189,11 @@ int cmd_import(int argc, char **argv)
 	}
 	if (!dry_run && (r = cli_start(db)) >= 0)
 		return r;
+	/* Before any thread starts: threads inherit a thread's nice value. */
+	errno = 0;
+	if (niceness && nice((int)niceness) == -1 && errno)
+		fprintf(stderr, "warning: cannot lower the priority: %s\n",
+			strerror(errno));
 	ci.depth = atoi(depth);
 	ci.file = pos[1];
 	ci.uploads = uploads;

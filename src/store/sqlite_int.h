@@ -18,6 +18,7 @@ struct conn {
 	struct dbc base;	/* first: the driver's view (db.h) */
 	sqlite3 *db;
 	struct fts_defer *defer;	/* stories a batch indexes at its end */
+	bool batched;		/* has written a batch (db_sqlite.c) */
 };
 
 struct sqlite_store {

@@ -99,6 +99,7 @@ describe('import wordpress: refusals and rules', () => {
 			[['import', 'blogger', 'x.xml'], /unknown import source 'blogger'/],
 			[['import', 'wordpress'], /needs one FILE.xml/],
 			[['import', 'wordpress', 'x.xml'], /no database given/],
+			[['import', 'wordpress', '--nice', '20', 'x.xml'], /--nice wants a whole number from 0 to 19/],
 		]) {
 			const r = await cli(args);
 			assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
@@ -488,6 +489,15 @@ describe('import wordpress: killed halfway, run again', () => {
 		const t0 = Date.now();
 		while (await count(killed.db) < 10 && Date.now() - t0 < 20000)
 			await new Promise((r) => setTimeout(r, 20));
+		// It runs 10 below the priority it was started at, each thread.
+		const niceOf = (stat) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+		const ours = niceOf(fs.readFileSync('/proc/self/stat', 'utf8'));
+		const tasks = fs.readdirSync(`/proc/${p.pid}/task`);
+		assert.ok(tasks.length >= 2, `threads: ${tasks}`);
+		for (const t of tasks) {
+			const stat = fs.readFileSync(`/proc/${p.pid}/task/${t}/stat`, 'utf8');
+			assert.equal(niceOf(stat), Math.min(19, ours + 10), `thread ${t}: ${stat}`);
+		}
 		p.kill('SIGKILL');
 		await new Promise((r) => p.on('close', r));
 		const part = await count(killed.db);
