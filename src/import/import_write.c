@@ -864,13 +864,13 @@ static const char *queue_body_photo(void *ctx, struct arena *a,
 		photo_drop(ph);
 		return NULL;	/* the error comes back with the next item */
 	}
-	j->photo = ph;
-	impq_push(w->q);
 	free(w->body[slot].path);
 	free(w->body[slot].key);
 	w->body[slot].path = xstrdup(path);
 	w->body[slot].key = xstrdup(ph->set.main.key);
-	return arena_printf(a, "/media/%s", ph->set.main.key);
+	j->photo = ph;		/* the job's now: freed once it is written */
+	impq_push(w->q);
+	return arena_printf(a, "/media/%s", w->body[slot].key);
 }
 
 /* The lead photo of the next post: 1 when it is there, processed. */
