@@ -30,7 +30,7 @@
 
 /* Items written per transaction, and the longest a transaction stays
  * open (the site's own writes wait for it meanwhile). */
-#define IMP_BATCH_ITEMS 500
+#define IMP_BATCH_ITEMS 1000
 #define IMP_BATCH_MS 250
 /* Body photos remembered (path -> media key) so a reused one is
  * processed once; a direct-mapped table, a power of two. */
