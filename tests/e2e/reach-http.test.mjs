@@ -110,7 +110,14 @@ describe('caching, structured data and oEmbed', () => {
 	});
 
 	it('sends brotli and gzip bodies that decode to the identity bytes', async () => {
-		for (const p of [...pages(), '/feed.json', '/sitemaps/articles-0.xml', '/search?q=crane']) {
+		// The static files too (compressed once at start, each with a
+		// brotli window fitted to its size).
+		const home = (await get(srv.url + '/')).text;
+		const assets = [...home.matchAll(/(?:href|src)="(\/static\/site-[0-9a-f]+\.(?:css|js))"/g)]
+			.map((m) => m[1]);
+		assert.equal(new Set(assets.map((a) => a.split('.').pop())).size, 2, `${assets}`);
+		for (const p of [...pages(), ...assets, '/feed.json', '/sitemaps/articles-0.xml',
+			'/search?q=crane']) {
 			const plain = await get(srv.url + p);
 			for (const [ae, enc] of [['br', 'br'], ['gzip', 'gzip'], ['gzip, deflate, br', 'br'],
 				['br;q=0, gzip', 'gzip'], ['*', 'gzip']]) {
