@@ -425,9 +425,16 @@ static int send_channel(struct reader *rd)
 		return WXR_VERSION;
 	}
 	if (!version_ok(rd->ch.wxr_version)) {
+		/* The message is one line: the file's text trimmed, its
+		 * control characters shown as '?'. */
+		char *v = str_dup(rd->ca, str_trim(str_from(rd->ch.wxr_version)));
+		char *p;
+
+		for (p = v; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
 		set_err(rd, WXR_VERSION, "%s: WXR version '%.40s' is not"
-			" supported (1.0, 1.1 and 1.2 are)", rd->name,
-			rd->ch.wxr_version);
+			" supported (1.0, 1.1 and 1.2 are)", rd->name, v);
 		return WXR_VERSION;
 	}
 	rd->ch.wxr_version = str_dup(rd->ca, str_trim(str_from(rd->ch.wxr_version)));

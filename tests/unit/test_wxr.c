@@ -263,6 +263,12 @@ static void test_refusals(void **state)
 				   "</channel></rss>", &s), WXR_VERSION);
 	assert_string_equal(err, "t.xml: WXR version '1.3' is not supported (1.0,"
 			    " 1.1 and 1.2 are)");
+	/* The message stays one line whatever the file's version says. */
+	assert_int_equal(read_text(HEAD("http://wordpress.org/export/1.2/")
+				   "<wp:wxr_version>\n2.\n2\t</wp:wxr_version>"
+				   "</channel></rss>", &s), WXR_VERSION);
+	assert_string_equal(err, "t.xml: WXR version '2.?2' is not supported (1.0,"
+			    " 1.1 and 1.2 are)");
 	assert_int_equal(read_text("<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n"
 				   "<!ENTITY a \"aaaa\">]>\n<rss>&a;</rss>", &s),
 			 WXR_MALFORMED);
