@@ -7,9 +7,11 @@
 
 #include <sqlite3.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/log.h"
 #include "sqlite_int.h"
 #include "sqlite_fts.h"
 
@@ -24,13 +26,45 @@ static void lite_put(struct dbc *c)
 	db_pool_put(&SQ(c->store)->pool, c);
 }
 
+/* How long a writer waits for another of this process: the busy
+ * timeout's length (sqlite.c). */
+#define WRITE_WAIT_MS 5000
+
+/* Take @s's write lock: 0, or ERR_BUSY after WRITE_WAIT_MS. */
+static int write_lock(struct sqlite_store *s)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += WRITE_WAIT_MS / 1000;
+	if (pthread_mutex_timedlock(&s->write_lock, &until)) {
+		log_warn("sqlite: another writer of this process held the"
+			 " database for %d ms", WRITE_WAIT_MS);
+		return ERR_BUSY;
+	}
+	return 0;
+}
+
 static int lite_exec(struct dbc *dc, const char *sql)
 {
 	struct conn *c = (struct conn *)dc;
+	struct sqlite_store *s = SQ(dc->store);
+	int r;
 
+	if (!strcmp(sql, "BEGIN IMMEDIATE")) {
+		if ((r = write_lock(s)))
+			return r;
+		c->writing = true;
+	}
 	if (!strcmp(sql, "ROLLBACK") && sqlite3_get_autocommit(c->db))
-		return 0;	/* nothing began (BEGIN failed) */
-	return sq_exec(c, sql);
+		r = 0;	/* nothing began (BEGIN failed) */
+	else
+		r = sq_exec(c, sql);
+	if (c->writing && sqlite3_get_autocommit(c->db)) {
+		c->writing = false;	/* ended, or never began */
+		pthread_mutex_unlock(&s->write_lock);
+	}
+	return r;
 }
 
 static int lite_run(struct dbs *st, int slot, const char *sql,

@@ -19,6 +19,7 @@ struct conn {
 	sqlite3 *db;
 	struct fts_defer *defer;	/* stories a batch indexes at its end */
 	bool batched;		/* has written a batch (db_sqlite.c) */
+	bool writing;		/* holds its store's write_lock */
 };
 
 struct sqlite_store {
@@ -26,6 +27,11 @@ struct sqlite_store {
 	char *path;
 	struct db_pool pool;
 	sqlite3 *watch;			/* reads the content version */
+	/* Held from BEGIN IMMEDIATE to the end of the transaction, so this
+	 * process's writers queue here and the next one starts as soon as
+	 * the last commits (db_sqlite.c); other processes still meet the
+	 * busy timeout. */
+	pthread_mutex_t write_lock;
 };
 
 #define SQ(s) ((struct sqlite_store *)(s))
