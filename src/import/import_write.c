@@ -447,7 +447,8 @@ static const char *dup_or_null(struct arena *a, const char *s)
 	return s ? arena_strdup(a, s) : NULL;
 }
 
-/* @src with everything it points to copied into @a. */
+/* @src with everything it points to copied into @a, but its comments'
+ * texts: a job carries those as ready_comments(), made from @src. */
 static void post_copy(struct arena *a, struct imp_post *dst,
 		      const struct imp_post *src)
 {
@@ -482,7 +483,7 @@ static void post_copy(struct arena *a, struct imp_post *dst,
 		c->author = dup_or_null(a, c->author);
 		c->email = dup_or_null(a, c->email);
 		c->url = dup_or_null(a, c->url);
-		c->body = dup_or_null(a, c->body);
+		c->body = NULL;
 	}
 }
 
